@@ -1,0 +1,18 @@
+// Problem: why one value failed validation, as a stable machine code plus a Chinese message for
+// the worker who typed it (e.g. {"id_checksum", "身份证号校验位错误"}). Validators return
+// std::optional<Problem>: empty means the value is valid.
+#ifndef ONETABLE_MODEL_PROBLEM_H_
+#define ONETABLE_MODEL_PROBLEM_H_
+
+#include <string>
+
+namespace onetable {
+
+struct Problem {
+  std::string code;     // stable, English, snake_case: "id_checksum", "phone_format", ...
+  std::string message;  // Simplified Chinese, for people
+};
+
+}  // namespace onetable
+
+#endif  // ONETABLE_MODEL_PROBLEM_H_
