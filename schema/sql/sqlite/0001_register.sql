@@ -192,7 +192,7 @@ CREATE INDEX value_history_field ON value_history(entity, entity_id, field);
 
 CREATE TABLE source_state (
   source TEXT PRIMARY KEY,
-  cursor TEXT,
+  cursor_value TEXT,
   updated_at TEXT NOT NULL
 );
 
@@ -249,7 +249,7 @@ CREATE TABLE user_grant (
 -- Append-only: the store has no update or delete for it.
 CREATE TABLE audit_log (
   id INTEGER PRIMARY KEY AUTOINCREMENT,
-  at TEXT NOT NULL,
+  logged_at TEXT NOT NULL,
   user_name TEXT,
   role TEXT,
   source_addr TEXT,
@@ -259,5 +259,5 @@ CREATE TABLE audit_log (
   request_id TEXT,
   detail TEXT
 );
-CREATE INDEX audit_log_at ON audit_log(at);
+CREATE INDEX audit_log_at ON audit_log(logged_at);
 CREATE INDEX audit_log_user ON audit_log(user_name);

@@ -1,1 +1,411 @@
-// placeholder until implemented
+// The register's tree in SQL: generic CRUD over the entity tables, with compare-and-set versions
+// and membership history. Other record kinds live in sql_store_records.cc.
+#include "store/sql_store.h"
+
+#include <ctime>
+
+#include "store/migrations.h"
+#include "store/store_url.h"
+
+namespace onetable {
+namespace {
+
+// Values come back from the database in its own spelling (REAL 12.0, DECIMAL 12.50); the
+// register's canonical form has no trailing zeros.
+std::string Canonical(FieldType type, std::string v) {
+  if (type == FieldType::kDecimal && v.find('.') != std::string::npos) {
+    while (!v.empty() && v.back() == '0') v.pop_back();
+    if (!v.empty() && v.back() == '.') v.pop_back();
+  }
+  return v;
+}
+
+std::string Placeholders(size_t n) {
+  std::string s;
+  for (size_t i = 0; i < n; ++i) s += i ? ", ?" : "?";
+  return s;
+}
+
+}  // namespace
+
+std::string NowUtc() {
+  std::time_t t = std::time(nullptr);
+  std::tm tm{};
+  gmtime_r(&t, &tm);
+  char buf[32];
+  std::strftime(buf, sizeof buf, "%Y-%m-%d %H:%M:%S", &tm);
+  return buf;
+}
+
+SqlStore::SqlStore(std::unique_ptr<SqlConnection> db, const Catalog& catalog)
+    : db_(std::move(db)), catalog_(catalog) {
+  for (EntityKind kind : kAllEntityKinds) {
+    Table& t = tables_[static_cast<size_t>(kind)];
+    t.name = EntityName(kind);
+    t.fields = catalog.StoredFields(kind);
+    t.select_list = "id, parent_id, version, status";
+    for (const FieldDef* f : t.fields) t.select_list += ", " + f->key;
+  }
+}
+
+Result<SqlStatement*> SqlStore::Stmt(const std::string& sql) {
+  auto it = cache_.find(sql);
+  if (it == cache_.end()) {
+    ASSIGN_OR_RETURN(auto stmt, db_->Prepare(sql));
+    it = cache_.emplace(sql, std::move(stmt)).first;
+  }
+  it->second->Reset();
+  return it->second.get();
+}
+
+Result<int> SqlStore::SchemaVersion() { return AppliedVersion(db_.get()); }
+
+Status SqlStore::Migrate() {
+  RETURN_IF_ERROR(ApplyMigrations(db_.get(), EmbeddedMigrations(db_->Dialect())));
+  return CheckColumns();
+}
+
+// The catalog and the migrations must agree: a field added to fields.yaml needs its migration.
+Status SqlStore::CheckColumns() {
+  std::string missing;
+  for (const Table& t : tables_) {
+    ASSIGN_OR_RETURN(auto cols, db_->Columns(t.name));
+    for (const FieldDef* f : t.fields) {
+      bool found = false;
+      for (const auto& c : cols) found = found || c == f->key;
+      if (!found) missing += (missing.empty() ? "" : "、") + t.name + "." + f->key;
+    }
+  }
+  if (!missing.empty()) {
+    return Status::Precondition("数据库缺少字段目录中的字段：" + missing +
+                                "。在 fields.yaml 中新增字段后，需要在 schema/sql/ 下为两种数据库"
+                                "各添加一个迁移");
+  }
+  return Status::Ok();
+}
+
+Status SqlStore::InTransaction(const std::function<Status()>& fn) {
+  if (tx_depth_ == 0) {
+    RETURN_IF_ERROR(db_->Begin());
+    tx_failed_ = false;
+  }
+  ++tx_depth_;
+  Status st = fn();
+  --tx_depth_;
+  if (!st.ok()) tx_failed_ = true;
+  if (tx_depth_ > 0) return st;
+  if (tx_failed_) {
+    db_->Rollback();
+    // An inner failure that the outer function swallowed still rolls everything back.
+    return st.ok() ? Status::Internal("事务中的某一步失败，已全部回滚") : st;
+  }
+  Status commit = db_->Commit();
+  if (!commit.ok()) db_->Rollback();
+  return commit;
+}
+
+Status SqlStore::CheckFields(EntityKind kind,
+                             const std::map<std::string, std::string>& values) const {
+  for (const auto& [key, value] : values) {
+    const FieldDef* f = catalog_.Find(kind, key);
+    if (f == nullptr || f->derived) {
+      return Status::Invalid(std::string(EntityLabel(kind)) + "没有可存储的字段 " + key);
+    }
+  }
+  return Status::Ok();
+}
+
+Status SqlStore::RewriteConstraintError(EntityKind kind, const Status& st) const {
+  if (st.code() == StatusCode::kAlreadyExists) {
+    // The driver's text may quote the duplicate value (an ID number): never pass it on.
+    if (kind == EntityKind::kPerson) return Status::Exists("该公民身份号码已被其他人员登记");
+    if (kind == EntityKind::kGrid) return Status::Exists("该社区下已有相同编码的网格");
+    return Status::Exists(std::string(EntityLabel(kind)) + "代码已存在");
+  }
+  if (st.code() == StatusCode::kFailedPrecondition) {
+    auto parent = ParentKind(kind);
+    return Status::Precondition(std::string(EntityLabel(kind)) + "的上级" +
+                                (parent ? EntityLabel(*parent) : "") + "不存在");
+  }
+  return st;
+}
+
+Status SqlStore::OpenMembership(EntityKind kind, int64_t id, int64_t parent_id,
+                                const std::string& relationship, const std::string& actor) {
+  ASSIGN_OR_RETURN(SqlStatement * s,
+                   Stmt("INSERT INTO membership (entity, entity_id, parent_id, relationship, "
+                        "valid_from, valid_to, actor) VALUES (?, ?, ?, ?, ?, NULL, ?)"));
+  s->BindText(1, EntityName(kind));
+  s->BindInt(2, id);
+  s->BindInt(3, parent_id);
+  if (relationship.empty()) s->BindNull(4); else s->BindText(4, relationship);
+  s->BindText(5, NowUtc());
+  s->BindText(6, actor);
+  return s->Execute().status();
+}
+
+Result<int64_t> SqlStore::Insert(EntityKind kind, const Row& row) {
+  RETURN_IF_ERROR(CheckFields(kind, row.values));
+  const Table& t = TableOf(kind);
+  if (kind != EntityKind::kDistrict && kind != EntityKind::kPerson && row.parent_id == 0) {
+    return RewriteConstraintError(kind, Status::Precondition(""));
+  }
+  std::string cols = "parent_id, version, status";
+  for (const FieldDef* f : t.fields) cols += ", " + f->key;
+  int64_t id = 0;
+  Status st = InTransaction([&]() -> Status {
+    ASSIGN_OR_RETURN(SqlStatement * s, Stmt("INSERT INTO " + t.name + " (" + cols + ") VALUES (" +
+                                            Placeholders(t.fields.size() + 3) + ")"));
+    if (row.parent_id) s->BindInt(1, row.parent_id); else s->BindNull(1);
+    s->BindInt(2, 1);
+    s->BindText(3, row.status.empty() ? kStatusActive : row.status);
+    int i = 4;
+    for (const FieldDef* f : t.fields) {
+      auto it = row.values.find(f->key);
+      if (it == row.values.end()) s->BindNull(i++); else s->BindText(i++, it->second);
+    }
+    Status ex = s->Execute().status();
+    if (!ex.ok()) return RewriteConstraintError(kind, ex);
+    ASSIGN_OR_RETURN(id, db_->LastInsertId());
+    if (row.parent_id && kind >= EntityKind::kBuilding) {
+      const std::string* rel = kind == EntityKind::kPerson ? row.Get("relationship") : nullptr;
+      RETURN_IF_ERROR(OpenMembership(kind, id, row.parent_id, rel ? *rel : "", "insert"));
+    }
+    return Status::Ok();
+  });
+  if (!st.ok()) return st;
+  return id;
+}
+
+Status SqlStore::InsertBatch(EntityKind kind, const std::vector<Row>& rows,
+                             std::vector<int64_t>* ids) {
+  size_t first = ids ? ids->size() : 0;
+  Status st = InTransaction([&]() -> Status {
+    for (size_t i = 0; i < rows.size(); ++i) {
+      auto id = Insert(kind, rows[i]);
+      if (!id.ok()) return id.status().Wrap("第 " + std::to_string(i + 1) + " 行");
+      if (ids) ids->push_back(*id);
+    }
+    return Status::Ok();
+  });
+  if (!st.ok() && ids) ids->resize(first);
+  return st;
+}
+
+Result<Row> SqlStore::ReadRow(EntityKind kind, SqlStatement* s) {
+  const Table& t = TableOf(kind);
+  Row row;
+  row.id = s->Int(0);
+  row.parent_id = s->Int(1);
+  row.version = s->Int(2);
+  row.status = s->Text(3).value_or(kStatusActive);
+  for (size_t i = 0; i < t.fields.size(); ++i) {
+    auto v = s->Text(static_cast<int>(i) + 4);
+    if (v) row.values[t.fields[i]->key] = Canonical(t.fields[i]->type, std::move(*v));
+  }
+  return row;
+}
+
+Result<Row> SqlStore::Get(EntityKind kind, int64_t id) {
+  const Table& t = TableOf(kind);
+  ASSIGN_OR_RETURN(SqlStatement * s,
+                   Stmt("SELECT " + t.select_list + " FROM " + t.name + " WHERE id = ?"));
+  s->BindInt(1, id);
+  ASSIGN_OR_RETURN(bool found, s->Step());
+  if (!found) {
+    return Status::NotFound(std::string(EntityLabel(kind)) + " " + std::to_string(id) +
+                            " 不存在");
+  }
+  auto row = ReadRow(kind, s);
+  s->Reset();  // an open cursor would pin this connection to an old snapshot
+  return row;
+}
+
+Result<Row> SqlStore::FindBy(EntityKind kind, const std::string& field, const std::string& value) {
+  RETURN_IF_ERROR(CheckFields(kind, {{field, value}}));
+  const Table& t = TableOf(kind);
+  ASSIGN_OR_RETURN(SqlStatement * s, Stmt("SELECT " + t.select_list + " FROM " + t.name +
+                                          " WHERE " + field + " = ? ORDER BY id"));
+  s->BindText(1, value);
+  ASSIGN_OR_RETURN(bool found, s->Step());
+  if (!found) return Status::NotFound(std::string("未找到该") + EntityLabel(kind));
+  auto row = ReadRow(kind, s);
+  s->Reset();
+  return row;
+}
+
+namespace {
+
+// WHERE clause for a ListQuery; field names were checked against the catalog.
+std::string WhereOf(const ListQuery& q) {
+  std::string w = " WHERE id > ?";
+  if (q.parent_id) w += " AND parent_id = ?";
+  if (!q.status.empty()) w += " AND status = ?";
+  for (const auto& kv : q.equals) w += " AND " + kv.first + " = ?";
+  return w;
+}
+
+void BindWhere(SqlStatement* s, const ListQuery& q) {
+  int i = 1;
+  s->BindInt(i++, q.after_id);
+  if (q.parent_id) s->BindInt(i++, q.parent_id);
+  if (!q.status.empty()) s->BindText(i++, q.status);
+  for (const auto& kv : q.equals) s->BindText(i++, kv.second);
+}
+
+}  // namespace
+
+Result<std::vector<Row>> SqlStore::List(EntityKind kind, const ListQuery& q) {
+  RETURN_IF_ERROR(CheckFields(kind, q.equals));
+  const Table& t = TableOf(kind);
+  int limit = q.limit <= 0 ? 100 : q.limit;
+  ASSIGN_OR_RETURN(SqlStatement * s,
+                   Stmt("SELECT " + t.select_list + " FROM " + t.name + WhereOf(q) +
+                        " ORDER BY id LIMIT " + std::to_string(limit)));
+  BindWhere(s, q);
+  std::vector<Row> rows;
+  while (true) {
+    ASSIGN_OR_RETURN(bool more, s->Step());
+    if (!more) break;
+    ASSIGN_OR_RETURN(Row row, ReadRow(kind, s));
+    rows.push_back(std::move(row));
+  }
+  return rows;
+}
+
+Result<int64_t> SqlStore::Count(EntityKind kind, const ListQuery& q) {
+  RETURN_IF_ERROR(CheckFields(kind, q.equals));
+  ASSIGN_OR_RETURN(SqlStatement * s,
+                   Stmt("SELECT COUNT(*) FROM " + TableOf(kind).name + WhereOf(q)));
+  BindWhere(s, q);
+  ASSIGN_OR_RETURN(bool row, s->Step());
+  int64_t n = row ? s->Int(0) : 0;
+  s->Reset();
+  return n;
+}
+
+Status SqlStore::StaleOrMissing(const std::string& table, const std::string& what, int64_t id) {
+  ASSIGN_OR_RETURN(SqlStatement * s, Stmt("SELECT version FROM " + table + " WHERE id = ?"));
+  s->BindInt(1, id);
+  ASSIGN_OR_RETURN(bool found, s->Step());
+  if (!found) return Status::NotFound(what + " " + std::to_string(id) + " 不存在");
+  int64_t current = s->Int(0);
+  s->Reset();
+  return Status::Conflict(what + " " + std::to_string(id) + " 已被他人修改（当前版本 " +
+                          std::to_string(current) + "），请刷新后再改");
+}
+
+Status SqlStore::Update(EntityKind kind, Row* row) {
+  RETURN_IF_ERROR(CheckFields(kind, row->values));
+  const Table& t = TableOf(kind);
+  std::string sets = "version = version + 1, status = ?";
+  for (const FieldDef* f : t.fields) sets += ", " + f->key + " = ?";
+  ASSIGN_OR_RETURN(SqlStatement * s, Stmt("UPDATE " + t.name + " SET " + sets +
+                                          " WHERE id = ? AND version = ?"));
+  int i = 1;
+  s->BindText(i++, row->status.empty() ? kStatusActive : row->status);
+  for (const FieldDef* f : t.fields) {
+    auto it = row->values.find(f->key);
+    if (it == row->values.end()) s->BindNull(i++); else s->BindText(i++, it->second);
+  }
+  s->BindInt(i++, row->id);
+  s->BindInt(i++, row->version);
+  auto n = s->Execute();
+  if (!n.ok()) return RewriteConstraintError(kind, n.status());
+  if (*n == 0) return StaleOrMissing(t.name, EntityLabel(kind), row->id);
+  row->version += 1;
+  return Status::Ok();
+}
+
+Result<int64_t> SqlStore::Move(EntityKind kind, int64_t id, int64_t expected_version,
+                               int64_t new_parent_id, const std::string& relationship,
+                               const std::string& actor) {
+  const Table& t = TableOf(kind);
+  if (kind == EntityKind::kDistrict) return Status::Invalid("区县没有上级，不能移动");
+  if (new_parent_id == 0 && kind != EntityKind::kPerson) {
+    return RewriteConstraintError(kind, Status::Precondition(""));
+  }
+  bool person = kind == EntityKind::kPerson;
+  Status st = InTransaction([&]() -> Status {
+    std::string sql = "UPDATE " + t.name + " SET version = version + 1, parent_id = ?";
+    if (person) sql += ", relationship = ?";
+    ASSIGN_OR_RETURN(SqlStatement * s, Stmt(sql + " WHERE id = ? AND version = ?"));
+    int i = 1;
+    if (new_parent_id) s->BindInt(i++, new_parent_id); else s->BindNull(i++);
+    if (person) {
+      if (relationship.empty()) s->BindNull(i++); else s->BindText(i++, relationship);
+    }
+    s->BindInt(i++, id);
+    s->BindInt(i++, expected_version);
+    auto n = s->Execute();
+    if (!n.ok()) return RewriteConstraintError(kind, n.status());
+    if (*n == 0) return StaleOrMissing(t.name, EntityLabel(kind), id);
+    ASSIGN_OR_RETURN(SqlStatement * close,
+                     Stmt("UPDATE membership SET valid_to = ? WHERE entity = ? AND "
+                          "entity_id = ? AND valid_to IS NULL"));
+    close->BindText(1, NowUtc());
+    close->BindText(2, EntityName(kind));
+    close->BindInt(3, id);
+    RETURN_IF_ERROR(close->Execute().status());
+    if (new_parent_id) {
+      RETURN_IF_ERROR(OpenMembership(kind, id, new_parent_id, relationship, actor));
+    }
+    return Status::Ok();
+  });
+  if (!st.ok()) return st;
+  return expected_version + 1;
+}
+
+Result<std::vector<Membership>> SqlStore::MembershipHistory(EntityKind kind, int64_t id) {
+  ASSIGN_OR_RETURN(SqlStatement * s,
+                   Stmt("SELECT parent_id, relationship, valid_from, valid_to, actor FROM "
+                        "membership WHERE entity = ? AND entity_id = ? ORDER BY id"));
+  s->BindText(1, EntityName(kind));
+  s->BindInt(2, id);
+  std::vector<Membership> out;
+  while (true) {
+    ASSIGN_OR_RETURN(bool more, s->Step());
+    if (!more) break;
+    out.push_back({s->Int(0), s->Text(1).value_or(""), s->Text(2).value_or(""),
+                   s->Text(3).value_or(""), s->Text(4).value_or("")});
+  }
+  return out;
+}
+
+Status SqlStore::Delete(EntityKind kind, int64_t id, int64_t expected_version) {
+  if (kind == EntityKind::kPerson) {
+    return Status::Precondition("人员记录不删除：迁出或死亡请修改其状态");
+  }
+  const Table& t = TableOf(kind);
+  return InTransaction([&]() -> Status {
+    EntityKind child = static_cast<EntityKind>(static_cast<int>(kind) + 1);
+    ListQuery q;
+    q.parent_id = id;
+    ASSIGN_OR_RETURN(int64_t children, Count(child, q));
+    if (children > 0) {
+      return Status::Precondition(std::string(EntityLabel(kind)) + " " + std::to_string(id) +
+                                  " 下还有 " + std::to_string(children) + " 个" +
+                                  EntityLabel(child) + "，不能删除");
+    }
+    ASSIGN_OR_RETURN(SqlStatement * s,
+                     Stmt("DELETE FROM " + t.name + " WHERE id = ? AND version = ?"));
+    s->BindInt(1, id);
+    s->BindInt(2, expected_version);
+    ASSIGN_OR_RETURN(int64_t n, s->Execute());
+    if (n == 0) return StaleOrMissing(t.name, EntityLabel(kind), id);
+    return Status::Ok();
+  });
+}
+
+Result<std::unique_ptr<Store>> OpenStore(const std::string& url, const Catalog& catalog) {
+  ASSIGN_OR_RETURN(StoreUrl parsed, ParseStoreUrl(url));
+  std::unique_ptr<SqlConnection> conn;
+  if (parsed.scheme == "sqlite") {
+    ASSIGN_OR_RETURN(conn, OpenSqlite(parsed.sqlite_path));
+  } else {
+    ASSIGN_OR_RETURN(conn, OpenMysql(parsed.mysql));
+  }
+  return std::unique_ptr<Store>(new SqlStore(std::move(conn), catalog));
+}
+
+}  // namespace onetable

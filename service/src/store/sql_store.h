@@ -1,0 +1,108 @@
+// SqlStore: the one Store implementation, over a SqlConnection driver (SQLite or MySQL). The SQL
+// it sends is portable; entity columns come from the catalog (one column per stored field), and
+// every identifier that reaches SQL text is a catalog key or a fixed table name, never input.
+//
+// Thread-safety: as Store (one connection, one thread at a time).
+#ifndef ONETABLE_STORE_SQL_STORE_H_
+#define ONETABLE_STORE_SQL_STORE_H_
+
+#include <array>
+#include <map>
+#include <memory>
+#include <string>
+#include <vector>
+
+#include "store/sql_connection.h"
+#include "store/store.h"
+
+namespace onetable {
+
+class SqlStore : public Store {
+ public:
+  // `catalog` must outlive the store.
+  SqlStore(std::unique_ptr<SqlConnection> db, const Catalog& catalog);
+
+  std::string Dialect() const override { return db_->Dialect(); }
+  Result<int> SchemaVersion() override;
+  Status Migrate() override;
+  Status InTransaction(const std::function<Status()>& fn) override;
+
+  Result<int64_t> Insert(EntityKind kind, const Row& row) override;
+  Status InsertBatch(EntityKind kind, const std::vector<Row>& rows,
+                     std::vector<int64_t>* ids) override;
+  Result<Row> Get(EntityKind kind, int64_t id) override;
+  Result<Row> FindBy(EntityKind kind, const std::string& field, const std::string& value) override;
+  Result<std::vector<Row>> List(EntityKind kind, const ListQuery& query) override;
+  Result<int64_t> Count(EntityKind kind, const ListQuery& query) override;
+  Status Update(EntityKind kind, Row* row) override;
+  Result<int64_t> Move(EntityKind kind, int64_t id, int64_t expected_version,
+                       int64_t new_parent_id, const std::string& relationship,
+                       const std::string& actor) override;
+  Result<std::vector<Membership>> MembershipHistory(EntityKind kind, int64_t id) override;
+  Status Delete(EntityKind kind, int64_t id, int64_t expected_version) override;
+
+  Result<int64_t> AddTag(const TagAssignment& tag) override;
+  Result<std::vector<TagAssignment>> ListTags(int64_t person_id) override;
+  Status UpdateTag(TagAssignment* tag) override;
+  Status DeleteTag(int64_t id, int64_t expected_version) override;
+
+  Status RecordObservation(const FieldObservation& obs) override;
+  Result<std::vector<FieldObservation>> Provenance(EntityKind kind, int64_t id) override;
+  Result<std::vector<FieldObservation>> History(EntityKind kind, int64_t id,
+                                                const std::string& field) override;
+
+  Result<bool> PutSourceRecord(SourceRecord* record) override;
+  Result<SourceRecord> GetSourceRecord(const std::string& source,
+                                       const std::string& record_key) override;
+  Result<std::string> GetCursor(const std::string& source) override;
+  Status SetCursor(const std::string& source, const std::string& cursor) override;
+
+  Result<int64_t> AddReview(const ReviewItem& item) override;
+  Result<std::vector<ReviewItem>> ListReview(const std::string& status, int64_t after_id,
+                                             int limit) override;
+  Result<ReviewItem> GetReview(int64_t id) override;
+  Status ResolveReview(int64_t id, int64_t expected_version, const std::string& status,
+                       const std::string& resolution, const std::string& actor) override;
+
+  Result<int64_t> AddUser(const User& user) override;
+  Result<User> GetUser(const std::string& name) override;
+  Result<std::vector<User>> ListUsers() override;
+  Status UpdateUser(User* user) override;
+  Result<int64_t> AppendAudit(const AuditEntry& entry) override;
+  Result<std::vector<AuditEntry>> ListAudit(const AuditQuery& query) override;
+
+ private:
+  struct Table {
+    std::string name;
+    std::vector<const FieldDef*> fields;  // stored catalog fields = columns after the fixed four
+    std::string select_list;              // "id, parent_id, version, status, f1, ..."
+  };
+
+  const Table& TableOf(EntityKind kind) const { return tables_[static_cast<size_t>(kind)]; }
+  // A prepared statement for `sql`, cached for the life of the store; bindings reset.
+  Result<SqlStatement*> Stmt(const std::string& sql);
+  Result<Row> ReadRow(EntityKind kind, SqlStatement* stmt);
+  Status CheckFields(EntityKind kind, const std::map<std::string, std::string>& values) const;
+  Status CheckColumns();
+  // After a compare-and-set touched no row: kNotFound or kConflict with the current version.
+  Status StaleOrMissing(const std::string& table, const std::string& what, int64_t id);
+  Status RewriteConstraintError(EntityKind kind, const Status& st) const;
+  Status OpenMembership(EntityKind kind, int64_t id, int64_t parent_id,
+                        const std::string& relationship, const std::string& actor);
+  Result<std::vector<std::string>> ReadStrings(const std::string& sql, int64_t id);
+  Status WriteUserLists(const User& user);
+
+  std::unique_ptr<SqlConnection> db_;
+  const Catalog& catalog_;
+  std::array<Table, 7> tables_;
+  std::map<std::string, std::unique_ptr<SqlStatement>> cache_;
+  int tx_depth_ = 0;
+  bool tx_failed_ = false;
+};
+
+// "YYYY-MM-DD HH:MM:SS" in UTC.
+std::string NowUtc();
+
+}  // namespace onetable
+
+#endif  // ONETABLE_STORE_SQL_STORE_H_

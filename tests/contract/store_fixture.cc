@@ -1,0 +1,167 @@
+#include "store_fixture.h"
+
+#include <unistd.h>
+
+#include <cstdlib>
+#include <filesystem>
+#include <iostream>
+
+#include "model/id_number.h"
+#include "store/store_url.h"
+
+namespace onetable::testing {
+
+std::string g_backend = "sqlite";
+std::unique_ptr<Catalog> StoreContract::catalog_;
+
+namespace {
+
+// Drops every table of the MySQL test database so each test starts from nothing.
+void WipeMysql(SqlConnection* db) {
+  auto stmt = db->Prepare(
+      "SELECT table_name FROM information_schema.tables WHERE table_schema = DATABASE()");
+  ASSERT_TRUE(stmt.ok()) << stmt.status().message();
+  std::vector<std::string> tables;
+  while (true) {
+    auto more = (*stmt)->Step();
+    ASSERT_TRUE(more.ok()) << more.status().message();
+    if (!*more) break;
+    tables.push_back((*stmt)->Text(0).value_or(""));
+  }
+  ASSERT_TRUE(db->Exec("SET FOREIGN_KEY_CHECKS = 0").ok());
+  for (const auto& t : tables) {
+    Status st = db->Exec("DROP TABLE IF EXISTS `" + t + "`");
+    ASSERT_TRUE(st.ok()) << st.message();
+  }
+  ASSERT_TRUE(db->Exec("SET FOREIGN_KEY_CHECKS = 1").ok());
+}
+
+}  // namespace
+
+void StoreContract::SetUpTestSuite() {
+  if (catalog_) return;
+  auto catalog = Catalog::Load(ONETABLE_SOURCE_DIR "/schema");
+  ASSERT_TRUE(catalog.ok()) << catalog.status().message();
+  catalog_ = std::make_unique<Catalog>(std::move(*catalog));
+}
+
+void StoreContract::SetUp() {
+  ASSERT_TRUE(catalog_) << "catalog failed to load";
+  if (g_backend == "sqlite") {
+    char tmpl[] = "/tmp/onetable-contract-XXXXXX";
+    ASSERT_NE(mkdtemp(tmpl), nullptr);
+    dir_ = tmpl;
+    url_ = "sqlite:" + dir_ + "/register.db";
+  } else {
+    const char* url = std::getenv("ONETABLE_TEST_MYSQL_URL");
+    ASSERT_TRUE(url && *url) << "ONETABLE_TEST_MYSQL_URL is not set: run through ops/test, "
+                                "which starts a throwaway MariaDB (ops/mariadb start)";
+    url_ = url;
+    auto raw = RawConnection();
+    ASSERT_TRUE(raw);
+    WipeMysql(raw.get());
+  }
+  auto store = OpenStore(url_, *catalog_);
+  ASSERT_TRUE(store.ok()) << store.status().message();
+  store_ = std::move(*store);
+  Status st = store_->Migrate();
+  ASSERT_TRUE(st.ok()) << st.message();
+}
+
+void StoreContract::TearDown() {
+  store_.reset();
+  if (!dir_.empty()) std::filesystem::remove_all(dir_);
+}
+
+std::unique_ptr<SqlConnection> StoreContract::RawConnection() {
+  auto parsed = ParseStoreUrl(url_);
+  EXPECT_TRUE(parsed.ok()) << parsed.status().message();
+  if (!parsed.ok()) return nullptr;
+  auto conn = parsed->scheme == "sqlite" ? OpenSqlite(parsed->sqlite_path)
+                                         : OpenMysql(parsed->mysql);
+  EXPECT_TRUE(conn.ok()) << conn.status().message();
+  return conn.ok() ? std::move(*conn) : nullptr;
+}
+
+std::unique_ptr<Store> StoreContract::OpenAnother() {
+  auto store = OpenStore(url_, *catalog_);
+  EXPECT_TRUE(store.ok()) << store.status().message();
+  return store.ok() ? std::move(*store) : nullptr;
+}
+
+namespace {
+int64_t MustInsert(Store* store, EntityKind kind, const Row& row) {
+  auto id = store->Insert(kind, row);
+  EXPECT_TRUE(id.ok()) << EntityName(kind) << ": " << id.status().message();
+  return id.ok() ? *id : 0;
+}
+}  // namespace
+
+int64_t StoreContract::AddDistrict(const std::string& code, const std::string& name) {
+  Row r;
+  r.values = {{"code", code}, {"name", name}};
+  return MustInsert(store_.get(), EntityKind::kDistrict, r);
+}
+int64_t StoreContract::AddStreet(int64_t district, const std::string& code) {
+  Row r;
+  r.parent_id = district;
+  r.values = {{"code", code}, {"name", "陆城街道"}};
+  return MustInsert(store_.get(), EntityKind::kStreet, r);
+}
+int64_t StoreContract::AddCommunity(int64_t street, const std::string& code) {
+  Row r;
+  r.parent_id = street;
+  r.values = {{"code", code}, {"name", "东风社区居委会"}, {"vintage", "2023"}};
+  return MustInsert(store_.get(), EntityKind::kCommunity, r);
+}
+int64_t StoreContract::AddGrid(int64_t community, const std::string& code) {
+  Row r;
+  r.parent_id = community;
+  r.values = {{"code", code}, {"name", "第" + code + "网格"}};
+  return MustInsert(store_.get(), EntityKind::kGrid, r);
+}
+int64_t StoreContract::AddBuilding(int64_t grid, const std::string& address) {
+  Row r;
+  r.parent_id = grid;
+  r.values = {{"address", address}, {"name", "3栋"}};
+  return MustInsert(store_.get(), EntityKind::kBuilding, r);
+}
+int64_t StoreContract::AddHousehold(int64_t building, const std::string& number) {
+  Row r;
+  r.parent_id = building;
+  r.values = {{"household_number", number}, {"household_type", "1"}, {"room", "2单元501"}};
+  return MustInsert(store_.get(), EntityKind::kHousehold, r);
+}
+int64_t StoreContract::AddPerson(int64_t household, const std::string& name,
+                                 const std::string& id_number) {
+  Row r;
+  r.parent_id = household;
+  r.values = {{"name", name}, {"id_number", id_number}, {"relationship", "02"}};
+  return MustInsert(store_.get(), EntityKind::kPerson, r);
+}
+int64_t StoreContract::AddTree() {
+  return AddHousehold(AddBuilding(AddGrid(AddCommunity(AddStreet(AddDistrict())))));
+}
+
+std::string TestIdNumber(int serial, const std::string& birth) {
+  char seq[8];
+  std::snprintf(seq, sizeof seq, "%03d", serial % 1000);
+  std::string first17 = "420581" + birth + seq;
+  return first17 + IdCheckCharacter(first17);
+}
+
+}  // namespace onetable::testing
+
+int main(int argc, char** argv) {
+  ::testing::InitGoogleTest(&argc, argv);
+  for (int i = 1; i < argc; ++i) {
+    std::string arg = argv[i];
+    if (arg.rfind("--store=", 0) == 0) onetable::testing::g_backend = arg.substr(8);
+  }
+  if (onetable::testing::g_backend != "sqlite" && onetable::testing::g_backend != "mysql") {
+    std::cerr << "usage: contract_tests --store=sqlite|mysql\n";
+    return 2;
+  }
+  std::cout << "Store contract suite on " << onetable::testing::g_backend << "\n";
+  return RUN_ALL_TESTS();
+}
