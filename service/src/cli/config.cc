@@ -1,1 +1,103 @@
-// placeholder until implemented
+#include "cli/config.h"
+
+#include <yaml-cpp/yaml.h>
+
+#include <filesystem>
+
+namespace onetable {
+namespace fs = std::filesystem;
+
+namespace {
+
+std::string Where(const std::string& path, const YAML::Mark& m) {
+  return path + ":" + std::to_string(m.line + 1) + ":" + std::to_string(m.column + 1);
+}
+
+std::string Resolve(const fs::path& base, const std::string& p) {
+  if (p.empty() || fs::path(p).is_absolute()) return p;
+  return (base / p).lexically_normal().string();
+}
+
+}  // namespace
+
+Status ParseListen(const std::string& text, std::string* host, int* port) {
+  std::string h = *host, p = text;
+  size_t colon = text.rfind(':');
+  if (colon != std::string::npos) {
+    h = text.substr(0, colon);
+    p = text.substr(colon + 1);
+  }
+  int n = 0;
+  for (char c : p) {
+    if (c < '0' || c > '9' || n > 65535) return Status::Invalid("监听地址端口无效：" + text);
+    n = n * 10 + (c - '0');
+  }
+  if (p.empty() || n > 65535) return Status::Invalid("监听地址端口无效：" + text);
+  if (!h.empty()) *host = h;
+  *port = n;
+  return Status::Ok();
+}
+
+Result<Config> LoadConfig(const std::string& path, bool explicit_path) {
+  Config c;
+  c.schema_dir = ONETABLE_SOURCE_DIR "/schema";
+  c.mappings_dir = ONETABLE_SOURCE_DIR "/mappings";
+  c.connectors_dir = ONETABLE_SOURCE_DIR "/ops/examples/connectors";
+  // A checkout's own schema/ wins over the compiled-in source tree.
+  if (fs::exists("schema/fields.yaml")) c.schema_dir = fs::absolute("schema").string();
+  if (!fs::exists(path)) {
+    if (explicit_path) return Status::Invalid("配置文件不存在：" + path);
+    return c;
+  }
+  c.path = path;
+  fs::path base = fs::absolute(path).parent_path();
+  YAML::Node root;
+  try {
+    root = YAML::LoadFile(path);
+  } catch (const YAML::Exception& e) {
+    return Status::Invalid(Where(path, e.mark) + ": 配置文件格式错误：" + e.msg);
+  }
+  if (root.IsNull()) return c;
+  if (!root.IsMap()) return Status::Invalid(path + ":1:1: 配置文件应为键值对（YAML 映射）");
+  std::string errors;
+  for (const auto& kv : root) {
+    std::string key = kv.first.as<std::string>();
+    const YAML::Node& v = kv.second;
+    std::string where = Where(path, kv.second.Mark());
+    if (!v.IsScalar()) {
+      errors += where + ": " + key + " 应为单个值\n";
+      continue;
+    }
+    std::string s = v.as<std::string>();
+    if (key == "store") {
+      c.store_url = s;
+      if (s.rfind("sqlite:", 0) == 0) c.store_url = "sqlite:" + Resolve(base, s.substr(7));
+    } else if (key == "schema") {
+      c.schema_dir = Resolve(base, s);
+    } else if (key == "mappings") {
+      c.mappings_dir = Resolve(base, s);
+    } else if (key == "connectors") {
+      c.connectors_dir = Resolve(base, s);
+    } else if (key == "listen") {
+      Status st = ParseListen(s, &c.listen_host, &c.listen_port);
+      if (!st.ok()) errors += where + ": " + st.message() + "\n";
+    } else if (key == "threads") {
+      try {
+        c.threads = v.as<int>();
+      } catch (const YAML::Exception&) {
+        c.threads = 0;
+      }
+      if (c.threads < 1 || c.threads > 256) errors += where + ": threads 应为 1–256 的整数\n";
+    } else {
+      errors += Where(path, kv.first.Mark()) + ": 未知的配置项 " + key +
+                "（可用：store, schema, mappings, connectors, listen, threads）\n";
+    }
+  }
+  if (!errors.empty()) {
+    errors.pop_back();
+    return Status::Invalid(errors);
+  }
+  return c;
+}
+
+}  // namespace onetable

@@ -1,1 +1,244 @@
-// placeholder until implemented
+#include "cli/verbs.h"
+
+#include <unistd.h>
+
+#include <cstdlib>
+#include <filesystem>
+#include <iostream>
+
+#include "demo/demo_city.h"
+#include "http/password.h"
+#include "http/server.h"
+#include "http/tree_handlers.h"
+#include "model/catalog.h"
+#include "model/divisions.h"
+#include "store/store.h"
+#include "store/store_url.h"
+
+namespace onetable {
+namespace fs = std::filesystem;
+
+namespace {
+
+const char kUsage[] =
+    "用法：onetable [--config FILE] [--store URL] 命令 [参数]\n"
+    "\n"
+    "命令：\n"
+    "  init [--demo] [--persons N]  创建或升级登记库；--demo 载入演示社区数据\n"
+    "  serve [--listen HOST:PORT]   启动 HTTP 服务（API 与网页）\n"
+    "  check                        检查字段目录、代码表与行政区划数据\n"
+    "\n"
+    "全局选项：\n"
+    "  --config FILE  配置文件（默认 onetable.yaml）\n"
+    "  --store URL    登记库地址，覆盖配置：sqlite:PATH 或 mysql://用户:密码@主机:端口/库名\n";
+
+int Fail(int code, const std::string& message) {
+  std::cerr << message << "\n";
+  return code;
+}
+
+int ExitFor(const Status& st) {
+  return st.code() == StatusCode::kUnavailable ? kExitUnavailable : kExitInvalid;
+}
+
+// Removes a SQLite database file this run created, so a failed init leaves nothing behind.
+void RemoveSqliteFiles(const std::string& path) {
+  for (const char* suffix : {"", "-wal", "-shm"}) fs::remove(path + suffix);
+}
+
+Status CreateFirstAdmin(Store* store) {
+  ASSIGN_OR_RETURN(auto users, store->ListUsers());
+  for (const User& u : users) {
+    if (u.role == "admin") return Status::Ok();
+  }
+  std::string password;
+  const char* env = std::getenv("ONETABLE_ADMIN_PASSWORD");
+  bool printed = false;
+  if (env && *env) {
+    password = env;
+    std::string weak = PasswordWeakness(password);
+    if (!weak.empty()) return Status::Invalid("ONETABLE_ADMIN_PASSWORD 不符合要求：" + weak);
+  } else {
+    ASSIGN_OR_RETURN(password, RandomPassword(16));
+    printed = true;
+  }
+  User admin;
+  admin.name = "admin";
+  admin.role = "admin";
+  admin.display_name = "系统管理员";
+  ASSIGN_OR_RETURN(admin.password_hash, HashPassword(password));
+  RETURN_IF_ERROR(store->AddUser(admin).status());
+  AuditEntry audit;
+  audit.user = "cli";
+  audit.action = "user_add";
+  audit.object = "user/admin";
+  audit.result = "ok";
+  RETURN_IF_ERROR(store->AppendAudit(audit).status());
+  std::cout << "管理员账号：admin\n";
+  if (printed) {
+    std::cout << "管理员密码：" << password << "（只显示这一次，请妥善保存）\n";
+  } else {
+    std::cout << "管理员密码：取自环境变量 ONETABLE_ADMIN_PASSWORD\n";
+  }
+  return Status::Ok();
+}
+
+}  // namespace
+
+int RunInit(const Config& config, const std::vector<std::string>& args) {
+  bool demo = false;
+  DemoOptions demo_options;
+  for (size_t i = 0; i < args.size(); ++i) {
+    if (args[i] == "--demo") {
+      demo = true;
+    } else if (args[i] == "--persons" && i + 1 < args.size()) {
+      demo_options.persons = std::atoi(args[++i].c_str());
+      if (demo_options.persons < 1 || demo_options.persons > 2000000) {
+        return Fail(kExitUsage, "--persons 应为 1–2000000 的整数");
+      }
+    } else {
+      return Fail(kExitUsage, "init 不认识参数 " + args[i] + "\n\n" + kUsage);
+    }
+  }
+  auto catalog = Catalog::Load(config.schema_dir);
+  if (!catalog.ok()) return Fail(kExitInvalid, catalog.status().message());
+  auto url = ParseStoreUrl(config.store_url);
+  if (!url.ok()) return Fail(kExitUsage, url.status().message());
+
+  bool fresh_sqlite = false;
+  if (url->scheme == "sqlite") {
+    fresh_sqlite = !fs::exists(url->sqlite_path);
+    fs::path parent = fs::path(url->sqlite_path).parent_path();
+    std::error_code ec;
+    if (!parent.empty()) fs::create_directories(parent, ec);
+  }
+  auto fail = [&](const Status& st) {
+    if (fresh_sqlite) RemoveSqliteFiles(url->sqlite_path);
+    return Fail(ExitFor(st), st.message());
+  };
+
+  auto store = OpenStore(config.store_url, *catalog);
+  if (!store.ok()) return fail(store.status());
+  auto before = (*store)->SchemaVersion();
+  if (!before.ok()) return fail(before.status());
+  Status st = (*store)->Migrate();
+  if (!st.ok()) return fail(st);
+  auto after = (*store)->SchemaVersion();
+  if (!after.ok()) return fail(after.status());
+  if (*after != *before) {
+    std::cout << "登记库 " << url->redacted << " 结构已升级到版本 " << *after << "\n";
+  } else {
+    std::cout << "登记库 " << url->redacted << " 结构已是最新（版本 " << *after << "）\n";
+  }
+
+  if (demo) {
+    ListQuery all;
+    auto persons = (*store)->Count(EntityKind::kPerson, all);
+    if (!persons.ok()) return fail(persons.status());
+    if (*persons > 0) {
+      return Fail(kExitInvalid, "登记库中已有 " + std::to_string(*persons) +
+                                    " 名人员，演示数据只能载入空库（换一个库地址，或删除后重建）");
+    }
+    auto divisions = Divisions::Load(config.schema_dir + "/divisions");
+    if (!divisions.ok()) return fail(divisions.status());
+    auto summary = GenerateDemo(store->get(), *catalog, *divisions, demo_options,
+                                [](const std::string& step) { std::cerr << step << "\n"; });
+    if (!summary.ok()) return fail(summary.status().Wrap("生成演示数据失败"));
+    std::cout << "演示数据：" << summary->communities << " 个社区，" << summary->grids
+              << " 个网格，" << summary->buildings << " 栋楼，" << summary->households << " 户，"
+              << summary->persons << " 人，" << summary->tags << " 个专项标签\n";
+  }
+  st = CreateFirstAdmin(store->get());
+  if (!st.ok()) return fail(st);
+  return kExitOk;
+}
+
+int RunCheck(const Config& config, const std::vector<std::string>& args) {
+  if (!args.empty()) return Fail(kExitUsage, "check 不接受参数\n\n" + std::string(kUsage));
+  int problems = 0;
+  auto catalog = Catalog::Load(config.schema_dir);
+  if (!catalog.ok()) {
+    std::cout << catalog.status().message() << "\n";
+    ++problems;
+  } else {
+    std::cerr << "字段目录无误：" << catalog->fields().size() << " 个字段，"
+              << catalog->tags().size() << " 类专项标签，" << catalog->code_tables().size()
+              << " 个代码表\n";
+  }
+  auto divisions = Divisions::Load(config.schema_dir + "/divisions");
+  if (!divisions.ok()) {
+    std::cout << divisions.status().message() << "\n";
+    ++problems;
+  }
+  return problems ? kExitInvalid : kExitOk;
+}
+
+int RunServe(const Config& config, const std::vector<std::string>& args) {
+  std::string host = config.listen_host;
+  int port = config.listen_port;
+  for (size_t i = 0; i < args.size(); ++i) {
+    if (args[i] == "--listen" && i + 1 < args.size()) {
+      Status st = ParseListen(args[++i], &host, &port);
+      if (!st.ok()) return Fail(kExitUsage, st.message());
+    } else {
+      return Fail(kExitUsage, "serve 不认识参数 " + args[i] + "\n\n" + kUsage);
+    }
+  }
+  auto catalog = Catalog::Load(config.schema_dir);
+  if (!catalog.ok()) return Fail(kExitInvalid, catalog.status().message());
+  // Fail at start, not at the first request, when the store is unreachable or not initialised.
+  auto probe = OpenStore(config.store_url, *catalog);
+  if (!probe.ok()) return Fail(ExitFor(probe.status()), probe.status().message());
+  auto version = (*probe)->SchemaVersion();
+  if (!version.ok()) return Fail(ExitFor(version.status()), version.status().message());
+  if (*version == 0) {
+    return Fail(kExitInvalid, "登记库尚未初始化：请先运行 onetable init");
+  }
+  probe->reset();
+
+  Router router;
+  Status st = RegisterTreeRoutes(&router);
+  if (!st.ok()) return Fail(kExitInvalid, st.message());
+  const Catalog& cat = *catalog;
+  std::string store_url = config.store_url;
+  ServerOptions options;
+  options.threads = config.threads;
+  Server server(std::move(router), [&cat, store_url]() { return OpenStore(store_url, cat); },
+                options);
+  return RunServerUntilTerminated(server, host, port);
+}
+
+int RunCommandLine(const std::vector<std::string>& argv) {
+  std::string config_path = "onetable.yaml";
+  bool explicit_config = false;
+  std::string store_override;
+  size_t i = 0;
+  for (; i < argv.size(); ++i) {
+    const std::string& a = argv[i];
+    if (a == "--config" && i + 1 < argv.size()) {
+      config_path = argv[++i];
+      explicit_config = true;
+    } else if (a == "--store" && i + 1 < argv.size()) {
+      store_override = argv[++i];
+    } else if (a == "--help" || a == "-h" || a == "help") {
+      std::cout << kUsage;
+      return kExitOk;
+    } else if (a.rfind("--", 0) == 0) {
+      return Fail(kExitUsage, "不认识的选项 " + a + "\n\n" + kUsage);
+    } else {
+      break;
+    }
+  }
+  if (i == argv.size()) return Fail(kExitUsage, kUsage);
+  auto config = LoadConfig(config_path, explicit_config);
+  if (!config.ok()) return Fail(kExitUsage, config.status().message());
+  if (!store_override.empty()) config->store_url = store_override;
+  std::string verb = argv[i];
+  std::vector<std::string> rest(argv.begin() + static_cast<long>(i) + 1, argv.end());
+  if (verb == "init") return RunInit(*config, rest);
+  if (verb == "check") return RunCheck(*config, rest);
+  if (verb == "serve") return RunServe(*config, rest);
+  return Fail(kExitUsage, "不认识的命令 " + verb + "\n\n" + kUsage);
+}
+
+}  // namespace onetable

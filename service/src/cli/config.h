@@ -1,0 +1,40 @@
+// The service configuration: onetable.yaml (or --config FILE). Relative paths in the file are
+// resolved against the file's directory; when the file does not exist the defaults are used
+// relative to the working directory, with schema/ and mappings/ from the source tree.
+//
+//   store: sqlite:var/onetable.db          # or mysql://user:pass@host:port/db[?socket=...]
+//   schema: schema                         # fields.yaml, codes/, divisions/
+//   mappings: mappings
+//   connectors: ops/examples/connectors    # connector YAML files for `sync`
+//   listen: 127.0.0.1:8080
+//   threads: 8
+#ifndef ONETABLE_CLI_CONFIG_H_
+#define ONETABLE_CLI_CONFIG_H_
+
+#include <string>
+
+#include "onetable/status.h"
+
+namespace onetable {
+
+struct Config {
+  std::string path;  // the file read, or "" for defaults
+  std::string store_url = "sqlite:var/onetable.db";
+  std::string schema_dir;
+  std::string mappings_dir;
+  std::string connectors_dir;
+  std::string listen_host = "127.0.0.1";
+  int listen_port = 8080;
+  int threads = 8;
+};
+
+// Loads `path`. When `explicit_path` is false and the file does not exist, returns defaults.
+// Unknown keys and bad values are errors naming file:line:col.
+Result<Config> LoadConfig(const std::string& path, bool explicit_path);
+
+// Parses "host:port" (or ":port", or "port").
+Status ParseListen(const std::string& text, std::string* host, int* port);
+
+}  // namespace onetable
+
+#endif  // ONETABLE_CLI_CONFIG_H_

@@ -1,0 +1,30 @@
+// Password hashing for user accounts: PBKDF2-HMAC-SHA256 with 600,000 iterations and a random
+// 16-byte salt, encoded as "pbkdf2-sha256$<iterations>$<salt base64>$<hash base64>".
+// Thread-safe.
+#ifndef ONETABLE_HTTP_PASSWORD_H_
+#define ONETABLE_HTTP_PASSWORD_H_
+
+#include <string>
+
+#include "onetable/status.h"
+
+namespace onetable {
+
+inline constexpr int kPasswordIterations = 600000;
+
+// Hashes `password` with a fresh salt. Fails only if the system's random source does.
+Result<std::string> HashPassword(const std::string& password, int iterations = kPasswordIterations);
+
+// True when `password` matches `encoded` (constant-time comparison). False for a malformed hash.
+bool VerifyPassword(const std::string& password, const std::string& encoded);
+
+// A random password of `length` characters from an alphabet without look-alikes (no 0/O, 1/l).
+Result<std::string> RandomPassword(int length = 16);
+
+// Minimum rules for a password a person chooses: 10+ characters with letters and digits.
+// Returns a Chinese message saying what is missing, or "" when acceptable.
+std::string PasswordWeakness(const std::string& password);
+
+}  // namespace onetable
+
+#endif  // ONETABLE_HTTP_PASSWORD_H_

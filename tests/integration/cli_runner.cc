@@ -1,0 +1,128 @@
+#include "cli_runner.h"
+
+#include <fcntl.h>
+#include <netinet/in.h>
+#include <sys/socket.h>
+#include <sys/wait.h>
+#include <unistd.h>
+
+#include <cstdlib>
+#include <fstream>
+#include <sstream>
+#include <stdexcept>
+
+#include "store/sql_connection.h"
+#include "store/store_url.h"
+
+namespace onetable::testing {
+
+std::string MakeTempDir() {
+  char tmpl[] = "/tmp/onetable-it-XXXXXX";
+  if (!mkdtemp(tmpl)) throw std::runtime_error("mkdtemp failed");
+  return tmpl;
+}
+
+std::string ReadFile(const std::string& path) {
+  std::ifstream in(path, std::ios::binary);
+  std::stringstream ss;
+  ss << in.rdbuf();
+  return ss.str();
+}
+
+void WriteFile(const std::string& path, const std::string& text) {
+  std::ofstream out(path, std::ios::binary);
+  out << text;
+}
+
+namespace {
+
+pid_t Spawn(const std::vector<std::string>& args, const std::string& cwd,
+            const std::map<std::string, std::string>& env, const std::string& in_path,
+            const std::string& out_path, const std::string& err_path) {
+  pid_t pid = fork();
+  if (pid != 0) return pid;
+  if (!cwd.empty() && chdir(cwd.c_str()) != 0) _exit(127);
+  for (const auto& [k, v] : env) setenv(k.c_str(), v.c_str(), 1);
+  int in = open(in_path.empty() ? "/dev/null" : in_path.c_str(), O_RDONLY);
+  int out = open(out_path.c_str(), O_WRONLY | O_CREAT | O_TRUNC, 0600);
+  int err = open(err_path.c_str(), O_WRONLY | O_CREAT | O_TRUNC, 0600);
+  dup2(in, 0);
+  dup2(out, 1);
+  dup2(err, 2);
+  std::vector<char*> argv;
+  std::string bin = ONETABLE_BINARY;
+  argv.push_back(bin.data());
+  std::vector<std::string> copy = args;
+  for (auto& a : copy) argv.push_back(a.data());
+  argv.push_back(nullptr);
+  execv(bin.c_str(), argv.data());
+  _exit(127);
+}
+
+}  // namespace
+
+CliResult RunCli(const std::vector<std::string>& args, const std::string& cwd,
+                 const std::map<std::string, std::string>& env, const std::string& input) {
+  std::string dir = MakeTempDir();
+  std::string in_path;
+  if (!input.empty()) {
+    in_path = dir + "/stdin";
+    WriteFile(in_path, input);
+  }
+  pid_t pid = Spawn(args, cwd, env, in_path, dir + "/out", dir + "/err");
+  int status = 0;
+  waitpid(pid, &status, 0);
+  CliResult r;
+  r.exit_code = WIFEXITED(status) ? WEXITSTATUS(status) : 128 + WTERMSIG(status);
+  r.out = ReadFile(dir + "/out");
+  r.err = ReadFile(dir + "/err");
+  std::system(("rm -rf " + dir).c_str());
+  return r;
+}
+
+pid_t StartCli(const std::vector<std::string>& args, const std::string& log_path) {
+  return Spawn(args, "", {}, "", log_path, log_path + ".err");
+}
+
+int FreePort() {
+  int fd = socket(AF_INET, SOCK_STREAM, 0);
+  sockaddr_in addr{};
+  addr.sin_family = AF_INET;
+  addr.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
+  addr.sin_port = 0;
+  bind(fd, reinterpret_cast<sockaddr*>(&addr), sizeof addr);
+  socklen_t len = sizeof addr;
+  getsockname(fd, reinterpret_cast<sockaddr*>(&addr), &len);
+  int port = ntohs(addr.sin_port);
+  close(fd);
+  return port;
+}
+
+std::string TestStoreUrl(const std::string& dir) {
+  const char* store = std::getenv("ONETABLE_TEST_STORE");
+  if (!store || std::string(store) != "mysql") return "sqlite:" + dir + "/register.db";
+  const char* url = std::getenv("ONETABLE_TEST_MYSQL_URL");
+  if (!url || !*url) throw std::runtime_error("ONETABLE_TEST_MYSQL_URL is not set");
+  auto parsed = ParseStoreUrl(url);
+  if (!parsed.ok()) throw std::runtime_error(parsed.status().message());
+  auto db = OpenMysql(parsed->mysql);
+  if (!db.ok()) throw std::runtime_error(db.status().message());
+  std::vector<std::string> tables;
+  {
+    auto stmt = (*db)->Prepare(
+        "SELECT table_name FROM information_schema.tables WHERE table_schema = DATABASE()");
+    if (!stmt.ok()) throw std::runtime_error(stmt.status().message());
+    while (true) {
+      auto more = (*stmt)->Step();
+      if (!more.ok()) throw std::runtime_error(more.status().message());
+      if (!*more) break;
+      tables.push_back((*stmt)->Text(0).value_or(""));
+    }
+  }
+  (*db)->Exec("SET FOREIGN_KEY_CHECKS = 0");
+  for (const auto& t : tables) (*db)->Exec("DROP TABLE IF EXISTS `" + t + "`");
+  (*db)->Exec("SET FOREIGN_KEY_CHECKS = 1");
+  return url;
+}
+
+}  // namespace onetable::testing

@@ -1,0 +1,41 @@
+// Runs the real `onetable` binary for integration tests and captures what it printed.
+#ifndef ONETABLE_TESTS_INTEGRATION_CLI_RUNNER_H_
+#define ONETABLE_TESTS_INTEGRATION_CLI_RUNNER_H_
+
+#include <sys/types.h>
+
+#include <map>
+#include <string>
+#include <vector>
+
+namespace onetable::testing {
+
+struct CliResult {
+  int exit_code = -1;
+  std::string out;
+  std::string err;
+};
+
+// Runs ONETABLE_BINARY with `args` in `cwd` (empty: current), extra environment `env`, stdin
+// from `input`. Waits for it to finish.
+CliResult RunCli(const std::vector<std::string>& args, const std::string& cwd = "",
+                 const std::map<std::string, std::string>& env = {},
+                 const std::string& input = "");
+
+// Starts the binary in the background; output goes to `log_path`. Returns its pid.
+pid_t StartCli(const std::vector<std::string>& args, const std::string& log_path);
+
+// A fresh temporary directory, removed by the caller.
+std::string MakeTempDir();
+std::string ReadFile(const std::string& path);
+void WriteFile(const std::string& path, const std::string& text);
+// A TCP port on 127.0.0.1 that was free a moment ago.
+int FreePort();
+
+// The store URL integration tests run against: a SQLite file in `dir`, or the throwaway MariaDB
+// when ONETABLE_TEST_STORE=mysql (whose tables are dropped first, so each test starts empty).
+std::string TestStoreUrl(const std::string& dir);
+
+}  // namespace onetable::testing
+
+#endif  // ONETABLE_TESTS_INTEGRATION_CLI_RUNNER_H_
