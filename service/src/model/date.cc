@@ -4,41 +4,12 @@
 #include <ctime>
 #include <tuple>
 
+#include "model/text.h"
+
 namespace onetable {
 namespace {
 
-// Folds full-width ASCII (U+FF01..U+FF5E, e.g. "２０２４") and wide or no-break spaces to ASCII,
-// because dates pasted from Word or typed with a Chinese IME often come that way.
-std::string FoldWidth(std::string_view s) {
-  std::string out;
-  out.reserve(s.size());
-  for (size_t i = 0; i < s.size(); ++i) {
-    auto c = static_cast<unsigned char>(s[i]);
-    if (c == 0xEF && i + 2 < s.size()) {
-      unsigned cp = ((c & 0x0F) << 12) | ((static_cast<unsigned char>(s[i + 1]) & 0x3F) << 6) |
-                    (static_cast<unsigned char>(s[i + 2]) & 0x3F);
-      if (cp >= 0xFF01 && cp <= 0xFF5E) {
-        out.push_back(static_cast<char>(cp - 0xFF01 + 0x21));
-        i += 2;
-        continue;
-      }
-    }
-    if (s.compare(i, 3, "\xE3\x80\x80") == 0 || s.compare(i, 2, "\xC2\xA0") == 0) {
-      out.push_back(' ');  // ideographic space U+3000, no-break space U+00A0
-      i += c == 0xE3 ? 2 : 1;
-      continue;
-    }
-    out.push_back(s[i]);
-  }
-  return out;
-}
 
-std::string_view Trim(std::string_view s) {
-  const char* kBlank = " \t\r\n\v\f";
-  size_t b = s.find_first_not_of(kBlank);
-  if (b == std::string_view::npos) return {};
-  return s.substr(b, s.find_last_not_of(kBlank) - b + 1);
-}
 
 bool IsDigit(char c) { return c >= '0' && c <= '9'; }
 
@@ -124,7 +95,7 @@ bool operator==(const Date& a, const Date& b) {
 
 std::optional<Problem> ParseDate(std::string_view text, Date* out) {
   std::string folded = FoldWidth(text);
-  std::string_view s = Trim(folded);
+  std::string_view s = TrimBlank(folded);
   Date d;
   if (s.empty() || !(ParseCompact(s, &d) || ParseSeparated(s, &d))) {
     return Problem{"date_format",

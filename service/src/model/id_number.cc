@@ -1,6 +1,7 @@
 #include "model/id_number.h"
 
 #include "model/date.h"
+#include "model/text.h"
 
 namespace onetable {
 namespace {
@@ -15,38 +16,7 @@ constexpr std::string_view kEarliestBirthDate = "1860-01-01";
 constexpr int kWeights[17] = {7, 9, 10, 5, 8, 4, 2, 1, 6, 3, 7, 9, 10, 5, 8, 4, 2};
 constexpr char kCheckChars[11] = {'1', '0', 'X', '9', '8', '7', '6', '5', '4', '3', '2'};
 
-// Folds full-width ASCII (U+FF01..U+FF5E: "１１０１…Ｘ") and wide or no-break spaces to ASCII:
-// numbers pasted from Word or typed with a Chinese IME come that way.
-std::string FoldWidth(std::string_view s) {
-  std::string out;
-  out.reserve(s.size());
-  for (size_t i = 0; i < s.size(); ++i) {
-    auto c = static_cast<unsigned char>(s[i]);
-    if (c == 0xEF && i + 2 < s.size()) {
-      unsigned cp = ((c & 0x0F) << 12) | ((static_cast<unsigned char>(s[i + 1]) & 0x3F) << 6) |
-                    (static_cast<unsigned char>(s[i + 2]) & 0x3F);
-      if (cp >= 0xFF01 && cp <= 0xFF5E) {
-        out.push_back(static_cast<char>(cp - 0xFF01 + 0x21));
-        i += 2;
-        continue;
-      }
-    }
-    if (s.compare(i, 3, "\xE3\x80\x80") == 0 || s.compare(i, 2, "\xC2\xA0") == 0) {
-      out.push_back(' ');
-      i += c == 0xE3 ? 2 : 1;
-      continue;
-    }
-    out.push_back(s[i]);
-  }
-  return out;
-}
 
-std::string_view Trim(std::string_view s) {
-  const char* kBlank = " \t\r\n\v\f";
-  size_t b = s.find_first_not_of(kBlank);
-  if (b == std::string_view::npos) return {};
-  return s.substr(b, s.find_last_not_of(kBlank) - b + 1);
-}
 
 bool IsDigit(char c) { return c >= '0' && c <= '9'; }
 
@@ -68,7 +38,7 @@ char IdCheckCharacter(std::string_view first17) {
 
 std::optional<Problem> ParseIdNumber(std::string_view text, IdNumber* out, std::string_view today) {
   std::string folded = FoldWidth(text);
-  std::string_view s = Trim(folded);
+  std::string_view s = TrimBlank(folded);
   size_t length = CountCodePoints(s);
   if (length != 18 && length != 15) {
     return Problem{"id_length",
@@ -128,7 +98,7 @@ std::optional<Problem> CheckIdConsistency(const IdNumber& id, std::string_view b
     }
   }
   if (!gender.empty()) {
-    std::string_view code = Trim(gender);
+    std::string_view code = TrimBlank(gender);
     if (code == "男") code = "1";
     if (code == "女") code = "2";
     // 0 (未知的性别) and 9 (未说明的性别) say nothing that could contradict the ID number.

@@ -2,6 +2,8 @@
 
 #include <vector>
 
+#include "model/text.h"
+
 namespace onetable {
 namespace {
 
@@ -11,37 +13,6 @@ const char kFormatMessage[] =
     "电话号码格式不正确：应为11位手机号（如13812345678）或带区号的固定电话（如0717-1234567，"
     "分机写作0717-1234567-801）";
 
-// Folds what workers paste from Word or type with a Chinese IME into ASCII: full-width ASCII
-// (U+FF01..U+FF5E: "１３８", "（０７１７）", "－"), typographic dashes (U+2010..U+2015) and wide or
-// no-break spaces.
-std::string FoldWidth(std::string_view s) {
-  std::string out;
-  out.reserve(s.size());
-  for (size_t i = 0; i < s.size(); ++i) {
-    auto c = static_cast<unsigned char>(s[i]);
-    if ((c == 0xEF || c == 0xE2) && i + 2 < s.size()) {
-      unsigned cp = ((c & 0x0F) << 12) | ((static_cast<unsigned char>(s[i + 1]) & 0x3F) << 6) |
-                    (static_cast<unsigned char>(s[i + 2]) & 0x3F);
-      if (cp >= 0xFF01 && cp <= 0xFF5E) {
-        out.push_back(static_cast<char>(cp - 0xFF01 + 0x21));
-        i += 2;
-        continue;
-      }
-      if (cp >= 0x2010 && cp <= 0x2015) {
-        out.push_back('-');
-        i += 2;
-        continue;
-      }
-    }
-    if (s.compare(i, 3, "\xE3\x80\x80") == 0 || s.compare(i, 2, "\xC2\xA0") == 0) {
-      out.push_back(' ');
-      i += c == 0xE3 ? 2 : 1;
-      continue;
-    }
-    out.push_back(s[i]);
-  }
-  return out;
-}
 
 bool IsDigit(char c) { return c >= '0' && c <= '9'; }
 
