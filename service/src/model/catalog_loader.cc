@@ -1,1 +1,597 @@
-// placeholder until implemented
+// Loading schema/fields.yaml and schema/codes/*.csv into a Catalog. The loader keeps going after
+// a problem so that an admin who edits the catalog sees every mistake in one run, each named by
+// file:line:col.
+#include <yaml-cpp/yaml.h>
+
+#include <algorithm>
+#include <filesystem>
+#include <map>
+#include <regex>
+#include <set>
+
+#include "model/catalog.h"
+
+namespace onetable {
+
+namespace internal {
+// Defined in catalog.cc.
+std::string NormalizeHeader(std::string_view text);
+bool ReadFile(const std::string& path, std::string* out);
+void ParseCodeTableText(const std::string& path, const std::string& text,
+                        std::vector<std::pair<std::string, std::string>>* entries,
+                        std::vector<std::string>* problems);
+}  // namespace internal
+
+namespace {
+
+constexpr const char* kModules[] = {"基本信息", "户与房屋", "专项信息"};
+constexpr const char* kTagModule = "专项信息";
+// Columns every register table has; the catalog describes the others.
+constexpr const char* kStructuralColumns[] = {"id", "parent_id", "version", "status"};
+
+constexpr FieldType kAllFieldTypes[] = {
+    FieldType::kString,   FieldType::kCode,     FieldType::kDate,     FieldType::kInteger,
+    FieldType::kDecimal,  FieldType::kBoolean,  FieldType::kIdNumber, FieldType::kPhone,
+    FieldType::kDivision, FieldType::kReference};
+constexpr Sensitivity kAllSensitivities[] = {Sensitivity::kPublic, Sensitivity::kPersonal,
+                                             Sensitivity::kSensitive};
+
+const std::vector<std::string> kFieldKeys = {
+    "key",        "entity",  "module",      "label",    "aliases", "type", "codes",
+    "max_length", "pattern", "sensitivity", "required", "derived", "doc"};
+const std::vector<std::string> kAttributeKeys = {"key",      "label",      "aliases", "type",
+                                                 "codes",    "max_length", "pattern", "sensitivity",
+                                                 "required", "doc"};
+const std::vector<std::string> kTagKeys = {"key",         "label",      "department", "module",
+                                           "sensitivity", "attributes", "doc"};
+const std::vector<std::string> kTopKeys = {"fields", "tags"};
+
+std::string Join(const std::vector<std::string>& parts, const char* separator) {
+  std::string out;
+  for (size_t i = 0; i < parts.size(); ++i) {
+    if (i > 0) out += separator;
+    out += parts[i];
+  }
+  return out;
+}
+
+template <typename Range, typename Name>
+std::string Choices(const Range& values, Name name) {
+  std::vector<std::string> names;
+  for (const auto& v : values) names.push_back(name(v));
+  return Join(names, ", ");
+}
+
+size_t EditDistance(const std::string& a, const std::string& b) {
+  std::vector<size_t> row(b.size() + 1);
+  for (size_t j = 0; j <= b.size(); ++j) row[j] = j;
+  for (size_t i = 1; i <= a.size(); ++i) {
+    size_t diagonal = row[0];
+    row[0] = i;
+    for (size_t j = 1; j <= b.size(); ++j) {
+      size_t above = row[j];
+      row[j] = std::min({row[j] + 1, row[j - 1] + 1, diagonal + (a[i - 1] == b[j - 1] ? 0 : 1)});
+      diagonal = above;
+    }
+  }
+  return row[b.size()];
+}
+
+// Collects "file:line:col: message" lines.
+class Problems {
+ public:
+  explicit Problems(std::string file) : file_(std::move(file)) {}
+
+  SourceLocation Where(const YAML::Mark& mark) const {
+    SourceLocation where;
+    where.file = file_;
+    if (!mark.is_null()) {
+      where.line = mark.line + 1;
+      where.column = mark.column + 1;
+    }
+    return where;
+  }
+
+  void Add(const YAML::Node& node, const std::string& message) { Add(node.Mark(), message); }
+  void Add(const YAML::Mark& mark, const std::string& message) { Add(Where(mark), message); }
+  void Add(const SourceLocation& where, const std::string& message) {
+    found_.push_back({where, message});
+  }
+
+  // In file order, so that a reader can walk down the file fixing them.
+  std::vector<std::string> Lines() const {
+    std::vector<Found> sorted = found_;
+    std::stable_sort(sorted.begin(), sorted.end(), [](const Found& a, const Found& b) {
+      return std::make_pair(a.where.line, a.where.column) <
+             std::make_pair(b.where.line, b.where.column);
+    });
+    std::vector<std::string> lines;
+    for (const Found& f : sorted) lines.push_back(f.where.ToString() + ": " + f.message);
+    return lines;
+  }
+
+ private:
+  struct Found {
+    SourceLocation where;
+    std::string message;
+  };
+  std::string file_;
+  std::vector<Found> found_;
+};
+
+std::optional<FieldType> ParseFieldType(const std::string& name) {
+  for (FieldType type : kAllFieldTypes) {
+    if (name == FieldTypeName(type)) return type;
+  }
+  return std::nullopt;
+}
+
+std::optional<Sensitivity> ParseSensitivity(const std::string& name) {
+  for (Sensitivity s : kAllSensitivities) {
+    if (name == SensitivityName(s)) return s;
+  }
+  return std::nullopt;
+}
+
+bool IsKnownModule(const std::string& module) {
+  for (const char* m : kModules) {
+    if (module == m) return true;
+  }
+  return false;
+}
+
+// Keys become SQL column names and JSON attribute names, so they stay plain.
+bool IsValidKey(const std::string& key) {
+  static const std::regex kKey("^[a-z][a-z0-9_]*$");
+  return key.size() <= 64 && std::regex_match(key, kKey);
+}
+
+// The entries of a YAML map, keyed by name, after reporting unknown and repeated keys.
+class Entry {
+ public:
+  // `what` names the kind of entry in messages: 字段, 标签, 标签属性.
+  Entry(const YAML::Node& node, const std::vector<std::string>& allowed, const char* what,
+        Problems* problems)
+      : node_(node), what_(what), problems_(problems) {
+    for (auto it = node.begin(); it != node.end(); ++it) {
+      YAML::Node key = it->first;
+      std::string name = key.IsScalar() ? key.Scalar() : std::string();
+      if (std::find(allowed.begin(), allowed.end(), name) == allowed.end()) {
+        std::string message = std::string(what) + "中有未知的属性“" + name + "”";
+        for (const std::string& candidate : allowed) {
+          if (EditDistance(name, candidate) <= 2) {
+            message += "（是否想写 " + candidate + "？）";
+            break;
+          }
+        }
+        message += "；可用的属性：" + Join(allowed, ", ");
+        problems->Add(key, message);
+        continue;
+      }
+      if (values_.count(name) > 0) {
+        problems->Add(key, "属性“" + name + "”重复");
+        continue;
+      }
+      values_.emplace(name, it->second);
+    }
+  }
+
+  // The value of `name`, or an undefined node when absent or null.
+  YAML::Node Get(const std::string& name) const {
+    auto it = values_.find(name);
+    if (it == values_.end() || it->second.IsNull()) return YAML::Node(YAML::NodeType::Undefined);
+    return it->second;
+  }
+
+  // A scalar value; reports a problem when present but not a scalar.
+  std::optional<std::string> Scalar(const std::string& name) const {
+    YAML::Node value = Get(name);
+    if (!value.IsDefined()) return std::nullopt;
+    if (!value.IsScalar()) {
+      problems_->Add(value, name + " 应为单个值");
+      return std::nullopt;
+    }
+    return value.Scalar();
+  }
+
+  std::optional<bool> Bool(const std::string& name) const {
+    YAML::Node value = Get(name);
+    if (!value.IsDefined()) return std::nullopt;
+    bool out = false;
+    if (!value.IsScalar() || !YAML::convert<bool>::decode(value, out)) {
+      problems_->Add(value, name + " 应为 true 或 false");
+      return std::nullopt;
+    }
+    return out;
+  }
+
+  // A scalar that must be present and non-empty; reports "<what>缺少 <name><hint>" otherwise.
+  std::optional<std::string> Need(const std::string& name, const std::string& hint = "") const {
+    std::optional<std::string> value = Scalar(name);
+    if (!value || value->empty()) {
+      problems_->Add(node_, what_ + "缺少 " + name + hint);
+      return std::nullopt;
+    }
+    return value;
+  }
+
+  // The snake_case key (it becomes a column or JSON name); false when missing or malformed.
+  bool Key(std::string* out) const {
+    std::optional<std::string> key = Need("key");
+    if (!key) return false;
+    if (!IsValidKey(*key)) {
+      problems_->Add(Get("key"), what_ + " key “" + *key +
+                                     "” 只能由小写英文字母、数字和下划线组成，且以字母开头");
+      return false;
+    }
+    *out = *key;
+    return true;
+  }
+
+  // An optional sensitivity; false when present but unknown.
+  bool ReadSensitivity(Sensitivity* out) const {
+    std::optional<std::string> name = Scalar("sensitivity");
+    if (!name) return true;
+    if (std::optional<Sensitivity> parsed = ParseSensitivity(*name)) {
+      *out = *parsed;
+      return true;
+    }
+    problems_->Add(Get("sensitivity"), "未知的敏感级别“" + *name + "”；可用的级别：" +
+                                           Choices(kAllSensitivities, SensitivityName));
+    return false;
+  }
+
+  // The module; false when missing (and `required`) or unknown.
+  bool ReadModule(bool required, std::string* out) const {
+    std::optional<std::string> module =
+        required ? Need("module", "（基本信息、户与房屋 或 专项信息）") : Scalar("module");
+    if (!module) return !required;
+    if (!IsKnownModule(*module)) {
+      problems_->Add(Get("module"), "未知的模块“" + *module + "”；可用的模块：" +
+                                        Choices(kModules, [](auto m) { return std::string(m); }));
+      return false;
+    }
+    *out = *module;
+    return true;
+  }
+
+  const YAML::Node& node() const { return node_; }
+
+ private:
+  YAML::Node node_;
+  std::string what_;
+  Problems* problems_;
+  std::map<std::string, YAML::Node> values_;
+};
+
+struct LoadContext {
+  Problems* problems;
+  const std::set<std::string>* code_table_ids;
+};
+
+// Parses the part a catalog field and a tag attribute share. Returns false when the entry is
+// unusable (problems reported).
+bool ParseFieldBody(const Entry& entry, const LoadContext& ctx, FieldDef* field) {
+  Problems* problems = ctx.problems;
+  bool ok = true;
+  field->where = problems->Where(entry.node().Mark());
+
+  ok = entry.Key(&field->key) && ok;
+  if (std::optional<std::string> label = entry.Need("label", "（中文名称）")) {
+    field->label = *label;
+  } else {
+    ok = false;
+  }
+
+  YAML::Node aliases = entry.Get("aliases");
+  if (aliases.IsDefined()) {
+    if (!aliases.IsSequence()) {
+      problems->Add(aliases, "aliases 应为字符串列表，如 [身份证号, 身份证号码]");
+    } else {
+      for (const YAML::Node& alias : aliases) {
+        if (!alias.IsScalar() || alias.Scalar().empty()) {
+          problems->Add(alias, "aliases 中的每一项应为非空字符串");
+        } else {
+          field->aliases.push_back(alias.Scalar());
+        }
+      }
+    }
+  }
+
+  std::optional<std::string> type = entry.Need("type");
+  if (!type) {
+    ok = false;
+  } else if (std::optional<FieldType> parsed = ParseFieldType(*type)) {
+    field->type = *parsed;
+  } else {
+    problems->Add(entry.Get("type"), "未知的类型“" + *type + "”；可用的类型：" +
+                                         Choices(kAllFieldTypes, FieldTypeName));
+    ok = false;
+  }
+
+  std::optional<std::string> codes = entry.Scalar("codes");
+  if (codes && !codes->empty()) {
+    if (type && ParseFieldType(*type) && field->type != FieldType::kCode) {
+      problems->Add(entry.Get("codes"), "只有 type 为 code 的字段可以指定 codes");
+    } else if (ctx.code_table_ids->count(*codes) == 0) {
+      problems->Add(entry.Get("codes"),
+                    "未知的代码表“" + *codes + "”：codes/ 目录下没有 " + *codes + ".csv");
+      ok = false;
+    } else {
+      field->code_table = *codes;
+    }
+  } else if (field->type == FieldType::kCode && type && ParseFieldType(*type)) {
+    problems->Add(entry.Get("type"), "type 为 code 的字段必须用 codes 指定代码表");
+    ok = false;
+  }
+
+  YAML::Node max_length = entry.Get("max_length");
+  if (max_length.IsDefined()) {
+    int n = 0;
+    if (!max_length.IsScalar() || !YAML::convert<int>::decode(max_length, n) || n <= 0) {
+      problems->Add(max_length, "max_length 应为正整数（按字符计）");
+    } else {
+      field->max_length = n;
+    }
+  }
+
+  if (std::optional<std::string> pattern = entry.Scalar("pattern")) {
+    try {
+      std::regex compiled(*pattern, std::regex::ECMAScript);
+      field->pattern = *pattern;
+    } catch (const std::regex_error& e) {
+      problems->Add(entry.Get("pattern"),
+                    "pattern 不是有效的正则表达式（ECMAScript）：" + std::string(e.what()));
+      ok = false;
+    }
+  }
+
+  ok = entry.ReadSensitivity(&field->sensitivity) && ok;
+  if (std::optional<bool> required = entry.Bool("required")) field->required = *required;
+  if (std::optional<std::string> doc = entry.Scalar("doc")) field->doc = *doc;
+  return ok;
+}
+
+// Parses one entry of `fields`. Returns false when it is unusable; `*entity_known` says whether
+// field->entity was read (so that a broken entry still takes part in the duplicate-key check).
+bool ParseField(const YAML::Node& node, const LoadContext& ctx, FieldDef* out, bool* entity_known) {
+  *entity_known = false;
+  if (!node.IsMap()) {
+    ctx.problems->Add(node, "fields 中的每一项应为映射（key: 值）");
+    return false;
+  }
+  Entry entry(node, kFieldKeys, "字段", ctx.problems);
+  FieldDef& field = *out;
+  bool ok = ParseFieldBody(entry, ctx, &field);
+
+  std::optional<std::string> entity = entry.Need("entity");
+  if (!entity) {
+    ok = false;
+  } else if (std::optional<EntityKind> kind = ParseEntityKind(*entity)) {
+    field.entity = *kind;
+    *entity_known = true;
+  } else {
+    ctx.problems->Add(entry.Get("entity"), "未知的实体“" + *entity + "”；可用的实体：" +
+                                               Choices(kAllEntityKinds, EntityName));
+    ok = false;
+  }
+
+  ok = entry.ReadModule(/*required=*/true, &field.module) && ok;
+
+  if (std::optional<bool> derived = entry.Bool("derived")) field.derived = *derived;
+  if (!field.derived) {
+    for (const char* structural : kStructuralColumns) {
+      if (field.key == structural) {
+        ctx.problems->Add(entry.Get("key"),
+                          "key “" + field.key + "” 是每张表都有的结构列，不能作为字段");
+        ok = false;
+      }
+    }
+  }
+  return ok;
+}
+
+// Parses one entry of `tags`. Returns false when it is unusable (tag->key is still set when it
+// was readable).
+bool ParseTag(const YAML::Node& node, const LoadContext& ctx, TagDef* out) {
+  Problems* problems = ctx.problems;
+  if (!node.IsMap()) {
+    problems->Add(node, "tags 中的每一项应为映射（key: 值）");
+    return false;
+  }
+  Entry entry(node, kTagKeys, "标签", problems);
+  TagDef& tag = *out;
+  bool ok = true;
+  tag.where = problems->Where(node.Mark());
+  tag.module = kTagModule;
+
+  ok = entry.Key(&tag.key) && ok;
+  std::optional<std::string> label = entry.Need("label", "（中文名称）");
+  std::optional<std::string> department = entry.Need("department", "（主管部门）");
+  ok = label && department && ok;
+  tag.label = label.value_or("");
+  tag.department = department.value_or("");
+  ok = entry.ReadModule(/*required=*/false, &tag.module) && ok;
+  ok = entry.ReadSensitivity(&tag.sensitivity) && ok;
+
+  YAML::Node attributes = entry.Get("attributes");
+  if (attributes.IsDefined() && !attributes.IsSequence()) {
+    problems->Add(attributes, "attributes 应为列表");
+    ok = false;
+  } else if (attributes.IsDefined()) {
+    std::map<std::string, int> seen;  // key -> line
+    for (const YAML::Node& item : attributes) {
+      if (!item.IsMap()) {
+        problems->Add(item, "attributes 中的每一项应为映射（key: 值）");
+        ok = false;
+        continue;
+      }
+      Entry attribute_entry(item, kAttributeKeys, "标签属性", problems);
+      FieldDef attribute;
+      // Attributes inherit the tag's sensitivity unless they say otherwise.
+      attribute.sensitivity = tag.sensitivity;
+      bool attribute_ok = ParseFieldBody(attribute_entry, ctx, &attribute);
+      attribute.entity = EntityKind::kPerson;
+      attribute.module = tag.module;
+      if (!attribute.key.empty()) {
+        auto [it, inserted] = seen.emplace(attribute.key, attribute.where.line);
+        if (!inserted) {
+          problems->Add(attribute_entry.Get("key"), "标签属性 key “" + attribute.key +
+                                                        "” 重复（第 " + std::to_string(it->second) +
+                                                        " 行已定义）");
+          attribute_ok = false;
+        }
+      }
+      if (attribute_ok) {
+        tag.attributes.push_back(std::move(attribute));
+      } else {
+        ok = false;
+      }
+    }
+  }
+  return ok;
+}
+
+// Reports a header (label or alias) that two fields of one entity both claim: a department column
+// must map to one field only.
+void CheckHeaders(const std::vector<FieldDef>& fields, Problems* problems) {
+  std::map<std::pair<EntityKind, std::string>, const FieldDef*> owner;
+  for (const FieldDef& field : fields) {
+    std::vector<std::string> headers = {field.label};
+    headers.insert(headers.end(), field.aliases.begin(), field.aliases.end());
+    std::set<std::string> own;
+    for (const std::string& header : headers) {
+      std::string normalized = internal::NormalizeHeader(header);
+      if (!own.insert(normalized).second) continue;
+      auto [it, inserted] = owner.emplace(std::make_pair(field.entity, normalized), &field);
+      if (!inserted) {
+        problems->Add(field.where, std::string("表头“") + header + "”已用于" +
+                                       EntityLabel(field.entity) + "字段 " + it->second->key +
+                                       "（" + it->second->where.ToString() + "），不能再用于 " +
+                                       field.key);
+      }
+    }
+  }
+}
+
+// Reads every codes_dir/*.csv. A table with bad lines still counts as existing (in `ids`): its
+// own lines are reported, not every field that uses it.
+void LoadCodeTables(const std::string& codes_dir,
+                    std::map<std::string, CodeTable, std::less<>>* out, std::set<std::string>* ids,
+                    std::vector<std::string>* problems) {
+  std::error_code error;
+  if (!std::filesystem::is_directory(codes_dir, error)) {
+    problems->push_back(codes_dir + ": 代码表目录不存在");
+    return;
+  }
+  std::vector<std::filesystem::path> files;
+  for (const auto& item : std::filesystem::directory_iterator(codes_dir, error)) {
+    if (item.path().extension() == ".csv") files.push_back(item.path());
+  }
+  std::sort(files.begin(), files.end());
+  for (const std::filesystem::path& file : files) {
+    std::string id = file.stem().string();
+    std::string path = codes_dir + "/" + file.filename().string();
+    ids->insert(id);
+    std::string text;
+    if (!internal::ReadFile(path, &text)) {
+      problems->push_back(path + ": 无法读取代码表文件");
+      continue;
+    }
+    std::vector<std::pair<std::string, std::string>> entries;
+    size_t before = problems->size();
+    internal::ParseCodeTableText(path, text, &entries, problems);
+    if (problems->size() == before) out->emplace(id, CodeTable(id, std::move(entries)));
+  }
+}
+
+void ParseFields(const YAML::Node& fields, const LoadContext& ctx, std::vector<FieldDef>* out) {
+  std::map<std::pair<EntityKind, std::string>, int> seen;  // -> line
+  for (const YAML::Node& node : fields) {
+    FieldDef field;
+    bool entity_known = false;
+    bool ok = ParseField(node, ctx, &field, &entity_known);
+    if (entity_known && !field.key.empty()) {
+      auto [it, inserted] = seen.emplace(std::make_pair(field.entity, field.key), field.where.line);
+      if (!inserted) {
+        ctx.problems->Add(node["key"], std::string(EntityLabel(field.entity)) + "（" +
+                                           EntityName(field.entity) + "）的字段 key “" + field.key +
+                                           "” 重复（第 " + std::to_string(it->second) +
+                                           " 行已定义）");
+        ok = false;
+      }
+    }
+    if (ok) out->push_back(std::move(field));
+  }
+  CheckHeaders(*out, ctx.problems);
+}
+
+void ParseTags(const YAML::Node& tags, const LoadContext& ctx, std::vector<TagDef>* out) {
+  std::map<std::string, int> seen;  // -> line
+  for (const YAML::Node& node : tags) {
+    TagDef tag;
+    bool ok = ParseTag(node, ctx, &tag);
+    if (!tag.key.empty()) {
+      auto [it, inserted] = seen.emplace(tag.key, tag.where.line);
+      if (!inserted) {
+        ctx.problems->Add(node["key"], "标签 key “" + tag.key + "” 重复（第 " +
+                                           std::to_string(it->second) + " 行已定义）");
+        ok = false;
+      }
+    }
+    if (ok) out->push_back(std::move(tag));
+  }
+}
+
+}  // namespace
+
+Result<Catalog> Catalog::Load(const std::string& schema_dir) {
+  const std::string fields_path = schema_dir + "/fields.yaml";
+  Catalog catalog;
+  Problems problems(fields_path);
+  std::vector<std::string> file_problems;  // whole files and code tables, after fields.yaml's
+
+  // Code tables first, so fields can be checked against them.
+  std::set<std::string> code_table_ids;
+  LoadCodeTables(schema_dir + "/codes", &catalog.codes_, &code_table_ids, &file_problems);
+
+  std::string text;
+  if (!internal::ReadFile(fields_path, &text)) {
+    file_problems.insert(file_problems.begin(), fields_path + ": 无法读取字段目录文件");
+  } else {
+    try {
+      YAML::Node root = YAML::Load(text);
+      LoadContext ctx{&problems, &code_table_ids};
+      if (!root.IsMap()) {
+        problems.Add(root, "顶层应为映射，包含 fields 和 tags");
+      } else {
+        Entry top(root, kTopKeys, "顶层", &problems);
+        YAML::Node fields = top.Get("fields");
+        if (!fields.IsDefined()) {
+          problems.Add(root, "缺少 fields");
+        } else if (!fields.IsSequence()) {
+          problems.Add(fields, "fields 应为列表");
+        } else {
+          ParseFields(fields, ctx, &catalog.fields_);
+        }
+        YAML::Node tags = top.Get("tags");
+        if (tags.IsDefined() && !tags.IsSequence()) {
+          problems.Add(tags, "tags 应为列表");
+        } else if (tags.IsDefined()) {
+          ParseTags(tags, ctx, &catalog.tags_);
+        }
+      }
+    } catch (const YAML::ParserException& e) {
+      problems.Add(e.mark, "YAML 语法错误：" + e.msg);
+    } catch (const YAML::Exception& e) {
+      problems.Add(e.mark, "无法解析 YAML：" + e.msg);
+    }
+  }
+
+  std::vector<std::string> all = problems.Lines();
+  all.insert(all.end(), file_problems.begin(), file_problems.end());
+  if (!all.empty()) return Status::Invalid(Join(all, "\n"));
+  return catalog;
+}
+
+}  // namespace onetable
