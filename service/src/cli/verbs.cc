@@ -6,6 +6,7 @@
 #include <filesystem>
 #include <iostream>
 
+#include "cli/import_verbs.h"
 #include "demo/demo_city.h"
 #include "http/password.h"
 #include "http/server.h"
@@ -27,6 +28,8 @@ const char kUsage[] =
     "  init [--demo] [--persons N]  创建或升级登记库；--demo 载入演示社区数据\n"
     "  serve [--listen HOST:PORT]   启动 HTTP 服务（API 与网页）\n"
     "  check                        检查字段目录、代码表与行政区划数据\n"
+    "  import 连接器.yaml [--plugins 目录] [--batch 条数]  立即运行一个连接器，导入部门数据\n"
+    "  sync [--plugins 目录] [--batch 条数]   运行连接器目录中的全部连接器\n"
     "\n"
     "全局选项：\n"
     "  --config FILE  配置文件（默认 onetable.yaml）\n"
@@ -141,9 +144,14 @@ int RunInit(const Config& config, const std::vector<std::string>& args) {
     }
     auto divisions = Divisions::Load(config.schema_dir + "/divisions");
     if (!divisions.ok()) return fail(divisions.status());
-    auto summary = GenerateDemo(store->get(), *catalog, *divisions, demo_options,
-                                [](const std::string& step) { std::cerr << step << "\n"; });
-    if (!summary.ok()) return fail(summary.status().Wrap("生成演示数据失败"));
+    // One transaction: a demo that fails half-way leaves the register as it was.
+    Result<DemoSummary> summary = Status::Internal("未运行");
+    st = (*store)->InTransaction([&]() -> Status {
+      summary = GenerateDemo(store->get(), *catalog, *divisions, demo_options,
+                             [](const std::string& step) { std::cerr << step << "\n"; });
+      return summary.status();
+    });
+    if (!st.ok()) return fail(st.Wrap("生成演示数据失败"));
     std::cout << "演示数据：" << summary->communities << " 个社区，" << summary->grids
               << " 个网格，" << summary->buildings << " 栋楼，" << summary->households << " 户，"
               << summary->persons << " 人，" << summary->tags << " 个专项标签\n";
@@ -238,6 +246,8 @@ int RunCommandLine(const std::vector<std::string>& argv) {
   if (verb == "init") return RunInit(*config, rest);
   if (verb == "check") return RunCheck(*config, rest);
   if (verb == "serve") return RunServe(*config, rest);
+  if (verb == "import") return RunImport(*config, rest);
+  if (verb == "sync") return RunSync(*config, rest);
   return Fail(kExitUsage, "不认识的命令 " + verb + "\n\n" + kUsage);
 }
 
