@@ -1,0 +1,87 @@
+#include "mapping/cell_functions.h"
+
+#include <cstdio>
+
+namespace onetable::mapping {
+
+namespace {
+
+bool LooksLikeNumberId(const std::string& s) {
+  if (s.size() < 8) return false;
+  for (char c : s) {
+    if (!((c >= '0' && c <= '9') || c == 'X' || c == 'x' || c == '-' || c == ' ')) return false;
+  }
+  return true;
+}
+
+bool IsAscii(const std::string& s) {
+  for (char c : s) {
+    if (static_cast<unsigned char>(c) >= 0x80) return false;
+  }
+  return true;
+}
+
+}  // namespace
+
+std::string MaskText(const std::string& text, FieldType hint) {
+  if (text.empty()) return text;
+  const bool id_or_phone =
+      ((hint == FieldType::kIdNumber || hint == FieldType::kPhone) && IsAscii(text)) ||
+      LooksLikeNumberId(text);
+  if (id_or_phone && text.size() >= 8) {
+    return text.substr(0, 3) + std::string(text.size() - 7, '*') + text.substr(text.size() - 4);
+  }
+  // Keep the first code point, star the rest (one star per character, not per byte).
+  size_t first_len = 1;
+  unsigned char c = static_cast<unsigned char>(text[0]);
+  if (c >= 0xF0)
+    first_len = 4;
+  else if (c >= 0xE0)
+    first_len = 3;
+  else if (c >= 0xC0)
+    first_len = 2;
+  if (first_len > text.size()) first_len = text.size();
+  size_t rest = 0;
+  for (size_t i = first_len; i < text.size(); ++i) {
+    if ((static_cast<unsigned char>(text[i]) & 0xC0) != 0x80) ++rest;
+  }
+  if (rest == 0) return "*";
+  return text.substr(0, first_len) + std::string(rest, '*');
+}
+
+std::string FormatDatePattern(const Date& date, const std::string& pattern) {
+  std::string out;
+  char buf[16];
+  size_t i = 0;
+  auto starts = [&](const char* tok) {
+    return pattern.compare(i, std::char_traits<char>::length(tok), tok) == 0;
+  };
+  while (i < pattern.size()) {
+    if (starts("YYYY")) {
+      std::snprintf(buf, sizeof buf, "%04d", date.year);
+      i += 4;
+    } else if (starts("YY")) {
+      std::snprintf(buf, sizeof buf, "%02d", date.year % 100);
+      i += 2;
+    } else if (starts("MM")) {
+      std::snprintf(buf, sizeof buf, "%02d", date.month);
+      i += 2;
+    } else if (starts("M")) {
+      std::snprintf(buf, sizeof buf, "%d", date.month);
+      i += 1;
+    } else if (starts("DD")) {
+      std::snprintf(buf, sizeof buf, "%02d", date.day);
+      i += 2;
+    } else if (starts("D")) {
+      std::snprintf(buf, sizeof buf, "%d", date.day);
+      i += 1;
+    } else {
+      out += pattern[i++];
+      continue;
+    }
+    out += buf;
+  }
+  return out;
+}
+
+}  // namespace onetable::mapping

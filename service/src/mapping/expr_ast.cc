@@ -1,0 +1,148 @@
+#include "mapping/expr_ast.h"
+
+namespace onetable::mapping {
+
+std::string FieldPath::ToString() const {
+  std::string out;
+  for (const std::string& h : hops) {
+    out += h;
+    out += '.';
+  }
+  out += key;
+  if (!out.empty() && out.back() == '.') out.pop_back();
+  return out;
+}
+
+const char* OpText(Op op) {
+  switch (op) {
+    case Op::kNot:
+      return "not";
+    case Op::kNeg:
+      return "-";
+    case Op::kAnd:
+      return "and";
+    case Op::kOr:
+      return "or";
+    case Op::kEq:
+      return "==";
+    case Op::kNe:
+      return "!=";
+    case Op::kLt:
+      return "<";
+    case Op::kLe:
+      return "<=";
+    case Op::kGt:
+      return ">";
+    case Op::kGe:
+      return ">=";
+    case Op::kAdd:
+      return "+";
+    case Op::kSub:
+      return "-";
+    case Op::kMul:
+      return "*";
+    case Op::kDiv:
+      return "/";
+  }
+  return "?";
+}
+
+namespace {
+
+std::string LiteralText(const Value& v) {
+  switch (v.kind()) {
+    case Value::Kind::kNull:
+      return "null";
+    case Value::Kind::kBool:
+      return v.as_bool() ? "true" : "false";
+    case Value::Kind::kString:
+      return "\"" + v.as_string() + "\"";
+    case Value::Kind::kDate:
+      return "date:" + v.as_date().ToString();
+    default:
+      return v.ToCell();
+  }
+}
+
+std::string Joined(const Expr& e, size_t from) {
+  std::string out;
+  for (size_t i = from; i < e.children.size(); ++i) out += " " + ToDebugString(*e.children[i]);
+  return out;
+}
+
+std::string SegmentsText(const Expr& e) {
+  std::string out;
+  for (const std::string& s : e.segments) out += (out.empty() ? "" : ".") + s;
+  return out;
+}
+
+}  // namespace
+
+std::string ToDebugString(const Expr& e) {
+  switch (e.kind) {
+    case ExprKind::kLiteral:
+      return LiteralText(e.literal);
+    case ExprKind::kField:
+      return SegmentsText(e);
+    case ExprKind::kAlive:
+      return SegmentsText(e);
+    case ExprKind::kUnary:
+    case ExprKind::kBinary:
+      return std::string("(") + OpText(e.op) + Joined(e, 0) + ")";
+    case ExprKind::kIn:
+      return std::string(e.negated ? "(not-in" : "(in") + Joined(e, 0) + ")";
+    case ExprKind::kBetween:
+      return std::string(e.negated ? "(not-between" : "(between") + Joined(e, 0) + ")";
+    case ExprKind::kCase:
+      return std::string(e.has_else ? "(case-else" : "(case") + Joined(e, 0) + ")";
+    case ExprKind::kCall:
+      return "(" + e.name + "()" + Joined(e, 0) + ")";
+    case ExprKind::kHasTag:
+      return "(has_tag " + e.name + ")";
+    case ExprKind::kTagAttr:
+      return "(tag " + e.name + "." + e.attr + ")";
+    case ExprKind::kAggregate: {
+      std::string out = "(" + e.name;
+      if (!e.over_name.empty()) out += " " + e.over_name;
+      if (e.aggregate.value != nullptr) out += " " + ToDebugString(*e.aggregate.value);
+      if (e.aggregate.where != nullptr) out += " where " + ToDebugString(*e.aggregate.where);
+      return out + ")";
+    }
+  }
+  return "?";
+}
+
+void VisitExpr(const Expr& e, const std::function<void(const Expr&)>& fn) {
+  fn(e);
+  for (const ExprPtr& c : e.children) VisitExpr(*c, fn);
+}
+
+void LineColumnAt(std::string_view text, size_t offset, int* line, int* column) {
+  if (offset > text.size()) offset = text.size();
+  int l = 1, c = 1;
+  for (size_t i = 0; i < offset; ++i) {
+    unsigned char ch = static_cast<unsigned char>(text[i]);
+    if (ch == '\n') {
+      ++l;
+      c = 1;
+    } else if ((ch & 0xC0) != 0x80 && ch != '\r') {
+      ++c;  // count code points, not UTF-8 continuation bytes
+    }
+  }
+  *line = l;
+  *column = c;
+}
+
+SourceLocation TextLocator::Locate(size_t offset) const {
+  SourceLocation loc;
+  loc.file = file_;
+  LineColumnAt(text_, offset, &loc.line, &loc.column);
+  return loc;
+}
+
+std::string FormatAt(const SourceLocation& where, const std::string& message) {
+  return where.file + ":" + std::to_string(where.line) + ":" + std::to_string(where.column) + ": " +
+         message;
+}
+
+}  // namespace onetable::mapping

@@ -1,0 +1,55 @@
+// The type checker of the mapping expression language: holds a parsed tree against the catalog
+// before anything runs.
+//
+// Checking resolves every field path relative to the grain (FieldPath), records the catalog
+// definition and the inferred type in each node, turns string literals compared with dates into
+// date literals, checks string literals compared with code fields against the code table, and
+// numbers aggregates. Only a tree that checked OK may be evaluated or pushed down.
+//
+// Typing rules, in short: numbers compare with numbers, dates with dates (or a date literal such
+// as "1950-01-01"), strings with strings and codes; codes of two different tables do not compare;
+// `x == null` / `x != null` test for a missing value, other operators refuse null; and/or/not take
+// booleans; + - * / take numbers (/ always gives a decimal); case and coalesce need branches of
+// one type (integers and decimals mix, codes and strings mix as strings).
+//
+// Thread-safety: CheckExpr mutates only the tree it is given; the catalog is read-only.
+#ifndef ONETABLE_MAPPING_EXPR_CHECK_H_
+#define ONETABLE_MAPPING_EXPR_CHECK_H_
+
+#include <string>
+#include <vector>
+
+#include "mapping/expr_ast.h"
+#include "model/catalog.h"
+#include "onetable/status.h"
+
+namespace onetable::mapping {
+
+// Where an expression sits in a mapping; some functions make sense only in some places
+// (row_number() only in a column).
+enum class ExprRole { kWhere, kColumn, kOrderBy, kSubtotal };
+
+struct CheckEnv {
+  const Catalog& catalog;  // must outlive the checked tree (nodes point at its FieldDefs)
+  EntityKind grain = EntityKind::kPerson;
+  ExprRole role = ExprRole::kColumn;
+  // Numbers aggregates across all expressions of one mapping; null: numbering starts at 0.
+  int* aggregate_counter = nullptr;
+};
+
+// Checks `expr` in place and returns its type. On failure returns kInvalidArgument whose message
+// holds one "file:line:col: message" line (Chinese) per problem found, all of them.
+Result<ExprType> CheckExpr(Expr* expr, const CheckEnv& env, const ExprLocator& loc);
+
+// CheckExpr, then requires a boolean (or null) result, for where clauses.
+Status CheckCondition(Expr* expr, const CheckEnv& env, const ExprLocator& loc);
+
+// Edit distance with adjacent transpositions (optimal string alignment), for suggestions.
+int EditDistance(const std::string& a, const std::string& b);
+
+// The candidate closest to `word` within a small edit distance ("did you mean"), or "".
+std::string Closest(const std::string& word, const std::vector<std::string>& candidates);
+
+}  // namespace onetable::mapping
+
+#endif  // ONETABLE_MAPPING_EXPR_CHECK_H_

@@ -1,0 +1,293 @@
+// The checker's field paths, function calls and aggregates (see expr_check.h).
+#include <string>
+#include <vector>
+
+#include "mapping/expr_check_internal.h"
+
+namespace onetable::mapping::internal {
+
+namespace {
+
+struct FunctionSpec {
+  const char* name;
+  int min_args;
+  int max_args;  // -1: any number
+};
+
+constexpr FunctionSpec kFunctions[] = {
+    {"age", 0, 1},     {"label", 1, 1},     {"mask", 1, 1},       {"format_date", 2, 2},
+    {"concat", 1, -1}, {"coalesce", 1, -1}, {"row_number", 0, 0},
+};
+
+const FunctionSpec* FindFunction(const std::string& name) {
+  for (const FunctionSpec& f : kFunctions) {
+    if (name == f.name) return &f;
+  }
+  return nullptr;
+}
+
+std::string Join(const std::vector<std::string>& parts, size_t n, const char* sep) {
+  std::string out;
+  for (size_t i = 0; i < n && i < parts.size(); ++i) out += (i ? sep : "") + parts[i];
+  return out;
+}
+
+bool IsAncestor(EntityKind ancestor, EntityKind of) {
+  return static_cast<int>(ancestor) < static_cast<int>(of);
+}
+
+}  // namespace
+
+void Checker::ReportUnknownField(const Expr* e, size_t seg, EntityKind entity) {
+  const std::string& key = e->segments[seg];
+  std::string prefix = Join(e->segments, seg, ".");
+  if (!prefix.empty()) prefix += ".";
+  std::string suggestion;
+  if (const FieldDef* by_label = catalog_.MatchHeader(entity, key)) {
+    suggestion = prefix + by_label->key;
+  } else {
+    std::vector<std::string> keys = {"alive"};
+    for (const FieldDef& f : catalog_.fields()) {
+      if (f.entity == entity) keys.push_back(f.key);
+    }
+    std::string best = Closest(key, keys);
+    if (!best.empty()) {
+      suggestion = prefix + best;
+    } else if (seg == 0) {
+      // A field of an ancestor written without its prefix: address → household.address.
+      for (int k = static_cast<int>(entity) - 1; k >= 0 && suggestion.empty(); --k) {
+        EntityKind up = static_cast<EntityKind>(k);
+        std::vector<std::string> up_keys;
+        for (const FieldDef& f : catalog_.fields()) {
+          if (f.entity == up) up_keys.push_back(f.key);
+        }
+        std::string near = catalog_.Find(up, key) != nullptr ? key : Closest(key, up_keys);
+        if (!near.empty()) suggestion = std::string(EntityName(up)) + "." + near;
+      }
+    }
+  }
+  Error(e->segment_pos[seg],
+        "未知字段 " + Quote(Join(e->segments, seg + 1, ".")) +
+            (suggestion.empty() ? "" : "，是否是 " + Quote(suggestion) + "？"));
+}
+
+std::optional<ExprType> Checker::CheckField(Expr* e, const Scope& s) {
+  EntityKind cur = s.grain;
+  std::vector<std::string> hops;
+  bool after_head = false;
+  const size_t n = e->segments.size();
+  for (size_t i = 0; i + 1 < n; ++i) {
+    const std::string& seg = e->segments[i];
+    if (i == 0 && seg == EntityName(cur)) continue;  // person.name at grain person
+    if (seg == "head" && cur == EntityKind::kHousehold && !after_head) {
+      hops.push_back(seg);
+      cur = EntityKind::kPerson;
+      after_head = true;
+      continue;
+    }
+    std::optional<EntityKind> up = ParseEntityKind(seg);
+    if (!after_head && up && IsAncestor(*up, cur)) {
+      // Ancestors form a chain, so household.building.address is building.address.
+      if (!hops.empty()) hops.pop_back();
+      hops.push_back(seg);
+      cur = *up;
+      continue;
+    }
+    if (after_head) {
+      Error(e->segment_pos[i], "户主（head）后面只能写字段名，如 household.head.name");
+      return std::nullopt;
+    }
+    std::string choices;
+    for (int k = static_cast<int>(cur) - 1; k >= 0; --k) {
+      choices += (choices.empty() ? "" : "、") + std::string(EntityName(EntityKind(k)));
+    }
+    if (cur == EntityKind::kHousehold) choices += "、head";
+    Error(e->segment_pos[i], Quote(seg) + " 不是" + EntityLabel(cur) + "的上级" +
+                                 (choices.empty() ? "" : "（可用：" + choices + "）"));
+    return std::nullopt;
+  }
+  const std::string& key = e->segments.back();
+  e->path.hops = hops;
+  e->path.entity = cur;
+  if (e->kind == ExprKind::kAlive) {
+    e->path.key.clear();
+    return ExprType::Of(TypeKind::kBoolean);
+  }
+  const FieldDef* def = catalog_.Find(cur, key);
+  if (def == nullptr) {
+    ReportUnknownField(e, n - 1, cur);
+    return std::nullopt;
+  }
+  if (def->derived && key == "age" && cur == EntityKind::kPerson) {
+    if (catalog_.Find(EntityKind::kPerson, "birth_date") == nullptr) {
+      Error(e->segment_pos[n - 1], "目录中没有出生日期字段 birth_date，无法计算 age");
+      return std::nullopt;
+    }
+    e->path.key = key;
+    e->field = def;
+    return ExprType::Of(TypeKind::kInteger);  // whole years at the reference date
+  }
+  e->path.key = key;
+  e->field = def;
+  return TypeOfField(*def);
+}
+
+std::optional<ExprType> Checker::CheckCall(Expr* e, const Scope& s) {
+  const FunctionSpec* fn = FindFunction(e->name);
+  if (fn == nullptr) {
+    std::vector<std::string> names = {"has_tag", "tag", "count", "sum"};
+    for (const FunctionSpec& f : kFunctions) names.push_back(f.name);
+    std::string best = Closest(e->name, names);
+    Error(e->pos,
+          "未知函数 " + Quote(e->name) + (best.empty() ? "" : "，是否是 " + Quote(best) + "？"));
+    return std::nullopt;
+  }
+  const int argc = static_cast<int>(e->children.size());
+  if (argc < fn->min_args || (fn->max_args >= 0 && argc > fn->max_args)) {
+    std::string need;
+    if (fn->max_args < 0) {
+      need = "至少需要 " + std::to_string(fn->min_args) + " 个参数";
+    } else if (fn->min_args == fn->max_args) {
+      need = "需要 " + std::to_string(fn->min_args) + " 个参数";
+    } else {
+      need = "需要 " + std::to_string(fn->min_args) + " 到 " + std::to_string(fn->max_args) +
+             " 个参数";
+    }
+    Error(e->pos, "函数 " + e->name + "() " + need + "，实际有 " + std::to_string(argc) + " 个");
+    return std::nullopt;
+  }
+  std::vector<ExprType> types;
+  bool ok = true;
+  for (ExprPtr& arg : e->children) {
+    std::optional<ExprType> t = Check(arg.get(), s);
+    if (t) types.push_back(*t);
+    ok = ok && t.has_value();
+  }
+  if (!ok) return std::nullopt;
+  auto arg_error = [&](size_t i, const std::string& want) {
+    Error(e->children[i]->pos, e->name + "() 的参数应为" + want + "，实际是 " + TypeName(types[i]));
+    return std::nullopt;
+  };
+  // Requires a date (a date literal such as '2024-06-30' is accepted); reports when not.
+  auto need_date = [&](size_t i) {
+    if (types[i].kind == TypeKind::kString && e->children[i]->kind == ExprKind::kLiteral) {
+      if (!CoerceLiteral(e->children[i].get(), ExprType::Of(TypeKind::kDate))) return false;
+      types[i] = e->children[i]->type = ExprType::Of(TypeKind::kDate);
+    }
+    if (types[i].kind == TypeKind::kDate || types[i].kind == TypeKind::kNull) return true;
+    arg_error(i, " 日期");
+    return false;
+  };
+  const std::string& name = e->name;
+  if (name == "row_number") {
+    if (s.role != ExprRole::kColumn || s.in_aggregate) {
+      Error(e->pos, "row_number() 只能用于列的取值");
+      return std::nullopt;
+    }
+    return ExprType::Of(TypeKind::kInteger);
+  }
+  if (name == "age") {
+    if (argc == 0) {
+      if (s.grain != EntityKind::kPerson) {
+        Error(e->pos, std::string("age() 不带参数时只能用于人员；在") + EntityLabel(s.grain) +
+                          "粒度请写 age(日期字段)");
+        return std::nullopt;
+      }
+      if (catalog_.Find(EntityKind::kPerson, "birth_date") == nullptr) {
+        Error(e->pos, "目录中没有出生日期字段 birth_date，无法计算 age()");
+        return std::nullopt;
+      }
+    } else if (!need_date(0)) {
+      return std::nullopt;
+    }
+    return ExprType::Of(TypeKind::kInteger);
+  }
+  if (name == "label") {
+    if (types[0].kind != TypeKind::kCode) return arg_error(0, "代码字段（如 label(gender)）");
+    if (catalog_.FindCodeTable(types[0].code_table) == nullptr) {
+      Error(e->children[0]->pos, "未知代码表 " + Quote(types[0].code_table));
+      return std::nullopt;
+    }
+    return ExprType::Of(TypeKind::kString);
+  }
+  if (name == "mask") {
+    if (!types[0].is_textual() && types[0].kind != TypeKind::kNull) return arg_error(0, " 字符串");
+    if (e->children[0]->field != nullptr) e->mask_hint = e->children[0]->field->type;
+    return ExprType::Of(TypeKind::kString);
+  }
+  if (name == "format_date") {
+    if (!need_date(0)) return std::nullopt;
+    const Expr* pattern = e->children[1].get();
+    if (pattern->kind != ExprKind::kLiteral || pattern->literal.kind() != Value::Kind::kString) {
+      Error(pattern->pos, "format_date() 的第 2 个参数应为格式文字，如 'YYYY年MM月DD日'");
+      return std::nullopt;
+    }
+    return ExprType::Of(TypeKind::kString);
+  }
+  if (name == "concat") return ExprType::Of(TypeKind::kString);
+  // coalesce
+  std::optional<ExprType> result = types[0];
+  for (size_t i = 1; i < types.size() && result; ++i) {
+    result = Unify(*result, types[i], e->children[i]->pos, "coalesce() 的参数");
+  }
+  return result;
+}
+
+std::optional<ExprType> Checker::CheckAggregate(Expr* e, const Scope& s) {
+  if (s.in_aggregate) {
+    Error(e->pos, "汇总函数 " + e->name + "() 不能嵌套");
+    return std::nullopt;
+  }
+  if (s.grain == EntityKind::kPerson) {
+    Error(e->pos, "汇总函数 " + e->name +
+                      "() 只能用于汇总粒度（household、building、grid、community），本表粒度是 "
+                      "person");
+    return std::nullopt;
+  }
+  EntityKind over = EntityKind::kPerson;
+  if (!e->over_name.empty()) {
+    std::optional<EntityKind> k = ParseEntityKind(e->over_name);
+    if (!k || !IsAncestor(s.grain, *k)) {
+      std::string choices;
+      for (int i = static_cast<int>(s.grain) + 1; i <= static_cast<int>(EntityKind::kPerson); ++i) {
+        choices += (choices.empty() ? "" : "、") + std::string(EntityName(EntityKind(i)));
+      }
+      Error(e->name_pos,
+            "count() 统计的对象应为本粒度以下的 " + choices + "，实际是 " + Quote(e->over_name));
+      return std::nullopt;
+    }
+    over = *k;
+  }
+  e->aggregate.over = over;
+  Scope inner{over, s.role, true};
+  bool ok = true;
+  ExprType result = ExprType::Of(TypeKind::kInteger);
+  size_t next_child = 0;  // the parser stores [value,] [where]
+  if (e->aggregate.value != nullptr) {
+    Expr* v = e->children[next_child++].get();
+    std::optional<ExprType> t = Check(v, inner);
+    if (!t) {
+      ok = false;
+    } else if (!t->is_numeric() && t->kind != TypeKind::kNull) {
+      Error(v->pos, std::string("sum() 的参数应为数字，实际是 ") + TypeName(*t));
+      ok = false;
+    } else if (t->kind == TypeKind::kDecimal) {
+      result = *t;
+    }
+  }
+  if (e->aggregate.where != nullptr) {
+    Expr* w = e->children[next_child].get();
+    std::optional<ExprType> t = Check(w, inner);
+    if (!t) {
+      ok = false;
+    } else if (t->kind != TypeKind::kBoolean && t->kind != TypeKind::kNull) {
+      Error(w->pos, std::string("where 后面应为 布尔 条件，实际是 ") + TypeName(*t));
+      ok = false;
+    }
+  }
+  if (!ok) return std::nullopt;
+  e->aggregate.id = (*aggregate_counter_)++;
+  return result;
+}
+
+}  // namespace onetable::mapping::internal

@@ -1,0 +1,60 @@
+// The tokenizer of the mapping expression language. Pure function over a string.
+//
+// Tokens: identifiers (ASCII letters, digits, '_', and any non-ASCII character, so that a
+// Chinese label typed by mistake reaches the checker and gets a "did you mean" answer),
+// strings in '…' or "…" (a doubled quote or a backslash escapes the quote; \\ is a backslash),
+// integers and decimals, ( ) , . + - * / == != < <= > >=. Keywords are identifiers; the parser
+// recognises them case-insensitively. Pure; thread-safe.
+#ifndef ONETABLE_MAPPING_EXPR_LEXER_H_
+#define ONETABLE_MAPPING_EXPR_LEXER_H_
+
+#include <cstddef>
+#include <string>
+#include <string_view>
+#include <vector>
+
+namespace onetable::mapping {
+
+enum class TokenKind {
+  kEnd,
+  kIdent,
+  kString,
+  kInteger,
+  kDecimal,
+  kLParen,
+  kRParen,
+  kComma,
+  kDot,
+  kPlus,
+  kMinus,
+  kStar,
+  kSlash,
+  kEq,
+  kNe,
+  kLt,
+  kLe,
+  kGt,
+  kGe,
+};
+
+struct Token {
+  TokenKind kind = TokenKind::kEnd;
+  std::string text;  // as written; for kString the decoded contents
+  size_t pos = 0;    // byte offset of the token's first character
+};
+
+struct ExprError {
+  size_t pos = 0;  // byte offset in the expression text
+  std::string message;
+};
+
+// Tokenizes `text`; the last token is kEnd at text.size(). Returns false and fills `error` on
+// an unterminated string or a character the language does not use.
+bool Lex(std::string_view text, std::vector<Token>* tokens, ExprError* error);
+
+// How a token is named in messages: “(”, “age”, or 表达式结尾 for kEnd.
+std::string DescribeToken(const Token& t);
+
+}  // namespace onetable::mapping
+
+#endif  // ONETABLE_MAPPING_EXPR_LEXER_H_

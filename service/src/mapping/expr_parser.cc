@@ -1,0 +1,433 @@
+#include "mapping/expr_parser.h"
+
+#include <cerrno>
+#include <cstdlib>
+#include <optional>
+#include <utility>
+#include <vector>
+
+#include "mapping/expr_lexer.h"
+
+namespace onetable::mapping {
+
+namespace {
+
+std::string Lower(std::string s) {
+  for (char& c : s) {
+    if (c >= 'A' && c <= 'Z') c = static_cast<char>(c - 'A' + 'a');
+  }
+  return s;
+}
+
+bool IsReserved(const std::string& lower) {
+  static const char* const kWords[] = {"and",  "or",   "not", "in",   "between", "case", "when",
+                                       "then", "else", "end", "true", "false",   "null", "where"};
+  for (const char* w : kWords) {
+    if (lower == w) return true;
+  }
+  return false;
+}
+
+class Parser {
+ public:
+  explicit Parser(std::vector<Token> tokens) : toks_(std::move(tokens)) {}
+
+  ExprPtr ParseAll(bool allow_order_suffix, bool* descending) {
+    ExprPtr e = ParseOr();
+    if (e == nullptr) return nullptr;
+    if (allow_order_suffix && (IsKeyword("asc") || IsKeyword("desc"))) {
+      *descending = IsKeyword("desc");
+      Advance();
+    }
+    if (Peek().kind != TokenKind::kEnd) return Fail("意外的 " + DescribeToken(Peek()));
+    return e;
+  }
+
+  const ExprError& error() const { return error_; }
+
+ private:
+  const Token& Peek(size_t ahead = 0) const {
+    size_t i = std::min(pos_ + ahead, toks_.size() - 1);
+    return toks_[i];
+  }
+  const Token& Advance() {
+    const Token& t = toks_[pos_];
+    if (pos_ + 1 < toks_.size()) ++pos_;
+    return t;
+  }
+  bool IsKeyword(const char* word, size_t ahead = 0) const {
+    const Token& t = Peek(ahead);
+    return t.kind == TokenKind::kIdent && Lower(t.text) == word;
+  }
+  ExprPtr Fail(std::string message) { return FailAt(Peek().pos, std::move(message)); }
+  ExprPtr FailAt(size_t pos, std::string message) {
+    if (!failed_) error_ = {pos, std::move(message)};
+    failed_ = true;
+    return nullptr;
+  }
+  ExprPtr Expected(const std::string& what) {
+    return Fail("此处应为" + what + "，实际是" + DescribeToken(Peek()));
+  }
+  bool Expect(TokenKind kind, const std::string& what) {
+    if (Peek().kind == kind) {
+      Advance();
+      return true;
+    }
+    Expected(what);
+    return false;
+  }
+  bool ExpectKeyword(const char* word) {
+    if (IsKeyword(word)) {
+      Advance();
+      return true;
+    }
+    Expected(std::string("“") + word + "”");
+    return false;
+  }
+  static bool IsCompareOp(TokenKind k) {
+    return k == TokenKind::kEq || k == TokenKind::kNe || k == TokenKind::kLt ||
+           k == TokenKind::kLe || k == TokenKind::kGt || k == TokenKind::kGe;
+  }
+
+  static ExprPtr Binary(Op op, size_t pos, ExprPtr a, ExprPtr b) {
+    auto e = std::make_unique<Expr>(ExprKind::kBinary, pos);
+    e->op = op;
+    e->children.push_back(std::move(a));
+    e->children.push_back(std::move(b));
+    return e;
+  }
+
+  ExprPtr ParseOr() {
+    ExprPtr left = ParseAnd();
+    while (left && IsKeyword("or")) {
+      Advance();
+      ExprPtr right = ParseAnd();
+      if (!right) return nullptr;
+      size_t pos = left->pos;
+      left = Binary(Op::kOr, pos, std::move(left), std::move(right));
+    }
+    return left;
+  }
+
+  ExprPtr ParseAnd() {
+    ExprPtr left = ParseNot();
+    while (left && IsKeyword("and")) {
+      Advance();
+      ExprPtr right = ParseNot();
+      if (!right) return nullptr;
+      size_t pos = left->pos;
+      left = Binary(Op::kAnd, pos, std::move(left), std::move(right));
+    }
+    return left;
+  }
+
+  ExprPtr ParseNot() {
+    if (IsKeyword("not")) {
+      size_t pos = Advance().pos;
+      ExprPtr operand = ParseNot();
+      if (!operand) return nullptr;
+      auto e = std::make_unique<Expr>(ExprKind::kUnary, pos);
+      e->op = Op::kNot;
+      e->children.push_back(std::move(operand));
+      return e;
+    }
+    return ParseCompare();
+  }
+
+  ExprPtr ParseCompare() {
+    ExprPtr left = ParseSum();
+    if (!left) return nullptr;
+    const Token& t = Peek();
+    if (IsCompareOp(t.kind)) {
+      static const std::pair<TokenKind, Op> kOps[] = {
+          {TokenKind::kEq, Op::kEq}, {TokenKind::kNe, Op::kNe}, {TokenKind::kLt, Op::kLt},
+          {TokenKind::kLe, Op::kLe}, {TokenKind::kGt, Op::kGt}, {TokenKind::kGe, Op::kGe}};
+      Op op = Op::kEq;
+      for (const auto& [k, o] : kOps) {
+        if (k == t.kind) op = o;
+      }
+      Advance();
+      ExprPtr right = ParseSum();
+      if (!right) return nullptr;
+      if (IsCompareOp(Peek().kind)) return Fail("比较运算不能连用，请用 and 连接两个比较");
+      size_t pos = left->pos;
+      return Binary(op, pos, std::move(left), std::move(right));
+    }
+    bool negated = false;
+    if (IsKeyword("not") && (IsKeyword("in", 1) || IsKeyword("between", 1))) {
+      negated = true;
+      Advance();
+    }
+    if (IsKeyword("in")) {
+      Advance();
+      auto e = std::make_unique<Expr>(ExprKind::kIn, left->pos);
+      e->negated = negated;
+      e->children.push_back(std::move(left));
+      if (!Expect(TokenKind::kLParen, "“(”")) return nullptr;
+      do {
+        ExprPtr item = ParseOr();
+        if (!item) return nullptr;
+        e->children.push_back(std::move(item));
+      } while (Peek().kind == TokenKind::kComma && (Advance(), true));
+      if (!Expect(TokenKind::kRParen, "“,” 或 “)”")) return nullptr;
+      return e;
+    }
+    if (IsKeyword("between")) {
+      Advance();
+      auto e = std::make_unique<Expr>(ExprKind::kBetween, left->pos);
+      e->negated = negated;
+      e->children.push_back(std::move(left));
+      ExprPtr low = ParseSum();
+      if (!low) return nullptr;
+      if (!ExpectKeyword("and")) return nullptr;
+      ExprPtr high = ParseSum();
+      if (!high) return nullptr;
+      e->children.push_back(std::move(low));
+      e->children.push_back(std::move(high));
+      return e;
+    }
+    return left;
+  }
+
+  ExprPtr ParseSum() {
+    ExprPtr left = ParseProduct();
+    while (left && (Peek().kind == TokenKind::kPlus || Peek().kind == TokenKind::kMinus)) {
+      Op op = Advance().kind == TokenKind::kPlus ? Op::kAdd : Op::kSub;
+      ExprPtr right = ParseProduct();
+      if (!right) return nullptr;
+      size_t pos = left->pos;
+      left = Binary(op, pos, std::move(left), std::move(right));
+    }
+    return left;
+  }
+
+  ExprPtr ParseProduct() {
+    ExprPtr left = ParseUnary();
+    while (left && (Peek().kind == TokenKind::kStar || Peek().kind == TokenKind::kSlash)) {
+      Op op = Advance().kind == TokenKind::kStar ? Op::kMul : Op::kDiv;
+      ExprPtr right = ParseUnary();
+      if (!right) return nullptr;
+      size_t pos = left->pos;
+      left = Binary(op, pos, std::move(left), std::move(right));
+    }
+    return left;
+  }
+
+  ExprPtr ParseUnary() {
+    if (Peek().kind == TokenKind::kMinus) {
+      size_t pos = Advance().pos;
+      ExprPtr operand = ParseUnary();
+      if (!operand) return nullptr;
+      auto e = std::make_unique<Expr>(ExprKind::kUnary, pos);
+      e->op = Op::kNeg;
+      e->children.push_back(std::move(operand));
+      return e;
+    }
+    return ParsePrimary();
+  }
+
+  ExprPtr Literal(size_t pos, Value v) {
+    auto e = std::make_unique<Expr>(ExprKind::kLiteral, pos);
+    e->literal = std::move(v);
+    return e;
+  }
+
+  ExprPtr ParsePrimary() {
+    const Token& t = Peek();
+    switch (t.kind) {
+      case TokenKind::kString: {
+        Advance();
+        return Literal(t.pos, Value::String(t.text));
+      }
+      case TokenKind::kInteger: {
+        errno = 0;
+        long long v = std::strtoll(t.text.c_str(), nullptr, 10);
+        if (errno == ERANGE) return Fail("整数太大：" + t.text);
+        Advance();
+        return Literal(t.pos, Value::Int(v));
+      }
+      case TokenKind::kDecimal: {
+        Advance();
+        return Literal(t.pos, Value::Decimal(std::strtod(t.text.c_str(), nullptr)));
+      }
+      case TokenKind::kLParen: {
+        Advance();
+        ExprPtr inner = ParseOr();
+        if (!inner) return nullptr;
+        if (!Expect(TokenKind::kRParen, "“)”")) return nullptr;
+        return inner;
+      }
+      case TokenKind::kIdent:
+        return ParseWord();
+      default:
+        return Expected("表达式");
+    }
+  }
+
+  ExprPtr ParseWord() {
+    const Token& t = Peek();
+    std::string lower = Lower(t.text);
+    if (lower == "true" || lower == "false") {
+      Advance();
+      return Literal(t.pos, Value::Bool(lower == "true"));
+    }
+    if (lower == "null") {
+      Advance();
+      return Literal(t.pos, Value::Null());
+    }
+    if (lower == "case") return ParseCase();
+    if (IsReserved(lower)) return Expected("表达式");
+    if (Peek(1).kind == TokenKind::kLParen) return ParseCall();
+    auto e = std::make_unique<Expr>(ExprKind::kField, t.pos);
+    while (true) {
+      const Token& seg = Advance();
+      e->segments.push_back(seg.text);
+      e->segment_pos.push_back(seg.pos);
+      if (Peek().kind != TokenKind::kDot) break;
+      Advance();
+      if (Peek().kind != TokenKind::kIdent) return Expected("字段名");
+    }
+    if (e->segments.back() == "alive") e->kind = ExprKind::kAlive;
+    return e;
+  }
+
+  ExprPtr ParseCase() {
+    auto e = std::make_unique<Expr>(ExprKind::kCase, Advance().pos);
+    if (!IsKeyword("when")) return Expected("“when”");
+    while (IsKeyword("when")) {
+      Advance();
+      ExprPtr cond = ParseOr();
+      if (!cond) return nullptr;
+      if (!ExpectKeyword("then")) return nullptr;
+      ExprPtr result = ParseOr();
+      if (!result) return nullptr;
+      e->children.push_back(std::move(cond));
+      e->children.push_back(std::move(result));
+    }
+    if (IsKeyword("else")) {
+      Advance();
+      ExprPtr other = ParseOr();
+      if (!other) return nullptr;
+      e->children.push_back(std::move(other));
+      e->has_else = true;
+    }
+    if (!IsKeyword("end")) {
+      return Expected(e->has_else ? "“end”" : "“when”、“else” 或 “end”");
+    }
+    Advance();
+    return e;
+  }
+
+  // TAG in has_tag(TAG) / tag(TAG): a bare name or a string.
+  bool ParseTagName(Expr* e) {
+    const Token& t = Peek();
+    if (t.kind != TokenKind::kIdent && t.kind != TokenKind::kString) {
+      Expected("标签名");
+      return false;
+    }
+    e->name = t.text;
+    e->name_pos = t.pos;
+    Advance();
+    return Expect(TokenKind::kRParen, "“)”");
+  }
+
+  ExprPtr ParseCall() {
+    const Token& name_tok = Advance();
+    std::string name = Lower(name_tok.text);
+    size_t pos = name_tok.pos;
+    Advance();  // (
+    if (name == "has_tag") {
+      auto e = std::make_unique<Expr>(ExprKind::kHasTag, pos);
+      if (!ParseTagName(e.get())) return nullptr;
+      return e;
+    }
+    if (name == "tag") {
+      auto e = std::make_unique<Expr>(ExprKind::kTagAttr, pos);
+      if (!ParseTagName(e.get())) return nullptr;
+      if (Peek().kind != TokenKind::kDot) return Expected("“.属性名”（如 tag(disability).grade）");
+      Advance();
+      if (Peek().kind != TokenKind::kIdent) return Expected("属性名");
+      e->attr = Peek().text;
+      e->attr_pos = Advance().pos;
+      return e;
+    }
+    if (name == "count" || name == "sum") return ParseAggregate(name, pos);
+    auto e = std::make_unique<Expr>(ExprKind::kCall, pos);
+    e->name = name;
+    e->name_pos = pos;
+    if (Peek().kind != TokenKind::kRParen) {
+      do {
+        ExprPtr arg = ParseOr();
+        if (!arg) return nullptr;
+        e->children.push_back(std::move(arg));
+      } while (Peek().kind == TokenKind::kComma && (Advance(), true));
+    }
+    if (!Expect(TokenKind::kRParen, "“,” 或 “)”")) return nullptr;
+    return e;
+  }
+
+  ExprPtr ParseAggregate(const std::string& name, size_t pos) {
+    auto e = std::make_unique<Expr>(ExprKind::kAggregate, pos);
+    e->name = name;
+    e->aggregate.fn = name == "count" ? AggregateCall::Fn::kCount : AggregateCall::Fn::kSum;
+    if (name == "count") {
+      e->name_pos = Peek().pos;
+      if (Peek().kind == TokenKind::kIdent && !IsKeyword("where")) {
+        e->over_name = Peek().text;
+        Advance();
+      }
+    } else {
+      ExprPtr value = ParseOr();
+      if (!value) return nullptr;
+      e->aggregate.value = value.get();
+      e->children.push_back(std::move(value));
+    }
+    if (IsKeyword("where")) {
+      Advance();
+      ExprPtr cond = ParseOr();
+      if (!cond) return nullptr;
+      e->aggregate.where = cond.get();
+      e->children.push_back(std::move(cond));
+    }
+    if (!Expect(TokenKind::kRParen, "“where” 或 “)”")) return nullptr;
+    return e;
+  }
+
+  std::vector<Token> toks_;
+  size_t pos_ = 0;
+  bool failed_ = false;
+  ExprError error_;
+};
+
+Result<ExprPtr> Parse(std::string_view text, const ExprLocator& loc, bool order_item,
+                      bool* descending) {
+  std::vector<Token> tokens;
+  ExprError error;
+  if (!Lex(text, &tokens, &error)) {
+    return Status::Invalid(FormatAt(loc.Locate(error.pos), error.message));
+  }
+  if (tokens.size() == 1) {
+    return Status::Invalid(FormatAt(loc.Locate(0), "表达式为空"));
+  }
+  Parser parser(std::move(tokens));
+  ExprPtr e = parser.ParseAll(order_item, descending);
+  if (e == nullptr) {
+    return Status::Invalid(FormatAt(loc.Locate(parser.error().pos), parser.error().message));
+  }
+  return e;
+}
+
+}  // namespace
+
+Result<ExprPtr> ParseExpr(std::string_view text, const ExprLocator& loc) {
+  bool unused = false;
+  return Parse(text, loc, false, &unused);
+}
+
+Result<OrderItem> ParseOrderItem(std::string_view text, const ExprLocator& loc) {
+  OrderItem item;
+  ASSIGN_OR_RETURN(item.expr, Parse(text, loc, true, &item.descending));
+  return item;
+}
+
+}  // namespace onetable::mapping

@@ -1,0 +1,45 @@
+// The parser of the mapping expression language: text → Expr tree with positions. Pure.
+//
+// Grammar, loosest binding first:
+//   expr    := or
+//   or      := and ("or" and)*
+//   and     := not ("and" not)*
+//   not     := "not" not | compare
+//   compare := sum [ ("=="|"!="|"<"|"<="|">"|">=") sum
+//                  | ["not"] "in" "(" expr ("," expr)* ")"
+//                  | ["not"] "between" sum "and" sum ]          (bounds inclusive)
+//   sum     := product (("+"|"-") product)*
+//   product := unary (("*"|"/") unary)*
+//   unary   := "-" unary | primary
+//   primary := literal | "(" expr ")" | case | path | call
+//   literal := STRING | INTEGER | DECIMAL | "true" | "false" | "null"
+//   case    := "case" ("when" expr "then" expr)+ ["else" expr] "end"
+//   path    := IDENT ("." IDENT)*            (a path of one segment "alive" is the alive test)
+//   call    := IDENT "(" [expr ("," expr)*] ")"
+//            | "has_tag" "(" TAG ")" | "tag" "(" TAG ")" "." IDENT
+//            | "count" "(" [IDENT] ["where" expr] ")" | "sum" "(" expr ["where" expr] ")"
+// Keywords are case-insensitive. Comparisons do not chain (a < b < c is an error).
+#ifndef ONETABLE_MAPPING_EXPR_PARSER_H_
+#define ONETABLE_MAPPING_EXPR_PARSER_H_
+
+#include <string_view>
+
+#include "mapping/expr_ast.h"
+#include "onetable/status.h"
+
+namespace onetable::mapping {
+
+// Parses one expression. On a syntax error returns kInvalidArgument whose message is
+// "file:line:col: message" (Chinese) at the unexpected token, located through `loc`.
+Result<ExprPtr> ParseExpr(std::string_view text, const ExprLocator& loc);
+
+// An order_by item: an expression optionally followed by "asc" or "desc".
+struct OrderItem {
+  ExprPtr expr;
+  bool descending = false;
+};
+Result<OrderItem> ParseOrderItem(std::string_view text, const ExprLocator& loc);
+
+}  // namespace onetable::mapping
+
+#endif  // ONETABLE_MAPPING_EXPR_PARSER_H_

@@ -1,0 +1,187 @@
+#include "mapping/pushdown.h"
+
+#include <optional>
+#include <utility>
+
+namespace onetable::mapping {
+
+namespace {
+
+using Predicates = std::vector<PushdownPredicate>;
+
+bool IsLeap(int y) { return (y % 4 == 0 && y % 100 != 0) || y % 400 == 0; }
+
+PushdownPredicate Pred(const FieldPath& path, std::string op, std::vector<std::string> values) {
+  return PushdownPredicate{path.ToString(), path, std::move(op), std::move(values)};
+}
+
+bool IsPlainField(const Expr& e) {
+  return e.kind == ExprKind::kField && e.field != nullptr && !e.field->derived;
+}
+bool IsAgeField(const Expr& e) {
+  return e.kind == ExprKind::kField && e.field != nullptr && e.field->derived &&
+         e.path.key == "age" && e.path.entity == EntityKind::kPerson;
+}
+bool IsLiteral(const Expr& e) { return e.kind == ExprKind::kLiteral; }
+bool IsValueLiteral(const Expr& e) { return IsLiteral(e) && !e.literal.is_null(); }
+
+Op Mirror(Op op) {
+  switch (op) {
+    case Op::kLt:
+      return Op::kGt;
+    case Op::kLe:
+      return Op::kGe;
+    case Op::kGt:
+      return Op::kLt;
+    case Op::kGe:
+      return Op::kLe;
+    default:
+      return op;
+  }
+}
+
+FieldPath BirthDate(const Expr& age) {
+  FieldPath p = age.path;
+  p.key = "birth_date";
+  return p;
+}
+
+std::string T(const Date& as_of, int64_t years) {
+  return LatestBirthDateForAge(as_of, static_cast<int>(years)).ToString();
+}
+
+// age OP n as birth-date bounds: age >= n ⟺ birth_date <= T(n).
+std::optional<Predicates> AgePredicates(const Expr& age, Op op, int64_t n, const Date& as_of) {
+  if (n < -1000 || n > 1000) return std::nullopt;
+  const FieldPath b = BirthDate(age);
+  switch (op) {
+    case Op::kGe:
+      return Predicates{Pred(b, "<=", {T(as_of, n)})};
+    case Op::kGt:
+      return Predicates{Pred(b, "<=", {T(as_of, n + 1)})};
+    case Op::kLe:
+      return Predicates{Pred(b, ">", {T(as_of, n + 1)})};
+    case Op::kLt:
+      return Predicates{Pred(b, ">", {T(as_of, n)})};
+    case Op::kEq:
+      return Predicates{Pred(b, ">", {T(as_of, n + 1)}), Pred(b, "<=", {T(as_of, n)})};
+    default:
+      return std::nullopt;
+  }
+}
+
+std::optional<Predicates> Translate(const Expr& e, const Date& as_of) {
+  switch (e.kind) {
+    case ExprKind::kAlive: {
+      FieldPath status = e.path;
+      status.key = "status";
+      Predicates out{Pred(status, "==", {"active"})};
+      if (e.path.entity == EntityKind::kPerson) {
+        FieldPath death = e.path;
+        death.key = "death_date";
+        out.push_back(Pred(death, "is null", {}));
+      }
+      return out;
+    }
+    case ExprKind::kHasTag:
+      return Predicates{PushdownPredicate{"", FieldPath{}, "has_tag", {e.name}}};
+    case ExprKind::kBinary: {
+      if (e.op < Op::kEq || e.op > Op::kGe) return std::nullopt;
+      const Expr* field = e.children[0].get();
+      const Expr* lit = e.children[1].get();
+      Op op = e.op;
+      if (IsLiteral(*field)) {
+        std::swap(field, lit);
+        op = Mirror(op);
+      }
+      if (!IsLiteral(*lit)) return std::nullopt;
+      if (lit->literal.is_null()) {
+        if (!IsPlainField(*field) && !IsAgeField(*field)) return std::nullopt;
+        FieldPath p = IsAgeField(*field) ? BirthDate(*field) : field->path;
+        return Predicates{Pred(p, op == Op::kEq ? "is null" : "is not null", {})};
+      }
+      if (IsAgeField(*field)) {
+        if (lit->literal.kind() != Value::Kind::kInt) return std::nullopt;
+        return AgePredicates(*field, op, lit->literal.as_int(), as_of);
+      }
+      if (!IsPlainField(*field)) return std::nullopt;
+      return Predicates{Pred(field->path, OpText(op), {lit->literal.ToCanonical()})};
+    }
+    case ExprKind::kIn: {
+      if (!IsPlainField(*e.children[0])) return std::nullopt;
+      std::vector<std::string> values;
+      for (size_t i = 1; i < e.children.size(); ++i) {
+        if (!IsValueLiteral(*e.children[i])) return std::nullopt;
+        values.push_back(e.children[i]->literal.ToCanonical());
+      }
+      return Predicates{Pred(e.children[0]->path, e.negated ? "not in" : "in", values)};
+    }
+    case ExprKind::kBetween: {
+      const Expr& x = *e.children[0];
+      const Expr& lo = *e.children[1];
+      const Expr& hi = *e.children[2];
+      if (!IsValueLiteral(lo) || !IsValueLiteral(hi)) return std::nullopt;
+      if (IsAgeField(x)) {
+        if (e.negated || lo.literal.kind() != Value::Kind::kInt ||
+            hi.literal.kind() != Value::Kind::kInt) {
+          return std::nullopt;
+        }
+        std::optional<Predicates> ge = AgePredicates(x, Op::kGe, lo.literal.as_int(), as_of);
+        std::optional<Predicates> le = AgePredicates(x, Op::kLe, hi.literal.as_int(), as_of);
+        if (!ge || !le) return std::nullopt;
+        ge->push_back(le->front());
+        return ge;
+      }
+      if (!IsPlainField(x)) return std::nullopt;
+      return Predicates{Pred(x.path, e.negated ? "not between" : "between",
+                             {lo.literal.ToCanonical(), hi.literal.ToCanonical()})};
+    }
+    default:
+      return std::nullopt;
+  }
+}
+
+void Flatten(ExprPtr e, std::vector<ExprPtr>* out) {
+  if (e->kind == ExprKind::kBinary && e->op == Op::kAnd) {
+    Flatten(std::move(e->children[0]), out);
+    Flatten(std::move(e->children[1]), out);
+    return;
+  }
+  out->push_back(std::move(e));
+}
+
+}  // namespace
+
+Date LatestBirthDateForAge(const Date& as_of, int years) {
+  Date d{as_of.year - years, as_of.month, as_of.day};
+  if (d.month == 2 && d.day == 29 && !IsLeap(d.year)) d.day = 28;
+  return d;
+}
+
+PushdownSplit SplitForPushdown(ExprPtr where, const Date& as_of,
+                               const std::function<bool(const Predicates&)>& accept) {
+  PushdownSplit split;
+  if (where == nullptr) return split;
+  std::vector<ExprPtr> conjuncts;
+  Flatten(std::move(where), &conjuncts);
+  for (ExprPtr& c : conjuncts) {
+    std::optional<Predicates> preds = Translate(*c, as_of);
+    if (preds && accept(*preds)) {
+      for (PushdownPredicate& p : *preds) split.pushed.push_back(std::move(p));
+      continue;
+    }
+    if (split.residual == nullptr) {
+      split.residual = std::move(c);
+      continue;
+    }
+    auto both = std::make_unique<Expr>(ExprKind::kBinary, split.residual->pos);
+    both->op = Op::kAnd;
+    both->type = ExprType::Of(TypeKind::kBoolean);
+    both->children.push_back(std::move(split.residual));
+    both->children.push_back(std::move(c));
+    split.residual = std::move(both);
+  }
+  return split;
+}
+
+}  // namespace onetable::mapping

@@ -1,0 +1,59 @@
+// Splitting a checked where clause into predicates the store can run as parameterized SQL and a
+// residual the Evaluator runs in C++.
+//
+// Safety: nothing here produces SQL. A PushdownPredicate names a field path (resolved against
+// the catalog, so it is a known column) and an operator from a fixed list; its values are the
+// canonical text of literals, to be bound as parameters. The generator maps the path to a
+// column and the operator to SQL it writes itself.
+//
+// Only the top-level AND is split, and only these conjuncts are pushed:
+//   field op literal   (op: == != < <= > >=; literal on either side, flipped to field op value)
+//   field == null / field != null                    → "is null" / "is not null"
+//   field [not] in (literal, …)                      → "in" / "not in"
+//   field [not] between literal and literal          → "between" (2 values) / "not between"
+//   alive                                            → status == "active" [and death_date is null]
+//   has_tag(t)                                       → "has_tag" with values {t}
+//   age op N, age between / in, where age is the derived person age at the reference date
+//                                                    → birth_date comparisons computed here
+// The rows for which every pushed predicate holds and the residual is true are exactly the rows
+// for which the original clause is true (NULL handling included: see expr_eval.h).
+#ifndef ONETABLE_MAPPING_PUSHDOWN_H_
+#define ONETABLE_MAPPING_PUSHDOWN_H_
+
+#include <functional>
+#include <string>
+#include <vector>
+
+#include "mapping/expr_ast.h"
+#include "model/date.h"
+
+namespace onetable::mapping {
+
+struct PushdownPredicate {
+  std::string field_path;  // FieldPath::ToString(): "gender", "grid.code", "status", ...
+  FieldPath path;          // the same, structured
+  // "==" "!=" "<" "<=" ">" ">=" "in" "not in" "between" "not between" "is null" "is not null"
+  // "has_tag"
+  std::string op;
+  std::vector<std::string> values;  // canonical literals, bound as SQL parameters
+};
+
+struct PushdownSplit {
+  std::vector<PushdownPredicate> pushed;  // all must hold (AND)
+  ExprPtr residual;                       // null when nothing is left to evaluate
+};
+
+// Splits a checked where clause (taking ownership). `accept` decides, per conjunct, whether the
+// generator can run all of that conjunct's predicates in SQL (e.g. only paths it has joined);
+// a conjunct it refuses stays in the residual whole. `as_of` turns age comparisons into
+// birth-date bounds consistent with AgeAt (a 29 February birthday counts on 1 March).
+PushdownSplit SplitForPushdown(
+    ExprPtr where, const Date& as_of,
+    const std::function<bool(const std::vector<PushdownPredicate>&)>& accept);
+
+// The latest birth date at which a person is at least `years` old on `as_of`.
+Date LatestBirthDateForAge(const Date& as_of, int years);
+
+}  // namespace onetable::mapping
+
+#endif  // ONETABLE_MAPPING_PUSHDOWN_H_

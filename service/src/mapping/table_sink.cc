@@ -1,0 +1,123 @@
+#include "mapping/table_sink.h"
+
+#include <cctype>
+#include <cstdint>
+
+#include "mapping/atomic_file.h"
+#include "mapping/csv_sink.h"
+#include "mapping/json_sink.h"
+#include "mapping/xlsx_sink.h"
+
+namespace onetable::mapping {
+
+namespace {
+
+// A byte-stream sink (CSV, JSON) over an AtomicFile: the file appears when End succeeds.
+class FileSink : public TableSink {
+ public:
+  FileSink(std::unique_ptr<AtomicFile> file, std::unique_ptr<TableSink> inner)
+      : file_(std::move(file)), inner_(std::move(inner)) {}
+
+  Status Begin(const TableMeta& meta) override { return inner_->Begin(meta); }
+  Status Row(const std::vector<std::string>& cells) override { return inner_->Row(cells); }
+  Status TotalRow(const std::vector<std::string>& cells) override {
+    return inner_->TotalRow(cells);
+  }
+  Status End() override {
+    RETURN_IF_ERROR(inner_->End());
+    return file_->Commit();
+  }
+
+ private:
+  std::unique_ptr<AtomicFile> file_;  // declared first: the inner sink writes to its stream
+  std::unique_ptr<TableSink> inner_;
+};
+
+// The code point at text[*i], advancing *i; invalid bytes count as one character.
+uint32_t NextCodePoint(std::string_view text, size_t* i) {
+  unsigned char c = static_cast<unsigned char>(text[*i]);
+  size_t n = c >= 0xF0 ? 4 : c >= 0xE0 ? 3 : c >= 0xC0 ? 2 : 1;
+  if (*i + n > text.size()) n = 1;
+  uint32_t cp = n == 1 ? c : c & (0xFF >> (n + 1));
+  for (size_t k = 1; k < n; ++k) cp = (cp << 6) | (static_cast<unsigned char>(text[*i + k]) & 0x3F);
+  *i += n;
+  return cp;
+}
+
+bool IsWide(uint32_t cp) {
+  return (cp >= 0x1100 && cp <= 0x115F) || (cp >= 0x2E80 && cp <= 0xA4CF) ||
+         (cp >= 0xAC00 && cp <= 0xD7A3) || (cp >= 0xF900 && cp <= 0xFAFF) ||
+         (cp >= 0xFE30 && cp <= 0xFE4F) || (cp >= 0xFF00 && cp <= 0xFF60) ||
+         (cp >= 0xFFE0 && cp <= 0xFFE6) || (cp >= 0x20000 && cp <= 0x3FFFD);
+}
+
+}  // namespace
+
+std::optional<TableFormat> ParseTableFormat(std::string_view name) {
+  std::string lower(name);
+  for (char& c : lower) c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
+  if (lower == "xlsx") return TableFormat::kXlsx;
+  if (lower == "csv") return TableFormat::kCsv;
+  if (lower == "json") return TableFormat::kJson;
+  return std::nullopt;
+}
+
+const char* TableFormatName(TableFormat format) {
+  switch (format) {
+    case TableFormat::kXlsx:
+      return "xlsx";
+    case TableFormat::kCsv:
+      return "csv";
+    case TableFormat::kJson:
+      return "json";
+  }
+  return "?";
+}
+
+Result<std::unique_ptr<TableSink>> OpenTableSink(TableFormat format, const std::string& path) {
+  if (format == TableFormat::kXlsx) {
+    ASSIGN_OR_RETURN(std::unique_ptr<XlsxSink> sink, XlsxSink::Open(path));
+    return std::unique_ptr<TableSink>(std::move(sink));
+  }
+  ASSIGN_OR_RETURN(std::unique_ptr<AtomicFile> file, AtomicFile::Create(path));
+  std::ostream& out = file->stream();
+  if (!out) return Status::Internal("无法写入 " + path);
+  std::unique_ptr<TableSink> inner;
+  if (format == TableFormat::kCsv) {
+    inner = std::make_unique<CsvSink>(out);
+  } else {
+    inner = std::make_unique<JsonSink>(out);
+  }
+  return std::unique_ptr<TableSink>(new FileSink(std::move(file), std::move(inner)));
+}
+
+std::string EscapeFormula(std::string cell) {
+  if (!cell.empty()) {
+    char c = cell[0];
+    if (c == '=' || c == '+' || c == '-' || c == '@' || c == '\t' || c == '\r') {
+      cell.insert(cell.begin(), '\'');
+    }
+  }
+  return cell;
+}
+
+int DisplayWidth(std::string_view text) {
+  int width = 0;
+  size_t i = 0;
+  while (i < text.size()) width += IsWide(NextCodePoint(text, &i)) ? 2 : 1;
+  return width;
+}
+
+std::string TitleLine(const TableMeta& meta) {
+  std::string line = meta.title;
+  auto add = [&](const std::string& part) {
+    if (part.empty()) return;
+    if (!line.empty()) line += " — ";
+    line += part;
+  };
+  add(meta.scope);
+  if (!meta.as_of.empty()) add("截至 " + meta.as_of);
+  return line;
+}
+
+}  // namespace onetable::mapping
