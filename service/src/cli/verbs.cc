@@ -205,7 +205,7 @@ int RunServe(const Config& config, const std::vector<std::string>& args) {
   probe->reset();
 
   Router router;
-  Status st = RegisterTreeRoutes(&router);
+  Status st = RegisterTreeRoutes(&router, *catalog);
   if (!st.ok()) return Fail(kExitInvalid, st.message());
   const Catalog& cat = *catalog;
   std::string store_url = config.store_url;

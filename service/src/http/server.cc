@@ -1,1 +1,342 @@
-// placeholder until implemented
+#include "http/server.h"
+
+#include <Poco/Exception.h>
+#include <Poco/Net/HTTPRequestHandler.h>
+#include <Poco/Net/HTTPRequestHandlerFactory.h>
+#include <Poco/Net/HTTPServer.h>
+#include <Poco/Net/HTTPServerParams.h>
+#include <Poco/Net/HTTPServerRequest.h>
+#include <Poco/Net/HTTPServerResponse.h>
+#include <Poco/Net/ServerSocket.h>
+#include <Poco/Net/SocketAddress.h>
+#include <Poco/String.h>
+#include <Poco/ThreadPool.h>
+#include <Poco/Timespan.h>
+#include <Poco/URI.h>
+#include <pthread.h>
+#include <signal.h>
+
+#include <algorithm>
+#include <atomic>
+#include <chrono>
+#include <condition_variable>
+#include <cstdio>
+#include <istream>
+#include <mutex>
+#include <utility>
+#include <vector>
+
+#include "store/store.h"
+
+namespace onetable {
+namespace {
+
+// A request body larger than the limit is still read and discarded up to this many bytes, so
+// that the client, still sending, gets to read the 413 instead of a connection reset. Beyond
+// this the connection is simply closed.
+constexpr int64_t kDrainLimit = 16 * 1024 * 1024;
+
+// Lends Stores to requests, one request at a time per Store, opening them lazily (at most
+// `capacity`) through the factory.
+class StorePool {
+ public:
+  StorePool(StoreFactory factory, int capacity)
+      : factory_(std::move(factory)), capacity_(capacity) {}
+
+  Result<std::unique_ptr<Store>> Checkout() {
+    {
+      std::unique_lock<std::mutex> lock(mutex_);
+      available_.wait(lock, [&] { return !idle_.empty() || opened_ < capacity_; });
+      if (!idle_.empty()) {
+        std::unique_ptr<Store> store = std::move(idle_.back());
+        idle_.pop_back();
+        return store;
+      }
+      ++opened_;  // reserve the slot; open outside the lock (it may take a network round trip)
+    }
+    Result<std::unique_ptr<Store>> store = Status::Internal("no store factory");
+    if (factory_) store = factory_();
+    if (store.ok() && *store == nullptr)
+      store = Status::Internal("store factory returned no store");
+    if (!store.ok()) Release();
+    return store;
+  }
+
+  // Gives a store back; `keep` false drops it (and frees its slot for a fresh one).
+  void Return(std::unique_ptr<Store> store, bool keep) {
+    if (!keep) {
+      store.reset();
+      Release();
+      return;
+    }
+    std::lock_guard<std::mutex> lock(mutex_);
+    idle_.push_back(std::move(store));
+    available_.notify_one();
+  }
+
+ private:
+  void Release() {
+    std::lock_guard<std::mutex> lock(mutex_);
+    --opened_;
+    available_.notify_one();
+  }
+
+  StoreFactory factory_;
+  const int capacity_;
+  std::mutex mutex_;
+  std::condition_variable available_;
+  std::vector<std::unique_ptr<Store>> idle_;
+  int opened_ = 0;  // idle + lent + being opened
+};
+
+// The path as it may appear in a log line: control characters (a decoded %0A) cannot forge
+// lines, and the length is bounded.
+std::string LoggablePath(const std::string& path) {
+  std::string out = path.substr(0, 200);
+  for (char& c : out) {
+    if (static_cast<unsigned char>(c) < 0x20 || c == 0x7F) c = '?';
+  }
+  if (path.size() > 200) out += "...";
+  return out;
+}
+
+// Reads and discards the rest of a body, at most `limit` bytes.
+void Drain(std::istream& in, int64_t limit) {
+  char buffer[64 * 1024];
+  int64_t total = 0;
+  while (in && total <= limit) {
+    in.read(buffer, sizeof buffer);
+    if (in.gcount() == 0) break;
+    total += in.gcount();
+  }
+}
+
+}  // namespace
+
+class Server::Impl {
+ public:
+  Impl(Router router, StoreFactory factory, ServerOptions options)
+      : router_(std::move(router)),
+        options_(options),
+        stores_(std::move(factory), std::max(1, options.threads)) {}
+
+  HttpResponse Serve(const HttpRequest& request) {
+    Router::Match match = router_.Find(request.method, request.path);
+    if (match.handler == nullptr) return std::move(match.error);
+    Result<std::unique_ptr<Store>> store = stores_.Checkout();
+    if (!store.ok()) {
+      return StatusToHttp(Status::Unavailable("opening a store: " + store.status().message()));
+    }
+    HttpResponse response =
+        CallHandler(*match.handler, RequestContext{request, match.params, store->get()});
+    // A 503 means the store could not answer; its connection may be dead, so open a new one.
+    stores_.Return(std::move(*store), response.status != 503);
+    return response;
+  }
+
+  // Reads the Poco request into `out`. When the request cannot be served (bad URI, body too
+  // large) fills `error` and returns false; `close` is set when the connection must not be
+  // reused because unread body bytes remain on it.
+  bool ReadRequest(Poco::Net::HTTPServerRequest& in, HttpRequest* out, HttpResponse* error,
+                   bool* close) {
+    out->method = in.getMethod();
+    out->remote_addr = in.clientAddress().host().toString();
+    for (const auto& [name, value] : in) out->headers.emplace(Poco::toLower(name), value);
+    try {
+      Poco::URI uri(in.getURI());
+      out->path = uri.getPath();
+      for (const auto& [name, value] : uri.getQueryParameters()) out->query.emplace(name, value);
+    } catch (const Poco::Exception&) {
+      out->path = "(unparsable)";
+      *error = ErrorResponse(400, "invalid_argument", "请求地址格式错误");
+      return false;
+    }
+
+    const size_t max = options_.max_body_bytes;
+    const bool has_length = in.hasContentLength();
+    if (!has_length && !in.getChunkedTransferEncoding()) return true;  // no body (RFC 9112 6.3)
+    std::istream& body = in.stream();
+    const auto too_large = [&] {
+      *error = ErrorResponse(413, "payload_too_large",
+                             "请求体过大，上限为 " + std::to_string(max) + " 字节");
+      *close = true;
+      return false;
+    };
+    const int64_t length = has_length ? in.getContentLength64() : -1;
+    if (has_length && length < 0) {
+      *error = ErrorResponse(400, "invalid_argument", "请求头 Content-Length 无效");
+      *close = true;
+      return false;
+    }
+    if (length > static_cast<int64_t>(max)) {
+      if (length <= kDrainLimit) Drain(body, kDrainLimit);
+      return too_large();
+    }
+    // A chunked body has no declared size: read one byte past the limit to detect excess.
+    const size_t want = has_length ? static_cast<size_t>(length) : max + 1;
+    out->body.reserve(has_length ? want : 0);
+    char chunk[64 * 1024];
+    while (out->body.size() < want && body) {
+      body.read(chunk,
+                static_cast<std::streamsize>(std::min(sizeof chunk, want - out->body.size())));
+      if (body.gcount() == 0) break;
+      out->body.append(chunk, static_cast<size_t>(body.gcount()));
+    }
+    if (out->body.size() > max) {
+      out->body.clear();
+      Drain(body, kDrainLimit);
+      return too_large();
+    }
+    return true;
+  }
+
+  void HandlePoco(Poco::Net::HTTPServerRequest& in, Poco::Net::HTTPServerResponse& out) {
+    const auto start = std::chrono::steady_clock::now();
+    HttpRequest request;
+    HttpResponse response;
+    bool close = false;
+    try {
+      if (ReadRequest(in, &request, &response, &close)) response = Serve(request);
+      out.setStatusAndReason(static_cast<Poco::Net::HTTPResponse::HTTPStatus>(response.status));
+      out.setContentType(response.content_type);
+      for (const auto& [name, value] : response.headers) out.set(name, value);
+      if (close) out.setKeepAlive(false);
+      out.setContentLength64(static_cast<Poco::Int64>(response.body.size()));
+      out.sendBuffer(response.body.data(), response.body.size());
+    } catch (const Poco::Exception& e) {
+      // The connection failed mid-request (timeout, reset); there is no one to answer.
+      response.status = 0;
+      response.log_note = "connection: " + e.displayText();
+    } catch (const std::exception& e) {
+      response.status = 0;
+      response.log_note = std::string("connection: ") + e.what();
+    }
+    if (!options_.log_requests) return;
+    const double ms =
+        std::chrono::duration<double, std::milli>(std::chrono::steady_clock::now() - start).count();
+    const std::string note = response.log_note.empty() ? "" : " (" + response.log_note + ")";
+    std::fprintf(stderr, "http: %s %s %d %.1fms%s\n", LoggablePath(request.method).c_str(),
+                 LoggablePath(request.path).c_str(), response.status, ms,
+                 LoggablePath(note).c_str());
+  }
+
+  Status Start(const std::string& host, int port) {
+    if (http_server_ != nullptr) return Status::Precondition("HTTP 服务已经启动");
+    if (port < 0 || port > 65535) {
+      return Status::Invalid("端口 " + std::to_string(port) + " 无效：必须在 0 到 65535 之间");
+    }
+    const int threads = std::max(1, options_.threads);
+    try {
+      Poco::Net::ServerSocket socket;
+      // SO_REUSEADDR for quick restarts, but not SO_REUSEPORT: a second server on the same port
+      // must fail here rather than silently share the traffic.
+      socket.bind(Poco::Net::SocketAddress(host, static_cast<Poco::UInt16>(port)), true, false);
+      socket.listen(64);
+      Poco::Net::HTTPServerParams::Ptr params = new Poco::Net::HTTPServerParams;
+      params->setMaxThreads(threads);
+      params->setMaxQueued(options_.max_queued_connections);
+      params->setKeepAlive(true);
+      params->setKeepAliveTimeout(Poco::Timespan(options_.keep_alive_seconds, 0));
+      params->setTimeout(Poco::Timespan(options_.socket_timeout_seconds, 0));
+      // Poco's dispatcher can miss the stop wake-up when a worker is between connections, and
+      // that worker then sleeps out its idle time before Stop can join it. A short idle time
+      // bounds that stall; the cost is only that surplus workers return to the pool sooner.
+      params->setThreadIdleTime(Poco::Timespan(1, 0));
+      thread_pool_ = std::make_unique<Poco::ThreadPool>("http", std::min(2, threads), threads);
+      http_server_ =
+          std::make_unique<Poco::Net::HTTPServer>(new Factory(this), *thread_pool_, socket, params);
+      http_server_->start();
+      port_ = socket.address().port();
+    } catch (const Poco::Exception& e) {
+      http_server_.reset();
+      thread_pool_.reset();
+      return Status::Unavailable("无法在 " + host + ":" + std::to_string(port) +
+                                 " 上启动 HTTP 服务：" + e.displayText());
+    }
+    return Status::Ok();
+  }
+
+  void Stop() {
+    if (http_server_ == nullptr) return;
+    // Stops accepting, then closes each connection once its current request is answered.
+    http_server_->stopAll(false);
+    // Waits for the workers to leave their last connection.
+    thread_pool_->joinAll();
+    http_server_.reset();
+    thread_pool_.reset();
+    port_ = 0;
+  }
+
+  int port() const { return port_; }
+
+ private:
+  class Handler : public Poco::Net::HTTPRequestHandler {
+   public:
+    explicit Handler(Impl* impl) : impl_(impl) {}
+    void handleRequest(Poco::Net::HTTPServerRequest& request,
+                       Poco::Net::HTTPServerResponse& response) override {
+      impl_->HandlePoco(request, response);
+    }
+
+   private:
+    Impl* impl_;
+  };
+
+  class Factory : public Poco::Net::HTTPRequestHandlerFactory {
+   public:
+    explicit Factory(Impl* impl) : impl_(impl) {}
+    Poco::Net::HTTPRequestHandler* createRequestHandler(
+        const Poco::Net::HTTPServerRequest&) override {
+      return new Handler(impl_);
+    }
+
+   private:
+    Impl* impl_;
+  };
+
+  Router router_;
+  const ServerOptions options_;
+  StorePool stores_;
+  std::atomic<int> port_{0};
+  // Declared after the pool and router: destroyed first, so no worker outlives what it uses.
+  std::unique_ptr<Poco::ThreadPool> thread_pool_;
+  std::unique_ptr<Poco::Net::HTTPServer> http_server_;
+};
+
+Server::Server(Router router, StoreFactory store_factory, ServerOptions options)
+    : impl_(std::make_unique<Impl>(std::move(router), std::move(store_factory), options)) {}
+
+Server::~Server() { Stop(); }
+
+Status Server::Start(const std::string& host, int port) { return impl_->Start(host, port); }
+
+int Server::port() const { return impl_->port(); }
+
+void Server::Stop() { impl_->Stop(); }
+
+HttpResponse Server::Serve(const HttpRequest& request) { return impl_->Serve(request); }
+
+int RunServerUntilTerminated(Server& server, const std::string& host, int port) {
+  sigset_t signals, previous;
+  sigemptyset(&signals);
+  sigaddset(&signals, SIGINT);
+  sigaddset(&signals, SIGTERM);
+  // Block before Start: the worker threads inherit the mask, so a signal can only be taken by
+  // sigwait below instead of killing the process from whichever thread it lands on.
+  pthread_sigmask(SIG_BLOCK, &signals, &previous);
+  Status status = server.Start(host, port);
+  if (!status.ok()) {
+    pthread_sigmask(SIG_SETMASK, &previous, nullptr);
+    std::fprintf(stderr, "%s\n", status.message().c_str());
+    return 1;
+  }
+  std::fprintf(stderr, "listening on http://%s:%d\n", host.c_str(), server.port());
+  int signal_number = 0;
+  sigwait(&signals, &signal_number);
+  std::fprintf(stderr, "received %s, stopping\n", signal_number == SIGINT ? "SIGINT" : "SIGTERM");
+  server.Stop();
+  pthread_sigmask(SIG_SETMASK, &previous, nullptr);
+  return 0;
+}
+
+}  // namespace onetable

@@ -1,1 +1,338 @@
-// placeholder until implemented
+#include "http/tree_handlers.h"
+
+#include <functional>
+#include <map>
+#include <string>
+#include <utility>
+#include <vector>
+
+#include "http/json_writer.h"
+#include "model/entity.h"
+#include "store/store.h"
+
+namespace onetable {
+namespace {
+
+// Page size used when walking all children of a row internally.
+constexpr int kWalkPage = 500;
+// Largest `after` accepted: ids are positive int64, and 18 digits is what IntQueryParam reads.
+constexpr int64_t kMaxAfter = 999999999999999999;
+
+struct Counts {
+  int64_t buildings = 0;
+  int64_t households = 0;
+  int64_t persons = 0;
+
+  Counts& operator+=(const Counts& other) {
+    buildings += other.buildings;
+    households += other.households;
+    persons += other.persons;
+    return *this;
+  }
+};
+
+// One node of the tree view: a district, street, community or grid.
+struct Node {
+  int64_t id = 0;
+  std::map<std::string, std::string> values;  // only the fields the view may show
+  Counts counts;
+  std::vector<Node> children;
+};
+
+// Writes "key": value (null when NULL) when the catalog marks `key` of `kind` public; nothing
+// otherwise, so a field reclassified as personal disappears from these unauthenticated views.
+void WritePublicField(JsonWriter& w, const Catalog& catalog, EntityKind kind,
+                      const std::map<std::string, std::string>& values, const std::string& key) {
+  const FieldDef* field = catalog.Find(kind, key);
+  if (field == nullptr || field->sensitivity != Sensitivity::kPublic) return;
+  auto it = values.find(key);
+  w.Key(key).StringOrNull(it == values.end() ? nullptr : &it->second);
+}
+
+// Descriptive fields the views may show, by kind (each only if public in the catalog).
+const std::vector<std::string>& ShownFields(EntityKind kind) {
+  static const auto* const kPlace = new std::vector<std::string>{"code", "name"};
+  static const auto* const kBuilding = new std::vector<std::string>{"name", "address"};
+  static const auto* const kHousehold = new std::vector<std::string>{"household_number", "room"};
+  static const auto* const kNone = new std::vector<std::string>();
+  switch (kind) {
+    case EntityKind::kDistrict:
+    case EntityKind::kStreet:
+    case EntityKind::kCommunity:
+    case EntityKind::kGrid:
+      return *kPlace;
+    case EntityKind::kBuilding:
+      return *kBuilding;
+    case EntityKind::kHousehold:
+      return *kHousehold;
+    default:
+      return *kNone;
+  }
+}
+
+void WriteShownFields(JsonWriter& w, const Catalog& catalog, EntityKind kind,
+                      const std::map<std::string, std::string>& values) {
+  for (const std::string& key : ShownFields(kind)) {
+    WritePublicField(w, catalog, kind, values, key);
+  }
+}
+
+// Calls `fn` for every active child of `parent_id` of `kind`, in id order, a page at a time.
+Status ForEachChild(Store& store, EntityKind kind, int64_t parent_id,
+                    const std::function<Status(const Row&)>& fn) {
+  ListQuery query;
+  query.parent_id = parent_id;
+  query.status = kStatusActive;
+  query.limit = kWalkPage;
+  while (true) {
+    ASSIGN_OR_RETURN(std::vector<Row> rows, store.List(kind, query));
+    for (const Row& row : rows) RETURN_IF_ERROR(fn(row));
+    if (static_cast<int>(rows.size()) < kWalkPage) return Status::Ok();
+    query.after_id = rows.back().id;
+  }
+}
+
+Result<int64_t> CountActive(Store& store, EntityKind kind, int64_t parent_id) {
+  ListQuery query;
+  query.parent_id = parent_id;
+  query.status = kStatusActive;
+  return store.Count(kind, query);
+}
+
+// Households and persons of one building.
+Status CountBuilding(Store& store, int64_t building_id, Counts* counts) {
+  return ForEachChild(store, EntityKind::kHousehold, building_id, [&](const Row& household) {
+    ++counts->households;
+    ASSIGN_OR_RETURN(int64_t persons, CountActive(store, EntityKind::kPerson, household.id));
+    counts->persons += persons;
+    return Status::Ok();
+  });
+}
+
+Status CountGrid(Store& store, int64_t grid_id, Counts* counts) {
+  return ForEachChild(store, EntityKind::kBuilding, grid_id, [&](const Row& building) {
+    ++counts->buildings;
+    return CountBuilding(store, building.id, counts);
+  });
+}
+
+// Children of `parent` of `kind` down to grids, with counts summed upwards.
+Status LoadLevel(Store& store, EntityKind kind, int64_t parent_id, std::vector<Node>* out) {
+  return ForEachChild(store, kind, parent_id, [&](const Row& row) {
+    Node node;
+    node.id = row.id;
+    for (const std::string& key : ShownFields(kind)) {
+      if (const std::string* value = row.Get(key)) node.values[key] = *value;
+    }
+    if (kind == EntityKind::kGrid) {
+      RETURN_IF_ERROR(CountGrid(store, row.id, &node.counts));
+    } else {
+      const EntityKind child = static_cast<EntityKind>(static_cast<int>(kind) + 1);
+      RETURN_IF_ERROR(LoadLevel(store, child, row.id, &node.children));
+      for (const Node& c : node.children) node.counts += c.counts;
+    }
+    out->push_back(std::move(node));
+    return Status::Ok();
+  });
+}
+
+const char* ChildrenKey(EntityKind kind) {
+  switch (kind) {
+    case EntityKind::kDistrict:
+      return "streets";
+    case EntityKind::kStreet:
+      return "communities";
+    case EntityKind::kCommunity:
+      return "grids";
+    default:
+      return nullptr;
+  }
+}
+
+void WriteNode(JsonWriter& w, const Catalog& catalog, const Node& node, EntityKind kind) {
+  w.StartObject();
+  w.Key("id").Int(node.id);
+  WriteShownFields(w, catalog, kind, node.values);
+  w.Key("counts").StartObject();
+  w.Key("buildings").Int(node.counts.buildings);
+  w.Key("households").Int(node.counts.households);
+  w.Key("persons").Int(node.counts.persons);
+  w.EndObject();
+  if (const char* key = ChildrenKey(kind)) {
+    const EntityKind child = static_cast<EntityKind>(static_cast<int>(kind) + 1);
+    w.Key(key).StartArray();
+    for (const Node& c : node.children) WriteNode(w, catalog, c, child);
+    w.EndArray();
+  }
+  w.EndObject();
+}
+
+HttpResponse NoStore() { return StatusToHttp(Status::Internal("handler called without a store")); }
+
+// A 400 naming the request parameter at fault.
+HttpResponse BadParameter(const std::string& name, const Status& status) {
+  return StatusToHttp(status, {ErrorDetail{name, "invalid_parameter", status.message()}});
+}
+
+// 404 with a message naming the row, or the store's error.
+HttpResponse MissingOr(const Status& status, EntityKind kind, int64_t id) {
+  if (status.code() == StatusCode::kNotFound) {
+    return StatusToHttp(
+        Status::NotFound("未找到 id 为 " + std::to_string(id) + " 的" + EntityLabel(kind)));
+  }
+  return StatusToHttp(status);
+}
+
+struct PageParams {
+  int64_t after = 0;
+  int limit = kDefaultPageSize;
+};
+
+// Reads after/limit; on failure fills `error` and returns false.
+bool ReadPage(const HttpRequest& request, PageParams* page, HttpResponse* error) {
+  Result<int64_t> after = IntQueryParam(request, "after", 0, 0, kMaxAfter);
+  if (!after.ok()) {
+    *error = BadParameter("after", after.status());
+    return false;
+  }
+  Result<int64_t> limit = IntQueryParam(request, "limit", kDefaultPageSize, 1, kMaxPageSize);
+  if (!limit.ok()) {
+    *error = BadParameter("limit", limit.status());
+    return false;
+  }
+  page->after = *after;
+  page->limit = static_cast<int>(*limit);
+  return true;
+}
+
+// One page of active children of `parent_id`: fetches one row more than asked to learn whether
+// a next page exists, so next_after is null exactly on the last page.
+Result<std::vector<Row>> ListPage(Store& store, EntityKind kind, int64_t parent_id,
+                                  const PageParams& page, bool* more) {
+  ListQuery query;
+  query.parent_id = parent_id;
+  query.status = kStatusActive;
+  query.after_id = page.after;
+  query.limit = page.limit + 1;
+  ASSIGN_OR_RETURN(std::vector<Row> rows, store.List(kind, query));
+  *more = static_cast<int>(rows.size()) > page.limit;
+  if (*more) rows.resize(page.limit);
+  return rows;
+}
+
+void WriteNextAfter(JsonWriter& w, const std::vector<Row>& rows, bool more) {
+  w.Key("next_after");
+  if (more && !rows.empty()) {
+    w.Int(rows.back().id);
+  } else {
+    w.Null();
+  }
+}
+
+}  // namespace
+
+HttpResponse HandleHealthz(const RequestContext& context) {
+  if (context.store == nullptr) return NoStore();
+  Result<int> version = context.store->SchemaVersion();
+  if (!version.ok()) {
+    return StatusToHttp(Status::Unavailable("healthz: " + version.status().message()));
+  }
+  return JsonResponse(R"({"status":"ok"})");
+}
+
+HttpResponse HandleTree(const RequestContext& context, const Catalog& catalog) {
+  if (context.store == nullptr) return NoStore();
+  std::vector<Node> districts;
+  Status st = LoadLevel(*context.store, EntityKind::kDistrict, 0, &districts);
+  if (!st.ok()) return StatusToHttp(st);
+
+  JsonWriter w;
+  w.StartObject().Key("districts").StartArray();
+  for (const Node& d : districts) WriteNode(w, catalog, d, EntityKind::kDistrict);
+  w.EndArray().EndObject();
+  return JsonResponse(w.Take());
+}
+
+HttpResponse HandleGridBuildings(const RequestContext& context, const Catalog& catalog) {
+  Result<int64_t> grid_id = IdParam(context.params, "id");
+  if (!grid_id.ok()) return BadParameter("id", grid_id.status());
+  PageParams page;
+  HttpResponse error;
+  if (!ReadPage(context.request, &page, &error)) return error;
+  if (context.store == nullptr) return NoStore();
+  Store& store = *context.store;
+
+  Result<Row> grid = store.Get(EntityKind::kGrid, *grid_id);
+  if (!grid.ok()) return MissingOr(grid.status(), EntityKind::kGrid, *grid_id);
+  bool more = false;
+  Result<std::vector<Row>> buildings =
+      ListPage(store, EntityKind::kBuilding, *grid_id, page, &more);
+  if (!buildings.ok()) return StatusToHttp(buildings.status());
+
+  JsonWriter w;
+  w.StartObject().Key("items").StartArray();
+  for (const Row& b : *buildings) {
+    Counts counts;
+    Status st = CountBuilding(store, b.id, &counts);
+    if (!st.ok()) return StatusToHttp(st);
+    w.StartObject();
+    w.Key("id").Int(b.id);
+    WriteShownFields(w, catalog, EntityKind::kBuilding, b.values);
+    w.Key("households").Int(counts.households);
+    w.Key("persons").Int(counts.persons);
+    w.EndObject();
+  }
+  w.EndArray();
+  WriteNextAfter(w, *buildings, more);
+  w.EndObject();
+  return JsonResponse(w.Take());
+}
+
+HttpResponse HandleBuildingHouseholds(const RequestContext& context, const Catalog& catalog) {
+  Result<int64_t> building_id = IdParam(context.params, "id");
+  if (!building_id.ok()) return BadParameter("id", building_id.status());
+  PageParams page;
+  HttpResponse error;
+  if (!ReadPage(context.request, &page, &error)) return error;
+  if (context.store == nullptr) return NoStore();
+  Store& store = *context.store;
+
+  Result<Row> building = store.Get(EntityKind::kBuilding, *building_id);
+  if (!building.ok()) return MissingOr(building.status(), EntityKind::kBuilding, *building_id);
+  bool more = false;
+  Result<std::vector<Row>> households =
+      ListPage(store, EntityKind::kHousehold, *building_id, page, &more);
+  if (!households.ok()) return StatusToHttp(households.status());
+
+  JsonWriter w;
+  w.StartObject().Key("items").StartArray();
+  for (const Row& h : *households) {
+    Result<int64_t> members = CountActive(store, EntityKind::kPerson, h.id);
+    if (!members.ok()) return StatusToHttp(members.status());
+    w.StartObject();
+    w.Key("id").Int(h.id);
+    WriteShownFields(w, catalog, EntityKind::kHousehold, h.values);
+    w.Key("members").Int(*members);
+    w.EndObject();
+  }
+  w.EndArray();
+  WriteNextAfter(w, *households, more);
+  w.EndObject();
+  return JsonResponse(w.Take());
+}
+
+Status RegisterTreeRoutes(Router* router, const Catalog& catalog) {
+  const Catalog* c = &catalog;
+  RETURN_IF_ERROR(router->Add("GET", "/healthz", HandleHealthz));
+  RETURN_IF_ERROR(router->Add("GET", "/api/v1/tree",
+                              [c](const RequestContext& ctx) { return HandleTree(ctx, *c); }));
+  RETURN_IF_ERROR(
+      router->Add("GET", "/api/v1/grids/{id}/buildings",
+                  [c](const RequestContext& ctx) { return HandleGridBuildings(ctx, *c); }));
+  RETURN_IF_ERROR(
+      router->Add("GET", "/api/v1/buildings/{id}/households",
+                  [c](const RequestContext& ctx) { return HandleBuildingHouseholds(ctx, *c); }));
+  return Status::Ok();
+}
+
+}  // namespace onetable

@@ -1,0 +1,142 @@
+// The HTTP layer's plain data and its routing, independent of sockets: a handler is a function
+// from a RequestContext to an HttpResponse, so handlers and routing are tested by building an
+// HttpRequest by hand. server.h adapts Poco's HTTP server to this.
+//
+// This file is also the ONE place that turns a Status into an HTTP response (StatusToHttp). The
+// table, and the stable "code" strings clients may match on:
+//
+//   StatusCode           HTTP  code                 message sent
+//   kInvalidArgument     400   invalid_argument     Status::message()
+//   kPermissionDenied    403   permission_denied    Status::message()
+//   kNotFound            404   not_found            Status::message()
+//   kAlreadyExists       409   already_exists       Status::message()
+//   kFailedPrecondition  409   failed_precondition  Status::message()
+//   kConflict            412   conflict             Status::message()  (stale version, If-Match)
+//   kInternal            500   internal             服务器内部错误 (detail only in the log)
+//   kUnavailable         503   unavailable          服务暂时不可用 (detail only in the log)
+//   kOk                  200   (no body is made; StatusToHttp is for errors)
+//
+// Why these: 409 for "the state of the register forbids this" (a taken unique key, a missing
+// parent, children still present), 412 for a lost compare-and-set because the API will expose
+// versions as ETag/If-Match (DESIGN.md §11: stale → 412). 5xx messages are generic because the
+// underlying text may name hosts, SQL or files; the detail goes to the request's log line.
+// Status messages of 4xx codes are written for users (Chinese, naming the field) and are sent as
+// they are. Routing adds its own: 404 not_found 未找到该地址, 405 method_not_allowed (with an
+// Allow header); the server adds 413 payload_too_large and 400 for an unparsable URI.
+//
+// Thread-safety: Router is immutable after setup (Add), then safe to use from many threads.
+// Handlers are called concurrently and must not share mutable state without locking.
+#ifndef ONETABLE_HTTP_ROUTER_H_
+#define ONETABLE_HTTP_ROUTER_H_
+
+#include <cstdint>
+#include <functional>
+#include <map>
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include "http/json_writer.h"
+#include "onetable/status.h"
+
+namespace onetable {
+
+class Store;
+
+struct HttpRequest {
+  std::string method;                          // upper case: GET, POST, ...
+  std::string path;                            // percent-decoded, without the query string
+  std::map<std::string, std::string> query;    // percent-decoded; the first of repeated keys
+  std::map<std::string, std::string> headers;  // names lower-cased
+  std::string body;
+  std::string remote_addr;  // peer IP address, without port
+};
+
+struct HttpResponse {
+  int status = 200;
+  std::string content_type = "application/json; charset=utf-8";
+  std::string body;
+  std::map<std::string, std::string> headers;
+  // Not sent: appended to this request's log line, for operators (the cause of a 5xx). Never
+  // holds personal values.
+  std::string log_note;
+};
+
+// Values of the {name} segments of the matched pattern.
+using PathParams = std::map<std::string, std::string>;
+
+// Everything a handler may use for one request; all borrowed for the duration of the call.
+struct RequestContext {
+  const HttpRequest& request;
+  const PathParams& params;
+  // A store checked out for this request (Server). nullptr when the caller has none (routing
+  // tests); handlers that need a store answer 500 then.
+  Store* store = nullptr;
+};
+
+using Handler = std::function<HttpResponse(const RequestContext&)>;
+
+// A 200 response with a JSON body.
+HttpResponse JsonResponse(std::string body);
+// An error response in the API's error shape (see json_writer.h).
+HttpResponse ErrorResponse(int http_status, std::string_view code, std::string_view message,
+                           const std::vector<ErrorDetail>& details = {});
+// The error response for a non-OK Status, by the table at the top of this file.
+HttpResponse StatusToHttp(const Status& status, const std::vector<ErrorDetail>& details = {});
+// The HTTP status and error code for a StatusCode (the same table).
+int HttpStatusFor(StatusCode code);
+const char* ErrorCodeFor(StatusCode code);
+
+// Request parsing shared by handlers. Failures are kInvalidArgument with a Chinese message that
+// names the parameter, ready for StatusToHttp.
+//
+// The path parameter `name` as a positive integer id (decimal digits only, at most 18).
+Result<int64_t> IdParam(const PathParams& params, const std::string& name);
+// The query parameter `name` as a decimal integer in [min, max]; `fallback` when absent.
+// Present but empty, signed, non-numeric or out of range is an error.
+Result<int64_t> IntQueryParam(const HttpRequest& request, const std::string& name, int64_t fallback,
+                              int64_t min, int64_t max);
+
+class Router {
+ public:
+  Router() = default;
+  Router(Router&&) = default;
+  Router& operator=(Router&&) = default;
+  Router(const Router&) = delete;
+  Router& operator=(const Router&) = delete;
+
+  // Routes `method` requests for paths matching `pattern` to `handler`. A pattern is absolute,
+  // made of literal segments and {name} segments that match one non-empty segment
+  // ("/api/v1/grids/{id}/buildings"). Where two patterns match a path, the one whose first
+  // differing segment is literal wins ("/grids/search" before "/grids/{id}").
+  // kInvalidArgument for a malformed pattern or a (method, pattern) already routed.
+  Status Add(const std::string& method, const std::string& pattern, Handler handler);
+
+  struct Match {
+    const Handler* handler = nullptr;  // nullptr: no route; `error` is the 404 or 405 to send
+    PathParams params;
+    HttpResponse error;
+  };
+  // The route for `method` and `path`. The returned handler points into this Router.
+  Match Find(const std::string& method, const std::string& path) const;
+
+  // Find, then call the handler (see CallHandler). For tests and for callers without a server.
+  HttpResponse Handle(const HttpRequest& request, Store* store) const;
+
+ private:
+  struct Route {
+    std::string method;
+    std::string pattern;
+    std::vector<std::string> segments;  // "{name}" kept as written
+    Handler handler;
+  };
+  std::vector<Route> routes_;
+};
+
+// Calls `handler`; an exception escaping it becomes a 500 error response (the exception text
+// goes to log_note, not to the client).
+HttpResponse CallHandler(const Handler& handler, const RequestContext& context);
+
+}  // namespace onetable
+
+#endif  // ONETABLE_HTTP_ROUTER_H_

@@ -1,0 +1,79 @@
+// Server: serves a Router over HTTP/1.1 with Poco's HTTPServer and a fixed pool of worker threads.
+//
+// Each request is read into an HttpRequest (body capped at max_body_bytes: more is a 413 error
+// body), routed, and given a Store checked out from the server's pool for the duration of the
+// handler. A Store is one connection used by one thread at a time, so the pool opens stores
+// lazily through the factory, at most one per worker thread, and hands each to one request at a
+// time. A store whose request ended in 503 is dropped (its connection may be dead) and a fresh
+// one is opened next time.
+//
+// Every request is logged to stderr as one English line: method, path (never the query string,
+// which may carry personal data), status, milliseconds, and for 5xx the operator detail.
+//
+// Lifecycle: Start once, Stop once (the destructor stops a running server). Stop is graceful:
+// it stops accepting, lets requests in progress finish, closes idle keep-alive connections and
+// waits for the worker threads.
+//
+// Thread-safety: Start and Stop from one controlling thread; Serve and port() from any thread.
+#ifndef ONETABLE_HTTP_SERVER_H_
+#define ONETABLE_HTTP_SERVER_H_
+
+#include <cstddef>
+#include <functional>
+#include <memory>
+#include <string>
+
+#include "http/router.h"
+#include "onetable/status.h"
+
+namespace onetable {
+
+class Store;
+
+struct ServerOptions {
+  int threads = 8;                      // concurrent requests, and the most stores opened
+  size_t max_body_bytes = 1024 * 1024;  // larger request bodies get 413
+  int max_queued_connections = 128;     // accepted, waiting for a worker; more are refused
+  int keep_alive_seconds = 10;          // idle time before a keep-alive connection is closed
+  int socket_timeout_seconds = 30;      // a client stalled this long mid-request is dropped
+  bool log_requests = true;             // the per-request line on stderr
+};
+
+// Opens one Store (one connection); called lazily by the server, from its worker threads.
+using StoreFactory = std::function<Result<std::unique_ptr<Store>>()>;
+
+class Server {
+ public:
+  Server(Router router, StoreFactory store_factory, ServerOptions options = {});
+  Server(const Server&) = delete;
+  Server& operator=(const Server&) = delete;
+  ~Server();
+
+  // Binds host:port (port 0: an ephemeral port, see port()) and starts serving. kUnavailable
+  // when the address cannot be bound (message names it); kFailedPrecondition if already started.
+  Status Start(const std::string& host, int port);
+  // The bound port once started (the real one when 0 was asked); 0 before Start.
+  int port() const;
+  // Graceful stop (see above). Safe to call more than once or without Start.
+  void Stop();
+
+  // Handles one request as the socket layer does after reading it: routing, store checkout,
+  // handler, exceptions to 500. Does not log. For tests and embedding; needs no Start.
+  HttpResponse Serve(const HttpRequest& request);
+
+ private:
+  class Impl;
+  std::unique_ptr<Impl> impl_;
+};
+
+// Runs `server` on host:port until SIGINT or SIGTERM, then stops it gracefully: the loop of a
+// Poco ServerApplication's main() (start, waitForTerminationRequest, stop), done here with
+// sigwait so that the signals are blocked in every server thread before any is created and can
+// only be received by the waiting thread. Prints "listening on http://host:port" to stderr once
+// serving. Returns a process exit code: 0 after a clean stop, 1 when Start failed (the reason is
+// printed to stderr in Chinese).
+int RunServerUntilTerminated(Server& server, const std::string& host, int port);
+
+}  // namespace onetable
+
+#endif  // ONETABLE_HTTP_SERVER_H_
