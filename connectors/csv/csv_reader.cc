@@ -1,0 +1,252 @@
+#include "csv/csv_reader.h"
+
+#include <sstream>
+#include <utility>
+
+namespace onetable::connectors {
+namespace {
+
+std::string BaseName(const std::string& path) {
+  size_t slash = path.find_last_of('/');
+  return slash == std::string::npos ? path : path.substr(slash + 1);
+}
+
+// The longest prefix of `text` no longer than `limit` bytes that does not split a UTF-8
+// sequence (cut fields stay valid UTF-8 for whoever stores the quarantined row).
+std::string_view CutAtCharBoundary(std::string_view text, size_t limit) {
+  if (text.size() <= limit) return text;
+  size_t cut = limit;
+  while (cut > 0 && (static_cast<unsigned char>(text[cut]) & 0xC0) == 0x80) --cut;
+  return text.substr(0, cut);
+}
+
+}  // namespace
+
+CsvParser::CsvParser(const CsvOptions& options, std::string source_name)
+    : delimiter_(options.delimiter),
+      max_field_bytes_(options.max_field_bytes),
+      max_columns_(options.max_columns),
+      max_record_bytes_(options.max_record_bytes),
+      source_name_(std::move(source_name)) {}
+
+void CsvParser::StartRecordIfNeeded() {
+  if (in_record_) return;
+  in_record_ = true;
+  record_ = Row{};
+  record_.number = line_;
+  field_.clear();
+  columns_ = 0;
+  record_bytes_ = 0;
+  oversized_column_ = 0;
+  record_too_big_ = false;
+}
+
+void CsvParser::Append(std::string_view text) {
+  if (text.empty()) return;
+  size_t room = max_field_bytes_ > field_.size() ? max_field_bytes_ - field_.size() : 0;
+  if (text.size() > room) {
+    if (oversized_column_ == 0) oversized_column_ = columns_ + 1;
+    text = CutAtCharBoundary(text, room);
+  }
+  size_t record_room = max_record_bytes_ > record_bytes_ ? max_record_bytes_ - record_bytes_ : 0;
+  if (text.size() > record_room) {
+    record_too_big_ = true;
+    text = CutAtCharBoundary(text, record_room);
+  }
+  if (columns_ >= max_columns_) return;  // this field will not be kept
+  field_.append(text.data(), text.size());
+  record_bytes_ += text.size();
+}
+
+void CsvParser::EndField() {
+  ++columns_;
+  if (columns_ <= max_columns_) record_.cells.push_back(std::move(field_));
+  field_.clear();
+}
+
+void CsvParser::EndRecord(std::deque<Row>* out) {
+  state_ = State::kFieldStart;
+  if (!in_record_) return;  // a blank line
+  EndField();
+  std::string where = source_name_ + " 第 " + std::to_string(record_.number) + " 行";
+  if (oversized_column_ > 0) {
+    record_.error = where + "第 " + std::to_string(oversized_column_) + " 列: 字段长度超过上限 " +
+                    std::to_string(max_field_bytes_) + " 字节（已截断）";
+  } else if (columns_ > max_columns_) {
+    record_.error =
+        where + ": 列数 " + std::to_string(columns_) + " 超过上限 " + std::to_string(max_columns_);
+  } else if (record_too_big_) {
+    record_.error =
+        where + ": 整行长度超过上限 " + std::to_string(max_record_bytes_) + " 字节（已截断）";
+  }
+  out->push_back(std::move(record_));
+  in_record_ = false;
+}
+
+void CsvParser::Feed(std::string_view text, std::deque<Row>* out) {
+  size_t i = 0;
+  const size_t n = text.size();
+  auto end_line = [&](char c) {
+    EndRecord(out);
+    ++line_;
+    after_cr_ = c == '\r';
+  };
+  while (i < n) {
+    char c = text[i];
+    if (after_cr_) {
+      after_cr_ = false;
+      if (c == '\n') {
+        ++i;
+        continue;
+      }
+    }
+    switch (state_) {
+      case State::kFieldStart:
+        if (c == '"') {
+          StartRecordIfNeeded();
+          state_ = State::kQuoted;
+          quote_line_ = line_;
+          ++i;
+          break;
+        }
+        if (c == delimiter_) {
+          StartRecordIfNeeded();
+          EndField();
+          ++i;
+          break;
+        }
+        if (c == '\n' || c == '\r') {
+          end_line(c);
+          ++i;
+          break;
+        }
+        StartRecordIfNeeded();
+        state_ = State::kUnquoted;
+        [[fallthrough]];
+      case State::kUnquoted: {
+        size_t j = i;
+        while (j < n && text[j] != delimiter_ && text[j] != '\n' && text[j] != '\r') ++j;
+        Append(text.substr(i, j - i));
+        i = j;
+        if (i == n) break;
+        if (text[i] == delimiter_) {
+          EndField();
+          state_ = State::kFieldStart;
+        } else {
+          end_line(text[i]);
+        }
+        ++i;
+        break;
+      }
+      case State::kQuoted: {
+        size_t j = i;
+        while (j < n && text[j] != '"' && text[j] != '\n') ++j;
+        Append(text.substr(i, j - i));
+        i = j;
+        if (i == n) break;
+        if (text[i] == '"') {
+          state_ = State::kQuoteInQuoted;
+        } else {
+          Append("\n");
+          ++line_;
+        }
+        ++i;
+        break;
+      }
+      case State::kQuoteInQuoted:
+        if (c == '"') {  // a doubled quote stands for one
+          Append("\"");
+          state_ = State::kQuoted;
+          ++i;
+        } else if (c == delimiter_) {
+          EndField();
+          state_ = State::kFieldStart;
+          ++i;
+        } else if (c == '\n' || c == '\r') {
+          end_line(c);
+          ++i;
+        } else {
+          state_ = State::kUnquoted;  // text after the closing quote: keep it
+        }
+        break;
+    }
+  }
+}
+
+Status CsvParser::Finish(std::deque<Row>* out) {
+  if (state_ == State::kQuoted) {
+    return Status::Invalid(source_name_ + " 第 " + std::to_string(quote_line_) +
+                           " 行: 引号未闭合：从这一行开始的带引号字段直到文件末尾都没有结束");
+  }
+  EndRecord(out);
+  return Status::Ok();
+}
+
+CsvReader::CsvReader(std::istream& in, std::string source_name, CsvOptions options)
+    : in_(&in),
+      source_name_(std::move(source_name)),
+      options_(options),
+      decoder_(options.encoding, source_name_),
+      parser_(options, source_name_) {
+  if (options_.chunk_bytes == 0) options_.chunk_bytes = 64 << 10;
+  char d = options_.delimiter;
+  if (d == '"' || d == '\n' || d == '\r' || static_cast<unsigned char>(d) >= 0x80) {
+    failed_ =
+        Status::Invalid(source_name_ + ": 不支持的分隔符（可用逗号、制表符等单个 ASCII 字符）");
+  }
+}
+
+Result<std::unique_ptr<CsvReader>> CsvReader::OpenFile(const std::string& path,
+                                                       CsvOptions options) {
+  auto file = std::make_unique<std::ifstream>(path, std::ios::binary);
+  if (!file->is_open()) return Status::NotFound("无法打开文件 " + path);
+  std::unique_ptr<CsvReader> reader(new CsvReader(*file, BaseName(path), options));
+  reader->owned_ = std::move(file);
+  return reader;
+}
+
+Status CsvReader::Fill() {
+  bytes_.resize(options_.chunk_bytes);
+  in_->read(bytes_.data(), static_cast<std::streamsize>(bytes_.size()));
+  size_t n = static_cast<size_t>(in_->gcount());
+  if (in_->bad()) return Status::Unavailable(source_name_ + ": 读取文件失败");
+  bool eof = n < bytes_.size();
+  text_.clear();
+  Status decoded = decoder_.Decode(std::string_view(bytes_.data(), n), &text_);
+  if (decoded.ok() && eof) decoded = decoder_.Finish(&text_);
+  // Records completed before a decoding error still come out, ahead of the error.
+  parser_.Feed(text_, &ready_);
+  RETURN_IF_ERROR(decoded);
+  if (eof) {
+    RETURN_IF_ERROR(parser_.Finish(&ready_));
+    at_end_ = true;
+  }
+  return Status::Ok();
+}
+
+Result<bool> CsvReader::Next(Row* row) {
+  while (ready_.empty()) {
+    if (!failed_.ok()) return failed_;
+    if (at_end_) return false;
+    failed_ = Fill();
+  }
+  *row = std::move(ready_.front());
+  ready_.pop_front();
+  return true;
+}
+
+Result<std::vector<Row>> ParseCsv(std::string_view bytes, const std::string& source_name,
+                                  const CsvOptions& options) {
+  std::istringstream in{std::string(bytes)};
+  CsvReader reader(in, source_name, options);
+  std::vector<Row> rows;
+  Row row;
+  while (true) {
+    ASSIGN_OR_RETURN(bool more, reader.Next(&row));
+    if (!more) break;
+    rows.push_back(std::move(row));
+  }
+  return rows;
+}
+
+}  // namespace onetable::connectors
