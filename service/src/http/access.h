@@ -1,0 +1,95 @@
+// Access control: the ONE enforcement point for who may do what to which rows, tables and fields.
+// Every handler asks here; nothing else in the service decides access. The policy is tested as a
+// matrix (tests/integration/authz_matrix.yaml: role × route × {own scope, other scope, missing}).
+//
+// Roles (User::role):
+//   admin            everything, everywhere; sensitive fields only when granted (see below)
+//   community_admin  the register of their communities (User::scopes: 12-digit community codes)
+//   grid_worker      the register of their grids (User::scopes: grid codes)
+//   department       no row API; runs only the tables granted to it (User::grants: mapping ids),
+//                    seeing only those tables' columns
+// Sensitive fields (catalog Sensitivity::kSensitive, and sensitive tags) are masked in every
+// response and export unless the user holds the grant "sensitive" (all) or "sensitive:<key>"
+// (one field or tag key).
+//
+// Out-of-scope rows answer kNotFound, not kPermissionDenied, so ids of other grids do not leak.
+// Thread-safety: stateless; safe from any thread (the Store passed in is the caller's).
+#ifndef ONETABLE_HTTP_ACCESS_H_
+#define ONETABLE_HTTP_ACCESS_H_
+
+#include <cstdint>
+#include <optional>
+#include <set>
+#include <string>
+#include <vector>
+
+#include "model/catalog.h"
+#include "model/entity.h"
+#include "onetable/status.h"
+
+namespace onetable {
+
+class Store;
+
+// Who is asking: filled by authentication (session cookie/bearer token, or a department API
+// token) before any handler runs.
+struct Principal {
+  int64_t user_id = 0;
+  std::string user;
+  std::string role;
+  std::vector<std::string> scopes;
+  std::vector<std::string> grants;
+  std::string via;  // "session" | "token"
+};
+
+// Role-level permissions, checked before any row is touched.
+enum class Permission {
+  kReadRegister,      // tree, persons, households, tags, provenance
+  kWriteRegister,     // create/update/move persons, households, buildings, tags
+  kReviewQueue,       // list and settle review items
+  kRunTables,         // list mappings the user may run, preview and download tables
+  kManageConnectors,  // list connectors, run now, runs and quarantine
+  kManageMappings,    // validate, preview drafts, save mappings
+  kManageUsers,       // users, grants, API tokens
+  kReadAudit,         // the audit log
+};
+
+// The rows a principal may see, for list and search queries: nullopt sets mean "all".
+struct RowScope {
+  std::optional<std::set<int64_t>> community_ids;
+  std::optional<std::set<int64_t>> grid_ids;
+};
+
+class AccessPolicy {
+ public:
+  // `catalog` must outlive the policy.
+  explicit AccessPolicy(const Catalog& catalog);
+
+  // kPermissionDenied (Chinese message naming what is missing) unless the role has it.
+  Status Require(const Principal& who, Permission permission) const;
+
+  // The row (entity, id) is inside the principal's scope: walks up the tree to its grid and
+  // community. kNotFound when it does not exist OR is out of scope.
+  Status RequireRow(const Principal& who, Store& store, EntityKind entity, int64_t id) const;
+
+  // A new row under `parent_id` (of kind ParentKind(entity)) would be inside the scope.
+  Status RequireParent(const Principal& who, Store& store, EntityKind entity,
+                       int64_t parent_id) const;
+
+  // The rows the principal may list or search.
+  Result<RowScope> Visible(const Principal& who, Store& store) const;
+
+  // May run the table `mapping_id` (departments: only granted ones).
+  Status RequireTable(const Principal& who, const std::string& mapping_id) const;
+
+  // Whether `field` (or a tag, by key) is shown unmasked to the principal.
+  bool SeesField(const Principal& who, const FieldDef& field) const;
+  bool SeesTag(const Principal& who, const TagDef& tag) const;
+
+ private:
+  const Catalog& catalog_;
+};
+
+}  // namespace onetable
+
+#endif  // ONETABLE_HTTP_ACCESS_H_
