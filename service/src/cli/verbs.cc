@@ -6,7 +6,6 @@
 #include <filesystem>
 #include <iostream>
 
-#include "cli/import_verbs.h"
 #include "demo/demo_city.h"
 #include "http/password.h"
 #include "http/server.h"
@@ -28,8 +27,6 @@ const char kUsage[] =
     "  init [--demo] [--persons N]  创建或升级登记库；--demo 载入演示社区数据\n"
     "  serve [--listen HOST:PORT]   启动 HTTP 服务（API 与网页）\n"
     "  check                        检查字段目录、代码表与行政区划数据\n"
-    "  import 连接器.yaml [--plugins 目录] [--batch 条数]  立即运行一个连接器，导入部门数据\n"
-    "  sync [--plugins 目录] [--batch 条数]   运行连接器目录中的全部连接器\n"
     "\n"
     "全局选项：\n"
     "  --config FILE  配置文件（默认 onetable.yaml）\n"
@@ -246,8 +243,6 @@ int RunCommandLine(const std::vector<std::string>& argv) {
   if (verb == "init") return RunInit(*config, rest);
   if (verb == "check") return RunCheck(*config, rest);
   if (verb == "serve") return RunServe(*config, rest);
-  if (verb == "import") return RunImport(*config, rest);
-  if (verb == "sync") return RunSync(*config, rest);
   return Fail(kExitUsage, "不认识的命令 " + verb + "\n\n" + kUsage);
 }
 
