@@ -1,0 +1,665 @@
+#include "ingest/connector_spec.h"
+
+#include <yaml-cpp/yaml.h>
+
+#include <cstdlib>
+#include <filesystem>
+#include <fstream>
+#include <regex>
+#include <sstream>
+
+#include "ingest/content_hash.h"
+
+namespace onetable {
+namespace fs = std::filesystem;
+
+const FieldMapping* ConnectorSpec::FindField(EntityKind e, const std::string& key) const {
+  for (const FieldMapping& m : fields) {
+    if (m.entity == e && m.field->key == key) return &m;
+  }
+  return nullptr;
+}
+
+namespace {
+
+// Identity keys a spec may name under `match`, per entity.
+bool IsMatchKey(EntityKind entity, const std::string& key) {
+  switch (entity) {
+    case EntityKind::kPerson:
+      return key == "id_number";
+    case EntityKind::kHousehold:
+      return key == "household_number" || key == "address";
+    case EntityKind::kBuilding:
+      return key == "building_code" || key == "address";
+    default:
+      return false;
+  }
+}
+
+size_t Utf8Chars(std::string_view s) {
+  size_t n = 0;
+  for (unsigned char c : s) n += (c & 0xC0) != 0x80;
+  return n;
+}
+
+class SpecParser {
+ public:
+  SpecParser(const std::string& path, const Catalog& catalog) : path_(path), catalog_(catalog) {}
+
+  Result<ConnectorSpec> Parse(const std::string& text) {
+    text_ = text;
+    spec_.path = path_;
+    fs::path parent = fs::path(path_).parent_path();
+    spec_.base_dir = parent.empty() ? "." : parent.string();
+    spec_.fingerprint = Sha256Hex(text);
+    YAML::Node root;
+    try {
+      root = YAML::Load(text);
+    } catch (const YAML::Exception& e) {
+      return Status::Invalid(Where(e.mark) + ": YAML 格式错误：" + e.msg);
+    }
+    if (!root.IsMap()) {
+      return Status::Invalid(path_ + ":1:1: 连接器配置应为键值对（YAML 映射）");
+    }
+    ParseTop(root);
+    if (!errors_.empty()) {
+      std::string all;
+      for (const auto& e : errors_) all += (all.empty() ? "" : "\n") + e;
+      return Status::Invalid(all);
+    }
+    return std::move(spec_);
+  }
+
+ private:
+  // yaml-cpp counts columns in bytes; people count characters.
+  SourceLocation At(const YAML::Mark& m) const {
+    SourceLocation loc{path_, 1, 1};
+    if (m.pos < 0 || static_cast<size_t>(m.pos) > text_.size()) {
+      if (m.line >= 0) loc = {path_, m.line + 1, m.column + 1};
+      return loc;
+    }
+    size_t line_start = 0;
+    for (size_t i = 0; i < static_cast<size_t>(m.pos); ++i) {
+      if (text_[i] == '\n') {
+        ++loc.line;
+        line_start = i + 1;
+      }
+    }
+    loc.column = 1 + static_cast<int>(
+                         Utf8Chars(std::string_view(text_).substr(line_start, m.pos - line_start)));
+    return loc;
+  }
+  std::string Where(const YAML::Mark& m) const { return At(m).ToString(); }
+  SourceLocation Loc(const YAML::Node& n) const { return At(n.Mark()); }
+  void Error(const YAML::Node& at, const std::string& message) {
+    errors_.push_back(Where(at.Mark()) + ": " + message);
+  }
+  bool Scalar(const YAML::Node& n, const std::string& what, std::string* out) {
+    if (!n.IsScalar()) {
+      Error(n, what + " 应为单个值");
+      return false;
+    }
+    *out = n.Scalar();
+    return true;
+  }
+  bool Int(const YAML::Node& n, const std::string& what, int lo, int hi, int* out) {
+    std::string s;
+    if (!Scalar(n, what, &s)) return false;
+    static const std::regex kInt("^-?[0-9]{1,9}$");
+    if (!std::regex_match(s, kInt) || std::stoi(s) < lo || std::stoi(s) > hi) {
+      Error(n, what + " 应为 " + std::to_string(lo) + "–" + std::to_string(hi) + " 的整数");
+      return false;
+    }
+    *out = std::stoi(s);
+    return true;
+  }
+  bool Score(const YAML::Node& n, const std::string& what, double* out) {
+    std::string s;
+    if (!Scalar(n, what, &s)) return false;
+    static const std::regex kNum("^(0(\\.[0-9]+)?|1(\\.0+)?|\\.[0-9]+)$");
+    if (!std::regex_match(s, kNum)) {
+      Error(n, what + " 应为 0 到 1 之间的小数");
+      return false;
+    }
+    *out = std::stod(s);
+    return true;
+  }
+
+  void ParseTop(const YAML::Node& root) {
+    static const char* const kKeys[] = {"id",
+                                        "title",
+                                        "type",
+                                        "trust",
+                                        "options",
+                                        "entity",
+                                        "match",
+                                        "fields",
+                                        "tags",
+                                        "identity",
+                                        "conflict_threshold",
+                                        "place",
+                                        "batch_size"};
+    bool has_id = false, has_type = false;
+    // The entity decides what `fields` may name, so read it first.
+    for (const auto& kv : root) {
+      if (kv.first.Scalar() != "entity") continue;
+      std::string e;
+      if (!Scalar(kv.second, "entity", &e)) continue;
+      auto kind = ParseEntityKind(e);
+      if (!kind || (*kind != EntityKind::kPerson && *kind != EntityKind::kHousehold &&
+                    *kind != EntityKind::kBuilding)) {
+        Error(kv.second,
+              "entity 应为 person（人员）、household（户）或 building（楼栋），不是 “" + e + "”");
+      } else {
+        spec_.entity = *kind;
+      }
+    }
+    const YAML::Node* fields = nullptr;
+    const YAML::Node* match = nullptr;
+    const YAML::Node* tags = nullptr;
+    YAML::Node fields_node, match_node, tags_node;
+    for (const auto& kv : root) {
+      std::string key = kv.first.Scalar();
+      const YAML::Node& v = kv.second;
+      bool known = false;
+      for (const char* k : kKeys) known = known || key == k;
+      if (!known) {
+        Error(kv.first,
+              "未知的配置项 “" + key +
+                  "”（可用：id, title, type, trust, options, entity, match, fields, tags, "
+                  "identity, conflict_threshold, place, batch_size）");
+        continue;
+      }
+      if (key == "id") {
+        has_id = true;
+        static const std::regex kId("^[a-z0-9][a-z0-9_.-]{0,99}$");
+        if (Scalar(v, "id", &spec_.id) && !std::regex_match(spec_.id, kId)) {
+          Error(v, "id 只能由小写字母、数字、“-”“_”“.” 组成（至多 100 个字符），如 minzheng-dibao");
+        } else if (spec_.id == kManualSource) {
+          Error(v, "id 不能是 manual：它表示工作人员手工录入");
+        }
+      } else if (key == "title") {
+        Scalar(v, "title", &spec_.title);
+      } else if (key == "type") {
+        has_type = true;
+        static const std::regex kType("^[a-z0-9_]{1,32}$");
+        if (Scalar(v, "type", &spec_.type) && !std::regex_match(spec_.type, kType)) {
+          Error(v, "type 应为连接器插件名（小写字母、数字、下划线），如 csv、xlsx");
+        }
+      } else if (key == "trust") {
+        Int(v, "trust", 0, 99, &spec_.trust);
+      } else if (key == "options") {
+        ParseOptions(v);
+      } else if (key == "match") {
+        match_node = v;
+        match = &match_node;
+      } else if (key == "fields") {
+        fields_node = v;
+        fields = &fields_node;
+      } else if (key == "tags") {
+        tags_node = v;
+        tags = &tags_node;
+      } else if (key == "identity") {
+        ParseIdentity(v);
+      } else if (key == "conflict_threshold") {
+        Int(v, "conflict_threshold", 0, 100, &spec_.conflict_threshold);
+      } else if (key == "place") {
+        ParsePlace(v);
+      } else if (key == "batch_size") {
+        Int(v, "batch_size", 1, 100000, &spec_.batch_size);
+      }
+    }
+    if (!has_id) errors_.push_back(path_ + ":1:1: 缺少 id（数据来源标识，如 minzheng-dibao）");
+    if (!has_type) errors_.push_back(path_ + ":1:1: 缺少 type（连接器类型，如 csv、xlsx）");
+    if (match) ParseMatch(*match);
+    if (fields) {
+      ParseFields(*fields);
+    } else if (!match) {
+      errors_.push_back(path_ + ":1:1: 缺少 fields（字段映射：字段目录中的字段 <- 来源列名）");
+    }
+    if (tags) ParseTags(*tags);
+    CheckIdentifiable(root);
+    if (spec_.entity != EntityKind::kPerson && spec_.place_community.empty()) {
+      errors_.push_back(path_ +
+                        ":1:1: 户或楼栋数据源需要 place: {community: 社区12位代码, grid: "
+                        "网格编号}，说明新建的户或楼栋归属哪个网格");
+    }
+    if (spec_.review_score > spec_.link_score) {
+      errors_.push_back(path_ + ":1:1: identity.review 不能大于 identity.link");
+    }
+  }
+
+  void ParseOptions(const YAML::Node& v) {
+    spec_.options_where = Loc(v);
+    if (!v.IsMap()) {
+      Error(v, "options 应为键值对，如 {path: dibao.csv, encoding: gbk}");
+      return;
+    }
+    for (const auto& kv : v) {
+      OptionValue o;
+      o.key = kv.first.Scalar();
+      o.where = Loc(kv.second);
+      o.key_where = Loc(kv.first);
+      if (!kv.second.IsScalar()) {
+        Error(kv.second, "选项 " + o.key + " 应为单个值");
+        continue;
+      }
+      o.value = kv.second.Scalar();
+      spec_.options.push_back(std::move(o));
+    }
+  }
+
+  void ParseIdentity(const YAML::Node& v) {
+    if (!v.IsMap()) {
+      Error(v, "identity 应为 {link: 0.8, review: 0.5}");
+      return;
+    }
+    for (const auto& kv : v) {
+      std::string key = kv.first.Scalar();
+      if (key == "link") {
+        Score(kv.second, "identity.link", &spec_.link_score);
+      } else if (key == "review") {
+        Score(kv.second, "identity.review", &spec_.review_score);
+      } else {
+        Error(kv.first, "identity 中未知的配置项 “" + key + "”（可用：link, review）");
+      }
+    }
+  }
+
+  void ParsePlace(const YAML::Node& v) {
+    spec_.place_where = Loc(v);
+    if (!v.IsMap()) {
+      Error(v, "place 应为 {community: 社区12位代码, grid: 网格编号}");
+      return;
+    }
+    for (const auto& kv : v) {
+      std::string key = kv.first.Scalar();
+      if (key == "community") {
+        static const std::regex kCode("^[0-9]{12}$");
+        if (Scalar(kv.second, "place.community", &spec_.place_community) &&
+            !std::regex_match(spec_.place_community, kCode)) {
+          Error(kv.second, "place.community 应为12位社区（村）统计用区划代码");
+        }
+      } else if (key == "grid") {
+        Scalar(kv.second, "place.grid", &spec_.place_grid);
+      } else {
+        Error(kv.first, "place 中未知的配置项 “" + key + "”（可用：community, grid）");
+      }
+    }
+    if (spec_.place_grid.empty()) Error(v, "place 缺少 grid（网格编号）");
+    if (spec_.entity == EntityKind::kPerson) {
+      Error(v, "place 只用于户或楼栋数据源：人员导入只关联已有的户");
+    }
+  }
+
+  // Reads `column` or {column, codes} for `field` (which may be null for unknown targets).
+  bool ParseColumnRef(const YAML::Node& v, const FieldDef* field, const std::string& what,
+                      ColumnRef* out) {
+    out->where = Loc(v);
+    if (v.IsScalar()) {
+      out->column = v.Scalar();
+    } else if (v.IsMap()) {
+      for (const auto& kv : v) {
+        std::string key = kv.first.Scalar();
+        if (key == "column") {
+          Scalar(kv.second, what + ".column", &out->column);
+          out->where = Loc(kv.second);
+        } else if (key == "codes") {
+          ParseCodes(kv.second, field, what, &out->codes);
+        } else {
+          Error(kv.first, what + " 中未知的配置项 “" + key + "”（可用：column, codes）");
+        }
+      }
+    } else {
+      Error(v, what + " 应为来源列名，或 {column: 列名, codes: {来源值: 代码}}");
+      return false;
+    }
+    if (out->column.empty()) {
+      Error(v, what + " 缺少来源列名");
+      return false;
+    }
+    return true;
+  }
+
+  void ParseCodes(const YAML::Node& v, const FieldDef* field, const std::string& what,
+                  std::map<std::string, std::string>* out) {
+    if (!v.IsMap()) {
+      Error(v, what + ".codes 应为 {来源值: 代码}");
+      return;
+    }
+    if (field && field->type != FieldType::kCode && field->type != FieldType::kBoolean) {
+      Error(v, what + "：codes 只能用于代码类或是否类字段（" + field->label + " 是 " +
+                   FieldTypeName(field->type) + "）");
+      return;
+    }
+    const CodeTable* table = field && field->type == FieldType::kCode
+                                 ? catalog_.FindCodeTable(field->code_table)
+                                 : nullptr;
+    for (const auto& kv : v) {
+      std::string from = kv.first.Scalar();
+      std::string to;
+      if (!Scalar(kv.second, what + ".codes." + from, &to)) continue;
+      if (field && field->type == FieldType::kBoolean) {
+        if (to != "1" && to != "0") {
+          Error(kv.second, what + ".codes：“" + from + "” 应映射为 \"1\"（是）或 \"0\"（否）");
+          continue;
+        }
+      } else if (table) {
+        if (table->Label(to) == nullptr) {
+          if (const std::string* code = table->CodeForLabel(to)) {
+            to = *code;
+          } else {
+            Error(kv.second, what + ".codes：“" + to + "” 不是代码表 " + table->id() + " 中的代码");
+            continue;
+          }
+        }
+      }
+      (*out)[from] = to;
+    }
+  }
+
+  // Resolves a `fields`/`match` key: "name" (the spec's entity) or "household.x"/"building.x".
+  const FieldDef* ResolveTarget(const YAML::Node& key_node, EntityKind* entity) {
+    std::string key = key_node.Scalar();
+    *entity = spec_.entity;
+    size_t dot = key.find('.');
+    if (dot != std::string::npos) {
+      std::string prefix = key.substr(0, dot);
+      std::string rest = key.substr(dot + 1);
+      bool ok = (spec_.entity == EntityKind::kPerson && prefix == "household" &&
+                 (rest == "household_number" || rest == "address")) ||
+                (spec_.entity == EntityKind::kHousehold && prefix == "building" &&
+                 (rest == "building_code" || rest == "address" || rest == "name"));
+      if (!ok) {
+        Error(key_node,
+              "不支持的上级字段 “" + key +
+                  "”：人员数据源可用 household.household_number、household.address；户数据源可用 "
+                  "building.building_code、building.address、building.name");
+        return nullptr;
+      }
+      *entity = *ParseEntityKind(prefix);
+      return catalog_.Find(*entity, rest);
+    }
+    const FieldDef* f = catalog_.Find(spec_.entity, key);
+    if (f == nullptr) {
+      std::string hint;
+      if (const FieldDef* by_label = catalog_.MatchHeader(spec_.entity, key)) {
+        hint = "（是否指 " + by_label->key + "？）";
+      }
+      Error(key_node, "字段目录中没有" + std::string(EntityLabel(spec_.entity)) + "字段 “" + key +
+                          "”" + hint);
+      return nullptr;
+    }
+    if (f->derived) {
+      Error(key_node, "字段 " + key + "（" + f->label + "）由系统计算，不能从来源导入");
+      return nullptr;
+    }
+    return f;
+  }
+
+  void ParseMatch(const YAML::Node& v) {
+    if (!v.IsMap()) {
+      Error(v, "match 应为 {字段: 来源列名}，如 {id_number: 身份证号}");
+      return;
+    }
+    for (const auto& kv : v) {
+      std::string key = kv.first.Scalar();
+      if (!IsMatchKey(spec_.entity, key)) {
+        Error(kv.first, "“" + key + "” 不能作为" + EntityLabel(spec_.entity) +
+                            "的识别字段（人员：id_number；户：household_number、address；楼栋："
+                            "building_code、address）");
+        continue;
+      }
+      EntityKind e;
+      const FieldDef* f = ResolveTarget(kv.first, &e);
+      if (!f) continue;
+      FieldMapping m;
+      m.entity = e;
+      m.field = f;
+      if (!ParseColumnRef(kv.second, f, "match." + key, &m.source)) continue;
+      spec_.match.push_back(m);
+      spec_.fields.push_back(m);
+    }
+  }
+
+  void ParseFields(const YAML::Node& v) {
+    if (!v.IsMap()) {
+      Error(v, "fields 应为 {字段: 来源列名}");
+      return;
+    }
+    for (const auto& kv : v) {
+      std::string key = kv.first.Scalar();
+      EntityKind e;
+      const FieldDef* f = ResolveTarget(kv.first, &e);
+      if (!f) continue;
+      FieldMapping m;
+      m.entity = e;
+      m.field = f;
+      if (!ParseColumnRef(kv.second, f, "fields." + key, &m.source)) continue;
+      bool replaced = false;
+      for (FieldMapping& existing : spec_.fields) {
+        if (existing.entity == e && existing.field == f) {
+          bool from_match = false;
+          for (const FieldMapping& mk : spec_.match) from_match = from_match || mk.field == f;
+          if (!from_match) Error(kv.first, "字段 " + key + " 重复映射");
+          existing = m;
+          replaced = true;
+        }
+      }
+      if (!replaced) spec_.fields.push_back(m);
+    }
+  }
+
+  void ParseTags(const YAML::Node& v) {
+    if (!v.IsSequence()) {
+      Error(v, "tags 应为列表，每项如 {tag: dibao, when: '条件', attrs: {属性: 列名}}");
+      return;
+    }
+    if (spec_.entity != EntityKind::kPerson) {
+      Error(v, "tags（专项标签）只用于人员数据源");
+      return;
+    }
+    for (const auto& item : v) {
+      if (!item.IsMap()) {
+        Error(item, "tags 的每项应为 {tag: 标签, when: '条件', attrs: {属性: 列名}}");
+        continue;
+      }
+      TagRule rule;
+      rule.where = Loc(item);
+      YAML::Node attrs;
+      bool has_attrs = false;
+      for (const auto& kv : item) {
+        std::string key = kv.first.Scalar();
+        if (key == "tag") {
+          std::string t;
+          if (!Scalar(kv.second, "tag", &t)) continue;
+          rule.tag = catalog_.FindTag(t);
+          if (!rule.tag) Error(kv.second, "字段目录中没有专项标签 “" + t + "”");
+        } else if (key == "when") {
+          std::string text;
+          if (!Scalar(kv.second, "when", &text)) continue;
+          size_t offset = 0;
+          auto parsed = WhenRule::Parse(text, &offset);
+          if (!parsed.ok()) {
+            SourceLocation at = Loc(kv.second);
+            bool quoted = kv.second.Tag() == "!";
+            at.column += (quoted ? 1 : 0) +
+                         static_cast<int>(Utf8Chars(std::string_view(text).substr(0, offset)));
+            errors_.push_back(at.ToString() + ": when 条件有误：" + parsed.status().message());
+          } else {
+            rule.when = std::move(*parsed);
+          }
+        } else if (key == "attrs") {
+          attrs = kv.second;
+          has_attrs = true;
+        } else {
+          Error(kv.first, "标签规则中未知的配置项 “" + key + "”（可用：tag, when, attrs）");
+        }
+      }
+      if (!rule.tag) {
+        if (!item["tag"]) Error(item, "标签规则缺少 tag");
+        continue;
+      }
+      if (has_attrs) {
+        if (!attrs.IsMap()) {
+          Error(attrs, "attrs 应为 {属性: 来源列名}");
+        } else {
+          for (const auto& kv : attrs) {
+            std::string key = kv.first.Scalar();
+            const FieldDef* attr = rule.tag->FindAttribute(key);
+            if (!attr) {
+              std::string avail;
+              for (const FieldDef& a : rule.tag->attributes) {
+                avail += (avail.empty() ? "" : ", ") + a.key;
+              }
+              Error(kv.first, "标签 " + rule.tag->key + "（" + rule.tag->label + "）没有属性 “" +
+                                  key + "”（可用：" + avail + "）");
+              continue;
+            }
+            ColumnRef ref;
+            if (ParseColumnRef(kv.second, attr, "attrs." + key, &ref)) {
+              rule.attrs.emplace_back(attr, ref);
+            }
+          }
+        }
+      }
+      spec_.tags.push_back(std::move(rule));
+    }
+  }
+
+  void CheckIdentifiable(const YAML::Node& root) {
+    auto mapped = [&](const char* key) { return spec_.FindField(spec_.entity, key) != nullptr; };
+    if (!errors_.empty()) return;
+    switch (spec_.entity) {
+      case EntityKind::kPerson:
+        if (!mapped("id_number") && !(mapped("name") && mapped("birth_date"))) {
+          errors_.push_back(path_ +
+                            ":1:1: 人员数据源需要映射公民身份号码（id_number），或同时映射姓名"
+                            "（name）与出生日期（birth_date），才能识别是哪一个人");
+        }
+        break;
+      case EntityKind::kHousehold:
+        if (!mapped("household_number") && !mapped("address")) {
+          errors_.push_back(path_ +
+                            ":1:1: 户数据源需要映射户号（household_number）或地址（address）");
+        }
+        break;
+      default:
+        if (!mapped("building_code") && !mapped("address")) {
+          errors_.push_back(path_ +
+                            ":1:1: 楼栋数据源需要映射楼栋编码（building_code）或地址（address）");
+        }
+    }
+  }
+
+  std::string path_;
+  std::string text_;
+  const Catalog& catalog_;
+  ConnectorSpec spec_;
+  std::vector<std::string> errors_;
+};
+
+std::string OptionTypeName(OtOptionType t) {
+  switch (t) {
+    case OT_OPTION_INT:
+      return "整数";
+    case OT_OPTION_BOOL:
+      return "是否（true/false）";
+    default:
+      return "文字";
+  }
+}
+
+}  // namespace
+
+Result<ConnectorSpec> ParseConnectorSpec(const std::string& yaml_text, const std::string& path,
+                                         const Catalog& catalog) {
+  return SpecParser(path, catalog).Parse(yaml_text);
+}
+
+Result<ConnectorSpec> LoadConnectorSpec(const std::string& path, const Catalog& catalog) {
+  std::ifstream in(path, std::ios::binary);
+  if (!in) return Status::NotFound("连接器配置文件不存在或无法读取：" + path);
+  std::stringstream ss;
+  ss << in.rdbuf();
+  return ParseConnectorSpec(ss.str(), path, catalog);
+}
+
+Result<std::vector<std::pair<std::string, std::string>>> ResolveConnectorOptions(
+    const ConnectorSpec& spec, const OtConnectorV1& plugin) {
+  std::vector<std::string> errors;
+  auto where = [&](const SourceLocation& l) {
+    return l.line > 0 ? l.ToString() : spec.path + ":1:1";
+  };
+  std::vector<std::pair<std::string, std::string>> out;
+  for (const OptionValue& o : spec.options) {
+    bool declared = false;
+    for (size_t i = 0; i < plugin.option_count; ++i) {
+      declared = declared || o.key == plugin.options[i].key;
+    }
+    if (!declared) {
+      std::string avail;
+      for (size_t i = 0; i < plugin.option_count; ++i) {
+        avail += (avail.empty() ? "" : ", ") + std::string(plugin.options[i].key);
+      }
+      errors.push_back(where(o.key_where) + ": 连接器 " + plugin.name + " 没有选项 “" + o.key +
+                       "”（可用：" + avail + "）");
+    }
+  }
+  static const std::regex kEnv("^\\$\\{([A-Za-z_][A-Za-z0-9_]*)\\}$");
+  for (size_t i = 0; i < plugin.option_count; ++i) {
+    const OtOptionDecl& d = plugin.options[i];
+    const OptionValue* given = nullptr;
+    for (const OptionValue& o : spec.options) {
+      if (o.key == d.key) given = &o;
+    }
+    if (!given) {
+      if (d.default_value == nullptr) {
+        errors.push_back(where(spec.options_where) + ": 缺少连接器 " + plugin.name +
+                         " 的必填选项 “" + d.key + "”（" + (d.doc ? d.doc : "") + "）");
+      } else {
+        out.emplace_back(d.key, d.default_value);
+      }
+      continue;
+    }
+    std::string value = given->value;
+    std::smatch m;
+    if (std::regex_match(given->value, m, kEnv)) {
+      const char* env = std::getenv(m[1].str().c_str());
+      if (!env) {
+        errors.push_back(where(given->where) + ": 选项 " + d.key + " 引用的环境变量 " + m[1].str() +
+                         " 未设置");
+        continue;
+      }
+      value = env;
+    }
+    bool ok = true;
+    if (d.type == OT_OPTION_INT) {
+      static const std::regex kInt("^[-+]?[0-9]{1,18}$");
+      ok = std::regex_match(value, kInt);
+    } else if (d.type == OT_OPTION_BOOL) {
+      if (value == "true" || value == "yes" || value == "1" || value == "是") {
+        value = "true";
+      } else if (value == "false" || value == "no" || value == "0" || value == "否") {
+        value = "false";
+      } else {
+        ok = false;
+      }
+    }
+    if (!ok) {
+      std::string shown = d.type == OT_OPTION_SECRET ? "" : "（现为 “" + given->value + "”）";
+      errors.push_back(where(given->where) + ": 选项 " + d.key + " 应为" + OptionTypeName(d.type) +
+                       shown);
+      continue;
+    }
+    out.emplace_back(d.key, value);
+  }
+  if (!errors.empty()) {
+    std::string all;
+    for (const auto& e : errors) all += (all.empty() ? "" : "\n") + e;
+    return Status::Invalid(all);
+  }
+  return out;
+}
+
+}  // namespace onetable

@@ -1,0 +1,120 @@
+// ConnectorSpec: one connector instance, read from its YAML file (DESIGN.md §5):
+//
+//   id: minzheng-dibao              # source id: [a-z0-9][a-z0-9_.-]*, unique; "manual" is taken
+//   title: 民政低保系统导出
+//   type: csv                       # the plugin: onetable_connector_<type>.so
+//   trust: 60                       # 0–99; manual entry by a worker counts as 100
+//   options: {path: dibao.csv, encoding: gbk}   # checked against the plugin's declarations
+//   entity: person                  # person | household | building (default person)
+//   match: {id_number: 身份证号}     # identity keys: field <- column (also mapped as fields)
+//   fields:                         # catalog field <- source column, optional code map
+//     name: 姓名
+//     gender: {column: 性别, codes: {男: "1", 女: "2"}}
+//     household.household_number: 户号   # person imports: place new persons in a known household
+//   tags:                           # person imports only
+//     - {tag: dibao, when: '救助类型 in ("城市低保", "农村低保")', attrs: {category: 救助类型}}
+//   identity: {link: 0.8, review: 0.5}   # scores for persons without an ID number
+//   conflict_threshold: 60          # two sources at least this trusted that disagree: review
+//   place: {community: "420581001001", grid: "01"}  # household/building imports: where new
+//                                                    # ones go
+//   batch_size: 1000
+//
+// A column named in the map that a file lacks is matched through the catalog's labels and
+// aliases instead (see RecordMapper). Parsing checks everything it can without the plugin and
+// the store: unknown keys, catalog fields and tags, code maps against code tables, the `when`
+// rules. Every problem is reported (not just the first), one "file:line:col: message" line each,
+// in Chinese.
+//
+// Thread-safety: an immutable value once parsed. Holds pointers into the Catalog, which must
+// outlive it.
+#ifndef ONETABLE_INGEST_CONNECTOR_SPEC_H_
+#define ONETABLE_INGEST_CONNECTOR_SPEC_H_
+
+#include <map>
+#include <optional>
+#include <string>
+#include <utility>
+#include <vector>
+
+#include "ingest/when_rule.h"
+#include "model/catalog.h"
+#include "onetable/connector.h"
+#include "onetable/status.h"
+
+namespace onetable {
+
+inline constexpr char kManualSource[] = "manual";
+inline constexpr int kManualTrust = 100;
+
+// Defaults, documented in the README's connector section.
+inline constexpr double kDefaultLinkScore = 0.8;
+inline constexpr double kDefaultReviewScore = 0.5;
+inline constexpr int kDefaultConflictThreshold = 60;
+inline constexpr int kDefaultBatchSize = 1000;
+
+struct ColumnRef {
+  std::string column;
+  std::map<std::string, std::string> codes;  // source value -> catalog value (canonical)
+  SourceLocation where;
+};
+
+struct FieldMapping {
+  EntityKind entity = EntityKind::kPerson;  // the spec's entity, or a parent (household.x)
+  const FieldDef* field = nullptr;
+  ColumnRef source;
+};
+
+struct TagRule {
+  const TagDef* tag = nullptr;
+  std::optional<WhenRule> when;  // unset: always
+  std::vector<std::pair<const FieldDef*, ColumnRef>> attrs;
+  SourceLocation where;
+};
+
+struct OptionValue {
+  std::string key;
+  std::string value;
+  SourceLocation where;      // of the value
+  SourceLocation key_where;  // of the key
+};
+
+struct ConnectorSpec {
+  std::string path;         // the YAML file
+  std::string base_dir;     // its directory (relative paths in options)
+  std::string fingerprint;  // SHA-256 of the file: a changed spec re-applies every record
+  std::string id, title, type;
+  int trust = 50;
+  EntityKind entity = EntityKind::kPerson;
+  std::vector<OptionValue> options;
+  SourceLocation options_where;
+  std::vector<FieldMapping> match;   // identity keys (also in `fields`)
+  std::vector<FieldMapping> fields;  // in file order; match keys first
+  std::vector<TagRule> tags;
+  double link_score = kDefaultLinkScore;
+  double review_score = kDefaultReviewScore;
+  int conflict_threshold = kDefaultConflictThreshold;
+  std::string place_community;  // 12-digit code
+  std::string place_grid;       // grid code within it
+  SourceLocation place_where;
+  int batch_size = kDefaultBatchSize;
+
+  // The mapping of `field` of `entity`, or nullptr.
+  const FieldMapping* FindField(EntityKind entity, const std::string& key) const;
+};
+
+// Parses the YAML text of a connector read from `path` (used in messages and for base_dir).
+Result<ConnectorSpec> ParseConnectorSpec(const std::string& yaml_text, const std::string& path,
+                                         const Catalog& catalog);
+// Reads and parses `path`. A missing file is kNotFound; anything else wrong is kInvalidArgument.
+Result<ConnectorSpec> LoadConnectorSpec(const std::string& path, const Catalog& catalog);
+
+// Checks the spec's `options` against what the plugin declares: unknown keys, wrong types and
+// missing required options are errors (all reported, "file:line:col: message"); secrets are
+// never echoed. Returns every declared option in declaration order with defaults filled in.
+// A value written as ${NAME} is read from the environment variable NAME.
+Result<std::vector<std::pair<std::string, std::string>>> ResolveConnectorOptions(
+    const ConnectorSpec& spec, const OtConnectorV1& plugin);
+
+}  // namespace onetable
+
+#endif  // ONETABLE_INGEST_CONNECTOR_SPEC_H_

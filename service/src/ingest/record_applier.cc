@@ -1,0 +1,256 @@
+#include "ingest/record_applier.h"
+
+#include <rapidjson/stringbuffer.h>
+#include <rapidjson/writer.h>
+
+#include "ingest/address.h"
+#include "ingest/survivorship.h"
+#include "store/sql_store.h"  // NowUtc
+
+namespace onetable {
+namespace {
+
+std::string Get(const std::map<std::string, std::string>& m, const std::string& key) {
+  auto it = m.find(key);
+  return it == m.end() ? "" : it->second;
+}
+
+std::string DuplicateDetail(const PersonMatch& match, const std::string& source,
+                            const std::string& record_key) {
+  rapidjson::StringBuffer buf;
+  rapidjson::Writer<rapidjson::StringBuffer> w(buf);
+  w.StartObject();
+  w.Key("score");
+  w.Double(match.score);
+  w.Key("matched_on");
+  w.String(match.reason.c_str());
+  w.Key("source");
+  w.String(source.c_str());
+  w.Key("record_key");
+  w.String(record_key.c_str());
+  w.EndObject();
+  return buf.GetString();
+}
+
+}  // namespace
+
+RecordApplier::RecordApplier(Store* store, const Catalog& catalog, const ConnectorSpec& spec,
+                             int64_t grid_id)
+    : store_(store), catalog_(catalog), spec_(spec), grid_id_(grid_id) {}
+
+Result<int> RecordApplier::TrustOf(const std::string& source) {
+  if (source == spec_.id) return spec_.trust;
+  auto it = trust_cache_.find(source);
+  if (it != trust_cache_.end()) return it->second;
+  auto info = store_->GetSourceInfo(source);
+  int trust = 0;
+  if (info.ok()) {
+    trust = info->trust;
+  } else if (info.status().code() != StatusCode::kNotFound) {
+    return info.status();
+  }
+  trust_cache_[source] = trust;
+  return trust;
+}
+
+Claim RecordApplier::MakeClaim(int64_t source_record_id) const {
+  Claim c;
+  c.source = spec_.id;
+  c.trust = spec_.trust;
+  c.observed_at = now_;
+  c.source_record_id = source_record_id;
+  return c;
+}
+
+std::string RecordApplier::MissingRequired(EntityKind kind,
+                                           const std::map<std::string, std::string>& values) {
+  std::string missing;
+  for (const FieldDef* f : catalog_.StoredFields(kind)) {
+    if (f->required && Get(values, f->key).empty()) {
+      missing += (missing.empty() ? "" : "、") + f->label;
+    }
+  }
+  return missing.empty() ? "" : "缺少必填项：" + missing + "，无法新建" + EntityLabel(kind);
+}
+
+Result<AppliedRecord> RecordApplier::Apply(const MappedRecord& mapped, const std::string& key,
+                                           const std::string& hash, const std::string& payload,
+                                           const SourceRecord& existing) {
+  now_ = NowUtc();
+  SourceRecord record;
+  record.source = spec_.id;
+  record.record_key = key;
+  record.content_hash = hash;
+  record.payload = payload;
+  record.fetched_at = now_;
+  if (spec_.entity == EntityKind::kPerson) return ApplyPerson(mapped, &record, existing);
+  return ApplyPlace(mapped, &record, existing);
+}
+
+Result<AppliedRecord> RecordApplier::ApplyPerson(const MappedRecord& mapped, SourceRecord* record,
+                                                 const SourceRecord& existing) {
+  AppliedRecord out;
+  IdentityThresholds thresholds{spec_.link_score, spec_.review_score};
+  int64_t previous = 0;
+  if (existing.person_id) {
+    ASSIGN_OR_RETURN(previous, store_->ResolvePersonId(existing.person_id));
+  }
+  ASSIGN_OR_RETURN(PersonMatch match, ResolvePerson(store_, mapped.values, previous, thresholds));
+  TrustLookup trust = [this](const std::string& s) { return TrustOf(s); };
+  int64_t household = 0;
+  std::string household_number = Get(mapped.parent, "household.household_number");
+  std::string household_address = Get(mapped.parent, "household.address");
+  if (!household_number.empty() || !household_address.empty()) {
+    ASSIGN_OR_RETURN(household, FindHousehold(store_, household_number, household_address));
+  }
+  int64_t person_id = 0;
+  if (match.action == PersonMatch::kLink) {
+    person_id = match.person_id;
+    ASSIGN_OR_RETURN(Row row, store_->Get(EntityKind::kPerson, person_id));
+    out.linked = previous != person_id;
+    out.outcome = Outcome::kUpdated;
+    record->person_id = person_id;
+    RETURN_IF_ERROR(store_->PutSourceRecord(record).status());
+    if (row.parent_id == 0 && household != 0) {
+      ASSIGN_OR_RETURN(row.version,
+                       store_->Move(EntityKind::kPerson, person_id, row.version, household,
+                                    Get(mapped.values, "relationship"), spec_.id));
+      row.parent_id = household;
+    }
+    std::map<std::string, std::string> incoming = mapped.values;
+    for (const std::string& field : mapped.derived) {
+      if (const std::string* v = row.Get(field); v && !v->empty()) incoming.erase(field);
+    }
+    ASSIGN_OR_RETURN(ApplyOutcome applied,
+                     ApplyClaims(store_, EntityKind::kPerson, &row, incoming, MakeClaim(record->id),
+                                 spec_.conflict_threshold, trust));
+    out.reviews += applied.conflicts;
+  } else {
+    std::string missing = MissingRequired(EntityKind::kPerson, mapped.values);
+    if (!missing.empty()) {
+      out.outcome = Outcome::kRejected;
+      out.reject_reason = missing;
+      return out;
+    }
+    Row row;
+    row.parent_id = household;
+    row.values = mapped.values;
+    ASSIGN_OR_RETURN(person_id, store_->Insert(EntityKind::kPerson, row));
+    record->person_id = person_id;
+    RETURN_IF_ERROR(store_->PutSourceRecord(record).status());
+    RETURN_IF_ERROR(
+        RecordNewRow(store_, EntityKind::kPerson, person_id, mapped.values, MakeClaim(record->id)));
+    out.outcome = Outcome::kNew;
+    if (match.action == PersonMatch::kReview) {
+      ASSIGN_OR_RETURN(bool apart, store_->KeptApart(person_id, match.person_id));
+      if (!apart) {
+        ReviewItem item;
+        item.kind = "duplicate";
+        item.entity = EntityKind::kPerson;
+        item.entity_id = person_id;
+        item.other_id = match.person_id;
+        item.detail = DuplicateDetail(match, spec_.id, record->record_key);
+        RETURN_IF_ERROR(store_->AddReview(item).status());
+        ++out.reviews;
+      }
+    }
+  }
+  RETURN_IF_ERROR(ApplyTags(person_id, mapped));
+  return out;
+}
+
+Result<AppliedRecord> RecordApplier::ApplyPlace(const MappedRecord& mapped, SourceRecord* record,
+                                                const SourceRecord& existing) {
+  AppliedRecord out;
+  EntityKind kind = spec_.entity;
+  std::map<std::string, std::string> values = mapped.values;
+  if (values.count("address")) values["address"] = NormalizeAddress(values["address"]);
+  int64_t id = 0;
+  if (kind == EntityKind::kHousehold) {
+    ASSIGN_OR_RETURN(
+        id, FindHousehold(store_, Get(values, "household_number"), Get(values, "address")));
+  } else {
+    ASSIGN_OR_RETURN(
+        id, FindBuilding(store_, grid_id_, Get(values, "building_code"), Get(values, "address")));
+  }
+  TrustLookup trust = [this](const std::string& s) { return TrustOf(s); };
+  if (id != 0) {
+    ASSIGN_OR_RETURN(Row row, store_->Get(kind, id));
+    RETURN_IF_ERROR(store_->PutSourceRecord(record).status());
+    ASSIGN_OR_RETURN(ApplyOutcome applied,
+                     ApplyClaims(store_, kind, &row, values, MakeClaim(record->id),
+                                 spec_.conflict_threshold, trust));
+    out.outcome = Outcome::kUpdated;
+    out.linked = existing.id == 0;
+    out.reviews += applied.conflicts;
+    return out;
+  }
+  std::string missing = MissingRequired(kind, values);
+  std::string code = Get(mapped.parent, "building.building_code");
+  std::string address = Get(mapped.parent, "building.address");
+  if (code.empty() && address.empty()) address = Get(values, "address");
+  if (missing.empty() && kind == EntityKind::kHousehold && code.empty() && address.empty()) {
+    missing = "没有户号对应的已有户，也没有地址或楼栋信息，无法确定新户所在的楼栋";
+  }
+  if (!missing.empty()) {
+    out.outcome = Outcome::kRejected;
+    out.reject_reason = missing;
+    return out;
+  }
+  RETURN_IF_ERROR(store_->PutSourceRecord(record).status());
+  Claim claim = MakeClaim(record->id);
+  int64_t parent = grid_id_;
+  if (kind == EntityKind::kHousehold) {
+    ASSIGN_OR_RETURN(parent, FindBuilding(store_, grid_id_, code, address));
+    if (parent == 0) {
+      Row building;
+      building.parent_id = grid_id_;
+      if (!code.empty()) building.values["building_code"] = code;
+      if (!address.empty()) building.values["address"] = NormalizeAddress(address);
+      std::string name = Get(mapped.parent, "building.name");
+      if (!name.empty()) building.values["name"] = name;
+      ASSIGN_OR_RETURN(parent, store_->Insert(EntityKind::kBuilding, building));
+      RETURN_IF_ERROR(RecordNewRow(store_, EntityKind::kBuilding, parent, building.values, claim));
+    }
+  }
+  Row row;
+  row.parent_id = parent;
+  row.values = values;
+  ASSIGN_OR_RETURN(id, store_->Insert(kind, row));
+  RETURN_IF_ERROR(RecordNewRow(store_, kind, id, values, claim));
+  out.outcome = Outcome::kNew;
+  return out;
+}
+
+Status RecordApplier::ApplyTags(int64_t person_id, const MappedRecord& mapped) {
+  if (spec_.tags.empty()) return Status::Ok();
+  ASSIGN_OR_RETURN(auto current, store_->ListTags(person_id));
+  std::map<std::string, const MappedTag*> produced;
+  for (const MappedTag& t : mapped.tags) produced[t.tag->key] = &t;
+  for (TagAssignment& t : current) {
+    if (t.source != spec_.id) continue;
+    auto it = produced.find(t.tag);
+    if (it == produced.end()) {
+      bool ours = false;
+      for (const TagRule& r : spec_.tags) ours = ours || r.tag->key == t.tag;
+      if (ours) RETURN_IF_ERROR(store_->DeleteTag(t.id, t.version));
+      continue;
+    }
+    if (t.attrs != it->second->attrs) {
+      t.attrs = it->second->attrs;
+      RETURN_IF_ERROR(store_->UpdateTag(&t));
+    }
+    produced.erase(it);
+  }
+  for (const auto& [key, tag] : produced) {
+    TagAssignment t;
+    t.person_id = person_id;
+    t.tag = key;
+    t.attrs = tag->attrs;
+    t.source = spec_.id;
+    RETURN_IF_ERROR(store_->AddTag(t).status());
+  }
+  return Status::Ok();
+}
+
+}  // namespace onetable

@@ -1,0 +1,82 @@
+// RecordMapper: turns one source record into canonical catalog values through a connector's
+// field map, code maps and the model's Validator, and evaluates its tag rules.
+//
+// Columns: a mapped column is looked up by name (blanks around header cells ignored); when the
+// record has no such column, a column whose header the catalog matches to the same field (label
+// or alias, Catalog::MatchHeader; for tag attributes, the attribute's label and aliases) is used
+// instead — so 公民身份号码 / 身份证号码 / 身份证号 all feed id_number.
+//
+// Any problem makes the record unusable as a whole (it goes to quarantine): an invalid value
+// (ID number, date, phone...), a value neither in the code map nor a valid code, an ID number
+// that disagrees with the birth date or gender given. Each problem names the source column.
+//
+// Thread-safety: not thread-safe (caches the last header it saw); one per import.
+#ifndef ONETABLE_INGEST_RECORD_MAPPER_H_
+#define ONETABLE_INGEST_RECORD_MAPPER_H_
+
+#include <map>
+#include <set>
+#include <string>
+#include <vector>
+
+#include "ingest/connector_spec.h"
+#include "ingest/plugin_loader.h"
+#include "model/validation.h"
+
+namespace onetable {
+
+struct MappedTag {
+  const TagDef* tag = nullptr;
+  std::map<std::string, std::string> attrs;  // canonical
+};
+
+struct MappingIssue {
+  std::string column;  // source column
+  std::string reason;  // Chinese, names the field
+};
+
+struct MappedRecord {
+  std::map<std::string, std::string> values;  // the spec entity's fields, canonical, no blanks
+  // Fields in `values` the source did not give but its ID number implies (birth date, gender):
+  // they fill blanks and help matching, never overturn a golden value.
+  std::set<std::string> derived;
+  std::map<std::string, std::string> parent;  // household.x / building.x hints, canonical
+  std::vector<MappedTag> tags;                // rules whose `when` held
+  std::vector<MappingIssue> issues;           // empty when the record is usable
+  std::string identity_key;  // "id_number=..." etc. from the match keys; empty when blank
+};
+
+class RecordMapper {
+ public:
+  // All must outlive the mapper.
+  RecordMapper(const ConnectorSpec& spec, const Catalog& catalog, const Validator& validator);
+
+  MappedRecord Map(const SourceRow& row);
+
+  // Mapped columns that no record seen so far had (not even by alias), for the run's warnings.
+  const std::set<std::string>& missing_columns() const { return missing_; }
+
+ private:
+  struct Resolved {
+    std::vector<int> field_columns;              // per spec.fields: index in row, -1 none
+    std::vector<std::vector<int>> attr_columns;  // per tag rule, per attr
+  };
+  const Resolved& ResolveColumns(const SourceRow& row);
+  int FindColumn(const SourceRow& row, const std::string& name, EntityKind entity,
+                 const FieldDef* field, bool attribute);
+  // Normalizes one value for `field` through `ref`'s code map and the validator; false with
+  // `*reason` set when invalid.
+  bool Normalize(const FieldDef& field, const ColumnRef& ref, std::string* value,
+                 std::string* reason) const;
+
+  const ConnectorSpec& spec_;
+  const Catalog& catalog_;
+  const Validator& validator_;
+  std::string header_signature_;
+  Resolved resolved_;
+  std::set<std::string> missing_;
+};
+
+}  // namespace onetable
+
+#endif  // ONETABLE_INGEST_RECORD_MAPPER_H_

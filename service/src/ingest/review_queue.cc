@@ -1,0 +1,90 @@
+#include "ingest/review_queue.h"
+
+#include "ingest/connector_spec.h"
+
+namespace onetable {
+namespace {
+
+Result<ReviewItem> OpenItem(Store* store, int64_t id, int64_t expected_version, const char* kind) {
+  ASSIGN_OR_RETURN(ReviewItem item, store->GetReview(id));
+  if (item.status != "open") return Status::Conflict("该待核实事项已由他人处理");
+  if (item.version != expected_version) {
+    return Status::Conflict("待核实事项 " + std::to_string(id) + " 已被他人修改，请刷新后再处理");
+  }
+  if (item.kind != kind) {
+    return Status::Invalid("待核实事项 " + std::to_string(id) + " 不是" +
+                           (std::string(kind) == "duplicate" ? "疑似重复人员" : "字段冲突"));
+  }
+  return item;
+}
+
+}  // namespace
+
+Result<int64_t> LinkDuplicate(Store* store, int64_t review_id, int64_t expected_version,
+                              const std::string& actor) {
+  int64_t survivor = 0;
+  Status st = store->InTransaction([&]() -> Status {
+    ASSIGN_OR_RETURN(ReviewItem item, OpenItem(store, review_id, expected_version, "duplicate"));
+    ASSIGN_OR_RETURN(int64_t a, store->ResolvePersonId(item.entity_id));
+    ASSIGN_OR_RETURN(int64_t b, store->ResolvePersonId(item.other_id));
+    if (a != b) {
+      survivor = std::min(a, b);
+      RETURN_IF_ERROR(store->MergePersons(survivor, std::max(a, b), actor));
+    } else {
+      survivor = a;
+    }
+    return store->ResolveReview(review_id, expected_version, "linked",
+                                "合并为人员 " + std::to_string(survivor), actor);
+  });
+  if (!st.ok()) return st;
+  return survivor;
+}
+
+Status KeepApart(Store* store, int64_t review_id, int64_t expected_version,
+                 const std::string& actor) {
+  return store->InTransaction([&]() -> Status {
+    ASSIGN_OR_RETURN(ReviewItem item, OpenItem(store, review_id, expected_version, "duplicate"));
+    ASSIGN_OR_RETURN(int64_t a, store->ResolvePersonId(item.entity_id));
+    ASSIGN_OR_RETURN(int64_t b, store->ResolvePersonId(item.other_id));
+    if (a == b) return Status::Invalid("这两条记录已合并为同一人员，不能再标记为不同的人");
+    RETURN_IF_ERROR(store->KeepApart(a, b, actor));
+    return store->ResolveReview(review_id, expected_version, "kept_apart", "确认为不同的人", actor);
+  });
+}
+
+Status ChooseValue(Store* store, const Validator& validator, const Catalog& catalog,
+                   int64_t review_id, int64_t expected_version, const std::string& value,
+                   const std::string& actor) {
+  return store->InTransaction([&]() -> Status {
+    ASSIGN_OR_RETURN(ReviewItem item, OpenItem(store, review_id, expected_version, "conflict"));
+    const FieldDef* field = catalog.Find(item.entity, item.field);
+    if (field == nullptr) return Status::Invalid("字段目录中没有字段 " + item.field);
+    std::string v = value;
+    if (auto problem = validator.NormalizeField(*field, &v)) {
+      return Status::Invalid(field->label + "：" + problem->message);
+    }
+    int64_t id = item.entity_id;
+    if (item.entity == EntityKind::kPerson) {
+      ASSIGN_OR_RETURN(id, store->ResolvePersonId(id));
+    }
+    ASSIGN_OR_RETURN(Row row, store->Get(item.entity, id));
+    if (v.empty()) {
+      row.values.erase(item.field);
+    } else {
+      row.values[item.field] = v;
+    }
+    RETURN_IF_ERROR(store->Update(item.entity, &row));
+    FieldObservation obs;
+    obs.entity = item.entity;
+    obs.entity_id = id;
+    obs.field = item.field;
+    obs.value = v;
+    obs.is_null = v.empty();
+    obs.source = kManualSource;
+    obs.actor = actor;
+    RETURN_IF_ERROR(store->RecordObservation(obs));
+    return store->ResolveReview(review_id, expected_version, "resolved", "已选定取值", actor);
+  });
+}
+
+}  // namespace onetable

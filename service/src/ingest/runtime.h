@@ -1,0 +1,72 @@
+// The connector runtime: runs one connector instance against the register.
+//
+//   1. checks the spec's options against the plugin's declarations, finds the `place` grid;
+//   2. opens the connector with the cursor saved after the last committed batch;
+//   3. reads batches of at most batch_size records; for each batch, in ONE store transaction:
+//      rejected rows and records with bad values go to quarantine (file, row, column, reason);
+//      a record whose content hash is unchanged is skipped; others go through identity
+//      resolution, survivorship, provenance and tags (RecordApplier); then the connector's new
+//      cursor and the run's counts are written. A crash or kill between batches loses nothing
+//      committed and leaves no half batch; the next run continues from the cursor.
+//   4. marks the run done (or failed, with the reason).
+// A bad config or an unreachable source detected before the first batch aborts with nothing
+// written at all: kInvalidArgument (bad config) or kUnavailable (unreachable). A failure after
+// batches were committed keeps them and marks the run failed.
+//
+// The run report counts source rows: read = new + updated + unchanged + rejected; `linked`
+// counts the updated rows that attached to an existing golden record for the first time;
+// `review` counts the review items the run opened (possible duplicates and conflicts). A row
+// whose record key repeats within one run (two rows with the same ID number) is rejected.
+//
+// Thread-safety: one import at a time per Store (a Store is one connection).
+#ifndef ONETABLE_INGEST_RUNTIME_H_
+#define ONETABLE_INGEST_RUNTIME_H_
+
+#include <cstdint>
+#include <functional>
+#include <string>
+#include <vector>
+
+#include "ingest/connector_spec.h"
+#include "ingest/plugin_loader.h"
+#include "model/validation.h"
+#include "store/store.h"
+
+namespace onetable {
+
+struct ImportOptions {
+  size_t batch_size = 0;  // 0: the spec's batch_size
+  // Called after each committed batch with the run so far, and with the plugin's progress.
+  std::function<void(const ImportRun& run)> on_batch;
+  std::function<void(int64_t done, int64_t total)> on_progress;
+};
+
+struct ImportResult {
+  ImportRun run;
+  std::vector<std::string> warnings;  // e.g. mapped columns the source never had
+};
+
+class Importer {
+ public:
+  // All must outlive the importer.
+  Importer(Store* store, const Catalog& catalog, const Validator& validator);
+
+  // Runs `spec` through `plugin`. On failure the Status says why; `*partial` (if given) gets the
+  // run as far as it was committed.
+  Result<ImportResult> Run(const ConnectorSpec& spec, const ConnectorPlugin& plugin,
+                           const ImportOptions& options, ImportRun* partial = nullptr);
+
+ private:
+  Store* store_;
+  const Catalog& catalog_;
+  const Validator& validator_;
+};
+
+// The run report as one JSON object: {"source", "status", "run_id", "read", "new", "updated",
+// "unchanged", "linked", "review", "rejected"[, "error"][, "warnings"]}.
+std::string ImportReportJson(const ImportRun& run, const std::vector<std::string>& warnings,
+                             const std::string& error);
+
+}  // namespace onetable
+
+#endif  // ONETABLE_INGEST_RUNTIME_H_

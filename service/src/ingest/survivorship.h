@@ -1,0 +1,80 @@
+// Survivorship: per field, which value a golden record keeps when a source says something.
+//
+// Rules, in order (DESIGN.md §5):
+//   - a blank incoming value says nothing: sources do not erase what they do not know;
+//   - a field with no golden value takes the incoming one;
+//   - the same value as the golden one changes nothing;
+//   - a pinned value is never overwritten;
+//   - a worker's manual entry (source "manual", trust 100) beats every connector. A golden value
+//     with no provenance at all predates provenance (typed in, or loaded) and counts as manual;
+//   - otherwise the higher trust wins, and at equal trust the newer observation (the incoming
+//     one) wins — so a source correcting its own value is taken;
+//   - the losing value is kept in the field's history, never dropped;
+//   - when two different connector sources whose trust is at least the conflict threshold
+//     disagree, a "conflict" review item is opened (once per field while it is open), whatever
+//     the outcome, so a worker can choose.
+//
+// DecideField is pure. ApplyClaims writes the outcome: the row update, provenance for winners,
+// history for losers, conflict review items. Values appear in review details (the reviewer
+// needs them) and never in logs.
+//
+// Thread-safety: DecideField is thread-safe; ApplyClaims uses a Store from one thread.
+#ifndef ONETABLE_INGEST_SURVIVORSHIP_H_
+#define ONETABLE_INGEST_SURVIVORSHIP_H_
+
+#include <cstdint>
+#include <functional>
+#include <map>
+#include <optional>
+#include <string>
+#include <vector>
+
+#include "onetable/status.h"
+#include "store/store.h"
+
+namespace onetable {
+
+// One source's say about one field.
+struct Claim {
+  std::string value;
+  std::string source;  // connector id, or "manual"
+  int trust = 0;
+  std::string observed_at;
+  int64_t source_record_id = 0;
+  bool pinned = false;
+};
+
+struct FieldDecision {
+  enum Verdict { kTake, kKeep, kSame };
+  Verdict verdict = kSame;
+  bool conflict = false;
+};
+
+// `current`: the golden value's claim (nullopt when the field is blank). The incoming value is
+// not blank.
+FieldDecision DecideField(const std::optional<Claim>& current, const Claim& incoming,
+                          int conflict_threshold);
+
+// Trust of a source by id ("manual" and "manual:<user>" are 100; unknown sources 0).
+using TrustLookup = std::function<Result<int>(const std::string& source)>;
+
+struct ApplyOutcome {
+  bool changed = false;  // at least one golden value changed
+  int conflicts = 0;     // review items opened
+};
+
+// Applies `incoming` (field -> canonical value, blanks ignored) from one source record to the
+// row `row` of `kind` (read just before; updated in place with its new version). All writes go
+// through `store`; call it inside the batch's transaction.
+Result<ApplyOutcome> ApplyClaims(Store* store, EntityKind kind, Row* row,
+                                 const std::map<std::string, std::string>& incoming,
+                                 const Claim& claim_template, int conflict_threshold,
+                                 const TrustLookup& trust_of);
+
+// Records the provenance of every value of a row just created from one source record.
+Status RecordNewRow(Store* store, EntityKind kind, int64_t id,
+                    const std::map<std::string, std::string>& values, const Claim& claim);
+
+}  // namespace onetable
+
+#endif  // ONETABLE_INGEST_SURVIVORSHIP_H_
