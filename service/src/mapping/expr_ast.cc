@@ -112,6 +112,35 @@ std::string ToDebugString(const Expr& e) {
   return "?";
 }
 
+ExprPtr CloneExpr(const Expr& e) {
+  auto c = std::make_unique<Expr>(e.kind, e.pos);
+  c->literal = e.literal;
+  c->segments = e.segments;
+  c->segment_pos = e.segment_pos;
+  c->op = e.op;
+  c->negated = e.negated;
+  c->has_else = e.has_else;
+  c->name = e.name;
+  c->name_pos = e.name_pos;
+  c->attr = e.attr;
+  c->attr_pos = e.attr_pos;
+  c->over_name = e.over_name;
+  c->aggregate = e.aggregate;
+  c->type = e.type;
+  c->path = e.path;
+  c->aux_path = e.aux_path;
+  c->aux_path2 = e.aux_path2;
+  c->field = e.field;
+  c->mask_hint = e.mask_hint;
+  for (const ExprPtr& child : e.children) {
+    c->children.push_back(CloneExpr(*child));
+    // The aggregate's value and where point at children: point at the copies.
+    if (e.aggregate.value == child.get()) c->aggregate.value = c->children.back().get();
+    if (e.aggregate.where == child.get()) c->aggregate.where = c->children.back().get();
+  }
+  return c;
+}
+
 void VisitExpr(const Expr& e, const std::function<void(const Expr&)>& fn) {
   fn(e);
   for (const ExprPtr& c : e.children) VisitExpr(*c, fn);

@@ -78,10 +78,12 @@ const char* OpText(Op op);  // "and", "==", "+", ...
 
 struct Expr;
 
-// count(ENTITY [where COND]) or sum(VALUE [where COND]) at a summary grain: folds the rows of
-// `over` below the current row. `value` and `where` point into the owning node's children.
+// count(ENTITY [where COND]), sum(VALUE [where COND]), list(VALUE [where COND]) or
+// first(VALUE [where COND]) at a summary grain: folds the rows of `over` below the current row.
+// list joins the non-empty values with "、" in row order (a household's members); first is the
+// first non-null value. `value` and `where` point into the owning node's children.
 struct AggregateCall {
-  enum class Fn { kCount, kSum };
+  enum class Fn { kCount, kSum, kList, kFirst };
   Fn fn = Fn::kCount;
   EntityKind over = EntityKind::kPerson;
   const Expr* value = nullptr;  // sum only
@@ -113,7 +115,12 @@ struct Expr {
 
   // Filled by the checker.
   ExprType type;
-  FieldPath path;                            // kField, kAlive
+  FieldPath path;  // kField, kAlive
+  // The columns a node reads besides `path`, kept here so the evaluator hands every RowContext
+  // a FieldPath that lives as long as the tree (contexts may cache by its address):
+  // kField age → birth_date; kAlive → status (aux_path) and death_date (aux_path2).
+  FieldPath aux_path;
+  FieldPath aux_path2;
   const FieldDef* field = nullptr;           // kField, kTagAttr: the catalog definition
   FieldType mask_hint = FieldType::kString;  // kCall mask: the argument's catalog type
 };
@@ -122,6 +129,9 @@ using ExprPtr = std::unique_ptr<Expr>;
 
 // A Lisp-like rendering for tests and logs: (and (>= age 80) (== gender "2")).
 std::string ToDebugString(const Expr& e);
+
+// A deep copy of a parsed or checked tree (types, paths and catalog pointers included).
+ExprPtr CloneExpr(const Expr& e);
 
 // Calls `fn` on `e` and every node below it, parents first.
 void VisitExpr(const Expr& e, const std::function<void(const Expr&)>& fn);

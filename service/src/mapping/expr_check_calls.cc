@@ -111,6 +111,9 @@ std::optional<ExprType> Checker::CheckField(Expr* e, const Scope& s) {
   e->path.entity = cur;
   if (e->kind == ExprKind::kAlive) {
     e->path.key.clear();
+    e->aux_path = e->aux_path2 = e->path;
+    e->aux_path.key = "status";
+    e->aux_path2.key = "death_date";
     return ExprType::Of(TypeKind::kBoolean);
   }
   const FieldDef* def = catalog_.Find(cur, key);
@@ -125,6 +128,8 @@ std::optional<ExprType> Checker::CheckField(Expr* e, const Scope& s) {
     }
     e->path.key = key;
     e->field = def;
+    e->aux_path = e->path;
+    e->aux_path.key = "birth_date";
     return ExprType::Of(TypeKind::kInteger);  // whole years at the reference date
   }
   e->path.key = key;
@@ -135,7 +140,7 @@ std::optional<ExprType> Checker::CheckField(Expr* e, const Scope& s) {
 std::optional<ExprType> Checker::CheckCall(Expr* e, const Scope& s) {
   const FunctionSpec* fn = FindFunction(e->name);
   if (fn == nullptr) {
-    std::vector<std::string> names = {"has_tag", "tag", "count", "sum"};
+    std::vector<std::string> names = {"has_tag", "tag", "count", "sum", "list", "first"};
     for (const FunctionSpec& f : kFunctions) names.push_back(f.name);
     std::string best = Closest(e->name, names);
     Error(e->pos,
@@ -266,8 +271,13 @@ std::optional<ExprType> Checker::CheckAggregate(Expr* e, const Scope& s) {
   if (e->aggregate.value != nullptr) {
     Expr* v = e->children[next_child++].get();
     std::optional<ExprType> t = Check(v, inner);
+    const AggregateCall::Fn fn = e->aggregate.fn;
     if (!t) {
       ok = false;
+    } else if (fn == AggregateCall::Fn::kList) {
+      result = ExprType::Of(TypeKind::kString);
+    } else if (fn == AggregateCall::Fn::kFirst) {
+      result = *t;
     } else if (!t->is_numeric() && t->kind != TypeKind::kNull) {
       Error(v->pos, std::string("sum() 的参数应为数字，实际是 ") + TypeName(*t));
       ok = false;

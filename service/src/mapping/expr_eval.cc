@@ -70,26 +70,19 @@ Value Evaluator::AgeOf(const Value& birth) const {
 }
 
 Value Evaluator::EvalField(const Expr& e, RowContext& ctx) const {
-  if (e.field != nullptr && e.field->derived && e.path.key == "age" &&
-      e.path.entity == EntityKind::kPerson) {
-    FieldPath birth = e.path;
-    birth.key = "birth_date";
-    return AgeOf(ctx.Field(birth));
+  if (e.field != nullptr && e.field->derived && e.path.entity == EntityKind::kPerson &&
+      e.path.key == "age") {
+    return AgeOf(ctx.Field(e.aux_path));  // birth_date
   }
   return ctx.Field(e.path);
 }
 
 Value Evaluator::EvalAlive(const Expr& e, RowContext& ctx) const {
-  FieldPath status = e.path;
-  status.key = "status";
-  Value s = ctx.Field(status);
+  Value s = ctx.Field(e.aux_path);  // status
   if (s.is_null()) return Value::Null();
   bool alive = s.kind() == Value::Kind::kString && s.as_string() == "active";
-  if (alive && e.path.entity == EntityKind::kPerson &&
-      catalog_.Find(EntityKind::kPerson, "death_date") != nullptr) {
-    FieldPath death = e.path;
-    death.key = "death_date";
-    alive = ctx.Field(death).is_null();
+  if (alive && e.path.entity == EntityKind::kPerson && has_death_date_) {
+    alive = ctx.Field(e.aux_path2).is_null();  // death_date
   }
   return Value::Bool(alive);
 }
@@ -195,7 +188,8 @@ Result<Value> Evaluator::EvalCall(const Expr& e, RowContext& ctx) const {
     return Value::Null();
   }
   if (fn == "age" && e.children.empty()) {
-    return AgeOf(ctx.Field(FieldPath{{}, "birth_date", EntityKind::kPerson}));
+    static const FieldPath kBirthDate{{}, "birth_date", EntityKind::kPerson};
+    return AgeOf(ctx.Field(kBirthDate));
   }
   ASSIGN_OR_RETURN(Value arg, Eval(*e.children[0], ctx));
   if (arg.is_null()) return Value::Null();
@@ -285,7 +279,20 @@ Status AggregateAccumulator::Add(const Evaluator& eval, RowContext& row) {
     ++count_;
     return Status::Ok();
   }
+  if (call_.fn == AggregateCall::Fn::kFirst && has_first_) return Status::Ok();
   ASSIGN_OR_RETURN(Value v, eval.Eval(*call_.value, row));
+  if (call_.fn == AggregateCall::Fn::kList) {
+    std::string cell = v.ToCell();
+    if (!cell.empty()) list_ += (list_.empty() ? "" : "、") + cell;
+    return Status::Ok();
+  }
+  if (call_.fn == AggregateCall::Fn::kFirst) {
+    if (!v.is_null()) {
+      first_ = std::move(v);
+      has_first_ = true;
+    }
+    return Status::Ok();
+  }
   if (v.kind() == Value::Kind::kInt) {
     int_sum_ += v.as_int();
   } else if (v.kind() == Value::Kind::kDecimal) {
@@ -296,6 +303,8 @@ Status AggregateAccumulator::Add(const Evaluator& eval, RowContext& row) {
 
 Value AggregateAccumulator::Finish() const {
   if (call_.fn == AggregateCall::Fn::kCount) return Value::Int(count_);
+  if (call_.fn == AggregateCall::Fn::kList) return Value::String(list_);
+  if (call_.fn == AggregateCall::Fn::kFirst) return first_;
   if (call_.value != nullptr && call_.value->type.kind == TypeKind::kDecimal) {
     return Value::Decimal(decimal_sum_ + static_cast<double>(int_sum_));
   }

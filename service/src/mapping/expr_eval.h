@@ -40,6 +40,8 @@ class RowContext {
   // Null when the value is NULL or the path leads nowhere (a person without a household).
   // Derived catalog fields are asked for too (e.g. household.member_count), except person age,
   // which the evaluator computes from birth_date at the reference date.
+  // `path` always lives as long as the checked tree it came from (a context may cache by its
+  // address).
   virtual Value Field(const FieldPath& path) = 0;
 
   // Whether the current person has tag `tag` valid at the reference date.
@@ -62,7 +64,10 @@ class Evaluator {
  public:
   // `catalog` must outlive the evaluator (label() reads its code tables); `as_of` is the
   // reference date of age().
-  Evaluator(const Catalog& catalog, const Date& as_of) : catalog_(catalog), as_of_(as_of) {}
+  Evaluator(const Catalog& catalog, const Date& as_of)
+      : catalog_(catalog),
+        as_of_(as_of),
+        has_death_date_(catalog.Find(EntityKind::kPerson, "death_date") != nullptr) {}
 
   const Date& as_of() const { return as_of_; }
 
@@ -84,17 +89,21 @@ class Evaluator {
 
   const Catalog& catalog_;
   Date as_of_;
+  bool has_death_date_;  // looked up once: `alive` runs for every row
 };
 
 // Folds rows for one aggregate call: count of rows where the filter holds, or sum of the value
-// over them (nulls skipped). An empty fold gives 0, which is what a statistics table shows.
+// over them (nulls skipped), or the list of their non-empty values joined with "、", or the first
+// non-null value. An empty count or sum gives 0, which is what a statistics table shows; an empty
+// list gives "" and an empty first null.
 class AggregateAccumulator {
  public:
   explicit AggregateAccumulator(const AggregateCall& call) : call_(call) {}
 
   // Adds one row of call.over; `row` answers field paths relative to that row.
   Status Add(const Evaluator& eval, RowContext& row);
-  // Integer for count and integer sums; decimal when the summed expression is a decimal.
+  // Integer for count and integer sums; decimal when the summed expression is a decimal; a string
+  // for list; the value's own type for first.
   Value Finish() const;
 
  private:
@@ -102,6 +111,9 @@ class AggregateAccumulator {
   int64_t count_ = 0;
   int64_t int_sum_ = 0;
   double decimal_sum_ = 0;
+  std::string list_;
+  Value first_;
+  bool has_first_ = false;
 };
 
 // Compares two non-null values of comparable kinds (numbers, strings, dates, booleans; a string

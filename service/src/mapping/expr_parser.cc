@@ -351,7 +351,9 @@ class Parser {
       e->attr_pos = Advance().pos;
       return e;
     }
-    if (name == "count" || name == "sum") return ParseAggregate(name, pos);
+    if (name == "count" || name == "sum" || name == "list" || name == "first") {
+      return ParseAggregate(name, pos);
+    }
     auto e = std::make_unique<Expr>(ExprKind::kCall, pos);
     e->name = name;
     e->name_pos = pos;
@@ -369,7 +371,10 @@ class Parser {
   ExprPtr ParseAggregate(const std::string& name, size_t pos) {
     auto e = std::make_unique<Expr>(ExprKind::kAggregate, pos);
     e->name = name;
-    e->aggregate.fn = name == "count" ? AggregateCall::Fn::kCount : AggregateCall::Fn::kSum;
+    e->aggregate.fn = name == "count"  ? AggregateCall::Fn::kCount
+                      : name == "sum"  ? AggregateCall::Fn::kSum
+                      : name == "list" ? AggregateCall::Fn::kList
+                                       : AggregateCall::Fn::kFirst;
     if (name == "count") {
       e->name_pos = Peek().pos;
       if (Peek().kind == TokenKind::kIdent && !IsKeyword("where")) {

@@ -17,7 +17,8 @@
 //   path    := IDENT ("." IDENT)*            (a path of one segment "alive" is the alive test)
 //   call    := IDENT "(" [expr ("," expr)*] ")"
 //            | "has_tag" "(" TAG ")" | "tag" "(" TAG ")" "." IDENT
-//            | "count" "(" [IDENT] ["where" expr] ")" | "sum" "(" expr ["where" expr] ")"
+//            | "count" "(" [IDENT] ["where" expr] ")"
+//            | ("sum"|"list"|"first") "(" expr ["where" expr] ")"
 // Keywords are case-insensitive. Comparisons do not chain (a < b < c is an error).
 #ifndef ONETABLE_MAPPING_EXPR_PARSER_H_
 #define ONETABLE_MAPPING_EXPR_PARSER_H_

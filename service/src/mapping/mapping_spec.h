@@ -18,10 +18,15 @@
 //   subtotal_by: grid.name                  # optional: a subtotal row when this value changes
 //   total: true                             # optional: a total row at the end
 // At summary grains (not person), columns may aggregate the rows below:
-//   count(person where age >= 60 and gender == "2"), sum(tag(dibao).amount where has_tag(dibao)).
+//   count(person where age >= 60 and gender == "2"), sum(tag(dibao).amount where has_tag(dibao)),
+//   list(name where alive) (a household's members, joined with 、),
+//   first(label(tag(dibao).category) where has_tag(dibao)).
 //
-// Subtotal and total rows (built by the generator): summable columns (numeric, not
-// row_number()) are summed; the first column says 小计 / 合计; other columns stay empty.
+// Subtotal and total rows (built by the generator, table_generator.h): summable columns
+// (numeric, not row_number()) are summed; the first column says 小计 / 合计; a column whose
+// value is the subtotal_by expression itself shows the group's value in subtotal rows (in the
+// first column: "<value> 小计"); other columns stay empty. A subtotal row follows each run of
+// rows with the same subtotal_by value, so order_by should start with it.
 //
 // Errors: every problem in the file is reported, one "file:line:col: message" line each, in
 // Chinese; lines and columns are 1-based, columns counted in characters; an error inside an

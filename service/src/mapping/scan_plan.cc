@@ -1,0 +1,182 @@
+#include "mapping/scan_plan.h"
+
+#include <algorithm>
+#include <optional>
+
+#include "mapping/pushdown.h"
+
+namespace onetable::mapping {
+
+namespace {
+
+constexpr int kHeadSlot = 7;
+
+bool PastHead(const FieldPath& p) { return !p.hops.empty() && p.hops.back() == "head"; }
+
+int Slot(const FieldPath& p) { return PastHead(p) ? kHeadSlot : static_cast<int>(p.entity); }
+
+bool IsAge(const Expr& e) {
+  return e.kind == ExprKind::kField && e.field != nullptr && e.field->derived &&
+         e.path.key == "age" && e.path.entity == EntityKind::kPerson;
+}
+
+FieldPath WithKey(FieldPath p, const std::string& key) {
+  p.key = key;
+  return p;
+}
+
+// One order_by key as the store sorts it, or a message saying why it cannot.
+struct OrderKey {
+  FieldPath path;
+  bool descending = false;
+};
+
+std::optional<OrderKey> SortableKey(const OrderSpec& o, EntityKind grain, std::string* why) {
+  const Expr& e = *o.expr;
+  if (IsAge(e)) {
+    // Older people were born earlier: age ascending is birth date descending.
+    return OrderKey{WithKey(e.path, "birth_date"), !o.descending};
+  }
+  if (e.kind == ExprKind::kField && e.field != nullptr) {
+    const bool member_count = e.field->derived && e.path.key == "member_count" &&
+                              e.path.entity == EntityKind::kHousehold && !PastHead(e.path);
+    if (!e.field->derived || member_count) {
+      if (!PastHead(e.path) && static_cast<int>(e.path.entity) > static_cast<int>(grain)) {
+        *why = "排序字段必须属于本表的行或其上级";
+        return std::nullopt;
+      }
+      return OrderKey{e.path, o.descending};
+    }
+  }
+  *why = "order_by 只能按字段排序（如 grid.code、household.address、name、age），“" + o.text +
+         "” 需要先取出全部行才能排序，不受支持";
+  return std::nullopt;
+}
+
+}  // namespace
+
+std::string ChainPath(const FieldPath& path) {
+  return std::string(PastHead(path) ? "head" : EntityName(path.entity)) + "." + path.key;
+}
+
+int ScanPlan::FieldIndex(const FieldPath& path) const {
+  const auto& slot = index_[static_cast<size_t>(Slot(path))];
+  auto it = slot.find(path.key);
+  return it == slot.end() ? -1 : it->second;
+}
+
+int ScanPlan::TagIndex(const std::string& tag) const {
+  auto it = tag_index_.find(tag);
+  return it == tag_index_.end() ? -1 : it->second;
+}
+
+void ScanPlan::Need(const FieldPath& path) {
+  auto& slot = index_[static_cast<size_t>(Slot(path))];
+  if (slot.count(path.key)) return;
+  const int index = static_cast<int>(request_.fields.size());
+  slot[path.key] = index;
+  request_.fields.push_back(ChainPath(path));
+  const FieldDef* def = path.key == "status" ? nullptr : catalog_->Find(path.entity, path.key);
+  field_defs_.push_back(def);
+}
+
+void ScanPlan::NeedAll(const Expr& root) {
+  VisitExpr(root, [&](const Expr& e) {
+    switch (e.kind) {
+      case ExprKind::kField:
+        Need(IsAge(e) ? WithKey(e.path, "birth_date") : e.path);
+        break;
+      case ExprKind::kAlive:
+        Need(WithKey(e.path, "status"));
+        if (e.path.entity == EntityKind::kPerson &&
+            catalog_->Find(EntityKind::kPerson, "death_date") != nullptr) {
+          Need(WithKey(e.path, "death_date"));
+        }
+        break;
+      case ExprKind::kCall:
+        if (e.name == "age" && e.children.empty()) {
+          Need(FieldPath{{}, "birth_date", EntityKind::kPerson});
+        }
+        break;
+      case ExprKind::kHasTag:
+      case ExprKind::kTagAttr:
+        if (!tag_index_.count(e.name)) {
+          tag_index_[e.name] = static_cast<int>(request_.tags.size());
+          request_.tags.push_back(e.name);
+        }
+        break;
+      case ExprKind::kAggregate: {
+        const AggregateCall& call = e.aggregate;
+        if (call.id >= 0 && static_cast<size_t>(call.id) < aggregates_.size()) {
+          aggregates_[static_cast<size_t>(call.id)] = &call;
+        }
+        if (static_cast<int>(call.over) > static_cast<int>(request_.leaf)) {
+          request_.leaf = call.over;
+        }
+        break;
+      }
+      default:
+        break;
+    }
+  });
+}
+
+Result<ScanPlan> ScanPlan::Build(const MappingSpec& spec, const Catalog& catalog, const Date& as_of,
+                                 std::vector<ScanScope> scopes) {
+  ScanPlan plan;
+  plan.catalog_ = &catalog;
+  ScanRequest& r = plan.request_;
+  r.grain = r.leaf = spec.grain;
+  r.scopes = std::move(scopes);
+  r.tag_date = as_of.ToString();
+  plan.aggregates_.assign(static_cast<size_t>(std::max(0, spec.aggregate_count)), nullptr);
+
+  std::string problems;
+  for (const OrderSpec& o : spec.order_by) {
+    std::string why;
+    std::optional<OrderKey> key = SortableKey(o, spec.grain, &why);
+    if (!key) {
+      problems += (problems.empty() ? "" : "\n") + FormatAt(o.where, why);
+      continue;
+    }
+    r.order.push_back(ScanOrderKey{ChainPath(key->path), key->descending});
+  }
+  if (!problems.empty()) return Status::Invalid(problems);
+
+  if (spec.where != nullptr) {
+    const EntityKind grain = spec.grain;
+    auto accept = [grain](const std::vector<PushdownPredicate>& preds) {
+      for (const PushdownPredicate& p : preds) {
+        if (p.op == "has_tag") {
+          if (grain != EntityKind::kPerson) return false;
+        } else if (!PastHead(p.path) && static_cast<int>(p.path.entity) > static_cast<int>(grain)) {
+          return false;
+        }
+      }
+      return true;
+    };
+    PushdownSplit split = SplitForPushdown(CloneExpr(*spec.where), as_of, accept);
+    for (PushdownPredicate& p : split.pushed) {
+      r.predicates.push_back(
+          ScanPredicate{p.op == "has_tag" ? "" : ChainPath(p.path), p.op, std::move(p.values)});
+    }
+    plan.residual_ = std::move(split.residual);
+  }
+  if (plan.residual_) plan.NeedAll(*plan.residual_);
+  for (const ColumnSpec& c : spec.columns) plan.NeedAll(*c.value);
+  if (spec.subtotal_by) plan.NeedAll(*spec.subtotal_by);
+  return plan;
+}
+
+Status CheckOrderBy(const MappingSpec& spec) {
+  std::string problems;
+  for (const OrderSpec& o : spec.order_by) {
+    std::string why;
+    if (!SortableKey(o, spec.grain, &why)) {
+      problems += (problems.empty() ? "" : "\n") + FormatAt(o.where, why);
+    }
+  }
+  return problems.empty() ? Status::Ok() : Status::Invalid(problems);
+}
+
+}  // namespace onetable::mapping

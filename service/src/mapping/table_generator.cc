@@ -1,0 +1,136 @@
+#include "mapping/table_generator.h"
+
+#include <utility>
+
+#include "mapping/expr_eval.h"
+#include "mapping/scan_plan.h"
+#include "mapping/scan_row_context.h"
+#include "mapping/table_scope.h"
+
+namespace onetable::mapping {
+
+namespace {
+
+// Folds the rows below each grain row of a summary table as they stream past, and writes the
+// grain row when its group ends.
+class GroupFolder {
+ public:
+  GroupFolder(const ScanPlan& plan, const Catalog& catalog, const Evaluator& eval, TableRows* rows)
+      : plan_(plan), eval_(eval), rows_(rows), fold_ctx_(plan, catalog), row_ctx_(plan, catalog) {
+    const size_t levels = static_cast<size_t>(plan.LevelOf(plan.request().leaf)) + 1;
+    by_level_.resize(levels);
+    for (const AggregateCall* call : plan.aggregates()) {
+      if (call != nullptr) by_level_[static_cast<size_t>(plan.LevelOf(call->over))].push_back(call);
+    }
+  }
+
+  Status Visit(const ScanRow& row) {
+    if (!open_ || row.ids[0] != first_.ids[0]) {
+      if (open_) RETURN_IF_ERROR(Close());
+      Open(row);
+    }
+    fold_ctx_.SetRow(&row);
+    for (size_t level = 1; level < by_level_.size(); ++level) {
+      const int64_t id = row.ids[level];
+      if (id == 0 || id == last_fed_[level]) continue;
+      last_fed_[level] = id;
+      for (const AggregateCall* call : by_level_[level]) {
+        RETURN_IF_ERROR(accumulators_[static_cast<size_t>(call->id)].Add(eval_, fold_ctx_));
+      }
+    }
+    return Status::Ok();
+  }
+
+  // Writes the last group, if any.
+  Status Finish() { return open_ ? Close() : Status::Ok(); }
+
+ private:
+  void Open(const ScanRow& row) {
+    open_ = true;
+    first_ = row;
+    last_fed_.assign(by_level_.size(), 0);
+    accumulators_.clear();
+    for (const AggregateCall* call : plan_.aggregates()) {
+      // Unused ids get a count accumulator that is never fed.
+      static const AggregateCall kUnused;
+      accumulators_.emplace_back(call != nullptr ? *call : kUnused);
+    }
+  }
+
+  Status Close() {
+    open_ = false;
+    values_.clear();
+    for (const AggregateAccumulator& acc : accumulators_) values_.push_back(acc.Finish());
+    row_ctx_.SetRow(&first_);
+    row_ctx_.SetAggregates(&values_);
+    if (plan_.residual() != nullptr) {
+      ASSIGN_OR_RETURN(bool keep, eval_.Matches(*plan_.residual(), row_ctx_));
+      if (!keep) return Status::Ok();
+    }
+    return rows_->Add(eval_, row_ctx_);
+  }
+
+  const ScanPlan& plan_;
+  const Evaluator& eval_;
+  TableRows* rows_;
+  ScanRowContext fold_ctx_;  // answers for the row being folded
+  ScanRowContext row_ctx_;   // answers for the grain row being written
+  std::vector<std::vector<const AggregateCall*>> by_level_;  // level 0 (the grain) unused
+  bool open_ = false;
+  ScanRow first_;  // the group's first joined row: holds the grain row's own values
+  std::vector<int64_t> last_fed_;
+  std::vector<AggregateAccumulator> accumulators_;
+  std::vector<Value> values_;
+};
+
+}  // namespace
+
+TableMeta MetaOf(const MappingSpec& spec, const std::string& scope_name, const Date& as_of) {
+  TableMeta meta;
+  meta.title = spec.title;
+  meta.scope = scope_name;
+  meta.as_of = as_of.ToString();
+  meta.headers = spec.Headers();
+  for (const ColumnSpec& c : spec.columns) meta.widths.push_back(c.width);
+  return meta;
+}
+
+Result<TableResult> TableGenerator::Generate(const MappingSpec& spec, const TableRequest& request,
+                                             TableSink* sink) {
+  TableResult result;
+  ASSIGN_OR_RETURN(result.as_of, ResolveAsOf(spec, request.as_of, request.today));
+  ASSIGN_OR_RETURN(ResolvedScope scope,
+                   ResolveScope(store_, request.scope, request.allowed_scopes, spec.grain));
+  result.scope_name = scope.name;
+  ASSIGN_OR_RETURN(ScanPlan plan,
+                   ScanPlan::Build(spec, catalog_, result.as_of, std::move(scope.scopes)));
+  plan.mutable_request().page_size = request.page_size;
+
+  const Evaluator eval(catalog_, result.as_of);
+  TableRows rows(spec, sink, request.max_rows);
+  RETURN_IF_ERROR(sink->Begin(MetaOf(spec, result.scope_name, result.as_of)));
+
+  Status st;
+  if (spec.grain == EntityKind::kPerson) {
+    ScanRowContext ctx(plan, catalog_);
+    st = store_->Scan(plan.request(), [&](const ScanRow& row) -> Status {
+      ctx.SetRow(&row);
+      if (plan.residual() != nullptr) {
+        ASSIGN_OR_RETURN(bool keep, eval.Matches(*plan.residual(), ctx));
+        if (!keep) return Status::Ok();
+      }
+      return rows.Add(eval, ctx);
+    });
+  } else {
+    GroupFolder folder(plan, catalog_, eval, &rows);
+    st = store_->Scan(plan.request(), [&](const ScanRow& row) { return folder.Visit(row); });
+    if (st.ok()) st = folder.Finish();
+  }
+  if (!st.ok() && !TableRows::IsStop(st)) return st;
+  RETURN_IF_ERROR(rows.Finish());
+  RETURN_IF_ERROR(sink->End());
+  result.counts = rows.counts();
+  return result;
+}
+
+}  // namespace onetable::mapping

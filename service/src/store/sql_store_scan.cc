@@ -1,0 +1,424 @@
+// Store::Scan in SQL: one SELECT over the grain's table joined up the tree (and down to the leaf
+// for summary tables), written from catalog identifiers and fixed aliases only; every value a
+// bound parameter. SQLite streams one statement (its sorter spills to disk, so memory stays
+// flat); MySQL pages by keyset on the full sort key inside one transaction, because Connector/C++
+// buffers a prepared statement's whole result on the client.
+#include <algorithm>
+#include <cstdint>
+#include <optional>
+#include <string>
+#include <vector>
+
+#include "store/sql_store.h"
+
+namespace onetable {
+
+Status Store::Scan(const ScanRequest&, const std::function<Status(const ScanRow&)>&) {
+  return Status::Internal("此登记库不支持按表生成读取（Scan）");
+}
+
+namespace {
+
+constexpr int kMysqlPageSize = 10000;
+
+// Fixed table aliases, one per kind in the chain, and the household head.
+const char* Alias(EntityKind kind) {
+  static const char* const kAliases[] = {"d", "s", "c", "g", "b", "h", "p"};
+  return kAliases[static_cast<int>(kind)];
+}
+constexpr char kHeadAlias[] = "hd";
+
+int Level(EntityKind k) { return static_cast<int>(k); }
+EntityKind KindAt(int level) { return static_cast<EntityKind>(level); }
+
+// A parameter in the order it appears in the SQL text.
+struct Param {
+  bool is_int = false;
+  int64_t i = 0;
+  std::string s;
+};
+
+struct Column {
+  std::string sql;                // e.g. "p.birth_date"
+  const FieldDef* def = nullptr;  // for canonical decimals; null for id/status/derived
+};
+
+std::string Canonical(const FieldDef* def, std::string v) {
+  if (def && def->type == FieldType::kDecimal && v.find('.') != std::string::npos) {
+    while (!v.empty() && v.back() == '0') v.pop_back();
+    if (!v.empty() && v.back() == '.') v.pop_back();
+  }
+  return v;
+}
+
+// Builds the SQL of one scan, checking every identifier against the catalog.
+class ScanQuery {
+ public:
+  ScanQuery(const Catalog& catalog, const ScanRequest& r) : catalog_(catalog), r_(r) {}
+
+  Status Prepare() {
+    if (Level(r_.leaf) < Level(r_.grain)) {
+      return Status::Invalid("读取请求的下层粒度不能高于本表粒度");
+    }
+    top_ = Level(r_.grain);
+    for (const std::string& f : r_.fields) {
+      ASSIGN_OR_RETURN(Column c, Resolve(f));
+      fields_.push_back(c);
+    }
+    for (const ScanOrderKey& o : r_.order) {
+      ASSIGN_OR_RETURN(Column c, Resolve(o.path));
+      order_.push_back(c);
+    }
+    for (const ScanPredicate& p : r_.predicates) {
+      if (p.op == "has_tag") {
+        RETURN_IF_ERROR(NeedPerson("has_tag"));
+        if (p.values.size() != 1 || catalog_.FindTag(p.values[0]) == nullptr) {
+          return Status::Invalid("读取条件中的标签未在字段目录中定义");
+        }
+        pred_cols_.emplace_back();
+        continue;
+      }
+      ASSIGN_OR_RETURN(Column c, Resolve(p.path));
+      pred_cols_.push_back(c.sql);
+      RETURN_IF_ERROR(CheckOp(p));
+    }
+    for (const std::string& t : r_.tags) {
+      RETURN_IF_ERROR(NeedPerson("标签属性"));
+      if (catalog_.FindTag(t) == nullptr) return Status::Invalid("未知的标签 " + t);
+    }
+    for (const ScanScope& s : r_.scopes) {
+      if (Level(s.kind) > Level(r_.grain)) {
+        return Status::Invalid(std::string("范围（") + EntityLabel(s.kind) + "）低于本表粒度（" +
+                               EntityLabel(r_.grain) + "）");
+      }
+      // (kind + 1).parent_id = id needs the level just below the scope in the chain.
+      if (s.kind != r_.grain) top_ = std::min(top_, Level(s.kind) + 1);
+    }
+    if (head_ && top_ > Level(EntityKind::kHousehold) &&
+        Level(r_.grain) > Level(EntityKind::kHousehold)) {
+      top_ = Level(EntityKind::kHousehold);
+    }
+    return Status::Ok();
+  }
+
+  // The SELECT for one page: `after` holds the sort key of the last row seen (empty: first
+  // page); `limit` 0: no LIMIT.
+  std::string Sql(const std::vector<std::optional<std::string>>& after, int limit,
+                  std::vector<Param>* params) const {
+    std::string sql = "SELECT ";
+    bool first = true;
+    auto add = [&](const std::string& item) {
+      sql += (first ? "" : ", ") + item;
+      first = false;
+    };
+    for (int k = Level(r_.grain); k <= Level(r_.leaf); ++k)
+      add(std::string(Alias(KindAt(k))) + ".id");
+    for (const Column& c : fields_) add(c.sql);
+    for (const std::string& t : r_.tags) {
+      std::string sub =
+          "(SELECT t.attrs FROM tag_assignment t WHERE t.person_id = p.id AND t.tag = ?";
+      params->push_back(Text(t));
+      sub += Validity(params) + " ORDER BY t.id DESC LIMIT 1)";
+      add(sub);
+    }
+    for (const Column& c : order_) add(c.sql);
+    sql += From();
+
+    std::vector<std::string> where;
+    if (!r_.scopes.empty()) {
+      std::string any;
+      for (const ScanScope& s : r_.scopes) {
+        any += any.empty() ? "(" : " OR ";
+        if (s.kind == r_.grain) {
+          any += std::string(Alias(s.kind)) + ".id = ?";
+        } else {
+          any += std::string(Alias(KindAt(Level(s.kind) + 1))) + ".parent_id = ?";
+        }
+        params->push_back(Int(s.id));
+      }
+      where.push_back(any + ")");
+    }
+    for (size_t i = 0; i < r_.predicates.size(); ++i) {
+      where.push_back(Predicate(r_.predicates[i], pred_cols_[i], params));
+    }
+    if (!after.empty()) where.push_back(After(after, 0, params));
+    for (size_t i = 0; i < where.size(); ++i) sql += (i ? " AND " : " WHERE ") + where[i];
+
+    sql += " ORDER BY ";
+    first = true;
+    for (size_t i = 0; i < order_.size(); ++i) {
+      add(order_[i].sql + (r_.order[i].descending ? " DESC" : ""));
+    }
+    for (int k = Level(r_.grain); k <= Level(r_.leaf); ++k)
+      add(std::string(Alias(KindAt(k))) + ".id");
+    if (limit > 0) sql += " LIMIT " + std::to_string(limit);
+    return sql;
+  }
+
+  size_t levels() const { return static_cast<size_t>(Level(r_.leaf) - Level(r_.grain) + 1); }
+  const std::vector<Column>& fields() const { return fields_; }
+  size_t order_keys() const { return order_.size(); }
+
+ private:
+  static Param Text(const std::string& s) { return Param{false, 0, s}; }
+  static Param Int(int64_t i) { return Param{true, i, ""}; }
+
+  bool InChain(EntityKind k) const { return Level(k) <= Level(r_.leaf); }
+
+  Status NeedPerson(const char* what) const {
+    if (r_.leaf != EntityKind::kPerson) {
+      return Status::Invalid(std::string(what) + "只能用于含人员的读取");
+    }
+    return Status::Ok();
+  }
+
+  Result<Column> Resolve(const std::string& path) {
+    auto bad = [&](const std::string& why) {
+      return Status::Invalid("无法读取 “" + path + "”：" + why);
+    };
+    size_t dot = path.find('.');
+    if (dot == std::string::npos) return bad("应写成 实体.字段");
+    const std::string entity = path.substr(0, dot);
+    const std::string key = path.substr(dot + 1);
+    EntityKind kind;
+    std::string alias;
+    if (entity == "head") {
+      if (!InChain(EntityKind::kHousehold) ||
+          catalog_.Find(EntityKind::kHousehold, "head_person_id") == nullptr) {
+        return bad("本表的行不在某一户之下");
+      }
+      head_ = true;
+      kind = EntityKind::kPerson;
+      alias = kHeadAlias;
+      if (Level(EntityKind::kHousehold) < Level(r_.grain)) {
+        top_ = std::min(top_, Level(EntityKind::kHousehold));
+      }
+    } else {
+      std::optional<EntityKind> k = ParseEntityKind(entity);
+      if (!k) return bad("未知的实体 " + entity);
+      if (!InChain(*k)) return bad("不在本表的层级之内");
+      kind = *k;
+      alias = Alias(kind);
+      top_ = std::min(top_, Level(kind));
+    }
+    if (key == "id" || key == "status") return Column{alias + "." + key, nullptr};
+    const FieldDef* def = catalog_.Find(kind, key);
+    if (def == nullptr) return bad("字段目录中没有该字段");
+    if (def->derived) {
+      if (kind == EntityKind::kHousehold && key == "member_count" && entity != "head") {
+        // Current members: active rows of the household without a death date.
+        // NULL, not 0, for a person outside any household.
+        std::string count = "(CASE WHEN " + alias +
+                            ".id IS NULL THEN NULL ELSE (SELECT COUNT(*) "
+                            "FROM person mc WHERE mc.parent_id = " +
+                            alias + ".id AND mc.status = '" + kStatusActive + "'";
+        if (catalog_.Find(EntityKind::kPerson, "death_date") != nullptr) {
+          count += " AND mc.death_date IS NULL";
+        }
+        return Column{count + ") END)", nullptr};
+      }
+      return bad("该字段是计算字段，登记库不存储");
+    }
+    return Column{alias + "." + def->key, def};
+  }
+
+  static Status CheckOp(const ScanPredicate& p) {
+    size_t need = 0;  // SIZE_MAX: one or more
+    if (p.op == "==" || p.op == "!=" || p.op == "<" || p.op == "<=" || p.op == ">" ||
+        p.op == ">=") {
+      need = 1;
+    } else if (p.op == "between" || p.op == "not between") {
+      need = 2;
+    } else if (p.op == "in" || p.op == "not in") {
+      need = SIZE_MAX;
+    } else if (p.op != "is null" && p.op != "is not null") {
+      return Status::Invalid("读取条件的运算符 “" + p.op + "” 不受支持");
+    }
+    if (need == SIZE_MAX ? p.values.empty() : p.values.size() != need) {
+      return Status::Invalid("读取条件 “" + p.path + " " + p.op + "” 的取值个数不对");
+    }
+    return Status::Ok();
+  }
+
+  std::string From() const {
+    std::string from = std::string(" FROM ") + EntityName(r_.grain) + " " + Alias(r_.grain);
+    bool left = false;
+    for (int k = Level(r_.grain) - 1; k >= top_; --k) {
+      // A person may stand outside any household; everything above it is then NULL as well.
+      left = left || KindAt(k + 1) == EntityKind::kPerson;
+      from += std::string(left ? " LEFT JOIN " : " JOIN ") + EntityName(KindAt(k)) + " " +
+              Alias(KindAt(k)) + " ON " + Alias(KindAt(k)) + ".id = " + Alias(KindAt(k + 1)) +
+              ".parent_id";
+    }
+    for (int k = Level(r_.grain) + 1; k <= Level(r_.leaf); ++k) {
+      from += std::string(" LEFT JOIN ") + EntityName(KindAt(k)) + " " + Alias(KindAt(k)) + " ON " +
+              Alias(KindAt(k)) + ".parent_id = " + Alias(KindAt(k - 1)) + ".id";
+    }
+    if (head_) {
+      from += std::string(" LEFT JOIN person ") + kHeadAlias + " ON " + kHeadAlias +
+              ".id = h.head_person_id";
+    }
+    return from;
+  }
+
+  std::string Validity(std::vector<Param>* params) const {
+    if (r_.tag_date.empty()) return "";
+    params->push_back(Text(r_.tag_date));
+    params->push_back(Text(r_.tag_date));
+    return " AND (t.valid_from IS NULL OR t.valid_from = '' OR t.valid_from <= ?)"
+           " AND (t.valid_to IS NULL OR t.valid_to = '' OR t.valid_to >= ?)";
+  }
+
+  std::string Predicate(const ScanPredicate& p, const std::string& col,
+                        std::vector<Param>* params) const {
+    if (p.op == "has_tag") {
+      params->push_back(Text(p.values[0]));
+      std::string sql =
+          "EXISTS (SELECT 1 FROM tag_assignment t WHERE t.person_id = p.id AND t.tag = ?";
+      return sql + Validity(params) + ")";
+    }
+    auto one = [&](const char* op) {
+      params->push_back(Text(p.values.empty() ? "" : p.values[0]));
+      return col + " " + op + " ?";
+    };
+    if (p.op == "==") return one("=");
+    if (p.op == "!=") return one("<>");
+    if (p.op == "<" || p.op == "<=" || p.op == ">" || p.op == ">=") return one(p.op.c_str());
+    if (p.op == "is null") return col + " IS NULL";
+    if (p.op == "is not null") return col + " IS NOT NULL";
+    if (p.op == "in" || p.op == "not in") {
+      std::string list;
+      for (const std::string& v : p.values) {
+        list += list.empty() ? "?" : ", ?";
+        params->push_back(Text(v));
+      }
+      return col + (p.op == "in" ? " IN (" : " NOT IN (") + list + ")";
+    }
+    // between / not between
+    params->push_back(Text(p.values.size() > 0 ? p.values[0] : ""));
+    params->push_back(Text(p.values.size() > 1 ? p.values[1] : ""));
+    return col + (p.op == "between" ? " BETWEEN ? AND ?" : " NOT BETWEEN ? AND ?");
+  }
+
+  // Rows strictly after `last` in ORDER BY order, from sort key `i` on. ASC puts NULLs first and
+  // DESC last in both SQLite and MySQL, so a NULL key is handled without comparing to NULL.
+  std::string After(const std::vector<std::optional<std::string>>& last, size_t i,
+                    std::vector<Param>* params) const {
+    if (i == last.size()) return "0 = 1";
+    const bool is_order = i < order_.size();
+    const std::string col =
+        is_order
+            ? order_[i].sql
+            : std::string(Alias(KindAt(Level(r_.grain) + static_cast<int>(i - order_.size())))) +
+                  ".id";
+    const bool desc = is_order && r_.order[i].descending;
+    const std::optional<std::string>& v = last[i];
+    std::string gt, eq;
+    if (!v) {
+      gt = desc ? "" : col + " IS NOT NULL";
+      eq = col + " IS NULL";
+    } else {
+      params->push_back(Text(*v));
+      gt = desc ? "(" + col + " < ? OR " + col + " IS NULL)" : col + " > ?";
+      eq = col + " = ?";
+    }
+    std::string out = "(";
+    if (!gt.empty()) out += gt + " OR ";
+    if (v) params->push_back(Text(*v));
+    out += "(" + eq + " AND " + After(last, i + 1, params) + "))";
+    return out;
+  }
+
+  const Catalog& catalog_;
+  const ScanRequest& r_;
+  std::vector<Column> fields_;
+  std::vector<Column> order_;
+  std::vector<std::string> pred_cols_;  // per predicate; empty for has_tag
+  int top_ = 0;                         // highest level joined
+  bool head_ = false;
+};
+
+void BindAll(SqlStatement* s, const std::vector<Param>& params) {
+  for (size_t i = 0; i < params.size(); ++i) {
+    const int index = static_cast<int>(i) + 1;
+    if (params[i].is_int) {
+      s->BindInt(index, params[i].i);
+    } else {
+      s->BindText(index, params[i].s);
+    }
+  }
+}
+
+}  // namespace
+
+Status SqlStore::Scan(const ScanRequest& request,
+                      const std::function<Status(const ScanRow&)>& visit) {
+  ScanQuery query(catalog_, request);
+  RETURN_IF_ERROR(query.Prepare());
+  const size_t levels = query.levels();
+  const size_t nfields = query.fields().size();
+  const size_t ntags = request.tags.size();
+  const size_t norder = query.order_keys();
+  const int page = request.page_size > 0       ? request.page_size
+                   : db_->Dialect() == "mysql" ? kMysqlPageSize
+                                               : 0;
+
+  // Reads one page; fills `last` with the sort key of its last row and `count` with its rows.
+  auto read_page = [&](const std::vector<std::optional<std::string>>& after,
+                       std::vector<std::optional<std::string>>* last, int* count) -> Status {
+    std::vector<Param> params;
+    const std::string sql = query.Sql(after, page, &params);
+    ASSIGN_OR_RETURN(std::unique_ptr<SqlStatement> s, db_->Prepare(sql));
+    BindAll(s.get(), params);
+    ScanRow row;
+    row.ids.resize(levels);
+    row.values.resize(nfields);
+    row.tag_attrs.resize(ntags);
+    *count = 0;
+    while (true) {
+      ASSIGN_OR_RETURN(bool more, s->Step());
+      if (!more) break;
+      ++*count;
+      int col = 0;
+      for (size_t i = 0; i < levels; ++i) row.ids[i] = s->Int(col++);
+      for (size_t i = 0; i < nfields; ++i) {
+        std::optional<std::string> v = s->Text(col++);
+        if (v) v = Canonical(query.fields()[i].def, std::move(*v));
+        row.values[i] = std::move(v);
+      }
+      for (size_t i = 0; i < ntags; ++i) row.tag_attrs[i] = s->Text(col++);
+      if (page > 0) {
+        last->clear();
+        for (size_t i = 0; i < norder; ++i) last->push_back(s->Text(col++));
+        for (size_t i = 0; i < levels; ++i) {
+          if (row.ids[i] == 0) {
+            last->push_back(std::nullopt);
+          } else {
+            last->push_back(std::to_string(row.ids[i]));
+          }
+        }
+      }
+      RETURN_IF_ERROR(visit(row));
+    }
+    return Status::Ok();
+  };
+
+  if (page == 0) {
+    std::vector<std::optional<std::string>> unused;
+    int count = 0;
+    return read_page({}, &unused, &count);
+  }
+  // One transaction: every page reads the same snapshot (InnoDB repeatable read).
+  return InTransaction([&]() -> Status {
+    std::vector<std::optional<std::string>> after;
+    while (true) {
+      std::vector<std::optional<std::string>> last;
+      int count = 0;
+      RETURN_IF_ERROR(read_page(after, &last, &count));
+      if (count < page) return Status::Ok();
+      after = std::move(last);
+    }
+  });
+}
+
+}  // namespace onetable

@@ -1,0 +1,166 @@
+// Golden tests for the shipped mappings: each tests/golden/<department>/<table>/ holds case.yaml
+// (the request: as_of, scope) and expected.txt (the table as aligned text, then a line with the
+// row and entry-savings counts). The register is tests/golden/register.yaml, loaded through the
+// Store API into the store ONETABLE_TEST_STORE selects (sqlite, or mysql with
+// ONETABLE_TEST_MYSQL_URL). A difference shows as a line diff.
+//
+// ONETABLE_GOLDEN_UPDATE=1 rewrites expected.txt with what the generator produced: review the
+// change by eye (ages at the reference date, band bounds, deaths excluded, labels, masks) before
+// keeping it.
+#include <gtest/gtest.h>
+#include <yaml-cpp/yaml.h>
+
+#include <algorithm>
+#include <cstdlib>
+#include <filesystem>
+#include <fstream>
+#include <sstream>
+
+#include "../integration/cli_runner.h"
+#include "mapping/mapping_spec.h"
+#include "mapping/preview_sink.h"
+#include "mapping/scan_plan.h"
+#include "mapping/table_generator.h"
+#include "model/catalog.h"
+#include "register_fixture.h"
+
+namespace onetable::testing {
+namespace {
+
+namespace fs = std::filesystem;
+const std::string kGoldenDir = ONETABLE_SOURCE_DIR "/tests/golden";
+const std::string kMappingsDir = ONETABLE_SOURCE_DIR "/mappings";
+
+std::vector<std::string> FindCases() {
+  std::vector<std::string> ids;
+  for (const auto& e : fs::recursive_directory_iterator(kGoldenDir)) {
+    if (e.path().filename() == "case.yaml") {
+      ids.push_back(fs::relative(e.path().parent_path(), kGoldenDir).generic_string());
+    }
+  }
+  std::sort(ids.begin(), ids.end());
+  return ids;
+}
+
+std::vector<std::string> Lines(const std::string& text) {
+  std::vector<std::string> out;
+  std::istringstream in(text);
+  for (std::string line; std::getline(in, line);) out.push_back(line);
+  return out;
+}
+
+// A line diff (longest common subsequence): "  same", "- expected only", "+ actual only".
+std::string Diff(const std::string& expected, const std::string& actual) {
+  const std::vector<std::string> a = Lines(expected), b = Lines(actual);
+  std::vector<std::vector<int>> lcs(a.size() + 1, std::vector<int>(b.size() + 1, 0));
+  for (size_t i = a.size(); i-- > 0;) {
+    for (size_t j = b.size(); j-- > 0;) {
+      lcs[i][j] = a[i] == b[j] ? lcs[i + 1][j + 1] + 1 : std::max(lcs[i + 1][j], lcs[i][j + 1]);
+    }
+  }
+  std::string out;
+  size_t i = 0, j = 0;
+  while (i < a.size() || j < b.size()) {
+    if (i < a.size() && j < b.size() && a[i] == b[j]) {
+      out += "  " + a[i++] + "\n";
+      ++j;
+    } else if (j < b.size() && (i == a.size() || lcs[i][j + 1] >= lcs[i + 1][j])) {
+      out += "+ " + b[j++] + "\n";
+    } else {
+      out += "- " + a[i++] + "\n";
+    }
+  }
+  return out;
+}
+
+class GoldenTest : public ::testing::TestWithParam<std::string> {
+ protected:
+  static void SetUpTestSuite() {
+    auto catalog = Catalog::Load(ONETABLE_SOURCE_DIR "/schema");
+    ASSERT_TRUE(catalog.ok()) << catalog.status().message();
+    catalog_ = new Catalog(std::move(*catalog));
+  }
+
+  void SetUp() override {
+    ASSERT_NE(catalog_, nullptr);
+    dir_ = MakeTempDir();
+    auto store = OpenStore(TestStoreUrl(dir_), *catalog_);
+    ASSERT_TRUE(store.ok()) << store.status().message();
+    store_ = std::move(*store);
+    ASSERT_TRUE(store_->Migrate().ok());
+    Status st = LoadRegisterFixture(kGoldenDir + "/register.yaml", store_.get());
+    ASSERT_TRUE(st.ok()) << st.message();
+  }
+
+  void TearDown() override {
+    store_.reset();
+    fs::remove_all(dir_);
+  }
+
+  static Catalog* catalog_;
+  std::string dir_;
+  std::unique_ptr<Store> store_;
+};
+
+Catalog* GoldenTest::catalog_ = nullptr;
+
+TEST_P(GoldenTest, TableMatchesExpected) {
+  const std::string id = GetParam();
+  const std::string case_dir = kGoldenDir + "/" + id;
+  auto spec = mapping::LoadMappingSpec(kMappingsDir + "/" + id + ".yaml", *catalog_);
+  ASSERT_TRUE(spec.ok()) << spec.status().message();
+  ASSERT_EQ(spec->id, id);
+
+  YAML::Node c = YAML::LoadFile(case_dir + "/case.yaml");
+  mapping::TableRequest request;
+  request.as_of = c["as_of"] ? c["as_of"].as<std::string>() : "";
+  request.scope = c["scope"] ? c["scope"].as<std::string>() : "";
+  request.page_size = c["page_size"] ? c["page_size"].as<int>() : 0;
+
+  std::ostringstream text;
+  mapping::PreviewSink sink(text);
+  mapping::TableGenerator generator(*catalog_, store_.get());
+  auto result = generator.Generate(*spec, request, &sink);
+  ASSERT_TRUE(result.ok()) << result.status().message();
+  const mapping::TableCounts& n = result->counts;
+  std::string actual = text.str() + "—— 数据行 " + std::to_string(n.data_rows) + "，小计行 " +
+                       std::to_string(n.subtotal_rows) + "，合计行 " +
+                       std::to_string(n.total_rows) + "；登记库自动填写 " +
+                       std::to_string(n.register_cells) + " / " + std::to_string(n.cells) + " 格\n";
+
+  const std::string expected_path = case_dir + "/expected.txt";
+  const char* update = std::getenv("ONETABLE_GOLDEN_UPDATE");
+  if (update && std::string(update) == "1") {
+    std::ofstream(expected_path, std::ios::binary) << actual;
+    GTEST_SKIP() << "rewrote " << expected_path << ": review it by eye";
+  }
+  const std::string expected = ReadFile(expected_path);
+  EXPECT_EQ(expected, actual) << id << " differs from " << expected_path << ":\n"
+                              << Diff(expected, actual);
+}
+
+INSTANTIATE_TEST_SUITE_P(Shipped, GoldenTest, ::testing::ValuesIn(FindCases()),
+                         [](const ::testing::TestParamInfo<std::string>& info) {
+                           std::string name = info.param;
+                           for (char& ch : name) {
+                             if (!std::isalnum(static_cast<unsigned char>(ch))) ch = '_';
+                           }
+                           return name;
+                         });
+
+// Every shipped mapping has a golden case, and every case a mapping.
+TEST(GoldenCoverage, EveryShippedMappingHasACase) {
+  std::vector<std::string> mappings;
+  for (const auto& e : fs::recursive_directory_iterator(kMappingsDir)) {
+    if (e.path().extension() == ".yaml") {
+      mappings.push_back(
+          fs::relative(e.path(), kMappingsDir).replace_extension("").generic_string());
+    }
+  }
+  std::sort(mappings.begin(), mappings.end());
+  EXPECT_EQ(mappings, FindCases());
+  EXPECT_GE(mappings.size(), 12u);
+}
+
+}  // namespace
+}  // namespace onetable::testing
