@@ -25,8 +25,12 @@
 #include <thread>
 #include <vector>
 
+#include "http/access.h"
+#include "http/auth.h"
+#include "http/password.h"
 #include "http/router.h"
 #include "http/server.h"
+#include "http/service_context.h"
 #include "http/tree_handlers.h"
 #include "model/catalog.h"
 #include "model/id_number.h"
@@ -44,10 +48,15 @@ struct Reply {
   std::map<std::string, std::string> headers;
 };
 
+// The API token every request presents (an admin's, issued in SetUp): the register views need
+// a caller since authentication exists (tests/integration/auth_*_test.cc test that part).
+std::string g_bearer;
+
 // One request on `session` (kept alive between calls). `target` is path plus query.
 Reply Fetch(Poco::Net::HTTPClientSession& session, const std::string& method,
             const std::string& target, const std::string& body = "", bool chunked = false) {
   Poco::Net::HTTPRequest request(method, target, Poco::Net::HTTPMessage::HTTP_1_1);
+  if (!g_bearer.empty()) request.set("Authorization", "Bearer " + g_bearer);
   if (chunked) {
     request.setChunkedTransferEncoding(true);
   } else if (!body.empty()) {
@@ -149,11 +158,26 @@ class HttpTree : public ::testing::Test {
     Status st = store_->Migrate();
     ASSERT_TRUE(st.ok()) << st.message();
     Seed();
+    policy_ = std::make_unique<AccessPolicy>(*catalog_);
+    auth_ = std::make_unique<Authenticator>();
+    service_ = std::make_unique<ServiceContext>(ServiceContext{*catalog_, *policy_, {}});
+    service_->auth = auth_.get();
+    User admin;
+    admin.name = "admin";
+    admin.role = "admin";
+    admin.password_hash = *HashPassword("unused-password-1", 1000);
+    Result<int64_t> admin_id = store_->AddUser(admin);
+    ASSERT_TRUE(admin_id.ok()) << admin_id.status().message();
+    admin.id = *admin_id;
+    auto token = auth_->IssueApiToken(*store_, admin, "http_tree_test", "test");
+    ASSERT_TRUE(token.ok()) << token.status().message();
+    g_bearer = token->first;
   }
 
   void TearDown() override {
     if (server_) server_->Stop();
     server_.reset();
+    g_bearer.clear();
     store_.reset();
     if (!dir_.empty()) std::filesystem::remove_all(dir_);
   }
@@ -226,11 +250,12 @@ class HttpTree : public ::testing::Test {
   }
 
   void StartServer(ServerOptions options = {}, Router router = Router()) {
-    Status st = RegisterTreeRoutes(&router, *catalog_);
+    Status st = RegisterTreeRoutes(&router, *service_);
     ASSERT_TRUE(st.ok()) << st.message();
     const std::string url = url_;
     const Catalog* catalog = catalog_;
     options.log_requests = false;
+    options.authenticator = auth_.get();
     server_ = std::make_unique<Server>(
         std::move(router), [url, catalog]() { return OpenStore(url, *catalog); }, options);
     st = server_->Start("127.0.0.1", 0);
@@ -253,6 +278,9 @@ class HttpTree : public ::testing::Test {
   static Catalog* catalog_;
   std::string dir_, url_;
   std::unique_ptr<Store> store_;
+  std::unique_ptr<AccessPolicy> policy_;
+  std::unique_ptr<Authenticator> auth_;
+  std::unique_ptr<ServiceContext> service_;
   std::unique_ptr<Server> server_;
   int64_t community_ = 0, grid1_ = 0, grid2_ = 0, b1_ = 0, b2_ = 0, b3_ = 0, b4_ = 0, h1_ = 0,
           h2_ = 0;
@@ -283,7 +311,7 @@ TEST_F(HttpTree, HealthzAnswersOk) {
 
 TEST_F(HttpTree, HealthzIs503WhenTheStoreCannotBeOpened) {
   Router router;
-  ASSERT_TRUE(RegisterTreeRoutes(&router, *catalog_).ok());
+  ASSERT_TRUE(RegisterTreeRoutes(&router, *service_).ok());
   ServerOptions options;
   options.log_requests = false;
   server_ = std::make_unique<Server>(
@@ -543,11 +571,13 @@ TEST_F(HttpTree, StopLetsTheRequestInProgressFinish) {
 
 TEST_F(HttpTree, LogLineHasMethodPathStatusButNoQuery) {
   Router router;
-  ASSERT_TRUE(RegisterTreeRoutes(&router, *catalog_).ok());
+  ASSERT_TRUE(RegisterTreeRoutes(&router, *service_).ok());
   const std::string url = url_;
   const Catalog* catalog = catalog_;
-  server_ = std::make_unique<Server>(std::move(router),
-                                     [url, catalog]() { return OpenStore(url, *catalog); });
+  ServerOptions options;
+  options.authenticator = auth_.get();
+  server_ = std::make_unique<Server>(
+      std::move(router), [url, catalog]() { return OpenStore(url, *catalog); }, options);
   ASSERT_TRUE(server_->Start("127.0.0.1", 0).ok());
   ::testing::internal::CaptureStderr();
   {
@@ -568,7 +598,7 @@ TEST_F(HttpTree, LogLineHasMethodPathStatusButNoQuery) {
 
 TEST_F(HttpTree, RunServerUntilTerminatedStopsOnSigterm) {
   Router router;
-  ASSERT_TRUE(RegisterTreeRoutes(&router, *catalog_).ok());
+  ASSERT_TRUE(RegisterTreeRoutes(&router, *service_).ok());
   const std::string url = url_;
   const Catalog* catalog = catalog_;
   ServerOptions options;

@@ -11,8 +11,10 @@
 #include <string>
 #include <vector>
 
+#include "http/access.h"
 #include "http/json_writer.h"
 #include "http/server.h"
+#include "http/service_context.h"
 #include "http/tree_handlers.h"
 #include "store/store.h"
 
@@ -173,6 +175,7 @@ TEST(StatusToHttp, MapsEveryCode) {
     bool message_passed;  // the Status message reaches the client
   } cases[] = {
       {Status::Invalid("参数 limit 错误"), 400, "invalid_argument", true},
+      {Status::Unauthenticated("请先登录"), 401, "unauthenticated", true},
       {Status::Denied("无权访问"), 403, "permission_denied", true},
       {Status::NotFound("未找到该网格"), 404, "not_found", true},
       {Status::Exists("公民身份号码已存在"), 409, "already_exists", true},
@@ -311,8 +314,10 @@ TEST(RequestParams, IntQueryParam) {
 // that does need one and has none is a 500, not a crash.
 TEST(TreeHandlers, RejectBadParametersNamingThem) {
   const Catalog catalog;
+  const AccessPolicy policy(catalog);
+  const ServiceContext service{catalog, policy, {}};
   Router router;
-  ASSERT_TRUE(RegisterTreeRoutes(&router, catalog).ok());
+  ASSERT_TRUE(RegisterTreeRoutes(&router, service).ok());
   struct Case {
     std::string path;
     std::map<std::string, std::string> query;
@@ -339,9 +344,11 @@ TEST(TreeHandlers, RejectBadParametersNamingThem) {
     ASSERT_EQ(doc["error"]["details"].Size(), 1u);
     EXPECT_EQ(doc["error"]["details"][0]["field"].GetString(), c.param);
   }
-  ExpectErrorBody(router.Handle(Req("GET", "/api/v1/tree"), nullptr), 500, "internal");
+  // Without a caller the register views are 401 (a server authenticates before routing).
+  ExpectErrorBody(router.Handle(Req("GET", "/api/v1/tree"), nullptr), 401, "unauthenticated");
   ExpectErrorBody(router.Handle(Req("GET", "/healthz"), nullptr), 500, "internal");
-  ExpectErrorBody(router.Handle(Req("GET", "/api/v1/grids/1/buildings"), nullptr), 500, "internal");
+  ExpectErrorBody(router.Handle(Req("GET", "/api/v1/grids/1/buildings"), nullptr), 401,
+                  "unauthenticated");
 }
 
 // Server::Serve is the whole pipeline minus sockets: unknown paths never touch the store pool,

@@ -26,6 +26,7 @@ enum class StatusCode {
   kUnavailable,      // a server that cannot be reached
   kPermissionDenied,
   kInternal,
+  kUnauthenticated,  // no valid credentials: missing, wrong, expired or revoked (HTTP 401)
 };
 
 class Status {
@@ -44,6 +45,9 @@ class Status {
   static Status Unavailable(std::string m) { return {StatusCode::kUnavailable, std::move(m)}; }
   static Status Denied(std::string m) { return {StatusCode::kPermissionDenied, std::move(m)}; }
   static Status Internal(std::string m) { return {StatusCode::kInternal, std::move(m)}; }
+  static Status Unauthenticated(std::string m) {
+    return {StatusCode::kUnauthenticated, std::move(m)};
+  }
 
   bool ok() const { return code_ == StatusCode::kOk; }
   StatusCode code() const { return code_; }

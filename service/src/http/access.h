@@ -5,14 +5,24 @@
 // Roles (User::role):
 //   admin            everything, everywhere; sensitive fields only when granted (see below)
 //   community_admin  the register of their communities (User::scopes: 12-digit community codes)
-//   grid_worker      the register of their grids (User::scopes: grid codes)
+//   grid_worker      the register of their grids (User::scopes: grid codes; a grid's code is
+//                    unique only within its community, so a scope is either
+//                    "<community code>/<grid code>" or a bare grid code that names exactly one
+//                    grid in the register; an ambiguous or unknown code grants nothing)
 //   department       no row API; runs only the tables granted to it (User::grants: mapping ids),
-//                    seeing only those tables' columns
+//                    seeing only those tables' columns; the tables cover every community, or
+//                    only those of User::scopes (community codes) when it has any
 // Sensitive fields (catalog Sensitivity::kSensitive, and sensitive tags) are masked in every
 // response and export unless the user holds the grant "sensitive" (all) or "sensitive:<key>"
 // (one field or tag key).
 //
-// Out-of-scope rows answer kNotFound, not kPermissionDenied, so ids of other grids do not leak.
+// Out-of-scope rows answer kNotFound, not kPermissionDenied, so ids of other grids do not leak
+// (the message is the same as for a row that does not exist). A row's scope is the grid and
+// community it lies under; rows above a principal's level (a grid worker's community, a
+// community admin's street) and rows outside the tree (a person in no household) are out of
+// scope for everyone but admin. Permissions by role: admin all; community_admin and grid_worker
+// kReadRegister, kWriteRegister, kReviewQueue, kRunTables (rows limited to their scope);
+// department kRunTables only.
 // Thread-safety: stateless; safe from any thread (the Store passed in is the caller's).
 #ifndef ONETABLE_HTTP_ACCESS_H_
 #define ONETABLE_HTTP_ACCESS_H_
@@ -76,7 +86,10 @@ class AccessPolicy {
   Status RequireParent(const Principal& who, Store& store, EntityKind entity,
                        int64_t parent_id) const;
 
-  // The rows the principal may list or search.
+  // The rows a principal may list or search, or that its tables may hold. A row is visible when
+  // its community is in community_ids (if set) and its grid in grid_ids (if set). Admin: all;
+  // community_admin: its communities; grid_worker: its grids (and their communities);
+  // department: all, or its scope communities (tables only: it has no kReadRegister).
   Result<RowScope> Visible(const Principal& who, Store& store) const;
 
   // May run the table `mapping_id` (departments: only granted ones).

@@ -92,6 +92,8 @@ int HttpStatusFor(StatusCode code) {
       return 200;
     case StatusCode::kInvalidArgument:
       return 400;
+    case StatusCode::kUnauthenticated:
+      return 401;
     case StatusCode::kPermissionDenied:
       return 403;
     case StatusCode::kNotFound:
@@ -115,6 +117,8 @@ const char* ErrorCodeFor(StatusCode code) {
       return "ok";
     case StatusCode::kInvalidArgument:
       return "invalid_argument";
+    case StatusCode::kUnauthenticated:
+      return "unauthenticated";
     case StatusCode::kPermissionDenied:
       return "permission_denied";
     case StatusCode::kNotFound:
@@ -152,7 +156,10 @@ HttpResponse StatusToHttp(const Status& status, const std::vector<ErrorDetail>& 
   }
   std::string_view message = status.message();
   if (message.empty()) message = "请求无法完成";
-  return ErrorResponse(http_status, code, message, details);
+  HttpResponse response = ErrorResponse(http_status, code, message, details);
+  // RFC 9110 15.5.2: a 401 names the scheme to use (Bearer: no browser password dialog).
+  if (http_status == 401) response.headers["WWW-Authenticate"] = "Bearer realm=\"onetable\"";
+  return response;
 }
 
 Result<int64_t> IdParam(const PathParams& params, const std::string& name) {
@@ -177,6 +184,18 @@ Result<int64_t> IntQueryParam(const HttpRequest& request, const std::string& nam
 }
 
 Status Router::Add(const std::string& method, const std::string& pattern, Handler handler) {
+  return Add(method, pattern, RouteDoc{}, std::move(handler));
+}
+
+std::vector<Router::RouteInfo> Router::Routes() const {
+  std::vector<RouteInfo> out;
+  out.reserve(routes_.size());
+  for (const Route& route : routes_) out.push_back({route.method, route.pattern, route.doc});
+  return out;
+}
+
+Status Router::Add(const std::string& method, const std::string& pattern, RouteDoc doc,
+                   Handler handler) {
   if (method.empty() || pattern.empty() || pattern.front() != '/') {
     return Status::Invalid("路由 " + method + " " + pattern + " 无效：路径必须以 / 开头");
   }
@@ -210,6 +229,7 @@ Status Router::Add(const std::string& method, const std::string& pattern, Handle
       }
     }
   }
+  route.doc = std::move(doc);
   route.handler = std::move(handler);
   routes_.push_back(std::move(route));
   return Status::Ok();
@@ -235,6 +255,8 @@ Router::Match Router::Find(const std::string& method, const std::string& path) c
   if (best != nullptr) {
     MatchSegments(best->segments, parts, &match.params);
     match.handler = &best->handler;
+    match.doc = &best->doc;
+    match.pattern = &best->pattern;
     return match;
   }
   if (allowed.empty()) {
@@ -255,7 +277,8 @@ Router::Match Router::Find(const std::string& method, const std::string& path) c
 HttpResponse Router::Handle(const HttpRequest& request, Store* store) const {
   Match match = Find(request.method, request.path);
   if (match.handler == nullptr) return std::move(match.error);
-  return CallHandler(*match.handler, RequestContext{request, match.params, store});
+  return CallHandler(*match.handler,
+                     RequestContext{request, match.params, store, nullptr, {}, *match.pattern});
 }
 
 HttpResponse CallHandler(const Handler& handler, const RequestContext& context) {

@@ -7,6 +7,8 @@
 //
 //   StatusCode           HTTP  code                 message sent
 //   kInvalidArgument     400   invalid_argument     Status::message()
+//   kUnauthenticated     401   unauthenticated      Status::message()  (no/expired credentials;
+//                                                   with WWW-Authenticate: Bearer)
 //   kPermissionDenied    403   permission_denied    Status::message()
 //   kNotFound            404   not_found            Status::message()
 //   kAlreadyExists       409   already_exists       Status::message()
@@ -34,6 +36,7 @@
 #include <map>
 #include <string>
 #include <string_view>
+#include <utility>
 #include <vector>
 
 #include "http/json_writer.h"
@@ -42,6 +45,7 @@
 namespace onetable {
 
 class Store;
+struct Principal;  // http/access.h
 
 struct HttpRequest {
   std::string method;                          // upper case: GET, POST, ...
@@ -60,6 +64,9 @@ struct HttpResponse {
   // Not sent: appended to this request's log line, for operators (the cause of a 5xx). Never
   // holds personal values.
   std::string log_note;
+  // Not sent: the handler wrote this request's audit record itself, so the server adds no
+  // "denied" record for a 401/403 (login failures are audited as logins).
+  bool audited = false;
 };
 
 // Values of the {name} segments of the matched pattern.
@@ -72,6 +79,44 @@ struct RequestContext {
   // A store checked out for this request (Server). nullptr when the caller has none (routing
   // tests); handlers that need a store answer 500 then.
   Store* store = nullptr;
+  // The authenticated caller (server.h), nullptr on public routes and when the server runs
+  // without an Authenticator. Handlers of protected routes go through Caller()/Authorize()
+  // (service_context.h), which answer 401 when it is missing.
+  const Principal* principal = nullptr;
+  // This request's id (also sent as X-Request-Id and written to its audit records); "" outside
+  // a Server.
+  std::string_view request_id;
+  // The matched route pattern ("/api/v1/users/{name}"), for audit objects and metrics.
+  std::string_view route;
+};
+
+// One documented parameter of a route, for the OpenAPI document.
+struct ParamDoc {
+  ParamDoc() = default;
+  ParamDoc(std::string name, std::string type, std::string description, bool required = false)
+      : name(std::move(name)),
+        type(std::move(type)),
+        description(std::move(description)),
+        required(required) {}
+
+  std::string name;
+  std::string type = "string";  // OpenAPI schema type: string | integer | boolean
+  std::string description;
+  bool required = false;
+};
+
+// What a route says about itself besides its handler: whether it needs a signed-in caller, and
+// its entry in the OpenAPI document (openapi.h builds the document from these, so it always
+// lists exactly the routes served).
+struct RouteDoc {
+  RouteDoc() = default;
+  explicit RouteDoc(std::string summary) : summary(std::move(summary)) {}
+
+  std::string summary;          // one line for the OpenAPI document
+  bool is_public = false;       // served without authentication (login, health, docs, UI files)
+  bool passive = false;         // not session activity: the idle timer keeps running (GET /me)
+  std::vector<ParamDoc> query;  // query parameters
+  std::string body;             // what the JSON request body holds; "" when there is none
 };
 
 using Handler = std::function<HttpResponse(const RequestContext&)>;
@@ -110,13 +155,25 @@ class Router {
   // ("/api/v1/grids/{id}/buildings"). Where two patterns match a path, the one whose first
   // differing segment is literal wins ("/grids/search" before "/grids/{id}").
   // kInvalidArgument for a malformed pattern or a (method, pattern) already routed.
+  // Without a RouteDoc the route is protected (not public) and undocumented beyond its path.
   Status Add(const std::string& method, const std::string& pattern, Handler handler);
+  Status Add(const std::string& method, const std::string& pattern, RouteDoc doc, Handler handler);
 
   struct Match {
-    const Handler* handler = nullptr;  // nullptr: no route; `error` is the 404 or 405 to send
+    const Handler* handler = nullptr;      // nullptr: no route; `error` is the 404 or 405 to send
+    const RouteDoc* doc = nullptr;         // with handler: the route's doc
+    const std::string* pattern = nullptr;  // with handler: the route's pattern
     PathParams params;
     HttpResponse error;
   };
+
+  // Every route, in the order added (for the OpenAPI document and its test).
+  struct RouteInfo {
+    std::string method;
+    std::string pattern;
+    RouteDoc doc;
+  };
+  std::vector<RouteInfo> Routes() const;
   // The route for `method` and `path`. The returned handler points into this Router.
   Match Find(const std::string& method, const std::string& path) const;
 
@@ -128,6 +185,7 @@ class Router {
     std::string method;
     std::string pattern;
     std::vector<std::string> segments;  // "{name}" kept as written
+    RouteDoc doc;
     Handler handler;
   };
   std::vector<Route> routes_;

@@ -23,9 +23,15 @@
 #include <cstdio>
 #include <istream>
 #include <mutex>
+#include <random>
+#include <thread>
 #include <utility>
 #include <vector>
 
+#include "http/access.h"
+#include "http/audit.h"
+#include "http/auth.h"
+#include "http/metrics.h"
 #include "store/store.h"
 
 namespace onetable {
@@ -100,6 +106,26 @@ std::string LoggablePath(const std::string& path) {
   return out;
 }
 
+// 16 hex digits, unique enough to find one request's log line and audit records.
+std::string NewRequestId() {
+  thread_local std::mt19937_64 rng(
+      std::random_device{}() ^
+      static_cast<uint64_t>(std::hash<std::thread::id>()(std::this_thread::get_id())));
+  char buffer[17];
+  std::snprintf(buffer, sizeof buffer, "%016llx", static_cast<unsigned long long>(rng()));
+  return buffer;
+}
+
+// The method as a metrics label: unmatched requests may carry any string, so only the usual
+// methods are kept as they are.
+std::string MetricMethod(const std::string& method, bool matched) {
+  if (matched) return method;
+  for (const char* known : {"GET", "POST", "PUT", "PATCH", "DELETE", "HEAD", "OPTIONS"}) {
+    if (method == known) return method;
+  }
+  return "OTHER";
+}
+
 // Reads and discards the rest of a body, at most `limit` bytes.
 void Drain(std::istream& in, int64_t limit) {
   char buffer[64 * 1024];
@@ -120,15 +146,76 @@ class Server::Impl {
         options_(options),
         stores_(std::move(factory), std::max(1, options.threads)) {}
 
-  HttpResponse Serve(const HttpRequest& request) {
+  // What the log line tells besides the response: the route as it may be logged, the caller.
+  struct LogInfo {
+    std::string target;
+    std::string user;
+    std::string request_id;
+  };
+
+  HttpResponse Serve(const HttpRequest& request, LogInfo* log = nullptr) {
+    const auto start = std::chrono::steady_clock::now();
+    const std::string request_id = NewRequestId();
     Router::Match match = router_.Find(request.method, request.path);
-    if (match.handler == nullptr) return std::move(match.error);
+    HttpResponse response;
+    std::string user;
+    if (match.handler == nullptr) {
+      response = std::move(match.error);
+    } else {
+      response = ServeRoute(request, match, request_id, &user);
+    }
+    response.headers["X-Request-Id"] = request_id;
+    const std::string route = match.pattern != nullptr ? *match.pattern : "(unmatched)";
+    if (options_.metrics != nullptr) {
+      const double seconds =
+          std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
+      options_.metrics->ObserveRequest(MetricMethod(request.method, match.pattern != nullptr),
+                                       route, response.status, seconds);
+    }
+    if (log != nullptr) {
+      log->request_id = request_id;
+      log->user = user;
+      if (match.pattern != nullptr) {
+        log->target = ScrubAuditText(AuditObjectOf(
+            RequestContext{request, match.params, nullptr, nullptr, request_id, route}));
+        log->target.erase(0, std::min(log->target.size(), request.method.size() + 1));
+      } else {
+        log->target = ScrubAuditText(LoggablePath(request.path));
+      }
+    }
+    return response;
+  }
+
+  HttpResponse ServeRoute(const HttpRequest& request, const Router::Match& match,
+                          const std::string& request_id, std::string* user) {
     Result<std::unique_ptr<Store>> store = stores_.Checkout();
     if (!store.ok()) {
       return StatusToHttp(Status::Unavailable("opening a store: " + store.status().message()));
     }
-    HttpResponse response =
-        CallHandler(*match.handler, RequestContext{request, match.params, store->get()});
+    RequestContext context{request, match.params, store->get(),
+                           nullptr, request_id,   *match.pattern};
+    Principal principal;
+    HttpResponse response;
+    bool authenticated = true;
+    if (options_.authenticator != nullptr && !match.doc->is_public) {
+      Result<Authenticated> caller =
+          options_.authenticator->Authenticate(request, **store, !match.doc->passive);
+      if (caller.ok()) {
+        principal = std::move(caller->principal);
+        context.principal = &principal;
+        *user = principal.user;
+      } else {
+        authenticated = false;
+        response = StatusToHttp(caller.status());
+      }
+    }
+    if (authenticated) response = CallHandler(*match.handler, context);
+    if (options_.authenticator != nullptr && (response.status == 401 || response.status == 403) &&
+        !response.audited) {
+      // A failed append is reported on stderr by Audit; the answer stays the denial.
+      Audit(context, kAuditDenied, AuditObjectOf(context), kAuditRefused,
+            "status=" + std::to_string(response.status));
+    }
     // A 503 means the store could not answer; its connection may be dead, so open a new one.
     stores_.Return(std::move(*store), response.status != 503);
     return response;
@@ -194,9 +281,14 @@ class Server::Impl {
     const auto start = std::chrono::steady_clock::now();
     HttpRequest request;
     HttpResponse response;
+    LogInfo info;
     bool close = false;
     try {
-      if (ReadRequest(in, &request, &response, &close)) response = Serve(request);
+      if (ReadRequest(in, &request, &response, &close)) {
+        response = Serve(request, &info);
+      } else {
+        info.target = ScrubAuditText(LoggablePath(request.path));
+      }
       out.setStatusAndReason(static_cast<Poco::Net::HTTPResponse::HTTPStatus>(response.status));
       out.setContentType(response.content_type);
       for (const auto& [name, value] : response.headers) out.set(name, value);
@@ -214,9 +306,12 @@ class Server::Impl {
     if (!options_.log_requests) return;
     const double ms =
         std::chrono::duration<double, std::milli>(std::chrono::steady_clock::now() - start).count();
-    const std::string note = response.log_note.empty() ? "" : " (" + response.log_note + ")";
-    std::fprintf(stderr, "http: %s %s %d %.1fms%s\n", LoggablePath(request.method).c_str(),
-                 LoggablePath(request.path).c_str(), response.status, ms,
+    const std::string note =
+        response.log_note.empty() ? "" : " (" + ScrubAuditText(response.log_note) + ")";
+    std::fprintf(stderr, "http: %s %s %d %.1fms%s%s%s\n", LoggablePath(request.method).c_str(),
+                 LoggablePath(info.target).c_str(), response.status, ms,
+                 info.request_id.empty() ? "" : (" id=" + info.request_id).c_str(),
+                 info.user.empty() ? "" : (" user=" + LoggablePath(info.user)).c_str(),
                  LoggablePath(note).c_str());
   }
 
@@ -314,7 +409,7 @@ int Server::port() const { return impl_->port(); }
 
 void Server::Stop() { impl_->Stop(); }
 
-HttpResponse Server::Serve(const HttpRequest& request) { return impl_->Serve(request); }
+HttpResponse Server::Serve(const HttpRequest& request) { return impl_->Serve(request, nullptr); }
 
 int RunServerUntilTerminated(Server& server, const std::string& host, int port) {
   sigset_t signals, previous;

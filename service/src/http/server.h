@@ -1,14 +1,20 @@
 // Server: serves a Router over HTTP/1.1 with Poco's HTTPServer and a fixed pool of worker threads.
 //
 // Each request is read into an HttpRequest (body capped at max_body_bytes: more is a 413 error
-// body), routed, and given a Store checked out from the server's pool for the duration of the
-// handler. A Store is one connection used by one thread at a time, so the pool opens stores
-// lazily through the factory, at most one per worker thread, and hands each to one request at a
-// time. A store whose request ended in 503 is dropped (its connection may be dead) and a fresh
-// one is opened next time.
+// body), given a request id (sent back as X-Request-Id), routed, and given a Store checked out
+// from the server's pool for the duration of the handler. With an Authenticator, a route not
+// marked public (RouteDoc::is_public) first needs a caller: a request without valid credentials
+// gets 401 before its handler runs, and the caller is passed to the handler as
+// RequestContext::principal. Every 401 and 403 answer is then written to the audit log (action
+// "denied") unless the handler already audited it (HttpResponse::audited). A Store is one
+// connection used by one thread at a time, so the pool opens stores lazily through the factory, at
+// most one per worker thread, and hands each to one request at a time. A store whose request ended
+// in 503 is dropped (its connection may be dead) and a fresh one is opened next time.
 //
-// Every request is logged to stderr as one English line: method, path (never the query string,
-// which may carry personal data), status, milliseconds, and for 5xx the operator detail.
+// Every request is logged to stderr as one English line: method, route (the matched pattern
+// with numeric ids filled in, never the raw path or the query string, which may carry personal
+// data), status, milliseconds, request id, user, and for 5xx the operator detail scrubbed of
+// phone- and ID-number-shaped digits (audit.h). Tokens never appear.
 //
 // Lifecycle: Start once, Stop once (the destructor stops a running server). Stop is graceful:
 // it stops accepting, lets requests in progress finish, closes idle keep-alive connections and
@@ -28,6 +34,8 @@
 
 namespace onetable {
 
+class Authenticator;  // http/auth.h
+class Metrics;        // http/metrics.h
 class Store;
 
 struct ServerOptions {
@@ -37,6 +45,12 @@ struct ServerOptions {
   int keep_alive_seconds = 10;          // idle time before a keep-alive connection is closed
   int socket_timeout_seconds = 30;      // a client stalled this long mid-request is dropped
   bool log_requests = true;             // the per-request line on stderr
+  // Authenticates requests to non-public routes (see above); nullptr: no authentication (every
+  // handler sees principal == nullptr). Must outlive the server.
+  const Authenticator* authenticator = nullptr;
+  // Counts every request by route pattern and status, with its latency; may be nullptr. Must
+  // outlive the server.
+  Metrics* metrics = nullptr;
 };
 
 // Opens one Store (one connection); called lazily by the server, from its worker threads.
@@ -57,8 +71,9 @@ class Server {
   // Graceful stop (see above). Safe to call more than once or without Start.
   void Stop();
 
-  // Handles one request as the socket layer does after reading it: routing, store checkout,
-  // handler, exceptions to 500. Does not log. For tests and embedding; needs no Start.
+  // Handles one request as the socket layer does after reading it: request id, routing, store
+  // checkout, authentication, handler, exceptions to 500, denial audit, metrics. Does not log.
+  // For tests and embedding; needs no Start.
   HttpResponse Serve(const HttpRequest& request);
 
  private:

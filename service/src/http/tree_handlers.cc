@@ -6,6 +6,7 @@
 #include <utility>
 #include <vector>
 
+#include "http/access.h"
 #include "http/json_writer.h"
 #include "model/entity.h"
 #include "store/store.h"
@@ -116,9 +117,22 @@ Status CountGrid(Store& store, int64_t grid_id, Counts* counts) {
   });
 }
 
-// Children of `parent` of `kind` down to grids, with counts summed upwards.
-Status LoadLevel(Store& store, EntityKind kind, int64_t parent_id, std::vector<Node>* out) {
+// Whether a row of `kind` lies in `scope` as far as its own level tells (communities and grids
+// are filtered; districts and streets are kept while they hold a visible community).
+bool InScope(const RowScope& scope, EntityKind kind, int64_t id) {
+  if (kind == EntityKind::kCommunity && scope.community_ids) return scope.community_ids->count(id);
+  if (kind == EntityKind::kGrid && scope.grid_ids) return scope.grid_ids->count(id);
+  return true;
+}
+
+bool Restricted(const RowScope& scope) { return scope.community_ids || scope.grid_ids; }
+
+// Children of `parent` of `kind` down to grids, with counts summed upwards; only what `scope`
+// shows, and for a restricted scope no place left without visible children.
+Status LoadLevel(Store& store, const RowScope& scope, EntityKind kind, int64_t parent_id,
+                 std::vector<Node>* out) {
   return ForEachChild(store, kind, parent_id, [&](const Row& row) {
+    if (!InScope(scope, kind, row.id)) return Status::Ok();
     Node node;
     node.id = row.id;
     for (const std::string& key : ShownFields(kind)) {
@@ -128,8 +142,9 @@ Status LoadLevel(Store& store, EntityKind kind, int64_t parent_id, std::vector<N
       RETURN_IF_ERROR(CountGrid(store, row.id, &node.counts));
     } else {
       const EntityKind child = static_cast<EntityKind>(static_cast<int>(kind) + 1);
-      RETURN_IF_ERROR(LoadLevel(store, child, row.id, &node.children));
+      RETURN_IF_ERROR(LoadLevel(store, scope, child, row.id, &node.children));
       for (const Node& c : node.children) node.counts += c.counts;
+      if (node.children.empty() && Restricted(scope)) return Status::Ok();
     }
     out->push_back(std::move(node));
     return Status::Ok();
@@ -240,10 +255,15 @@ HttpResponse HandleHealthz(const RequestContext& context) {
   return JsonResponse(R"({"status":"ok"})");
 }
 
-HttpResponse HandleTree(const RequestContext& context, const Catalog& catalog) {
+HttpResponse HandleTree(const RequestContext& context, const ServiceContext& service) {
+  const Catalog& catalog = service.catalog;
+  Result<const Principal*> who = Authorize(service, context, Permission::kReadRegister);
+  if (!who.ok()) return StatusToHttp(who.status());
   if (context.store == nullptr) return NoStore();
+  Result<RowScope> scope = service.policy.Visible(**who, *context.store);
+  if (!scope.ok()) return StatusToHttp(scope.status());
   std::vector<Node> districts;
-  Status st = LoadLevel(*context.store, EntityKind::kDistrict, 0, &districts);
+  Status st = LoadLevel(*context.store, *scope, EntityKind::kDistrict, 0, &districts);
   if (!st.ok()) return StatusToHttp(st);
 
   JsonWriter w;
@@ -253,17 +273,21 @@ HttpResponse HandleTree(const RequestContext& context, const Catalog& catalog) {
   return JsonResponse(w.Take());
 }
 
-HttpResponse HandleGridBuildings(const RequestContext& context, const Catalog& catalog) {
+HttpResponse HandleGridBuildings(const RequestContext& context, const ServiceContext& service) {
+  const Catalog& catalog = service.catalog;
+  // Parameters first: they need no store, and a bad one is the same 400 for anyone.
   Result<int64_t> grid_id = IdParam(context.params, "id");
   if (!grid_id.ok()) return BadParameter("id", grid_id.status());
   PageParams page;
   HttpResponse error;
   if (!ReadPage(context.request, &page, &error)) return error;
+  Result<const Principal*> who = Authorize(service, context, Permission::kReadRegister);
+  if (!who.ok()) return StatusToHttp(who.status());
   if (context.store == nullptr) return NoStore();
   Store& store = *context.store;
 
-  Result<Row> grid = store.Get(EntityKind::kGrid, *grid_id);
-  if (!grid.ok()) return MissingOr(grid.status(), EntityKind::kGrid, *grid_id);
+  Status visible = service.policy.RequireRow(**who, store, EntityKind::kGrid, *grid_id);
+  if (!visible.ok()) return MissingOr(visible, EntityKind::kGrid, *grid_id);
   bool more = false;
   Result<std::vector<Row>> buildings =
       ListPage(store, EntityKind::kBuilding, *grid_id, page, &more);
@@ -288,17 +312,22 @@ HttpResponse HandleGridBuildings(const RequestContext& context, const Catalog& c
   return JsonResponse(w.Take());
 }
 
-HttpResponse HandleBuildingHouseholds(const RequestContext& context, const Catalog& catalog) {
+HttpResponse HandleBuildingHouseholds(const RequestContext& context,
+                                      const ServiceContext& service) {
+  const Catalog& catalog = service.catalog;
+  // Parameters first: they need no store, and a bad one is the same 400 for anyone.
   Result<int64_t> building_id = IdParam(context.params, "id");
   if (!building_id.ok()) return BadParameter("id", building_id.status());
   PageParams page;
   HttpResponse error;
   if (!ReadPage(context.request, &page, &error)) return error;
+  Result<const Principal*> who = Authorize(service, context, Permission::kReadRegister);
+  if (!who.ok()) return StatusToHttp(who.status());
   if (context.store == nullptr) return NoStore();
   Store& store = *context.store;
 
-  Result<Row> building = store.Get(EntityKind::kBuilding, *building_id);
-  if (!building.ok()) return MissingOr(building.status(), EntityKind::kBuilding, *building_id);
+  Status visible = service.policy.RequireRow(**who, store, EntityKind::kBuilding, *building_id);
+  if (!visible.ok()) return MissingOr(visible, EntityKind::kBuilding, *building_id);
   bool more = false;
   Result<std::vector<Row>> households =
       ListPage(store, EntityKind::kHousehold, *building_id, page, &more);
@@ -321,17 +350,25 @@ HttpResponse HandleBuildingHouseholds(const RequestContext& context, const Catal
   return JsonResponse(w.Take());
 }
 
-Status RegisterTreeRoutes(Router* router, const Catalog& catalog) {
-  const Catalog* c = &catalog;
-  RETURN_IF_ERROR(router->Add("GET", "/healthz", HandleHealthz));
+Status RegisterTreeRoutes(Router* router, const ServiceContext& service) {
+  const ServiceContext* s = &service;
+  RouteDoc health{"健康检查：登记库可用时返回 ok"};
+  health.is_public = true;
+  RETURN_IF_ERROR(router->Add("GET", "/healthz", health, HandleHealthz));
   RETURN_IF_ERROR(router->Add("GET", "/api/v1/tree",
-                              [c](const RequestContext& ctx) { return HandleTree(ctx, *c); }));
+                              RouteDoc{"辖区树：区县、街道、社区、网格及各级楼栋、户、人数"},
+                              [s](const RequestContext& ctx) { return HandleTree(ctx, *s); }));
+  RouteDoc page;
+  page.query = {{"after", "integer", "上一页的 next_after"},
+                {"limit", "integer", "每页条数，1–500，默认 50"}};
+  page.summary = "网格内的楼栋（分页）";
   RETURN_IF_ERROR(
-      router->Add("GET", "/api/v1/grids/{id}/buildings",
-                  [c](const RequestContext& ctx) { return HandleGridBuildings(ctx, *c); }));
+      router->Add("GET", "/api/v1/grids/{id}/buildings", page,
+                  [s](const RequestContext& ctx) { return HandleGridBuildings(ctx, *s); }));
+  page.summary = "楼栋内的户（分页）";
   RETURN_IF_ERROR(
-      router->Add("GET", "/api/v1/buildings/{id}/households",
-                  [c](const RequestContext& ctx) { return HandleBuildingHouseholds(ctx, *c); }));
+      router->Add("GET", "/api/v1/buildings/{id}/households", page,
+                  [s](const RequestContext& ctx) { return HandleBuildingHouseholds(ctx, *s); }));
   return Status::Ok();
 }
 

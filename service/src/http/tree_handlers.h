@@ -1,10 +1,15 @@
-// Read-only views of the register's tree, and the health check. There is no authentication yet,
-// so these views are aggregate only: ids, counts, and of the descriptive fields below only those
-// the catalog marks `sensitivity: public` (a field marked personal or sensitive is left out of
-// the item, not sent as null). Never a person's value (name, ID number, phone), and never a grid
-// worker's or a landlord's. With today's schema/fields.yaml that means places' code and name and
-// buildings' name and address are shown; households' household_number and room are personal and
-// are withheld until authentication exists.
+// Read-only views of the register's tree, and the health check. The views are aggregate: ids,
+// counts, and of the descriptive fields below only those the catalog marks `sensitivity:
+// public` (a field marked personal or sensitive is left out of the item, not sent as null).
+// Never a person's value (name, ID number, phone), and never a grid worker's or a landlord's.
+// With today's schema/fields.yaml that means places' code and name and buildings' name and
+// address are shown; households' household_number and room are personal and are withheld
+// (the person and household resources show them to those who may see them).
+//
+// Every view but /healthz needs a caller with Permission::kReadRegister (401/403 otherwise) and
+// shows only the caller's scope (AccessPolicy::Visible / RequireRow): a grid worker's tree holds
+// its grids and the community, street and district above them, with counts of those grids only;
+// a grid or building outside the scope is 404 like a missing one.
 //
 //   GET /healthz                       {"status":"ok"} when the store answers SchemaVersion;
 //                                      503 with an error body otherwise.
@@ -30,6 +35,7 @@
 #define ONETABLE_HTTP_TREE_HANDLERS_H_
 
 #include "http/router.h"
+#include "http/service_context.h"
 #include "model/catalog.h"
 #include "onetable/status.h"
 
@@ -38,13 +44,13 @@ namespace onetable {
 inline constexpr int kDefaultPageSize = 50;
 inline constexpr int kMaxPageSize = 500;
 
-// Adds the routes above to `router`. `catalog` (which fields are public) must outlive it.
-Status RegisterTreeRoutes(Router* router, const Catalog& catalog);
+// Adds the routes above to `router`. `service` must outlive it.
+Status RegisterTreeRoutes(Router* router, const ServiceContext& service);
 
 HttpResponse HandleHealthz(const RequestContext& context);
-HttpResponse HandleTree(const RequestContext& context, const Catalog& catalog);
-HttpResponse HandleGridBuildings(const RequestContext& context, const Catalog& catalog);
-HttpResponse HandleBuildingHouseholds(const RequestContext& context, const Catalog& catalog);
+HttpResponse HandleTree(const RequestContext& context, const ServiceContext& service);
+HttpResponse HandleGridBuildings(const RequestContext& context, const ServiceContext& service);
+HttpResponse HandleBuildingHouseholds(const RequestContext& context, const ServiceContext& service);
 
 }  // namespace onetable
 

@@ -1,0 +1,191 @@
+#include "cli/user_verbs.h"
+
+#include <termios.h>
+#include <unistd.h>
+
+#include <iostream>
+#include <optional>
+#include <string>
+
+#include "cli/verbs.h"
+#include "http/access.h"
+#include "http/audit.h"
+#include "http/password.h"
+#include "http/user_rules.h"
+#include "model/catalog.h"
+#include "store/store.h"
+
+namespace onetable {
+namespace {
+
+// The first migration that has the auth tables (schema/sql/*/0003_auth.sql).
+constexpr int kAuthSchemaVersion = 3;
+
+const char kUserUsage[] =
+    "用法：onetable user add 用户名 --role 角色 [--scope 代码 ...] [--grant 映射ID ...]\n"
+    "                        [--display-name 显示名称] [--password-stdin]\n"
+    "角色：admin（管理员）、community_admin（社区管理员，--scope 社区代码）、\n"
+    "      grid_worker（网格员，--scope 网格代码 或 社区代码/网格代码）、\n"
+    "      department（部门账号，--grant 可用的报表映射）\n";
+
+int Fail(int code, const std::string& message) {
+  std::cerr << message << "\n";
+  return code;
+}
+
+int ExitFor(const Status& st) {
+  return st.code() == StatusCode::kUnavailable ? kExitUnavailable : kExitInvalid;
+}
+
+struct AddArgs {
+  std::string name;
+  std::string role;
+  std::string display_name;
+  std::vector<std::string> scopes;
+  std::vector<std::string> grants;
+  bool password_stdin = false;
+};
+
+// Parses the arguments after "add"; a usage error is returned as its message.
+Result<AddArgs> ParseAdd(const std::vector<std::string>& args) {
+  AddArgs out;
+  for (size_t i = 0; i < args.size(); ++i) {
+    const std::string& a = args[i];
+    const auto values = [&](std::vector<std::string>* list) -> Status {
+      size_t taken = 0;
+      while (i + 1 < args.size() && args[i + 1].rfind("--", 0) != 0) {
+        list->push_back(args[++i]);
+        ++taken;
+      }
+      if (taken == 0) return Status::Invalid(a + " 需要至少一个值");
+      return Status::Ok();
+    };
+    if (a == "--role" && i + 1 < args.size()) {
+      out.role = args[++i];
+    } else if (a == "--display-name" && i + 1 < args.size()) {
+      out.display_name = args[++i];
+    } else if (a == "--scope") {
+      RETURN_IF_ERROR(values(&out.scopes));
+    } else if (a == "--grant") {
+      RETURN_IF_ERROR(values(&out.grants));
+    } else if (a == "--password-stdin") {
+      out.password_stdin = true;
+    } else if (a.rfind("--", 0) == 0 || !out.name.empty()) {
+      return Status::Invalid("user add 不认识参数 " + a);
+    } else {
+      out.name = a;
+    }
+  }
+  if (out.name.empty()) return Status::Invalid("缺少用户名");
+  if (out.role.empty()) return Status::Invalid("缺少 --role 角色");
+  return out;
+}
+
+std::string StripNewline(std::string line) {
+  while (!line.empty() && (line.back() == '\n' || line.back() == '\r')) line.pop_back();
+  return line;
+}
+
+// One line typed on the terminal with echo off.
+Result<std::string> PromptHidden(const std::string& prompt) {
+  std::cerr << prompt << std::flush;
+  termios old_mode{};
+  if (tcgetattr(STDIN_FILENO, &old_mode) != 0) return Status::Invalid("无法读取终端设置");
+  termios quiet = old_mode;
+  quiet.c_lflag &= ~static_cast<tcflag_t>(ECHO);
+  tcsetattr(STDIN_FILENO, TCSAFLUSH, &quiet);
+  std::string line;
+  const bool read = static_cast<bool>(std::getline(std::cin, line));
+  tcsetattr(STDIN_FILENO, TCSAFLUSH, &old_mode);
+  std::cerr << "\n";
+  if (!read) return Status::Invalid("未读到密码");
+  return StripNewline(line);
+}
+
+Result<std::string> ReadPassword(bool from_stdin) {
+  if (from_stdin) {
+    std::string line;
+    if (!std::getline(std::cin, line)) return Status::Invalid("标准输入中没有密码");
+    return StripNewline(line);
+  }
+  if (!isatty(STDIN_FILENO)) {
+    return Status::Invalid("标准输入不是终端：脚本中请加 --password-stdin 并从标准输入传入密码");
+  }
+  ASSIGN_OR_RETURN(std::string first, PromptHidden("密码："));
+  ASSIGN_OR_RETURN(std::string second, PromptHidden("再次输入密码："));
+  if (first != second) return Status::Invalid("两次输入的密码不一致");
+  return first;
+}
+
+int RunUserAdd(const Config& config, const std::vector<std::string>& args) {
+  Result<AddArgs> parsed = ParseAdd(args);
+  if (!parsed.ok()) return Fail(kExitUsage, parsed.status().message() + "\n\n" + kUserUsage);
+  const AddArgs& a = *parsed;
+  Status st = ValidateUserName(a.name);
+  if (st.ok()) st = ValidateRole(a.role);
+  if (!st.ok()) return Fail(kExitInvalid, st.message());
+
+  auto catalog = Catalog::Load(config.schema_dir);
+  if (!catalog.ok()) return Fail(kExitInvalid, catalog.status().message());
+  st = ValidateGrants(*catalog, config.mappings_dir, a.grants);
+  if (!st.ok()) return Fail(kExitInvalid, st.message());
+  auto store = OpenStore(config.store_url, *catalog);
+  if (!store.ok()) return Fail(ExitFor(store.status()), store.status().message());
+  auto version = (*store)->SchemaVersion();
+  if (!version.ok()) return Fail(ExitFor(version.status()), version.status().message());
+  if (*version < kAuthSchemaVersion) {
+    return Fail(kExitUsage, *version == 0 ? "登记库尚未初始化：请先运行 onetable init"
+                                          : "登记库结构版本过旧：请先运行 onetable init 升级");
+  }
+  AccessPolicy policy(*catalog);
+  st = ValidateScopes(policy, **store, a.role, a.scopes);
+  if (!st.ok()) return Fail(ExitFor(st), st.message());
+  auto existing = (*store)->GetUser(a.name);
+  if (existing.ok()) return Fail(kExitInvalid, "用户名 " + a.name + " 已存在");
+
+  Result<std::string> password = ReadPassword(a.password_stdin);
+  if (!password.ok()) return Fail(kExitInvalid, password.status().message());
+  const std::string weak = PasswordWeakness(*password);
+  if (!weak.empty()) return Fail(kExitInvalid, "密码不符合要求：" + weak);
+
+  User user;
+  user.name = a.name;
+  user.role = a.role;
+  user.display_name = a.display_name;
+  user.scopes = a.scopes;
+  user.grants = a.grants;
+  Result<std::string> hash = HashPassword(*password);
+  if (!hash.ok()) return Fail(kExitInvalid, hash.status().message());
+  user.password_hash = *hash;
+  AuditEntry audit;
+  audit.user = "cli";
+  audit.action = kAuditUserChange;
+  audit.object = "user/" + user.name;
+  audit.result = kAuditOk;
+  std::string scopes, grants;
+  for (const std::string& s : user.scopes) scopes += (scopes.empty() ? "" : ",") + s;
+  for (const std::string& g : user.grants) grants += (grants.empty() ? "" : ",") + g;
+  audit.detail =
+      ScrubAuditText("create role=" + user.role + " scopes=" + scopes + " grants=" + grants);
+  st = (*store)->InTransaction([&]() -> Status {
+    RETURN_IF_ERROR((*store)->AddUser(user).status());
+    return (*store)->AppendAudit(audit).status();
+  });
+  if (!st.ok()) return Fail(ExitFor(st), st.message());
+  std::cout << "已创建用户 " << user.name << "（" << UserRoleLabel(user.role) << "）\n";
+  return kExitOk;
+}
+
+}  // namespace
+
+int RunUser(const Config& config, const std::vector<std::string>& args) {
+  if (args.empty() || args[0] == "--help" || args[0] == "-h") {
+    return Fail(args.empty() ? kExitUsage : kExitOk, kUserUsage);
+  }
+  if (args[0] == "add") {
+    return RunUserAdd(config, std::vector<std::string>(args.begin() + 1, args.end()));
+  }
+  return Fail(kExitUsage, "user 不认识子命令 " + args[0] + "\n\n" + kUserUsage);
+}
+
+}  // namespace onetable

@@ -1,0 +1,239 @@
+// The access policy of access.h. Scope codes are resolved against the register on every call
+// (a handful of indexed lookups), so a grid or community renamed or added takes effect at once
+// and no cache can go stale.
+#include "http/access.h"
+
+#include <algorithm>
+#include <utility>
+
+#include "store/store.h"
+
+namespace onetable {
+namespace {
+
+constexpr char kAdmin[] = "admin";
+constexpr char kCommunityAdmin[] = "community_admin";
+constexpr char kGridWorker[] = "grid_worker";
+constexpr char kDepartment[] = "department";
+
+const char* RoleLabel(const std::string& role) {
+  if (role == kAdmin) return "管理员";
+  if (role == kCommunityAdmin) return "社区管理员";
+  if (role == kGridWorker) return "网格员";
+  if (role == kDepartment) return "部门账号";
+  return "未知角色";
+}
+
+const char* PermissionLabel(Permission permission) {
+  switch (permission) {
+    case Permission::kReadRegister:
+      return "查看登记信息";
+    case Permission::kWriteRegister:
+      return "修改登记信息";
+    case Permission::kReviewQueue:
+      return "处理待核实事项";
+    case Permission::kRunTables:
+      return "生成部门报表";
+    case Permission::kManageConnectors:
+      return "管理数据接入";
+    case Permission::kManageMappings:
+      return "管理报表映射";
+    case Permission::kManageUsers:
+      return "管理用户与授权";
+    case Permission::kReadAudit:
+      return "查看审计日志";
+  }
+  return "执行此操作";
+}
+
+bool RoleHas(const std::string& role, Permission permission) {
+  if (role == kAdmin) return true;
+  if (role == kCommunityAdmin || role == kGridWorker) {
+    return permission == Permission::kReadRegister || permission == Permission::kWriteRegister ||
+           permission == Permission::kReviewQueue || permission == Permission::kRunTables;
+  }
+  if (role == kDepartment) return permission == Permission::kRunTables;
+  return false;
+}
+
+bool Has(const std::vector<std::string>& list, const std::string& value) {
+  return std::find(list.begin(), list.end(), value) != list.end();
+}
+
+// The one answer for a row that is missing or out of scope: the same text either way.
+Status Missing(EntityKind entity, int64_t id) {
+  return Status::NotFound("未找到 id 为 " + std::to_string(id) + " 的" + EntityLabel(entity));
+}
+
+// Where a row sits: its grid and community (0 where the row is above that level, or is not
+// attached to the tree, like a person outside any household).
+struct Place {
+  int64_t community_id = 0;
+  int64_t grid_id = 0;
+};
+
+Result<Place> Locate(Store& store, EntityKind entity, int64_t id) {
+  Place place;
+  EntityKind kind = entity;
+  int64_t current = id;
+  while (true) {
+    Result<Row> row = store.Get(kind, current);
+    if (!row.ok()) {
+      if (row.status().code() == StatusCode::kNotFound && current != id) return place;
+      return row.status();
+    }
+    if (kind == EntityKind::kCommunity) {
+      place.community_id = row->id;
+      return place;
+    }
+    if (kind == EntityKind::kGrid) {
+      place.grid_id = row->id;
+      place.community_id = row->parent_id;
+      return place;
+    }
+    if (kind < EntityKind::kCommunity || row->parent_id == 0) return place;
+    kind = *ParentKind(kind);
+    current = row->parent_id;
+  }
+}
+
+// Community ids of a community_admin's scope codes. Unknown codes grant nothing.
+Result<std::set<int64_t>> CommunitiesOf(const Principal& who, Store& store) {
+  std::set<int64_t> ids;
+  for (const std::string& code : who.scopes) {
+    Result<Row> row = store.FindBy(EntityKind::kCommunity, "code", code);
+    if (row.ok()) {
+      ids.insert(row->id);
+    } else if (row.status().code() != StatusCode::kNotFound) {
+      return row.status();
+    }
+  }
+  return ids;
+}
+
+// Grids matching one scope code: "<community code>/<grid code>", or a grid code alone when it
+// names exactly one grid in the register (grid codes are unique only within a community, so an
+// ambiguous bare code grants nothing rather than every grid that shares it).
+Result<std::vector<Row>> GridsForCode(Store& store, const std::string& code) {
+  ListQuery query;
+  query.limit = 2;
+  const size_t slash = code.find('/');
+  if (slash != std::string::npos) {
+    Result<Row> community = store.FindBy(EntityKind::kCommunity, "code", code.substr(0, slash));
+    if (!community.ok()) {
+      if (community.status().code() == StatusCode::kNotFound) return std::vector<Row>{};
+      return community.status();
+    }
+    query.parent_id = community->id;
+    query.equals["code"] = code.substr(slash + 1);
+  } else {
+    query.equals["code"] = code;
+  }
+  ASSIGN_OR_RETURN(std::vector<Row> grids, store.List(EntityKind::kGrid, query));
+  if (grids.size() != 1) return std::vector<Row>{};
+  return grids;
+}
+
+// Grid ids of a grid_worker's scope codes, and the communities they lie in.
+Status GridsOf(const Principal& who, Store& store, std::set<int64_t>* grid_ids,
+               std::set<int64_t>* community_ids) {
+  for (const std::string& code : who.scopes) {
+    ASSIGN_OR_RETURN(std::vector<Row> grids, GridsForCode(store, code));
+    for (const Row& grid : grids) {
+      grid_ids->insert(grid.id);
+      community_ids->insert(grid.parent_id);
+    }
+  }
+  return Status::Ok();
+}
+
+}  // namespace
+
+AccessPolicy::AccessPolicy(const Catalog& catalog) : catalog_(catalog) {}
+
+Status AccessPolicy::Require(const Principal& who, Permission permission) const {
+  if (RoleHas(who.role, permission)) return Status::Ok();
+  return Status::Denied(std::string("当前账号（") + RoleLabel(who.role) + "）无权" +
+                        PermissionLabel(permission));
+}
+
+Status AccessPolicy::RequireRow(const Principal& who, Store& store, EntityKind entity,
+                                int64_t id) const {
+  if (id <= 0) return Missing(entity, id);
+  if (who.role == kAdmin) {
+    Result<Row> row = store.Get(entity, id);
+    if (row.ok()) return Status::Ok();
+    return row.status().code() == StatusCode::kNotFound ? Missing(entity, id) : row.status();
+  }
+  if (who.role != kCommunityAdmin && who.role != kGridWorker) return Missing(entity, id);
+  Result<Place> place = Locate(store, entity, id);
+  if (!place.ok()) {
+    return place.status().code() == StatusCode::kNotFound ? Missing(entity, id) : place.status();
+  }
+  if (who.role == kCommunityAdmin) {
+    if (place->community_id == 0) return Missing(entity, id);
+    ASSIGN_OR_RETURN(std::set<int64_t> communities, CommunitiesOf(who, store));
+    return communities.count(place->community_id) ? Status::Ok() : Missing(entity, id);
+  }
+  if (place->grid_id == 0) return Missing(entity, id);
+  std::set<int64_t> grids, communities;
+  RETURN_IF_ERROR(GridsOf(who, store, &grids, &communities));
+  return grids.count(place->grid_id) ? Status::Ok() : Missing(entity, id);
+}
+
+Status AccessPolicy::RequireParent(const Principal& who, Store& store, EntityKind entity,
+                                   int64_t parent_id) const {
+  const std::optional<EntityKind> parent = ParentKind(entity);
+  if (!parent.has_value()) {
+    if (who.role == kAdmin) return Status::Ok();
+    return Status::Denied(std::string("只有管理员可以新建") + EntityLabel(entity));
+  }
+  if (parent_id == 0) {
+    // Rows outside the tree (a person in no household) belong to no one's scope.
+    if (who.role == kAdmin) return Status::Ok();
+    return Missing(*parent, parent_id);
+  }
+  return RequireRow(who, store, *parent, parent_id);
+}
+
+Result<RowScope> AccessPolicy::Visible(const Principal& who, Store& store) const {
+  RowScope scope;
+  if (who.role == kAdmin) return scope;
+  // A department's tables cover every row unless its account is limited to communities.
+  if (who.role == kDepartment && who.scopes.empty()) return scope;
+  if (who.role == kCommunityAdmin || who.role == kDepartment) {
+    ASSIGN_OR_RETURN(std::set<int64_t> communities, CommunitiesOf(who, store));
+    scope.community_ids = std::move(communities);
+    return scope;
+  }
+  if (who.role == kGridWorker) {
+    std::set<int64_t> grids, communities;
+    RETURN_IF_ERROR(GridsOf(who, store, &grids, &communities));
+    scope.grid_ids = std::move(grids);
+    scope.community_ids = std::move(communities);
+    return scope;
+  }
+  scope.community_ids = std::set<int64_t>();
+  scope.grid_ids = std::set<int64_t>();
+  return scope;
+}
+
+Status AccessPolicy::RequireTable(const Principal& who, const std::string& mapping_id) const {
+  if (who.role == kAdmin || who.role == kCommunityAdmin || who.role == kGridWorker) {
+    return Status::Ok();
+  }
+  if (who.role == kDepartment && Has(who.grants, mapping_id)) return Status::Ok();
+  return Status::Denied("当前账号未获授权使用报表 " + mapping_id);
+}
+
+bool AccessPolicy::SeesField(const Principal& who, const FieldDef& field) const {
+  if (field.sensitivity != Sensitivity::kSensitive) return true;
+  return Has(who.grants, "sensitive") || Has(who.grants, "sensitive:" + field.key);
+}
+
+bool AccessPolicy::SeesTag(const Principal& who, const TagDef& tag) const {
+  if (tag.sensitivity != Sensitivity::kSensitive) return true;
+  return Has(who.grants, "sensitive") || Has(who.grants, "sensitive:" + tag.key);
+}
+
+}  // namespace onetable

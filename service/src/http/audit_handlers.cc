@@ -1,0 +1,115 @@
+#include "http/audit_handlers.h"
+
+#include <string>
+
+#include "http/json_writer.h"
+#include "store/store.h"
+
+namespace onetable {
+namespace {
+
+constexpr int64_t kMaxAfter = 999999999999999999;
+
+bool Digits(const std::string& text, size_t from, size_t count) {
+  for (size_t i = from; i < from + count; ++i) {
+    if (i >= text.size() || text[i] < '0' || text[i] > '9') return false;
+  }
+  return true;
+}
+
+// "2026-05-01", "2026-05-01T08:00:00Z", "2026-05-01 08:00:00" → "2026-05-01 08:00:00" (the
+// store's form, which orders as text).
+Result<std::string> StoreTime(const std::string& text) {
+  const bool date = text.size() >= 10 && Digits(text, 0, 4) && text[4] == '-' &&
+                    Digits(text, 5, 2) && text[7] == '-' && Digits(text, 8, 2);
+  if (date && text.size() == 10) return text + " 00:00:00";
+  if (date && (text.size() == 19 || (text.size() == 20 && text[19] == 'Z')) &&
+      (text[10] == 'T' || text[10] == ' ') && Digits(text, 11, 2) && text[13] == ':' &&
+      Digits(text, 14, 2) && text[16] == ':' && Digits(text, 17, 2)) {
+    return text.substr(0, 10) + " " + text.substr(11, 8);
+  }
+  return Status::Invalid(
+      "查询参数 since 应为 UTC 日期或时间，如 2026-05-01 或 2026-05-01T08:00:00Z");
+}
+
+// The store's "YYYY-MM-DD HH:MM:SS" as ISO 8601 UTC.
+std::string IsoOf(const std::string& at) {
+  if (at.size() != 19 || at[10] != ' ') return at;
+  return at.substr(0, 10) + "T" + at.substr(11) + "Z";
+}
+
+HttpResponse BadParameter(const std::string& name, const Status& status) {
+  return StatusToHttp(status, {ErrorDetail{name, "invalid_parameter", status.message()}});
+}
+
+HttpResponse HandleAudit(const RequestContext& ctx, const ServiceContext& service) {
+  Result<const Principal*> who = Authorize(service, ctx, Permission::kReadAudit);
+  if (!who.ok()) return StatusToHttp(who.status());
+  AuditQuery query;
+  Result<int64_t> after = IntQueryParam(ctx.request, "after", 0, 0, kMaxAfter);
+  if (!after.ok()) return BadParameter("after", after.status());
+  Result<int64_t> limit = IntQueryParam(ctx.request, "limit", 50, 1, 500);
+  if (!limit.ok()) return BadParameter("limit", limit.status());
+  query.after_id = *after;
+  query.limit = static_cast<int>(*limit) + 1;  // one more: is there a next page?
+  const auto text = [&](const char* key) {
+    auto it = ctx.request.query.find(key);
+    return it == ctx.request.query.end() ? std::string() : it->second;
+  };
+  query.user = text("user");
+  query.action = text("action");
+  if (!text("since").empty()) {
+    Result<std::string> since = StoreTime(text("since"));
+    if (!since.ok()) return BadParameter("since", since.status());
+    query.since = *since;
+  }
+  if (ctx.store == nullptr) {
+    return StatusToHttp(Status::Internal("handler called without a store"));
+  }
+  Result<std::vector<AuditEntry>> entries = ctx.store->ListAudit(query);
+  if (!entries.ok()) return StatusToHttp(entries.status());
+  const bool more = static_cast<int64_t>(entries->size()) > *limit;
+  if (more) entries->resize(static_cast<size_t>(*limit));
+
+  JsonWriter w;
+  w.StartObject().Key("items").StartArray();
+  for (const AuditEntry& e : *entries) {
+    w.StartObject();
+    w.Key("id").Int(e.id);
+    w.Key("at").String(IsoOf(e.at));
+    w.Key("user").String(e.user);
+    w.Key("role").String(e.role);
+    w.Key("source_addr").String(e.source_addr);
+    w.Key("action").String(e.action);
+    w.Key("object").String(e.object);
+    w.Key("result").String(e.result);
+    w.Key("request_id").String(e.request_id);
+    w.Key("detail").String(e.detail);
+    w.EndObject();
+  }
+  w.EndArray();
+  w.Key("next_after");
+  if (more && !entries->empty()) {
+    w.Int(entries->back().id);
+  } else {
+    w.Null();
+  }
+  w.EndObject();
+  return JsonResponse(w.Take());
+}
+
+}  // namespace
+
+Status RegisterAuditRoutes(Router* router, const ServiceContext& service) {
+  const ServiceContext* s = &service;
+  RouteDoc doc{"审计日志（管理员）：按用户、操作、起始时间筛选，分页"};
+  doc.query = {{"user", "string", "用户名"},
+               {"action", "string", "操作：login、logout、write、download、denied 等"},
+               {"since", "string", "起始时间（UTC），如 2026-05-01 或 2026-05-01T08:00:00Z"},
+               {"after", "integer", "上一页的 next_after"},
+               {"limit", "integer", "每页条数，1–500，默认 50"}};
+  return router->Add("GET", "/api/v1/audit", doc,
+                     [s](const RequestContext& ctx) { return HandleAudit(ctx, *s); });
+}
+
+}  // namespace onetable

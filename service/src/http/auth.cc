@@ -1,0 +1,338 @@
+#include "http/auth.h"
+
+#include <openssl/rand.h>
+#include <openssl/sha.h>
+
+#include <algorithm>
+#include <chrono>
+#include <ctime>
+#include <utility>
+
+namespace onetable {
+namespace {
+
+constexpr char kSessionPrefix[] = "ots_";
+constexpr char kTokenPrefix[] = "otk_";
+// One message for every rejected credential, so that a client cannot tell an unknown token
+// from an expired or revoked one.
+constexpr char kInvalidCredentials[] = "登录已失效或凭据无效，请重新登录";
+constexpr char kBadLogin[] = "用户名或密码错误";
+
+std::string Base64Url(const unsigned char* data, size_t n) {
+  static const char kAlphabet[] =
+      "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-_";
+  std::string out;
+  uint32_t bits = 0;
+  int count = 0;
+  for (size_t i = 0; i < n; ++i) {
+    bits = (bits << 8) | data[i];
+    count += 8;
+    while (count >= 6) {
+      count -= 6;
+      out.push_back(kAlphabet[(bits >> count) & 0x3F]);
+    }
+  }
+  if (count > 0) out.push_back(kAlphabet[(bits << (6 - count)) & 0x3F]);
+  return out;
+}
+
+bool StartsWith(const std::string& text, const char* prefix) { return text.rfind(prefix, 0) == 0; }
+
+// A token is prefix + 43 base64url characters; anything else is rejected before a lookup.
+bool WellFormed(const std::string& token) {
+  if (token.size() != 47) return false;
+  for (size_t i = 4; i < token.size(); ++i) {
+    const char c = token[i];
+    const bool ok = (c >= 'A' && c <= 'Z') || (c >= 'a' && c <= 'z') || (c >= '0' && c <= '9') ||
+                    c == '-' || c == '_';
+    if (!ok) return false;
+  }
+  return true;
+}
+
+std::string CookieValue(const std::string& header, const std::string& name) {
+  size_t pos = 0;
+  while (pos < header.size()) {
+    size_t end = header.find(';', pos);
+    if (end == std::string::npos) end = header.size();
+    size_t start = pos;
+    while (start < end && header[start] == ' ') ++start;
+    const size_t eq = header.find('=', start);
+    if (eq != std::string::npos && eq < end && header.compare(start, eq - start, name) == 0) {
+      return header.substr(eq + 1, end - eq - 1);
+    }
+    pos = end + 1;
+  }
+  return "";
+}
+
+Principal PrincipalOf(const User& user, const char* via) {
+  Principal p;
+  p.user_id = user.id;
+  p.user = user.name;
+  p.role = user.role;
+  p.scopes = user.scopes;
+  p.grants = user.grants;
+  p.via = via;
+  return p;
+}
+
+Status Rejected() { return Status::Unauthenticated(kInvalidCredentials); }
+
+// kNotFound from a lookup is a rejected credential; anything else is the store's error.
+Status RejectedOr(const Status& status) {
+  return status.code() == StatusCode::kNotFound ? Rejected() : status;
+}
+
+}  // namespace
+
+const char* LoginFailureName(LoginFailure failure) {
+  switch (failure) {
+    case LoginFailure::kNone:
+      return "";
+    case LoginFailure::kUnknownUser:
+      return "unknown_user";
+    case LoginFailure::kBadPassword:
+      return "bad_password";
+    case LoginFailure::kLocked:
+      return "locked";
+    case LoginFailure::kDisabled:
+      return "disabled";
+    case LoginFailure::kMissing:
+      return "missing_credentials";
+  }
+  return "";
+}
+
+std::string RequestToken(const HttpRequest& request) {
+  auto auth = request.headers.find("authorization");
+  if (auth != request.headers.end()) {
+    const std::string& value = auth->second;
+    if (value.size() > 7 &&
+        (value.compare(0, 7, "Bearer ") == 0 || value.compare(0, 7, "bearer ") == 0)) {
+      size_t start = 7;
+      while (start < value.size() && value[start] == ' ') ++start;
+      return value.substr(start);
+    }
+    return "";
+  }
+  auto cookie = request.headers.find("cookie");
+  if (cookie != request.headers.end()) return CookieValue(cookie->second, kSessionCookie);
+  return "";
+}
+
+std::string TokenHash(const std::string& token) {
+  unsigned char digest[SHA256_DIGEST_LENGTH];
+  SHA256(reinterpret_cast<const unsigned char*>(token.data()), token.size(), digest);
+  static const char kHex[] = "0123456789abcdef";
+  std::string out;
+  out.reserve(2 * sizeof digest);
+  for (unsigned char b : digest) {
+    out.push_back(kHex[b >> 4]);
+    out.push_back(kHex[b & 0xF]);
+  }
+  return out;
+}
+
+Result<std::string> NewToken(const std::string& prefix) {
+  unsigned char bytes[32];
+  if (RAND_bytes(bytes, sizeof bytes) != 1) return Status::Internal("无法获取随机数");
+  return prefix + Base64Url(bytes, sizeof bytes);
+}
+
+std::string IsoTime(int64_t unix_seconds) {
+  if (unix_seconds <= 0) return "";
+  const std::time_t t = static_cast<std::time_t>(unix_seconds);
+  std::tm tm{};
+  gmtime_r(&t, &tm);
+  char buffer[32];
+  std::strftime(buffer, sizeof buffer, "%Y-%m-%dT%H:%M:%SZ", &tm);
+  return buffer;
+}
+
+Authenticator::Authenticator(AuthOptions options) : options_(std::move(options)) {}
+
+int64_t Authenticator::Now() const {
+  if (options_.clock) return options_.clock();
+  return std::chrono::duration_cast<std::chrono::seconds>(
+             std::chrono::system_clock::now().time_since_epoch())
+      .count();
+}
+
+const std::string& Authenticator::DummyHash() const {
+  std::call_once(dummy_once_, [this] {
+    Result<std::string> hash =
+        HashPassword("onetable-dummy-password", options_.password_iterations);
+    dummy_hash_ = hash.ok() ? *hash : "";
+  });
+  return dummy_hash_;
+}
+
+LoginOutcome Authenticator::Login(Store& store, const std::string& name,
+                                  const std::string& password) const {
+  LoginOutcome out;
+  if (name.empty() || password.empty()) {
+    out.failure = LoginFailure::kMissing;
+    out.status = Status::Unauthenticated("请输入用户名和密码");
+    return out;
+  }
+  const int64_t now = Now();
+  Result<User> user = store.GetUser(name);
+  if (user.ok()) {
+    out.account = *user;
+  } else if (user.status().code() != StatusCode::kNotFound) {
+    out.status = user.status();
+    return out;
+  }
+
+  Result<LoginThrottle> throttle = store.GetLoginThrottle(name);
+  if (!throttle.ok()) {
+    out.status = throttle.status();
+    return out;
+  }
+  const auto locked_message = [&](int64_t until) {
+    const int64_t minutes = (until - now + 59) / 60;
+    return Status::Unauthenticated("登录失败次数过多，该账号已锁定，请 " +
+                                   std::to_string(minutes < 1 ? 1 : minutes) + " 分钟后再试");
+  };
+  if (throttle->locked_until > now) {
+    out.failure = LoginFailure::kLocked;
+    out.status = locked_message(throttle->locked_until);
+    return out;
+  }
+
+  // An unknown name pays the same hashing cost as a known one.
+  bool password_ok = false;
+  if (out.account.has_value()) {
+    password_ok = VerifyPassword(password, out.account->password_hash);
+  } else {
+    VerifyPassword(password, DummyHash());
+  }
+  if (!password_ok) {
+    out.failure = out.account ? LoginFailure::kBadPassword : LoginFailure::kUnknownUser;
+    Result<LoginThrottle> after =
+        store.RecordLoginFailure(name, now, options_.failure_window_seconds, options_.max_failures,
+                                 options_.lockout_seconds);
+    if (!after.ok()) {
+      out.status = after.status();
+    } else if (after->locked_until > now) {
+      out.status = locked_message(after->locked_until);
+    } else {
+      out.status = Status::Unauthenticated(kBadLogin);
+    }
+    return out;
+  }
+  if (out.account->disabled) {
+    out.failure = LoginFailure::kDisabled;
+    out.status = Status::Unauthenticated("该账号已停用，请联系管理员");
+    return out;
+  }
+
+  Status cleared = store.ClearLoginThrottle(name);
+  // Sessions that ended without a logout are removed here, where a write happens anyway.
+  if (cleared.ok()) cleared = store.PurgeSessions(now, now - options_.idle_seconds).status();
+  if (!cleared.ok()) {
+    out.status = cleared;
+    return out;
+  }
+  Result<std::string> token = NewToken(kSessionPrefix);
+  if (!token.ok()) {
+    out.status = token.status();
+    return out;
+  }
+  out.session.token_hash = TokenHash(*token);
+  out.session.user_id = out.account->id;
+  out.session.created_at = now;
+  out.session.last_seen_at = now;
+  out.session.expires_at = now + options_.absolute_seconds;
+  Result<int64_t> id = store.AddSession(out.session);
+  if (!id.ok()) {
+    out.status = id.status();
+    return out;
+  }
+  out.session.id = *id;
+  out.token = std::move(*token);
+  return out;
+}
+
+Result<Authenticated> Authenticator::Authenticate(const HttpRequest& request, Store& store,
+                                                  bool activity) const {
+  const std::string token = RequestToken(request);
+  if (token.empty()) return Status::Unauthenticated("请先登录");
+  if (!WellFormed(token)) return Rejected();
+  const int64_t now = Now();
+  Authenticated out;
+
+  if (StartsWith(token, kTokenPrefix)) {
+    Result<ApiToken> record = store.FindApiToken(TokenHash(token));
+    if (!record.ok()) return RejectedOr(record.status());
+    if (record->revoked_at != 0) return Rejected();
+    Result<User> user = store.GetUserById(record->user_id);
+    if (!user.ok()) return RejectedOr(user.status());
+    if (user->disabled) return Rejected();
+    if (now > record->last_used_at) RETURN_IF_ERROR(store.TouchApiToken(record->id, now));
+    out.principal = PrincipalOf(*user, "token");
+    out.token_id = record->id;
+    return out;
+  }
+  if (!StartsWith(token, kSessionPrefix)) return Rejected();
+
+  Result<AuthSession> session = store.FindSession(TokenHash(token));
+  if (!session.ok()) return RejectedOr(session.status());
+  if (now >= session->expires_at || now - session->last_seen_at >= options_.idle_seconds) {
+    RETURN_IF_ERROR(store.DeleteSession(session->id));
+    return Rejected();
+  }
+  Result<User> user = store.GetUserById(session->user_id);
+  if (!user.ok()) return RejectedOr(user.status());
+  if (user->disabled) {
+    RETURN_IF_ERROR(store.DeleteSession(session->id));
+    return Rejected();
+  }
+  int64_t last_seen = session->last_seen_at;
+  if (activity && now - last_seen >= options_.touch_interval_seconds) {
+    RETURN_IF_ERROR(store.TouchSession(session->id, now));
+    last_seen = now;
+  }
+  out.principal = PrincipalOf(*user, "session");
+  out.session_id = session->id;
+  out.expires_at = session->expires_at;
+  out.idle_expires_at = std::min(session->expires_at, last_seen + options_.idle_seconds);
+  return out;
+}
+
+Status Authenticator::Logout(const HttpRequest& request, Store& store) const {
+  const std::string token = RequestToken(request);
+  if (!StartsWith(token, kSessionPrefix) || !WellFormed(token)) return Status::Ok();
+  Result<AuthSession> session = store.FindSession(TokenHash(token));
+  if (!session.ok()) {
+    return session.status().code() == StatusCode::kNotFound ? Status::Ok() : session.status();
+  }
+  return store.DeleteSession(session->id);
+}
+
+Result<std::pair<std::string, ApiToken>> Authenticator::IssueApiToken(
+    Store& store, const User& user, const std::string& label, const std::string& created_by) const {
+  ASSIGN_OR_RETURN(std::string token, NewToken(kTokenPrefix));
+  ApiToken record;
+  record.user_id = user.id;
+  record.token_hash = TokenHash(token);
+  record.label = label;
+  record.created_by = created_by;
+  record.created_at = Now();
+  ASSIGN_OR_RETURN(record.id, store.AddApiToken(record));
+  return std::make_pair(std::move(token), std::move(record));
+}
+
+std::string Authenticator::SessionCookie(const std::string& token) const {
+  return std::string(kSessionCookie) + "=" + token +
+         "; Path=/; Max-Age=" + std::to_string(options_.absolute_seconds) +
+         "; HttpOnly; SameSite=Strict" + (options_.secure_cookie ? "; Secure" : "");
+}
+
+std::string Authenticator::ClearedCookie() const {
+  return std::string(kSessionCookie) + "=; Path=/; Max-Age=0; HttpOnly; SameSite=Strict" +
+         (options_.secure_cookie ? "; Secure" : "");
+}
+
+}  // namespace onetable

@@ -1,0 +1,133 @@
+// Authentication: password login with lockout, sessions with idle and absolute expiry, logout,
+// and department API tokens.
+//
+// Tokens are 32 random bytes, base64url, prefixed "ots_" (a session) or "otk_" (an API token) so
+// each is looked up in its own table. Only a token's SHA-256 (hex) is stored, and lookups are by
+// that hash: comparing a guess therefore compares hashes, whose timing tells nothing about the
+// token. A request presents its token as "Authorization: Bearer <token>" or, for sessions, in the
+// cookie onetable_session (set by login: HttpOnly, SameSite=Strict, Path=/). Tokens are never
+// logged or audited.
+//
+// Sessions end 30 minutes after the last request (idle) and 12 hours after login (absolute),
+// whichever is first, and at logout; an expired session is deleted when next presented. To spare
+// a write per request, last_seen_at is written at most every touch_interval_seconds, so the idle
+// end can come up to that much early. Routes marked passive (GET /api/v1/me) do not count as
+// activity, so a UI polling its idle time does not keep a session alive.
+//
+// Lockout: 5 failed logins of one account name within 15 minutes lock that name for 15
+// minutes, whether or not the account exists (so lockout reveals nothing about which names
+// exist); while locked no password is checked. A good login clears the count. Wrong name and
+// wrong password get one message; an unknown name costs the same hashing time as a known one.
+//
+// The clock is injectable (AuthOptions::clock) so that tests move time instead of sleeping.
+//
+// Thread-safety: an Authenticator is immutable after construction and safe from any thread;
+// each call uses only the Store passed in.
+#ifndef ONETABLE_HTTP_AUTH_H_
+#define ONETABLE_HTTP_AUTH_H_
+
+#include <cstdint>
+#include <functional>
+#include <mutex>
+#include <optional>
+#include <string>
+
+#include "http/access.h"
+#include "http/password.h"
+#include "http/router.h"
+#include "onetable/status.h"
+#include "store/store.h"
+
+namespace onetable {
+
+inline constexpr char kSessionCookie[] = "onetable_session";
+
+struct AuthOptions {
+  int64_t idle_seconds = 30 * 60;
+  int64_t absolute_seconds = 12 * 60 * 60;
+  int max_failures = 5;
+  int64_t failure_window_seconds = 15 * 60;
+  int64_t lockout_seconds = 15 * 60;
+  int64_t touch_interval_seconds = 30;
+  bool secure_cookie = false;  // adds "Secure" to the cookie: set when served over HTTPS
+  // Unix seconds; empty: the system clock.
+  std::function<int64_t()> clock;
+  // The PBKDF2 cost of passwords set through the API, and the cost paid for an unknown name at
+  // login (to match the accounts' hashes). Lower only in tests.
+  int password_iterations = kPasswordIterations;
+};
+
+// Why a login failed, for the audit record; the client sees only Status::message().
+enum class LoginFailure { kNone, kUnknownUser, kBadPassword, kLocked, kDisabled, kMissing };
+
+const char* LoginFailureName(LoginFailure failure);  // "unknown_user", "bad_password", ...
+
+struct LoginOutcome {
+  // OK; kUnauthenticated with the message for the client; or a store error (5xx).
+  Status status;
+  LoginFailure failure = LoginFailure::kNone;
+  std::optional<User> account;  // the account named, when it exists (audit: user and role)
+  std::string token;            // on success: the session token, shown once
+  AuthSession session;          // on success
+};
+
+// A request's verified caller.
+struct Authenticated {
+  Principal principal;
+  int64_t session_id = 0;       // 0 for an API token
+  int64_t token_id = 0;         // 0 for a session
+  int64_t idle_expires_at = 0;  // sessions: when it ends without activity
+  int64_t expires_at = 0;       // sessions: the absolute end; 0 for API tokens
+};
+
+class Authenticator {
+ public:
+  explicit Authenticator(AuthOptions options = {});
+  Authenticator(const Authenticator&) = delete;
+  Authenticator& operator=(const Authenticator&) = delete;
+
+  const AuthOptions& options() const { return options_; }
+  int64_t Now() const;
+
+  // Checks the lockout, then the password; on success clears the failure count and opens a
+  // session. Never throws; see LoginOutcome.
+  LoginOutcome Login(Store& store, const std::string& name, const std::string& password) const;
+
+  // The caller of `request` (bearer token, else session cookie). kUnauthenticated when there is
+  // no token, or it is unknown, expired, revoked, or its user is disabled. `activity` false
+  // leaves a session's idle timer running (passive routes).
+  Result<Authenticated> Authenticate(const HttpRequest& request, Store& store,
+                                     bool activity = true) const;
+
+  // Ends the session the request presents. OK when it has none (logging out twice is fine).
+  Status Logout(const HttpRequest& request, Store& store) const;
+
+  // A new API token for `user` (a department): the token, shown once, and its stored record.
+  Result<std::pair<std::string, ApiToken>> IssueApiToken(Store& store, const User& user,
+                                                         const std::string& label,
+                                                         const std::string& created_by) const;
+
+  // Set-Cookie values that store a session token and that clear it.
+  std::string SessionCookie(const std::string& token) const;
+  std::string ClearedCookie() const;
+
+ private:
+  const std::string& DummyHash() const;
+
+  AuthOptions options_;
+  mutable std::once_flag dummy_once_;
+  mutable std::string dummy_hash_;
+};
+
+// The token a request presents: the bearer token, else the session cookie; "" when none.
+std::string RequestToken(const HttpRequest& request);
+// Lower-case hex SHA-256 of `token` (what the store keeps).
+std::string TokenHash(const std::string& token);
+// A new random token with `prefix` ("ots_" / "otk_").
+Result<std::string> NewToken(const std::string& prefix);
+// "YYYY-MM-DDTHH:MM:SSZ" for Unix seconds (0: "").
+std::string IsoTime(int64_t unix_seconds);
+
+}  // namespace onetable
+
+#endif  // ONETABLE_HTTP_AUTH_H_

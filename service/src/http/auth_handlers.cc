@@ -1,0 +1,180 @@
+#include "http/auth_handlers.h"
+
+#include "http/audit.h"
+#include "http/auth.h"
+#include "http/json_body.h"
+#include "http/json_writer.h"
+#include "store/store.h"
+
+namespace onetable {
+namespace {
+
+constexpr Permission kAllPermissions[] = {
+    Permission::kReadRegister, Permission::kWriteRegister,    Permission::kReviewQueue,
+    Permission::kRunTables,    Permission::kManageConnectors, Permission::kManageMappings,
+    Permission::kManageUsers,  Permission::kReadAudit};
+
+HttpResponse NoStore() { return StatusToHttp(Status::Internal("handler called without a store")); }
+
+void WriteTimeOrNull(JsonWriter& w, const char* key, int64_t unix_seconds) {
+  w.Key(key);
+  if (unix_seconds > 0) {
+    w.String(IsoTime(unix_seconds));
+  } else {
+    w.Null();
+  }
+}
+
+void WriteUser(JsonWriter& w, const User& user) {
+  w.Key("user").StartObject();
+  w.Key("name").String(user.name);
+  w.Key("role").String(user.role);
+  w.Key("display_name").String(user.display_name);
+  w.EndObject();
+}
+
+HttpResponse HandleLogin(const RequestContext& ctx, const ServiceContext& service) {
+  rapidjson::Document body;
+  Status st = ParseJsonBody(ctx.request, &body);
+  if (st.ok()) st = CheckKeys(body, {"name", "password"});
+  if (!st.ok()) return StatusToHttp(st);
+  Result<std::optional<std::string>> name = OptionalString(body, "name");
+  if (!name.ok()) return StatusToHttp(name.status());
+  Result<std::optional<std::string>> password = OptionalString(body, "password");
+  if (!password.ok()) return StatusToHttp(password.status());
+  if (ctx.store == nullptr) return NoStore();
+
+  const Authenticator& auth = *service.auth;
+  LoginOutcome outcome = auth.Login(*ctx.store, name->value_or(""), password->value_or(""));
+  if (!outcome.status.ok() && outcome.failure == LoginFailure::kNone) {
+    return StatusToHttp(outcome.status);  // the store failed: no login happened
+  }
+  // Unknown names are not recorded: a password typed into the name box must not be kept.
+  const std::string account = outcome.account ? outcome.account->name : "";
+  const std::string role = outcome.account ? outcome.account->role : "";
+  const std::string object = outcome.account ? "user/" + account : "user/(unknown)";
+  if (!outcome.status.ok()) {
+    Status audited = AuditAs(ctx, account, role, kAuditLogin, object, kAuditFailed,
+                             LoginFailureName(outcome.failure));
+    if (!audited.ok()) return StatusToHttp(audited);
+    HttpResponse response = StatusToHttp(outcome.status);
+    response.audited = true;
+    return response;
+  }
+  Status audited = AuditAs(ctx, account, role, kAuditLogin, object, kAuditOk, "session");
+  if (!audited.ok()) {
+    // No session without its audit record.
+    ctx.store->DeleteSession(outcome.session.id);
+    return StatusToHttp(audited);
+  }
+
+  JsonWriter w;
+  w.StartObject();
+  w.Key("token").String(outcome.token);
+  w.Key("expires_at").String(IsoTime(outcome.session.expires_at));
+  w.Key("idle_expires_at")
+      .String(IsoTime(outcome.session.last_seen_at + auth.options().idle_seconds));
+  w.Key("idle_timeout_seconds").Int(auth.options().idle_seconds);
+  WriteUser(w, *outcome.account);
+  w.EndObject();
+  HttpResponse response = JsonResponse(w.Take());
+  response.headers["Set-Cookie"] = auth.SessionCookie(outcome.token);
+  response.headers["Cache-Control"] = "no-store";
+  response.audited = true;
+  return response;
+}
+
+HttpResponse HandleLogout(const RequestContext& ctx, const ServiceContext& service) {
+  Result<const Principal*> who = Caller(ctx);
+  if (!who.ok()) return StatusToHttp(who.status());
+  if (ctx.store == nullptr) return NoStore();
+  Status st = service.auth->Logout(ctx.request, *ctx.store);
+  if (!st.ok()) return StatusToHttp(st);
+  st = Audit(ctx, kAuditLogout, "user/" + (*who)->user, kAuditOk, (*who)->via);
+  if (!st.ok()) return StatusToHttp(st);
+  HttpResponse response = JsonResponse(R"({"status":"ok"})");
+  response.headers["Set-Cookie"] = service.auth->ClearedCookie();
+  response.headers["Cache-Control"] = "no-store";
+  return response;
+}
+
+HttpResponse HandleMe(const RequestContext& ctx, const ServiceContext& service) {
+  Result<const Principal*> who = Caller(ctx);
+  if (!who.ok()) return StatusToHttp(who.status());
+  if (ctx.store == nullptr) return NoStore();
+  // The session's times (the principal alone does not carry them); passive, like this route.
+  Result<Authenticated> session = service.auth->Authenticate(ctx.request, *ctx.store, false);
+  if (!session.ok()) return StatusToHttp(session.status());
+  Result<User> user = ctx.store->GetUserById((*who)->user_id);
+  if (!user.ok()) return StatusToHttp(user.status());
+
+  JsonWriter w;
+  w.StartObject();
+  WriteUser(w, *user);
+  w.Key("scopes").StartArray();
+  for (const std::string& s : user->scopes) w.String(s);
+  w.EndArray();
+  w.Key("grants").StartArray();
+  for (const std::string& g : user->grants) w.String(g);
+  w.EndArray();
+  w.Key("via").String((*who)->via);
+  w.Key("permissions").StartArray();
+  for (Permission p : kAllPermissions) {
+    if (service.policy.Require(**who, p).ok()) w.String(PermissionName(p));
+  }
+  w.EndArray();
+  w.Key("now").String(IsoTime(service.auth->Now()));
+  WriteTimeOrNull(w, "expires_at", session->expires_at);
+  WriteTimeOrNull(w, "idle_expires_at", session->idle_expires_at);
+  w.Key("idle_timeout_seconds").Int(service.auth->options().idle_seconds);
+  w.EndObject();
+  HttpResponse response = JsonResponse(w.Take());
+  response.headers["Cache-Control"] = "no-store";
+  return response;
+}
+
+}  // namespace
+
+const char* PermissionName(Permission permission) {
+  switch (permission) {
+    case Permission::kReadRegister:
+      return "read_register";
+    case Permission::kWriteRegister:
+      return "write_register";
+    case Permission::kReviewQueue:
+      return "review_queue";
+    case Permission::kRunTables:
+      return "run_tables";
+    case Permission::kManageConnectors:
+      return "manage_connectors";
+    case Permission::kManageMappings:
+      return "manage_mappings";
+    case Permission::kManageUsers:
+      return "manage_users";
+    case Permission::kReadAudit:
+      return "read_audit";
+  }
+  return "";
+}
+
+Status RegisterAuthRoutes(Router* router, const ServiceContext& service) {
+  if (service.auth == nullptr) return Status::Internal("RegisterAuthRoutes needs an Authenticator");
+  const ServiceContext* s = &service;
+  RouteDoc login;
+  login.summary = "登录：用户名和密码换取会话令牌（同时设置 HttpOnly Cookie）";
+  login.is_public = true;
+  login.body = "{\"name\": 用户名, \"password\": 密码}";
+  RETURN_IF_ERROR(router->Add("POST", "/api/v1/login", login,
+                              [s](const RequestContext& ctx) { return HandleLogin(ctx, *s); }));
+  RouteDoc logout;
+  logout.summary = "退出登录：结束当前会话";
+  RETURN_IF_ERROR(router->Add("POST", "/api/v1/logout", logout,
+                              [s](const RequestContext& ctx) { return HandleLogout(ctx, *s); }));
+  RouteDoc me;
+  me.summary = "当前用户、权限与会话到期时间（不延长会话）";
+  me.passive = true;
+  return router->Add("GET", "/api/v1/me", me,
+                     [s](const RequestContext& ctx) { return HandleMe(ctx, *s); });
+}
+
+}  // namespace onetable

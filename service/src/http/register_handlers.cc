@@ -1,0 +1,375 @@
+#include "http/register_handlers.h"
+
+#include <rapidjson/document.h>
+
+#include <string>
+#include <utility>
+#include <vector>
+
+#include "http/audit.h"
+#include "http/json_body.h"
+#include "http/register_json.h"
+#include "http/register_request.h"
+#include "http/register_write.h"
+#include "http/visible_rows.h"
+#include "model/validation.h"
+#include "store/store.h"
+
+namespace onetable {
+namespace {
+
+constexpr EntityKind kKinds[] = {EntityKind::kCommunity, EntityKind::kGrid, EntityKind::kBuilding,
+                                 EntityKind::kHousehold, EntityKind::kPerson};
+
+constexpr int64_t kMaxId = 999999999999999999;
+
+bool IsPersonStatus(const std::string& s) {
+  return s == kStatusActive || s == kStatusMovedAway || s == kStatusDeceased;
+}
+
+// ?status= of a list: active by default, "all" for any.
+bool ReadStatusFilter(const HttpRequest& request, EntityKind kind, std::string* status,
+                      HttpResponse* error) {
+  auto it = request.query.find("status");
+  if (it == request.query.end()) {
+    *status = kStatusActive;
+    return true;
+  }
+  if (it->second == "all") {
+    status->clear();
+    return true;
+  }
+  if (kind == EntityKind::kPerson ? IsPersonStatus(it->second) : it->second == kStatusActive) {
+    *status = it->second;
+    return true;
+  }
+  *error = BadParameter("status", kind == EntityKind::kPerson
+                                      ? "查询参数 status 应为 active、moved_away、deceased 或 all"
+                                      : "查询参数 status 应为 active 或 all");
+  return false;
+}
+
+// The "status" member of a write: persons only, one of the person statuses.
+bool ReadWriteStatus(const rapidjson::Value& body, EntityKind kind, std::string* status,
+                     HttpResponse* error) {
+  Result<std::optional<std::string>> value = OptionalString(body, "status");
+  if (!value.ok()) {
+    *error = BadParameter("status", value.status().message());
+    return false;
+  }
+  if (!value->has_value()) return true;
+  if (kind != EntityKind::kPerson) {
+    if (**value == kStatusActive) return true;
+    *error = BadParameter("status", std::string(EntityLabel(kind)) + "的状态只能是 active");
+    return false;
+  }
+  if (!IsPersonStatus(**value)) {
+    *error = BadParameter("status", "status 应为 active、moved_away 或 deceased");
+    return false;
+  }
+  *status = **value;
+  return true;
+}
+
+// The "fields" member: required on create, optional on update.
+bool ReadFields(const ServiceContext& service, const rapidjson::Value& body, EntityKind kind,
+                bool required, FieldInput* input, HttpResponse* error) {
+  auto it = body.FindMember("fields");
+  if (it == body.MemberEnd()) {
+    if (!required) return true;
+    *error = BadParameter("fields", "缺少字段 fields（字段 → 值）");
+    return false;
+  }
+  const Catalog& catalog = service.catalog;
+  return ReadFieldValues(
+      it->value, [&](const std::string& key) { return catalog.Find(kind, key); }, input, error);
+}
+
+std::string ObjectOf(EntityKind kind, int64_t id) {
+  return std::string(EntityName(kind)) + "/" + std::to_string(id);
+}
+
+// The response for a failed write: 422, 412 with the current row, or the store's error.
+HttpResponse WriteFailure(const ServiceContext& service, const Principal& who, EntityKind kind,
+                          const WriteOutcome& outcome) {
+  if (!outcome.issues.empty()) return ValidationFailed(outcome.issues);
+  if (outcome.status.code() == StatusCode::kConflict && outcome.row.id != 0) {
+    return StaleResponse(service, who, kind, outcome.row);
+  }
+  if (outcome.status.code() == StatusCode::kAlreadyExists && kind == EntityKind::kPerson) {
+    return StatusToHttp(outcome.status,
+                        {ErrorDetail{"id_number", "duplicate", outcome.status.message()}});
+  }
+  return StatusToHttp(outcome.status);
+}
+
+HttpResponse HandleList(const RequestContext& ctx, const ServiceContext& service, EntityKind kind) {
+  Result<const Principal*> who = Authorize(service, ctx, Permission::kReadRegister);
+  if (!who.ok()) return StatusToHttp(who.status());
+  Page page;
+  HttpResponse error;
+  if (!ReadPage(ctx.request, &page, &error)) return error;
+  RowFilter filter;
+  if (!ReadStatusFilter(ctx.request, kind, &filter.status, &error)) return error;
+  Result<int64_t> parent = IntQueryParam(ctx.request, "parent_id", 0, 1, kMaxId);
+  if (!parent.ok()) return BadParameter("parent_id", parent.status().message());
+  filter.parent_id = *parent;
+  if (ctx.store == nullptr) return NoStoreResponse();
+  bool more = false;
+  Result<std::vector<Row>> rows =
+      ListVisible(service, **who, *ctx.store, kind, filter, page, &more);
+  if (!rows.ok()) return StatusToHttp(rows.status());
+  return RowListResponse(service, **who, kind, *rows, more);
+}
+
+HttpResponse HandleGet(const RequestContext& ctx, const ServiceContext& service, EntityKind kind) {
+  Result<const Principal*> who = Authorize(service, ctx, Permission::kReadRegister);
+  if (!who.ok()) return StatusToHttp(who.status());
+  Result<int64_t> id = IdParam(ctx.params, "id");
+  if (!id.ok()) return BadParameter("id", id.status().message());
+  if (ctx.store == nullptr) return NoStoreResponse();
+  Status allowed = service.policy.RequireRow(**who, *ctx.store, kind, *id);
+  if (!allowed.ok()) return StatusToHttp(allowed);
+  Result<Row> row = ctx.store->Get(kind, *id);
+  if (!row.ok()) return StatusToHttp(row.status());
+  return RowResponse(service, **who, kind, *row);
+}
+
+HttpResponse HandleCreate(const RequestContext& ctx, const ServiceContext& service,
+                          EntityKind kind) {
+  Result<const Principal*> who = Authorize(service, ctx, Permission::kWriteRegister);
+  if (!who.ok()) return StatusToHttp(who.status());
+  rapidjson::Document body;
+  Status parsed = ParseJsonBody(ctx.request, &body);
+  if (!parsed.ok()) return StatusToHttp(parsed);
+  Status keys = CheckKeys(body, {"parent_id", "status", "fields"});
+  if (!keys.ok()) return StatusToHttp(keys);
+  Result<std::optional<int64_t>> parent = OptionalInt(body, "parent_id");
+  if (!parent.ok()) return BadParameter("parent_id", parent.status().message());
+  const int64_t parent_id = parent->value_or(0);
+  if (parent_id < 0) return BadParameter("parent_id", "parent_id 应为正整数");
+  HttpResponse error;
+  std::string status;
+  if (!ReadWriteStatus(body, kind, &status, &error)) return error;
+  FieldInput input;
+  if (!ReadFields(service, body, kind, /*required=*/true, &input, &error)) return error;
+  if (!CheckWritableFields(service, **who, kind, input, &error)) return error;
+  if (ctx.store == nullptr) return NoStoreResponse();
+  Store& store = *ctx.store;
+  Status allowed = service.policy.RequireParent(**who, store, kind, parent_id);
+  if (!allowed.ok()) return StatusToHttp(allowed);
+
+  const Validator validator(service.catalog, service.divisions);
+  WriteOutcome outcome =
+      CreateRecord(store, validator, kind, parent_id, status, input, (*who)->user);
+  const bool ok = outcome.status.ok() && outcome.issues.empty();
+  if (!ok) {
+    HttpResponse failure = WriteFailure(service, **who, kind, outcome);
+    if (!AuditWrite(ctx, kind, 0, "create failed: " + std::to_string(failure.status), false,
+                    &error)) {
+      return error;
+    }
+    return failure;
+  }
+  if (!AuditWrite(ctx, kind, outcome.row.id, "create " + ChangedFieldsDetail(outcome.changed), true,
+                  &error)) {
+    return error;
+  }
+  HttpResponse response = RowResponse(service, **who, kind, outcome.row, 201);
+  response.headers["Location"] =
+      std::string("/api/v1/") + PluralOf(kind) + "/" + std::to_string(outcome.row.id);
+  return response;
+}
+
+HttpResponse HandleUpdate(const RequestContext& ctx, const ServiceContext& service,
+                          EntityKind kind) {
+  Result<const Principal*> who = Authorize(service, ctx, Permission::kWriteRegister);
+  if (!who.ok()) return StatusToHttp(who.status());
+  Result<int64_t> id = IdParam(ctx.params, "id");
+  if (!id.ok()) return BadParameter("id", id.status().message());
+  HttpResponse error;
+  int64_t expected = 0;
+  if (!ReadIfMatch(ctx.request, &expected, &error)) return error;
+  rapidjson::Document body;
+  Status parsed = ParseJsonBody(ctx.request, &body);
+  if (!parsed.ok()) return StatusToHttp(parsed);
+  if (body.HasMember("parent_id")) {
+    return BadParameter("parent_id", kind == EntityKind::kPerson
+                                         ? "更换所在户请用 POST /api/v1/persons/{id}/move"
+                                         : "上级不能在此修改");
+  }
+  Status keys = CheckKeys(body, {"status", "fields"});
+  if (!keys.ok()) return StatusToHttp(keys);
+  std::string status;
+  if (!ReadWriteStatus(body, kind, &status, &error)) return error;
+  FieldInput input;
+  if (!ReadFields(service, body, kind, /*required=*/false, &input, &error)) return error;
+  if (!CheckWritableFields(service, **who, kind, input, &error)) return error;
+  if (ctx.store == nullptr) return NoStoreResponse();
+  Store& store = *ctx.store;
+  Status allowed = service.policy.RequireRow(**who, store, kind, *id);
+  if (!allowed.ok()) return StatusToHttp(allowed);
+
+  const Validator validator(service.catalog, service.divisions);
+  WriteOutcome outcome =
+      UpdateRecord(store, validator, kind, *id, expected, input, status, (*who)->user);
+  const bool ok = outcome.status.ok() && outcome.issues.empty();
+  if (!ok) {
+    HttpResponse failure = WriteFailure(service, **who, kind, outcome);
+    if (!AuditWrite(ctx, kind, *id, "update failed: " + std::to_string(failure.status), false,
+                    &error)) {
+      return error;
+    }
+    return failure;
+  }
+  std::string detail = "update " + ChangedFieldsDetail(outcome.changed);
+  if (!status.empty()) detail += " status=" + status;
+  if (!AuditWrite(ctx, kind, *id, detail, true, &error)) return error;
+  return RowResponse(service, **who, kind, outcome.row);
+}
+
+HttpResponse HandleDelete(const RequestContext& ctx, const ServiceContext& service,
+                          EntityKind kind) {
+  Result<const Principal*> who = Authorize(service, ctx, Permission::kWriteRegister);
+  if (!who.ok()) return StatusToHttp(who.status());
+  Result<int64_t> id = IdParam(ctx.params, "id");
+  if (!id.ok()) return BadParameter("id", id.status().message());
+  HttpResponse error;
+  int64_t expected = 0;
+  if (!ReadIfMatch(ctx.request, &expected, &error)) return error;
+  std::string status;
+  if (kind == EntityKind::kPerson) {
+    auto it = ctx.request.query.find("status");
+    if (it == ctx.request.query.end() ||
+        (it->second != kStatusMovedAway && it->second != kStatusDeceased)) {
+      return BadParameter("status",
+                          "人员记录不删除：请用 ?status=moved_away（迁出）或 deceased（死亡）标记");
+    }
+    status = it->second;
+  }
+  if (ctx.store == nullptr) return NoStoreResponse();
+  Store& store = *ctx.store;
+  Status allowed = service.policy.RequireRow(**who, store, kind, *id);
+  if (!allowed.ok()) return StatusToHttp(allowed);
+
+  if (kind == EntityKind::kPerson) {
+    const Validator validator(service.catalog, service.divisions);
+    WriteOutcome outcome =
+        UpdateRecord(store, validator, kind, *id, expected, FieldInput{}, status, (*who)->user);
+    if (!outcome.status.ok() || !outcome.issues.empty()) {
+      HttpResponse failure = WriteFailure(service, **who, kind, outcome);
+      if (!AuditWrite(ctx, kind, *id, "status failed: " + std::to_string(failure.status), false,
+                      &error)) {
+        return error;
+      }
+      return failure;
+    }
+    if (!AuditWrite(ctx, kind, *id, "status=" + status, true, &error)) return error;
+    return RowResponse(service, **who, kind, outcome.row);
+  }
+
+  Status deleted = RetryCompareAndSet([&]() { return store.Delete(kind, *id, expected); });
+  if (!deleted.ok()) {
+    HttpResponse failure;
+    Result<Row> current = store.Get(kind, *id);
+    if (deleted.code() == StatusCode::kConflict && current.ok()) {
+      failure = StaleResponse(service, **who, kind, *current);
+    } else {
+      failure = StatusToHttp(deleted);
+    }
+    if (!AuditWrite(ctx, kind, *id, "delete failed: " + std::to_string(failure.status), false,
+                    &error)) {
+      return error;
+    }
+    return failure;
+  }
+  if (!AuditWrite(ctx, kind, *id, "delete", true, &error)) return error;
+  HttpResponse response;
+  response.status = 204;
+  return response;
+}
+
+RouteDoc Doc(std::string summary, std::vector<ParamDoc> query = {}, std::string body = "") {
+  RouteDoc doc;
+  doc.summary = std::move(summary);
+  doc.query = std::move(query);
+  doc.body = std::move(body);
+  return doc;
+}
+
+}  // namespace
+
+const char* PluralOf(EntityKind kind) {
+  switch (kind) {
+    case EntityKind::kCommunity:
+      return "communities";
+    case EntityKind::kGrid:
+      return "grids";
+    case EntityKind::kBuilding:
+      return "buildings";
+    case EntityKind::kHousehold:
+      return "households";
+    case EntityKind::kPerson:
+      return "persons";
+    default:
+      return nullptr;
+  }
+}
+
+HttpResponse NoStoreResponse() {
+  return StatusToHttp(Status::Internal("handler called without a store"));
+}
+
+bool AuditWrite(const RequestContext& ctx, EntityKind kind, int64_t id, const std::string& detail,
+                bool ok, HttpResponse* error) {
+  Status st = Audit(ctx, kAuditWrite, id > 0 ? ObjectOf(kind, id) : EntityName(kind),
+                    ok ? kAuditOk : kAuditFailed, detail);
+  if (st.ok()) return true;
+  *error = StatusToHttp(st);
+  return false;
+}
+
+Status RegisterRegisterRoutes(Router* router, const ServiceContext& service) {
+  const ServiceContext* s = &service;
+  const std::vector<ParamDoc> page = {{"after", "integer", "上一页最后一条的 id（翻页）", false},
+                                      {"limit", "integer", "每页条数，1–500，默认 50", false}};
+  for (EntityKind kind : kKinds) {
+    const std::string base = std::string("/api/v1/") + PluralOf(kind);
+    const std::string label = EntityLabel(kind);
+    std::vector<ParamDoc> list_params = page;
+    list_params.push_back({"parent_id", "integer", "只列出该上级之下的记录", false});
+    list_params.push_back({"status", "string",
+                           kind == EntityKind::kPerson
+                               ? "active（默认）、moved_away、deceased 或 all"
+                               : "active（默认）或 all",
+                           false});
+    RETURN_IF_ERROR(
+        router->Add("GET", base, Doc(label + "列表（仅本人可见范围）", list_params),
+                    [s, kind](const RequestContext& ctx) { return HandleList(ctx, *s, kind); }));
+    RETURN_IF_ERROR(router->Add(
+        "POST", base,
+        Doc("新建" + label, {}, "{\"parent_id\": 上级 id, \"status\"?, \"fields\": {字段: 值}}"),
+        [s, kind](const RequestContext& ctx) { return HandleCreate(ctx, *s, kind); }));
+    RETURN_IF_ERROR(
+        router->Add("GET", base + "/{id}", Doc("查看" + label + "（带 ETag）"),
+                    [s, kind](const RequestContext& ctx) { return HandleGet(ctx, *s, kind); }));
+    RETURN_IF_ERROR(
+        router->Add("PUT", base + "/{id}",
+                    Doc("修改" + label + "（需 If-Match 请求头；只改所给字段，null 清空）", {},
+                        "{\"fields\": {字段: 值或 null}, \"status\"?}"),
+                    [s, kind](const RequestContext& ctx) { return HandleUpdate(ctx, *s, kind); }));
+    std::vector<ParamDoc> delete_params;
+    if (kind == EntityKind::kPerson) {
+      delete_params.push_back({"status", "string", "moved_away（迁出）或 deceased（死亡）", true});
+    }
+    RETURN_IF_ERROR(router->Add(
+        "DELETE", base + "/{id}",
+        Doc(kind == EntityKind::kPerson ? "标记人员迁出或死亡（记录保留；需 If-Match）"
+                                        : "删除" + label + "（其下无记录时；需 If-Match）",
+            delete_params),
+        [s, kind](const RequestContext& ctx) { return HandleDelete(ctx, *s, kind); }));
+  }
+  return Status::Ok();
+}
+
+}  // namespace onetable

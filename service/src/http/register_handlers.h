@@ -1,0 +1,47 @@
+// The register's rows over REST: communities, grids, buildings, households and persons, each
+// with the same five routes (PLURAL = communities | grids | buildings | households | persons):
+//
+//   GET    /api/v1/PLURAL?parent_id=&status=&after=&limit=
+//          the rows the caller may see, by id; parent_id: only children of that row (which the
+//          caller must see); status: active (default) | moved_away | deceased | all
+//          → {"items": [row...], "next_after": id | null}
+//   POST   /api/v1/PLURAL      {"parent_id": ID, "status": "...", "fields": {key: value}}
+//          → 201 row, Location and ETag; 422 with one detail per bad field
+//   GET    /api/v1/PLURAL/{id} → row with ETag
+//   PUT    /api/v1/PLURAL/{id} If-Match: "<version>"   {"fields": {...}, "status": "..."}
+//          fields named are set (null clears), others keep their values; the parent is changed
+//          by the move route (person_handlers.h), not here. → row with the new ETag;
+//          412 (with "current") when stale; 428 without If-Match
+//   DELETE /api/v1/PLURAL/{id} If-Match
+//          persons are never deleted: ?status=moved_away|deceased marks them (→ 200 row);
+//          other rows are deleted (→ 204) unless rows below them remain (409)
+//
+// The row shape and masking: register_json.h. Validation and provenance: register_write.h.
+// Access: kReadRegister to read, kWriteRegister to write, and AccessPolicy::RequireRow /
+// RequireParent for the rows themselves (out of scope answers 404, like a missing row). Writes
+// are audited (action "write", object "person/42", detail naming the fields, never values).
+//
+// Thread-safety: the handlers keep no state.
+#ifndef ONETABLE_HTTP_REGISTER_HANDLERS_H_
+#define ONETABLE_HTTP_REGISTER_HANDLERS_H_
+
+#include "http/router.h"
+#include "http/service_context.h"
+#include "onetable/status.h"
+
+namespace onetable {
+
+Status RegisterRegisterRoutes(Router* router, const ServiceContext& service);
+
+// The plural used in paths for the five kinds above ("persons"); nullptr for others.
+const char* PluralOf(EntityKind kind);
+
+// For the person routes that reuse them.
+HttpResponse NoStoreResponse();
+// Audits a write by the caller; on failure to audit, the error response to send instead.
+bool AuditWrite(const RequestContext& ctx, EntityKind kind, int64_t id, const std::string& detail,
+                bool ok, HttpResponse* error);
+
+}  // namespace onetable
+
+#endif  // ONETABLE_HTTP_REGISTER_HANDLERS_H_

@@ -1,0 +1,75 @@
+// The write path of manual entry: validation against the catalog, the compare-and-set write, and
+// provenance — one transaction per write, shared by every resource that creates or edits rows.
+//
+// Validation (model/validation.h Validator::NormalizeRecord): every bad value is one issue
+// {field, code, message (Chinese, naming the field's label)}; unknown keys are issues too. For
+// persons the ID number fills birth date and gender when they are empty and an issue is raised
+// when they contradict it. On update the submitted values are merged over the stored row and the
+// whole record is checked, but only issues about what the request touched are reported (a
+// submitted field, a field it cleared, or birth date / gender against a submitted ID number), so
+// an old imported value elsewhere in the row does not block an unrelated correction.
+//
+// Provenance: every field whose value the write changes (including values filled from the ID
+// number) gets an observation with source "manual" and the worker as actor, so survivorship
+// keeps hand-entered values over connectors (DESIGN.md §5).
+//
+// Thread-safety: functions over the Store given (one thread).
+#ifndef ONETABLE_HTTP_REGISTER_WRITE_H_
+#define ONETABLE_HTTP_REGISTER_WRITE_H_
+
+#include <cstdint>
+#include <functional>
+#include <string>
+#include <vector>
+
+#include "http/json_writer.h"
+#include "http/register_request.h"
+#include "model/validation.h"
+#include "store/store.h"
+
+namespace onetable {
+
+inline constexpr char kManualSourceId[] = "manual";
+
+struct WriteOutcome {
+  // Not OK: the write did not happen. kConflict: the version was stale (`row` is the current
+  // row then); kNotFound; kAlreadyExists (a unique key); others from the store.
+  Status status;
+  // Validation problems; when not empty nothing was written (status is OK then).
+  std::vector<ErrorDetail> issues;
+  // The row as written (or the current one on kConflict).
+  Row row;
+  // Keys whose value changed, for the audit detail (never the values).
+  std::vector<std::string> changed;
+};
+
+// Inserts a row of `kind` under `parent_id` with `status` ("" for active).
+WriteOutcome CreateRecord(Store& store, const Validator& validator, EntityKind kind,
+                          int64_t parent_id, const std::string& status, const FieldInput& input,
+                          const std::string& actor);
+
+// Updates row `id` if its version is `expected_version`: merges `input` over it and sets
+// `status` when not empty.
+WriteOutcome UpdateRecord(Store& store, const Validator& validator, EntityKind kind, int64_t id,
+                          int64_t expected_version, const FieldInput& input,
+                          const std::string& status, const std::string& actor);
+
+// Runs `fn` — one compare-and-set transaction — and runs it again, kWriteAttempts times in all,
+// while it fails with kUnavailable. MySQL reports a deadlock or a lock wait timeout that way
+// (InnoDB rolls the victim back whole; concurrent first writes of provenance rows take gap
+// locks that can deadlock), and a repeat is safe because the write is compare-and-set: if an
+// earlier attempt did commit, the repeat fails with kConflict instead of applying twice. A store
+// that is really down fails every attempt quickly and the last kUnavailable is returned.
+inline constexpr int kWriteAttempts = 3;
+Status RetryCompareAndSet(const std::function<Status()>& fn);
+
+// Records a manual observation of `field` = `value` (is_null when value is nullptr).
+Status RecordManual(Store& store, EntityKind kind, int64_t id, const std::string& field,
+                    const std::string* value, const std::string& actor);
+
+// "fields: a,b,c" for audit details (keys only).
+std::string ChangedFieldsDetail(const std::vector<std::string>& keys);
+
+}  // namespace onetable
+
+#endif  // ONETABLE_HTTP_REGISTER_WRITE_H_

@@ -1,0 +1,326 @@
+#include "http/review_handlers.h"
+
+#include <rapidjson/document.h>
+
+#include <optional>
+#include <string>
+#include <utility>
+#include <vector>
+
+#include "http/audit.h"
+#include "http/json_body.h"
+#include "http/register_handlers.h"
+#include "http/register_json.h"
+#include "http/register_request.h"
+#include "http/register_write.h"
+#include "ingest/review_queue.h"
+#include "model/validation.h"
+#include "store/store.h"
+
+namespace onetable {
+namespace {
+
+constexpr int kScanBatch = 200;
+
+bool IsReviewStatus(const std::string& s) {
+  return s == "open" || s == "linked" || s == "kept_apart" || s == "resolved";
+}
+
+// Whether the caller may see `item` (see the header). kNotFound for "no"; other errors are the
+// store's.
+Status RequireItem(const ServiceContext& service, const Principal& who, Store& store,
+                   const ReviewItem& item) {
+  const Status hidden =
+      Status::NotFound("未找到 id 为 " + std::to_string(item.id) + " 的待核实事项");
+  if (item.kind == "conflict" && !item.field.empty()) {
+    const FieldDef* field = service.catalog.Find(item.entity, item.field);
+    if (field == nullptr || !service.policy.SeesField(who, *field)) return hidden;
+  }
+  std::vector<std::pair<EntityKind, int64_t>> rows = {{item.entity, item.entity_id}};
+  if (item.other_id > 0) rows.push_back({EntityKind::kPerson, item.other_id});
+  for (auto [kind, id] : rows) {
+    if (kind == EntityKind::kPerson) {
+      Result<int64_t> now = store.ResolvePersonId(id);
+      if (!now.ok()) return now.status().code() == StatusCode::kNotFound ? hidden : now.status();
+      id = *now;
+    }
+    Status st = service.policy.RequireRow(who, store, kind, id);
+    if (st.code() == StatusCode::kNotFound) return hidden;
+    RETURN_IF_ERROR(st);
+  }
+  return Status::Ok();
+}
+
+void WriteItem(JsonWriter& w, const ReviewItem& item) {
+  w.StartObject();
+  w.Key("id").Int(item.id);
+  w.Key("kind").String(item.kind);
+  w.Key("status").String(item.status);
+  w.Key("entity").String(EntityName(item.entity));
+  w.Key("entity_id").Int(item.entity_id);
+  w.Key("other_id").Int(item.other_id);
+  w.Key("field").String(item.field);
+  w.Key("detail").String(item.detail);
+  w.Key("created_at").String(item.created_at);
+  w.Key("resolved_by").String(item.resolved_by);
+  w.Key("resolution").String(item.resolution);
+  w.Key("version").Int(item.version);
+  w.EndObject();
+}
+
+HttpResponse ItemResponse(const ReviewItem& item, int http_status = 200) {
+  JsonWriter w;
+  WriteItem(w, item);
+  HttpResponse response = JsonResponse(w.Take());
+  response.status = http_status;
+  response.headers["ETag"] = ETagOf(item.version);
+  return response;
+}
+
+HttpResponse StaleItem(const ReviewItem& current, const std::string& message) {
+  JsonWriter w;
+  w.StartObject();
+  w.Key("error").StartObject();
+  w.Key("code").String("conflict");
+  w.Key("message").String(message);
+  w.Key("details").StartArray().EndArray();
+  w.Key("current_version").Int(current.version);
+  w.EndObject();
+  w.Key("current");
+  WriteItem(w, current);
+  w.EndObject();
+  HttpResponse response = JsonResponse(w.Take());
+  response.status = 412;
+  response.headers["ETag"] = ETagOf(current.version);
+  return response;
+}
+
+HttpResponse HandleList(const RequestContext& ctx, const ServiceContext& service) {
+  Result<const Principal*> who = Authorize(service, ctx, Permission::kReviewQueue);
+  if (!who.ok()) return StatusToHttp(who.status());
+  Page page;
+  HttpResponse error;
+  if (!ReadPage(ctx.request, &page, &error)) return error;
+  std::string status = "open";
+  if (auto it = ctx.request.query.find("status"); it != ctx.request.query.end()) {
+    if (it->second == "all") {
+      status.clear();
+    } else if (IsReviewStatus(it->second)) {
+      status = it->second;
+    } else {
+      return BadParameter("status", "status 应为 open、linked、kept_apart、resolved 或 all");
+    }
+  }
+  std::string kind;
+  if (auto it = ctx.request.query.find("kind"); it != ctx.request.query.end()) {
+    if (it->second != "duplicate" && it->second != "conflict") {
+      return BadParameter("kind", "kind 应为 duplicate 或 conflict");
+    }
+    kind = it->second;
+  }
+  if (ctx.store == nullptr) return NoStoreResponse();
+  Store& store = *ctx.store;
+
+  std::vector<ReviewItem> shown;
+  int64_t after = page.after;
+  bool exhausted = false;
+  while (!exhausted && shown.size() <= static_cast<size_t>(page.limit)) {
+    Result<std::vector<ReviewItem>> batch = store.ListReview(status, after, kScanBatch);
+    if (!batch.ok()) return StatusToHttp(batch.status());
+    exhausted = static_cast<int>(batch->size()) < kScanBatch;
+    for (ReviewItem& item : *batch) {
+      after = item.id;
+      if (!kind.empty() && item.kind != kind) continue;
+      Status visible = RequireItem(service, **who, store, item);
+      if (visible.code() == StatusCode::kNotFound) continue;
+      if (!visible.ok()) return StatusToHttp(visible);
+      shown.push_back(std::move(item));
+      if (shown.size() > static_cast<size_t>(page.limit)) break;
+    }
+  }
+  const bool more = shown.size() > static_cast<size_t>(page.limit);
+  if (more) shown.resize(page.limit);
+  JsonWriter w;
+  w.StartObject().Key("items").StartArray();
+  for (const ReviewItem& item : shown) WriteItem(w, item);
+  w.EndArray();
+  WriteNextAfter(w, shown.empty() ? 0 : shown.back().id, more);
+  w.EndObject();
+  return JsonResponse(w.Take());
+}
+
+// The start of the item routes: the caller, the item in view, and for writes If-Match.
+bool StartItem(const RequestContext& ctx, const ServiceContext& service, bool write,
+               const Principal** who, ReviewItem* item, int64_t* expected, HttpResponse* error) {
+  Result<const Principal*> caller = Authorize(service, ctx, Permission::kReviewQueue);
+  if (!caller.ok()) {
+    *error = StatusToHttp(caller.status());
+    return false;
+  }
+  *who = *caller;
+  Result<int64_t> id = IdParam(ctx.params, "id");
+  if (!id.ok()) {
+    *error = BadParameter("id", id.status().message());
+    return false;
+  }
+  if (write && !ReadIfMatch(ctx.request, expected, error)) return false;
+  if (ctx.store == nullptr) {
+    *error = NoStoreResponse();
+    return false;
+  }
+  Result<ReviewItem> found = ctx.store->GetReview(*id);
+  Status st = found.ok() ? RequireItem(service, **caller, *ctx.store, *found) : found.status();
+  if (!st.ok()) {
+    *error = st.code() == StatusCode::kNotFound
+                 ? StatusToHttp(
+                       Status::NotFound("未找到 id 为 " + std::to_string(*id) + " 的待核实事项"))
+                 : StatusToHttp(st);
+    return false;
+  }
+  *item = std::move(*found);
+  return true;
+}
+
+HttpResponse HandleGet(const RequestContext& ctx, const ServiceContext& service) {
+  const Principal* who = nullptr;
+  ReviewItem item;
+  int64_t expected = 0;
+  HttpResponse error;
+  if (!StartItem(ctx, service, false, &who, &item, &expected, &error)) return error;
+  return ItemResponse(item);
+}
+
+enum class Action { kLink, kKeepApart, kChoose };
+
+const char* ActionName(Action action) {
+  switch (action) {
+    case Action::kLink:
+      return "link";
+    case Action::kKeepApart:
+      return "keep-apart";
+    case Action::kChoose:
+      return "choose";
+  }
+  return "";
+}
+
+HttpResponse HandleSettle(const RequestContext& ctx, const ServiceContext& service, Action action) {
+  const Principal* who = nullptr;
+  ReviewItem item;
+  int64_t expected = 0;
+  HttpResponse error;
+  if (!StartItem(ctx, service, true, &who, &item, &expected, &error)) return error;
+  std::string value;
+  if (action == Action::kChoose) {
+    rapidjson::Document body;
+    Status parsed = ParseJsonBody(ctx.request, &body);
+    if (!parsed.ok()) return StatusToHttp(parsed);
+    Status keys = CheckKeys(body, {"value"});
+    if (!keys.ok()) return StatusToHttp(keys);
+    auto it = body.FindMember("value");
+    if (it == body.MemberEnd())
+      return BadParameter("value", "缺少字段 value（选定的取值，或 null 清空）");
+    if (!it->value.IsNull()) {
+      if (!it->value.IsString()) return BadParameter("value", "value 应为字符串或 null");
+      value.assign(it->value.GetString(), it->value.GetStringLength());
+    }
+    const FieldDef* field = service.catalog.Find(item.entity, item.field);
+    if (field != nullptr) {
+      const Validator validator(service.catalog, service.divisions);
+      std::string normalized = value;
+      if (std::optional<Problem> p = validator.NormalizeField(*field, &normalized)) {
+        return ValidationFailed(
+            {ErrorDetail{item.field, p->code, field->label + "：" + p->message}});
+      }
+    }
+  }
+  Store& store = *ctx.store;
+  const std::string& actor = who->user;
+  int64_t survivor = 0;
+  Status st;
+  switch (action) {
+    case Action::kLink:
+      st = RetryCompareAndSet([&]() {
+        Result<int64_t> linked = LinkDuplicate(&store, item.id, expected, actor);
+        if (linked.ok()) survivor = *linked;
+        return linked.status();
+      });
+      break;
+    case Action::kKeepApart:
+      st = RetryCompareAndSet([&]() { return KeepApart(&store, item.id, expected, actor); });
+      break;
+    case Action::kChoose: {
+      const Validator validator(service.catalog, service.divisions);
+      st = RetryCompareAndSet([&]() {
+        return ChooseValue(&store, validator, service.catalog, item.id, expected, value, actor);
+      });
+      break;
+    }
+  }
+  const std::string object = "review/" + std::to_string(item.id);
+  if (!st.ok()) {
+    HttpResponse failure;
+    Result<ReviewItem> now = store.GetReview(item.id);
+    if (st.code() == StatusCode::kConflict && now.ok()) {
+      failure = StaleItem(*now, st.message());
+    } else {
+      failure = StatusToHttp(st);
+    }
+    Status audited =
+        Audit(ctx, kAuditWrite, object, kAuditFailed,
+              std::string(ActionName(action)) + " failed: " + std::to_string(failure.status));
+    return audited.ok() ? failure : StatusToHttp(audited);
+  }
+  std::string detail = ActionName(action);
+  if (action == Action::kLink) detail += " survivor=" + std::to_string(survivor);
+  Status audited = Audit(ctx, kAuditWrite, object, kAuditOk, detail);
+  if (!audited.ok()) return StatusToHttp(audited);
+  Result<ReviewItem> now = store.GetReview(item.id);
+  if (!now.ok()) return StatusToHttp(now.status());
+  JsonWriter w;
+  w.StartObject();
+  if (action == Action::kLink) w.Key("survivor_id").Int(survivor);
+  w.Key("item");
+  WriteItem(w, *now);
+  w.EndObject();
+  HttpResponse response = JsonResponse(w.Take());
+  response.headers["ETag"] = ETagOf(now->version);
+  return response;
+}
+
+RouteDoc Doc(std::string summary, std::vector<ParamDoc> query = {}, std::string body = "") {
+  RouteDoc doc;
+  doc.summary = std::move(summary);
+  doc.query = std::move(query);
+  doc.body = std::move(body);
+  return doc;
+}
+
+}  // namespace
+
+Status RegisterReviewRoutes(Router* router, const ServiceContext& service) {
+  const ServiceContext* s = &service;
+  RETURN_IF_ERROR(router->Add(
+      "GET", "/api/v1/review",
+      Doc("待核实事项列表：疑似重复人员与字段冲突（仅可见范围）",
+          {{"status", "string", "open（默认）、linked、kept_apart、resolved 或 all", false},
+           {"kind", "string", "duplicate 或 conflict", false},
+           {"after", "integer", "翻页：上一页的 next_after", false},
+           {"limit", "integer", "每页条数，1–500，默认 50", false}}),
+      [s](const RequestContext& ctx) { return HandleList(ctx, *s); }));
+  RETURN_IF_ERROR(router->Add("GET", "/api/v1/review/{id}", Doc("查看一条待核实事项（带 ETag）"),
+                              [s](const RequestContext& ctx) { return HandleGet(ctx, *s); }));
+  RETURN_IF_ERROR(
+      router->Add("POST", "/api/v1/review/{id}/link", Doc("确认为同一人并合并（需 If-Match）"),
+                  [s](const RequestContext& ctx) { return HandleSettle(ctx, *s, Action::kLink); }));
+  RETURN_IF_ERROR(router->Add(
+      "POST", "/api/v1/review/{id}/keep-apart", Doc("确认为不同的人（需 If-Match）"),
+      [s](const RequestContext& ctx) { return HandleSettle(ctx, *s, Action::kKeepApart); }));
+  RETURN_IF_ERROR(router->Add(
+      "POST", "/api/v1/review/{id}/choose",
+      Doc("为字段冲突选定取值（需 If-Match；记为人工录入）", {}, "{\"value\": 取值或 null}"),
+      [s](const RequestContext& ctx) { return HandleSettle(ctx, *s, Action::kChoose); }));
+  return Status::Ok();
+}
+
+}  // namespace onetable

@@ -1,0 +1,39 @@
+// The review queue (DESIGN.md §5): possible duplicates from identity resolution and conflicting
+// values from survivorship, settled by a worker.
+//
+//   GET  /api/v1/review?status=open|linked|kept_apart|resolved|all&kind=duplicate|conflict
+//                      &after=&limit=         (status default open)
+//   GET  /api/v1/review/{id}                  → item with ETag
+//   POST /api/v1/review/{id}/link             If-Match: the two persons are one; the older id
+//                                             survives → {"survivor_id", "item"}
+//   POST /api/v1/review/{id}/keep-apart       If-Match: they are two people → {"item"}
+//   POST /api/v1/review/{id}/choose           If-Match, {"value": "..." | null}: the chosen value
+//                                             becomes the golden value as the worker's manual
+//                                             entry (422 naming the field when invalid) → {"item"}
+// An item: {"id", "kind", "status", "entity", "entity_id", "other_id", "field", "detail" (the
+// ingest's JSON text: scores, sources, competing values), "created_at", "resolved_by",
+// "resolution", "version"}.
+//
+// The operations are ingest/review_queue.h (one transaction each, compare-and-set on the item's
+// version: 412 with the current item when someone settled it first).
+//
+// Access: kReviewQueue; an item is shown and may be settled only when the caller sees every
+// person it names (AccessPolicy::RequireRow, else 404) and, for a conflict, the field
+// (SeesField: its detail holds the competing values). Settling is audited (action "write",
+// object "review/<id>").
+//
+// Thread-safety: the handlers keep no state.
+#ifndef ONETABLE_HTTP_REVIEW_HANDLERS_H_
+#define ONETABLE_HTTP_REVIEW_HANDLERS_H_
+
+#include "http/router.h"
+#include "http/service_context.h"
+#include "onetable/status.h"
+
+namespace onetable {
+
+Status RegisterReviewRoutes(Router* router, const ServiceContext& service);
+
+}  // namespace onetable
+
+#endif  // ONETABLE_HTTP_REVIEW_HANDLERS_H_

@@ -1,0 +1,455 @@
+#include "http/users_handlers.h"
+
+#include <algorithm>
+#include <optional>
+#include <string>
+#include <vector>
+
+#include "http/audit.h"
+#include "http/auth.h"
+#include "http/json_body.h"
+#include "http/json_writer.h"
+#include "http/password.h"
+#include "http/user_rules.h"
+#include "store/store.h"
+
+namespace onetable {
+namespace {
+
+constexpr int kDefaultLimit = 50;
+constexpr int kMaxLimit = 500;
+
+HttpResponse NoStore() { return StatusToHttp(Status::Internal("handler called without a store")); }
+
+std::string ETag(int64_t version) { return "\"" + std::to_string(version) + "\""; }
+
+// The version of If-Match ("3", W/"3" or 3). Missing (or "*", which would disable the
+// compare-and-set) → 428; not a version → 400.
+bool ReadIfMatch(const HttpRequest& request, int64_t* version, HttpResponse* error) {
+  auto it = request.headers.find("if-match");
+  std::string tag = it == request.headers.end() ? "" : it->second;
+  tag.erase(0, tag.find_first_not_of(" \t") == std::string::npos ? tag.size()
+                                                                 : tag.find_first_not_of(" \t"));
+  while (!tag.empty() && (tag.back() == ' ' || tag.back() == '\t')) tag.pop_back();
+  if (tag.empty() || tag == "*") {
+    *error = ErrorResponse(428, "precondition_required",
+                           "修改需要带上 If-Match 请求头（取自读取时的 ETag），以免覆盖他人的修改",
+                           {ErrorDetail{"If-Match", "missing", "缺少 If-Match 请求头"}});
+    return false;
+  }
+  if (tag.rfind("W/", 0) == 0) tag.erase(0, 2);
+  if (tag.size() >= 2 && tag.front() == '"' && tag.back() == '"')
+    tag = tag.substr(1, tag.size() - 2);
+  int64_t value = 0;
+  bool ok = !tag.empty() && tag.size() <= 18;
+  for (char c : tag) {
+    ok = ok && c >= '0' && c <= '9';
+    if (ok) value = value * 10 + (c - '0');
+  }
+  if (!ok) {
+    *error = ErrorResponse(400, "invalid_argument", "If-Match 请求头不是有效的版本号",
+                           {ErrorDetail{"If-Match", "invalid", "应为读取时得到的 ETag"}});
+    return false;
+  }
+  *version = value;
+  return true;
+}
+
+HttpResponse BadField(const std::string& field, const Status& status) {
+  return StatusToHttp(status, {ErrorDetail{field, "invalid", status.message()}});
+}
+
+void WriteStrings(JsonWriter& w, const char* key, const std::vector<std::string>& values) {
+  w.Key(key).StartArray();
+  for (const std::string& v : values) w.String(v);
+  w.EndArray();
+}
+
+void WriteTimeOrNull(JsonWriter& w, const char* key, int64_t unix_seconds) {
+  w.Key(key);
+  if (unix_seconds > 0) {
+    w.String(IsoTime(unix_seconds));
+  } else {
+    w.Null();
+  }
+}
+
+void WriteUserFields(JsonWriter& w, const User& user) {
+  w.Key("id").Int(user.id);
+  w.Key("name").String(user.name);
+  w.Key("role").String(user.role);
+  w.Key("display_name").String(user.display_name);
+  WriteStrings(w, "scopes", user.scopes);
+  WriteStrings(w, "grants", user.grants);
+  w.Key("disabled").Bool(user.disabled);
+  w.Key("version").Int(user.version);
+}
+
+// The user with its tokens, as GET/POST/PUT answer it.
+HttpResponse UserResponse(Store& store, const User& user, int status) {
+  Result<std::vector<ApiToken>> tokens = store.ListApiTokens(user.id);
+  if (!tokens.ok()) return StatusToHttp(tokens.status());
+  JsonWriter w;
+  w.StartObject();
+  WriteUserFields(w, user);
+  w.Key("tokens").StartArray();
+  for (const ApiToken& t : *tokens) {
+    w.StartObject();
+    w.Key("id").Int(t.id);
+    w.Key("label").String(t.label);
+    w.Key("created_by").String(t.created_by);
+    WriteTimeOrNull(w, "created_at", t.created_at);
+    WriteTimeOrNull(w, "last_used_at", t.last_used_at);
+    WriteTimeOrNull(w, "revoked_at", t.revoked_at);
+    w.EndObject();
+  }
+  w.EndArray();
+  w.EndObject();
+  HttpResponse response = JsonResponse(w.Take());
+  response.status = status;
+  response.headers["ETag"] = ETag(user.version);
+  return response;
+}
+
+// The user named by the path, or the 404.
+Result<User> PathUser(const RequestContext& ctx) {
+  auto it = ctx.params.find("name");
+  if (it == ctx.params.end()) return Status::Invalid("缺少路径参数 name");
+  Result<User> user = ctx.store->GetUser(it->second);
+  if (!user.ok() && user.status().code() == StatusCode::kNotFound) {
+    return Status::NotFound("用户 " + it->second.substr(0, 64) + " 不存在");
+  }
+  return user;
+}
+
+// Whether another enabled admin than `except` exists.
+Result<bool> OtherAdminExists(Store& store, int64_t except) {
+  ASSIGN_OR_RETURN(std::vector<User> users, store.ListUsers());
+  for (const User& u : users) {
+    if (u.id != except && u.role == "admin" && !u.disabled) return true;
+  }
+  return false;
+}
+
+std::string Join(const std::vector<std::string>& values) {
+  std::string out;
+  for (const std::string& v : values) out += (out.empty() ? "" : ",") + v;
+  return out;
+}
+
+HttpResponse HandleList(const RequestContext& ctx, const ServiceContext& service) {
+  Result<const Principal*> who = Authorize(service, ctx, Permission::kManageUsers);
+  if (!who.ok()) return StatusToHttp(who.status());
+  Result<int64_t> limit = IntQueryParam(ctx.request, "limit", kDefaultLimit, 1, kMaxLimit);
+  if (!limit.ok()) return BadField("limit", limit.status());
+  auto after_it = ctx.request.query.find("after");
+  const std::string after = after_it == ctx.request.query.end() ? "" : after_it->second;
+  if (ctx.store == nullptr) return NoStore();
+  Result<std::vector<User>> users = ctx.store->ListUsers();  // ordered by name
+  if (!users.ok()) return StatusToHttp(users.status());
+
+  JsonWriter w;
+  w.StartObject().Key("items").StartArray();
+  int written = 0;
+  std::string last;
+  bool more = false;
+  for (const User& u : *users) {
+    if (!after.empty() && u.name <= after) continue;
+    if (written == *limit) {
+      more = true;
+      break;
+    }
+    w.StartObject();
+    WriteUserFields(w, u);
+    w.EndObject();
+    last = u.name;
+    ++written;
+  }
+  w.EndArray();
+  w.Key("next_after");
+  if (more) {
+    w.String(last);
+  } else {
+    w.Null();
+  }
+  w.EndObject();
+  return JsonResponse(w.Take());
+}
+
+HttpResponse HandleGet(const RequestContext& ctx, const ServiceContext& service) {
+  Result<const Principal*> who = Authorize(service, ctx, Permission::kManageUsers);
+  if (!who.ok()) return StatusToHttp(who.status());
+  if (ctx.store == nullptr) return NoStore();
+  Result<User> user = PathUser(ctx);
+  if (!user.ok()) return StatusToHttp(user.status());
+  return UserResponse(*ctx.store, *user, 200);
+}
+
+// Fields a create or update may carry, read and checked for type.
+struct UserInput {
+  std::optional<std::string> name, role, display_name, password;
+  std::optional<std::vector<std::string>> scopes, grants;
+  std::optional<bool> disabled;
+};
+
+bool ReadUserInput(const RequestContext& ctx, bool create, UserInput* in, HttpResponse* error) {
+  rapidjson::Document body;
+  Status st = ParseJsonBody(ctx.request, &body);
+  if (st.ok()) {
+    st = create ? CheckKeys(body, {"name", "role", "display_name", "password", "scopes", "grants",
+                                   "disabled"})
+                : CheckKeys(body,
+                            {"role", "display_name", "password", "scopes", "grants", "disabled"});
+  }
+  if (!st.ok()) {
+    *error = StatusToHttp(st);
+    return false;
+  }
+  const auto fail = [&](const char* field, const Status& status) {
+    *error = BadField(field, status);
+    return false;
+  };
+  for (auto [key, target] : {std::pair<const char*, std::optional<std::string>*>{"name", &in->name},
+                             {"role", &in->role},
+                             {"display_name", &in->display_name},
+                             {"password", &in->password}}) {
+    Result<std::optional<std::string>> v = OptionalString(body, key);
+    if (!v.ok()) return fail(key, v.status());
+    *target = std::move(*v);
+  }
+  Result<std::optional<std::vector<std::string>>> scopes = OptionalStrings(body, "scopes");
+  if (!scopes.ok()) return fail("scopes", scopes.status());
+  in->scopes = std::move(*scopes);
+  Result<std::optional<std::vector<std::string>>> grants = OptionalStrings(body, "grants");
+  if (!grants.ok()) return fail("grants", grants.status());
+  in->grants = std::move(*grants);
+  Result<std::optional<bool>> disabled = OptionalBool(body, "disabled");
+  if (!disabled.ok()) return fail("disabled", disabled.status());
+  in->disabled = *disabled;
+  if (in->display_name && in->display_name->size() > 100) {
+    return fail("display_name", Status::Invalid("显示名称不能超过 100 个字节"));
+  }
+  return true;
+}
+
+// Checks the account as it would be after the change; fills `user` (hashing a new password).
+bool ApplyUserInput(const RequestContext& ctx, const ServiceContext& service, const UserInput& in,
+                    User* user, HttpResponse* error) {
+  const auto fail = [&](const char* field, const Status& status) {
+    *error = BadField(field, status);
+    return false;
+  };
+  if (in.role) user->role = *in.role;
+  if (in.display_name) user->display_name = *in.display_name;
+  if (in.scopes) user->scopes = *in.scopes;
+  if (in.grants) user->grants = *in.grants;
+  if (in.disabled) user->disabled = *in.disabled;
+  Status st = ValidateRole(user->role);
+  if (!st.ok()) return fail("role", st);
+  st = ValidateScopes(service.policy, *ctx.store, user->role, user->scopes);
+  if (!st.ok()) {
+    if (st.code() != StatusCode::kInvalidArgument) {
+      *error = StatusToHttp(st);
+      return false;
+    }
+    return fail("scopes", st);
+  }
+  st = ValidateGrants(service.catalog, service.settings.mappings_dir, user->grants);
+  if (!st.ok()) return fail("grants", st);
+  if (in.password) {
+    const std::string weak = PasswordWeakness(*in.password);
+    if (!weak.empty()) return fail("password", Status::Invalid(weak));
+    Result<std::string> hash =
+        HashPassword(*in.password, service.auth->options().password_iterations);
+    if (!hash.ok()) {
+      *error = StatusToHttp(hash.status());
+      return false;
+    }
+    user->password_hash = *hash;
+  }
+  return true;
+}
+
+HttpResponse HandleCreate(const RequestContext& ctx, const ServiceContext& service) {
+  Result<const Principal*> who = Authorize(service, ctx, Permission::kManageUsers);
+  if (!who.ok()) return StatusToHttp(who.status());
+  if (ctx.store == nullptr) return NoStore();
+  UserInput in;
+  HttpResponse error;
+  if (!ReadUserInput(ctx, true, &in, &error)) return error;
+  if (!in.name) return BadField("name", Status::Invalid("缺少字段 name"));
+  if (!in.role) return BadField("role", Status::Invalid("缺少字段 role"));
+  if (!in.password) return BadField("password", Status::Invalid("缺少字段 password"));
+  Status st = ValidateUserName(*in.name);
+  if (!st.ok()) return BadField("name", st);
+  User user;
+  user.name = *in.name;
+  if (!ApplyUserInput(ctx, service, in, &user, &error)) return error;
+  Result<int64_t> id = ctx.store->AddUser(user);
+  if (!id.ok()) return StatusToHttp(id.status());
+  st = Audit(
+      ctx, kAuditUserChange, "user/" + user.name, kAuditOk,
+      "create role=" + user.role + " scopes=" + Join(user.scopes) + " grants=" + Join(user.grants));
+  if (!st.ok()) return StatusToHttp(st);
+  Result<User> stored = ctx.store->GetUser(user.name);
+  if (!stored.ok()) return StatusToHttp(stored.status());
+  HttpResponse response = UserResponse(*ctx.store, *stored, 201);
+  response.headers["Location"] = "/api/v1/users/" + stored->name;
+  return response;
+}
+
+HttpResponse HandleUpdate(const RequestContext& ctx, const ServiceContext& service) {
+  Result<const Principal*> who = Authorize(service, ctx, Permission::kManageUsers);
+  if (!who.ok()) return StatusToHttp(who.status());
+  if (ctx.store == nullptr) return NoStore();
+  int64_t version = 0;
+  HttpResponse error;
+  if (!ReadIfMatch(ctx.request, &version, &error)) return error;
+  UserInput in;
+  if (!ReadUserInput(ctx, false, &in, &error)) return error;
+  Result<User> current = PathUser(ctx);
+  if (!current.ok()) return StatusToHttp(current.status());
+  User user = *current;
+  user.version = version;
+  if (!ApplyUserInput(ctx, service, in, &user, &error)) return error;
+
+  const bool was_admin = current->role == "admin" && !current->disabled;
+  const bool still_admin = user.role == "admin" && !user.disabled;
+  if (was_admin && !still_admin) {
+    Result<bool> other = OtherAdminExists(*ctx.store, user.id);
+    if (!other.ok()) return StatusToHttp(other.status());
+    if (!*other) {
+      return StatusToHttp(Status::Precondition("不能停用或降级最后一个管理员账号"));
+    }
+  }
+  std::vector<std::string> changed;
+  if (user.role != current->role) changed.push_back("role=" + user.role);
+  if (user.display_name != current->display_name) changed.push_back("display_name");
+  if (user.scopes != current->scopes) changed.push_back("scopes=" + Join(user.scopes));
+  if (user.grants != current->grants) changed.push_back("grants=" + Join(user.grants));
+  if (user.disabled != current->disabled) {
+    changed.push_back(user.disabled ? "disabled" : "enabled");
+  }
+  if (in.password) changed.push_back("password");
+
+  Status st = ctx.store->InTransaction([&]() -> Status {
+    RETURN_IF_ERROR(ctx.store->UpdateUser(&user));
+    if (in.password || user.disabled) {
+      RETURN_IF_ERROR(ctx.store->DeleteUserSessions(user.id).status());
+    }
+    return Status::Ok();
+  });
+  if (!st.ok()) {
+    if (st.code() == StatusCode::kConflict) {
+      HttpResponse stale = StatusToHttp(Status::Conflict("该用户已被他人修改，请刷新后重试"));
+      stale.headers["ETag"] = ETag(current->version);
+      return stale;
+    }
+    return StatusToHttp(st);
+  }
+  st = Audit(ctx, kAuditUserChange, "user/" + user.name, kAuditOk, "update " + Join(changed));
+  if (!st.ok()) return StatusToHttp(st);
+  Result<User> stored = ctx.store->GetUser(user.name);
+  if (!stored.ok()) return StatusToHttp(stored.status());
+  return UserResponse(*ctx.store, *stored, 200);
+}
+
+HttpResponse HandleIssueToken(const RequestContext& ctx, const ServiceContext& service) {
+  Result<const Principal*> who = Authorize(service, ctx, Permission::kManageUsers);
+  if (!who.ok()) return StatusToHttp(who.status());
+  if (ctx.store == nullptr) return NoStore();
+  rapidjson::Document body;
+  Status st = ParseJsonBody(ctx.request, &body);
+  if (st.ok()) st = CheckKeys(body, {"label"});
+  if (!st.ok()) return StatusToHttp(st);
+  Result<std::optional<std::string>> label = OptionalString(body, "label");
+  if (!label.ok()) return BadField("label", label.status());
+  if (label->value_or("").size() > 200) {
+    return BadField("label", Status::Invalid("令牌说明不能超过 200 个字节"));
+  }
+  Result<User> user = PathUser(ctx);
+  if (!user.ok()) return StatusToHttp(user.status());
+  if (user->role != "department") {
+    return StatusToHttp(Status::Precondition("只有部门账号可以使用接口令牌"));
+  }
+  Result<std::pair<std::string, ApiToken>> issued =
+      service.auth->IssueApiToken(*ctx.store, *user, label->value_or(""), (*who)->user);
+  if (!issued.ok()) return StatusToHttp(issued.status());
+  const ApiToken& token = issued->second;
+  st = Audit(ctx, kAuditTokenIssue, "user/" + user->name, kAuditOk,
+             "token/" + std::to_string(token.id));
+  if (!st.ok()) {
+    ctx.store->RevokeApiToken(user->id, token.id, token.created_at);
+    return StatusToHttp(st);
+  }
+  JsonWriter w;
+  w.StartObject();
+  w.Key("id").Int(token.id);
+  w.Key("token").String(issued->first);
+  w.Key("label").String(token.label);
+  w.Key("created_at").String(IsoTime(token.created_at));
+  w.EndObject();
+  HttpResponse response = JsonResponse(w.Take());
+  response.status = 201;
+  response.headers["Cache-Control"] = "no-store";
+  return response;
+}
+
+HttpResponse HandleRevokeToken(const RequestContext& ctx, const ServiceContext& service) {
+  Result<const Principal*> who = Authorize(service, ctx, Permission::kManageUsers);
+  if (!who.ok()) return StatusToHttp(who.status());
+  Result<int64_t> id = IdParam(ctx.params, "id");
+  if (!id.ok()) return BadField("id", id.status());
+  if (ctx.store == nullptr) return NoStore();
+  Result<User> user = PathUser(ctx);
+  if (!user.ok()) return StatusToHttp(user.status());
+  const int64_t now = service.auth->Now();
+  Status st = ctx.store->RevokeApiToken(user->id, *id, now);
+  if (!st.ok()) return StatusToHttp(st);
+  st =
+      Audit(ctx, kAuditTokenRevoke, "user/" + user->name, kAuditOk, "token/" + std::to_string(*id));
+  if (!st.ok()) return StatusToHttp(st);
+  Result<std::vector<ApiToken>> tokens = ctx.store->ListApiTokens(user->id);
+  if (!tokens.ok()) return StatusToHttp(tokens.status());
+  int64_t revoked_at = now;
+  for (const ApiToken& t : *tokens) {
+    if (t.id == *id) revoked_at = t.revoked_at;
+  }
+  JsonWriter w;
+  w.StartObject();
+  w.Key("id").Int(*id);
+  w.Key("revoked_at").String(IsoTime(revoked_at));
+  w.EndObject();
+  return JsonResponse(w.Take());
+}
+
+}  // namespace
+
+Status RegisterUserRoutes(Router* router, const ServiceContext& service) {
+  if (service.auth == nullptr) return Status::Internal("RegisterUserRoutes needs an Authenticator");
+  const ServiceContext* s = &service;
+  const auto add = [&](const char* method, const char* pattern, RouteDoc doc,
+                       HttpResponse (*fn)(const RequestContext&, const ServiceContext&)) {
+    return router->Add(method, pattern, std::move(doc),
+                       [s, fn](const RequestContext& ctx) { return fn(ctx, *s); });
+  };
+  RouteDoc list{"用户列表（管理员）"};
+  list.query = {{"after", "string", "上一页最后一个用户名"},
+                {"limit", "integer", "每页条数，1–500，默认 50"}};
+  RETURN_IF_ERROR(add("GET", "/api/v1/users", list, HandleList));
+  RouteDoc create{"新建用户（管理员）"};
+  create.body = "{name, role, password, display_name?, scopes?, grants?, disabled?}";
+  RETURN_IF_ERROR(add("POST", "/api/v1/users", create, HandleCreate));
+  RETURN_IF_ERROR(
+      add("GET", "/api/v1/users/{name}", RouteDoc{"查看用户及其接口令牌（管理员）"}, HandleGet));
+  RouteDoc update{"修改用户：角色、管辖范围、授权、停用、重置密码（管理员，需 If-Match）"};
+  update.body = "{role?, display_name?, scopes?, grants?, disabled?, password?}";
+  RETURN_IF_ERROR(add("PUT", "/api/v1/users/{name}", update, HandleUpdate));
+  RouteDoc issue{"为部门账号签发接口令牌（只显示一次）"};
+  issue.body = "{label}";
+  RETURN_IF_ERROR(add("POST", "/api/v1/users/{name}/tokens", issue, HandleIssueToken));
+  return add("DELETE", "/api/v1/users/{name}/tokens/{id}", RouteDoc{"吊销接口令牌（管理员）"},
+             HandleRevokeToken);
+}
+
+}  // namespace onetable
