@@ -1,0 +1,152 @@
+// The mapping editor (admin): the mapping's YAML, checked as it is typed (messages with line and
+// column; click one to jump there), previewed on the real register, and saved.
+import { h, clear, notice, toast, unavailable } from '../dom.js';
+import * as tbl from '../tables_api.js';
+import { previewTable } from './tables.js';
+import { navigate } from '../main.js';
+
+export const title = (p) => (p.id ? `映射 ${p.id}` : '新建映射');
+
+const TEMPLATE = `id: bumen/xin-baobiao
+title: 新报表
+department: 某部门
+purpose: 说明这张表的用途（个人信息保护法要求）
+grain: person
+where: alive
+columns:
+  - {header: 序号, value: row_number()}
+  - {header: 姓名, value: name}
+  - {header: 性别, value: label(gender)}
+  - {header: 公民身份号码, value: id_number}
+  - {header: 所属网格, value: grid.name}
+`;
+
+// {line, column, message} objects, or API error details whose message is
+// "file:3:5: message" → {line, column, message}.
+function problemsOf(list) {
+  return (list || []).map((p) => {
+    if (p.line) return { line: p.line, column: p.column, message: p.message };
+    const text = typeof p === 'string' ? p : p.message || '';
+    const m = text.match(/:(\d+):(\d+):\s*([\s\S]*)$/);
+    return m ? { line: Number(m[1]), column: Number(m[2]), message: m[3] } : { message: text };
+  });
+}
+
+function showProblems(ul, textarea, list) {
+  clear(ul);
+  for (const p of list) {
+    ul.append(h('li', p.line ? h('button.link', { type: 'button', onclick: () => jumpTo(textarea, p.line, p.column) },
+      `第 ${p.line} 行${p.column ? `第 ${p.column} 列` : ''}`) : null, p.line ? '：' : '', p.message));
+  }
+}
+
+function jumpTo(textarea, line, column) {
+  const lines = textarea.value.split('\n');
+  let pos = 0;
+  for (let i = 0; i < Math.min(line - 1, lines.length); i += 1) pos += lines[i].length + 1;
+  pos += Math.max(0, (column || 1) - 1);
+  textarea.focus();
+  textarea.setSelectionRange(pos, Math.min(textarea.value.length, pos + 1));
+  const lineHeight = parseFloat(getComputedStyle(textarea).lineHeight) || 18;
+  textarea.scrollTop = Math.max(0, (line - 5) * lineHeight);
+}
+
+export async function render({ id }, query) {
+  if (!tbl.can('validate')) return unavailable('映射编辑器', 'POST /api/v1/mappings/validate');
+  let mapping = null;
+  let yaml = TEMPLATE;
+  if (id) {
+    mapping = tbl.can('source') ? await tbl.source(id) : await tbl.get(id);
+    if (mapping.exists === false) throw new Error(`未找到报表映射 ${id}`);
+    yaml = mapping.yaml || '';
+  } else if (query.from === 'draft') {
+    const draft = JSON.parse(sessionStorage.getItem('onetable.mapping_draft') || '{}');
+    yaml = draft.yaml || TEMPLATE;
+  }
+  const text = h('textarea.code#mapping-yaml', { spellcheck: 'false', 'aria-label': '映射 YAML' });
+  text.value = yaml;
+  const problems = h('ul.problems#mapping-problems');
+  const state = h('div#mapping-state');
+  const out = h('div#mapping-preview');
+  let timer = null;
+  let seq = 0;
+  let valid = false;
+
+  const check = async () => {
+    const my = ++seq;
+    let result;
+    try {
+      result = await tbl.validate(text.value);
+    } catch (e) {
+      if (my !== seq) return false;
+      if (e.status !== 400) { state.replaceChildren(notice('error', e.message)); return false; }
+      result = { valid: false, problems: [{ message: e.message }] };
+    }
+    if (my !== seq) return false;
+    const list = problemsOf(result.problems);
+    valid = result.valid !== false && !list.length;
+    showProblems(problems, text, list);
+    state.replaceChildren(valid ? notice('ok', '校验通过') : notice('error', `有 ${list.length} 个问题，请修改后再保存`));
+    return valid;
+  };
+  text.addEventListener('input', () => {
+    clearTimeout(timer);
+    timer = setTimeout(check, 500);
+  });
+  text.addEventListener('keydown', (ev) => {
+    if (ev.key === 'Tab') {
+      ev.preventDefault();
+      text.setRangeText('  ', text.selectionStart, text.selectionEnd, 'end');
+    }
+  });
+
+  const scope = h('input#mapping-scope', { placeholder: '范围代码（可选，如社区代码）' });
+  const asOf = h('input#mapping-as-of', { type: 'date' });
+  const previewBtn = h('button#mapping-preview-btn', {
+    type: 'button',
+    disabled: !tbl.can('previewDraft'),
+    title: tbl.can('previewDraft') ? '' : '此功能尚未开放',
+    onclick: async () => {
+      clear(out).append(h('p.muted', '正在生成预览…'));
+      try {
+        const data = await tbl.previewDraft(text.value, { scope: scope.value.trim() || undefined, as_of: asOf.value || undefined });
+        clear(out).append(previewTable(data));
+      } catch (e) {
+        clear(out).append(notice('error', e.message));
+        if (e.details && e.details.length) showProblems(problems, text, problemsOf(e.details));
+      }
+    },
+  }, '在真实数据上预览');
+  const saveBtn = h('button.primary#mapping-save', {
+    type: 'button',
+    disabled: !tbl.can('save'),
+    title: tbl.can('save') ? '' : '此功能尚未开放',
+    onclick: async () => {
+      if (!(await check())) { toast('映射有错误，未保存', 'error'); return; }
+      const idMatch = text.value.match(/^id:\s*["']?([^\s"'#]+)/m);
+      const targetId = id || (idMatch && idMatch[1]);
+      if (!targetId) { toast('映射缺少 id', 'error'); return; }
+      try {
+        const saved = await tbl.save(targetId, text.value, id && mapping ? mapping.etag : undefined);
+        toast('映射已保存，下载的报表将按新映射生成');
+        mapping = { ...mapping, ...saved };
+        if (!id) navigate(`/admin/mappings/${targetId}`, { replace: true });
+        else state.replaceChildren(notice('ok', '已保存'));
+      } catch (e) {
+        state.replaceChildren(notice('error', e.message));
+        if (e.details && e.details.length) showProblems(problems, text, problemsOf(e.details));
+      }
+    },
+  }, '保存');
+  check();
+  const draft = query.from === 'draft' ? JSON.parse(sessionStorage.getItem('onetable.mapping_draft') || '{}') : null;
+  return h('div',
+    h('div.crumbs', h('a', { href: '/admin/mappings', 'data-link': true }, '报表映射'), ' › ', id || '新建'),
+    h('div.page-head', h('h1', mapping ? (mapping.title || id) : '新建映射'), h('span.spacer'), saveBtn),
+    draft && draft.unmatched && draft.unmatched.length ? notice('warn', `模板中有 ${draft.unmatched.length} 列未能匹配字段：${draft.unmatched.map((u) => u.header || u).join('、')}。请在下方补全。`) : null,
+    h('div.editor',
+      h('div.card', h('h2', 'YAML'), text, state, problems,
+        h('p.small.muted', '表达式可用：字段名、household.head.name、grid.name、has_tag(dibao)、tag(disability).grade、age、label()、mask()、format_date()、concat()、coalesce()、row_number()、case when … end。')),
+      h('div.card', h('h2', '预览'), h('div.fields', h('div.field', h('label', '范围'), scope), h('div.field', h('label', '统计时点'), asOf)),
+        h('div.row', previewBtn), out)));
+}

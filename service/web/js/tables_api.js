@@ -1,0 +1,84 @@
+// Mappings and generated tables on the API: listing what the user may run, previewing,
+// downloading, and (for admins) validating, previewing and saving mapping drafts.
+import * as api from './api.js';
+
+const OPS = {
+  list: ['GET', '/api/v1/mappings'],
+  get: ['GET', '/api/v1/mappings/{department}/{table}'],
+  source: ['GET', '/api/v1/mappings/{department}/{table}/source'],
+  preview: ['GET', '/api/v1/mappings/{department}/{table}/preview'],
+  savings: ['GET', '/api/v1/savings/{department}/{table}'],
+  validate: ['POST', '/api/v1/mappings/validate'],
+  previewDraft: ['POST', '/api/v1/mappings/preview'],
+  save: ['PUT', '/api/v1/mappings/{department}/{table}'],
+  draft: ['POST', '/api/v1/mappings/draft'],
+  table: ['GET', '/api/v1/tables/{department}/{table}'],
+};
+
+export function can(op) {
+  const [m, p] = OPS[op];
+  return api.has(m, p);
+}
+
+// Mapping ids hold a slash ("minzheng/gaoling-jintie"); each part is encoded on its own.
+const enc = (id) => String(id).split('/').map(encodeURIComponent).join('/');
+const YAML = 'text/yaml; charset=utf-8';
+
+export async function list() {
+  const { data } = await api.get('/api/v1/mappings', { limit: 500 });
+  return data.items || data || [];
+}
+
+export async function get(id) {
+  const r = await api.get(`/api/v1/mappings/${enc(id)}`);
+  return { ...r.data, etag: r.etag };
+}
+
+// The file as saved, with the ETag a save must send back; {exists: false} for a new id.
+export async function source(id) {
+  const r = await api.get(`/api/v1/mappings/${enc(id)}/source`);
+  return { ...r.data, etag: r.etag };
+}
+
+export async function preview(id, params) {
+  const { data } = await api.get(`/api/v1/mappings/${enc(id)}/preview`, { ...params, limit: 20 });
+  return data;
+}
+
+export async function savings(id, params) {
+  const { data } = await api.get(`/api/v1/savings/${enc(id)}`, params);
+  return data;
+}
+
+export async function download(id, params) {
+  const { response } = await api.get(`/api/v1/tables/${enc(id)}`, params, { raw: true });
+  const blob = await response.blob();
+  const fallback = `${String(id).replace(/\//g, '-')}.${params.format || 'xlsx'}`;
+  return { blob, name: api.downloadName(response, fallback) };
+}
+
+// → {valid, id, title, problems: [{file, line, column, message, text}]}
+export async function validate(yaml) {
+  const { data } = await api.post('/api/v1/mappings/validate', yaml, { contentType: YAML });
+  return data;
+}
+
+export async function previewDraft(yaml, params) {
+  const { data } = await api.request('POST', '/api/v1/mappings/preview', {
+    body: yaml, contentType: YAML, query: { ...params, limit: 20 },
+  });
+  return data;
+}
+
+export async function save(id, yaml, etag) {
+  const r = await api.put(`/api/v1/mappings/${enc(id)}`, yaml, { contentType: YAML, ifMatch: etag || undefined });
+  return { ...r.data, etag: r.etag };
+}
+
+export async function draftFromTemplate(file, title) {
+  const { data } = await api.request('POST', '/api/v1/mappings/draft', {
+    body: await file.arrayBuffer(), contentType: 'application/octet-stream',
+    query: { name: file.name, title: title || undefined },
+  });
+  return data;
+}
