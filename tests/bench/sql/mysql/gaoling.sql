@@ -1,0 +1,29 @@
+-- minzheng/gaoling-jintie (mappings/minzheng/gaoling-jintie.yaml) written by hand: local
+-- (户籍, population_type 01) persons alive (status active, no death date) aged 80 or more at
+-- @asof (born on or before @asof minus 80 years), ordered by community, grid, household
+-- address, age descending (birth date ascending), ID number, then person id; the phone masked
+-- as 138****5678.
+WITH elder AS (
+  SELECT p.*, CAST(substr(@asof, 1, 4) AS SIGNED) - CAST(substr(p.birth_date, 1, 4) AS SIGNED)
+                - (substr(@asof, 6, 5) < substr(p.birth_date, 6, 5)) AS age
+  FROM person p
+  WHERE p.birth_date <= DATE_FORMAT(DATE_SUB(@asof, INTERVAL 80 YEAR), '%Y-%m-%d') AND p.population_type = '01'
+    AND p.status = 'active' AND p.death_date IS NULL)
+SELECT row_number() OVER (ORDER BY c.code, g.code, h.address, p.birth_date, p.id_number, p.id)
+         AS 序号,
+       p.name AS 姓名, sex.label AS 性别, p.id_number AS 公民身份号码, p.birth_date AS 出生日期,
+       p.age AS 年龄, c.name AS "所属村（居）",
+       CASE WHEN p.age >= 100 THEN '100周岁及以上' WHEN p.age >= 90 THEN '90–99周岁'
+            ELSE '80–89周岁' END AS 津贴档次,
+       CASE WHEN p.age >= 100 THEN 500 WHEN p.age >= 90 THEN 200 ELSE 100 END AS "月标准（元）",
+       CASE WHEN p.phone IS NULL OR p.phone = '' THEN p.phone
+            ELSE CONCAT(substr(p.phone, 1, 3), substr('********************', 1, CHAR_LENGTH(p.phone) - 7),
+                        substr(p.phone, -4)) END AS 联系电话,
+       g.name AS 所属网格, '' AS 备注
+FROM elder p
+LEFT JOIN household h ON h.id = p.parent_id
+LEFT JOIN building b ON b.id = h.parent_id
+LEFT JOIN grid g ON g.id = b.parent_id
+LEFT JOIN community c ON c.id = g.parent_id
+LEFT JOIN bench_code sex ON sex.code_table = 'gb2261.1-gender' AND sex.code = p.gender
+ORDER BY c.code, g.code, h.address, p.birth_date, p.id_number, p.id;
