@@ -130,9 +130,11 @@ TEST_F(Cli, UnknownConfigKeyNamesFileAndLine) {
       << r.err;
 }
 
-std::string HttpGet(int port, const std::string& path, int* status) {
+std::string HttpGet(int port, const std::string& path, int* status,
+                    const std::string& token = "") {
   Poco::Net::HTTPClientSession session("127.0.0.1", static_cast<Poco::UInt16>(port));
   Poco::Net::HTTPRequest req(Poco::Net::HTTPRequest::HTTP_GET, path);
+  if (!token.empty()) req.set("Authorization", "Bearer " + token);
   session.sendRequest(req);
   Poco::Net::HTTPResponse resp;
   std::istream& body = session.receiveResponse(resp);
@@ -142,8 +144,27 @@ std::string HttpGet(int port, const std::string& path, int* status) {
   return out;
 }
 
+// POST /api/v1/login; the session token, or "" on failure.
+std::string HttpLogin(int port, const std::string& name, const std::string& password) {
+  Poco::Net::HTTPClientSession session("127.0.0.1", static_cast<Poco::UInt16>(port));
+  Poco::Net::HTTPRequest req(Poco::Net::HTTPRequest::HTTP_POST, "/api/v1/login");
+  const std::string body = "{\"name\":\"" + name + "\",\"password\":\"" + password + "\"}";
+  req.setContentType("application/json");
+  req.setContentLength64(static_cast<Poco::Int64>(body.size()));
+  session.sendRequest(req) << body;
+  Poco::Net::HTTPResponse resp;
+  std::string out;
+  Poco::StreamCopier::copyToString(session.receiveResponse(resp), out);
+  const size_t start = out.find("\"token\":\"");
+  if (resp.getStatus() != 200 || start == std::string::npos) return "";
+  return out.substr(start + 9, out.find('"', start + 9) - start - 9);
+}
+
 TEST_F(Cli, ServeAnswersHealthAndTreeThenStopsOnSigterm) {
-  ASSERT_EQ(RunCli({"--store", url_, "init", "--demo", "--persons", "300"}).exit_code, 0);
+  ASSERT_EQ(RunCli({"--store", url_, "init", "--demo", "--persons", "300"}, "",
+                   {{"ONETABLE_ADMIN_PASSWORD", "Admin-password-1"}})
+                .exit_code,
+            0);
   int port = FreePort();
   pid_t pid = StartCli({"--store", url_, "serve", "--listen", "127.0.0.1:" + std::to_string(port)},
                        dir_ + "/serve.log");
@@ -160,6 +181,10 @@ TEST_F(Cli, ServeAnswersHealthAndTreeThenStopsOnSigterm) {
   EXPECT_EQ(status, 200);
   EXPECT_NE(body.find("\"status\":\"ok\""), std::string::npos) << body;
   body = HttpGet(port, "/api/v1/tree", &status);
+  EXPECT_EQ(status, 401) << "the register needs a signed-in caller";
+  const std::string token = HttpLogin(port, "admin", "Admin-password-1");
+  ASSERT_FALSE(token.empty());
+  body = HttpGet(port, "/api/v1/tree", &status, token);
   EXPECT_EQ(status, 200);
   EXPECT_NE(body.find("陆城街道"), std::string::npos) << body.substr(0, 500);
   kill(pid, SIGTERM);

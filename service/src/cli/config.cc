@@ -43,8 +43,10 @@ Result<Config> LoadConfig(const std::string& path, bool explicit_path) {
   c.schema_dir = ONETABLE_SOURCE_DIR "/schema";
   c.mappings_dir = ONETABLE_SOURCE_DIR "/mappings";
   c.connectors_dir = ONETABLE_SOURCE_DIR "/ops/examples/connectors";
+  c.web_dir = ONETABLE_SOURCE_DIR "/service/web";
   // A checkout's own schema/ wins over the compiled-in source tree.
   if (fs::exists("schema/fields.yaml")) c.schema_dir = fs::absolute("schema").string();
+  if (fs::exists("service/web/index.html")) c.web_dir = fs::absolute("service/web").string();
   if (!fs::exists(path)) {
     if (explicit_path) return Status::Invalid("配置文件不存在：" + path);
     return c;
@@ -78,6 +80,8 @@ Result<Config> LoadConfig(const std::string& path, bool explicit_path) {
       c.mappings_dir = Resolve(base, s);
     } else if (key == "connectors") {
       c.connectors_dir = Resolve(base, s);
+    } else if (key == "web") {
+      c.web_dir = Resolve(base, s);
     } else if (key == "listen") {
       Status st = ParseListen(s, &c.listen_host, &c.listen_port);
       if (!st.ok()) errors += where + ": " + st.message() + "\n";
@@ -90,7 +94,7 @@ Result<Config> LoadConfig(const std::string& path, bool explicit_path) {
       if (c.threads < 1 || c.threads > 256) errors += where + ": threads 应为 1–256 的整数\n";
     } else {
       errors += Where(path, kv.first.Mark()) + ": 未知的配置项 " + key +
-                "（可用：store, schema, mappings, connectors, listen, threads）\n";
+                "（可用：store, schema, mappings, connectors, web, listen, threads）\n";
     }
   }
   if (!errors.empty()) {

@@ -6,9 +6,28 @@
 #include <filesystem>
 #include <iostream>
 
+#include "cli/import_verbs.h"
+#include "cli/table_verbs.h"
+#include "cli/user_verbs.h"
 #include "demo/demo_city.h"
+#include "http/access.h"
+#include "http/auth.h"
+#include "http/catalog_handlers.h"
+#include "http/connector_handlers.h"
+#include "http/mapping_edit_handlers.h"
+#include "http/mapping_handlers.h"
+#include "http/metrics.h"
 #include "http/password.h"
+#include "http/person_handlers.h"
+#include "http/quality_handlers.h"
+#include "http/register_handlers.h"
+#include "http/review_handlers.h"
 #include "http/server.h"
+#include "http/service_context.h"
+#include "http/service_routes.h"
+#include "http/static_files.h"
+#include "http/table_handlers.h"
+#include "http/tag_handlers.h"
 #include "http/tree_handlers.h"
 #include "model/catalog.h"
 #include "model/divisions.h"
@@ -20,6 +39,9 @@ namespace fs = std::filesystem;
 
 namespace {
 
+// The first schema version with the auth tables (schema/sql/*/0003_auth.sql).
+constexpr int kServeSchemaVersion = 3;
+
 const char kUsage[] =
     "用法：onetable [--config FILE] [--store URL] 命令 [参数]\n"
     "\n"
@@ -27,6 +49,13 @@ const char kUsage[] =
     "  init [--demo] [--persons N]  创建或升级登记库；--demo 载入演示社区数据\n"
     "  serve [--listen HOST:PORT]   启动 HTTP 服务（API 与网页）\n"
     "  check                        检查字段目录、代码表与行政区划数据\n"
+    "  import 连接器.yaml [--plugins 目录] [--batch 条数]  立即运行一个连接器，导入部门数据\n"
+    "  sync [--plugins 目录] [--batch 条数]   运行连接器目录中的全部连接器\n"
+    "  table 映射ID [--scope 代码] [--as-of 日期] [--format xlsx|csv|json] [-o 文件]\n"
+    "        [--preview N] [--savings]   按映射生成部门报表（如 minzheng/gaoling-jintie）\n"
+    "  mapping draft 模板.xlsx|.csv [--title 标题] [-o 文件]   由部门空白模板生成映射草稿\n"
+    "  user add 用户名 --role 角色 [--scope 代码 ...] [--grant 映射ID ...] [--password-stdin]\n"
+    "                               新建用户（终端中输入两次密码）\n"
     "\n"
     "全局选项：\n"
     "  --config FILE  配置文件（默认 onetable.yaml）\n"
@@ -175,6 +204,12 @@ int RunCheck(const Config& config, const std::vector<std::string>& args) {
     std::cout << divisions.status().message() << "\n";
     ++problems;
   }
+  if (catalog.ok()) {
+    int mappings = 0;
+    int bad = CheckMappings(*catalog, config.mappings_dir, std::cout, &mappings);
+    if (bad == 0) std::cerr << "映射无误：" << mappings << " 张部门报表\n";
+    problems += bad;
+  }
   return problems ? kExitInvalid : kExitOk;
 }
 
@@ -199,15 +234,36 @@ int RunServe(const Config& config, const std::vector<std::string>& args) {
   if (*version == 0) {
     return Fail(kExitInvalid, "登记库尚未初始化：请先运行 onetable init");
   }
+  if (*version < kServeSchemaVersion) {
+    return Fail(kExitInvalid, "登记库结构版本过旧：请先运行 onetable init 升级");
+  }
   probe->reset();
 
+  // What every handler shares (http/service_context.h); lives until the server has stopped.
+  auto divisions = Divisions::Load(config.schema_dir + "/divisions");
+  if (!divisions.ok()) {
+    std::cerr << "行政区划数据不可用，区划代码不做校验：" << divisions.status().message() << "\n";
+  }
+  AccessPolicy policy(*catalog);
+  Authenticator auth;
+  Metrics metrics;
+  ServiceSettings settings;
+  settings.schema_dir = config.schema_dir;
+  settings.mappings_dir = config.mappings_dir;
+  settings.connectors_dir = config.connectors_dir;
+  ServiceContext service{*catalog, policy, settings, divisions.ok() ? &*divisions : nullptr,
+                         &auth, &metrics};
+
+  // Routes: the one list in http/service_routes.cc (the tests serve the same set).
   Router router;
-  Status st = RegisterTreeRoutes(&router, *catalog);
+  Status st = RegisterServiceRoutes(&router, service, config.web_dir);
   if (!st.ok()) return Fail(kExitInvalid, st.message());
   const Catalog& cat = *catalog;
   std::string store_url = config.store_url;
   ServerOptions options;
   options.threads = config.threads;
+  options.authenticator = &auth;
+  options.metrics = &metrics;
   Server server(std::move(router), [&cat, store_url]() { return OpenStore(store_url, cat); },
                 options);
   return RunServerUntilTerminated(server, host, port);
@@ -243,6 +299,11 @@ int RunCommandLine(const std::vector<std::string>& argv) {
   if (verb == "init") return RunInit(*config, rest);
   if (verb == "check") return RunCheck(*config, rest);
   if (verb == "serve") return RunServe(*config, rest);
+  if (verb == "user") return RunUser(*config, rest);
+  if (verb == "import") return RunImport(*config, rest);
+  if (verb == "sync") return RunSync(*config, rest);
+  if (verb == "table") return RunTable(*config, rest);
+  if (verb == "mapping") return RunMapping(*config, rest);
   return Fail(kExitUsage, "不认识的命令 " + verb + "\n\n" + kUsage);
 }
 

@@ -31,7 +31,6 @@ constexpr int kLocalWeights[] = {13, 9, 6, 7, 13, 22, 9, 4, 7, 6, 3};
 constexpr int kFloatingWeights[] = {30, 0, 20, 0, 0, 35, 10, 5, 0, 0, 0};
 // Share of households that are 流动人口 (about 4% of persons: their households are smaller).
 constexpr double kFloatingShare = 0.05;
-constexpr double kTujiaShare = 0.08;
 constexpr double kDeathShare = 0.06;  // of the elders who may have died
 
 struct Band {
@@ -322,7 +321,7 @@ HouseholdDraft MakeHousehold(CityContext* ctx, const Dwelling& dwelling, int max
   DemoRandom& rng = ctx->rng;
   bool centenarian = !ctx->centenarian_made && ctx->persons_made >= ctx->centenarian_after;
   bool floating = !centenarian && rng.Chance(kFloatingShare);
-  bool tujia = rng.Chance(floating ? 0.2 : kTujiaShare);
+  bool tujia = rng.Chance(floating ? ctx->flavor->floating_tujia_share : ctx->flavor->tujia_share);
   std::vector<Member> members;
   for (int attempt = 0; attempt < 30; ++attempt) {
     Kind kind = centenarian ? Kind::kElderAlone : DrawKind(rng, floating);
@@ -347,7 +346,7 @@ HouseholdDraft MakeHousehold(CityContext* ctx, const Dwelling& dwelling, int max
   int64_t earliest = std::max<int64_t>(DayNumber(Date{dwelling.built_year, 1, 1}),
                                        ctx->today_day - 365LL * std::max(0, members[0].age - 20));
   if (floating) {
-    facts.origin_area = rng.PickWeighted(kHubeiOrigins).text;
+    facts.origin_area = ctx->PickOrigin();
     auto towns = ctx->divisions.Children(facts.origin_area);
     if (!towns.empty()) facts.origin_town = towns[rng.Below(towns.size())]->code;
     earliest = std::max(earliest, ctx->today_day - 5 * 365);

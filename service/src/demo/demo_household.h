@@ -11,6 +11,7 @@
 #include <unordered_set>
 #include <vector>
 
+#include "demo/demo_names.h"
 #include "demo/demo_random.h"
 #include "model/catalog.h"
 #include "model/date.h"
@@ -22,6 +23,22 @@ namespace onetable::demo {
 // Days since 1970-01-01 in the proleptic Gregorian calendar, and back.
 int64_t DayNumber(const Date& date);
 Date FromDayNumber(int64_t day);
+
+// The words that make a city's people local: the home counties its 流动人口 come from (also the
+// birthplaces of the few locals born elsewhere) and who employs its residents, by occupation
+// (occupation-shenzhen 1 公务员, 2 专业技术, 3–5 companies), and how many households are
+// 土家族 (the one minority the generator models in numbers). Each list must be non-empty.
+struct LocalFlavor {
+  std::vector<WeightedText> origins;  // 6-digit area codes the division data knows
+  double tujia_share = 0.08;          // of local households
+  double floating_tujia_share = 0.2;  // of 流动人口 households
+  std::vector<const char*> government_employers;
+  std::vector<const char*> professional_employers;
+  std::vector<const char*> company_employers;
+};
+
+// 宜都's (demo_names.h): the demo city's flavor, and the default.
+const LocalFlavor& YiduFlavor();
 
 // What one generation run shares: the PRNG, the reference date, and the values that must stay
 // unique across the city.
@@ -40,6 +57,10 @@ struct CityContext {
   Date DateBetween(int64_t from, int64_t to);
   // "湖北省宜昌市宜都市" for an area code the division data knows, "" otherwise.
   std::string AreaPlace(const std::string& area) const;
+  // A home county drawn from the flavor's origins.
+  std::string PickOrigin();
+
+  const LocalFlavor* flavor = &YiduFlavor();  // must outlive the context
 
   DemoRandom rng;
   const Divisions& divisions;

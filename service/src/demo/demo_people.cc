@@ -4,6 +4,7 @@
 // school earlier), so department tables built from the demo look like real ones.
 #include <algorithm>
 #include <cstdio>
+#include <iterator>
 
 #include "demo/demo_household.h"
 #include "demo/demo_names.h"
@@ -84,6 +85,32 @@ Date CityContext::DateBetween(int64_t from, int64_t to) {
                        static_cast<int64_t>(rng.Below(static_cast<uint64_t>(to - from + 1))));
 }
 
+const LocalFlavor& YiduFlavor() {
+  static const LocalFlavor* const flavor = [] {
+    auto* f = new LocalFlavor;
+    f->origins.assign(std::begin(kHubeiOrigins), std::end(kHubeiOrigins));
+    f->government_employers.assign(std::begin(kGovernmentEmployers),
+                                   std::end(kGovernmentEmployers));
+    f->professional_employers.assign(std::begin(kProfessionalEmployers),
+                                     std::end(kProfessionalEmployers));
+    f->company_employers.assign(std::begin(kCompanyEmployers), std::end(kCompanyEmployers));
+    return f;
+  }();
+  return *flavor;
+}
+
+std::string CityContext::PickOrigin() {
+  // The same draws as DemoRandom::PickWeighted, so the demo city does not change.
+  uint64_t total = 0;
+  for (const WeightedText& item : flavor->origins) total += static_cast<uint64_t>(item.weight);
+  uint64_t x = rng.Below(total);
+  for (const WeightedText& item : flavor->origins) {
+    if (x < static_cast<uint64_t>(item.weight)) return item.text;
+    x -= static_cast<uint64_t>(item.weight);
+  }
+  return flavor->origins.back().text;
+}
+
 std::string CityContext::AreaPlace(const std::string& area) const {
   const Division* county = divisions.Find(area);
   const Division* city = divisions.Find(area.substr(0, 4));
@@ -149,11 +176,14 @@ std::string Occupation(DemoRandom& rng, int age, bool male, bool floating,
                   : rng.PickWeighted(kLocalOccupations).text;
 }
 
-std::string Employer(DemoRandom& rng, const std::string& occupation) {
-  if (occupation == "1") return rng.Pick(kGovernmentEmployers);
-  if (occupation == "2") return rng.Pick(kProfessionalEmployers);
+std::string Employer(CityContext* ctx, const std::string& occupation) {
+  auto pick = [ctx](const std::vector<const char*>& items) -> std::string {
+    return items[ctx->rng.Below(items.size())];
+  };
+  if (occupation == "1") return pick(ctx->flavor->government_employers);
+  if (occupation == "2") return pick(ctx->flavor->professional_employers);
   if (occupation == "3" || occupation == "4" || occupation == "5") {
-    return rng.Pick(kCompanyEmployers);
+    return pick(ctx->flavor->company_employers);
   }
   return "";
 }
@@ -201,7 +231,7 @@ void FillPerson(CityContext* ctx, const Dwelling& dwelling, const HouseholdFacts
   v["birth_date"] = p->birth.ToString();
   std::string area = facts.floating     ? facts.origin_area
                      : rng.Chance(0.92) ? ctx->district_code
-                                        : rng.PickWeighted(kHubeiOrigins).text;
+                                        : ctx->PickOrigin();
   v["id_number"] = ctx->NewIdNumber(area, p->birth, m.male);
   v["id_doc_type"] = m.age >= 16 ? "111" : "113";
   v["ethnicity"] = m.tujia             ? "15"
@@ -217,7 +247,7 @@ void FillPerson(CityContext* ctx, const Dwelling& dwelling, const HouseholdFacts
   v["marital_status"] = m.marital;
   std::string occupation = Occupation(rng, m.age, m.male, facts.floating, education);
   if (!occupation.empty()) v["occupation"] = occupation;
-  std::string employer = Employer(rng, occupation);
+  std::string employer = Employer(ctx, occupation);
   if (!employer.empty()) v["employer"] = employer;
   v["political_status"] = Political(rng, m.age, m.male, occupation);
   if (!m.deceased && HasPhone(rng, m.age)) v["phone"] = ctx->NewPhone();

@@ -64,12 +64,56 @@ class SqlStore : public Store {
   Status ResolveReview(int64_t id, int64_t expected_version, const std::string& status,
                        const std::string& resolution, const std::string& actor) override;
 
+  Result<int64_t> AddImportRun(const ImportRun& run) override;
+  Status UpdateImportRun(const ImportRun& run) override;
+  Result<ImportRun> GetImportRun(int64_t id) override;
+  Result<std::vector<ImportRun>> ListImportRuns(const std::string& source, int64_t after_id,
+                                                int limit) override;
+  Result<int64_t> MarkRunsInterrupted(const std::string& source) override;
+  Result<int64_t> AddQuarantine(const QuarantinedRow& row) override;
+  Result<std::vector<QuarantinedRow>> ListQuarantine(int64_t run_id, int64_t after_id,
+                                                     int limit) override;
+  Status PutSourceInfo(const SourceInfo& info) override;
+  Result<SourceInfo> GetSourceInfo(const std::string& source) override;
+  Status AppendHistory(const FieldObservation& obs) override;
+  Result<std::vector<SourceRecord>> ListSourceRecords(int64_t person_id) override;
+  Result<std::vector<ReviewItem>> FindOpenReview(const std::string& kind, EntityKind entity,
+                                                 int64_t entity_id, const std::string& field,
+                                                 int64_t other_id) override;
+  Status MergePersons(int64_t survivor, int64_t merged, const std::string& actor) override;
+  Result<int64_t> ResolvePersonId(int64_t id) override;
+  Status KeepApart(int64_t a, int64_t b, const std::string& actor) override;
+  Result<bool> KeptApart(int64_t a, int64_t b) override;
+
   Result<int64_t> AddUser(const User& user) override;
   Result<User> GetUser(const std::string& name) override;
   Result<std::vector<User>> ListUsers() override;
   Status UpdateUser(User* user) override;
   Result<int64_t> AppendAudit(const AuditEntry& entry) override;
   Result<std::vector<AuditEntry>> ListAudit(const AuditQuery& query) override;
+
+  // --- table generation (see service/src/mapping/; sql_store_scan.cc) ------------------------
+  Status Scan(const ScanRequest& request,
+              const std::function<Status(const ScanRow&)>& visit) override;
+
+  // --- auth (see service/src/http/; sql_store_auth.cc) ---
+  Result<User> GetUserById(int64_t id) override;
+  Result<int64_t> AddSession(const AuthSession& session) override;
+  Result<AuthSession> FindSession(const std::string& token_hash) override;
+  Status TouchSession(int64_t id, int64_t seen_at) override;
+  Status DeleteSession(int64_t id) override;
+  Result<int64_t> DeleteUserSessions(int64_t user_id) override;
+  Result<int64_t> PurgeSessions(int64_t now, int64_t idle_before) override;
+  Result<LoginThrottle> GetLoginThrottle(const std::string& user_name) override;
+  Result<LoginThrottle> RecordLoginFailure(const std::string& user_name, int64_t now,
+                                           int64_t window_seconds, int max_failures,
+                                           int64_t lock_seconds) override;
+  Status ClearLoginThrottle(const std::string& user_name) override;
+  Result<int64_t> AddApiToken(const ApiToken& token) override;
+  Result<ApiToken> FindApiToken(const std::string& token_hash) override;
+  Result<std::vector<ApiToken>> ListApiTokens(int64_t user_id) override;
+  Status TouchApiToken(int64_t id, int64_t used_at) override;
+  Status RevokeApiToken(int64_t user_id, int64_t id, int64_t revoked_at) override;
 
  private:
   struct Table {
@@ -91,6 +135,7 @@ class SqlStore : public Store {
                         const std::string& relationship, const std::string& actor);
   Result<std::vector<std::string>> ReadStrings(const std::string& sql, int64_t id);
   Status WriteUserLists(const User& user);
+  Result<std::vector<ImportRun>> ReadImportRuns(SqlStatement* s);
 
   std::unique_ptr<SqlConnection> db_;
   const Catalog& catalog_;
