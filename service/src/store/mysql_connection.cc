@@ -466,8 +466,13 @@ Result<std::unique_ptr<SqlConnection>> OpenMysql(const MysqlParams& params) {
   }
 
   auto db = std::make_unique<MysqlConnection>(std::move(connection), endpoint);
-  for (const std::string& setting : {std::string("SET NAMES utf8mb4 COLLATE utf8mb4_bin"),
-                                     std::string("SET SESSION sql_mode = '") + kSqlMode + "'"}) {
+  // READ COMMITTED, as SQLite effectively gives: compare-and-set versions carry the
+  // consistency, and InnoDB's REPEATABLE READ gap locks would otherwise deadlock concurrent
+  // writers that insert history and provenance rows for different persons.
+  for (const std::string& setting :
+       {std::string("SET NAMES utf8mb4 COLLATE utf8mb4_bin"),
+        std::string("SET SESSION sql_mode = '") + kSqlMode + "'",
+        std::string("SET SESSION TRANSACTION ISOLATION LEVEL READ COMMITTED")}) {
     Status st = db->Exec(setting);
     if (!st.ok()) {
       return Status(st.code(), "无法设置 MySQL 会话（" + endpoint.where + "，数据库 " +
