@@ -147,10 +147,11 @@ TEST_F(ApiConcurrency, ConcurrentCreatesAllSucceed) {
       ApiClient client(server_->port(), tokens_.at("ca_a"));
       for (int i = 0; i < kPerClient; ++i) {
         const int serial = 100 + c * kPerClient + i;
-        Reply r = client.Post("/api/v1/persons",
-                              R"({"parent_id": )" + std::to_string(ids_.household_a2) +
-                                  R"(, "fields": {"name": "新人", "phone": "13900000000", "id_number": ")" +
-                                  MakeIdNumber("19900101", serial) + "\"}}");
+        Reply r = client.Post(
+            "/api/v1/persons",
+            R"({"parent_id": )" + std::to_string(ids_.household_a2) +
+                R"(, "fields": {"name": "新人", "phone": "13900000000", "id_number": ")" +
+                MakeIdNumber("19900101", serial) + "\"}}");
         statuses[c].push_back(r.status);
       }
     });

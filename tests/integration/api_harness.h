@@ -4,7 +4,8 @@
 //
 // The store is a temporary SQLite file, or with ONETABLE_TEST_STORE=mysql the database at
 // ONETABLE_TEST_MYSQL_URL (wiped first). Passwords are hashed with few PBKDF2 iterations so that
-// sign-in is fast; everything else is as `onetable serve` runs it.
+// sign-in is fast; everything else is as `onetable serve` runs it. API_TEST_LOG=1 in the
+// environment turns the server's request log (with 5xx causes) on, for debugging.
 //
 // The seeded tree (ids in ApiHarness::ids):
 //   district 420581 宜都市 → street 420581001 陆城街道
@@ -184,7 +185,7 @@ class ApiHarness : public ::testing::Test {
     routes_ = router.Routes();
     ServerOptions options;
     options.threads = threads();
-    options.log_requests = false;
+    options.log_requests = std::getenv("API_TEST_LOG") != nullptr;
     options.authenticator = auth_.get();
     const Catalog* cat = catalog_.get();
     const std::string url = url_;

@@ -268,6 +268,14 @@ TEST_F(ApiRegister, SearchFindsByNameIdNumberLastFourAndPhoneWithinScope) {
   const std::string zhang_id = MakeIdNumber("19400101", 11);
   const std::string zhao_id = MakeIdNumber("19300601", 44);
   EXPECT_EQ(Ids(gw->Get("/api/v1/persons/search?name=张三")), (std::vector<int64_t>{ids_.zhang}));
+  // Names match by prefix, in id order.
+  EXPECT_EQ(Ids(As("admin")->Get("/api/v1/persons/search?name=%E5%BC%A0")),  // 张
+            (std::vector<int64_t>{ids_.zhang}));
+  const int64_t zhang_feng = Add(EntityKind::kPerson, ids_.household_a1, {{"name", "张三丰"}});
+  EXPECT_EQ(Ids(gw->Get("/api/v1/persons/search?q=%E5%BC%A0%E4%B8%89")),  // 张三
+            (std::vector<int64_t>{ids_.zhang, zhang_feng}));
+  EXPECT_TRUE(Ids(gw->Get("/api/v1/persons/search?name=%E5%BC%A0%E4%B8%89%E4%B8%B0%E4%B8%B0"))
+                  .empty());                                              // 张三丰丰
   EXPECT_TRUE(Ids(gw->Get("/api/v1/persons/search?name=赵六")).empty());  // other community
   EXPECT_EQ(Ids(admin->Get("/api/v1/persons/search?name=赵六")), (std::vector<int64_t>{ids_.zhao}));
   EXPECT_EQ(Ids(gw->Get("/api/v1/persons/search?id_number=" + zhang_id)),

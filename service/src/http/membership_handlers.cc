@@ -108,7 +108,7 @@ HttpResponse HandleMove(const RequestContext& ctx, const ServiceContext& service
 
   const std::string& actor = (*who)->user;
   Row moved;
-  Status st = RetryCompareAndSet([&]() {
+  Status st = RetryDeadlocks([&]() {
     return store.InTransaction([&]() -> Status {
       ASSIGN_OR_RETURN(Row person, store.Get(EntityKind::kPerson, *id));
       if (person.version != expected) return Status::Conflict("stale");
@@ -209,7 +209,7 @@ HttpResponse HandleSetHead(const RequestContext& ctx, const ServiceContext& serv
 
   const std::string& actor = (*who)->user;
   Row household;
-  Status st = RetryCompareAndSet([&]() {
+  Status st = RetryDeadlocks([&]() {
     return store.InTransaction([&]() -> Status {
       ASSIGN_OR_RETURN(household, store.Get(EntityKind::kHousehold, *id));
       if (household.version != expected) return Status::Conflict("stale");

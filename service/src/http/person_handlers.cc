@@ -113,7 +113,11 @@ HttpResponse HandleSearch(const RequestContext& ctx, const ServiceContext& servi
     }
     filter.predicates.push_back({"person.phone", "==", {phone}});
   } else {
-    filter.predicates.push_back({"person.name", "==", {text}});
+    // A prefix range: 张三 finds 张三 and 张三丰. Both stores compare names in code point order
+    // (SQLite BINARY, MySQL utf8mb4_bin), so every name that starts with `text` sorts below
+    // `text` followed by U+10FFFF, the highest code point, and the name index serves the range.
+    filter.predicates.push_back({"person.name", ">=", {text}});
+    filter.predicates.push_back({"person.name", "<", {text + "\xF4\x8F\xBF\xBF"}});
   }
   if (ctx.store == nullptr) return NoStoreResponse();
   bool more = false;

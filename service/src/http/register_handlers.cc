@@ -268,7 +268,7 @@ HttpResponse HandleDelete(const RequestContext& ctx, const ServiceContext& servi
     return RowResponse(service, **who, kind, outcome.row);
   }
 
-  Status deleted = RetryCompareAndSet([&]() { return store.Delete(kind, *id, expected); });
+  Status deleted = RetryDeadlocks([&]() { return store.Delete(kind, *id, expected); });
   if (!deleted.ok()) {
     HttpResponse failure;
     Result<Row> current = store.Get(kind, *id);

@@ -63,11 +63,17 @@ Status RecordManual(Store& store, EntityKind kind, int64_t id, const std::string
   return store.RecordObservation(obs);
 }
 
-Status RetryCompareAndSet(const std::function<Status()>& fn) {
+bool IsDeadlock(const Status& status) {
+  // mysql_connection.cc: "MySQL 事务因死锁被回滚：…。请重试" (error 1213).
+  return status.code() == StatusCode::kUnavailable &&
+         status.message().find("死锁") != std::string::npos;
+}
+
+Status RetryDeadlocks(const std::function<Status()>& fn) {
   Status st;
   for (int attempt = 0; attempt < kWriteAttempts; ++attempt) {
     st = fn();
-    if (st.code() != StatusCode::kUnavailable) return st;
+    if (!IsDeadlock(st)) return st;
   }
   return st;
 }
@@ -92,11 +98,13 @@ WriteOutcome CreateRecord(Store& store, const Validator& validator, EntityKind k
   row.parent_id = parent_id;
   row.status = status.empty() ? kStatusActive : status;
   row.values = std::move(values);
-  out.status = store.InTransaction([&]() -> Status {
-    ASSIGN_OR_RETURN(int64_t id, store.Insert(kind, row));
-    ASSIGN_OR_RETURN(out.row, store.Get(kind, id));
-    out.changed = ChangedKeys({}, out.row.values);
-    return RecordChanges(store, kind, out.row, out.changed, actor);
+  out.status = RetryDeadlocks([&]() {
+    return store.InTransaction([&]() -> Status {
+      ASSIGN_OR_RETURN(int64_t id, store.Insert(kind, row));
+      ASSIGN_OR_RETURN(out.row, store.Get(kind, id));
+      out.changed = ChangedKeys({}, out.row.values);
+      return RecordChanges(store, kind, out.row, out.changed, actor);
+    });
   });
   return out;
 }
@@ -105,7 +113,7 @@ WriteOutcome UpdateRecord(Store& store, const Validator& validator, EntityKind k
                           int64_t expected_version, const FieldInput& input,
                           const std::string& status, const std::string& actor) {
   WriteOutcome out;
-  out.status = RetryCompareAndSet([&]() {
+  out.status = RetryDeadlocks([&]() {
     return store.InTransaction([&]() -> Status {
       out = WriteOutcome{};
       ASSIGN_OR_RETURN(Row current, store.Get(kind, id));

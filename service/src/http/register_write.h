@@ -54,14 +54,16 @@ WriteOutcome UpdateRecord(Store& store, const Validator& validator, EntityKind k
                           int64_t expected_version, const FieldInput& input,
                           const std::string& status, const std::string& actor);
 
-// Runs `fn` — one compare-and-set transaction — and runs it again, kWriteAttempts times in all,
-// while it fails with kUnavailable. MySQL reports a deadlock or a lock wait timeout that way
-// (InnoDB rolls the victim back whole; concurrent first writes of provenance rows take gap
-// locks that can deadlock), and a repeat is safe because the write is compare-and-set: if an
-// earlier attempt did commit, the repeat fails with kConflict instead of applying twice. A store
-// that is really down fails every attempt quickly and the last kUnavailable is returned.
-inline constexpr int kWriteAttempts = 3;
-Status RetryCompareAndSet(const std::function<Status()>& fn);
+// Runs `fn` — one write transaction — again, kWriteAttempts times in all, while it fails as the
+// victim of a deadlock. MySQL/InnoDB picks one victim per deadlock and rolls its transaction
+// back whole, so running it again is safe and the other side has made progress. Such deadlocks
+// happen under concurrent writes because Store::RecordObservation updates a provenance row and
+// inserts it when missing, and the update of a missing key takes a gap lock. The store reports
+// a deadlock as kUnavailable; IsDeadlock tells it from a lost connection (which is not retried:
+// a commit may or may not have happened).
+inline constexpr int kWriteAttempts = 8;
+bool IsDeadlock(const Status& status);
+Status RetryDeadlocks(const std::function<Status()>& fn);
 
 // Records a manual observation of `field` = `value` (is_null when value is nullptr).
 Status RecordManual(Store& store, EntityKind kind, int64_t id, const std::string& field,

@@ -240,18 +240,18 @@ HttpResponse HandleSettle(const RequestContext& ctx, const ServiceContext& servi
   Status st;
   switch (action) {
     case Action::kLink:
-      st = RetryCompareAndSet([&]() {
+      st = RetryDeadlocks([&]() {
         Result<int64_t> linked = LinkDuplicate(&store, item.id, expected, actor);
         if (linked.ok()) survivor = *linked;
         return linked.status();
       });
       break;
     case Action::kKeepApart:
-      st = RetryCompareAndSet([&]() { return KeepApart(&store, item.id, expected, actor); });
+      st = RetryDeadlocks([&]() { return KeepApart(&store, item.id, expected, actor); });
       break;
     case Action::kChoose: {
       const Validator validator(service.catalog, service.divisions);
-      st = RetryCompareAndSet([&]() {
+      st = RetryDeadlocks([&]() {
         return ChooseValue(&store, validator, service.catalog, item.id, expected, value, actor);
       });
       break;

@@ -244,7 +244,11 @@ HttpResponse HandleAdd(const RequestContext& ctx, const ServiceContext& service)
   if (!issues.empty()) return ValidationFailed(issues);
 
   Store& store = *ctx.store;
-  Result<int64_t> id = store.AddTag(tag);
+  Result<int64_t> id = Status::Internal("not run");
+  RetryDeadlocks([&]() {
+    id = store.AddTag(tag);
+    return id.status();
+  });
   if (!id.ok()) {
     HttpResponse failure = StatusToHttp(id.status());
     if (!AuditTag(ctx, 0, "add failed: " + std::to_string(failure.status), false, &error)) {
@@ -285,7 +289,7 @@ HttpResponse HandleUpdate(const RequestContext& ctx, const ServiceContext& servi
   if (!issues.empty()) return ValidationFailed(issues);
   tag.version = call.expected;
   tag.source = std::string("manual:") + call.who->user;  // the worker now vouches for it
-  Status st = RetryCompareAndSet([&]() {
+  Status st = RetryDeadlocks([&]() {
     TagAssignment attempt = tag;
     Status updated = store.UpdateTag(&attempt);
     if (updated.ok()) tag = attempt;
@@ -317,7 +321,7 @@ HttpResponse HandleDelete(const RequestContext& ctx, const ServiceContext& servi
   if (!current.ok()) return StatusToHttp(current.status());
   const TagDef* def = service.catalog.FindTag(current->tag);
   if (current->version != call.expected) return StaleTag(*current, def);
-  Status st = RetryCompareAndSet([&]() { return store.DeleteTag(call.tag_id, call.expected); });
+  Status st = RetryDeadlocks([&]() { return store.DeleteTag(call.tag_id, call.expected); });
   if (!st.ok()) {
     Result<TagAssignment> now = FindTag(store, service, call);
     HttpResponse failure =
