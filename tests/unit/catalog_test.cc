@@ -91,7 +91,8 @@ TEST(CatalogTest, MatchHeaderFindsLabelsAndAliases) {
       {EntityKind::kPerson, "\xE3\x80\x80姓名\xE3\x80\x80", "name"},  // full-width spaces
       {EntityKind::kPerson, "*姓名", "name"},                         // required marker
       {EntityKind::kPerson, "公民身份\n号码", "id_number"},           // wrapped Excel header
-      {EntityKind::kPerson, "证件号码", "id_doc_number"},
+      {EntityKind::kPerson, "证件号码", "id_number"},
+      {EntityKind::kPerson, "其他证件号码", "id_doc_number"},
       {EntityKind::kPerson, "手机号", "phone"},
       {EntityKind::kPerson, "联系电话", "phone"},
       {EntityKind::kPerson, "性别", "gender"},
