@@ -112,4 +112,23 @@ Result<HeaderedTable::RowKind> HeaderedTable::Accept(Row* row) {
 
 Status HeaderedTable::Finish() const { return header_found_ ? Status::Ok() : NotFound(); }
 
+bool LooksLikeHeader(const std::vector<std::string>& cells) {
+  int filled = 0;
+  for (const std::string& raw : cells) {
+    std::string c = NormalizeHeaderCell(raw);
+    if (c.empty()) continue;
+    ++filled;
+    bool numeric = true;
+    for (char ch : c) {
+      if (!((ch >= '0' && ch <= '9') || ch == '.' || ch == '-' || ch == '/' || ch == ':' ||
+            ch == 'X' || ch == 'x' || ch == ' ')) {
+        numeric = false;
+        break;
+      }
+    }
+    if (numeric) return false;
+  }
+  return filled >= 2;
+}
+
 }  // namespace onetable::connectors

@@ -38,6 +38,10 @@ struct HeaderSpec {
 // from both ends. Header cells typed by hand often carry them.
 std::string NormalizeHeaderCell(std::string_view cell);
 
+// A plausible header row for departmental exports: at least two filled cells and none that reads
+// as a number or a date (data rows carry ID numbers, dates, amounts; titles fill one cell).
+bool LooksLikeHeader(const std::vector<std::string>& cells);
+
 // Counts the cells of `cells` that are (after normalizing) one of `known_names`.
 size_t CountKnownHeaderCells(const std::vector<std::string>& cells,
                              const std::vector<std::string>& known_names);

@@ -31,6 +31,7 @@
 #include "common/file_glob.h"
 #include "common/header_row.h"
 #include "csv/csv_reader.h"
+#include "common/sdk_buffer.h"
 #include "onetable/connector.h"
 
 namespace onetable::connectors {
@@ -43,35 +44,7 @@ const OtOptionDecl kOptions[] = {
     {"header_row", OT_OPTION_INT, "0", "表头所在行号；0 表示自动识别"},
 };
 
-void CopyOut(const std::string& text, char* out, size_t len) {
-  if (len == 0) return;
-  size_t n = std::min(text.size(), len - 1);
-  // Do not cut a UTF-8 sequence in half.
-  while (n > 0 && n < text.size() && (static_cast<unsigned char>(text[n]) & 0xC0) == 0x80) --n;
-  std::memcpy(out, text.data(), n);
-  out[n] = '\0';
-}
 
-// A header row has at least two filled cells and none that reads as a number or a date (data
-// rows carry ID numbers, dates, amounts; titles above the header fill one cell).
-bool LooksLikeHeader(const std::vector<std::string>& cells) {
-  int filled = 0;
-  for (const std::string& raw : cells) {
-    std::string c = NormalizeHeaderCell(raw);
-    if (c.empty()) continue;
-    ++filled;
-    bool numeric = true;
-    for (char ch : c) {
-      if (!((ch >= '0' && ch <= '9') || ch == '.' || ch == '-' || ch == '/' || ch == ':' ||
-            ch == 'X' || ch == 'x' || ch == ' ')) {
-        numeric = false;
-        break;
-      }
-    }
-    if (numeric) return false;
-  }
-  return filled >= 2;
-}
 
 struct FileState {
   std::string path;      // as globbed (absolute or relative to the working directory)

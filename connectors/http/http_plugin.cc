@@ -22,6 +22,7 @@
 
 #include "http/http_fetch.h"
 #include "http/http_source.h"
+#include "common/sdk_buffer.h"
 #include "onetable/connector.h"
 
 namespace onetable::connectors {
@@ -59,13 +60,6 @@ const OtOptionDecl kOptions[] = {
      "https：额外信任的 CA 证书文件（PEM，相对于连接器配置文件所在目录）"},
 };
 
-void CopyOut(const std::string& text, char* out, size_t len) {
-  if (len == 0) return;
-  size_t n = std::min(text.size(), len - 1);
-  while (n > 0 && n < text.size() && (static_cast<unsigned char>(text[n]) & 0xC0) == 0x80) --n;
-  std::memcpy(out, text.data(), n);
-  out[n] = '\0';
-}
 
 struct Handle {
   std::string url;

@@ -36,6 +36,7 @@
 #include <vector>
 
 #include "mysql/mysql_source.h"
+#include "common/sdk_buffer.h"
 #include "onetable/connector.h"
 
 namespace onetable::connectors {
@@ -56,13 +57,6 @@ const OtOptionDecl kOptions[] = {
     {"timeout", OT_OPTION_INT, "30", "连接和读取的超时（秒）"},
 };
 
-void CopyOut(const std::string& text, char* out, size_t len) {
-  if (len == 0) return;
-  size_t n = std::min(text.size(), len - 1);
-  while (n > 0 && n < text.size() && (static_cast<unsigned char>(text[n]) & 0xC0) == 0x80) --n;
-  std::memcpy(out, text.data(), n);
-  out[n] = '\0';
-}
 
 // get_mysql_driver_instance() initialises the client library and is not safe to race.
 sql::mysql::MySQL_Driver* Driver() {

@@ -28,6 +28,7 @@
 
 #include "common/file_glob.h"
 #include "common/header_row.h"
+#include "common/sdk_buffer.h"
 #include "onetable/connector.h"
 #include "xlsx/xlsx_reader.h"
 
@@ -40,32 +41,7 @@ const OtOptionDecl kOptions[] = {
     {"header_row", OT_OPTION_INT, "0", "表头所在行号；0 表示自动识别"},
 };
 
-void CopyOut(const std::string& text, char* out, size_t len) {
-  if (len == 0) return;
-  size_t n = std::min(text.size(), len - 1);
-  while (n > 0 && n < text.size() && (static_cast<unsigned char>(text[n]) & 0xC0) == 0x80) --n;
-  std::memcpy(out, text.data(), n);
-  out[n] = '\0';
-}
 
-bool LooksLikeHeader(const std::vector<std::string>& cells) {
-  int filled = 0;
-  for (const std::string& raw : cells) {
-    std::string c = NormalizeHeaderCell(raw);
-    if (c.empty()) continue;
-    ++filled;
-    bool numeric = true;
-    for (char ch : c) {
-      if (!((ch >= '0' && ch <= '9') || ch == '.' || ch == '-' || ch == '/' || ch == ':' ||
-            ch == 'X' || ch == 'x' || ch == ' ')) {
-        numeric = false;
-        break;
-      }
-    }
-    if (numeric) return false;
-  }
-  return filled >= 2;
-}
 
 struct FileState {
   std::string path;
