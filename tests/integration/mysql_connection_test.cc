@@ -12,6 +12,7 @@
 #include <cstdlib>
 #include <memory>
 #include <string>
+#include <thread>
 #include <vector>
 
 #include "store/sql_connection.h"
@@ -237,6 +238,38 @@ TEST_F(MysqlConnection, ValueTooLongIsInvalidNotTruncated) {
   Status st = Insert(std::string(21, 'x'));
   EXPECT_EQ(st.code(), StatusCode::kInvalidArgument) << st.message();
   EXPECT_TRUE(Names().empty());
+}
+
+// Two transactions that lock two rows in opposite order: InnoDB rolls one back whole, and the
+// driver reports that as kAborted (which the API retries), not as a lost connection.
+TEST_F(MysqlConnection, DeadlockVictimIsAborted) {
+  Exec("DROP TABLE IF EXISTS deadlock_probe");
+  Exec("CREATE TABLE deadlock_probe (id INT PRIMARY KEY, n INT NOT NULL) ENGINE=InnoDB");
+  Exec("INSERT INTO deadlock_probe VALUES (1, 0), (2, 0)");
+  Result<std::unique_ptr<SqlConnection>> other = OpenMysql(params_);
+  ASSERT_TRUE(other.ok()) << other.status().message();
+
+  ASSERT_TRUE(db_->Begin().ok());
+  ASSERT_TRUE((*other)->Begin().ok());
+  ASSERT_TRUE(db_->Exec("UPDATE deadlock_probe SET n = 1 WHERE id = 1").ok());
+  ASSERT_TRUE((*other)->Exec("UPDATE deadlock_probe SET n = 2 WHERE id = 2").ok());
+  // The first waits for row 2; the second then asks for row 1 and closes the cycle.
+  Status first;
+  std::thread waiting([&] { first = db_->Exec("UPDATE deadlock_probe SET n = 1 WHERE id = 2"); });
+  std::this_thread::sleep_for(std::chrono::milliseconds(300));
+  Status second = (*other)->Exec("UPDATE deadlock_probe SET n = 2 WHERE id = 1");
+  waiting.join();
+
+  // Exactly one is the victim; the survivor can commit.
+  ASSERT_NE(first.ok(), second.ok()) << first.message() << " / " << second.message();
+  const Status& victim = first.ok() ? second : first;
+  EXPECT_EQ(victim.code(), StatusCode::kAborted) << victim.message();
+  EXPECT_NE(victim.message().find("死锁"), std::string::npos) << victim.message();
+  SqlConnection& survivor = first.ok() ? *db_ : **other;
+  EXPECT_TRUE(survivor.Commit().ok());
+  SqlConnection& loser = first.ok() ? **other : *db_;
+  EXPECT_TRUE(loser.Rollback().ok());
+  Exec("DROP TABLE deadlock_probe");
 }
 
 TEST_F(MysqlConnection, WrongPasswordIsUnavailableAndNotShown) {

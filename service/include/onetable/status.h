@@ -27,6 +27,8 @@ enum class StatusCode {
   kPermissionDenied,
   kInternal,
   kUnauthenticated,  // no valid credentials: missing, wrong, expired or revoked (HTTP 401)
+  kAborted,  // the database rolled the whole transaction back to break a deadlock; running it
+             // again is safe and may succeed
 };
 
 class Status {
@@ -48,6 +50,7 @@ class Status {
   static Status Unauthenticated(std::string m) {
     return {StatusCode::kUnauthenticated, std::move(m)};
   }
+  static Status Aborted(std::string m) { return {StatusCode::kAborted, std::move(m)}; }
 
   bool ok() const { return code_ == StatusCode::kOk; }
   StatusCode code() const { return code_; }

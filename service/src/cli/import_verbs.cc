@@ -58,6 +58,7 @@ int ExitCodeOf(const Status& st) {
     case StatusCode::kNotFound:
       return kExitUsage;
     case StatusCode::kUnavailable:
+    case StatusCode::kAborted:  // a deadlock rolled the batch back: running again may succeed
       return kExitUnavailable;
     default:
       return kExitInvalid;

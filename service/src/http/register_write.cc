@@ -63,17 +63,11 @@ Status RecordManual(Store& store, EntityKind kind, int64_t id, const std::string
   return store.RecordObservation(obs);
 }
 
-bool IsDeadlock(const Status& status) {
-  // mysql_connection.cc: "MySQL 事务因死锁被回滚：…。请重试" (error 1213).
-  return status.code() == StatusCode::kUnavailable &&
-         status.message().find("死锁") != std::string::npos;
-}
-
 Status RetryDeadlocks(const std::function<Status()>& fn) {
   Status st;
   for (int attempt = 0; attempt < kWriteAttempts; ++attempt) {
     st = fn();
-    if (!IsDeadlock(st)) return st;
+    if (st.code() != StatusCode::kAborted) return st;
   }
   return st;
 }

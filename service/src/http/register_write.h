@@ -59,10 +59,9 @@ WriteOutcome UpdateRecord(Store& store, const Validator& validator, EntityKind k
 // back whole, so running it again is safe and the other side has made progress. Such deadlocks
 // happen under concurrent writes because Store::RecordObservation updates a provenance row and
 // inserts it when missing, and the update of a missing key takes a gap lock. The store reports
-// a deadlock as kUnavailable; IsDeadlock tells it from a lost connection (which is not retried:
-// a commit may or may not have happened).
+// a deadlock as kAborted; a lost connection (kUnavailable) is not retried: a commit may or may
+// not have happened.
 inline constexpr int kWriteAttempts = 8;
-bool IsDeadlock(const Status& status);
 Status RetryDeadlocks(const std::function<Status()>& fn);
 
 // Records a manual observation of `field` = `value` (is_null when value is nullptr).

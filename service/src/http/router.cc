@@ -103,6 +103,8 @@ int HttpStatusFor(StatusCode code) {
       return 409;
     case StatusCode::kConflict:
       return 412;
+    case StatusCode::kAborted:
+      return 409;
     case StatusCode::kUnavailable:
       return 503;
     case StatusCode::kInternal:
@@ -129,6 +131,8 @@ const char* ErrorCodeFor(StatusCode code) {
       return "failed_precondition";
     case StatusCode::kConflict:
       return "conflict";
+    case StatusCode::kAborted:
+      return "aborted";
     case StatusCode::kUnavailable:
       return "unavailable";
     case StatusCode::kInternal:

@@ -14,6 +14,8 @@
 //   kAlreadyExists       409   already_exists       Status::message()
 //   kFailedPrecondition  409   failed_precondition  Status::message()
 //   kConflict            412   conflict             Status::message()  (stale version, If-Match)
+//   kAborted             409   aborted              Status::message()  (lost a deadlock even
+//                                                   after the handler's retries; try again)
 //   kInternal            500   internal             服务器内部错误 (detail only in the log)
 //   kUnavailable         503   unavailable          服务暂时不可用 (detail only in the log)
 //   kOk                  200   (no body is made; StatusToHttp is for errors)

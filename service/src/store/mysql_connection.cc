@@ -366,7 +366,7 @@ class MysqlConnection : public SqlConnection {
         return Status::Invalid("值不符合数据库列的定义（过长、超出范围或含无效字符）：" + why);
       case kDeadlock:
         in_transaction_ = false;  // InnoDB rolls back the whole transaction
-        return Status::Unavailable("MySQL 事务因死锁被回滚：" + why + "。请重试");
+        return Status::Aborted("MySQL 事务因死锁被回滚：" + why + "。请重试");
       case kLockWaitTimeout:
         return Status::Unavailable("MySQL 等待行锁超时：" + why + "。请稍后重试");
       default:

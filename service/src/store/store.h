@@ -10,6 +10,7 @@
 //   kAlreadyExists       a unique key is taken (e.g. a person's id_number)
 //   kFailedPrecondition  the parent does not exist, or children still exist on delete
 //   kUnavailable         the database cannot be reached
+//   kAborted             the database rolled the transaction back to break a deadlock (MySQL)
 //
 // Thread-safety: a Store is one connection; use it from one thread at a time. Open one Store
 // per thread for concurrency.
