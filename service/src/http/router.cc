@@ -2,6 +2,8 @@
 
 #include <exception>
 #include <set>
+#include <sstream>
+#include <string>
 #include <utility>
 
 namespace onetable {
@@ -281,8 +283,27 @@ Router::Match Router::Find(const std::string& method, const std::string& path) c
 HttpResponse Router::Handle(const HttpRequest& request, Store* store) const {
   Match match = Find(request.method, request.path);
   if (match.handler == nullptr) return std::move(match.error);
-  return CallHandler(*match.handler,
-                     RequestContext{request, match.params, store, nullptr, {}, *match.pattern});
+  return MaterializeStream(CallHandler(
+      *match.handler, RequestContext{request, match.params, store, nullptr, {}, *match.pattern}));
+}
+
+HttpResponse MaterializeStream(HttpResponse response) {
+  if (!response.stream) return response;
+  std::ostringstream body;
+  Status st;
+  try {
+    st = response.stream(body);
+  } catch (const std::exception& e) {
+    st = Status::Internal(std::string("stream threw: ") + e.what());
+  }
+  if (!st.ok()) {
+    HttpResponse error = StatusToHttp(st);
+    error.audited = response.audited;
+    return error;
+  }
+  response.stream = nullptr;
+  response.body = body.str();
+  return response;
 }
 
 HttpResponse CallHandler(const Handler& handler, const RequestContext& context) {

@@ -36,6 +36,7 @@
 #include <cstdint>
 #include <functional>
 #include <map>
+#include <ostream>
 #include <string>
 #include <string_view>
 #include <utility>
@@ -69,7 +70,18 @@ struct HttpResponse {
   // Not sent: the handler wrote this request's audit record itself, so the server adds no
   // "denied" record for a 401/403 (login failures are audited as logins).
   bool audited = false;
+  // When set, the body is written by this function instead of taken from `body`: a large table
+  // goes to the client as it is generated rather than held in memory. The server calls it after
+  // the handler returns, while the request's store is still checked out and the RequestContext
+  // still valid, with a stream that holds the first bytes back (server.h): a failure before
+  // they are sent still becomes an ordinary error answer; a failure later cuts the connection,
+  // so the client sees an incomplete download rather than a short file that looks whole.
+  std::function<Status(std::ostream& out)> stream;
 };
+
+// Runs response.stream (if any) into response.body: for callers without a socket (tests,
+// Router::Handle). A failing stream becomes its error answer.
+HttpResponse MaterializeStream(HttpResponse response);
 
 // Values of the {name} segments of the matched pattern.
 using PathParams = std::map<std::string, std::string>;

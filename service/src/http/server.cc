@@ -6,6 +6,7 @@
 #include <Poco/Net/HTTPServer.h>
 #include <Poco/Net/HTTPServerParams.h>
 #include <Poco/Net/HTTPServerRequest.h>
+#include <Poco/Net/HTTPServerRequestImpl.h>
 #include <Poco/Net/HTTPServerResponse.h>
 #include <Poco/Net/ServerSocket.h>
 #include <Poco/Net/SocketAddress.h>
@@ -22,6 +23,9 @@
 #include <condition_variable>
 #include <cstdio>
 #include <istream>
+#include <ostream>
+#include <streambuf>
+#include <string>
 #include <mutex>
 #include <random>
 #include <thread>
@@ -126,6 +130,84 @@ std::string MetricMethod(const std::string& method, bool matched) {
   return "OTHER";
 }
 
+// A streamed body (HttpResponse::stream) up to this size is held back and sent whole, with a
+// Content-Length, once complete; so a table that fails early still gets an ordinary error answer.
+constexpr size_t kStreamHoldBytes = 256 * 1024;
+
+// The stream a streamed body is written to. It holds the first kStreamHoldBytes back; past them
+// it commits the status and headers with chunked transfer coding and passes bytes on as they
+// come, through a put area of its own (the JSON writer puts one character at a time).
+class HeldBackStreamBuf : public std::streambuf {
+ public:
+  HeldBackStreamBuf(Poco::Net::HTTPServerResponse& out, const HttpResponse& head)
+      : out_(out), head_(head) {
+    setp(buffer_, buffer_ + sizeof buffer_);
+  }
+
+  bool committed() const { return wire_ != nullptr; }
+  // Passes on what is buffered. False when the connection failed.
+  bool Finish() {
+    if (!Flush()) return false;
+    if (wire_ == nullptr) return true;
+    try {
+      wire_->flush();
+    } catch (const std::exception&) {
+      failed_ = true;
+    }
+    return !failed_ && wire_->good();
+  }
+  // The bytes held back, when not committed.
+  std::string TakeHeld() { return std::move(held_); }
+
+ protected:
+  int_type overflow(int_type ch) override {
+    if (!Flush()) return traits_type::eof();
+    if (!traits_type::eq_int_type(ch, traits_type::eof())) {
+      *pptr() = traits_type::to_char_type(ch);
+      pbump(1);
+    }
+    return traits_type::not_eof(ch);
+  }
+  int sync() override { return Flush() ? 0 : -1; }
+
+ private:
+  bool Flush() {
+    const size_t n = static_cast<size_t>(pptr() - pbase());
+    setp(buffer_, buffer_ + sizeof buffer_);
+    if (failed_) return false;
+    try {
+      if (wire_ == nullptr) {
+        held_.append(buffer_, n);
+        if (held_.size() <= kStreamHoldBytes) return true;
+        Commit();
+        wire_->write(held_.data(), static_cast<std::streamsize>(held_.size()));
+        std::string().swap(held_);
+      } else {
+        wire_->write(buffer_, static_cast<std::streamsize>(n));
+      }
+      if (!wire_->good()) failed_ = true;
+    } catch (const std::exception&) {  // Poco::Exception derives from std::exception
+      failed_ = true;
+    }
+    return !failed_;
+  }
+
+  void Commit() {
+    out_.setStatusAndReason(static_cast<Poco::Net::HTTPResponse::HTTPStatus>(head_.status));
+    out_.setContentType(head_.content_type);
+    for (const auto& [name, value] : head_.headers) out_.set(name, value);
+    out_.setChunkedTransferEncoding(true);
+    wire_ = &out_.send();
+  }
+
+  Poco::Net::HTTPServerResponse& out_;
+  const HttpResponse& head_;
+  std::ostream* wire_ = nullptr;
+  std::string held_;
+  bool failed_ = false;
+  char buffer_[64 * 1024];
+};
+
 // Reads and discards the rest of a body, at most `limit` bytes.
 void Drain(std::istream& in, int64_t limit) {
   char buffer[64 * 1024];
@@ -153,7 +235,11 @@ class Server::Impl {
     std::string request_id;
   };
 
-  HttpResponse Serve(const HttpRequest& request, LogInfo* log = nullptr) {
+  // Sends a streamed response on the connection (or, for Server::Serve, makes it whole).
+  using Emitter = std::function<HttpResponse(HttpResponse)>;
+
+  HttpResponse Serve(const HttpRequest& request, LogInfo* log = nullptr,
+                     const Emitter* emit = nullptr) {
     const auto start = std::chrono::steady_clock::now();
     const std::string request_id = NewRequestId();
     Router::Match match = router_.Find(request.method, request.path);
@@ -162,7 +248,7 @@ class Server::Impl {
     if (match.handler == nullptr) {
       response = std::move(match.error);
     } else {
-      response = ServeRoute(request, match, request_id, &user);
+      response = ServeRoute(request, match, request_id, &user, emit);
     }
     response.headers["X-Request-Id"] = request_id;
     const std::string route = match.pattern != nullptr ? *match.pattern : "(unmatched)";
@@ -187,7 +273,7 @@ class Server::Impl {
   }
 
   HttpResponse ServeRoute(const HttpRequest& request, const Router::Match& match,
-                          const std::string& request_id, std::string* user) {
+                          const std::string& request_id, std::string* user, const Emitter* emit) {
     Result<std::unique_ptr<Store>> store = stores_.Checkout();
     if (!store.ok()) {
       return StatusToHttp(Status::Unavailable("opening a store: " + store.status().message()));
@@ -210,6 +296,12 @@ class Server::Impl {
       }
     }
     if (authenticated) response = CallHandler(*match.handler, context);
+    if (response.stream) {
+      // Still inside the request: the store and the context the stream may use are alive.
+      response.headers["X-Request-Id"] = request_id;
+      response = emit != nullptr ? (*emit)(std::move(response))
+                                 : MaterializeStream(std::move(response));
+    }
     if (options_.authenticator != nullptr && (response.status == 401 || response.status == 403) &&
         !response.audited) {
       // A failed append is reported on stderr by Audit; the answer stays the denial.
@@ -277,24 +369,70 @@ class Server::Impl {
     return true;
   }
 
+  // Writes a streamed response through a HeldBackStreamBuf. Returns the answer for the log and
+  // metrics; *sent is set when it is already on the wire. When the stream fails after the
+  // headers went out, the connection is shut down: the client gets no final chunk and sees an
+  // incomplete download, never a short file that looks whole.
+  static HttpResponse StreamTo(Poco::Net::HTTPServerRequest& in, Poco::Net::HTTPServerResponse& out,
+                               HttpResponse response, bool* sent) {
+    HeldBackStreamBuf buffer(out, response);
+    std::ostream stream(&buffer);
+    Status st;
+    try {
+      st = response.stream(stream);
+    } catch (const std::exception& e) {
+      st = Status::Internal(std::string("stream threw: ") + e.what());
+    }
+    const bool flushed = buffer.Finish();
+    response.stream = nullptr;
+    if (!buffer.committed()) {
+      if (!st.ok()) {
+        HttpResponse error = StatusToHttp(st);
+        error.audited = response.audited;
+        return error;
+      }
+      response.body = buffer.TakeHeld();
+      return response;
+    }
+    *sent = true;
+    if (st.ok() && flushed) return response;
+    if (auto* impl = dynamic_cast<Poco::Net::HTTPServerRequestImpl*>(&in)) {
+      try {
+        impl->socket().shutdown();
+      } catch (const Poco::Exception&) {
+        // Already gone: the client saw the connection end anyway.
+      }
+    }
+    response.status = st.ok() ? 500 : StatusToHttp(st).status;
+    response.log_note = "body cut after the headers were sent: " +
+                        (st.ok() ? std::string("connection failed") : st.message());
+    return response;
+  }
+
   void HandlePoco(Poco::Net::HTTPServerRequest& in, Poco::Net::HTTPServerResponse& out) {
     const auto start = std::chrono::steady_clock::now();
     HttpRequest request;
     HttpResponse response;
     LogInfo info;
     bool close = false;
+    bool sent = false;
     try {
       if (ReadRequest(in, &request, &response, &close)) {
-        response = Serve(request, &info);
+        const Emitter emit = [&](HttpResponse streamed) {
+          return StreamTo(in, out, std::move(streamed), &sent);
+        };
+        response = Serve(request, &info, &emit);
       } else {
         info.target = ScrubAuditText(LoggablePath(request.path));
       }
-      out.setStatusAndReason(static_cast<Poco::Net::HTTPResponse::HTTPStatus>(response.status));
-      out.setContentType(response.content_type);
-      for (const auto& [name, value] : response.headers) out.set(name, value);
-      if (close) out.setKeepAlive(false);
-      out.setContentLength64(static_cast<Poco::Int64>(response.body.size()));
-      out.sendBuffer(response.body.data(), response.body.size());
+      if (!sent) {  // a streamed answer is on the wire already
+        out.setStatusAndReason(static_cast<Poco::Net::HTTPResponse::HTTPStatus>(response.status));
+        out.setContentType(response.content_type);
+        for (const auto& [name, value] : response.headers) out.set(name, value);
+        if (close) out.setKeepAlive(false);
+        out.setContentLength64(static_cast<Poco::Int64>(response.body.size()));
+        out.sendBuffer(response.body.data(), response.body.size());
+      }
     } catch (const Poco::Exception& e) {
       // The connection failed mid-request (timeout, reset); there is no one to answer.
       response.status = 0;

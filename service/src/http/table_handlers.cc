@@ -6,8 +6,9 @@
 #include <cstdio>
 #include <filesystem>
 #include <fstream>
+#include <functional>
 #include <memory>
-#include <sstream>
+#include <optional>
 #include <string>
 #include <utility>
 #include <vector>
@@ -81,38 +82,40 @@ class TempPath {
   std::string path_;
 };
 
-// Generates the table into `body`. Reports the rows written in *rows.
-Result<mapping::TableResult> Build(const ServiceContext& service, const Principal& who,
-                                   Store& store, const mapping::MappingSpec& spec,
-                                   const TableParams& params, mapping::TableFormat format,
-                                   std::string* body) {
+// Generates the table straight into `out` (CSV, JSON), or for XLSX into a temporary workbook
+// (libxlsxwriter writes a file, in constant memory) that is then copied to `out`. `before_send`
+// runs once the table is complete and before an XLSX byte is sent; CSV and JSON bytes may have
+// left already (the server holds back only the first ones), and a failure then cuts the
+// download short.
+Result<mapping::TableResult> Generate(
+    const ServiceContext& service, const Principal& who, Store& store,
+    const mapping::MappingSpec& spec, const TableParams& params, mapping::TableFormat format,
+    std::ostream& out, const std::function<Status(const Result<mapping::TableResult>&)>& finish) {
+  Result<mapping::TableResult> result = Status::Internal("not run");
   if (format == mapping::TableFormat::kXlsx) {
     TempPath temp;
     if (temp.path().empty()) return Status::Internal("cannot create a temporary file for XLSX");
-    Result<mapping::TableResult> result = Status::Internal("not run");
     {
       Result<std::unique_ptr<mapping::XlsxSink>> sink = mapping::XlsxSink::Open(temp.path());
       if (!sink.ok()) return sink.status();
       result = GenerateFor(service, who, store, spec, params, 0, sink->get());
     }
+    RETURN_IF_ERROR(finish(result));
     if (!result.ok()) return result;
     std::ifstream in(temp.path(), std::ios::binary);
-    std::ostringstream bytes;
-    bytes << in.rdbuf();
-    if (!in.good() && !in.eof()) return Status::Internal("cannot read back " + temp.path());
-    *body = bytes.str();
+    if (!in) return Status::Internal("cannot read back " + temp.path());
+    out << in.rdbuf();
+    if (!out) return Status::Internal("sending the XLSX file failed");
     return result;
   }
-  std::ostringstream out;
   std::unique_ptr<mapping::TableSink> sink;
   if (format == mapping::TableFormat::kCsv) {
     sink = std::make_unique<mapping::CsvSink>(out);
   } else {
     sink = std::make_unique<mapping::JsonSink>(out);
   }
-  ASSIGN_OR_RETURN(mapping::TableResult result,
-                   GenerateFor(service, who, store, spec, params, 0, sink.get()));
-  *body = out.str();
+  result = GenerateFor(service, who, store, spec, params, 0, sink.get());
+  RETURN_IF_ERROR(finish(result));
   return result;
 }
 
@@ -126,34 +129,36 @@ HttpResponse HandleDownload(const RequestContext& ctx, const ServiceContext& ser
   if (auto it = ctx.request.query.find("format"); it != ctx.request.query.end()) {
     format_name = it->second;
   }
-  std::string detail = "format=" + format_name.substr(0, 8) +
-                       " scope=" + (params.scope.empty() ? "all" : params.scope.substr(0, 64)) +
-                       " as_of=" + (params.as_of.empty() ? "default" : params.as_of.substr(0, 16));
+  const std::string detail =
+      "format=" + format_name.substr(0, 8) +
+      " scope=" + (params.scope.empty() ? "all" : params.scope.substr(0, 64)) +
+      " as_of=" + (params.as_of.empty() ? "default" : params.as_of.substr(0, 16));
   // Every answer past authentication is audited here, refusals included.
-  auto finish = [&](HttpResponse response, bool ok, const std::string& extra) {
-    Status st = Audit(ctx, kAuditDownload, object,
-                      ok ? kAuditOk : (response.status == 403 ? kAuditRefused : kAuditFailed),
-                      detail + extra);
+  const auto audit = [&ctx, object, detail](const Status& outcome, const std::string& extra) {
+    const char* result = outcome.ok() ? kAuditOk
+                         : outcome.code() == StatusCode::kPermissionDenied ? kAuditRefused
+                                                                           : kAuditFailed;
+    return Audit(ctx, kAuditDownload, object, result, detail + extra);
+  };
+  const auto refuse = [&](HttpResponse response, const Status& why) {
+    Status st = audit(why, "");
     if (!st.ok()) return StatusToHttp(st);
     response.audited = true;
     return response;
   };
   Status allowed = service.policy.RequireTable(**who, id);
-  if (!allowed.ok()) return finish(StatusToHttp(allowed), false, "");
+  if (!allowed.ok()) return refuse(StatusToHttp(allowed), allowed);
   std::optional<mapping::TableFormat> format = mapping::ParseTableFormat(format_name);
   if (!format.has_value()) {
-    return finish(BadParameter("format", "format 应为 xlsx、csv 或 json"), false, "");
+    return refuse(BadParameter("format", "format 应为 xlsx、csv 或 json"),
+                  Status::Invalid("format"));
   }
   if (ctx.store == nullptr) return NoStoreResponse();
-  Result<mapping::MappingSpec> spec = LoadMappingById(service, id);
-  if (!spec.ok()) return finish(StatusToHttp(spec.status()), false, "");
-  std::string body;
-  Result<mapping::TableResult> result =
-      Build(service, **who, *ctx.store, *spec, params, *format, &body);
-  if (!result.ok()) return finish(StatusToHttp(result.status()), false, "");
+  Result<mapping::MappingSpec> loaded = LoadMappingById(service, id);
+  if (!loaded.ok()) return refuse(StatusToHttp(loaded.status()), loaded.status());
+  auto spec = std::make_shared<const mapping::MappingSpec>(std::move(loaded).value());
 
   HttpResponse response;
-  response.body = std::move(body);
   response.content_type = ContentType(*format);
   const std::string ext = mapping::TableFormatName(*format);
   std::string ascii = id;
@@ -164,9 +169,22 @@ HttpResponse HandleDownload(const RequestContext& ctx, const ServiceContext& ser
                                             "\"; filename*=UTF-8''" + PercentEncode(spec->title) +
                                             "." + ext;
   response.headers["Cache-Control"] = "no-store";
-  return finish(std::move(response), true,
-                " as_of_used=" + result->as_of.ToString() +
-                    " rows=" + std::to_string(result->counts.data_rows));
+  // The table is written while the answer is sent (router.h HttpResponse::stream); the audit
+  // record is written when the table is complete, before its last byte goes out, so no download
+  // finishes without one.
+  response.audited = true;
+  const Principal* caller = *who;
+  response.stream = [&ctx, &service, caller, spec, params, format, audit](std::ostream& out) {
+    Result<mapping::TableResult> result = Generate(
+        service, *caller, *ctx.store, *spec, params, *format, out,
+        [&](const Result<mapping::TableResult>& done) {
+          if (!done.ok()) return audit(done.status(), "");
+          return audit(Status::Ok(), " as_of_used=" + done->as_of.ToString() +
+                                         " rows=" + std::to_string(done->counts.data_rows));
+        });
+    return result.status();
+  };
+  return response;
 }
 
 }  // namespace

@@ -11,8 +11,12 @@
 // authentication, is audited (action "download", object "table/<id>", detail "format= scope=
 // as_of= rows=").
 //
-// The table is built in memory (CSV, JSON) or in a temporary file (XLSX, by libxlsxwriter in
-// constant-memory mode) and then sent: the Server's HttpResponse has no streaming body yet.
+// CSV and JSON are written to the client as rows are generated (HttpResponse::stream): memory
+// stays flat however large the table. XLSX is built in a temporary file (libxlsxwriter in
+// constant-memory mode writes a file, not a stream) and then copied out. The audit record is
+// written once the table is complete and before its last byte is sent; if that fails, or the
+// store fails mid-table, the connection is cut so the client sees an incomplete download. A
+// table refused for its sensitive row filter (table_access.h) is a 403, audited as refused.
 //
 // Thread-safety: the handlers keep no state.
 #ifndef ONETABLE_HTTP_TABLE_HANDLERS_H_
