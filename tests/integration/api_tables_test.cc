@@ -13,8 +13,6 @@
 namespace onetable::testing {
 namespace {
 
-std::string S(int64_t id) { return std::to_string(id); }
-
 std::vector<std::string> MappingIds(const Reply& r) {
   std::vector<std::string> ids;
   rapidjson::Document doc = r.Json();
@@ -242,29 +240,73 @@ TEST_F(ApiTables, PreviewsAndDownloadsHoldOnlyTheCallersRows) {
 }
 
 TEST_F(ApiTables, SensitiveColumnsAreMaskedInEveryFormat) {
-  AddDibao(ids_.zhang, "500");
-  const std::string table = "/api/v1/tables/minzheng/dibao";
+  // 老年人信息登记表: chosen by age (not sensitive), with a 健康状况 column (sensitive).
+  Result<Row> zhang = store_->Get(EntityKind::kPerson, ids_.zhang);
+  ASSERT_TRUE(zhang.ok());
+  zhang->values["health_status"] = "4";
+  ASSERT_TRUE(store_->Update(EntityKind::kPerson, &*zhang).ok());
+  const std::string table = "/api/v1/tables/minzheng/laonianren";
   for (const std::string format : {"json", "csv", "xlsx"}) {
-    Reply plain = As("gw_a1")->Get(table + "?format=" + format);
+    Reply plain = As("gw_a1")->Get(table + "?format=" + format + "&as_of=2026-06-30");
     ASSERT_EQ(plain.status, 200) << plain.body.substr(0, 300);
     std::vector<std::vector<std::string>> rows = Cells(plain, format, dir_);
-    EXPECT_EQ(Column(rows, "户主姓名"), (std::vector<std::string>{"张三", ""})) << format;
-    const std::vector<std::string> amount = Column(rows, "保障金额（元/月）");
-    ASSERT_FALSE(amount.empty());
-    EXPECT_EQ(amount[0], "***") << format;
-    EXPECT_EQ(plain.body.find("500"), std::string::npos) << format;
+    EXPECT_EQ(Column(rows, "姓名"), (std::vector<std::string>{"张三", "李四"})) << format;
+    EXPECT_EQ(Column(rows, "健康状况"), (std::vector<std::string>{"***", "***"})) << format;
+    EXPECT_EQ(plain.body.find("生活不能自理"), std::string::npos) << format;
 
-    Reply granted = As("admin_s")->Get(table + "?format=" + format);
+    Reply granted = As("admin_s")->Get(table + "?format=" + format + "&as_of=2026-06-30");
     ASSERT_EQ(granted.status, 200);
-    EXPECT_EQ(Column(Cells(granted, format, dir_), "保障金额（元/月）")[0], "500") << format;
+    EXPECT_EQ(Column(Cells(granted, format, dir_), "健康状况")[0], "生活不能自理") << format;
   }
-  Reply preview = As("gw_a1")->Get("/api/v1/mappings/minzheng/dibao/preview");
+  Reply preview = As("gw_a1")->Get("/api/v1/mappings/minzheng/laonianren/preview");
   ASSERT_EQ(preview.status, 200);
   rapidjson::Document doc = preview.Json();
   std::set<std::string> masked;
   for (const auto& m : doc["masked"].GetArray()) masked.insert(m.GetString());
-  EXPECT_TRUE(masked.count("保障金额（元/月）"));
-  EXPECT_FALSE(masked.count("户主姓名"));
+  EXPECT_TRUE(masked.count("健康状况"));
+  EXPECT_FALSE(masked.count("姓名"));
+}
+
+// The 低保 roster is chosen by the 低保 tag: the list of names alone says who receives 低保, so
+// masking its columns is not enough. Without the grant it is refused whole, in every format
+// and as a preview; the mapping list says why.
+TEST_F(ApiTables, TablesChosenBySensitiveDataNeedItsGrant) {
+  AddDibao(ids_.zhang, "500");
+  const std::string table = "/api/v1/tables/minzheng/dibao";
+  for (const std::string format : {"json", "csv", "xlsx"}) {
+    Reply refused = As("gw_a1")->Get(table + "?format=" + format);
+    ASSERT_EQ(refused.status, 403) << refused.body.substr(0, 300);
+    EXPECT_NE(refused.body.find("低保"), std::string::npos) << refused.body;
+    EXPECT_EQ(refused.body.find("张三"), std::string::npos) << format;
+    EXPECT_EQ(As("admin")->Get(table + "?format=" + format).status, 403) << format;
+
+    Reply granted = As("admin_s")->Get(table + "?format=" + format);
+    ASSERT_EQ(granted.status, 200) << granted.body.substr(0, 300);
+    std::vector<std::vector<std::string>> rows = Cells(granted, format, dir_);
+    EXPECT_EQ(Column(rows, "户主姓名"), (std::vector<std::string>{"张三", ""})) << format;
+    EXPECT_EQ(Column(rows, "保障金额（元/月）")[0], "500") << format;
+  }
+  EXPECT_EQ(As("gw_a1")->Get("/api/v1/mappings/minzheng/dibao/preview").status, 403);
+  EXPECT_EQ(As("admin_s")->Get("/api/v1/mappings/minzheng/dibao/preview").status, 200);
+
+  const auto restricted_by = [&](const std::string& user) {
+    std::vector<std::string> labels;
+    rapidjson::Document doc = As(user)->Get("/api/v1/mappings/minzheng/dibao").Json();
+    for (const auto& label : doc["restricted_by"].GetArray()) labels.push_back(label.GetString());
+    return labels;
+  };
+  EXPECT_EQ(restricted_by("gw_a1"), (std::vector<std::string>{"低保对象"}));
+  EXPECT_EQ(restricted_by("admin_s"), std::vector<std::string>{});
+
+  // The refusals are audited as such.
+  Result<std::vector<AuditEntry>> audit =
+      store_->ListAudit(AuditQuery{"gw_a1", "download", "", 0, 50});
+  ASSERT_TRUE(audit.ok());
+  ASSERT_EQ(audit->size(), 3u);
+  for (const AuditEntry& e : *audit) {
+    EXPECT_EQ(e.object, "table/minzheng/dibao");
+    EXPECT_EQ(e.result, "denied");
+  }
 }
 
 }  // namespace

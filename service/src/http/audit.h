@@ -32,6 +32,7 @@ inline constexpr char kAuditLogin[] = "login";
 inline constexpr char kAuditLogout[] = "logout";
 inline constexpr char kAuditWrite[] = "write";        // register rows, tags, review
 inline constexpr char kAuditDownload[] = "download";  // a generated table
+inline constexpr char kAuditPreview[] = "preview";    // the first rows of a table or draft
 inline constexpr char kAuditConnectorRun[] = "connector_run";
 inline constexpr char kAuditMappingChange[] = "mapping_change";
 inline constexpr char kAuditUserChange[] = "user_change";  // users, roles, scopes, grants

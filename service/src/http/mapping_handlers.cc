@@ -6,6 +6,7 @@
 #include <utility>
 #include <vector>
 
+#include "http/audit.h"
 #include "http/register_handlers.h"
 #include "http/register_json.h"
 #include "http/register_request.h"
@@ -38,6 +39,15 @@ void WriteProblems(JsonWriter& w, const std::vector<MappingProblem>& problems) {
     w.Key("text").String(p.text);
     w.EndObject();
   }
+  w.EndArray();
+}
+
+// "restricted_by": the sensitive labels that keep the caller from running the table (table_access.h
+// UnseenRowSelectors); empty when it may.
+void WriteRestrictedBy(JsonWriter& w, const ServiceContext& service, const Principal& who,
+                       const mapping::MappingSpec& spec) {
+  w.Key("restricted_by").StartArray();
+  for (const std::string& label : UnseenRowSelectors(service, who, spec)) w.String(label);
   w.EndArray();
 }
 
@@ -75,6 +85,7 @@ HttpResponse HandleList(const RequestContext& ctx, const ServiceContext& service
       w.Key("columns").StartArray();
       for (const std::string& h : spec->Headers()) w.String(h);
       w.EndArray();
+      WriteRestrictedBy(w, service, **who, *spec);
     } else {
       WriteProblems(w, SplitProblems(spec.status().message()));
     }
@@ -118,6 +129,7 @@ HttpResponse HandleGet(const RequestContext& ctx, const ServiceContext& service)
   w.Key("legal_basis").String(spec->legal_basis);
   w.Key("grain").String(EntityName(spec->grain));
   w.Key("as_of").String(spec->as_of);
+  WriteRestrictedBy(w, service, **who, *spec);
   w.Key("where").String(spec->where_text);
   w.Key("order_by").StartArray();
   for (const mapping::OrderSpec& o : spec->order_by) w.String(o.text);
@@ -175,14 +187,26 @@ HttpResponse PreviewResponse(const mapping::MappingSpec& spec, const CollectingS
   return JsonResponse(w.Take());
 }
 
+// A preview shows register rows like a small download, so it is audited like one (object
+// "table/<id>" or "draft/<id>"); refusals are left to the server's "denied" record.
 HttpResponse Preview(const RequestContext& ctx, const ServiceContext& service, const Principal& who,
-                     const mapping::MappingSpec& spec) {
+                     const mapping::MappingSpec& spec, const std::string& object) {
   Result<int64_t> limit = IntQueryParam(ctx.request, "limit", kPreviewDefault, 1, kPreviewMax);
   if (!limit.ok()) return BadParameter("limit", limit.status().message());
   if (ctx.store == nullptr) return NoStoreResponse();
+  const TableParams params = ReadTableParams(ctx.request);
   CollectingSink sink;
   Result<mapping::TableResult> result =
-      GenerateFor(service, who, *ctx.store, spec, ReadTableParams(ctx.request), *limit, &sink);
+      GenerateFor(service, who, *ctx.store, spec, params, *limit, &sink);
+  if (!result.ok() && result.status().code() == StatusCode::kPermissionDenied) {
+    return StatusToHttp(result.status());
+  }
+  const std::string detail =
+      "scope=" + (params.scope.empty() ? "all" : params.scope.substr(0, 64)) +
+      " as_of=" + (params.as_of.empty() ? "default" : params.as_of.substr(0, 16)) +
+      (result.ok() ? " rows=" + std::to_string(result->counts.data_rows) : "");
+  Status audited = Audit(ctx, kAuditPreview, object, result.ok() ? kAuditOk : kAuditFailed, detail);
+  if (!audited.ok()) return StatusToHttp(audited);
   if (!result.ok()) return StatusToHttp(result.status());
   return PreviewResponse(spec, sink, *result, MaskedColumns(service, who, spec));
 }
@@ -195,7 +219,7 @@ HttpResponse HandlePreviewSaved(const RequestContext& ctx, const ServiceContext&
   if (!allowed.ok()) return StatusToHttp(allowed);
   Result<mapping::MappingSpec> spec = LoadMappingById(service, id);
   if (!spec.ok()) return StatusToHttp(spec.status());
-  return Preview(ctx, service, **who, *spec);
+  return Preview(ctx, service, **who, *spec, "table/" + id);
 }
 
 HttpResponse HandleValidate(const RequestContext& ctx, const ServiceContext& service) {
@@ -229,7 +253,7 @@ HttpResponse HandlePreviewDraft(const RequestContext& ctx, const ServiceContext&
     }
     return ErrorResponse(422, "validation_failed", "映射草稿有错误，无法预览", details);
   }
-  return Preview(ctx, service, **who, *spec);
+  return Preview(ctx, service, **who, *spec, "draft/" + (ValidMappingId(spec->id) ? spec->id : std::string("invalid")));
 }
 
 RouteDoc Doc(std::string summary, std::vector<ParamDoc> query = {}, std::string body = "") {

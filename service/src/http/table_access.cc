@@ -3,6 +3,7 @@
 #include <algorithm>
 #include <filesystem>
 #include <regex>
+#include <set>
 #include <utility>
 
 #include "http/register_json.h"
@@ -54,26 +55,58 @@ Result<std::vector<std::string>> ListMappingIds(const ServiceContext& service) {
   return ids;
 }
 
+namespace {
+
+// Adds to `labels` the label of every field and tag `expr` reads that `who` may not see.
+void AddUnseen(const ServiceContext& service, const Principal& who, const mapping::ExprPtr& expr,
+               std::set<std::string>* labels) {
+  if (!expr) return;
+  mapping::VisitExpr(*expr, [&](const mapping::Expr& e) {
+    if (e.kind == mapping::ExprKind::kField && e.field != nullptr &&
+        !service.policy.SeesField(who, *e.field)) {
+      labels->insert(e.field->label);
+    }
+    if (e.kind == mapping::ExprKind::kTagAttr || e.kind == mapping::ExprKind::kHasTag) {
+      const TagDef* tag = service.catalog.FindTag(e.name);
+      if (tag == nullptr) {
+        labels->insert(e.name);
+      } else if (!service.policy.SeesTag(who, *tag)) {
+        labels->insert(tag->label);
+      }
+    }
+  });
+}
+
+}  // namespace
+
 std::vector<bool> MaskedColumns(const ServiceContext& service, const Principal& who,
                                 const mapping::MappingSpec& spec) {
   std::vector<bool> masked;
   for (const mapping::ColumnSpec& column : spec.columns) {
-    bool hidden = false;
-    if (column.value) {
-      mapping::VisitExpr(*column.value, [&](const mapping::Expr& e) {
-        if (e.kind == mapping::ExprKind::kField && e.field != nullptr &&
-            !service.policy.SeesField(who, *e.field)) {
-          hidden = true;
-        }
-        if (e.kind == mapping::ExprKind::kTagAttr || e.kind == mapping::ExprKind::kHasTag) {
-          const TagDef* tag = service.catalog.FindTag(e.name);
-          if (tag == nullptr || !service.policy.SeesTag(who, *tag)) hidden = true;
-        }
-      });
-    }
-    masked.push_back(hidden);
+    std::set<std::string> unseen;
+    AddUnseen(service, who, column.value, &unseen);
+    masked.push_back(!unseen.empty());
   }
   return masked;
+}
+
+std::vector<std::string> UnseenRowSelectors(const ServiceContext& service, const Principal& who,
+                                            const mapping::MappingSpec& spec) {
+  std::set<std::string> unseen;
+  AddUnseen(service, who, spec.where, &unseen);
+  for (const mapping::OrderSpec& order : spec.order_by) AddUnseen(service, who, order.expr, &unseen);
+  AddUnseen(service, who, spec.subtotal_by, &unseen);
+  return {unseen.begin(), unseen.end()};
+}
+
+Status RequireRowSelectorsSeen(const ServiceContext& service, const Principal& who,
+                               const mapping::MappingSpec& spec) {
+  const std::vector<std::string> unseen = UnseenRowSelectors(service, who, spec);
+  if (unseen.empty()) return Status::Ok();
+  std::string names;
+  for (const std::string& label : unseen) names += (names.empty() ? "“" : "、“") + label + "”";
+  return Status::Denied("报表“" + spec.title + "”按敏感信息" + names +
+                        "选取或排列人员，名单本身即属敏感信息；当前账号未获该敏感信息的授权");
 }
 
 Result<std::vector<std::string>> AllowedScopes(const ServiceContext& service, const Principal& who,
@@ -113,6 +146,7 @@ Result<mapping::TableResult> GenerateFor(const ServiceContext& service, const Pr
                                          Store& store, const mapping::MappingSpec& spec,
                                          const TableParams& params, int64_t max_rows,
                                          mapping::TableSink* sink) {
+  RETURN_IF_ERROR(RequireRowSelectorsSeen(service, who, spec));
   mapping::TableRequest request;
   request.scope = params.scope;
   request.as_of = params.as_of;

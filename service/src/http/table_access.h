@@ -7,6 +7,11 @@
 // sensitive value still shows part of it. Which rows a table holds is the mapping's (its where
 // clause) within the caller's scope.
 //
+// Row selection: which rows a table holds can itself be sensitive — the 低保 roster lists who
+// receives 低保 even with every 低保 column masked. So a table whose where, order_by or
+// subtotal_by reads a field or tag the caller may not see is refused whole (403, naming what is
+// missing), in every format and in previews; masking its columns would not be enough.
+//
 // Scope: the codes of the caller's visible communities or grids (AccessPolicy::Visible), given
 // to the generator as TableRequest::allowed_scopes, so a scope parameter outside them is refused
 // (403) and no parameter means all of them. A caller who may see no row at all gets 403.
@@ -40,6 +45,15 @@ Result<std::vector<std::string>> ListMappingIds(const ServiceContext& service);
 // Per column: true when it is masked for `who` (see above).
 std::vector<bool> MaskedColumns(const ServiceContext& service, const Principal& who,
                                 const mapping::MappingSpec& spec);
+
+// The labels of the sensitive fields and tags that choose, order or group `spec`'s rows and that
+// `who` may not see (sorted; empty when the caller may run the table).
+std::vector<std::string> UnseenRowSelectors(const ServiceContext& service, const Principal& who,
+                                            const mapping::MappingSpec& spec);
+
+// kPermissionDenied naming them unless UnseenRowSelectors is empty.
+Status RequireRowSelectorsSeen(const ServiceContext& service, const Principal& who,
+                               const mapping::MappingSpec& spec);
 
 // The allowed scope codes for `who` (see above); empty means the whole register.
 Result<std::vector<std::string>> AllowedScopes(const ServiceContext& service, const Principal& who,

@@ -74,6 +74,10 @@ function panel(mapping, tree) {
       }
     },
   }, '下载');
+  // A table chosen by sensitive data the user is not granted (the 低保 roster: the list itself
+  // tells who receives 低保) is refused by the server; say so before anyone tries.
+  const restricted = mapping.restricted_by || [];
+  if (restricted.length) preview.disabled = download.disabled = true;
   return h('div.card#table-panel',
     h('h2', mapping.title || mapping.id),
     h('dl.kv', h('dt', '部门'), h('dd', mapping.department || '—'), h('dt', '用途'), h('dd', mapping.purpose || '—'),
@@ -83,6 +87,8 @@ function panel(mapping, tree) {
       h('div.field', h('label', { for: 'table-as-of' }, '统计时点（参考日期）'), asOf,
         h('div.hint', mapping.as_of ? `默认：${mapping.as_of}` : `留空则按映射的默认时点（今天是 ${today()}）`)),
       h('div.field', h('label', { for: 'table-format' }, '格式'), format)),
+    restricted.length ? h('div.notice.warn#table-restricted',
+      `这张表按敏感信息（${restricted.join('、')}）选取人员，名单本身即属敏感信息。您的账号未获该敏感信息的授权，不能预览或下载；如工作需要，请联系管理员授权。`) : '',
     h('div.row', { class: 'form-actions' }, preview, download),
     status, out);
 }
@@ -107,7 +113,7 @@ export async function render(params, query) {
     side.append(h('h3', dept), h('ul', ms.map((m) => h('li', h('a', {
       href: '#', dataset: { mapping: m.id },
       onclick: (ev) => { ev.preventDefault(); select(m); },
-    }, m.title || m.id)))));
+    }, m.title || m.id, (m.restricted_by || []).length ? h('span.badge', { title: '需敏感信息授权' }, '需授权') : null)))));
   }
   const initial = list.find((m) => m.id === query.m) || (list.length === 1 ? list[0] : null);
   if (initial) select(initial);
