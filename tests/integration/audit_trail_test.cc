@@ -1,8 +1,8 @@
 // Audit completeness over real HTTP: a scripted session (a failed login, a login, reads, a
-// write, a table download, a denied request, logout) leaves exactly the expected audit rows,
-// each with the request id the client was given; and neither the request log nor the audit
-// table ever holds the fixture's ID numbers, phones or names, a password or a token, however
-// hard the client tries to put them there.
+// write, a table download and preview, an out-of-scope read, a denied request, logout) leaves
+// exactly the expected audit rows, each with the request id the client was given; and neither
+// the request log nor the audit table ever holds the fixture's ID numbers, phones or names, a
+// password or a token, however hard the client tries to put them there.
 #include <string>
 #include <vector>
 
@@ -54,6 +54,10 @@ TEST_F(AuditTrail, AScriptedSessionLeavesExactlyTheseRows) {
        200);
   personal_.push_back("13700001111");
   step(Call(token, "GET", "/api/v1/tables/minzheng/gaoling-jintie?format=csv"), 200);
+  step(Call(token, "GET", "/api/v1/mappings/minzheng/gaoling-jintie/preview"), 200);
+  // Another community's resident: a 404 like a missing id, but audited as a possible refusal.
+  const std::string zhao = std::to_string(zhao_);
+  step(Call(token, "GET", "/api/v1/persons/" + zhao), 404);
   step(Call(token, "GET", "/api/v1/users"), 403);
   step(Call(token, "POST", "/api/v1/logout"), 200);
   step(Call(token, "GET", "/api/v1/tree"), 401);
@@ -65,6 +69,8 @@ TEST_F(AuditTrail, AScriptedSessionLeavesExactlyTheseRows) {
       {"gw_a1", "grid_worker", "login", "user/gw_a1", "ok"},
       {"gw_a1", "grid_worker", "write", "person/" + zhang, "ok"},
       {"gw_a1", "grid_worker", "download", "table/minzheng/gaoling-jintie", "ok"},
+      {"gw_a1", "grid_worker", "preview", "table/minzheng/gaoling-jintie", "ok"},
+      {"gw_a1", "grid_worker", "denied", "GET /api/v1/persons/" + zhao, "denied"},
       {"gw_a1", "grid_worker", "denied", "GET /api/v1/users", "denied"},
       {"gw_a1", "grid_worker", "logout", "user/gw_a1", "ok"},
       {"", "", "denied", "GET /api/v1/tree", "denied"},
@@ -84,7 +90,8 @@ TEST_F(AuditTrail, AScriptedSessionLeavesExactlyTheseRows) {
     EXPECT_EQ(rows[i].at.size(), 19u) << "UTC YYYY-MM-DD HH:MM:SS";
   }
   EXPECT_EQ(rows[0].detail, "bad_password");
-  EXPECT_EQ(rows[4].detail, "status=403");
+  EXPECT_EQ(rows[5].detail, "status=404 (not found or outside the caller's scope)");
+  EXPECT_EQ(rows[6].detail, "status=403");
   EXPECT_NE(rows[2].detail.find("phone"), std::string::npos) << "names the field written";
 
   // The audit API shows the same rows to an admin, filtered and paged.
@@ -100,9 +107,9 @@ TEST_F(AuditTrail, AScriptedSessionLeavesExactlyTheseRows) {
   Answer next =
       Call(admin, "GET",
            "/api/v1/audit?user=gw_a1&after=" + std::to_string(doc["next_after"].GetInt64()));
-  EXPECT_EQ(next.Json()["items"].Size(), 4u) << next.body;
+  EXPECT_EQ(next.Json()["items"].Size(), 6u) << next.body;
   Answer denied = Call(admin, "GET", "/api/v1/audit?action=denied");
-  EXPECT_EQ(denied.Json()["items"].Size(), 2u) << denied.body;
+  EXPECT_EQ(denied.Json()["items"].Size(), 3u) << denied.body;
   EXPECT_EQ(Call(admin, "GET", "/api/v1/audit?since=2000-01-01").Json()["items"].Size(),
             rows.size() + 1);  // + the admin's own login
   EXPECT_EQ(Call(admin, "GET", "/api/v1/audit?since=2999-01-01").Json()["items"].Size(), 0u);

@@ -149,6 +149,8 @@ Status GridsOf(const Principal& who, Store& store, std::set<int64_t>* grid_ids,
 
 }  // namespace
 
+bool IsScopeLimited(const Principal& who) { return who.role != kAdmin; }
+
 AccessPolicy::AccessPolicy(const Catalog& catalog) : catalog_(catalog) {}
 
 Status AccessPolicy::Require(const Principal& who, Permission permission) const {

@@ -52,6 +52,10 @@ struct Principal {
   std::string via;  // "session" | "token"
 };
 
+// Whether rows outside the principal's scope exist for it only as 404s (every role but admin).
+// The server audits such a caller's 404s on routes naming a row: they may be refusals.
+bool IsScopeLimited(const Principal& who);
+
 // Role-level permissions, checked before any row is touched.
 enum class Permission {
   kReadRegister,      // tree, persons, households, tags, provenance

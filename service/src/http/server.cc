@@ -302,11 +302,17 @@ class Server::Impl {
       response = emit != nullptr ? (*emit)(std::move(response))
                                  : MaterializeStream(std::move(response));
     }
-    if (options_.authenticator != nullptr && (response.status == 401 || response.status == 403) &&
+    // Out of scope answers 404 like a missing row (access.h), so a scope-limited caller's 404
+    // on a route naming a row is audited too: it may be a refusal, and probing shows in the log.
+    const bool maybe_refused = response.status == 404 && context.principal != nullptr &&
+                               IsScopeLimited(*context.principal) && !match.params.empty();
+    if (options_.authenticator != nullptr &&
+        (response.status == 401 || response.status == 403 || maybe_refused) &&
         !response.audited) {
       // A failed append is reported on stderr by Audit; the answer stays the denial.
       Audit(context, kAuditDenied, AuditObjectOf(context), kAuditRefused,
-            "status=" + std::to_string(response.status));
+            "status=" + std::to_string(response.status) +
+                (maybe_refused ? " (not found or outside the caller's scope)" : ""));
     }
     // A 503 means the store could not answer; its connection may be dead, so open a new one.
     stores_.Return(std::move(*store), response.status != 503);

@@ -6,7 +6,9 @@
 // marked public (RouteDoc::is_public) first needs a caller: a request without valid credentials
 // gets 401 before its handler runs, and the caller is passed to the handler as
 // RequestContext::principal. Every 401 and 403 answer is then written to the audit log (action
-// "denied") unless the handler already audited it (HttpResponse::audited). A Store is one
+// "denied") unless the handler already audited it (HttpResponse::audited), and so is a 404 to a
+// scope-limited caller on a route naming a row (access.h: out of scope looks like missing). A
+// streamed body (HttpResponse::stream) is written while the request still holds its store. A Store is one
 // connection used by one thread at a time, so the pool opens stores lazily through the factory, at
 // most one per worker thread, and hands each to one request at a time. A store whose request ended
 // in 503 is dropped (its connection may be dead) and a fresh one is opened next time.
