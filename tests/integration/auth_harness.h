@@ -12,9 +12,17 @@
 //     community A 420581001001 东风社区: grid A1 "01" (building → household: 张三, 李四),
 //       grid A2 "02" (building → household: 王五)
 //     community B 420581001002 西湖社区: grid B1 "01" (building → household: 赵六)
+// The first person of each household is its head. Tags: volunteer on 张三, 王五 and 赵六;
+// dibao (sensitive) on 张三 and 赵六. Review items: a possible duplicate 张三/李四 (all in A1)
+// and a phone conflict of 赵六 (in B). One connector, "matrix" (a CSV file with a header and
+// no rows, so running it changes nothing), and one finished run of it with a quarantined row.
 // Users (password kPassword): admin; ca_a (community_admin of A); gw_a1 (grid_worker of
-// "420581001001/01"); dept (department, granted minzheng/gaoling-jintie); off (a disabled
-// grid worker). personal() lists every ID number, phone and name seeded.
+// "420581001001/01"); dept (department, granted minzheng/gaoling-jintie, minzheng/dibao and
+// sensitive:dibao); off (a disabled grid worker). personal() lists every ID number, phone and
+// name seeded.
+//
+// The mappings directory is a copy of the repository's mappings/ in the temporary directory:
+// PUT /api/v1/mappings/... saves files, and a test must never rewrite the source tree.
 #ifndef ONETABLE_TESTS_INTEGRATION_AUTH_HARNESS_H_
 #define ONETABLE_TESTS_INTEGRATION_AUTH_HARNESS_H_
 
@@ -100,6 +108,9 @@ class AuthHarness : public ::testing::Test {
     if (divisions.ok()) divisions_ = std::make_unique<Divisions>(std::move(*divisions));
     dir_ = testing::MakeTempDir();
     url_ = testing::TestStoreUrl(dir_);
+    CopyMappings();
+    if (HasFatalFailure()) return;
+    WriteConnector();
     Result<std::unique_ptr<Store>> store = OpenStore(url_, *catalog_);
     ASSERT_TRUE(store.ok()) << store.status().message();
     store_ = std::move(*store);
@@ -116,7 +127,7 @@ class AuthHarness : public ::testing::Test {
     metrics_ = std::make_unique<Metrics>();
     ServiceSettings settings;
     settings.schema_dir = ONETABLE_SOURCE_DIR "/schema";
-    settings.mappings_dir = ONETABLE_SOURCE_DIR "/mappings";
+    settings.mappings_dir = dir_ + "/mappings";
     settings.connectors_dir = dir_ + "/connectors";
     service_ = std::make_unique<ServiceContext>(ServiceContext{
         *catalog_, *policy_, settings, divisions_.get(), auth_.get(), metrics_.get()});
@@ -239,6 +250,64 @@ class AuthHarness : public ::testing::Test {
     return Add(EntityKind::kPerson, household, values);
   }
 
+  void CopyMappings() {
+    std::error_code ec;
+    std::filesystem::copy(ONETABLE_SOURCE_DIR "/mappings", dir_ + "/mappings",
+                          std::filesystem::copy_options::recursive, ec);
+    ASSERT_FALSE(ec) << "copying mappings/: " << ec.message();
+  }
+
+  // The connector "matrix": its file has a header and no rows, so that a run the matrix starts
+  // is real (plugin, runtime, run report) and leaves the register as seeded.
+  void WriteConnector() {
+    const std::string dir = dir_ + "/connectors";
+    std::filesystem::create_directories(dir);
+    testing::WriteFile(dir + "/matrix.yaml",
+                       "id: matrix\n"
+                       "title: 授权矩阵测试名册\n"
+                       "type: csv\n"
+                       "trust: 50\n"
+                       "options: {path: matrix.csv}\n"
+                       "entity: person\n"
+                       "match: {id_number: 公民身份号码}\n"
+                       "fields:\n"
+                       "  name: 姓名\n");
+    testing::WriteFile(dir + "/matrix.csv", "公民身份号码,姓名\n");
+  }
+
+  int64_t AddTag(int64_t person, const std::string& tag, std::map<std::string, std::string> attrs) {
+    TagAssignment assignment;
+    assignment.person_id = person;
+    assignment.tag = tag;
+    assignment.attrs = std::move(attrs);
+    assignment.source = "seed";
+    Result<int64_t> id = store_->AddTag(assignment);
+    EXPECT_TRUE(id.ok()) << id.status().message();
+    return id.ok() ? *id : 0;
+  }
+
+  // `other` is the candidate duplicate (kind "duplicate"), or 0 with `field` for a conflict.
+  int64_t AddReview(int64_t person, int64_t other, const std::string& field) {
+    ReviewItem item;
+    item.kind = other > 0 ? "duplicate" : "conflict";
+    item.entity = EntityKind::kPerson;
+    item.entity_id = person;
+    item.other_id = other;
+    item.field = field;
+    item.detail = other > 0 ? R"({"score":0.9})" : R"({"sources":["seed"]})";
+    Result<int64_t> id = store_->AddReview(item);
+    EXPECT_TRUE(id.ok()) << id.status().message();
+    return id.ok() ? *id : 0;
+  }
+
+  void SetHead(int64_t household, int64_t person) {
+    Result<Row> row = store_->Get(EntityKind::kHousehold, household);
+    ASSERT_TRUE(row.ok()) << row.status().message();
+    row->values["head_person_id"] = std::to_string(person);
+    Status st = store_->Update(EntityKind::kHousehold, &*row);
+    ASSERT_TRUE(st.ok()) << st.message();
+  }
+
   void Seed() {
     district_ = Add(EntityKind::kDistrict, 0, {{"code", "420581"}, {"name", "宜都市"}});
     street_ = Add(EntityKind::kStreet, district_, {{"code", "420581001"}, {"name", "陆城街道"}});
@@ -262,10 +331,45 @@ class AuthHarness : public ::testing::Test {
     li_ = AddPerson(household_a1_, "李四海", "19450315", 22, "13912345678");
     wang_ = AddPerson(household_a2_, "王五洋", "19800101", 33, "13800000003");
     zhao_ = AddPerson(household_b1_, "赵六华", "19300601", 44, "15012348888");
+    SetHead(household_a1_, zhang_);
+    SetHead(household_a2_, wang_);
+    SetHead(household_b1_, zhao_);
+    tag_own_ = AddTag(zhang_, "volunteer", {{"hours", "2"}});
+    tag_sibling_ = AddTag(wang_, "volunteer", {{"hours", "3"}});
+    tag_other_ = AddTag(zhao_, "volunteer", {{"hours", "4"}});
+    const std::map<std::string, std::string> dibao = {
+        {"category", "01"}, {"since", "2024-01-01"}, {"amount", "650"}, {"covered_count", "1"}};
+    dibao_own_ = AddTag(zhang_, "dibao", dibao);
+    dibao_other_ = AddTag(zhao_, "dibao", dibao);
+    review_own_ = AddReview(zhang_, li_, "");
+    review_other_ = AddReview(zhao_, 0, "phone");
+    ImportRun run;
+    run.source = "matrix";
+    run.title = "授权矩阵测试名册";
+    run.connector_type = "csv";
+    run.spec_file = dir_ + "/connectors/matrix.yaml";
+    run.status = kImportDone;
+    run.read = 1;
+    run.rejected = 1;
+    Result<int64_t> run_id = store_->AddImportRun(run);
+    ASSERT_TRUE(run_id.ok()) << run_id.status().message();
+    run_ = *run_id;
+    QuarantinedRow bad;
+    bad.run_id = run_;
+    bad.source = "matrix";
+    bad.location = "matrix.csv";
+    bad.row = 2;
+    bad.column = "公民身份号码";
+    bad.reason = "身份证号校验位错误";
+    Result<int64_t> quarantined = store_->AddQuarantine(bad);
+    ASSERT_TRUE(quarantined.ok()) << quarantined.status().message();
     AddUser("admin", "admin", {}, {});
     AddUser("ca_a", "community_admin", {"420581001001"}, {});
     AddUser("gw_a1", "grid_worker", {"420581001001/01"}, {});
-    AddUser("dept", "department", {}, {"minzheng/gaoling-jintie"});
+    // sensitive:dibao: dibao's rows are chosen by a sensitive tag, so only a caller who may see
+    // that tag may run it.
+    AddUser("dept", "department", {},
+            {"minzheng/gaoling-jintie", "minzheng/dibao", "sensitive:dibao"});
     AddUser("off", "grid_worker", {"420581001001/01"}, {}, /*disabled=*/true);
   }
 
@@ -290,6 +394,8 @@ class AuthHarness : public ::testing::Test {
           grid_a2_ = 0, grid_b1_ = 0, building_a1_ = 0, building_a2_ = 0, building_b1_ = 0,
           household_a1_ = 0, household_a2_ = 0, household_b1_ = 0, zhang_ = 0, li_ = 0, wang_ = 0,
           zhao_ = 0;
+  int64_t tag_own_ = 0, tag_sibling_ = 0, tag_other_ = 0, dibao_own_ = 0, dibao_other_ = 0,
+          review_own_ = 0, review_other_ = 0, run_ = 0;
 };
 
 }  // namespace onetable::authtest

@@ -1,6 +1,10 @@
 // Runs tests/integration/authz_matrix.yaml (its header says how it is written) against the whole
 // API over real HTTP: every role × route × scope cell must answer exactly the status the matrix
 // says, and every route the server registers must be in the matrix (or listed as pending).
+#include <Poco/Exception.h>
+#include <Poco/StreamCopier.h>
+#include <Poco/Zip/ZipArchive.h>
+#include <Poco/Zip/ZipStream.h>
 #include <yaml-cpp/yaml.h>
 
 #include <algorithm>
@@ -47,7 +51,51 @@ class AuthzMatrix : public AuthHarness {
     v["user.dept"] = "dept";
     v["user.off"] = "off";
     v["password"] = kPassword;
+    v["street.own"] = id(street_);
+    v["tag.own"] = id(tag_own_);
+    v["tag.sibling"] = id(tag_sibling_);
+    v["tag.other"] = id(tag_other_);
+    v["tag.dibao.own"] = id(dibao_own_);
+    v["review.own"] = id(review_own_);
+    v["review.other"] = id(review_other_);
+    v["connector.own"] = "matrix";
+    v["run.own"] = id(run_);
     return v;
+  }
+
+  // Rows that a successful write uses up (a settled review item, a deleted tag), one for each
+  // role that may act on them, so that every such role has something left to act on: the
+  // matrix names them by scope and role, e.g. review.link.own.ca (see its header).
+  void SeedConsumables(std::map<std::string, std::string>* vars) {
+    struct Scope {
+      const char* name;
+      int64_t person, household, partner;
+      const char* person_name;
+      const char* phone;
+      std::vector<const char*> roles;  // who may act there, least privileged first
+    };
+    const Scope scopes[] = {
+        {"own", zhang_, household_a1_, li_, "张三丰", "13800000001", {"gw", "ca", "admin"}},
+        {"sibling", wang_, household_a2_, zhang_, "王五洋", "13800000003", {"ca", "admin"}},
+        {"other", zhao_, household_b1_, zhang_, "赵六华", "15012348888", {"admin"}},
+    };
+    for (const Scope& scope : scopes) {
+      for (const char* role : scope.roles) {
+        const std::string suffix = std::string(scope.name) + "." + role;
+        // A second record of the same person, as identity resolution would propose it:
+        // linking merges it into the seeded one, so the register ends as it was seeded.
+        const int64_t twin = Add(EntityKind::kPerson, scope.household,
+                                 {{"name", scope.person_name}, {"population_type", "01"}});
+        (*vars)["review.link." + suffix] = std::to_string(AddReview(scope.person, twin, ""));
+        (*vars)["review.keep." + suffix] =
+            std::to_string(AddReview(scope.person, scope.partner, ""));
+        // Choosing the value the person already has leaves the register as it was.
+        (*vars)["review.choose." + suffix] = std::to_string(AddReview(scope.person, 0, "phone"));
+        (*vars)["tag.del." + suffix] =
+            std::to_string(AddTag(scope.person, "volunteer", {{"hours", "1"}}));
+      }
+      (*vars)[std::string("phone.") + scope.name] = scope.phone;
+    }
   }
 
   static std::string Fill(std::string text, const std::map<std::string, std::string>& vars) {
@@ -66,6 +114,46 @@ std::string Scalar(const YAML::Node& node, const char* key) {
   return node[key] ? node[key].as<std::string>() : "";
 }
 
+// A value that may differ by role: a scalar for every role, or a map role → scalar with
+// `others` for the roles not named. "" when neither names the role.
+std::string ForRole(const YAML::Node& node, const std::string& role) {
+  if (!node.IsMap()) return node.as<std::string>();
+  if (node[role]) return node[role].as<std::string>();
+  return node["others"] ? node["others"].as<std::string>() : "";
+}
+
+// The text of an XLSX workbook that a person opening it would read: the XML of its shared
+// strings and of every worksheet (libxlsxwriter writes inline strings in constant-memory mode,
+// as the service's XlsxSink does, and shared strings otherwise; both are read). Sets `problem`
+// when the bytes are not a readable workbook.
+std::string XlsxText(const std::string& bytes, std::string* problem) {
+  std::string text;
+  try {
+    std::istringstream in(bytes);
+    Poco::Zip::ZipArchive archive(in);
+    for (auto it = archive.headerBegin(); it != archive.headerEnd(); ++it) {
+      const std::string& name = it->first;
+      const bool sheet = name.rfind("xl/worksheets/sheet", 0) == 0 && name.size() > 4 &&
+                         name.compare(name.size() - 4, 4, ".xml") == 0;
+      if (!sheet && name != "xl/sharedStrings.xml") continue;
+      in.clear();
+      Poco::Zip::ZipInputStream entry(in, it->second, true);
+      std::string xml;
+      Poco::StreamCopier::copyToString(entry, xml);
+      text += xml;
+    }
+  } catch (const Poco::Exception& e) {
+    *problem = "not a readable XLSX: " + e.displayText();
+    return "";
+  }
+  if (text.empty()) *problem = "an XLSX without worksheets";
+  return text;
+}
+
+bool IsXlsx(const Answer& a) {
+  return a.Header("content-type").rfind("application/vnd.openxmlformats", 0) == 0;
+}
+
 TEST_F(AuthzMatrix, EveryRoleRouteAndScopeAnswersAsTheMatrixSays) {
   YAML::Node matrix;
   try {
@@ -74,6 +162,7 @@ TEST_F(AuthzMatrix, EveryRoleRouteAndScopeAnswersAsTheMatrixSays) {
     FAIL() << kMatrixPath << ": " << e.what();
   }
   std::map<std::string, std::string> vars = Vars();
+  SeedConsumables(&vars);
   // A department API token for the revoke rows (and the matrix's {token.dept}).
   {
     Result<User> dept = store_->GetUser("dept");
@@ -110,38 +199,50 @@ TEST_F(AuthzMatrix, EveryRoleRouteAndScopeAnswersAsTheMatrixSays) {
     const std::string pattern = route.substr(route.find(' ') + 1);
     for (const YAML::Node& c : entry["cases"]) {
       const std::string scope = Scalar(c, "scope");
-      std::string path = pattern;
-      if (c["params"]) {
-        for (const auto& p : c["params"]) {
-          const std::string name = p.first.as<std::string>();
-          const std::string raw = p.second.as<std::string>();
-          const std::string value = vars.count(raw) ? vars.at(raw) : raw;
-          const std::string key = "{" + name + "}";
-          const size_t pos = path.find(key);
-          if (pos == std::string::npos) {
-            mismatches.push_back(route + " [" + scope + "]: no {" + name + "} in the pattern");
-            continue;
-          }
-          path.replace(pos, key.size(), value);
-        }
-      }
-      if (path.find('{') != std::string::npos) {
-        mismatches.push_back(route + " [" + scope + "]: unfilled parameter in " + path);
-        continue;
-      }
-      if (c["query"]) path += "?" + Fill(c["query"].as<std::string>(), vars);
-      const std::string body = Fill(Scalar(c, "body"), vars);
       const YAML::Node expect = c["expect"];
       if (!expect) {
         mismatches.push_back(route + " [" + scope + "]: no expect");
         continue;
       }
+      std::string body = Fill(Scalar(c, "body"), vars);
+      if (c["body_file"]) {
+        // As it is: a mapping's YAML may hold braces that are not placeholders.
+        body = testing::ReadFile(std::string(ONETABLE_SOURCE_DIR "/") +
+                                 c["body_file"].as<std::string>());
+      }
       for (const std::string& role : roles) {
+        const std::string cell = route + " [" + scope + "] " + role;
         const YAML::Node want = expect[role] ? expect[role] : expect["others"];
         if (!want) {
-          mismatches.push_back(route + " [" + scope + "] " + role + ": no expectation");
+          mismatches.push_back(cell + ": no expectation");
           continue;
         }
+        // This role's request: its parameters, then the rest, which may name them ({id}).
+        std::map<std::string, std::string> local = vars;
+        std::string path = pattern;
+        bool filled = true;
+        if (c["params"]) {
+          for (const auto& p : c["params"]) {
+            const std::string name = p.first.as<std::string>();
+            const std::string raw = ForRole(p.second, role);
+            const std::string value = vars.count(raw) ? vars.at(raw) : raw;
+            const std::string key = "{" + name + "}";
+            const size_t pos = path.find(key);
+            if (pos == std::string::npos) {
+              mismatches.push_back(cell + ": no {" + name + "} in the pattern");
+              filled = false;
+              continue;
+            }
+            path.replace(pos, key.size(), value);
+            local[name] = value;
+          }
+        }
+        if (path.find('{') != std::string::npos) {
+          mismatches.push_back(cell + ": unfilled parameter in " + path);
+          filled = false;
+        }
+        if (!filled) continue;
+        if (c["query"]) path += "?" + Fill(c["query"].as<std::string>(), vars);
         std::string token = role == "anonymous" ? "" : tokens.at(role);
         if (c["fresh_login"] && c["fresh_login"].as<bool>() && role != "anonymous") {
           token = TokenOf(users.at(role));
@@ -153,18 +254,43 @@ TEST_F(AuthzMatrix, EveryRoleRouteAndScopeAnswersAsTheMatrixSays) {
           }
         }
         if (c["if_match"]) {
-          const std::string source = Fill(c["if_match"].as<std::string>(), vars);
+          const std::string source = Fill(c["if_match"].as<std::string>(), local);
           headers["If-Match"] = Call(admin_token, "GET", source).Header("etag");
+        }
+        if (c["if_match_item"]) {
+          // A list without ETags (a person's tags): the version of the item with this id.
+          const std::string list = Fill(c["if_match_item"]["list"].as<std::string>(), local);
+          const std::string id = Fill(c["if_match_item"]["id"].as<std::string>(), local);
+          rapidjson::Document doc = Call(admin_token, "GET", list).Json();
+          std::string version;
+          if (doc.IsObject() && doc.HasMember("items") && doc["items"].IsArray()) {
+            for (const auto& item : doc["items"].GetArray()) {
+              if (std::to_string(item["id"].GetInt64()) == id) {
+                version = std::to_string(item["version"].GetInt64());
+              }
+            }
+          }
+          if (version.empty()) {
+            mismatches.push_back(cell + ": no item " + id + " in " + list + " for If-Match");
+            continue;
+          }
+          headers["If-Match"] = "\"" + version + "\"";
         }
         Answer a = Call(token, method, path, body, headers);
         ++cells;
         const int expected = want.as<int>();
         if (a.status != expected) {
-          mismatches.push_back(route + " [" + scope + "] " + role + ": " + method + " " + path +
-                               " → " + std::to_string(a.status) + ", matrix says " +
-                               std::to_string(expected) + " " + a.body.substr(0, 200));
+          const std::string shown = IsXlsx(a)
+                                        ? "(an XLSX of " + std::to_string(a.body.size()) + " bytes)"
+                                        : a.body.substr(0, 200);
+          mismatches.push_back(cell + ": " + method + " " + path + " → " +
+                               std::to_string(a.status) + ", matrix says " +
+                               std::to_string(expected) + " " + shown);
         }
         const bool success = a.status >= 200 && a.status < 300;
+        std::string problem;
+        const std::string text = IsXlsx(a) ? XlsxText(a.body, &problem) : a.body;
+        if (!problem.empty()) mismatches.push_back(cell + ": " + problem);
         for (const char* kind : {"contains", "excludes"}) {
           if (!c[kind]) continue;
           // An error body cannot hold rows: `contains` speaks of successful answers only.
@@ -172,11 +298,10 @@ TEST_F(AuthzMatrix, EveryRoleRouteAndScopeAnswersAsTheMatrixSays) {
           const YAML::Node texts = c[kind][role] ? c[kind][role] : c[kind]["others"];
           if (!texts) continue;
           for (const auto& t : texts) {
-            const std::string text = Fill(t.as<std::string>(), vars);
-            const bool found = a.body.find(text) != std::string::npos;
+            const std::string wanted = Fill(t.as<std::string>(), vars);
+            const bool found = text.find(wanted) != std::string::npos;
             if (found != (std::string(kind) == "contains")) {
-              mismatches.push_back(route + " [" + scope + "] " + role + ": body " +
-                                   (found ? "holds " : "lacks ") + text);
+              mismatches.push_back(cell + ": body " + (found ? "holds " : "lacks ") + wanted);
             }
           }
         }

@@ -78,10 +78,11 @@ HttpResponse HandleQuality(const RequestContext& ctx, const ServiceContext& serv
   ScanRequest scan;
   scan.grain = EntityKind::kPerson;
   scan.leaf = EntityKind::kPerson;
+  // Scan scopes are alternatives (a row under any of them): a grid worker's communities only
+  // say where its grids lie, and adding them would let in the community's other grids.
   if (visible->grid_ids) {
     for (int64_t id : *visible->grid_ids) scan.scopes.push_back({EntityKind::kGrid, id});
-  }
-  if (visible->community_ids) {
+  } else if (visible->community_ids) {
     for (int64_t id : *visible->community_ids) scan.scopes.push_back({EntityKind::kCommunity, id});
   }
   const bool sees_nothing = (visible->grid_ids || visible->community_ids) && scan.scopes.empty();
