@@ -156,10 +156,13 @@ TEST_F(AuthCli, UserAddCreatesAnAuditedAccountThatSignsInToServe) {
   query.action = "user_change";
   Result<std::vector<AuditEntry>> audit = store_->ListAudit(query);
   ASSERT_TRUE(audit.ok());
-  ASSERT_EQ(audit->size(), 2u);
-  EXPECT_EQ((*audit)[0].user, "cli");
-  EXPECT_EQ((*audit)[0].object, "user/zhang");
-  EXPECT_EQ((*audit)[0].detail.find("Good-password"), std::string::npos);
+  // init's first admin, then the two accounts added here: every account change is a user_change.
+  ASSERT_EQ(audit->size(), 3u);
+  EXPECT_EQ((*audit)[0].object, "user/admin");
+  EXPECT_EQ((*audit)[1].user, "cli");
+  EXPECT_EQ((*audit)[1].object, "user/zhang");
+  EXPECT_EQ((*audit)[1].detail.find("Good-password"), std::string::npos);
+  EXPECT_EQ((*audit)[2].object, "user/mz");
 
   // The new account signs in to the real server and sees its grid.
   const int port = FreePort();

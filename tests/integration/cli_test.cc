@@ -128,6 +128,12 @@ TEST_F(Cli, UnknownConfigKeyNamesFileAndLine) {
   EXPECT_EQ(r.exit_code, 2);
   EXPECT_NE(r.err.find(dir_ + "/onetable.yaml:3:1: 未知的配置项 threds"), std::string::npos)
       << r.err;
+  WriteFile(dir_ + "/onetable.yaml", "store: sqlite:x.db\nsecure_cookie: yes\n");
+  r = RunCli({"--config", dir_ + "/onetable.yaml", "check"});
+  EXPECT_EQ(r.exit_code, 2);
+  EXPECT_NE(r.err.find(dir_ + "/onetable.yaml:2:16: secure_cookie 应为 true 或 false"),
+            std::string::npos)
+      << r.err;
 }
 
 std::string HttpGet(int port, const std::string& path, int* status,
@@ -144,8 +150,9 @@ std::string HttpGet(int port, const std::string& path, int* status,
   return out;
 }
 
-// POST /api/v1/login; the session token, or "" on failure.
-std::string HttpLogin(int port, const std::string& name, const std::string& password) {
+// POST /api/v1/login; the session token, or "" on failure. `cookie` receives Set-Cookie.
+std::string HttpLogin(int port, const std::string& name, const std::string& password,
+                      std::string* cookie = nullptr) {
   Poco::Net::HTTPClientSession session("127.0.0.1", static_cast<Poco::UInt16>(port));
   Poco::Net::HTTPRequest req(Poco::Net::HTTPRequest::HTTP_POST, "/api/v1/login");
   const std::string body = "{\"name\":\"" + name + "\",\"password\":\"" + password + "\"}";
@@ -155,6 +162,7 @@ std::string HttpLogin(int port, const std::string& name, const std::string& pass
   Poco::Net::HTTPResponse resp;
   std::string out;
   Poco::StreamCopier::copyToString(session.receiveResponse(resp), out);
+  if (cookie != nullptr) *cookie = resp.get("Set-Cookie", "");
   const size_t start = out.find("\"token\":\"");
   if (resp.getStatus() != 200 || start == std::string::npos) return "";
   return out.substr(start + 9, out.find('"', start + 9) - start - 9);
@@ -166,7 +174,10 @@ TEST_F(Cli, ServeAnswersHealthAndTreeThenStopsOnSigterm) {
                 .exit_code,
             0);
   int port = FreePort();
-  pid_t pid = StartCli({"--store", url_, "serve", "--listen", "127.0.0.1:" + std::to_string(port)},
+  // Served over HTTPS behind a proxy, as the configuration says: the cookie is Secure.
+  WriteFile(dir_ + "/onetable.yaml", "secure_cookie: true\n");
+  pid_t pid = StartCli({"--config", dir_ + "/onetable.yaml", "--store", url_, "serve", "--listen",
+                        "127.0.0.1:" + std::to_string(port)},
                        dir_ + "/serve.log");
   int status = 0;
   std::string body;
@@ -182,8 +193,10 @@ TEST_F(Cli, ServeAnswersHealthAndTreeThenStopsOnSigterm) {
   EXPECT_NE(body.find("\"status\":\"ok\""), std::string::npos) << body;
   body = HttpGet(port, "/api/v1/tree", &status);
   EXPECT_EQ(status, 401) << "the register needs a signed-in caller";
-  const std::string token = HttpLogin(port, "admin", "Admin-password-1");
+  std::string cookie;
+  const std::string token = HttpLogin(port, "admin", "Admin-password-1", &cookie);
   ASSERT_FALSE(token.empty());
+  EXPECT_NE(cookie.find("; Secure"), std::string::npos) << cookie;
   body = HttpGet(port, "/api/v1/tree", &status, token);
   EXPECT_EQ(status, 200);
   EXPECT_NE(body.find("陆城街道"), std::string::npos) << body.substr(0, 500);

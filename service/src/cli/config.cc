@@ -92,9 +92,17 @@ Result<Config> LoadConfig(const std::string& path, bool explicit_path) {
         c.threads = 0;
       }
       if (c.threads < 1 || c.threads > 256) errors += where + ": threads 应为 1–256 的整数\n";
+    } else if (key == "secure_cookie") {
+      if (s == "true") {
+        c.secure_cookie = true;
+      } else if (s == "false") {
+        c.secure_cookie = false;
+      } else {
+        errors += where + ": secure_cookie 应为 true 或 false\n";
+      }
     } else {
       errors += Where(path, kv.first.Mark()) + ": 未知的配置项 " + key +
-                "（可用：store, schema, mappings, connectors, web, listen, threads）\n";
+                "（可用：store, schema, mappings, connectors, web, listen, threads, secure_cookie）\n";
     }
   }
   if (!errors.empty()) {

@@ -9,6 +9,8 @@
 //   web: service/web                       # the web UI's static files, served at /
 //   listen: 127.0.0.1:8080
 //   threads: 8
+//   secure_cookie: false                   # true when users reach onetable over HTTPS (a TLS
+//                                          # proxy in front): the session cookie gets Secure
 #ifndef ONETABLE_CLI_CONFIG_H_
 #define ONETABLE_CLI_CONFIG_H_
 
@@ -28,6 +30,7 @@ struct Config {
   std::string listen_host = "127.0.0.1";
   int listen_port = 8080;
   int threads = 8;
+  bool secure_cookie = false;
 };
 
 // Loads `path`. When `explicit_path` is false and the file does not exist, returns defaults.

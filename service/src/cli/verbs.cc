@@ -11,6 +11,7 @@
 #include "cli/user_verbs.h"
 #include "demo/demo_city.h"
 #include "http/access.h"
+#include "http/audit.h"
 #include "http/auth.h"
 #include "http/catalog_handlers.h"
 #include "http/mapping_edit_handlers.h"
@@ -92,7 +93,7 @@ Status CreateFirstAdmin(Store* store) {
   RETURN_IF_ERROR(store->AddUser(admin).status());
   AuditEntry audit;
   audit.user = "cli";
-  audit.action = "user_add";
+  audit.action = kAuditUserChange;
   audit.object = "user/admin";
   audit.result = "ok";
   RETURN_IF_ERROR(store->AppendAudit(audit).status());
@@ -238,7 +239,9 @@ int RunServe(const Config& config, const std::vector<std::string>& args) {
     std::cerr << "行政区划数据不可用，区划代码不做校验：" << divisions.status().message() << "\n";
   }
   AccessPolicy policy(*catalog);
-  Authenticator auth;
+  AuthOptions auth_options;
+  auth_options.secure_cookie = config.secure_cookie;
+  Authenticator auth(auth_options);
   Metrics metrics;
   ServiceSettings settings;
   settings.schema_dir = config.schema_dir;
