@@ -1,5 +1,6 @@
 // Departments and their tables: a department downloads its XLSX in the browser; an admin edits
-// the mapping behind it in the editor and the department's next download follows.
+// the mapping behind it in the editor and the department's next download follows; a table chosen
+// by sensitive data says why it cannot be run without that data's grant.
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import path from 'node:path';
@@ -105,4 +106,21 @@ test('an admin edits a mapping with an error, fixes it, previews, saves; the dow
   assert.ok(!header.includes('姓名'));
   await e2e.screenshot(deptPage, 'department-download-after-edit');
   assert.deepEqual([...page.errors, ...deptPage.errors], []);
+});
+
+test('a table chosen by sensitive data says why it cannot be run without the grant', { timeout: 120000 }, async () => {
+  const page = await e2e.newPage(browser);
+  await e2e.login(page, server, server.admin);  // admin, but without a sensitive grant
+  await page.goto(`${server.url}/tables?m=${encodeURIComponent('minzheng/dibao')}`);
+  await page.waitForSelector('#table-restricted');
+  assert.match(await page.textContent('#table-restricted'), /低保对象/);
+  assert.equal(await page.isDisabled('#table-download'), true);
+  assert.equal(await page.isDisabled('#table-preview'), true);
+  assert.match(await page.textContent('a[data-mapping="minzheng/dibao"]'), /需授权/);
+  // A table chosen by age alone runs as before.
+  await page.goto(`${server.url}/tables?m=${encodeURIComponent(MAPPING)}`);
+  await page.waitForSelector('#table-panel');
+  assert.equal(await page.locator('#table-restricted').count(), 0);
+  assert.equal(await page.isDisabled('#table-download'), false);
+  assert.deepEqual(page.errors, []);
 });
