@@ -295,6 +295,8 @@ HttpResponse MaterializeStream(HttpResponse response) {
     st = response.stream(body);
   } catch (const std::exception& e) {
     st = Status::Internal(std::string("stream threw: ") + e.what());
+  } catch (...) {
+    st = Status::Internal("stream threw a non-standard exception");
   }
   if (!st.ok()) {
     HttpResponse error = StatusToHttp(st);

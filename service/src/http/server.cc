@@ -388,6 +388,8 @@ class Server::Impl {
       st = response.stream(stream);
     } catch (const std::exception& e) {
       st = Status::Internal(std::string("stream threw: ") + e.what());
+    } catch (...) {
+      st = Status::Internal("stream threw a non-standard exception");
     }
     const bool flushed = buffer.Finish();
     response.stream = nullptr;

@@ -83,10 +83,10 @@ class TempPath {
 };
 
 // Generates the table straight into `out` (CSV, JSON), or for XLSX into a temporary workbook
-// (libxlsxwriter writes a file, in constant memory) that is then copied to `out`. `before_send`
-// runs once the table is complete and before an XLSX byte is sent; CSV and JSON bytes may have
-// left already (the server holds back only the first ones), and a failure then cuts the
-// download short.
+// (libxlsxwriter writes a file, in constant memory) that is then copied to `out`. `finish` is
+// told the outcome exactly once, when the table is complete or has failed, before an XLSX byte
+// is sent; CSV and JSON bytes may have left already (the server holds back only the first
+// ones), and a failure of `finish` then cuts the download short.
 Result<mapping::TableResult> Generate(
     const ServiceContext& service, const Principal& who, Store& store,
     const mapping::MappingSpec& spec, const TableParams& params, mapping::TableFormat format,
@@ -94,11 +94,12 @@ Result<mapping::TableResult> Generate(
   Result<mapping::TableResult> result = Status::Internal("not run");
   if (format == mapping::TableFormat::kXlsx) {
     TempPath temp;
-    if (temp.path().empty()) return Status::Internal("cannot create a temporary file for XLSX");
-    {
+    result = Status::Internal("cannot create a temporary file for XLSX");
+    if (!temp.path().empty()) {
+      // Closed (the workbook written) at the end of this block, before it is read back.
       Result<std::unique_ptr<mapping::XlsxSink>> sink = mapping::XlsxSink::Open(temp.path());
-      if (!sink.ok()) return sink.status();
-      result = GenerateFor(service, who, store, spec, params, 0, sink->get());
+      result = sink.ok() ? GenerateFor(service, who, store, spec, params, 0, sink->get())
+                         : Result<mapping::TableResult>(sink.status());
     }
     RETURN_IF_ERROR(finish(result));
     if (!result.ok()) return result;
