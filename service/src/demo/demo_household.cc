@@ -6,6 +6,8 @@
 
 #include <algorithm>
 #include <cstdlib>
+#include <set>
+#include <string>
 
 #include "demo/demo_names.h"
 
@@ -377,9 +379,11 @@ HouseholdDraft MakeHousehold(CityContext* ctx, const Dwelling& dwelling, int max
         c.Surname(false) + kGivenNames[1][rng.Chance(0.5) ? 0 : 1][rng.Below(kNamesPerList)];
     h.row.values["landlord_phone"] = ctx->NewPhone();
   }
+  std::set<std::string> names;
   for (const Member& m : members) {
     PersonDraft p;
-    FillPerson(ctx, dwelling, facts, m, &p);
+    FillPerson(ctx, dwelling, facts, m, names, &p);
+    names.insert(p.row.values["name"]);
     h.members.push_back(std::move(p));
   }
   return h;

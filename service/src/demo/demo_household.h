@@ -7,6 +7,7 @@
 #define ONETABLE_DEMO_DEMO_HOUSEHOLD_H_
 
 #include <cstdint>
+#include <set>
 #include <string>
 #include <unordered_set>
 #include <vector>
@@ -125,9 +126,11 @@ struct HouseholdDraft {
 // Synthesizes one household of 1..max_size persons (max_size >= 1) living at `dwelling`.
 HouseholdDraft MakeHousehold(CityContext* ctx, const Dwelling& dwelling, int max_size);
 
-// Fills a person's register values from who they are in the household (demo_people.cc).
+// Fills a person's register values from who they are in the household (demo_people.cc). The
+// name is none of `taken` (the household's other members): two people of one household with
+// one name would look like a duplicate entry to anyone reading the register.
 void FillPerson(CityContext* ctx, const Dwelling& dwelling, const HouseholdFacts& facts,
-                const Member& member, PersonDraft* person);
+                const Member& member, const std::set<std::string>& taken, PersonDraft* person);
 
 // Checks that the catalog defines every tag and attribute AddDemoTags writes, so a catalog
 // change is reported before anything is written (kFailedPrecondition naming them).

@@ -216,7 +216,7 @@ bool HasPhone(DemoRandom& rng, int age) {
 }  // namespace
 
 void FillPerson(CityContext* ctx, const Dwelling& dwelling, const HouseholdFacts& facts,
-                const Member& m, PersonDraft* p) {
+                const Member& m, const std::set<std::string>& taken, PersonDraft* p) {
   DemoRandom& rng = ctx->rng;
   auto& v = p->row.values;
   p->surname = m.surname;
@@ -226,6 +226,9 @@ void FillPerson(CityContext* ctx, const Dwelling& dwelling, const HouseholdFacts
   const int year = p->birth.year;
 
   v["name"] = m.surname + GivenName(ctx, year, m.male);
+  for (int tries = 0; taken.count(v["name"]) && tries < 50; ++tries) {
+    v["name"] = m.surname + GivenName(ctx, year, m.male);
+  }
   ++ctx->persons_made;
   v["gender"] = m.male ? "1" : "2";
   v["birth_date"] = p->birth.ToString();
