@@ -2,6 +2,7 @@
 
 #include <cctype>
 #include <cstdlib>
+#include <optional>
 
 namespace onetable::connectors {
 namespace {
@@ -10,43 +11,9 @@ constexpr char kUrlForm[] =
     "应为 mysql://用户:密码@主机:端口/数据库 或 mysql://用户:密码@/数据库?socket=套接字路径";
 constexpr size_t kMaxIdentifierChars = 64;
 
-// The URL with the password hidden, for messages about the URL itself.
-std::string Redact(const std::string& url) {
-  const size_t start = url.find("://");
-  if (start == std::string::npos) return url;
-  const size_t query = url.find('?');
-  const size_t at = url.rfind('@', query);
-  if (at == std::string::npos || at < start + 3) return url;
-  const size_t colon = url.find(':', start + 3);
-  if (colon == std::string::npos || colon > at) return url;
-  return url.substr(0, colon + 1) + "***" + url.substr(at);
-}
-
 Status BadUrl(const std::string& url, const std::string& what) {
-  return Status::Invalid("选项 url（“" + Redact(url) + "”）无效：" + what + "。" + kUrlForm);
-}
-
-int HexValue(char c) {
-  if (c >= '0' && c <= '9') return c - '0';
-  if (c >= 'a' && c <= 'f') return c - 'a' + 10;
-  if (c >= 'A' && c <= 'F') return c - 'A' + 10;
-  return -1;
-}
-
-bool PercentDecode(const std::string& in, std::string* out) {
-  out->clear();
-  for (size_t i = 0; i < in.size(); ++i) {
-    if (in[i] != '%') {
-      out->push_back(in[i]);
-      continue;
-    }
-    if (i + 2 >= in.size()) return false;
-    const int hi = HexValue(in[i + 1]), lo = HexValue(in[i + 2]);
-    if (hi < 0 || lo < 0) return false;
-    out->push_back(static_cast<char>(hi * 16 + lo));
-    i += 2;
-  }
-  return true;
+  return Status::Invalid("选项 url（“" + RedactUrlPassword(url) + "”）无效：" + what + "。" +
+                         kUrlForm);
 }
 
 bool AllDigits(const std::string& s) {
@@ -141,71 +108,8 @@ void AppendGreater(const std::vector<std::string>& cols, const std::vector<std::
 }  // namespace
 
 Result<MysqlSourceUrl> ParseMysqlSourceUrl(const std::string& url) {
-  const std::string scheme = "mysql://";
-  if (url.compare(0, scheme.size(), scheme) != 0) return BadUrl(url, "不是 mysql:// 地址");
   MysqlSourceUrl p;
-  std::string rest = url.substr(scheme.size());
-  const size_t question = rest.find('?');
-  const size_t at = rest.rfind('@', question);  // the password may hold a raw '@'
-  if (at == std::string::npos) return BadUrl(url, "缺少用户名（用户:密码@）");
-  const std::string userinfo = rest.substr(0, at);
-  std::string location = rest.substr(at + 1);
-  std::string query;
-  const size_t q = location.find('?');
-  if (q != std::string::npos) {
-    query = location.substr(q + 1);
-    location.resize(q);
-  }
-  const size_t colon = userinfo.find(':');
-  if (!PercentDecode(userinfo.substr(0, colon), &p.user)) return BadUrl(url, "用户名转义不完整");
-  if (colon != std::string::npos && !PercentDecode(userinfo.substr(colon + 1), &p.password)) {
-    return BadUrl(url, "密码中的 % 转义不完整");
-  }
-  if (p.user.empty()) return BadUrl(url, "缺少用户名");
-  const size_t slash = location.find('/');
-  if (slash == std::string::npos || slash + 1 == location.size()) {
-    return BadUrl(url, "缺少数据库名（…/数据库）");
-  }
-  p.database = location.substr(slash + 1);
-  if (p.database.find('/') != std::string::npos) return BadUrl(url, "数据库名中不能有 /");
-  const std::string hostport = location.substr(0, slash);
-  if (!query.empty()) {
-    if (query.compare(0, 7, "socket=") != 0) {
-      return BadUrl(url, "不认识的参数“" + query + "”，只支持 ?socket=套接字路径");
-    }
-    if (!PercentDecode(query.substr(7), &p.socket) || p.socket.empty()) {
-      return BadUrl(url, "socket 参数缺少套接字路径");
-    }
-  }
-  std::string port_text;
-  if (!hostport.empty() && hostport[0] == '[') {
-    const size_t close = hostport.find(']');
-    if (close == std::string::npos) return BadUrl(url, "IPv6 地址缺少 ]");
-    p.host = hostport.substr(1, close - 1);
-    if (close + 1 < hostport.size()) {
-      if (hostport[close + 1] != ':') return BadUrl(url, "主机后应为 :端口");
-      port_text = hostport.substr(close + 2);
-      if (port_text.empty()) return BadUrl(url, "端口为空");
-    }
-  } else {
-    const size_t port_colon = hostport.rfind(':');
-    p.host = hostport.substr(0, port_colon);
-    if (port_colon != std::string::npos) {
-      port_text = hostport.substr(port_colon + 1);
-      if (port_text.empty()) return BadUrl(url, "端口为空");
-    }
-  }
-  if (p.host.empty()) {
-    if (p.socket.empty()) return BadUrl(url, "缺少主机名");
-    p.host = "localhost";
-  }
-  if (!port_text.empty()) {
-    if (!AllDigits(port_text) || port_text.size() > 5 || std::atoi(port_text.c_str()) < 1 ||
-        std::atoi(port_text.c_str()) > 65535) {
-      return BadUrl(url, "端口“" + port_text + "”不是 1–65535 的数字");
-    }
-    p.port = std::atoi(port_text.c_str());
-  }
+  if (std::optional<std::string> why = ParseMysqlUrl(url, &p)) return BadUrl(url, *why);
   if (!p.socket.empty()) {
     p.where = "套接字 " + p.socket;
   } else {

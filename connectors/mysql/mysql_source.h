@@ -22,16 +22,15 @@
 #include <string>
 #include <vector>
 
+#include "onetable/mysql_url.h"
 #include "onetable/status.h"
 
 namespace onetable::connectors {
 
-// mysql://user:password@host:port/database or mysql://user:password@/database?socket=PATH.
-// User and password may be %-escaped.
-struct MysqlSourceUrl {
-  std::string user, password, host = "127.0.0.1", database, socket;
-  int port = 3306;
-  // For messages: "127.0.0.1:3306" or "套接字 /run/mysqld/mysqld.sock". Never the password.
+// The source's address (onetable/mysql_url.h: mysql://user:password@host:port/database or
+// mysql://user:password@/database?socket=PATH), and where it points, for messages.
+struct MysqlSourceUrl : MysqlUrl {
+  // "127.0.0.1:3306" or "套接字 /run/mysqld/mysqld.sock". Never the password.
   std::string where;
 };
 

@@ -12,6 +12,7 @@
 #include <string>
 #include <vector>
 
+#include "onetable/mysql_url.h"
 #include "onetable/status.h"
 
 namespace onetable {
@@ -58,10 +59,7 @@ class SqlConnection {
 
 Result<std::unique_ptr<SqlConnection>> OpenSqlite(const std::string& path);
 
-struct MysqlParams {
-  std::string user, password, host = "127.0.0.1", database, socket;
-  int port = 3306;
-};
+using MysqlParams = MysqlUrl;  // onetable/mysql_url.h parses them
 Result<std::unique_ptr<SqlConnection>> OpenMysql(const MysqlParams& params);
 
 }  // namespace onetable
