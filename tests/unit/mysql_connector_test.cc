@@ -30,6 +30,12 @@ TEST(ConnectorMysqlSourceUrl, ParsesTcpSocketAndEscapedPasswords) {
   EXPECT_EQ(v6->host, "::1");
   EXPECT_EQ(v6->port, 3306);
   EXPECT_EQ(v6->where, "[::1]:3306");
+
+  // A raw '?' in the password is not the start of the query (it used to hide the '@').
+  auto question = ParseMysqlSourceUrl("mysql://u:pa?ss@h/db?socket=/tmp/s.sock");
+  ASSERT_TRUE(question.ok()) << question.status().message();
+  EXPECT_EQ(question->password, "pa?ss");
+  EXPECT_EQ(question->socket, "/tmp/s.sock");
 }
 
 TEST(ConnectorMysqlSourceUrl, RejectsBadUrlsWithoutShowingThePassword) {
