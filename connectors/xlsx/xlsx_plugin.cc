@@ -22,11 +22,10 @@
 #include <cstring>
 #include <exception>
 #include <memory>
-#include <sstream>
 #include <string>
 #include <vector>
 
-#include "common/file_glob.h"
+#include "common/file_set.h"
 #include "common/header_row.h"
 #include "common/sdk_buffer.h"
 #include "onetable/connector.h"
@@ -41,16 +40,7 @@ const OtOptionDecl kOptions[] = {
     {"header_row", OT_OPTION_INT, "0", "表头所在行号；0 表示自动识别"},
 };
 
-
-
-struct FileState {
-  std::string path;
-  std::string location;
-  int64_t size = 0;
-  int64_t mtime_ns = 0;
-  int64_t done_row = 0;
-  bool complete = false;
-};
+constexpr char kCursorTag[] = "xlsx1";
 
 struct Handle {
   SheetSelector sheet;
@@ -63,40 +53,6 @@ struct Handle {
   size_t next_row = 0;
   std::unique_ptr<HeaderedTable> table;
 };
-
-std::string Cursor(const Handle& h) {
-  std::ostringstream out;
-  out << "xlsx1\n";
-  for (const FileState& f : h.files) {
-    out << f.size << '\t' << f.mtime_ns << '\t' << f.done_row << '\t' << (f.complete ? 1 : 0)
-        << '\t' << f.location << '\n';
-  }
-  return out.str();
-}
-
-std::vector<FileState> ParseCursor(const std::string& cursor) {
-  std::vector<FileState> out;
-  std::istringstream in(cursor);
-  std::string line;
-  if (!std::getline(in, line) || line != "xlsx1") return out;
-  while (std::getline(in, line)) {
-    FileState f;
-    std::istringstream fields(line);
-    int complete = 0;
-    if (!(fields >> f.size >> f.mtime_ns >> f.done_row >> complete)) continue;
-    fields.get();
-    std::getline(fields, f.location);
-    f.complete = complete != 0;
-    out.push_back(std::move(f));
-  }
-  return out;
-}
-
-std::string Relative(const std::string& path, const std::string& base_dir) {
-  std::string prefix = base_dir.empty() || base_dir.back() == '/' ? base_dir : base_dir + "/";
-  if (!prefix.empty() && path.rfind(prefix, 0) == 0) return path.substr(prefix.size());
-  return path;
-}
 
 void* Open(const OtKeyValue* options, size_t option_count, const char* cursor, const char* base_dir,
            int* unreachable, char* err, size_t err_len) {
@@ -122,39 +78,13 @@ void* Open(const OtKeyValue* options, size_t option_count, const char* cursor, c
       CopyOut("选项 header_row 不能为负数", err, err_len);
       return nullptr;
     }
-    std::string base = base_dir ? base_dir : ".";
-    auto files = ExpandGlob(base, path);
+    auto files = OpenFileSet(base_dir ? base_dir : ".", path, kCursorTag, cursor ? cursor : "");
     if (!files.ok()) {
       *unreachable = 1;
       CopyOut(files.status().message(), err, err_len);
       return nullptr;
     }
-    if (files->empty()) {
-      *unreachable = 1;
-      CopyOut("找不到文件：" + path + "（相对于 " + base + "）", err, err_len);
-      return nullptr;
-    }
-    std::vector<FileState> previous = ParseCursor(cursor ? cursor : "");
-    for (const std::string& f : *files) {
-      struct stat st {};
-      if (stat(f.c_str(), &st) != 0) {
-        *unreachable = 1;
-        CopyOut("无法读取文件 " + f + "：" + std::strerror(errno), err, err_len);
-        return nullptr;
-      }
-      FileState s;
-      s.path = f;
-      s.location = Relative(f, base);
-      s.size = st.st_size;
-      s.mtime_ns = static_cast<int64_t>(st.st_mtim.tv_sec) * 1000000000 + st.st_mtim.tv_nsec;
-      for (const FileState& p : previous) {
-        if (p.location == s.location && p.size == s.size && p.mtime_ns == s.mtime_ns &&
-            !p.complete) {
-          s.done_row = p.done_row;
-        }
-      }
-      h->files.push_back(std::move(s));
-    }
+    h->files = std::move(*files);
     return h.release();
   } catch (const std::exception& e) {
     CopyOut(std::string("打开 XLSX 来源时出错：") + e.what(), err, err_len);
@@ -170,12 +100,6 @@ void EndFile(Handle* h) {
   h->loaded = false;
   h->table.reset();
   ++h->current;
-}
-
-std::string JoinCells(const std::vector<std::string>& cells) {
-  std::string out;
-  for (size_t i = 0; i < cells.size(); ++i) out += (i ? "," : "") + cells[i];
-  return out;
 }
 
 int NextBatch(void* handle, size_t max_records, const OtBatchSink* sink, char* cursor_out,
@@ -204,8 +128,7 @@ int NextBatch(void* handle, size_t max_records, const OtBatchSink* sink, char* c
           failed = book.status();
         }
         if (!failed.ok()) {
-          OtRejectedRow r{f.location.c_str(), 0, nullptr, failed.message().c_str(), nullptr};
-          sink->reject(sink->ctx, &r);
+          RejectRow(sink, f, 0, failed.message());
           ++delivered;
           EndFile(h);
           continue;
@@ -219,8 +142,7 @@ int NextBatch(void* handle, size_t max_records, const OtBatchSink* sink, char* c
       if (h->next_row >= h->rows.size()) {
         Status done = h->table->Finish();
         if (!done.ok()) {
-          OtRejectedRow r{f.location.c_str(), 0, nullptr, done.message().c_str(), nullptr};
-          sink->reject(sink->ctx, &r);
+          RejectRow(sink, f, 0, done.message());
           ++delivered;
         }
         EndFile(h);
@@ -229,9 +151,7 @@ int NextBatch(void* handle, size_t max_records, const OtBatchSink* sink, char* c
       Row row = std::move(h->rows[h->next_row++]);
       auto kind = h->table->Accept(&row);
       if (!kind.ok()) {
-        OtRejectedRow r{f.location.c_str(), row.number, nullptr, kind.status().message().c_str(),
-                        nullptr};
-        sink->reject(sink->ctx, &r);
+        RejectRow(sink, f, row.number, kind.status().message());
         ++delivered;
         f.done_row = row.number;
         EndFile(h);
@@ -241,27 +161,12 @@ int NextBatch(void* handle, size_t max_records, const OtBatchSink* sink, char* c
       if (row.number <= f.done_row) continue;  // committed by an earlier run
       f.done_row = row.number;
       ++delivered;
-      if (!row.error.empty()) {
-        std::string raw = JoinCells(row.cells);
-        OtRejectedRow r{f.location.c_str(), row.number, nullptr, row.error.c_str(), raw.c_str()};
-        sink->reject(sink->ctx, &r);
-        continue;
-      }
-      const std::vector<std::string>& header = h->table->header();
-      std::vector<OtKeyValue> fields;
-      fields.reserve(header.size());
-      for (size_t i = 0; i < header.size(); ++i) {
-        if (header[i].empty()) continue;
-        fields.push_back({header[i].c_str(), i < row.cells.size() ? row.cells[i].c_str() : ""});
-      }
-      std::string key = f.location + ":" + std::to_string(row.number);
-      OtRecord rec{key.c_str(), f.location.c_str(), row.number, fields.data(), fields.size()};
-      sink->record(sink->ctx, &rec);
+      DeliverDataRow(sink, f, h->table->header(), row);
     }
     if (sink->progress) {
       sink->progress(sink->ctx, static_cast<int64_t>(h->current), h->files.size());
     }
-    std::string cursor = Cursor(*h);
+    std::string cursor = EncodeFileCursor(kCursorTag, h->files);
     if (cursor.size() + 1 > cursor_len) {
       CopyOut("读取位置信息过长（文件过多）", err, err_len);
       return OT_BATCH_ERROR;
