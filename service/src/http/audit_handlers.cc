@@ -3,6 +3,7 @@
 #include <string>
 
 #include "http/json_writer.h"
+#include "http/register_json.h"
 #include "store/store.h"
 
 namespace onetable {
@@ -88,12 +89,7 @@ HttpResponse HandleAudit(const RequestContext& ctx, const ServiceContext& servic
     w.EndObject();
   }
   w.EndArray();
-  w.Key("next_after");
-  if (more && !entries->empty()) {
-    w.Int(entries->back().id);
-  } else {
-    w.Null();
-  }
+  WriteNextAfter(w, more ? entries->back().id : 0, more);  // limit >= 1: never empty then
   w.EndObject();
   return JsonResponse(w.Take());
 }

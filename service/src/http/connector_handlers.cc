@@ -165,12 +165,7 @@ HttpResponse HandleList(const RequestContext& ctx, const ServiceContext& service
     ++written;
   }
   w.EndArray();
-  w.Key("next_after");
-  if (more) {
-    w.String(last);
-  } else {
-    w.Null();
-  }
+  WriteNextAfter(w, last, more);
   w.EndObject();
   return JsonResponse(w.Take());
 }
@@ -316,13 +311,6 @@ HttpResponse HandleQuarantine(const RequestContext& ctx, const ServiceContext& s
   return JsonResponse(w.Take());
 }
 
-RouteDoc Doc(std::string summary, std::vector<ParamDoc> query = {}) {
-  RouteDoc doc;
-  doc.summary = std::move(summary);
-  doc.query = std::move(query);
-  return doc;
-}
-
 }  // namespace
 
 Status RegisterConnectorRoutes(Router* router, const ServiceContext& service) {
@@ -331,20 +319,20 @@ Status RegisterConnectorRoutes(Router* router, const ServiceContext& service) {
                                       {"limit", "integer", "每页条数，1–500，默认 50", false}};
   RETURN_IF_ERROR(
       router->Add("GET", "/api/v1/connectors",
-                  Doc("数据接入连接器列表（配置目录中的 YAML 文件，含配置错误）",
+                  RouteDoc("数据接入连接器列表（配置目录中的 YAML 文件，含配置错误）",
                       {{"after", "string", "翻页：上一页的 next_after（连接器 id）", false},
                        {"limit", "integer", "每页条数，1–500，默认 50", false}}),
                   [s](const RequestContext& ctx) { return HandleList(ctx, *s); }));
   RETURN_IF_ERROR(router->Add("POST", "/api/v1/connectors/{id}/run",
-                              Doc("立即运行连接器，返回导入报告"),
+                              RouteDoc("立即运行连接器，返回导入报告"),
                               [s](const RequestContext& ctx) { return HandleRun(ctx, *s); }));
   RETURN_IF_ERROR(router->Add("GET", "/api/v1/connectors/{id}/runs",
-                              Doc("连接器的运行记录（由早到晚）", page),
+                              RouteDoc("连接器的运行记录（由早到晚）", page),
                               [s](const RequestContext& ctx) { return HandleRuns(ctx, *s); }));
-  RETURN_IF_ERROR(router->Add("GET", "/api/v1/runs/{run_id}", Doc("一次导入运行的报告"),
+  RETURN_IF_ERROR(router->Add("GET", "/api/v1/runs/{run_id}", RouteDoc("一次导入运行的报告"),
                               [s](const RequestContext& ctx) { return HandleRun1(ctx, *s); }));
   RETURN_IF_ERROR(router->Add(
-      "GET", "/api/v1/runs/{run_id}/quarantine", Doc("一次导入中被隔离的行及原因", page),
+      "GET", "/api/v1/runs/{run_id}/quarantine", RouteDoc("一次导入中被隔离的行及原因", page),
       [s](const RequestContext& ctx) { return HandleQuarantine(ctx, *s); }));
   return Status::Ok();
 }

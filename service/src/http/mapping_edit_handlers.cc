@@ -243,14 +243,6 @@ HttpResponse HandleSavings(const RequestContext& ctx, const ServiceContext& serv
   return JsonResponse(w.Take());
 }
 
-RouteDoc Doc(std::string summary, std::string body = "", std::vector<ParamDoc> query = {}) {
-  RouteDoc doc;
-  doc.summary = std::move(summary);
-  doc.body = std::move(body);
-  doc.query = std::move(query);
-  return doc;
-}
-
 }  // namespace
 
 std::string MappingETag(const std::string& content) {
@@ -269,21 +261,22 @@ std::string MappingETag(const std::string& content) {
 Status RegisterMappingEditRoutes(Router* router, const ServiceContext& service) {
   const ServiceContext* s = &service;
   RETURN_IF_ERROR(router->Add("GET", "/api/v1/mappings/{department}/{table}/source",
-                              Doc("映射文件原文及其版本（ETag），供编辑器载入"),
+                              RouteDoc("映射文件原文及其版本（ETag），供编辑器载入"),
                               [s](const RequestContext& ctx) { return HandleSource(ctx, *s); }));
   RETURN_IF_ERROR(
       router->Add("PUT", "/api/v1/mappings/{department}/{table}",
-                  Doc("保存映射（校验通过才写入；修改已有映射需 If-Match）", "映射的 YAML 文本"),
+                  RouteDoc("保存映射（校验通过才写入；修改已有映射需 If-Match）", {}, "映射的 YAML 文本"),
                   [s](const RequestContext& ctx) { return HandleSave(ctx, *s); }));
   RETURN_IF_ERROR(router->Add("POST", "/api/v1/mappings/draft",
-                              Doc("由部门空白模板（XLSX/CSV）生成映射草稿", "模板文件的内容",
-                                  {{"name", "string", "模板文件名（.xlsx 或 .csv）", true},
-                                   {"title", "string", "报表标题（可选）", false}}),
+                              RouteDoc("由部门空白模板（XLSX/CSV）生成映射草稿",
+                                       {{"name", "string", "模板文件名（.xlsx 或 .csv）", true},
+                                        {"title", "string", "报表标题（可选）", false}},
+                                       "模板文件的内容"),
                               [s](const RequestContext& ctx) { return HandleDraft(ctx, *s); }));
   return router->Add(
       "GET", "/api/v1/savings/{department}/{table}",
-      Doc("报表的录入节省：表体单元格中直接取自登记库的数量", "",
-          {{"scope", "string", "范围代码", false}, {"as_of", "string", "统计时点", false}}),
+      RouteDoc("报表的录入节省：表体单元格中直接取自登记库的数量",
+               {{"scope", "string", "范围代码", false}, {"as_of", "string", "统计时点", false}}),
       [s](const RequestContext& ctx) { return HandleSavings(ctx, *s); });
 }
 

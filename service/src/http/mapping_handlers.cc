@@ -94,12 +94,7 @@ HttpResponse HandleList(const RequestContext& ctx, const ServiceContext& service
     ++written;
   }
   w.EndArray();
-  w.Key("next_after");
-  if (more) {
-    w.String(last);
-  } else {
-    w.Null();
-  }
+  WriteNextAfter(w, last, more);
   w.EndObject();
   return JsonResponse(w.Take());
 }
@@ -256,14 +251,6 @@ HttpResponse HandlePreviewDraft(const RequestContext& ctx, const ServiceContext&
   return Preview(ctx, service, **who, *spec, "draft/" + (ValidMappingId(spec->id) ? spec->id : std::string("invalid")));
 }
 
-RouteDoc Doc(std::string summary, std::vector<ParamDoc> query = {}, std::string body = "") {
-  RouteDoc doc;
-  doc.summary = std::move(summary);
-  doc.query = std::move(query);
-  doc.body = std::move(body);
-  return doc;
-}
-
 }  // namespace
 
 Status RegisterMappingRoutes(Router* router, const ServiceContext& service) {
@@ -274,24 +261,24 @@ Status RegisterMappingRoutes(Router* router, const ServiceContext& service) {
       {"limit", "integer", "预览行数，1–200，默认 20", false}};
   RETURN_IF_ERROR(
       router->Add("GET", "/api/v1/mappings",
-                  Doc("本人可生成的部门报表映射",
+                  RouteDoc("本人可生成的部门报表映射",
                       {{"after", "string", "翻页：上一页的 next_after（映射 id）", false},
                        {"limit", "integer", "每页条数，1–500，默认 50", false}}),
                   [s](const RequestContext& ctx) { return HandleList(ctx, *s); }));
   RETURN_IF_ERROR(router->Add("GET", "/api/v1/mappings/{department}/{table}",
-                              Doc("查看一张报表映射的定义"),
+                              RouteDoc("查看一张报表映射的定义"),
                               [s](const RequestContext& ctx) { return HandleGet(ctx, *s); }));
   RETURN_IF_ERROR(
       router->Add("GET", "/api/v1/mappings/{department}/{table}/preview",
-                  Doc("用实时数据预览报表前几行", preview),
+                  RouteDoc("用实时数据预览报表前几行", preview),
                   [s](const RequestContext& ctx) { return HandlePreviewSaved(ctx, *s); }));
   RETURN_IF_ERROR(
       router->Add("POST", "/api/v1/mappings/validate",
-                  Doc("检查映射草稿（返回 文件:行:列 问题）", {}, "映射草稿的 YAML 文本"),
+                  RouteDoc("检查映射草稿（返回 文件:行:列 问题）", {}, "映射草稿的 YAML 文本"),
                   [s](const RequestContext& ctx) { return HandleValidate(ctx, *s); }));
   RETURN_IF_ERROR(
       router->Add("POST", "/api/v1/mappings/preview",
-                  Doc("用实时数据预览映射草稿", preview, "映射草稿的 YAML 文本"),
+                  RouteDoc("用实时数据预览映射草稿", preview, "映射草稿的 YAML 文本"),
                   [s](const RequestContext& ctx) { return HandlePreviewDraft(ctx, *s); }));
   return Status::Ok();
 }

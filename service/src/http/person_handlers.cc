@@ -206,14 +206,6 @@ HttpResponse HandleHistory(const RequestContext& ctx, const ServiceContext& serv
   });
 }
 
-RouteDoc Doc(std::string summary, std::vector<ParamDoc> query = {}, std::string body = "") {
-  RouteDoc doc;
-  doc.summary = std::move(summary);
-  doc.query = std::move(query);
-  doc.body = std::move(body);
-  return doc;
-}
-
 }  // namespace
 
 Status RegisterPersonRoutes(Router* router, const ServiceContext& service) {
@@ -222,7 +214,7 @@ Status RegisterPersonRoutes(Router* router, const ServiceContext& service) {
   const ParamDoc limit{"limit", "integer", "每页条数，1–500，默认 50", false};
   RETURN_IF_ERROR(
       router->Add("GET", "/api/v1/persons/search",
-                  Doc("查找人员：姓名、身份证号（全号或后四位）、电话（仅可见范围）",
+                  RouteDoc("查找人员：姓名、身份证号（全号或后四位）、电话（仅可见范围）",
                       {{"q", "string", "自动判断：身份证号、后四位、电话或姓名", false},
                        {"name", "string", "姓名（完整）", false},
                        {"id_number", "string", "公民身份号码", false},
@@ -234,22 +226,22 @@ Status RegisterPersonRoutes(Router* router, const ServiceContext& service) {
                   [s](const RequestContext& ctx) { return HandleSearch(ctx, *s); }));
   RETURN_IF_ERROR(
       router->Add("POST", "/api/v1/persons/{id}/move",
-                  Doc("人员入户、迁往另一户或迁出本户（需 If-Match），保留成员关系历史", {},
+                  RouteDoc("人员入户、迁往另一户或迁出本户（需 If-Match），保留成员关系历史", {},
                       "{\"household_id\": 户 id 或 null, \"relationship\": 与户主关系代码}"),
                   [s](const RequestContext& ctx) { return HandleMove(ctx, *s); }));
   RETURN_IF_ERROR(router->Add(
       "POST", "/api/v1/households/{id}/head",
-      Doc("设置户主（需户的 If-Match）：新户主与户主关系改为 02", {},
+      RouteDoc("设置户主（需户的 If-Match）：新户主与户主关系改为 02", {},
           "{\"person_id\": 人员 id, \"previous_head_relationship\"?: 原户主的新关系代码}"),
       [s](const RequestContext& ctx) { return HandleSetHead(ctx, *s); }));
   RETURN_IF_ERROR(router->Add(
-      "GET", "/api/v1/persons/{id}/memberships", Doc("人员的入户与迁移历史", {after, limit}),
+      "GET", "/api/v1/persons/{id}/memberships", RouteDoc("人员的入户与迁移历史", {after, limit}),
       [s](const RequestContext& ctx) { return HandleMemberships(ctx, *s); }));
   RETURN_IF_ERROR(router->Add(
-      "GET", "/api/v1/persons/{id}/provenance", Doc("人员各字段当前值的来源", {after, limit}),
+      "GET", "/api/v1/persons/{id}/provenance", RouteDoc("人员各字段当前值的来源", {after, limit}),
       [s](const RequestContext& ctx) { return HandleProvenance(ctx, *s); }));
   RETURN_IF_ERROR(router->Add("GET", "/api/v1/persons/{id}/history",
-                              Doc("人员某一字段的全部历史值与来源",
+                              RouteDoc("人员某一字段的全部历史值与来源",
                                   {{"field", "string", "字段名，如 phone", true}, after, limit}),
                               [s](const RequestContext& ctx) { return HandleHistory(ctx, *s); }));
   return Status::Ok();

@@ -289,14 +289,6 @@ HttpResponse HandleDelete(const RequestContext& ctx, const ServiceContext& servi
   return response;
 }
 
-RouteDoc Doc(std::string summary, std::vector<ParamDoc> query = {}, std::string body = "") {
-  RouteDoc doc;
-  doc.summary = std::move(summary);
-  doc.query = std::move(query);
-  doc.body = std::move(body);
-  return doc;
-}
-
 }  // namespace
 
 const char* PluralOf(EntityKind kind) {
@@ -344,18 +336,18 @@ Status RegisterRegisterRoutes(Router* router, const ServiceContext& service) {
                                : "active（默认）或 all",
                            false});
     RETURN_IF_ERROR(
-        router->Add("GET", base, Doc(label + "列表（仅本人可见范围）", list_params),
+        router->Add("GET", base, RouteDoc(label + "列表（仅本人可见范围）", list_params),
                     [s, kind](const RequestContext& ctx) { return HandleList(ctx, *s, kind); }));
     RETURN_IF_ERROR(router->Add(
         "POST", base,
-        Doc("新建" + label, {}, "{\"parent_id\": 上级 id, \"status\"?, \"fields\": {字段: 值}}"),
+        RouteDoc("新建" + label, {}, "{\"parent_id\": 上级 id, \"status\"?, \"fields\": {字段: 值}}"),
         [s, kind](const RequestContext& ctx) { return HandleCreate(ctx, *s, kind); }));
     RETURN_IF_ERROR(
-        router->Add("GET", base + "/{id}", Doc("查看" + label + "（带 ETag）"),
+        router->Add("GET", base + "/{id}", RouteDoc("查看" + label + "（带 ETag）"),
                     [s, kind](const RequestContext& ctx) { return HandleGet(ctx, *s, kind); }));
     RETURN_IF_ERROR(
         router->Add("PUT", base + "/{id}",
-                    Doc("修改" + label + "（需 If-Match 请求头；只改所给字段，null 清空）", {},
+                    RouteDoc("修改" + label + "（需 If-Match 请求头；只改所给字段，null 清空）", {},
                         "{\"fields\": {字段: 值或 null}, \"status\"?}"),
                     [s, kind](const RequestContext& ctx) { return HandleUpdate(ctx, *s, kind); }));
     std::vector<ParamDoc> delete_params;
@@ -364,7 +356,7 @@ Status RegisterRegisterRoutes(Router* router, const ServiceContext& service) {
     }
     RETURN_IF_ERROR(router->Add(
         "DELETE", base + "/{id}",
-        Doc(kind == EntityKind::kPerson ? "标记人员迁出或死亡（记录保留；需 If-Match）"
+        RouteDoc(kind == EntityKind::kPerson ? "标记人员迁出或死亡（记录保留；需 If-Match）"
                                         : "删除" + label + "（其下无记录时；需 If-Match）",
             delete_params),
         [s, kind](const RequestContext& ctx) { return HandleDelete(ctx, *s, kind); }));

@@ -71,6 +71,15 @@ void WriteNextAfter(JsonWriter& w, int64_t last_id, bool more) {
   }
 }
 
+void WriteNextAfter(JsonWriter& w, const std::string& last_id, bool more) {
+  w.Key("next_after");
+  if (more) {
+    w.String(last_id);
+  } else {
+    w.Null();
+  }
+}
+
 HttpResponse RowListResponse(const ServiceContext& service, const Principal& who, EntityKind kind,
                              const std::vector<Row>& rows, bool more) {
   JsonWriter w;

@@ -68,6 +68,8 @@ void WriteMembership(JsonWriter& w, const Membership& m);
 
 // "next_after": the last id when there is a further page, else null.
 void WriteNextAfter(JsonWriter& w, int64_t last_id, bool more);
+// The same for lists keyed by a text id (connectors, mappings, users).
+void WriteNextAfter(JsonWriter& w, const std::string& last_id, bool more);
 
 }  // namespace onetable
 

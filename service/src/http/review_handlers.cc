@@ -288,37 +288,29 @@ HttpResponse HandleSettle(const RequestContext& ctx, const ServiceContext& servi
   return response;
 }
 
-RouteDoc Doc(std::string summary, std::vector<ParamDoc> query = {}, std::string body = "") {
-  RouteDoc doc;
-  doc.summary = std::move(summary);
-  doc.query = std::move(query);
-  doc.body = std::move(body);
-  return doc;
-}
-
 }  // namespace
 
 Status RegisterReviewRoutes(Router* router, const ServiceContext& service) {
   const ServiceContext* s = &service;
   RETURN_IF_ERROR(router->Add(
       "GET", "/api/v1/review",
-      Doc("待核实事项列表：疑似重复人员与字段冲突（仅可见范围）",
+      RouteDoc("待核实事项列表：疑似重复人员与字段冲突（仅可见范围）",
           {{"status", "string", "open（默认）、linked、kept_apart、resolved 或 all", false},
            {"kind", "string", "duplicate 或 conflict", false},
            {"after", "integer", "翻页：上一页的 next_after", false},
            {"limit", "integer", "每页条数，1–500，默认 50", false}}),
       [s](const RequestContext& ctx) { return HandleList(ctx, *s); }));
-  RETURN_IF_ERROR(router->Add("GET", "/api/v1/review/{id}", Doc("查看一条待核实事项（带 ETag）"),
+  RETURN_IF_ERROR(router->Add("GET", "/api/v1/review/{id}", RouteDoc("查看一条待核实事项（带 ETag）"),
                               [s](const RequestContext& ctx) { return HandleGet(ctx, *s); }));
   RETURN_IF_ERROR(
-      router->Add("POST", "/api/v1/review/{id}/link", Doc("确认为同一人并合并（需 If-Match）"),
+      router->Add("POST", "/api/v1/review/{id}/link", RouteDoc("确认为同一人并合并（需 If-Match）"),
                   [s](const RequestContext& ctx) { return HandleSettle(ctx, *s, Action::kLink); }));
   RETURN_IF_ERROR(router->Add(
-      "POST", "/api/v1/review/{id}/keep-apart", Doc("确认为不同的人（需 If-Match）"),
+      "POST", "/api/v1/review/{id}/keep-apart", RouteDoc("确认为不同的人（需 If-Match）"),
       [s](const RequestContext& ctx) { return HandleSettle(ctx, *s, Action::kKeepApart); }));
   RETURN_IF_ERROR(router->Add(
       "POST", "/api/v1/review/{id}/choose",
-      Doc("为字段冲突选定取值（需 If-Match；记为人工录入）", {}, "{\"value\": 取值或 null}"),
+      RouteDoc("为字段冲突选定取值（需 If-Match；记为人工录入）", {}, "{\"value\": 取值或 null}"),
       [s](const RequestContext& ctx) { return HandleSettle(ctx, *s, Action::kChoose); }));
   return Status::Ok();
 }

@@ -124,7 +124,8 @@ struct ParamDoc {
 // lists exactly the routes served).
 struct RouteDoc {
   RouteDoc() = default;
-  explicit RouteDoc(std::string summary) : summary(std::move(summary)) {}
+  explicit RouteDoc(std::string summary, std::vector<ParamDoc> query = {}, std::string body = "")
+      : summary(std::move(summary)), query(std::move(query)), body(std::move(body)) {}
 
   std::string summary;          // one line for the OpenAPI document
   bool is_public = false;       // served without authentication (login, health, docs, UI files)

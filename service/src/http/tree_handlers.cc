@@ -8,6 +8,7 @@
 
 #include "http/access.h"
 #include "http/json_writer.h"
+#include "http/register_json.h"
 #include "model/entity.h"
 #include "store/store.h"
 
@@ -235,15 +236,6 @@ Result<std::vector<Row>> ListPage(Store& store, EntityKind kind, int64_t parent_
   return rows;
 }
 
-void WriteNextAfter(JsonWriter& w, const std::vector<Row>& rows, bool more) {
-  w.Key("next_after");
-  if (more && !rows.empty()) {
-    w.Int(rows.back().id);
-  } else {
-    w.Null();
-  }
-}
-
 }  // namespace
 
 HttpResponse HandleHealthz(const RequestContext& context) {
@@ -307,7 +299,7 @@ HttpResponse HandleGridBuildings(const RequestContext& context, const ServiceCon
     w.EndObject();
   }
   w.EndArray();
-  WriteNextAfter(w, *buildings, more);
+  WriteNextAfter(w, more ? buildings->back().id : 0, more);
   w.EndObject();
   return JsonResponse(w.Take());
 }
@@ -345,7 +337,7 @@ HttpResponse HandleBuildingHouseholds(const RequestContext& context,
     w.EndObject();
   }
   w.EndArray();
-  WriteNextAfter(w, *households, more);
+  WriteNextAfter(w, more ? households->back().id : 0, more);
   w.EndObject();
   return JsonResponse(w.Take());
 }

@@ -10,50 +10,14 @@
 #include "http/json_body.h"
 #include "http/json_writer.h"
 #include "http/password.h"
+#include "http/register_handlers.h"
+#include "http/register_json.h"
+#include "http/register_request.h"
 #include "http/user_rules.h"
 #include "store/store.h"
 
 namespace onetable {
 namespace {
-
-constexpr int kDefaultLimit = 50;
-constexpr int kMaxLimit = 500;
-
-HttpResponse NoStore() { return StatusToHttp(Status::Internal("handler called without a store")); }
-
-std::string ETag(int64_t version) { return "\"" + std::to_string(version) + "\""; }
-
-// The version of If-Match ("3", W/"3" or 3). Missing (or "*", which would disable the
-// compare-and-set) → 428; not a version → 400.
-bool ReadIfMatch(const HttpRequest& request, int64_t* version, HttpResponse* error) {
-  auto it = request.headers.find("if-match");
-  std::string tag = it == request.headers.end() ? "" : it->second;
-  tag.erase(0, tag.find_first_not_of(" \t") == std::string::npos ? tag.size()
-                                                                 : tag.find_first_not_of(" \t"));
-  while (!tag.empty() && (tag.back() == ' ' || tag.back() == '\t')) tag.pop_back();
-  if (tag.empty() || tag == "*") {
-    *error = ErrorResponse(428, "precondition_required",
-                           "修改需要带上 If-Match 请求头（取自读取时的 ETag），以免覆盖他人的修改",
-                           {ErrorDetail{"If-Match", "missing", "缺少 If-Match 请求头"}});
-    return false;
-  }
-  if (tag.rfind("W/", 0) == 0) tag.erase(0, 2);
-  if (tag.size() >= 2 && tag.front() == '"' && tag.back() == '"')
-    tag = tag.substr(1, tag.size() - 2);
-  int64_t value = 0;
-  bool ok = !tag.empty() && tag.size() <= 18;
-  for (char c : tag) {
-    ok = ok && c >= '0' && c <= '9';
-    if (ok) value = value * 10 + (c - '0');
-  }
-  if (!ok) {
-    *error = ErrorResponse(400, "invalid_argument", "If-Match 请求头不是有效的版本号",
-                           {ErrorDetail{"If-Match", "invalid", "应为读取时得到的 ETag"}});
-    return false;
-  }
-  *version = value;
-  return true;
-}
 
 HttpResponse BadField(const std::string& field, const Status& status) {
   return StatusToHttp(status, {ErrorDetail{field, "invalid", status.message()}});
@@ -107,7 +71,7 @@ HttpResponse UserResponse(Store& store, const User& user, int status) {
   w.EndObject();
   HttpResponse response = JsonResponse(w.Take());
   response.status = status;
-  response.headers["ETag"] = ETag(user.version);
+  response.headers["ETag"] = ETagOf(user.version);
   return response;
 }
 
@@ -140,11 +104,10 @@ std::string Join(const std::vector<std::string>& values) {
 HttpResponse HandleList(const RequestContext& ctx, const ServiceContext& service) {
   Result<const Principal*> who = Authorize(service, ctx, Permission::kManageUsers);
   if (!who.ok()) return StatusToHttp(who.status());
-  Result<int64_t> limit = IntQueryParam(ctx.request, "limit", kDefaultLimit, 1, kMaxLimit);
-  if (!limit.ok()) return BadField("limit", limit.status());
-  auto after_it = ctx.request.query.find("after");
-  const std::string after = after_it == ctx.request.query.end() ? "" : after_it->second;
-  if (ctx.store == nullptr) return NoStore();
+  TextPage page;
+  HttpResponse error;
+  if (!ReadTextPage(ctx.request, &page, &error)) return error;
+  if (ctx.store == nullptr) return NoStoreResponse();
   Result<std::vector<User>> users = ctx.store->ListUsers();  // ordered by name
   if (!users.ok()) return StatusToHttp(users.status());
 
@@ -154,8 +117,8 @@ HttpResponse HandleList(const RequestContext& ctx, const ServiceContext& service
   std::string last;
   bool more = false;
   for (const User& u : *users) {
-    if (!after.empty() && u.name <= after) continue;
-    if (written == *limit) {
+    if (!page.after.empty() && u.name <= page.after) continue;
+    if (written == page.limit) {
       more = true;
       break;
     }
@@ -166,12 +129,7 @@ HttpResponse HandleList(const RequestContext& ctx, const ServiceContext& service
     ++written;
   }
   w.EndArray();
-  w.Key("next_after");
-  if (more) {
-    w.String(last);
-  } else {
-    w.Null();
-  }
+  WriteNextAfter(w, last, more);
   w.EndObject();
   return JsonResponse(w.Take());
 }
@@ -179,7 +137,7 @@ HttpResponse HandleList(const RequestContext& ctx, const ServiceContext& service
 HttpResponse HandleGet(const RequestContext& ctx, const ServiceContext& service) {
   Result<const Principal*> who = Authorize(service, ctx, Permission::kManageUsers);
   if (!who.ok()) return StatusToHttp(who.status());
-  if (ctx.store == nullptr) return NoStore();
+  if (ctx.store == nullptr) return NoStoreResponse();
   Result<User> user = PathUser(ctx);
   if (!user.ok()) return StatusToHttp(user.status());
   return UserResponse(*ctx.store, *user, 200);
@@ -273,7 +231,7 @@ bool ApplyUserInput(const RequestContext& ctx, const ServiceContext& service, co
 HttpResponse HandleCreate(const RequestContext& ctx, const ServiceContext& service) {
   Result<const Principal*> who = Authorize(service, ctx, Permission::kManageUsers);
   if (!who.ok()) return StatusToHttp(who.status());
-  if (ctx.store == nullptr) return NoStore();
+  if (ctx.store == nullptr) return NoStoreResponse();
   UserInput in;
   HttpResponse error;
   if (!ReadUserInput(ctx, true, &in, &error)) return error;
@@ -301,7 +259,7 @@ HttpResponse HandleCreate(const RequestContext& ctx, const ServiceContext& servi
 HttpResponse HandleUpdate(const RequestContext& ctx, const ServiceContext& service) {
   Result<const Principal*> who = Authorize(service, ctx, Permission::kManageUsers);
   if (!who.ok()) return StatusToHttp(who.status());
-  if (ctx.store == nullptr) return NoStore();
+  if (ctx.store == nullptr) return NoStoreResponse();
   int64_t version = 0;
   HttpResponse error;
   if (!ReadIfMatch(ctx.request, &version, &error)) return error;
@@ -342,7 +300,7 @@ HttpResponse HandleUpdate(const RequestContext& ctx, const ServiceContext& servi
   if (!st.ok()) {
     if (st.code() == StatusCode::kConflict) {
       HttpResponse stale = StatusToHttp(Status::Conflict("该用户已被他人修改，请刷新后重试"));
-      stale.headers["ETag"] = ETag(current->version);
+      stale.headers["ETag"] = ETagOf(current->version);
       return stale;
     }
     return StatusToHttp(st);
@@ -357,7 +315,7 @@ HttpResponse HandleUpdate(const RequestContext& ctx, const ServiceContext& servi
 HttpResponse HandleIssueToken(const RequestContext& ctx, const ServiceContext& service) {
   Result<const Principal*> who = Authorize(service, ctx, Permission::kManageUsers);
   if (!who.ok()) return StatusToHttp(who.status());
-  if (ctx.store == nullptr) return NoStore();
+  if (ctx.store == nullptr) return NoStoreResponse();
   rapidjson::Document body;
   Status st = ParseJsonBody(ctx.request, &body);
   if (st.ok()) st = CheckKeys(body, {"label"});
@@ -400,7 +358,7 @@ HttpResponse HandleRevokeToken(const RequestContext& ctx, const ServiceContext& 
   if (!who.ok()) return StatusToHttp(who.status());
   Result<int64_t> id = IdParam(ctx.params, "id");
   if (!id.ok()) return BadField("id", id.status());
-  if (ctx.store == nullptr) return NoStore();
+  if (ctx.store == nullptr) return NoStoreResponse();
   Result<User> user = PathUser(ctx);
   if (!user.ok()) return StatusToHttp(user.status());
   const int64_t now = service.auth->Now();
