@@ -33,8 +33,8 @@ namespace fs = std::filesystem;
 
 namespace {
 
-// The first schema version with the auth tables (schema/sql/*/0003_auth.sql).
-constexpr int kServeSchemaVersion = 3;
+// The schema serve needs: auth tables (0003) and the append-only audit log (0004).
+constexpr int kServeSchemaVersion = 4;
 
 const char kUsage[] =
     "用法：onetable [--config FILE] [--store URL] 命令 [参数]\n"
