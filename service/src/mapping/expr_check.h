@@ -21,6 +21,7 @@
 
 #include "mapping/expr_ast.h"
 #include "model/catalog.h"
+#include "model/text.h"  // EditDistance, Closest: "did you mean" suggestions
 #include "onetable/status.h"
 
 namespace onetable::mapping {
@@ -43,12 +44,6 @@ Result<ExprType> CheckExpr(Expr* expr, const CheckEnv& env, const ExprLocator& l
 
 // CheckExpr, then requires a boolean (or null) result, for where clauses.
 Status CheckCondition(Expr* expr, const CheckEnv& env, const ExprLocator& loc);
-
-// Edit distance with adjacent transpositions (optimal string alignment), for suggestions.
-int EditDistance(const std::string& a, const std::string& b);
-
-// The candidate closest to `word` within a small edit distance ("did you mean"), or "".
-std::string Closest(const std::string& word, const std::vector<std::string>& candidates);
 
 }  // namespace onetable::mapping
 

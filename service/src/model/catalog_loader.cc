@@ -10,6 +10,7 @@
 #include <set>
 
 #include "model/catalog.h"
+#include "model/catalog_entry.h"
 
 namespace onetable {
 
@@ -24,17 +25,16 @@ void ParseCodeTableText(const std::string& path, const std::string& text,
 
 namespace {
 
-constexpr const char* kModules[] = {"基本信息", "户与房屋", "专项信息"};
+using catalog_internal::Choices;
+using catalog_internal::Entry;
+using catalog_internal::Join;
+using catalog_internal::kAllFieldTypes;
+using catalog_internal::ParseFieldType;
+using catalog_internal::Problems;
+
 constexpr const char* kTagModule = "专项信息";
 // Columns every register table has; the catalog describes the others.
 constexpr const char* kStructuralColumns[] = {"id", "parent_id", "version", "status"};
-
-constexpr FieldType kAllFieldTypes[] = {
-    FieldType::kString,   FieldType::kCode,     FieldType::kDate,     FieldType::kInteger,
-    FieldType::kDecimal,  FieldType::kBoolean,  FieldType::kIdNumber, FieldType::kPhone,
-    FieldType::kDivision, FieldType::kReference};
-constexpr Sensitivity kAllSensitivities[] = {Sensitivity::kPublic, Sensitivity::kPersonal,
-                                             Sensitivity::kSensitive};
 
 const std::vector<std::string> kFieldKeys = {
     "key",        "entity",  "module",      "label",    "aliases", "type", "codes",
@@ -45,224 +45,6 @@ const std::vector<std::string> kAttributeKeys = {"key",      "label",      "alia
 const std::vector<std::string> kTagKeys = {"key",         "label",      "department", "module",
                                            "sensitivity", "attributes", "doc"};
 const std::vector<std::string> kTopKeys = {"fields", "tags"};
-
-std::string Join(const std::vector<std::string>& parts, const char* separator) {
-  std::string out;
-  for (size_t i = 0; i < parts.size(); ++i) {
-    if (i > 0) out += separator;
-    out += parts[i];
-  }
-  return out;
-}
-
-template <typename Range, typename Name>
-std::string Choices(const Range& values, Name name) {
-  std::vector<std::string> names;
-  for (const auto& v : values) names.push_back(name(v));
-  return Join(names, ", ");
-}
-
-size_t EditDistance(const std::string& a, const std::string& b) {
-  std::vector<size_t> row(b.size() + 1);
-  for (size_t j = 0; j <= b.size(); ++j) row[j] = j;
-  for (size_t i = 1; i <= a.size(); ++i) {
-    size_t diagonal = row[0];
-    row[0] = i;
-    for (size_t j = 1; j <= b.size(); ++j) {
-      size_t above = row[j];
-      row[j] = std::min({row[j] + 1, row[j - 1] + 1, diagonal + (a[i - 1] == b[j - 1] ? 0 : 1)});
-      diagonal = above;
-    }
-  }
-  return row[b.size()];
-}
-
-// Collects "file:line:col: message" lines.
-class Problems {
- public:
-  explicit Problems(std::string file) : file_(std::move(file)) {}
-
-  SourceLocation Where(const YAML::Mark& mark) const {
-    SourceLocation where;
-    where.file = file_;
-    if (!mark.is_null()) {
-      where.line = mark.line + 1;
-      where.column = mark.column + 1;
-    }
-    return where;
-  }
-
-  void Add(const YAML::Node& node, const std::string& message) { Add(node.Mark(), message); }
-  void Add(const YAML::Mark& mark, const std::string& message) { Add(Where(mark), message); }
-  void Add(const SourceLocation& where, const std::string& message) {
-    found_.push_back({where, message});
-  }
-
-  // In file order, so that a reader can walk down the file fixing them.
-  std::vector<std::string> Lines() const {
-    std::vector<Found> sorted = found_;
-    std::stable_sort(sorted.begin(), sorted.end(), [](const Found& a, const Found& b) {
-      return std::make_pair(a.where.line, a.where.column) <
-             std::make_pair(b.where.line, b.where.column);
-    });
-    std::vector<std::string> lines;
-    for (const Found& f : sorted) lines.push_back(f.where.ToString() + ": " + f.message);
-    return lines;
-  }
-
- private:
-  struct Found {
-    SourceLocation where;
-    std::string message;
-  };
-  std::string file_;
-  std::vector<Found> found_;
-};
-
-std::optional<FieldType> ParseFieldType(const std::string& name) {
-  for (FieldType type : kAllFieldTypes) {
-    if (name == FieldTypeName(type)) return type;
-  }
-  return std::nullopt;
-}
-
-std::optional<Sensitivity> ParseSensitivity(const std::string& name) {
-  for (Sensitivity s : kAllSensitivities) {
-    if (name == SensitivityName(s)) return s;
-  }
-  return std::nullopt;
-}
-
-bool IsKnownModule(const std::string& module) {
-  for (const char* m : kModules) {
-    if (module == m) return true;
-  }
-  return false;
-}
-
-// Keys become SQL column names and JSON attribute names, so they stay plain.
-bool IsValidKey(const std::string& key) {
-  static const std::regex kKey("^[a-z][a-z0-9_]*$");
-  return key.size() <= 64 && std::regex_match(key, kKey);
-}
-
-// The entries of a YAML map, keyed by name, after reporting unknown and repeated keys.
-class Entry {
- public:
-  // `what` names the kind of entry in messages: 字段, 标签, 标签属性.
-  Entry(const YAML::Node& node, const std::vector<std::string>& allowed, const char* what,
-        Problems* problems)
-      : node_(node), what_(what), problems_(problems) {
-    for (auto it = node.begin(); it != node.end(); ++it) {
-      YAML::Node key = it->first;
-      std::string name = key.IsScalar() ? key.Scalar() : std::string();
-      if (std::find(allowed.begin(), allowed.end(), name) == allowed.end()) {
-        std::string message = std::string(what) + "中有未知的属性“" + name + "”";
-        for (const std::string& candidate : allowed) {
-          if (EditDistance(name, candidate) <= 2) {
-            message += "（是否想写 " + candidate + "？）";
-            break;
-          }
-        }
-        message += "；可用的属性：" + Join(allowed, ", ");
-        problems->Add(key, message);
-        continue;
-      }
-      if (values_.count(name) > 0) {
-        problems->Add(key, "属性“" + name + "”重复");
-        continue;
-      }
-      values_.emplace(name, it->second);
-    }
-  }
-
-  // The value of `name`, or an undefined node when absent or null.
-  YAML::Node Get(const std::string& name) const {
-    auto it = values_.find(name);
-    if (it == values_.end() || it->second.IsNull()) return YAML::Node(YAML::NodeType::Undefined);
-    return it->second;
-  }
-
-  // A scalar value; reports a problem when present but not a scalar.
-  std::optional<std::string> Scalar(const std::string& name) const {
-    YAML::Node value = Get(name);
-    if (!value.IsDefined()) return std::nullopt;
-    if (!value.IsScalar()) {
-      problems_->Add(value, name + " 应为单个值");
-      return std::nullopt;
-    }
-    return value.Scalar();
-  }
-
-  std::optional<bool> Bool(const std::string& name) const {
-    YAML::Node value = Get(name);
-    if (!value.IsDefined()) return std::nullopt;
-    bool out = false;
-    if (!value.IsScalar() || !YAML::convert<bool>::decode(value, out)) {
-      problems_->Add(value, name + " 应为 true 或 false");
-      return std::nullopt;
-    }
-    return out;
-  }
-
-  // A scalar that must be present and non-empty; reports "<what>缺少 <name><hint>" otherwise.
-  std::optional<std::string> Need(const std::string& name, const std::string& hint = "") const {
-    std::optional<std::string> value = Scalar(name);
-    if (!value || value->empty()) {
-      problems_->Add(node_, what_ + "缺少 " + name + hint);
-      return std::nullopt;
-    }
-    return value;
-  }
-
-  // The snake_case key (it becomes a column or JSON name); false when missing or malformed.
-  bool Key(std::string* out) const {
-    std::optional<std::string> key = Need("key");
-    if (!key) return false;
-    if (!IsValidKey(*key)) {
-      problems_->Add(Get("key"), what_ + " key “" + *key +
-                                     "” 只能由小写英文字母、数字和下划线组成，且以字母开头");
-      return false;
-    }
-    *out = *key;
-    return true;
-  }
-
-  // An optional sensitivity; false when present but unknown.
-  bool ReadSensitivity(Sensitivity* out) const {
-    std::optional<std::string> name = Scalar("sensitivity");
-    if (!name) return true;
-    if (std::optional<Sensitivity> parsed = ParseSensitivity(*name)) {
-      *out = *parsed;
-      return true;
-    }
-    problems_->Add(Get("sensitivity"), "未知的敏感级别“" + *name + "”；可用的级别：" +
-                                           Choices(kAllSensitivities, SensitivityName));
-    return false;
-  }
-
-  // The module; false when missing (and `required`) or unknown.
-  bool ReadModule(bool required, std::string* out) const {
-    std::optional<std::string> module =
-        required ? Need("module", "（基本信息、户与房屋 或 专项信息）") : Scalar("module");
-    if (!module) return !required;
-    if (!IsKnownModule(*module)) {
-      problems_->Add(Get("module"), "未知的模块“" + *module + "”；可用的模块：" +
-                                        Choices(kModules, [](auto m) { return std::string(m); }));
-      return false;
-    }
-    *out = *module;
-    return true;
-  }
-
-  const YAML::Node& node() const { return node_; }
-
- private:
-  YAML::Node node_;
-  std::string what_;
-  Problems* problems_;
-  std::map<std::string, YAML::Node> values_;
-};
 
 struct LoadContext {
   Problems* problems;

@@ -1,5 +1,8 @@
 #include "model/text.h"
 
+#include <algorithm>
+#include <vector>
+
 namespace onetable {
 
 std::string FoldWidth(std::string_view s) {
@@ -36,6 +39,37 @@ std::string_view TrimBlank(std::string_view s) {
   size_t b = s.find_first_not_of(kBlank);
   if (b == std::string_view::npos) return {};
   return s.substr(b, s.find_last_not_of(kBlank) - b + 1);
+}
+
+int EditDistance(const std::string& a, const std::string& b) {
+  const size_t n = a.size(), m = b.size();
+  std::vector<std::vector<int>> d(n + 1, std::vector<int>(m + 1));
+  for (size_t i = 0; i <= n; ++i) d[i][0] = static_cast<int>(i);
+  for (size_t j = 0; j <= m; ++j) d[0][j] = static_cast<int>(j);
+  for (size_t i = 1; i <= n; ++i) {
+    for (size_t j = 1; j <= m; ++j) {
+      int cost = a[i - 1] == b[j - 1] ? 0 : 1;
+      d[i][j] = std::min({d[i - 1][j] + 1, d[i][j - 1] + 1, d[i - 1][j - 1] + cost});
+      if (i > 1 && j > 1 && a[i - 1] == b[j - 2] && a[i - 2] == b[j - 1]) {
+        d[i][j] = std::min(d[i][j], d[i - 2][j - 2] + 1);
+      }
+    }
+  }
+  return d[n][m];
+}
+
+std::string Closest(const std::string& word, const std::vector<std::string>& candidates) {
+  int limit = std::max<int>(1, std::min<int>(3, static_cast<int>(word.size()) / 2));
+  std::string best;
+  int best_d = limit + 1;
+  for (const std::string& c : candidates) {
+    int d = EditDistance(word, c);
+    if (d < best_d) {
+      best_d = d;
+      best = c;
+    }
+  }
+  return best;
 }
 
 }  // namespace onetable

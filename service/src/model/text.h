@@ -6,6 +6,7 @@
 
 #include <string>
 #include <string_view>
+#include <vector>
 
 namespace onetable {
 
@@ -15,6 +16,14 @@ std::string FoldWidth(std::string_view s);
 
 // `s` without leading and trailing ASCII blanks (space, tab, CR, LF, VT, FF).
 std::string_view TrimBlank(std::string_view s);
+
+// Edit distance with adjacent transpositions (optimal string alignment), for "did you mean"
+// suggestions in catalog and mapping messages.
+int EditDistance(const std::string& a, const std::string& b);
+
+// The candidate closest to `word` within a small edit distance (at most 3, and at most half the
+// word), or "" when none is that close.
+std::string Closest(const std::string& word, const std::vector<std::string>& candidates);
 
 }  // namespace onetable
 
