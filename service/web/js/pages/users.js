@@ -15,7 +15,7 @@ async function editUser(user) {
   const role = h('select#user-role', Object.entries(ROLE_LABELS).map(([k, v]) => h('option', { value: k }, v)));
   role.value = user ? user.role : 'grid_worker';
   const scopes = h('input#user-scopes', { value: user ? (user.scopes || []).join(' ') : '', placeholder: '网格编码或社区代码，空格分隔' });
-  const grants = h('input#user-grants', { value: user ? (user.grants || []).join(' ') : '', placeholder: '映射编号，空格分隔；sensitive 表示可见敏感字段' });
+  const grants = h('input#user-grants', { value: user ? (user.grants || []).join(' ') : '', placeholder: '映射编号，空格分隔；sensitive 可见全部敏感信息，sensitive:dibao 只含低保' });
   const password = h('input#user-password', { type: 'password', autocomplete: 'new-password', placeholder: user ? '留空则不修改' : '至少 8 位' });
   const disabled = h('input#user-disabled', { type: 'checkbox', checked: user && user.disabled });
   const err = h('div');
@@ -76,5 +76,5 @@ export async function render() {
     api.has('POST', '/api/v1/users') ? h('button.primary#add-user', { type: 'button', onclick: () => editUser(null) }, '新增用户') : null),
   h('div.card', h('div.table-wrap', h('table.list', h('thead', h('tr', ['用户', '角色', '范围', '授权', '状态', ''].map((x) => h('th', x)))),
     h('tbody', rows)))),
-  h('p.muted.small', '网格员只能查看和修改其网格内的居民；社区管理员管理其社区；部门用户只能下载授权给它的报表，且只看到报表中的列。敏感字段（如宗教信仰、健康状况、特殊人群标签）默认遮蔽，需单独授权。'));
+  h('p.muted.small', '网格员只能查看和修改其网格内的居民；社区管理员管理其社区；部门用户只能下载授权给它的报表，且只看到报表中的列。敏感字段（如宗教信仰、健康状况、特殊人群标签）默认遮蔽，需单独授权；按敏感标签选人的报表（如低保花名册）也只对获得该授权的账号开放。'));
 }
