@@ -14,6 +14,7 @@
 #include <Poco/ThreadPool.h>
 #include <Poco/Timespan.h>
 #include <Poco/URI.h>
+#include <Poco/Util/ServerApplication.h>
 #include <pthread.h>
 #include <signal.h>
 
@@ -557,27 +558,53 @@ void Server::Stop() { impl_->Stop(); }
 
 HttpResponse Server::Serve(const HttpRequest& request) { return impl_->Serve(request, nullptr); }
 
+namespace {
+
+// `onetable serve` as a Poco ServerApplication: main() starts the server, waits in
+// waitForTerminationRequest() for SIGINT, SIGQUIT or SIGTERM, and stops gracefully.
+class ServeApplication : public Poco::Util::ServerApplication {
+ public:
+  ServeApplication(Server& server, std::string host, int port)
+      : server_(server), host_(std::move(host)), port_(port) {}
+
+ protected:
+  int main(const std::vector<std::string>&) override {
+    Status status = server_.Start(host_, port_);
+    if (!status.ok()) {
+      std::fprintf(stderr, "%s\n", status.message().c_str());
+      return 1;
+    }
+    std::fprintf(stderr, "listening on http://%s:%d\n", host_.c_str(), server_.port());
+    waitForTerminationRequest();
+    std::fprintf(stderr, "termination requested, stopping\n");
+    server_.Stop();
+    return EXIT_OK;
+  }
+
+ private:
+  Server& server_;
+  const std::string host_;
+  const int port_;
+};
+
+}  // namespace
+
 int RunServerUntilTerminated(Server& server, const std::string& host, int port) {
+  // Blocked before Start, so the worker threads inherit the mask and a signal is only ever
+  // taken by waitForTerminationRequest's sigwait (Poco blocks them there, in that thread
+  // alone, which would let a signal landing on a worker kill the process).
   sigset_t signals, previous;
   sigemptyset(&signals);
   sigaddset(&signals, SIGINT);
+  sigaddset(&signals, SIGQUIT);
   sigaddset(&signals, SIGTERM);
-  // Block before Start: the worker threads inherit the mask, so a signal can only be taken by
-  // sigwait below instead of killing the process from whichever thread it lands on.
   pthread_sigmask(SIG_BLOCK, &signals, &previous);
-  Status status = server.Start(host, port);
-  if (!status.ok()) {
-    pthread_sigmask(SIG_SETMASK, &previous, nullptr);
-    std::fprintf(stderr, "%s\n", status.message().c_str());
-    return 1;
-  }
-  std::fprintf(stderr, "listening on http://%s:%d\n", host.c_str(), server.port());
-  int signal_number = 0;
-  sigwait(&signals, &signal_number);
-  std::fprintf(stderr, "received %s, stopping\n", signal_number == SIGINT ? "SIGINT" : "SIGTERM");
-  server.Stop();
+  ServeApplication application(server, host, port);
+  char name[] = "onetable";
+  char* argv[] = {name, nullptr};
+  const int exit_code = application.run(1, argv);
   pthread_sigmask(SIG_SETMASK, &previous, nullptr);
-  return 0;
+  return exit_code;
 }
 
 }  // namespace onetable

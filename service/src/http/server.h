@@ -83,12 +83,12 @@ class Server {
   std::unique_ptr<Impl> impl_;
 };
 
-// Runs `server` on host:port until SIGINT or SIGTERM, then stops it gracefully: the loop of a
-// Poco ServerApplication's main() (start, waitForTerminationRequest, stop), done here with
-// sigwait so that the signals are blocked in every server thread before any is created and can
-// only be received by the waiting thread. Prints "listening on http://host:port" to stderr once
-// serving. Returns a process exit code: 0 after a clean stop, 1 when Start failed (the reason is
-// printed to stderr in Chinese).
+// Runs `server` on host:port as a Poco ServerApplication until SIGINT, SIGQUIT or SIGTERM, then
+// stops it gracefully (start, waitForTerminationRequest, stop). The signals are blocked in
+// every server thread before any is created, so only the waiting thread receives them. Prints
+// "listening on http://host:port" to stderr once serving. Returns a process exit code: 0 after a
+// clean stop, 1 when Start failed (the reason is printed to stderr in Chinese). One call at a
+// time per process (Poco allows one Application instance).
 int RunServerUntilTerminated(Server& server, const std::string& host, int port);
 
 }  // namespace onetable
