@@ -123,7 +123,7 @@ class ApiClient {
 
 // A valid 18-digit ID number: area 420581, birth YYYYMMDD, serial 001–999 (odd: male).
 inline std::string MakeIdNumber(const std::string& birth, int serial) {
-  char seq[4];
+  char seq[8];  // room for any int, though serials are 1–999
   std::snprintf(seq, sizeof seq, "%03d", serial % 1000);
   std::string first17 = "420581" + birth + seq;
   return first17 + IdCheckCharacter(first17);

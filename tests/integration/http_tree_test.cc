@@ -93,7 +93,7 @@ void ExpectError(const Reply& reply, int status, const std::string& code) {
 }
 
 std::string IdNumber(int serial) {
-  char seq[4];
+  char seq[8];  // room for any int, though serials are 1–999
   std::snprintf(seq, sizeof seq, "%03d", serial % 1000);
   const std::string first17 = std::string("65020319850101") + seq;
   return first17 + IdCheckCharacter(first17);
