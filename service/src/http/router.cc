@@ -287,22 +287,27 @@ HttpResponse Router::Handle(const HttpRequest& request, Store* store) const {
       *match.handler, RequestContext{request, match.params, store, nullptr, {}, *match.pattern}));
 }
 
+Status RunStream(const HttpResponse& response, std::ostream& out) {
+  try {
+    return response.stream(out);
+  } catch (const std::exception& e) {
+    return Status::Internal(std::string("stream threw: ") + e.what());
+  } catch (...) {
+    return Status::Internal("stream threw a non-standard exception");
+  }
+}
+
+HttpResponse StreamFailed(const HttpResponse& streamed, const Status& status) {
+  HttpResponse error = StatusToHttp(status);
+  error.audited = streamed.audited;
+  return error;
+}
+
 HttpResponse MaterializeStream(HttpResponse response) {
   if (!response.stream) return response;
   std::ostringstream body;
-  Status st;
-  try {
-    st = response.stream(body);
-  } catch (const std::exception& e) {
-    st = Status::Internal(std::string("stream threw: ") + e.what());
-  } catch (...) {
-    st = Status::Internal("stream threw a non-standard exception");
-  }
-  if (!st.ok()) {
-    HttpResponse error = StatusToHttp(st);
-    error.audited = response.audited;
-    return error;
-  }
+  const Status st = RunStream(response, body);
+  if (!st.ok()) return StreamFailed(response, st);
   response.stream = nullptr;
   response.body = body.str();
   return response;

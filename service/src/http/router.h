@@ -79,6 +79,12 @@ struct HttpResponse {
   std::function<Status(std::ostream& out)> stream;
 };
 
+// Runs response.stream into `out`; an exception it throws becomes kInternal.
+Status RunStream(const HttpResponse& response, std::ostream& out);
+
+// The answer for a stream that failed before any of it was sent (keeps `audited`).
+HttpResponse StreamFailed(const HttpResponse& streamed, const Status& status);
+
 // Runs response.stream (if any) into response.body: for callers without a socket (tests,
 // Router::Handle). A failing stream becomes its error answer.
 HttpResponse MaterializeStream(HttpResponse response);

@@ -384,22 +384,11 @@ class Server::Impl {
                                HttpResponse response, bool* sent) {
     HeldBackStreamBuf buffer(out, response);
     std::ostream stream(&buffer);
-    Status st;
-    try {
-      st = response.stream(stream);
-    } catch (const std::exception& e) {
-      st = Status::Internal(std::string("stream threw: ") + e.what());
-    } catch (...) {
-      st = Status::Internal("stream threw a non-standard exception");
-    }
+    const Status st = RunStream(response, stream);
     const bool flushed = buffer.Finish();
     response.stream = nullptr;
     if (!buffer.committed()) {
-      if (!st.ok()) {
-        HttpResponse error = StatusToHttp(st);
-        error.audited = response.audited;
-        return error;
-      }
+      if (!st.ok()) return StreamFailed(response, st);
       response.body = buffer.TakeHeld();
       return response;
     }
