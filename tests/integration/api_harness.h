@@ -38,6 +38,7 @@
 #include "http/auth_handlers.h"
 #include "http/connector_handlers.h"
 #include "http/mapping_handlers.h"
+#include "http/metrics.h"
 #include "http/password.h"
 #include "http/person_handlers.h"
 #include "http/register_handlers.h"
@@ -171,7 +172,7 @@ class ApiHarness : public ::testing::Test {
     settings.mappings_dir = ONETABLE_SOURCE_DIR "/mappings";
     settings.connectors_dir = dir_ + "/connectors";
     service_ = std::make_unique<ServiceContext>(
-        ServiceContext{*catalog_, *policy_, settings, divisions_.get(), auth_.get(), nullptr});
+        ServiceContext{*catalog_, *policy_, settings, divisions_.get(), auth_.get(), &metrics_});
     Router router;
     Status st = RegisterAuthRoutes(&router, *service_);
     if (st.ok()) st = RegisterRegisterRoutes(&router, *service_);
@@ -181,12 +182,14 @@ class ApiHarness : public ::testing::Test {
     if (st.ok()) st = RegisterConnectorRoutes(&router, *service_);
     if (st.ok()) st = RegisterMappingRoutes(&router, *service_);
     if (st.ok()) st = RegisterTableRoutes(&router, *service_);
+    if (st.ok()) st = RegisterMetricsRoute(&router, &metrics_);
     ASSERT_TRUE(st.ok()) << st.message();
     routes_ = router.Routes();
     ServerOptions options;
     options.threads = threads();
     options.log_requests = std::getenv("API_TEST_LOG") != nullptr;
     options.authenticator = auth_.get();
+    options.metrics = &metrics_;
     const Catalog* cat = catalog_.get();
     const std::string url = url_;
     server_ = std::make_unique<Server>(
@@ -321,6 +324,7 @@ class ApiHarness : public ::testing::Test {
   std::unique_ptr<Store> store_;
   std::unique_ptr<AccessPolicy> policy_;
   std::unique_ptr<Authenticator> auth_;
+  Metrics metrics_;  // before service_ and server_, which point at it
   std::unique_ptr<ServiceContext> service_;
   std::unique_ptr<Server> server_;
   std::vector<Router::RouteInfo> routes_;

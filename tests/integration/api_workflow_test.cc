@@ -148,6 +148,14 @@ TEST_F(ApiWorkflow, ConnectorsRunNowAndReportTheirRuns) {
   EXPECT_EQ(report["read"].GetInt64(), 3);
   EXPECT_EQ(report["rejected"].GetInt64(), 1);
   const int64_t run_id = report["run_id"].GetInt64();
+  // /metrics counts the run and its rows by outcome.
+  const std::string metrics = As("")->Get("/metrics").body;
+  EXPECT_NE(metrics.find("onetable_import_runs_total{source=\"test-src\",status=\"done\"} 1"),
+            std::string::npos)
+      << metrics;
+  EXPECT_NE(metrics.find("onetable_import_rows_total{source=\"test-src\",outcome=\"rejected\"} 1"),
+            std::string::npos)
+      << metrics;
 
   Reply runs = admin->Get("/api/v1/connectors/test-src/runs");
   ASSERT_EQ(runs.status, 200) << runs.body;

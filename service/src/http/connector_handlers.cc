@@ -10,6 +10,7 @@
 #include <vector>
 
 #include "http/audit.h"
+#include "http/metrics.h"
 #include "http/register_handlers.h"
 #include "http/register_json.h"
 #include "http/register_request.h"
@@ -218,6 +219,7 @@ HttpResponse HandleRun(const RequestContext& ctx, const ServiceContext& service)
     return audit_failed(failure);
   }
   const ImportRun& run = result.ok() ? result->run : partial;
+  if (service.metrics != nullptr) service.metrics->CountImport(run);
   static const std::vector<std::string> kNone;
   const std::string report = ImportReportJson(run, result.ok() ? result->warnings : kNone,
                                               result.ok() ? "" : result.status().message());

@@ -58,6 +58,14 @@ void Metrics::CountImportRows(const std::string& source, const std::string& outc
   import_rows_[{source, outcome}] += rows;
 }
 
+void Metrics::CountImport(const ImportRun& run) {
+  CountImportRun(run.source, run.status);
+  const std::pair<const char*, int64_t> outcomes[] = {
+      {"new", run.created},   {"updated", run.updated}, {"unchanged", run.unchanged},
+      {"linked", run.linked}, {"review", run.review},   {"rejected", run.rejected}};
+  for (const auto& [outcome, rows] : outcomes) CountImportRows(run.source, outcome, rows);
+}
+
 std::string Metrics::Render() const {
   std::lock_guard<std::mutex> lock(mutex_);
   std::string out;

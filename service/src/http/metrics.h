@@ -3,9 +3,11 @@
 //
 //   onetable_http_requests_total{method, route, status}      requests answered
 //   onetable_http_request_duration_seconds{method, route}     histogram of handling time
-//   onetable_import_runs_total{source, status}                connector runs (ingest feeds it)
+//   onetable_import_runs_total{source, status}                connector runs started through
+//                                                             the API (POST /connectors/{id}/run;
+//                                                             a CLI import is another process)
 //   onetable_import_rows_total{source, outcome}               rows by outcome: new, updated,
-//                                                             unchanged, rejected
+//                                                             unchanged, linked, review, rejected
 //
 // `route` is the matched pattern ("/api/v1/grids/{id}/buildings"), never the path, so series
 // stay few and no id or personal value becomes a label; unmatched requests are "(unmatched)".
@@ -23,6 +25,8 @@
 
 #include "http/router.h"
 #include "onetable/status.h"
+#include "store/store.h"
+
 
 namespace onetable {
 
@@ -36,6 +40,8 @@ class Metrics {
                       double seconds);
   void CountImportRun(const std::string& source, const std::string& status);
   void CountImportRows(const std::string& source, const std::string& outcome, int64_t rows);
+  // Both for one finished (or failed) run.
+  void CountImport(const ImportRun& run);
 
   // The exposition text.
   std::string Render() const;
