@@ -5,6 +5,8 @@
 #include <Poco/Net/HTTPResponse.h>
 #include <Poco/StreamCopier.h>
 #include <gtest/gtest.h>
+#include <poll.h>
+#include <pty.h>
 #include <signal.h>
 #include <sys/wait.h>
 #include <unistd.h>
@@ -221,6 +223,49 @@ TEST_F(AuthCli, UserAddCreatesAnAuditedAccountThatSignsInToServe) {
   EXPECT_EQ(log.find(token), std::string::npos);
   EXPECT_EQ(log.find("Good-password-1"), std::string::npos);
   EXPECT_NE(log.find(" user=zhang"), std::string::npos) << log;
+}
+
+// Reads from a pty's master side until `text` has appeared (or 10 s passed); returns all read.
+std::string ReadUntil(int master, const std::string& text, std::string* seen) {
+  char buffer[256];
+  for (int waited = 0; seen->find(text) == std::string::npos && waited < 100; ++waited) {
+    pollfd fd{master, POLLIN, 0};
+    if (poll(&fd, 1, 100) <= 0) continue;
+    const ssize_t n = read(master, buffer, sizeof buffer);
+    if (n <= 0) break;
+    seen->append(buffer, static_cast<size_t>(n));
+  }
+  return *seen;
+}
+
+// Without --password-stdin, on a terminal: asks twice with echo off, and the account works.
+TEST_F(AuthCli, UserAddAsksForThePasswordTwiceOnATerminal) {
+  int master = -1;
+  const pid_t pid = forkpty(&master, nullptr, nullptr, nullptr);
+  ASSERT_GE(pid, 0);
+  if (pid == 0) {
+    std::string bin = ONETABLE_BINARY;
+    execl(bin.c_str(), bin.c_str(), "--store", url_.c_str(), "user", "add", "tty_user", "--role",
+          "admin", static_cast<char*>(nullptr));
+    _exit(127);
+  }
+  std::string seen;
+  ReadUntil(master, "密码：", &seen);
+  ASSERT_NE(seen.find("密码："), std::string::npos) << seen;
+  const std::string typed = "Typed-password-3\n";
+  ASSERT_EQ(write(master, typed.data(), typed.size()), static_cast<ssize_t>(typed.size()));
+  ReadUntil(master, "再次输入密码：", &seen);
+  ASSERT_NE(seen.find("再次输入密码："), std::string::npos) << seen;
+  ASSERT_EQ(write(master, typed.data(), typed.size()), static_cast<ssize_t>(typed.size()));
+  ReadUntil(master, "已创建用户 tty_user", &seen);
+  int status = 0;
+  waitpid(pid, &status, 0);
+  close(master);
+  EXPECT_TRUE(WIFEXITED(status) && WEXITSTATUS(status) == 0) << seen;
+  EXPECT_EQ(seen.find("Typed-password-3"), std::string::npos) << "echo must be off: " << seen;
+  Result<User> user = store_->GetUser("tty_user");
+  ASSERT_TRUE(user.ok()) << seen;
+  EXPECT_TRUE(VerifyPassword("Typed-password-3", user->password_hash));
 }
 
 }  // namespace
