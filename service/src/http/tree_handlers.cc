@@ -265,11 +265,15 @@ HttpResponse HandleTree(const RequestContext& context, const ServiceContext& ser
   return JsonResponse(w.Take());
 }
 
-HttpResponse HandleGridBuildings(const RequestContext& context, const ServiceContext& service) {
-  const Catalog& catalog = service.catalog;
+// One page of the rows directly under `parent` (a grid's buildings, a building's households),
+// each written with its id, its shown fields and what `write_counts` adds (the counts below it).
+HttpResponse HandleChildPage(
+    const RequestContext& context, const ServiceContext& service, EntityKind parent,
+    const std::function<Status(Store&, const Row&, JsonWriter&)>& write_counts) {
+  const EntityKind child = static_cast<EntityKind>(static_cast<int>(parent) + 1);
   // Parameters first: they need no store, and a bad one is the same 400 for anyone.
-  Result<int64_t> grid_id = IdParam(context.params, "id");
-  if (!grid_id.ok()) return BadParameter("id", grid_id.status());
+  Result<int64_t> parent_id = IdParam(context.params, "id");
+  if (!parent_id.ok()) return BadParameter("id", parent_id.status());
   PageParams page;
   HttpResponse error;
   if (!ReadPage(context.request, &page, &error)) return error;
@@ -278,68 +282,48 @@ HttpResponse HandleGridBuildings(const RequestContext& context, const ServiceCon
   if (context.store == nullptr) return NoStore();
   Store& store = *context.store;
 
-  Status visible = service.policy.RequireRow(**who, store, EntityKind::kGrid, *grid_id);
-  if (!visible.ok()) return MissingOr(visible, EntityKind::kGrid, *grid_id);
+  Status visible = service.policy.RequireRow(**who, store, parent, *parent_id);
+  if (!visible.ok()) return MissingOr(visible, parent, *parent_id);
   bool more = false;
-  Result<std::vector<Row>> buildings =
-      ListPage(store, EntityKind::kBuilding, *grid_id, page, &more);
-  if (!buildings.ok()) return StatusToHttp(buildings.status());
+  Result<std::vector<Row>> rows = ListPage(store, child, *parent_id, page, &more);
+  if (!rows.ok()) return StatusToHttp(rows.status());
 
   JsonWriter w;
   w.StartObject().Key("items").StartArray();
-  for (const Row& b : *buildings) {
-    Counts counts;
-    Status st = CountBuilding(store, b.id, &counts);
-    if (!st.ok()) return StatusToHttp(st);
+  for (const Row& row : *rows) {
     w.StartObject();
-    w.Key("id").Int(b.id);
-    WriteShownFields(w, catalog, EntityKind::kBuilding, b.values);
-    w.Key("households").Int(counts.households);
-    w.Key("persons").Int(counts.persons);
+    w.Key("id").Int(row.id);
+    WriteShownFields(w, service.catalog, child, row.values);
+    Status st = write_counts(store, row, w);
+    if (!st.ok()) return StatusToHttp(st);
     w.EndObject();
   }
   w.EndArray();
-  WriteNextAfter(w, more ? buildings->back().id : 0, more);
+  WriteNextAfter(w, more ? rows->back().id : 0, more);
   w.EndObject();
   return JsonResponse(w.Take());
 }
 
+HttpResponse HandleGridBuildings(const RequestContext& context, const ServiceContext& service) {
+  return HandleChildPage(context, service, EntityKind::kGrid,
+                         [](Store& store, const Row& building, JsonWriter& w) {
+                           Counts counts;
+                           RETURN_IF_ERROR(CountBuilding(store, building.id, &counts));
+                           w.Key("households").Int(counts.households);
+                           w.Key("persons").Int(counts.persons);
+                           return Status::Ok();
+                         });
+}
+
 HttpResponse HandleBuildingHouseholds(const RequestContext& context,
                                       const ServiceContext& service) {
-  const Catalog& catalog = service.catalog;
-  // Parameters first: they need no store, and a bad one is the same 400 for anyone.
-  Result<int64_t> building_id = IdParam(context.params, "id");
-  if (!building_id.ok()) return BadParameter("id", building_id.status());
-  PageParams page;
-  HttpResponse error;
-  if (!ReadPage(context.request, &page, &error)) return error;
-  Result<const Principal*> who = Authorize(service, context, Permission::kReadRegister);
-  if (!who.ok()) return StatusToHttp(who.status());
-  if (context.store == nullptr) return NoStore();
-  Store& store = *context.store;
-
-  Status visible = service.policy.RequireRow(**who, store, EntityKind::kBuilding, *building_id);
-  if (!visible.ok()) return MissingOr(visible, EntityKind::kBuilding, *building_id);
-  bool more = false;
-  Result<std::vector<Row>> households =
-      ListPage(store, EntityKind::kHousehold, *building_id, page, &more);
-  if (!households.ok()) return StatusToHttp(households.status());
-
-  JsonWriter w;
-  w.StartObject().Key("items").StartArray();
-  for (const Row& h : *households) {
-    Result<int64_t> members = CountActive(store, EntityKind::kPerson, h.id);
-    if (!members.ok()) return StatusToHttp(members.status());
-    w.StartObject();
-    w.Key("id").Int(h.id);
-    WriteShownFields(w, catalog, EntityKind::kHousehold, h.values);
-    w.Key("members").Int(*members);
-    w.EndObject();
-  }
-  w.EndArray();
-  WriteNextAfter(w, more ? households->back().id : 0, more);
-  w.EndObject();
-  return JsonResponse(w.Take());
+  return HandleChildPage(context, service, EntityKind::kBuilding,
+                         [](Store& store, const Row& household, JsonWriter& w) {
+                           ASSIGN_OR_RETURN(int64_t members,
+                                            CountActive(store, EntityKind::kPerson, household.id));
+                           w.Key("members").Int(members);
+                           return Status::Ok();
+                         });
 }
 
 Status RegisterTreeRoutes(Router* router, const ServiceContext& service) {
