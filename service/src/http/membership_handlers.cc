@@ -72,13 +72,9 @@ Status ClearHeadIf(Store& store, int64_t household_id, int64_t person_id,
 }  // namespace
 
 HttpResponse HandleMove(const RequestContext& ctx, const ServiceContext& service) {
-  Result<const Principal*> who = Authorize(service, ctx, Permission::kWriteRegister);
-  if (!who.ok()) return StatusToHttp(who.status());
-  Result<int64_t> id = IdParam(ctx.params, "id");
-  if (!id.ok()) return BadParameter("id", id.status().message());
+  RowWrite write;
   HttpResponse error;
-  int64_t expected = 0;
-  if (!ReadIfMatch(ctx.request, &expected, &error)) return error;
+  if (!StartRowWrite(ctx, service, &write, &error)) return error;
   rapidjson::Document body;
   Status parsed = ParseJsonBody(ctx.request, &body);
   if (!parsed.ok()) return StatusToHttp(parsed);
@@ -97,56 +93,58 @@ HttpResponse HandleMove(const RequestContext& ctx, const ServiceContext& service
   Result<std::optional<std::string>> rel = OptionalString(body, "relationship");
   if (!rel.ok()) return BadParameter("relationship", rel.status().message());
   std::string relationship = rel->value_or("");
-  if (!NormalizeRelationship(service, **who, "relationship", &relationship, &error)) return error;
+  if (!NormalizeRelationship(service, *write.who, "relationship", &relationship, &error))
+    return error;
   if (ctx.store == nullptr) return NoStoreResponse();
   Store& store = *ctx.store;
-  Status allowed = service.policy.RequireRow(**who, store, EntityKind::kPerson, *id);
+  Status allowed = service.policy.RequireRow(*write.who, store, EntityKind::kPerson, write.id);
   if (allowed.ok() && household_id > 0) {
-    allowed = service.policy.RequireRow(**who, store, EntityKind::kHousehold, household_id);
+    allowed = service.policy.RequireRow(*write.who, store, EntityKind::kHousehold, household_id);
   }
   if (!allowed.ok()) return StatusToHttp(allowed);
 
-  const std::string& actor = (*who)->user;
+  const std::string& actor = write.who->user;
   Row moved;
   Status st = RetryDeadlocks([&]() {
     return store.InTransaction([&]() -> Status {
-      ASSIGN_OR_RETURN(Row person, store.Get(EntityKind::kPerson, *id));
-      if (person.version != expected) return Status::Conflict("stale");
-      RETURN_IF_ERROR(
-          store.Move(EntityKind::kPerson, *id, expected, household_id, relationship, actor)
-              .status());
+      ASSIGN_OR_RETURN(Row person, store.Get(EntityKind::kPerson, write.id));
+      if (person.version != write.expected) return Status::Conflict("stale");
+      RETURN_IF_ERROR(store
+                          .Move(EntityKind::kPerson, write.id, write.expected, household_id,
+                                relationship, actor)
+                          .status());
       if (person.parent_id != household_id) {
-        RETURN_IF_ERROR(ClearHeadIf(store, person.parent_id, *id, actor));
+        RETURN_IF_ERROR(ClearHeadIf(store, person.parent_id, write.id, actor));
       }
       const std::string* before = person.Get(kRelationship);
       if ((before ? *before : "") != relationship) {
-        RETURN_IF_ERROR(RecordManual(store, EntityKind::kPerson, *id, kRelationship,
+        RETURN_IF_ERROR(RecordManual(store, EntityKind::kPerson, write.id, kRelationship,
                                      relationship.empty() ? nullptr : &relationship, actor));
       }
-      ASSIGN_OR_RETURN(moved, store.Get(EntityKind::kPerson, *id));
+      ASSIGN_OR_RETURN(moved, store.Get(EntityKind::kPerson, write.id));
       return Status::Ok();
     });
   });
   if (!st.ok()) {
     HttpResponse failure;
     if (st.code() == StatusCode::kConflict) {
-      Result<Row> current = store.Get(EntityKind::kPerson, *id);
-      failure = current.ok() ? StaleResponse(service, **who, EntityKind::kPerson, *current)
+      Result<Row> current = store.Get(EntityKind::kPerson, write.id);
+      failure = current.ok() ? StaleResponse(service, *write.who, EntityKind::kPerson, *current)
                              : StatusToHttp(st);
     } else {
       failure = StatusToHttp(st);
     }
-    if (!AuditWrite(ctx, EntityKind::kPerson, *id, "move failed: " + std::to_string(failure.status),
-                    false, &error)) {
+    if (!AuditWrite(ctx, EntityKind::kPerson, write.id,
+                    "move failed: " + std::to_string(failure.status), false, &error)) {
       return error;
     }
     return failure;
   }
-  if (!AuditWrite(ctx, EntityKind::kPerson, *id, "move household=" + std::to_string(household_id),
-                  true, &error)) {
+  if (!AuditWrite(ctx, EntityKind::kPerson, write.id,
+                  "move household=" + std::to_string(household_id), true, &error)) {
     return error;
   }
-  return RowResponse(service, **who, EntityKind::kPerson, moved);
+  return RowResponse(service, *write.who, EntityKind::kPerson, moved);
 }
 
 namespace {
@@ -167,13 +165,9 @@ Status Relate(Store& store, const Row& person, int64_t household_id, const std::
 }  // namespace
 
 HttpResponse HandleSetHead(const RequestContext& ctx, const ServiceContext& service) {
-  Result<const Principal*> who = Authorize(service, ctx, Permission::kWriteRegister);
-  if (!who.ok()) return StatusToHttp(who.status());
-  Result<int64_t> id = IdParam(ctx.params, "id");
-  if (!id.ok()) return BadParameter("id", id.status().message());
+  RowWrite write;
   HttpResponse error;
-  int64_t expected = 0;
-  if (!ReadIfMatch(ctx.request, &expected, &error)) return error;
+  if (!StartRowWrite(ctx, service, &write, &error)) return error;
   rapidjson::Document body;
   Status parsed = ParseJsonBody(ctx.request, &body);
   if (!parsed.ok()) return StatusToHttp(parsed);
@@ -188,33 +182,33 @@ HttpResponse HandleSetHead(const RequestContext& ctx, const ServiceContext& serv
   Result<std::optional<std::string>> prev = OptionalString(body, "previous_head_relationship");
   if (!prev.ok()) return BadParameter("previous_head_relationship", prev.status().message());
   std::string previous_relationship = prev->value_or("");
-  if (!NormalizeRelationship(service, **who, "previous_head_relationship", &previous_relationship,
-                             &error)) {
+  if (!NormalizeRelationship(service, *write.who, "previous_head_relationship",
+                             &previous_relationship, &error)) {
     return error;
   }
   const FieldDef* head_field = service.catalog.Find(EntityKind::kHousehold, kHeadPersonId);
   if (head_field == nullptr) return BadParameter("person_id", "字段目录中没有“户主人员编号”字段");
-  if (!CheckWritableFields(service, **who, EntityKind::kHousehold,
+  if (!CheckWritableFields(service, *write.who, EntityKind::kHousehold,
                            FieldInput{{{kHeadPersonId, ""}}, {}}, &error) ||
-      !CheckWritableFields(service, **who, EntityKind::kPerson,
+      !CheckWritableFields(service, *write.who, EntityKind::kPerson,
                            FieldInput{{{kRelationship, ""}}, {}}, &error)) {
     return error;
   }
   if (ctx.store == nullptr) return NoStoreResponse();
   Store& store = *ctx.store;
-  Status allowed = service.policy.RequireRow(**who, store, EntityKind::kHousehold, *id);
+  Status allowed = service.policy.RequireRow(*write.who, store, EntityKind::kHousehold, write.id);
   if (allowed.ok())
-    allowed = service.policy.RequireRow(**who, store, EntityKind::kPerson, person_id);
+    allowed = service.policy.RequireRow(*write.who, store, EntityKind::kPerson, person_id);
   if (!allowed.ok()) return StatusToHttp(allowed);
 
-  const std::string& actor = (*who)->user;
+  const std::string& actor = write.who->user;
   Row household;
   Status st = RetryDeadlocks([&]() {
     return store.InTransaction([&]() -> Status {
-      ASSIGN_OR_RETURN(household, store.Get(EntityKind::kHousehold, *id));
-      if (household.version != expected) return Status::Conflict("stale");
+      ASSIGN_OR_RETURN(household, store.Get(EntityKind::kHousehold, write.id));
+      if (household.version != write.expected) return Status::Conflict("stale");
       ASSIGN_OR_RETURN(Row person, store.Get(EntityKind::kPerson, person_id));
-      if (person.parent_id != *id || person.status != kStatusActive) {
+      if (person.parent_id != write.id || person.status != kStatusActive) {
         return Status::Precondition("人员 " + std::to_string(person_id) +
                                     " 不是本户的在册成员，不能设为户主");
       }
@@ -225,7 +219,7 @@ HttpResponse HandleSetHead(const RequestContext& ctx, const ServiceContext& serv
       std::set<int64_t> previous;
       if (old_head != nullptr && *old_head != new_head) previous.insert(ParseId(*old_head));
       ListQuery heads;
-      heads.parent_id = *id;
+      heads.parent_id = write.id;
       heads.equals[kRelationship] = kHeadRelationship;
       ASSIGN_OR_RETURN(std::vector<Row> recorded, store.List(EntityKind::kPerson, heads));
       for (const Row& r : recorded) {
@@ -233,39 +227,39 @@ HttpResponse HandleSetHead(const RequestContext& ctx, const ServiceContext& serv
       }
       for (int64_t prev : previous) {
         Result<Row> row = store.Get(EntityKind::kPerson, prev);
-        if (row.ok() && row->parent_id == *id) {
-          RETURN_IF_ERROR(Relate(store, *row, *id, previous_relationship, actor));
+        if (row.ok() && row->parent_id == write.id) {
+          RETURN_IF_ERROR(Relate(store, *row, write.id, previous_relationship, actor));
         }
       }
-      RETURN_IF_ERROR(Relate(store, person, *id, kHeadRelationship, actor));
+      RETURN_IF_ERROR(Relate(store, person, write.id, kHeadRelationship, actor));
       if (old_head == nullptr || *old_head != new_head) {
         household.values[kHeadPersonId] = new_head;
         RETURN_IF_ERROR(store.Update(EntityKind::kHousehold, &household));
         RETURN_IF_ERROR(
-            RecordManual(store, EntityKind::kHousehold, *id, kHeadPersonId, &new_head, actor));
+            RecordManual(store, EntityKind::kHousehold, write.id, kHeadPersonId, &new_head, actor));
       }
       return Status::Ok();
     });
   });
   if (!st.ok()) {
     HttpResponse failure;
-    Result<Row> current = store.Get(EntityKind::kHousehold, *id);
+    Result<Row> current = store.Get(EntityKind::kHousehold, write.id);
     if (st.code() == StatusCode::kConflict && current.ok()) {
-      failure = StaleResponse(service, **who, EntityKind::kHousehold, *current);
+      failure = StaleResponse(service, *write.who, EntityKind::kHousehold, *current);
     } else {
       failure = StatusToHttp(st);
     }
-    if (!AuditWrite(ctx, EntityKind::kHousehold, *id,
+    if (!AuditWrite(ctx, EntityKind::kHousehold, write.id,
                     "set head failed: " + std::to_string(failure.status), false, &error)) {
       return error;
     }
     return failure;
   }
-  if (!AuditWrite(ctx, EntityKind::kHousehold, *id, "set head person=" + std::to_string(person_id),
-                  true, &error)) {
+  if (!AuditWrite(ctx, EntityKind::kHousehold, write.id,
+                  "set head person=" + std::to_string(person_id), true, &error)) {
     return error;
   }
-  return RowResponse(service, **who, EntityKind::kHousehold, household);
+  return RowResponse(service, *write.who, EntityKind::kHousehold, household);
 }
 
 }  // namespace onetable

@@ -183,13 +183,9 @@ HttpResponse HandleCreate(const RequestContext& ctx, const ServiceContext& servi
 
 HttpResponse HandleUpdate(const RequestContext& ctx, const ServiceContext& service,
                           EntityKind kind) {
-  Result<const Principal*> who = Authorize(service, ctx, Permission::kWriteRegister);
-  if (!who.ok()) return StatusToHttp(who.status());
-  Result<int64_t> id = IdParam(ctx.params, "id");
-  if (!id.ok()) return BadParameter("id", id.status().message());
+  RowWrite write;
   HttpResponse error;
-  int64_t expected = 0;
-  if (!ReadIfMatch(ctx.request, &expected, &error)) return error;
+  if (!StartRowWrite(ctx, service, &write, &error)) return error;
   rapidjson::Document body;
   Status parsed = ParseJsonBody(ctx.request, &body);
   if (!parsed.ok()) return StatusToHttp(parsed);
@@ -204,19 +200,19 @@ HttpResponse HandleUpdate(const RequestContext& ctx, const ServiceContext& servi
   if (!ReadWriteStatus(body, kind, &status, &error)) return error;
   FieldInput input;
   if (!ReadFields(service, body, kind, /*required=*/false, &input, &error)) return error;
-  if (!CheckWritableFields(service, **who, kind, input, &error)) return error;
+  if (!CheckWritableFields(service, *write.who, kind, input, &error)) return error;
   if (ctx.store == nullptr) return NoStoreResponse();
   Store& store = *ctx.store;
-  Status allowed = service.policy.RequireRow(**who, store, kind, *id);
+  Status allowed = service.policy.RequireRow(*write.who, store, kind, write.id);
   if (!allowed.ok()) return StatusToHttp(allowed);
 
   const Validator validator(service.catalog, service.divisions);
-  WriteOutcome outcome =
-      UpdateRecord(store, validator, kind, *id, expected, input, status, (*who)->user);
+  WriteOutcome outcome = UpdateRecord(store, validator, kind, write.id, write.expected, input,
+                                      status, write.who->user);
   const bool ok = outcome.status.ok() && outcome.issues.empty();
   if (!ok) {
-    HttpResponse failure = WriteFailure(service, **who, kind, outcome);
-    if (!AuditWrite(ctx, kind, *id, "update failed: " + std::to_string(failure.status), false,
+    HttpResponse failure = WriteFailure(service, *write.who, kind, outcome);
+    if (!AuditWrite(ctx, kind, write.id, "update failed: " + std::to_string(failure.status), false,
                     &error)) {
       return error;
     }
@@ -224,19 +220,15 @@ HttpResponse HandleUpdate(const RequestContext& ctx, const ServiceContext& servi
   }
   std::string detail = "update " + ChangedFieldsDetail(outcome.changed);
   if (!status.empty()) detail += " status=" + status;
-  if (!AuditWrite(ctx, kind, *id, detail, true, &error)) return error;
-  return RowResponse(service, **who, kind, outcome.row);
+  if (!AuditWrite(ctx, kind, write.id, detail, true, &error)) return error;
+  return RowResponse(service, *write.who, kind, outcome.row);
 }
 
 HttpResponse HandleDelete(const RequestContext& ctx, const ServiceContext& service,
                           EntityKind kind) {
-  Result<const Principal*> who = Authorize(service, ctx, Permission::kWriteRegister);
-  if (!who.ok()) return StatusToHttp(who.status());
-  Result<int64_t> id = IdParam(ctx.params, "id");
-  if (!id.ok()) return BadParameter("id", id.status().message());
+  RowWrite write;
   HttpResponse error;
-  int64_t expected = 0;
-  if (!ReadIfMatch(ctx.request, &expected, &error)) return error;
+  if (!StartRowWrite(ctx, service, &write, &error)) return error;
   std::string status;
   if (kind == EntityKind::kPerson) {
     auto it = ctx.request.query.find("status");
@@ -249,41 +241,41 @@ HttpResponse HandleDelete(const RequestContext& ctx, const ServiceContext& servi
   }
   if (ctx.store == nullptr) return NoStoreResponse();
   Store& store = *ctx.store;
-  Status allowed = service.policy.RequireRow(**who, store, kind, *id);
+  Status allowed = service.policy.RequireRow(*write.who, store, kind, write.id);
   if (!allowed.ok()) return StatusToHttp(allowed);
 
   if (kind == EntityKind::kPerson) {
     const Validator validator(service.catalog, service.divisions);
-    WriteOutcome outcome =
-        UpdateRecord(store, validator, kind, *id, expected, FieldInput{}, status, (*who)->user);
+    WriteOutcome outcome = UpdateRecord(store, validator, kind, write.id, write.expected,
+                                        FieldInput{}, status, write.who->user);
     if (!outcome.status.ok() || !outcome.issues.empty()) {
-      HttpResponse failure = WriteFailure(service, **who, kind, outcome);
-      if (!AuditWrite(ctx, kind, *id, "status failed: " + std::to_string(failure.status), false,
-                      &error)) {
+      HttpResponse failure = WriteFailure(service, *write.who, kind, outcome);
+      if (!AuditWrite(ctx, kind, write.id, "status failed: " + std::to_string(failure.status),
+                      false, &error)) {
         return error;
       }
       return failure;
     }
-    if (!AuditWrite(ctx, kind, *id, "status=" + status, true, &error)) return error;
-    return RowResponse(service, **who, kind, outcome.row);
+    if (!AuditWrite(ctx, kind, write.id, "status=" + status, true, &error)) return error;
+    return RowResponse(service, *write.who, kind, outcome.row);
   }
 
-  Status deleted = RetryDeadlocks([&]() { return store.Delete(kind, *id, expected); });
+  Status deleted = RetryDeadlocks([&]() { return store.Delete(kind, write.id, write.expected); });
   if (!deleted.ok()) {
     HttpResponse failure;
-    Result<Row> current = store.Get(kind, *id);
+    Result<Row> current = store.Get(kind, write.id);
     if (deleted.code() == StatusCode::kConflict && current.ok()) {
-      failure = StaleResponse(service, **who, kind, *current);
+      failure = StaleResponse(service, *write.who, kind, *current);
     } else {
       failure = StatusToHttp(deleted);
     }
-    if (!AuditWrite(ctx, kind, *id, "delete failed: " + std::to_string(failure.status), false,
+    if (!AuditWrite(ctx, kind, write.id, "delete failed: " + std::to_string(failure.status), false,
                     &error)) {
       return error;
     }
     return failure;
   }
-  if (!AuditWrite(ctx, kind, *id, "delete", true, &error)) return error;
+  if (!AuditWrite(ctx, kind, write.id, "delete", true, &error)) return error;
   HttpResponse response;
   response.status = 204;
   return response;
@@ -312,6 +304,23 @@ HttpResponse NoStoreResponse() {
   return StatusToHttp(Status::Internal("handler called without a store"));
 }
 
+bool StartRowWrite(const RequestContext& ctx, const ServiceContext& service, RowWrite* out,
+                   HttpResponse* error) {
+  Result<const Principal*> who = Authorize(service, ctx, Permission::kWriteRegister);
+  if (!who.ok()) {
+    *error = StatusToHttp(who.status());
+    return false;
+  }
+  Result<int64_t> id = IdParam(ctx.params, "id");
+  if (!id.ok()) {
+    *error = BadParameter("id", id.status().message());
+    return false;
+  }
+  out->who = *who;
+  out->id = *id;
+  return ReadIfMatch(ctx.request, &out->expected, error);
+}
+
 bool AuditWrite(const RequestContext& ctx, EntityKind kind, int64_t id, const std::string& detail,
                 bool ok, HttpResponse* error) {
   Status st = Audit(ctx, kAuditWrite, id > 0 ? ObjectOf(kind, id) : EntityName(kind),
@@ -338,17 +347,18 @@ Status RegisterRegisterRoutes(Router* router, const ServiceContext& service) {
     RETURN_IF_ERROR(
         router->Add("GET", base, RouteDoc(label + "列表（仅本人可见范围）", list_params),
                     [s, kind](const RequestContext& ctx) { return HandleList(ctx, *s, kind); }));
-    RETURN_IF_ERROR(router->Add(
-        "POST", base,
-        RouteDoc("新建" + label, {}, "{\"parent_id\": 上级 id, \"status\"?, \"fields\": {字段: 值}}"),
-        [s, kind](const RequestContext& ctx) { return HandleCreate(ctx, *s, kind); }));
+    RETURN_IF_ERROR(
+        router->Add("POST", base,
+                    RouteDoc("新建" + label, {},
+                             "{\"parent_id\": 上级 id, \"status\"?, \"fields\": {字段: 值}}"),
+                    [s, kind](const RequestContext& ctx) { return HandleCreate(ctx, *s, kind); }));
     RETURN_IF_ERROR(
         router->Add("GET", base + "/{id}", RouteDoc("查看" + label + "（带 ETag）"),
                     [s, kind](const RequestContext& ctx) { return HandleGet(ctx, *s, kind); }));
     RETURN_IF_ERROR(
         router->Add("PUT", base + "/{id}",
                     RouteDoc("修改" + label + "（需 If-Match 请求头；只改所给字段，null 清空）", {},
-                        "{\"fields\": {字段: 值或 null}, \"status\"?}"),
+                             "{\"fields\": {字段: 值或 null}, \"status\"?}"),
                     [s, kind](const RequestContext& ctx) { return HandleUpdate(ctx, *s, kind); }));
     std::vector<ParamDoc> delete_params;
     if (kind == EntityKind::kPerson) {
@@ -357,8 +367,8 @@ Status RegisterRegisterRoutes(Router* router, const ServiceContext& service) {
     RETURN_IF_ERROR(router->Add(
         "DELETE", base + "/{id}",
         RouteDoc(kind == EntityKind::kPerson ? "标记人员迁出或死亡（记录保留；需 If-Match）"
-                                        : "删除" + label + "（其下无记录时；需 If-Match）",
-            delete_params),
+                                             : "删除" + label + "（其下无记录时；需 If-Match）",
+                 delete_params),
         [s, kind](const RequestContext& ctx) { return HandleDelete(ctx, *s, kind); }));
   }
   return Status::Ok();

@@ -38,6 +38,16 @@ const char* PluralOf(EntityKind kind);
 
 // For the person routes that reuse them.
 HttpResponse NoStoreResponse();
+
+// How every If-Match write to one row by its {id} starts: the caller (kWriteRegister), the id
+// and the expected version, checked in that order. False with `*error` set when one fails.
+struct RowWrite {
+  const Principal* who = nullptr;
+  int64_t id = 0;
+  int64_t expected = 0;
+};
+bool StartRowWrite(const RequestContext& ctx, const ServiceContext& service, RowWrite* out,
+                   HttpResponse* error);
 // Audits a write by the caller; on failure to audit, the error response to send instead.
 bool AuditWrite(const RequestContext& ctx, EntityKind kind, int64_t id, const std::string& detail,
                 bool ok, HttpResponse* error);
