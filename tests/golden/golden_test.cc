@@ -6,7 +6,7 @@
 //
 // ONETABLE_GOLDEN_UPDATE=1 rewrites expected.txt with what the generator produced: review the
 // change by eye (ages at the reference date, band bounds, deaths excluded, labels, masks) before
-// keeping it.
+// keeping it. Such a run fails on purpose, so it is never mistaken for a passing one.
 #include <gtest/gtest.h>
 #include <yaml-cpp/yaml.h>
 
@@ -132,7 +132,9 @@ TEST_P(GoldenTest, TableMatchesExpected) {
   const char* update = std::getenv("ONETABLE_GOLDEN_UPDATE");
   if (update && std::string(update) == "1") {
     std::ofstream(expected_path, std::ios::binary) << actual;
-    GTEST_SKIP() << "rewrote " << expected_path << ": review it by eye";
+    // Never a pass: a rewritten golden file proves nothing until someone has reviewed it.
+    FAIL() << "rewrote " << expected_path
+           << ": review the change (git diff), then run again without ONETABLE_GOLDEN_UPDATE";
   }
   const std::string expected = ReadFile(expected_path);
   EXPECT_EQ(expected, actual) << id << " differs from " << expected_path << ":\n"
