@@ -1,7 +1,9 @@
 #include "cli_runner.h"
 
 #include <fcntl.h>
+#include <gtest/gtest.h>
 #include <netinet/in.h>
+#include <rapidjson/document.h>
 #include <sys/socket.h>
 #include <sys/wait.h>
 #include <unistd.h>
@@ -123,6 +125,26 @@ std::string TestStoreUrl(const std::string& dir) {
   for (const auto& t : tables) (*db)->Exec("DROP TABLE IF EXISTS `" + t + "`");
   (*db)->Exec("SET FOREIGN_KEY_CHECKS = 1");
   return url;
+}
+
+std::vector<int64_t> ReportCounts(const std::string& stdout_text, std::string* status) {
+  std::string text = stdout_text;
+  while (!text.empty() && text.back() == '\n') text.pop_back();
+  const size_t nl = text.rfind('\n');
+  const std::string last = nl == std::string::npos ? text : text.substr(nl + 1);
+  rapidjson::Document d;
+  if (d.Parse(last.c_str()).HasParseError() || !d.IsObject()) {
+    ADD_FAILURE() << "last line is not a JSON object: " << last;
+    return {};
+  }
+  std::vector<int64_t> counts;
+  for (const char* k : {"read", "new", "updated", "unchanged", "linked", "review", "rejected"}) {
+    counts.push_back(d.HasMember(k) && d[k].IsInt64() ? d[k].GetInt64() : -1);
+  }
+  if (status)
+    *status = d.HasMember("status") && d["status"].IsString() ? d["status"].GetString() : "";
+  EXPECT_TRUE(d.HasMember("source")) << last;
+  return counts;
 }
 
 }  // namespace onetable::testing

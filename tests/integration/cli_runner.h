@@ -4,6 +4,7 @@
 
 #include <sys/types.h>
 
+#include <cstdint>
 #include <map>
 #include <string>
 #include <vector>
@@ -19,8 +20,7 @@ struct CliResult {
 // Runs ONETABLE_BINARY with `args` in `cwd` (empty: current), extra environment `env`, stdin
 // from `input`. Waits for it to finish.
 CliResult RunCli(const std::vector<std::string>& args, const std::string& cwd = "",
-                 const std::map<std::string, std::string>& env = {},
-                 const std::string& input = "");
+                 const std::map<std::string, std::string>& env = {}, const std::string& input = "");
 
 // Starts the binary in the background; output goes to `log_path`. Returns its pid.
 pid_t StartCli(const std::vector<std::string>& args, const std::string& log_path);
@@ -35,6 +35,11 @@ int FreePort();
 // The store URL integration tests run against: a SQLite file in `dir`, or the throwaway MariaDB
 // when ONETABLE_TEST_STORE=mysql (whose tables are dropped first, so each test starts empty).
 std::string TestStoreUrl(const std::string& dir);
+
+// The counts of an import report (the last line `onetable import` prints): read, new, updated,
+// unchanged, linked, review, rejected; -1 for a missing one. `status` receives its status. A
+// last line that is no JSON object fails the test and gives no counts.
+std::vector<int64_t> ReportCounts(const std::string& stdout_text, std::string* status = nullptr);
 
 }  // namespace onetable::testing
 

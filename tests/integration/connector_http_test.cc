@@ -41,25 +41,6 @@ namespace fs = std::filesystem;
 const char kToken[] = "s3cret-Token-xyz";
 const char kPassword[] = "Basic-Pass-987";
 
-// read, new, updated, unchanged, linked, review, rejected of the report (the last stdout line).
-std::vector<int64_t> Counts(const std::string& out, std::string* status = nullptr) {
-  std::string text = out;
-  while (!text.empty() && text.back() == '\n') text.pop_back();
-  const size_t nl = text.rfind('\n');
-  const std::string last = nl == std::string::npos ? text : text.substr(nl + 1);
-  rapidjson::Document d;
-  if (d.Parse(last.c_str()).HasParseError() || !d.IsObject()) {
-    ADD_FAILURE() << "last line is not a JSON object: " << last;
-    return {};
-  }
-  std::vector<int64_t> counts;
-  for (const char* k : {"read", "new", "updated", "unchanged", "linked", "review", "rejected"}) {
-    counts.push_back(d.HasMember(k) && d[k].IsInt64() ? d[k].GetInt64() : -1);
-  }
-  if (status) *status = d.HasMember("status") ? d["status"].GetString() : "";
-  return counts;
-}
-
 std::string Id(const std::string& first17) { return first17 + IdCheckCharacter(first17); }
 
 struct Person {
@@ -289,7 +270,7 @@ TEST_F(HttpConnector, PagesWithABearerTokenAndReadsIncrementally) {
   CliResult first = Import(yaml);
   ASSERT_EQ(first.exit_code, 0) << first.err << first.out;
   // Five records on three pages; 曾小红's ID number has a wrong check digit.
-  EXPECT_EQ(Counts(first.out), (std::vector<int64_t>{5, 4, 0, 0, 0, 0, 1})) << first.out;
+  EXPECT_EQ(ReportCounts(first.out), (std::vector<int64_t>{5, 4, 0, 0, 0, 0, 1})) << first.out;
   EXPECT_EQ(Requests(),
             (std::vector<std::string>{"/api/women?page=1&size=2", "/api/women?page=2&size=2",
                                       "/api/women?page=3&size=2"}));
@@ -303,7 +284,7 @@ TEST_F(HttpConnector, PagesWithABearerTokenAndReadsIncrementally) {
   // The next run asks only for what changed since the latest record seen (the API repeats it).
   CliResult second = Import(yaml);
   ASSERT_EQ(second.exit_code, 0) << second.err << second.out;
-  EXPECT_EQ(Counts(second.out), (std::vector<int64_t>{1, 0, 0, 1, 0, 0, 0})) << second.out;
+  EXPECT_EQ(ReportCounts(second.out), (std::vector<int64_t>{1, 0, 0, 1, 0, 0, 0})) << second.out;
   EXPECT_EQ(Requests(), (std::vector<std::string>{
                             "/api/women?updated_since=2024-06-04T16%3A20%3A00%2B08%3A00&page=1&"
                             "size=2"}));
@@ -316,7 +297,7 @@ TEST_F(HttpConnector, PagesWithABearerTokenAndReadsIncrementally) {
   }
   CliResult third = Import(yaml);
   ASSERT_EQ(third.exit_code, 0) << third.err << third.out;
-  EXPECT_EQ(Counts(third.out), (std::vector<int64_t>{3, 1, 1, 1, 0, 0, 0})) << third.out;
+  EXPECT_EQ(ReportCounts(third.out), (std::vector<int64_t>{3, 1, 1, 1, 0, 0, 0})) << third.out;
   EXPECT_EQ(PhoneOf(kLin), "13886009999");
   EXPECT_EQ(Persons(), 5);
 }
@@ -331,7 +312,7 @@ TEST_F(HttpConnector, FollowsCursorsWithBasicAuth) {
       "  auth: basic\n  username: weijian\n  password: ${WJ_TOKEN}\n";
   CliResult r = Import(WriteSpec(spec), kPassword);
   ASSERT_EQ(r.exit_code, 0) << r.err << r.out;
-  EXPECT_EQ(Counts(r.out), (std::vector<int64_t>{5, 5, 0, 0, 0, 0, 0})) << r.out;
+  EXPECT_EQ(ReportCounts(r.out), (std::vector<int64_t>{5, 5, 0, 0, 0, 0, 0})) << r.out;
   EXPECT_EQ(Requests(),
             (std::vector<std::string>{"/api/women?size=2", "/api/women?cursor=o2&size=2",
                                       "/api/women?cursor=o4&size=2"}));
@@ -349,7 +330,7 @@ TEST_F(HttpConnector, RetriesServerErrorsThenGivesUpCleanly) {
   api_.fail_next = 1;  // page 1 answers 500 once
   CliResult r = Import(PageSpec("  retries: 2\n"));
   ASSERT_EQ(r.exit_code, 0) << r.err << r.out;
-  EXPECT_EQ(Counts(r.out), (std::vector<int64_t>{5, 4, 0, 0, 0, 0, 1})) << r.out;
+  EXPECT_EQ(ReportCounts(r.out), (std::vector<int64_t>{5, 4, 0, 0, 0, 0, 1})) << r.out;
   EXPECT_EQ(Requests().size(), 4u);  // page 1 twice, pages 2 and 3
 
   struct Case {
@@ -379,7 +360,7 @@ TEST_F(HttpConnector, AnUnreachableApiExitsThreeWithNothingWritten) {
   CliResult r = Import(PageSpec());
   EXPECT_EQ(r.exit_code, 3) << r.err << r.out;
   std::string status;
-  Counts(r.out, &status);
+  ReportCounts(r.out, &status);
   EXPECT_EQ(status, "unreachable");
   EXPECT_NE(r.err.find("连接被拒绝"), std::string::npos) << r.err;
   EXPECT_NE(r.err.find("127.0.0.1:" + std::to_string(port_)), std::string::npos) << r.err;
@@ -409,7 +390,7 @@ TEST_F(HttpConnector, RefusesResponsesItCannotUse) {
   api_.raw_body = R"({"data":{"items":[42, {"name":"无主键"}]}})";
   CliResult r = Import(PageSpec("", 10));
   ASSERT_EQ(r.exit_code, 0) << r.err << r.out;
-  EXPECT_EQ(Counts(r.out), (std::vector<int64_t>{2, 0, 0, 0, 0, 0, 2})) << r.out;
+  EXPECT_EQ(ReportCounts(r.out), (std::vector<int64_t>{2, 0, 0, 0, 0, 0, 2})) << r.out;
   auto q = store()->ListQuarantine(0, 0, 10);
   ASSERT_TRUE(q.ok());
   ASSERT_EQ(q->size(), 2u);
@@ -451,7 +432,7 @@ TEST_F(HttpConnector, ReadsHttpsAndRefusesAnUntrustedCertificate) {
   CliResult trusted = Import(spec("  ca_file: cert.pem\n"));  // relative to the YAML
   server.stopAll(true);
   ASSERT_EQ(trusted.exit_code, 0) << trusted.err << trusted.out;
-  EXPECT_EQ(Counts(trusted.out), (std::vector<int64_t>{5, 4, 0, 0, 0, 0, 1})) << trusted.out;
+  EXPECT_EQ(ReportCounts(trusted.out), (std::vector<int64_t>{5, 4, 0, 0, 0, 0, 1})) << trusted.out;
 }
 
 // ops/examples/connectors/weijian-api.yaml against ops/examples/data/weijian_api_server.py, as
@@ -489,10 +470,10 @@ TEST_F(HttpConnector, TheWeijianExampleImportsFromItsDemoServer) {
   };
   CliResult first = run();
   ASSERT_EQ(first.exit_code, 0) << first.err << first.out;
-  EXPECT_EQ(Counts(first.out), (std::vector<int64_t>{5, 4, 0, 0, 0, 0, 1})) << first.out;
+  EXPECT_EQ(ReportCounts(first.out), (std::vector<int64_t>{5, 4, 0, 0, 0, 0, 1})) << first.out;
   CliResult second = run();
   ASSERT_EQ(second.exit_code, 0) << second.err << second.out;
-  EXPECT_EQ(Counts(second.out), (std::vector<int64_t>{1, 0, 0, 1, 0, 0, 0})) << second.out;
+  EXPECT_EQ(ReportCounts(second.out), (std::vector<int64_t>{1, 0, 0, 1, 0, 0, 0})) << second.out;
 }
 
 }  // namespace

@@ -25,25 +25,6 @@ namespace onetable::testing {
 namespace {
 namespace fs = std::filesystem;
 
-// read, new, updated, unchanged, linked, review, rejected of the report (the last stdout line).
-std::vector<int64_t> Counts(const std::string& out, std::string* status = nullptr) {
-  std::string text = out;
-  while (!text.empty() && text.back() == '\n') text.pop_back();
-  const size_t nl = text.rfind('\n');
-  const std::string last = nl == std::string::npos ? text : text.substr(nl + 1);
-  rapidjson::Document d;
-  if (d.Parse(last.c_str()).HasParseError() || !d.IsObject()) {
-    ADD_FAILURE() << "last line is not a JSON object: " << last;
-    return {};
-  }
-  std::vector<int64_t> counts;
-  for (const char* k : {"read", "new", "updated", "unchanged", "linked", "review", "rejected"}) {
-    counts.push_back(d.HasMember(k) && d[k].IsInt64() ? d[k].GetInt64() : -1);
-  }
-  if (status) *status = d.HasMember("status") ? d["status"].GetString() : "";
-  return counts;
-}
-
 std::string Id(const std::string& first17) { return first17 + IdCheckCharacter(first17); }
 
 class MysqlConnector : public ::testing::Test {
@@ -173,7 +154,7 @@ TEST_F(MysqlConnector, ReadsIncrementallyAndRereadsTheOverlapSoLateRowsAreNotLos
   // Batches of 2: the run pages through (gxsj, id) in three queries.
   CliResult first = Import(yaml, url_, {"--batch", "2"});
   ASSERT_EQ(first.exit_code, 0) << first.err << first.out;
-  EXPECT_EQ(Counts(first.out), (std::vector<int64_t>{4, 4, 0, 0, 0, 0, 0})) << first.out;
+  EXPECT_EQ(ReportCounts(first.out), (std::vector<int64_t>{4, 4, 0, 0, 0, 0, 0})) << first.out;
   EXPECT_EQ(Persons(), 4);
 
   // Committed after the first run: one row late with a watermark 5 minutes before the cursor
@@ -189,7 +170,7 @@ TEST_F(MysqlConnector, ReadsIncrementallyAndRereadsTheOverlapSoLateRowsAreNotLos
   // Read from 10:50: 谢婷 again (unchanged), 唐国庆 and 韩雪梅 (new), 邓丽娟 (updated).
   CliResult second = Import(yaml, url_, {"--batch", "2"});
   ASSERT_EQ(second.exit_code, 0) << second.err << second.out;
-  EXPECT_EQ(Counts(second.out), (std::vector<int64_t>{4, 2, 1, 1, 0, 0, 0})) << second.out;
+  EXPECT_EQ(ReportCounts(second.out), (std::vector<int64_t>{4, 2, 1, 1, 0, 0, 0})) << second.out;
   EXPECT_EQ(Persons(), 6);
   EXPECT_EQ(PhoneOf(kDeng), "13972009999");
   EXPECT_EQ(PhoneOf(kLate), "0717-4822001");
@@ -198,7 +179,7 @@ TEST_F(MysqlConnector, ReadsIncrementallyAndRereadsTheOverlapSoLateRowsAreNotLos
   // Nothing changed: only the overlap (from 11:30) is read again, and skipped.
   CliResult third = Import(yaml, url_);
   ASSERT_EQ(third.exit_code, 0) << third.err << third.out;
-  EXPECT_EQ(Counts(third.out), (std::vector<int64_t>{2, 0, 0, 2, 0, 0, 0})) << third.out;
+  EXPECT_EQ(ReportCounts(third.out), (std::vector<int64_t>{2, 0, 0, 2, 0, 0, 0})) << third.out;
   EXPECT_EQ(Persons(), 6);
 }
 
@@ -210,7 +191,7 @@ TEST_F(MysqlConnector, WithoutAWatermarkEveryRunReadsTheWholeTable) {
   const std::string yaml = WriteSpec("  table: dept_liudong\n  key: id\n");
   CliResult first = Import(yaml, url_, {"--batch", "1"});
   ASSERT_EQ(first.exit_code, 0) << first.err << first.out;
-  EXPECT_EQ(Counts(first.out), (std::vector<int64_t>{3, 2, 0, 0, 0, 0, 1})) << first.out;
+  EXPECT_EQ(ReportCounts(first.out), (std::vector<int64_t>{3, 2, 0, 0, 0, 0, 1})) << first.out;
   auto q = store()->ListQuarantine(0, 0, 10);
   ASSERT_TRUE(q.ok());
   ASSERT_EQ(q->size(), 1u);
@@ -219,7 +200,7 @@ TEST_F(MysqlConnector, WithoutAWatermarkEveryRunReadsTheWholeTable) {
 
   CliResult second = Import(yaml, url_, {"--batch", "1"});
   ASSERT_EQ(second.exit_code, 0) << second.err << second.out;
-  EXPECT_EQ(Counts(second.out), (std::vector<int64_t>{3, 0, 0, 2, 0, 0, 1})) << second.out;
+  EXPECT_EQ(ReportCounts(second.out), (std::vector<int64_t>{3, 0, 0, 2, 0, 0, 1})) << second.out;
 }
 
 TEST_F(MysqlConnector, ReadsASelectWithACompositeKeyAndNullWatermarks) {
@@ -242,15 +223,15 @@ TEST_F(MysqlConnector, ReadsASelectWithACompositeKeyAndNullWatermarks) {
   WriteFile(yaml, text);
   CliResult r = Import(yaml, url_);
   ASSERT_EQ(r.exit_code, 0) << r.err << r.out;
-  EXPECT_EQ(Counts(r.out), (std::vector<int64_t>{3, 3, 0, 0, 0, 0, 0})) << r.out;
+  EXPECT_EQ(ReportCounts(r.out), (std::vector<int64_t>{3, 3, 0, 0, 0, 0, 0})) << r.out;
   EXPECT_FALSE(store()->FindBy(EntityKind::kPerson, "id_number", kXie).ok());
   CliResult again = Import(yaml, url_);
   ASSERT_EQ(again.exit_code, 0) << again.err << again.out;
-  EXPECT_EQ(Counts(again.out), (std::vector<int64_t>{0, 0, 0, 0, 0, 0, 0})) << again.out;
+  EXPECT_EQ(ReportCounts(again.out), (std::vector<int64_t>{0, 0, 0, 0, 0, 0, 0})) << again.out;
   Insert("韩雪梅", kNew, "13972001106", "2024-06-01 09:00:00");
   CliResult third = Import(yaml, url_);
   ASSERT_EQ(third.exit_code, 0) << third.err << third.out;
-  EXPECT_EQ(Counts(third.out), (std::vector<int64_t>{1, 1, 0, 0, 0, 0, 0})) << third.out;
+  EXPECT_EQ(ReportCounts(third.out), (std::vector<int64_t>{1, 1, 0, 0, 0, 0, 0})) << third.out;
 }
 
 TEST_F(MysqlConnector, AnUnreachableServerExitsThreeWithNothingWritten) {
@@ -261,7 +242,7 @@ TEST_F(MysqlConnector, AnUnreachableServerExitsThreeWithNothingWritten) {
   CliResult r = Import(yaml, down);
   EXPECT_EQ(r.exit_code, 3) << r.err << r.out;
   std::string status;
-  Counts(r.out, &status);
+  ReportCounts(r.out, &status);
   EXPECT_EQ(status, "unreachable");
   EXPECT_NE(r.err.find("127.0.0.1:" + std::to_string(port)), std::string::npos) << r.err;
   EXPECT_NE(r.err.find("无法连接"), std::string::npos) << r.err;
@@ -322,7 +303,7 @@ TEST_F(MysqlConnector, TheGonganExampleImports) {
   const std::string yaml = ONETABLE_SOURCE_DIR "/ops/examples/connectors/gongan-liudong.yaml";
   CliResult r = RunCli({"--store", url_, "import", yaml}, "", {{"GONGAN_DB_URL", url_}});
   ASSERT_EQ(r.exit_code, 0) << r.err << r.out;
-  EXPECT_EQ(Counts(r.out), (std::vector<int64_t>{7, 6, 0, 0, 0, 0, 1})) << r.out;
+  EXPECT_EQ(ReportCounts(r.out), (std::vector<int64_t>{7, 6, 0, 0, 0, 0, 1})) << r.out;
   auto q = store()->ListQuarantine(0, 0, 10);
   ASSERT_TRUE(q.ok());
   ASSERT_EQ(q->size(), 1u);
@@ -330,7 +311,7 @@ TEST_F(MysqlConnector, TheGonganExampleImports) {
   // Again: only the overlap (10 minutes before the last row) is read, and it is still bad.
   CliResult again = RunCli({"--store", url_, "import", yaml}, "", {{"GONGAN_DB_URL", url_}});
   ASSERT_EQ(again.exit_code, 0) << again.err << again.out;
-  EXPECT_EQ(Counts(again.out), (std::vector<int64_t>{1, 0, 0, 0, 0, 0, 1})) << again.out;
+  EXPECT_EQ(ReportCounts(again.out), (std::vector<int64_t>{1, 0, 0, 0, 0, 0, 1})) << again.out;
 }
 
 }  // namespace

@@ -24,25 +24,6 @@ namespace fs = std::filesystem;
 
 const std::string kExamples = ONETABLE_SOURCE_DIR "/ops/examples";
 
-// The counts of a report line: read, new, updated, unchanged, linked, review, rejected.
-std::vector<int64_t> Counts(const std::string& stdout_text, std::string* status = nullptr) {
-  std::string text = stdout_text;
-  while (!text.empty() && text.back() == '\n') text.pop_back();
-  std::string last = text.substr(text.rfind('\n') == std::string::npos ? 0 : text.rfind('\n') + 1);
-  rapidjson::Document d;
-  if (d.Parse(last.c_str()).HasParseError() || !d.IsObject()) {
-    ADD_FAILURE() << "last line is not a JSON object: " << last;
-    return {};
-  }
-  std::vector<int64_t> out;
-  for (const char* k : {"read", "new", "updated", "unchanged", "linked", "review", "rejected"}) {
-    out.push_back(d.HasMember(k) && d[k].IsInt64() ? d[k].GetInt64() : -1);
-  }
-  if (status) *status = d.HasMember("status") ? d["status"].GetString() : "";
-  EXPECT_TRUE(d.HasMember("source"));
-  return out;
-}
-
 class ImportCli : public ::testing::Test {
  protected:
   static void SetUpTestSuite() {
@@ -94,24 +75,24 @@ TEST_F(ImportCli, ExamplesImportWithExactReportsAndTheSecondRunChangesNothing) {
   CliResult dibao = Import(dir_ + "/connectors/minzheng-dibao.yaml");
   ASSERT_EQ(dibao.exit_code, 0) << dibao.err;
   // 8 data rows: 5 good; a wrong check digit, an impossible date, a short row.
-  EXPECT_EQ(Counts(dibao.out), (std::vector<int64_t>{8, 5, 0, 0, 0, 0, 3})) << dibao.out;
+  EXPECT_EQ(ReportCounts(dibao.out), (std::vector<int64_t>{8, 5, 0, 0, 0, 0, 3})) << dibao.out;
   CliResult canjian = Import(dir_ + "/connectors/canjian.yaml");
   ASSERT_EQ(canjian.exit_code, 0) << canjian.err;
   // Two persons already known by ID number (linked), two new; 张三's phone differs between two
   // trusted sources: one conflict to review.
-  EXPECT_EQ(Counts(canjian.out), (std::vector<int64_t>{4, 2, 2, 0, 2, 1, 0})) << canjian.out;
+  EXPECT_EQ(ReportCounts(canjian.out), (std::vector<int64_t>{4, 2, 2, 0, 2, 1, 0})) << canjian.out;
   EXPECT_EQ(Persons(), 7);
 
   CliResult again = Import(dir_ + "/connectors/minzheng-dibao.yaml");
   ASSERT_EQ(again.exit_code, 0) << again.err;
-  EXPECT_EQ(Counts(again.out), (std::vector<int64_t>{8, 0, 0, 5, 0, 0, 3})) << again.out;
+  EXPECT_EQ(ReportCounts(again.out), (std::vector<int64_t>{8, 0, 0, 5, 0, 0, 3})) << again.out;
 
   // sync runs every connector in the configured directory: nothing new either.
   WriteFile(dir_ + "/onetable.yaml", "store: " + url_ + "\nconnectors: connectors\nschema: " +
                                          ONETABLE_SOURCE_DIR "/schema\n");
   CliResult sync = RunCli({"--config", dir_ + "/onetable.yaml", "sync"});
   ASSERT_EQ(sync.exit_code, 0) << sync.err;
-  EXPECT_EQ(Counts(sync.out), (std::vector<int64_t>{12, 0, 0, 9, 0, 0, 3})) << sync.out;
+  EXPECT_EQ(ReportCounts(sync.out), (std::vector<int64_t>{12, 0, 0, 9, 0, 0, 3})) << sync.out;
   EXPECT_NE(sync.out.find("\"source\":\"canjian\""), std::string::npos);
   EXPECT_NE(sync.out.find("\"source\":\"sync\""), std::string::npos);
   EXPECT_EQ(Persons(), 7);
@@ -145,7 +126,7 @@ TEST_F(ImportCli, Gb18030WithAliasesQuotedNewlinesAndARaggedRow) {
             "current_address: 现住址}\n");
   CliResult r = Import(dir_ + "/gaoling.yaml");
   ASSERT_EQ(r.exit_code, 0) << r.err;
-  EXPECT_EQ(Counts(r.out), (std::vector<int64_t>{4, 3, 0, 0, 0, 0, 1})) << r.out;
+  EXPECT_EQ(ReportCounts(r.out), (std::vector<int64_t>{4, 3, 0, 0, 0, 0, 1})) << r.out;
   std::string first17 = "42058119400101001";
   auto zhang =
       store()->FindBy(EntityKind::kPerson, "id_number", first17 + IdCheckCharacter(first17));
@@ -179,15 +160,15 @@ TEST_F(ImportCli, ChangingThreeRowsAtTheSourceUpdatesExactlyThose) {
   WriteFile(dir_ + "/p.yaml",
             "id: p\ntype: csv\noptions: {path: p.csv}\nmatch: {id_number: 身份证号}\n"
             "fields: {name: 姓名, phone: 联系电话}\n");
-  EXPECT_EQ(Counts(Import(dir_ + "/p.yaml").out), (std::vector<int64_t>{10, 10, 0, 0, 0, 0, 0}));
-  EXPECT_EQ(Counts(Import(dir_ + "/p.yaml").out), (std::vector<int64_t>{10, 0, 0, 10, 0, 0, 0}));
+  EXPECT_EQ(ReportCounts(Import(dir_ + "/p.yaml").out), (std::vector<int64_t>{10, 10, 0, 0, 0, 0, 0}));
+  EXPECT_EQ(ReportCounts(Import(dir_ + "/p.yaml").out), (std::vector<int64_t>{10, 0, 0, 10, 0, 0, 0}));
   lines[1] = "改名一" + lines[1].substr(lines[1].find(','));
   lines[4] = lines[4].substr(0, lines[4].rfind(',')) + ",13900000004";
   lines[8] = "改名八" + lines[8].substr(lines[8].find(','));
   write();
   CliResult r = Import(dir_ + "/p.yaml");
   ASSERT_EQ(r.exit_code, 0) << r.err;
-  EXPECT_EQ(Counts(r.out), (std::vector<int64_t>{10, 0, 3, 7, 0, 0, 0})) << r.out;
+  EXPECT_EQ(ReportCounts(r.out), (std::vector<int64_t>{10, 0, 3, 7, 0, 0, 0})) << r.out;
   EXPECT_EQ(Persons(), 10);
 }
 
@@ -231,7 +212,7 @@ TEST_F(ImportCli, KilledPartWayThenRunAgainLosesAndDuplicatesNothing) {
 
   CliResult rerun = Import(dir_ + "/big.yaml");
   ASSERT_EQ(rerun.exit_code, 0) << rerun.err;
-  std::vector<int64_t> counts = Counts(rerun.out);
+  std::vector<int64_t> counts = ReportCounts(rerun.out);
   ASSERT_EQ(counts.size(), 7u);
   // The rerun continues after the last committed batch.
   EXPECT_EQ(counts[0] + committed.read, kRows) << rerun.out;
@@ -244,7 +225,7 @@ TEST_F(ImportCli, KilledPartWayThenRunAgainLosesAndDuplicatesNothing) {
   EXPECT_EQ((*runs)[0].status, kImportInterrupted);
   EXPECT_EQ((*runs)[1].status, kImportDone);
   // And a third run reads everything again, finding it all unchanged.
-  EXPECT_EQ(Counts(Import(dir_ + "/big.yaml").out),
+  EXPECT_EQ(ReportCounts(Import(dir_ + "/big.yaml").out),
             (std::vector<int64_t>{kRows, 0, 0, kRows, 0, 0, 0}));
 }
 
@@ -261,7 +242,7 @@ TEST_F(ImportCli, BadConfigExitsTwoNamingFileAndLineAndWritesNothing) {
   EXPECT_NE(r.err.find(yaml + ":" + std::to_string(line) + ":3: "), std::string::npos) << r.err;
   EXPECT_NE(r.err.find("telephone"), std::string::npos) << r.err;
   std::string status;
-  Counts(r.out, &status);
+  ReportCounts(r.out, &status);
   EXPECT_EQ(status, "invalid");
 
   // Options are checked against the plugin: an unknown option is a bad config too.
@@ -289,7 +270,7 @@ TEST_F(ImportCli, MissingSourceFileExitsThreeAndWritesNothing) {
   EXPECT_EQ(r.exit_code, 3) << r.err;
   EXPECT_NE(r.err.find("找不到文件"), std::string::npos) << r.err;
   std::string status;
-  std::vector<int64_t> counts = Counts(r.out, &status);
+  std::vector<int64_t> counts = ReportCounts(r.out, &status);
   EXPECT_EQ(status, "unreachable");
   EXPECT_EQ(counts, (std::vector<int64_t>{0, 0, 0, 0, 0, 0, 0}));
   EXPECT_TRUE(store()->ListImportRuns("", 0, 10)->empty());
