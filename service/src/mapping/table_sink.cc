@@ -18,19 +18,29 @@ namespace onetable::mapping {
 
 namespace {
 
-// A byte-stream sink (CSV, JSON) over an AtomicFile: the file appears when End succeeds.
-class FileSink : public TableSink {
+// Passes the rows to the sink that writes them; subclasses finish the output in End.
+class ForwardingSink : public TableSink {
  public:
-  FileSink(std::unique_ptr<AtomicFile> file, std::unique_ptr<TableSink> inner)
-      : file_(std::move(file)), inner_(std::move(inner)) {}
-
+  explicit ForwardingSink(TableSink* inner) : inner_(inner) {}
   Status Begin(const TableMeta& meta) override { return inner_->Begin(meta); }
   Status Row(const std::vector<std::string>& cells) override { return inner_->Row(cells); }
   Status TotalRow(const std::vector<std::string>& cells) override {
     return inner_->TotalRow(cells);
   }
+  Status End() override { return inner_->End(); }
+
+ private:
+  TableSink* inner_;
+};
+
+// A byte-stream sink (CSV, JSON) over an AtomicFile: the file appears when End succeeds.
+class FileSink : public ForwardingSink {
+ public:
+  FileSink(std::unique_ptr<AtomicFile> file, std::unique_ptr<TableSink> inner)
+      : ForwardingSink(inner.get()), file_(std::move(file)), inner_(std::move(inner)) {}
+
   Status End() override {
-    RETURN_IF_ERROR(inner_->End());
+    RETURN_IF_ERROR(ForwardingSink::End());
     return file_->Commit();
   }
 
@@ -101,11 +111,14 @@ namespace {
 
 // XLSX to a stream: libxlsxwriter writes a file (in constant memory), so the workbook goes to a
 // temporary file that End copies to the stream; the file is removed with the sink.
-class XlsxStreamSink : public TableSink {
+class XlsxStreamSink : public ForwardingSink {
  public:
   XlsxStreamSink(std::ostream& out, std::string placeholder, std::string path,
                  std::unique_ptr<XlsxSink> inner)
-      : out_(out), placeholder_(std::move(placeholder)), path_(std::move(path)),
+      : ForwardingSink(inner.get()),
+        out_(out),
+        placeholder_(std::move(placeholder)),
+        path_(std::move(path)),
         inner_(std::move(inner)) {}
   ~XlsxStreamSink() override {
     inner_.reset();
@@ -114,13 +127,8 @@ class XlsxStreamSink : public TableSink {
     std::filesystem::remove(placeholder_, ec);
   }
 
-  Status Begin(const TableMeta& meta) override { return inner_->Begin(meta); }
-  Status Row(const std::vector<std::string>& cells) override { return inner_->Row(cells); }
-  Status TotalRow(const std::vector<std::string>& cells) override {
-    return inner_->TotalRow(cells);
-  }
   Status End() override {
-    RETURN_IF_ERROR(inner_->End());
+    RETURN_IF_ERROR(ForwardingSink::End());
     std::ifstream in(path_, std::ios::binary);
     if (!in) return Status::Internal("cannot read back " + path_);
     out_ << in.rdbuf();
