@@ -2,6 +2,7 @@
 // denied request; filter by user, action and time.
 import { h, pagedTable, fmtTime } from '../dom.js';
 import * as api from '../api.js';
+import * as session from '../session.js';
 import { navigate } from '../main.js';
 
 export const title = '审计日志';
@@ -11,6 +12,12 @@ const ACTIONS = {
   mapping_change: '修改映射', user_change: '修改用户', token_issue: '发放令牌', token_revoke: '吊销令牌', denied: '拒绝访问',
 };
 const RESULTS = { ok: ['成功', 'green'], failed: ['失败', 'amber'], denied: ['拒绝', 'red'] };
+
+// An entry's role by the server's label; entries of the CLI and of unknown names have none.
+function roleLabel(role) {
+  const r = session.current().roles.find((x) => x.key === role);
+  return r ? r.label : role;
+}
 
 export async function render(params, query) {
   const user = h('input#audit-user', { value: query.user || '', placeholder: '用户名' });
@@ -32,7 +39,7 @@ export async function render(params, query) {
   const list = pagedTable(['时间', '用户', '角色', '来源地址', '操作', '对象', '结果', '说明'],
     (e) => {
       const [r, c] = RESULTS[e.result] || [e.result, ''];
-      return h('tr', h('td.nowrap.small', fmtTime(e.at)), h('td', e.user || '—'), h('td.small', e.role || ''),
+      return h('tr', h('td.nowrap.small', fmtTime(e.at)), h('td', e.user || '—'), h('td.small', roleLabel(e.role)),
         h('td.small.mono', e.source_addr || ''), h('td', ACTIONS[e.action] || e.action), h('td.small.mono', e.object),
         h('td', h('span.badge', { class: c }, r)), h('td.small', e.detail || ''));
     },
