@@ -74,7 +74,8 @@ TEST_F(AuthSession, MeSaysWhatEachRoleMayDo) {
     for (const auto& r : m["roles"].GetArray()) {
       roles += std::string(r["key"].GetString()) + "=" + r["label"].GetString() + " ";
     }
-    EXPECT_EQ(roles, "admin=管理员 community_admin=社区管理员 grid_worker=网格员 department=部门账号 ");
+    EXPECT_EQ(roles,
+              "admin=管理员 community_admin=社区管理员 grid_worker=网格员 department=部门账号 ");
   }
 }
 

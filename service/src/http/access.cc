@@ -46,10 +46,11 @@ const char* PermissionLabel(Permission permission) {
   return "执行此操作";
 }
 
-constexpr Permission kPermissions[] = {
-    Permission::kReadRegister, Permission::kWriteRegister,    Permission::kReviewQueue,
-    Permission::kRunTables,    Permission::kManageConnectors, Permission::kManageMappings,
-    Permission::kManageUsers,  Permission::kReadAudit};
+// Every Permission, in the enum's order (a new one must be added here and to RoleHas).
+constexpr Permission kPermissions[] = {Permission::kReadRegister,     Permission::kWriteRegister,
+                                       Permission::kReviewQueue,      Permission::kRunTables,
+                                       Permission::kManageConnectors, Permission::kManageMappings,
+                                       Permission::kManageUsers,      Permission::kReadAudit};
 
 // The one table of which role holds which permission (Require and PermissionsOf read it).
 bool RoleHas(const std::string& role, Permission permission) {
