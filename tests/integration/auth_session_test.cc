@@ -1,6 +1,7 @@
 // Signing in over real HTTP: login, lockout, idle and absolute expiry, logout, department API
 // tokens, and the 401 answers for missing or bad credentials. The authenticator's clock is moved
 // by the test (AuthHarness::Advance); nothing sleeps.
+#include <map>
 #include <set>
 #include <string>
 
@@ -44,6 +45,38 @@ TEST_F(AuthSession, LoginGivesATokenACookieAndTheUser) {
   EXPECT_EQ(permissions, "read_register write_register review_queue run_tables ");
   Answer by_cookie = Call("", "GET", "/api/v1/me", "", {{"Cookie", "onetable_session=" + token}});
   EXPECT_EQ(by_cookie.status, 200) << by_cookie.body;
+}
+
+// The web UI builds its menu and controls from /me: each role's permissions by their API names,
+// its label, and every role with its label for the users page.
+TEST_F(AuthSession, MeSaysWhatEachRoleMayDo) {
+  const std::map<std::string, std::pair<std::string, std::string>> expected = {
+      {"admin",
+       {"管理员",
+        "read_register write_register review_queue run_tables manage_connectors "
+        "manage_mappings manage_users read_audit "}},
+      {"ca_a", {"社区管理员", "read_register write_register review_queue run_tables "}},
+      {"gw_a1", {"网格员", "read_register write_register review_queue run_tables "}},
+      {"dept", {"部门账号", "run_tables "}},
+  };
+  for (const auto& [name, want] : expected) {
+    SCOPED_TRACE(name);
+    Answer me = Call(TokenOf(name), "GET", "/api/v1/me");
+    ASSERT_EQ(me.status, 200) << me.body;
+    rapidjson::Document m = me.Json();
+    EXPECT_EQ(std::string(m["role_label"].GetString()), want.first);
+    std::string permissions;
+    for (const auto& p : m["permissions"].GetArray()) {
+      permissions += std::string(p.GetString()) + " ";
+    }
+    EXPECT_EQ(permissions, want.second);
+    std::string roles;
+    for (const auto& r : m["roles"].GetArray()) {
+      roles += std::string(r["key"].GetString()) + "=" + r["label"].GetString() + " ";
+    }
+    EXPECT_EQ(roles,
+              "admin=管理员 community_admin=社区管理员 grid_worker=网格员 department=部门账号 ");
+  }
 }
 
 TEST_F(AuthSession, WrongPasswordAndUnknownNameAreTheSame401) {

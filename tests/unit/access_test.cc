@@ -111,16 +111,34 @@ TEST_F(AccessPolicyTest, PermissionsByRole) {
       {"", {false, false, false, false, false, false, false, false}},
   };
   for (const auto& [role, expected] : table) {
+    std::vector<Permission> held;
     for (size_t i = 0; i < all.size(); ++i) {
       SCOPED_TRACE(role + " permission #" + std::to_string(i));
       Status st = policy_->Require(Who(role), all[i]);
       EXPECT_EQ(st.ok(), expected[i]) << st.message();
+      if (st.ok()) held.push_back(all[i]);
       if (!st.ok()) {
         EXPECT_EQ(st.code(), StatusCode::kPermissionDenied);
         EXPECT_NE(st.message().find("无权"), std::string::npos) << st.message();
       }
     }
+    // What GET /me tells the web UI is exactly what Require enforces.
+    EXPECT_EQ(PermissionsOf(Who(role)), held) << role;
   }
+}
+
+TEST(PermissionName, EachPermissionHasItsStableApiName) {
+  const std::vector<std::pair<Permission, std::string>> names = {
+      {Permission::kReadRegister, "read_register"},
+      {Permission::kWriteRegister, "write_register"},
+      {Permission::kReviewQueue, "review_queue"},
+      {Permission::kRunTables, "run_tables"},
+      {Permission::kManageConnectors, "manage_connectors"},
+      {Permission::kManageMappings, "manage_mappings"},
+      {Permission::kManageUsers, "manage_users"},
+      {Permission::kReadAudit, "read_audit"},
+  };
+  for (const auto& [permission, name] : names) EXPECT_EQ(PermissionName(permission), name);
 }
 
 TEST_F(AccessPolicyTest, RowsInAndOutOfScope) {

@@ -55,6 +55,13 @@ const char* PermissionLabel(Permission permission) {
   return "执行此操作";
 }
 
+// Every Permission, in the enum's order (a new one must be added here and to RoleHas).
+constexpr Permission kPermissions[] = {Permission::kReadRegister,     Permission::kWriteRegister,
+                                       Permission::kReviewQueue,      Permission::kRunTables,
+                                       Permission::kManageConnectors, Permission::kManageMappings,
+                                       Permission::kManageUsers,      Permission::kReadAudit};
+
+// The one table of which role holds which permission (Require and PermissionsOf read it).
 bool RoleHas(const std::string& role, Permission permission) {
   if (role == kAdmin) return true;
   if (role == kCommunityAdmin || role == kGridWorker) {
@@ -159,6 +166,36 @@ Status GridsOf(const Principal& who, Store& store, std::set<int64_t>* grid_ids,
 }  // namespace
 
 bool IsScopeLimited(const Principal& who) { return who.role != kAdmin; }
+
+const char* PermissionName(Permission permission) {
+  switch (permission) {
+    case Permission::kReadRegister:
+      return "read_register";
+    case Permission::kWriteRegister:
+      return "write_register";
+    case Permission::kReviewQueue:
+      return "review_queue";
+    case Permission::kRunTables:
+      return "run_tables";
+    case Permission::kManageConnectors:
+      return "manage_connectors";
+    case Permission::kManageMappings:
+      return "manage_mappings";
+    case Permission::kManageUsers:
+      return "manage_users";
+    case Permission::kReadAudit:
+      return "read_audit";
+  }
+  return "";
+}
+
+std::vector<Permission> PermissionsOf(const Principal& who) {
+  std::vector<Permission> held;
+  for (Permission p : kPermissions) {
+    if (RoleHas(who.role, p)) held.push_back(p);
+  }
+  return held;
+}
 
 AccessPolicy::AccessPolicy(const Catalog& catalog) : catalog_(catalog) {}
 

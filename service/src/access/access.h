@@ -75,6 +75,14 @@ enum class Permission {
   kReadAudit,         // the audit log
 };
 
+// The API's stable name of a permission ("read_register", "write_register", ...), as GET /me
+// lists them for the web UI.
+const char* PermissionName(Permission permission);
+
+// The role-level permissions `who` holds, in the enum's order: exactly those for which
+// AccessPolicy::Require answers OK.
+std::vector<Permission> PermissionsOf(const Principal& who);
+
 // The rows a principal may see, for list and search queries: nullopt sets mean "all".
 struct RowScope {
   std::optional<std::set<int64_t>> community_ids;

@@ -5,15 +5,11 @@
 #include "http/session_cookie.h"
 #include "http/json_body.h"
 #include "http/json_writer.h"
+#include "http/user_rules.h"
 #include "store/store.h"
 
 namespace onetable {
 namespace {
-
-constexpr Permission kAllPermissions[] = {
-    Permission::kReadRegister, Permission::kWriteRegister,    Permission::kReviewQueue,
-    Permission::kRunTables,    Permission::kManageConnectors, Permission::kManageMappings,
-    Permission::kManageUsers,  Permission::kReadAudit};
 
 HttpResponse NoStore() { return StatusToHttp(Status::Internal("handler called without a store")); }
 
@@ -119,9 +115,14 @@ HttpResponse HandleMe(const RequestContext& ctx, const ServiceContext& service) 
   for (const std::string& g : user->grants) w.String(g);
   w.EndArray();
   w.Key("via").String((*who)->via);
+  w.Key("role_label").String(UserRoleLabel(user->role));
   w.Key("permissions").StartArray();
-  for (Permission p : kAllPermissions) {
-    if (service.policy.Require(**who, p).ok()) w.String(PermissionName(p));
+  for (Permission p : PermissionsOf(**who)) w.String(PermissionName(p));
+  w.EndArray();
+  // Every role with its label, in display order: the users page offers these.
+  w.Key("roles").StartArray();
+  for (const std::string& role : UserRoles()) {
+    w.StartObject().Key("key").String(role).Key("label").String(UserRoleLabel(role)).EndObject();
   }
   w.EndArray();
   w.Key("now").String(IsoTime(service.auth->Now()));
@@ -135,28 +136,6 @@ HttpResponse HandleMe(const RequestContext& ctx, const ServiceContext& service) 
 }
 
 }  // namespace
-
-const char* PermissionName(Permission permission) {
-  switch (permission) {
-    case Permission::kReadRegister:
-      return "read_register";
-    case Permission::kWriteRegister:
-      return "write_register";
-    case Permission::kReviewQueue:
-      return "review_queue";
-    case Permission::kRunTables:
-      return "run_tables";
-    case Permission::kManageConnectors:
-      return "manage_connectors";
-    case Permission::kManageMappings:
-      return "manage_mappings";
-    case Permission::kManageUsers:
-      return "manage_users";
-    case Permission::kReadAudit:
-      return "read_audit";
-  }
-  return "";
-}
 
 Status RegisterAuthRoutes(Router* router, const ServiceContext& service) {
   if (service.auth == nullptr) return Status::Internal("RegisterAuthRoutes needs an Authenticator");
@@ -172,7 +151,7 @@ Status RegisterAuthRoutes(Router* router, const ServiceContext& service) {
   RETURN_IF_ERROR(router->Add("POST", "/api/v1/logout", logout,
                               [s](const RequestContext& ctx) { return HandleLogout(ctx, *s); }));
   RouteDoc me;
-  me.summary = "当前用户、权限与会话到期时间（不延长会话）";
+  me.summary = "当前用户、角色、权限与会话到期时间（不延长会话）";
   me.passive = true;
   return router->Add("GET", "/api/v1/me", me,
                      [s](const RequestContext& ctx) { return HandleMe(ctx, *s); });

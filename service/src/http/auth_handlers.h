@@ -7,10 +7,13 @@
 //                        401 unauthenticated (one message for name and password). Audited
 //                        (action login, result ok/failed, detail the reason) either way.
 //   POST /api/v1/logout  ends the presented session, clears the cookie; audited. 200.
-//   GET  /api/v1/me      passive (does not extend the session): {"user", "scopes", "grants",
-//                        "via", "permissions": [read_register, ...], "now", "expires_at",
-//                        "idle_expires_at", "idle_timeout_seconds"} — times ISO 8601 UTC, null
-//                        for API tokens — so the UI can warn before the idle end.
+//   GET  /api/v1/me      passive (does not extend the session): {"user": {name, role,
+//                        display_name}, "role_label", "scopes", "grants", "via",
+//                        "permissions": [read_register, ...] (PermissionsOf, by PermissionName),
+//                        "roles": [{"key", "label"}] (every role, in display order), "now",
+//                        "expires_at", "idle_expires_at", "idle_timeout_seconds"} — times ISO
+//                        8601 UTC, null for API tokens — so the UI can warn before the idle end
+//                        and show only what the caller may do.
 // Responses carrying a token are sent with Cache-Control: no-store.
 //
 // Thread-safety: handlers keep no state.
@@ -25,9 +28,6 @@ namespace onetable {
 
 // Needs service.auth; `service` must outlive the router.
 Status RegisterAuthRoutes(Router* router, const ServiceContext& service);
-
-// "read_register", "write_register", ... (the API's names of Permission values).
-const char* PermissionName(Permission permission);
 
 }  // namespace onetable
 

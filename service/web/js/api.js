@@ -1,14 +1,15 @@
 // The API client: JSON over fetch to /api/v1 with the session cookie, the API's error shape
-// turned into ApiError, ETags kept for If-Match, and the route list from the server's OpenAPI
-// document so a page can tell "this server has no such endpoint yet" from "nothing found".
+// turned into ApiError, and ETags kept for If-Match.
 
 export class ApiError extends Error {
   constructor(status, body, response) {
-    const err = (body && body.error) || {};
-    super(err.message || `请求失败（HTTP ${status}）`);
+    // Every API error is {"error": {code, message, details}}; an answer without that shape came
+    // from something in front of the server (a proxy) or the network.
+    const err = body && body.error ? body.error : { code: '', message: `请求失败（HTTP ${status}）`, details: [] };
+    super(err.message);
     this.status = status;
-    this.code = err.code || '';
-    this.details = err.details || [];
+    this.code = err.code;
+    this.details = err.details;
     this.body = body;
     this.response = response;
   }
@@ -25,32 +26,6 @@ export class ApiError extends Error {
 const listeners = { unauthenticated: [], activity: [] };
 export function on(event, fn) { listeners[event].push(fn); }
 function emit(event, ...args) { for (const fn of listeners[event]) fn(...args); }
-
-let routes = null; // [{method, re}]
-
-// Loads the server's route list (OpenAPI paths). Without it every endpoint is assumed present.
-export async function loadRoutes() {
-  try {
-    const res = await fetch('/api/v1/openapi.json', { credentials: 'same-origin' });
-    if (!res.ok) return;
-    const doc = await res.json();
-    routes = [];
-    for (const [path, ops] of Object.entries(doc.paths || {})) {
-      const re = new RegExp('^' + path.replace(/[.*+?^$()|[\]\\]/g, '\\$&')
-        .replace(/\\?\{[^/}]+\\?\}/g, '[^/]+') + '$');
-      for (const method of Object.keys(ops)) routes.push({ method: method.toUpperCase(), path, re });
-    }
-  } catch (e) {
-    routes = null;
-  }
-}
-
-// Whether the server serves `method path` (path may hold concrete ids or {params}).
-export function has(method, path) {
-  if (routes === null) return true;
-  const p = path.replace(/\{[^/}]+\}/g, '1');
-  return routes.some((r) => r.method === method && (r.path === path || r.re.test(p)));
-}
 
 function url(path, query) {
   const u = new URL(path.startsWith('/') ? path : `/api/v1/${path}`, location.origin);
@@ -87,7 +62,7 @@ export async function request(method, path, opts = {}) {
       body,
     });
   } catch (e) {
-    throw new ApiError(0, { error: { code: 'network', message: '无法连接服务器，请检查网络后重试' } });
+    throw new ApiError(0, { error: { code: 'network', message: '无法连接服务器，请检查网络后重试', details: [] } });
   }
   const etag = response.headers.get('ETag');
   if (!opts.passive && response.status !== 401) emit('activity', response);

@@ -11,17 +11,17 @@ export async function load() {
   const byEntity = {};
   for (const f of data.fields) (byEntity[f.entity] ||= []).push(f);
   const codes = {};
-  for (const [id, entries] of Object.entries(data.codes || {})) {
+  for (const [id, entries] of Object.entries(data.codes)) {
     codes[id] = { entries, byCode: Object.fromEntries(entries.map((e) => [e.code, e.label])) };
   }
-  const tags = Object.fromEntries((data.tags || []).map((t) => [t.key, t]));
-  const entityLabels = Object.fromEntries((data.entities || []).map((e) => [e.key, e.label]));
+  const tags = Object.fromEntries(data.tags.map((t) => [t.key, t]));
+  const entityLabels = Object.fromEntries(data.entities.map((e) => [e.key, e.label]));
   cached = {
     raw: data,
     fields: (entity) => byEntity[entity] || [],
     field: (entity, key) => (byEntity[entity] || []).find((f) => f.key === key),
     tags,
-    tagList: data.tags || [],
+    tagList: data.tags,
     codes,
     entityLabel: (e) => entityLabels[e] || e,
     // The label of a code in a field's table, or the code itself when unknown.

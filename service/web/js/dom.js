@@ -95,14 +95,6 @@ export async function confirmDialog(title, message, okLabel = '确定') {
   return r === okLabel;
 }
 
-// The placeholder for a page whose API is not in this server yet: says so plainly, never
-// pretends.
-export function unavailable(what, detail = '') {
-  return h('div.card.unavailable', h('strong', '此功能尚未开放'),
-    h('div', what ? `「${what}」所需的服务接口尚未在本服务器上提供。` : ''),
-    detail ? h('div.small', detail) : null);
-}
-
 export function notice(kind, ...text) {
   return h('div.notice', { class: kind, role: kind === 'error' ? 'alert' : null }, ...text);
 }
@@ -149,14 +141,14 @@ export function pagedTable(headers, row, load, { empty = '没有记录', onRows 
       return;
     }
     clear(tbody);
-    const items = res.items || [];
+    const { items } = res;
     if (!items.length) tbody.append(h('tr', h('td.empty', { colspan: headers.length }, empty)));
     for (const item of items) tbody.append(row(item));
     cursor = after;
-    next.disabled = res.next_after === null || res.next_after === undefined;
+    next.disabled = res.next_after === null;
     next.onclick = () => { stack.push(cursor); page += 1; show(res.next_after); };
     prev.disabled = stack.length === 0;
-    info.textContent = `第 ${page} 页` + (res.total !== undefined ? `，共 ${res.total} 条` : '');
+    info.textContent = `第 ${page} 页`;
     if (onRows) onRows(items);
   }
   prev.onclick = () => { page -= 1; show(stack.pop()); };

@@ -1,12 +1,13 @@
 // The single-page app: client-side routes over history.pushState (the server answers index.html
 // for any page path, so links and reloads work), the top bar for the signed-in user's role, and
-// the session's idle-expiry warning.
+// the session's idle-expiry warning. What the menu offers comes from the server (GET /me).
 
 import * as api from './api.js';
 import { h, clear, toast } from './dom.js';
 import * as session from './session.js';
 
-// [pattern, module, nav key]. Modules are loaded on first use.
+// [pattern, module, nav key]. Modules are loaded on first use. A page needs the permission of its
+// menu entry (NAV below); the login and start pages need none.
 const ROUTES = [
   ['/login', './pages/login.js', ''],
   ['/', './pages/home.js', ''],
@@ -29,24 +30,32 @@ const ROUTES = [
   ['/quality', './pages/quality.js', 'quality'],
 ];
 
+// The menu: each entry shows when the signed-in user holds its permission (GET /me).
 const NAV = [
-  { key: 'residents', label: '居民', href: '/residents', roles: ['admin', 'community_admin', 'grid_worker'] },
-  { key: 'review', label: '待核实', href: '/review', roles: ['admin', 'community_admin', 'grid_worker'] },
-  { key: 'tables', label: '报表', href: '/tables', roles: ['admin', 'community_admin', 'grid_worker', 'department'] },
-  { key: 'quality', label: '数据质量', href: '/quality', roles: ['admin', 'community_admin', 'grid_worker'] },
-  { sep: true, roles: ['admin'] },
-  { key: 'mappings', label: '报表映射', href: '/admin/mappings', roles: ['admin'] },
-  { key: 'connectors', label: '数据接入', href: '/admin/connectors', roles: ['admin'] },
-  { key: 'users', label: '用户与授权', href: '/admin/users', roles: ['admin'] },
-  { key: 'audit', label: '审计日志', href: '/admin/audit', roles: ['admin'] },
+  { key: 'residents', label: '居民', href: '/residents', permission: 'read_register' },
+  { key: 'review', label: '待核实', href: '/review', permission: 'review_queue' },
+  { key: 'tables', label: '报表', href: '/tables', permission: 'run_tables' },
+  { key: 'quality', label: '数据质量', href: '/quality', permission: 'read_register' },
+  { sep: true },
+  { key: 'mappings', label: '报表映射', href: '/admin/mappings', permission: 'manage_mappings' },
+  { key: 'connectors', label: '数据接入', href: '/admin/connectors', permission: 'manage_connectors' },
+  { key: 'users', label: '用户与授权', href: '/admin/users', permission: 'manage_users' },
+  { key: 'audit', label: '审计日志', href: '/admin/audit', permission: 'read_audit' },
 ];
 
-export const ROLE_LABELS = {
-  admin: '管理员',
-  community_admin: '社区管理员',
-  grid_worker: '网格员',
-  department: '部门用户',
-};
+// The permission a page of menu entry `navKey` needs, or null.
+function permissionFor(navKey) {
+  const item = NAV.find((n) => n.key === navKey);
+  return item ? item.permission : null;
+}
+
+// A page the user may not use: said plainly, with nothing on it to click but the way back. The
+// server would refuse its requests anyway; this keeps controls it would refuse off the screen.
+function forbidden(me) {
+  return h('div.card.unavailable#forbidden', h('strong', '无权访问此页面'),
+    h('div', `当前账号（${me.role_label}）没有使用此页面的权限。`),
+    h('a', { href: '/', 'data-link': true }, '返回首页'));
+}
 
 function match(pattern, path) {
   const ps = pattern.split('/');
@@ -83,9 +92,12 @@ function renderNav(activeKey) {
   clear(nav);
   const me = session.current();
   if (!me) return;
+  // A separator shows only between two groups that both have entries.
+  let pendingSep = false;
   for (const item of NAV) {
-    if (!item.roles.includes(me.role)) continue;
-    if (item.sep) { nav.append(h('span.sep')); continue; }
+    if (item.sep) { pendingSep = nav.childElementCount > 0; continue; }
+    if (!session.may(item.permission)) continue;
+    if (pendingSep) { nav.append(h('span.sep')); pendingSep = false; }
     nav.append(h('a', { href: item.href, 'data-link': true, class: item.key === activeKey ? 'active' : '' }, item.label));
   }
 }
@@ -96,8 +108,8 @@ function renderWho() {
   const me = session.current();
   if (!me) return;
   who.append(
-    h('span', me.display_name || me.user),
-    h('span.role', ROLE_LABELS[me.role] || me.role),
+    h('span', me.user.display_name || me.user.name),
+    h('span.role', me.role_label),
     h('span.timer#session-timer', { title: '无操作自动退出的剩余时间' }),
     h('button', { type: 'button', onclick: () => session.logout() }, '退出'),
   );
@@ -133,6 +145,12 @@ export async function render() {
   document.getElementById('top').hidden = !me;
   renderNav(found.nav);
   renderWho();
+  const permission = permissionFor(found.nav);
+  if (permission && !session.may(permission)) {
+    clear(app).append(forbidden(me));
+    document.title = '无权访问 · 一张表';
+    return;
+  }
   try {
     const mod = await import(found.module);
     if (seq !== renderSeq) return;
@@ -166,7 +184,6 @@ api.on('unauthenticated', () => {
 session.onChange(() => render());
 
 (async function boot() {
-  await api.loadRoutes();
   await session.restore();
   render();
 }()).catch((e) => toast(e.message || String(e), 'error'));

@@ -10,7 +10,7 @@ import { h, clear } from './dom.js';
 const WARN_SECONDS = 120;
 const SYNC_SECONDS = 60;
 
-let me = null;          // {user, display_name, role, scopes, grants}
+let me = null;          // the answer of GET /me (auth_handlers.h)
 let idleSeconds = 1800; // the server's idle timeout
 let idleDeadline = 0;   // ms epoch
 let absoluteDeadline = 0;
@@ -18,36 +18,26 @@ let lastSync = 0;
 let timer = null;
 const changeListeners = [];
 
+// The signed-in user as GET /me answered: {user: {name, role, display_name}, role_label, roles,
+// scopes, grants, via, permissions, ...}, or null.
 export function current() { return me; }
 export function onChange(fn) { changeListeners.push(fn); }
 function changed() { for (const fn of changeListeners) fn(me); }
 
-function parseTime(v) {
-  if (!v) return 0;
-  if (typeof v === 'number') return v > 1e12 ? v : v * 1000;
-  let s = String(v);
-  if (/^\d{4}-\d\d-\d\d \d\d:\d\d:\d\d$/.test(s)) s = s.replace(' ', 'T') + 'Z';
-  const t = Date.parse(s);
-  return Number.isNaN(t) ? 0 : t;
-}
+// Whether the signed-in user holds a permission by its API name (read_register, write_register,
+// review_queue, run_tables, manage_connectors, manage_mappings, manage_users, read_audit). The
+// server decides; the UI only hides what the server would refuse.
+export function may(permission) { return Boolean(me) && me.permissions.includes(permission); }
 
-// Takes the answer of POST /login or GET /me. Deadlines are kept relative to the server's clock
-// ("now" in /me), so a client clock that is off does not move them.
+// Takes the answer of GET /me. Deadlines (ISO 8601 UTC, null for API tokens) are kept relative to
+// the server's clock ("now"), so a client clock that is off does not move them.
 function adopt(data) {
-  const u = data.user && typeof data.user === 'object' ? { ...data, ...data.user } : data;
-  me = {
-    user: u.name || (typeof u.user === 'string' ? u.user : '') || (me && me.user) || '',
-    display_name: u.display_name || (me && me.display_name) || '',
-    role: u.role || (me && me.role),
-    scopes: u.scopes || (me && me.scopes) || [],
-    grants: u.grants || (me && me.grants) || [],
-    permissions: u.permissions || (me && me.permissions) || [],
-  };
-  if (data.idle_timeout_seconds) idleSeconds = data.idle_timeout_seconds;
+  me = data;
+  idleSeconds = data.idle_timeout_seconds;
   const now = Date.now();
-  const skew = data.now ? now - parseTime(data.now) : 0;
-  idleDeadline = data.idle_expires_at ? parseTime(data.idle_expires_at) + skew : now + idleSeconds * 1000;
-  absoluteDeadline = data.expires_at ? parseTime(data.expires_at) + skew : 0;
+  const skew = now - Date.parse(data.now);
+  idleDeadline = data.idle_expires_at ? Date.parse(data.idle_expires_at) + skew : now + idleSeconds * 1000;
+  absoluteDeadline = data.expires_at ? Date.parse(data.expires_at) + skew : 0;
   lastSync = now;
   startTimer();
 }
@@ -67,11 +57,12 @@ export async function restore() {
   }
 }
 
+// Signs in, then reads /me for what the user may do (the login answer does not carry it).
 export async function login(user, password) {
-  const { data } = await api.post('/api/v1/login', { name: user, password }, { noAuthRedirect: true });
+  await api.post('/api/v1/login', { name: user, password }, { noAuthRedirect: true });
   localStorage.setItem(MARK, '1');
+  const { data } = await api.get('/api/v1/me', null, { passive: true, noAuthRedirect: true });
   adopt(data);
-  if (!me.role) await restore();
 }
 
 export async function logout() {
@@ -102,11 +93,11 @@ api.on('activity', () => {
   hideWarning();
 });
 
-// 继续: any request that is not passive counts as activity; ask for something small that every
-// role may read, then re-read the deadlines.
+// 继续: any request that is not passive counts as activity; ask for something small the user may
+// read, then re-read the deadlines.
 async function extend() {
   try {
-    await api.get(me && me.role === 'department' ? '/api/v1/mappings' : '/api/v1/catalog', { limit: 1 });
+    await api.get(may('read_register') ? '/api/v1/catalog' : '/api/v1/mappings', { limit: 1 });
     const { data } = await api.get('/api/v1/me', null, { passive: true });
     adopt(data);
   } catch (e) { /* a 401 ends the session through the api listener */ }
@@ -165,7 +156,11 @@ export function tick() {
   if (now - lastSync > SYNC_SECONDS * 1000 || (left <= WARN_SECONDS * 1000 && now - lastSync > 15000)) {
     lastSync = now;
     api.get('/api/v1/me', null, { passive: true, noAuthRedirect: true })
-      .then(({ data }) => { const role = me && me.role; adopt(data); if (role !== me.role) changed(); })
+      .then(({ data }) => {
+        const before = me && me.permissions.join(' ');
+        adopt(data);
+        if (before !== me.permissions.join(' ')) changed();
+      })
       .catch((e) => { if (e.status === 401) end('会话已过期，请重新登录'); });
   }
 }

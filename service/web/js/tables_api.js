@@ -2,36 +2,16 @@
 // downloading, and (for admins) validating, previewing and saving mapping drafts.
 import * as api from './api.js';
 
-const OPS = {
-  list: ['GET', '/api/v1/mappings'],
-  get: ['GET', '/api/v1/mappings/{department}/{table}'],
-  source: ['GET', '/api/v1/mappings/{department}/{table}/source'],
-  preview: ['GET', '/api/v1/mappings/{department}/{table}/preview'],
-  savings: ['GET', '/api/v1/savings/{department}/{table}'],
-  validate: ['POST', '/api/v1/mappings/validate'],
-  previewDraft: ['POST', '/api/v1/mappings/preview'],
-  save: ['PUT', '/api/v1/mappings/{department}/{table}'],
-  draft: ['POST', '/api/v1/mappings/draft'],
-  table: ['GET', '/api/v1/tables/{department}/{table}'],
-};
-
-export function can(op) {
-  const [m, p] = OPS[op];
-  return api.has(m, p);
-}
-
 // Mapping ids hold a slash ("minzheng/gaoling-jintie"); each part is encoded on its own.
 const enc = (id) => String(id).split('/').map(encodeURIComponent).join('/');
 const YAML = 'text/yaml; charset=utf-8';
 
+// The mappings the caller may run (mapping_handlers.h): [{id, valid, title, department, purpose,
+// grain, columns, restricted_by}], and for mapping managers also files that do not check
+// ({id, valid: false, problems}).
 export async function list() {
   const { data } = await api.get('/api/v1/mappings', { limit: 500 });
-  return data.items || data || [];
-}
-
-export async function get(id) {
-  const r = await api.get(`/api/v1/mappings/${enc(id)}`);
-  return { ...r.data, etag: r.etag };
+  return data.items;
 }
 
 // The file as saved, with the ETag a save must send back; {exists: false} for a new id.

@@ -44,16 +44,20 @@ export function run(bin, args, { stdin = '', env = {}, cwd } = {}) {
   });
 }
 
-// A server over a fresh demo store. Call stop() when done.
+// A server over a fresh demo store, with an empty connectors directory (server.connectorsDir) a
+// test may write connector YAML files and their data into. Call stop() when done.
 export async function startServer({ persons = 400 } = {}) {
   const bin = binary();
   const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'onetable-e2e-'));
   fs.cpSync(path.join(SOURCE_DIR, 'mappings'), path.join(dir, 'mappings'), { recursive: true });
+  const connectorsDir = path.join(dir, 'connectors');
+  fs.mkdirSync(connectorsDir);
   const config = path.join(dir, 'onetable.yaml');
   fs.writeFileSync(config, [
     `store: sqlite:${path.join(dir, 'onetable.db')}`,
     `schema: ${path.join(SOURCE_DIR, 'schema')}`,
     `mappings: ${path.join(dir, 'mappings')}`,
+    `connectors: ${connectorsDir}`,
     `web: ${path.join(SOURCE_DIR, 'service/web')}`,
     'listen: 127.0.0.1:0',
     'threads: 4',
@@ -80,6 +84,7 @@ export async function startServer({ persons = 400 } = {}) {
   return {
     url,
     dir,
+    connectorsDir,
     cli,
     log: () => log,
     admin: { name: 'admin', password: ADMIN_PASSWORD },

@@ -22,3 +22,17 @@ export async function personInGrid(admin, gridId) {
   }
   throw new Error(`no person with an ID number in grid ${gridId}`);
 }
+
+// A household under grid `gridId` with a head and at least one other active member:
+// {household, building, head, member}.
+export async function householdWithMembers(admin, gridId) {
+  for (const b of await first(admin, 'buildings', gridId)) {
+    for (const hh of await first(admin, 'households', b.id)) {
+      const members = (await first(admin, 'persons', hh.id)).filter((p) => p.status === 'active');
+      const head = members.find((p) => String(p.id) === String(hh.fields.head_person_id));
+      const member = members.find((p) => p !== head && p.fields.name);
+      if (head && member) return { household: hh, building: b, head, member };
+    }
+  }
+  throw new Error(`no household with two members in grid ${gridId}`);
+}

@@ -1,7 +1,8 @@
 // 审计日志 (admin): every login, write, download, connector run, mapping and user change, and
 // denied request; filter by user, action and time.
-import { h, pagedTable, unavailable, fmtTime } from '../dom.js';
+import { h, pagedTable, fmtTime } from '../dom.js';
 import * as api from '../api.js';
+import * as session from '../session.js';
 import { navigate } from '../main.js';
 
 export const title = '审计日志';
@@ -12,8 +13,13 @@ const ACTIONS = {
 };
 const RESULTS = { ok: ['成功', 'green'], failed: ['失败', 'amber'], denied: ['拒绝', 'red'] };
 
+// An entry's role by the server's label; entries of the CLI and of unknown names have none.
+function roleLabel(role) {
+  const r = session.current().roles.find((x) => x.key === role);
+  return r ? r.label : role;
+}
+
 export async function render(params, query) {
-  if (!api.has('GET', '/api/v1/audit')) return unavailable('审计日志', 'GET /api/v1/audit');
   const user = h('input#audit-user', { value: query.user || '', placeholder: '用户名' });
   const action = h('select#audit-action', h('option', { value: '' }, '全部操作'),
     Object.entries(ACTIONS).map(([k, v]) => h('option', { value: k }, v)));
@@ -33,7 +39,7 @@ export async function render(params, query) {
   const list = pagedTable(['时间', '用户', '角色', '来源地址', '操作', '对象', '结果', '说明'],
     (e) => {
       const [r, c] = RESULTS[e.result] || [e.result, ''];
-      return h('tr', h('td.nowrap.small', fmtTime(e.at)), h('td', e.user || '—'), h('td.small', e.role || ''),
+      return h('tr', h('td.nowrap.small', fmtTime(e.at)), h('td', e.user || '—'), h('td.small', roleLabel(e.role)),
         h('td.small.mono', e.source_addr || ''), h('td', ACTIONS[e.action] || e.action), h('td.small.mono', e.object),
         h('td', h('span.badge', { class: c }, r)), h('td.small', e.detail || ''));
     },

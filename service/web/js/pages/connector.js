@@ -1,27 +1,30 @@
 // One connector: its runs (newest first) with their report, and a run's quarantined rows (file,
 // row, column, reason).
-import { h, toast, clear, unavailable, fmtTime, notice } from '../dom.js';
+import { h, toast, clear, fmtTime, notice } from '../dom.js';
 import * as api from '../api.js';
 import { runBadge, runNow } from './connectors.js';
 import { navigate } from '../main.js';
 
 export const title = (p) => `连接器 ${p.id}`;
 
+// A run (connector_handlers.h): {id, source, title, type, spec_file, status, started_at,
+// finished_at, read, new, updated, unchanged, linked, review, rejected, message}.
 function report(run) {
   return h('dl.kv',
     h('dt', '状态'), h('dd', runBadge(run.status)),
     h('dt', '开始'), h('dd', fmtTime(run.started_at)), h('dt', '结束'), h('dd', fmtTime(run.finished_at) || '—'),
-    h('dt', '读取'), h('dd', run.read ?? 0), h('dt', '新增'), h('dd', run.new ?? run.created ?? 0),
-    h('dt', '更新'), h('dd', run.updated ?? 0), h('dt', '未变化'), h('dd', run.unchanged ?? 0),
-    h('dt', '关联到已有人员'), h('dd', run.linked ?? 0), h('dt', '转入待核实'), h('dd', run.review ?? 0),
-    h('dt', '隔离（有误的行）'), h('dd', run.rejected ?? 0),
+    h('dt', '读取'), h('dd', run.read), h('dt', '新增'), h('dd', run.new),
+    h('dt', '更新'), h('dd', run.updated), h('dt', '未变化'), h('dd', run.unchanged),
+    h('dt', '关联到已有人员'), h('dd', run.linked), h('dt', '转入待核实'), h('dd', run.review),
+    h('dt', '隔离（有误的行）'), h('dd', run.rejected),
     run.message ? [h('dt', '说明'), h('dd', run.message)] : null);
 }
 
+// The run's rejected rows: {id, location, row, column, reason, raw?, created_at}; "raw" only for
+// callers who see every field unmasked.
 async function quarantine(runId) {
-  if (!api.has('GET', '/api/v1/runs/{id}/quarantine')) return h('p.muted', '隔离行查看尚未开放。');
   const { data } = await api.get(`/api/v1/runs/${runId}/quarantine`, { limit: 200 });
-  const items = data.items || data || [];
+  const { items } = data;
   return h('div.table-wrap#quarantine', h('table.list', h('thead', h('tr', ['文件/位置', '行', '列', '原因', '原始内容'].map((x) => h('th', x)))),
     h('tbody', items.length ? items.map((q) => h('tr', h('td.small', q.location), h('td.num', q.row || ''), h('td', q.column || ''),
       h('td', q.reason), h('td.small.mono', (q.raw || '').slice(0, 200))))
@@ -29,9 +32,9 @@ async function quarantine(runId) {
 }
 
 export async function render({ id }, query) {
-  if (!api.has('GET', '/api/v1/connectors/{id}/runs')) return unavailable('连接器运行历史', 'GET /api/v1/connectors/{id}/runs');
-  const { data } = await api.get(`/api/v1/connectors/${encodeURIComponent(id)}/runs`, { limit: 50 });
-  const runs = (data.items || data || []).slice().sort((a, b) => b.id - a.id);
+  const { data } = await api.get(`/api/v1/connectors/${encodeURIComponent(id)}/runs`, { limit: 500 });
+  // Oldest first from the server; the newest is shown first.
+  const runs = data.items.slice().reverse();
   const detail = h('div#run-detail');
   const show = async (run) => {
     clear(detail).append(h('div.card', h('h2', `第 ${run.id} 次运行`), report(run), h('h3', '隔离的行'), h('p.muted', '正在加载…')));
@@ -40,20 +43,20 @@ export async function render({ id }, query) {
   };
   const rows = runs.map((r) => h('tr.clickable', { onclick: () => show(r) },
     h('td', `#${r.id}`), h('td', runBadge(r.status)), h('td.small', fmtTime(r.started_at)),
-    h("td.num", r.read ?? 0), h("td.num", (r.created ?? r.new ?? 0) + (r.updated ?? 0)), h('td.num', r.rejected ?? 0)));
+    h('td.num', r.read), h('td.num', r.new + r.updated), h('td.num', r.rejected)));
   const selected = runs.find((r) => String(r.id) === query.run) || runs[0];
   if (selected) show(selected);
   return h('div', h('div.crumbs', h('a', { href: '/admin/connectors', 'data-link': true }, '数据接入'), ' › ', id),
-    h('div.page-head', h('h1', id), h('span.spacer'), api.has('POST', '/api/v1/connectors/{id}/run') ? h('button.primary', {
+    h('div.page-head', h('h1', id), h('span.spacer'), h('button.primary', {
       type: 'button',
       onclick: async () => {
         try {
           const run = await runNow(id);
-          toast(run.status === 'failed' ? `运行失败：${run.error || ''}` : '运行完成', run.status === 'failed' ? 'error' : '');
-          navigate(`/admin/connectors/${encodeURIComponent(id)}?run=${run.run_id || ''}`, { replace: true });
+          toast(run.status === 'failed' ? `运行失败：${run.error}` : '运行完成', run.status === 'failed' ? 'error' : '');
+          navigate(`/admin/connectors/${encodeURIComponent(id)}?run=${run.run_id}`, { replace: true });
         } catch (e) { toast(e.message, 'error'); }
       },
-    }, '立即运行') : null),
+    }, '立即运行')),
     h('div.split.wide-left', h('div.card', h('h2', '运行历史'), h('div.table-wrap', h('table.list',
       h('thead', h('tr', ['运行', '状态', '开始', { label: '读取', num: true }, { label: '新增/更新', num: true }, { label: '隔离', num: true }].map((x) => h('th', { class: x.num ? 'num' : '' }, x.label || x)))),
       h('tbody', rows.length ? rows : h('tr', h('td.empty', { colspan: 6 }, '还没有运行过')))))), detail));

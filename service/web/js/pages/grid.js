@@ -1,24 +1,19 @@
-// A grid's buildings (paged), and adding a building.
+// A grid's buildings (paged), and adding a building (for those who may write the register).
 import { h, pagedTable, dialog, toast } from '../dom.js';
 import * as reg from '../reg.js';
+import * as session from '../session.js';
 import { navigate } from '../main.js';
 import { load as loadCatalog } from '../catalog.js';
 import { buildForm } from '../form.js';
-import { crumbs, nameOf } from './place.js';
+import { crumbs, buildingName } from './place.js';
 
 export const title = '网格';
 
 export async function render({ id }) {
   const cat = await loadCatalog();
-  let grid = null;
-  if (reg.can('getGrid')) {
-    try { grid = await reg.getGrid(id); } catch (e) { if (e.status === 404) throw e; }
-  }
-  const name = grid ? grid.values.name : `网格 ${id}`;
-  const add = h('button', {
+  const grid = await reg.getGrid(id);
+  const add = session.may('write_register') ? h('button#add-building', {
     type: 'button',
-    disabled: !reg.can('createBuilding'),
-    title: reg.can('createBuilding') ? '' : '此功能尚未开放',
     onclick: async () => {
       const form = buildForm(cat, cat.fields('building'), { flat: true });
       await dialog('新增楼栋', form.el, [{ label: '取消' }, {
@@ -37,16 +32,16 @@ export async function render({ id }) {
         },
       }]);
     },
-  }, '新增楼栋');
+  }, '新增楼栋') : null;
   const list = pagedTable(
     ['楼栋', '地址', { label: '户数', num: true }, { label: '在册人数', num: true }],
     (b) => h('tr.clickable', { onclick: () => navigate(`/buildings/${b.id}`) },
-      h('td', h('a', { href: `/buildings/${b.id}`, 'data-link': true }, nameOf(b))),
-      h('td', b.address || ''), h('td.num', b.households ?? ''), h('td.num', b.persons ?? '')),
+      h('td', h('a', { href: `/buildings/${b.id}`, 'data-link': true }, buildingName(b))),
+      h('td', b.address || ''), h('td.num', b.households), h('td.num', b.persons)),
     (after) => reg.gridBuildings(id, after),
     { empty: '这个网格还没有楼栋' });
   return h('div', crumbs(grid),
-    h('div.page-head', h('h1', name), h('span.spacer'), add),
+    h('div.page-head', h('h1', grid.fields.name || grid.fields.code || `网格 ${id}`), h('span.spacer'), add),
     h('div.card', list));
 }
 

@@ -1,9 +1,9 @@
-// The start page: each role lands where its daily work is.
+// The start page: each user lands where its daily work is — the register for those who may read
+// it, the tables otherwise (departments).
 import * as session from '../session.js';
 import { navigate } from '../main.js';
 
 export function render() {
-  const me = session.current();
-  navigate(me && me.role === 'department' ? '/tables' : '/residents', { replace: true });
+  navigate(session.may('read_register') ? '/residents' : '/tables', { replace: true });
   return document.createComment('redirect');
 }

@@ -1,6 +1,6 @@
 // The mapping editor (admin): the mapping's YAML, checked as it is typed (messages with line and
 // column; click one to jump there), previewed on the real register, and saved.
-import { h, clear, notice, toast, unavailable } from '../dom.js';
+import { h, clear, notice, toast } from '../dom.js';
 import * as tbl from '../tables_api.js';
 import { previewTable } from './tables.js';
 import { navigate } from '../main.js';
@@ -21,14 +21,13 @@ columns:
   - {header: 所属网格, value: grid.name}
 `;
 
-// {line, column, message} objects, or API error details whose message is
-// "file:3:5: message" → {line, column, message}.
-function problemsOf(list) {
-  return (list || []).map((p) => {
-    if (p.line) return { line: p.line, column: p.column, message: p.message };
-    const text = typeof p === 'string' ? p : p.message || '';
-    const m = text.match(/:(\d+):(\d+):\s*([\s\S]*)$/);
-    return m ? { line: Number(m[1]), column: Number(m[2]), message: m[3] } : { message: text };
+// The problems of a 422 on save or preview: each detail's message is the checker's line
+// "file:3:5: message" (mapping_edit_handlers.h) → {line, column, message}. Validation answers
+// {line, column, message} objects already (line 0: no position).
+function problemsOfDetails(details) {
+  return details.map((d) => {
+    const m = d.message.match(/:(\d+):(\d+):\s*([\s\S]*)$/);
+    return m ? { line: Number(m[1]), column: Number(m[2]), message: m[3] } : { line: 0, column: 0, message: d.message };
   });
 }
 
@@ -52,16 +51,15 @@ function jumpTo(textarea, line, column) {
 }
 
 export async function render({ id }, query) {
-  if (!tbl.can('validate')) return unavailable('映射编辑器', 'POST /api/v1/mappings/validate');
   let mapping = null;
   let yaml = TEMPLATE;
+  const draft = query.from === 'draft' ? JSON.parse(sessionStorage.getItem('onetable.mapping_draft')) : null;
   if (id) {
-    mapping = tbl.can('source') ? await tbl.source(id) : await tbl.get(id);
-    if (mapping.exists === false) throw new Error(`未找到报表映射 ${id}`);
-    yaml = mapping.yaml || '';
-  } else if (query.from === 'draft') {
-    const draft = JSON.parse(sessionStorage.getItem('onetable.mapping_draft') || '{}');
-    yaml = draft.yaml || TEMPLATE;
+    mapping = await tbl.source(id);
+    if (!mapping.exists) throw new Error(`未找到报表映射 ${id}`);
+    yaml = mapping.yaml;
+  } else if (draft) {
+    yaml = draft.yaml;
   }
   const text = h('textarea.code#mapping-yaml', { spellcheck: 'false', 'aria-label': '映射 YAML' });
   text.value = yaml;
@@ -79,12 +77,13 @@ export async function render({ id }, query) {
       result = await tbl.validate(text.value);
     } catch (e) {
       if (my !== seq) return false;
+      // 400: an empty draft.
       if (e.status !== 400) { state.replaceChildren(notice('error', e.message)); return false; }
-      result = { valid: false, problems: [{ message: e.message }] };
+      result = { valid: false, problems: [{ line: 0, column: 0, message: e.message }] };
     }
     if (my !== seq) return false;
-    const list = problemsOf(result.problems);
-    valid = result.valid !== false && !list.length;
+    const list = result.problems;
+    valid = result.valid;
     showProblems(problems, text, list);
     state.replaceChildren(valid ? notice('ok', '校验通过') : notice('error', `有 ${list.length} 个问题，请修改后再保存`));
     return valid;
@@ -104,8 +103,6 @@ export async function render({ id }, query) {
   const asOf = h('input#mapping-as-of', { type: 'date' });
   const previewBtn = h('button#mapping-preview-btn', {
     type: 'button',
-    disabled: !tbl.can('previewDraft'),
-    title: tbl.can('previewDraft') ? '' : '此功能尚未开放',
     onclick: async () => {
       clear(out).append(h('p.muted', '正在生成预览…'));
       try {
@@ -113,14 +110,12 @@ export async function render({ id }, query) {
         clear(out).append(previewTable(data));
       } catch (e) {
         clear(out).append(notice('error', e.message));
-        if (e.details && e.details.length) showProblems(problems, text, problemsOf(e.details));
+        if (e.status === 422) showProblems(problems, text, problemsOfDetails(e.details));
       }
     },
   }, '在真实数据上预览');
   const saveBtn = h('button.primary#mapping-save', {
     type: 'button',
-    disabled: !tbl.can('save'),
-    title: tbl.can('save') ? '' : '此功能尚未开放',
     onclick: async () => {
       if (!(await check())) { toast('映射有错误，未保存', 'error'); return; }
       const idMatch = text.value.match(/^id:\s*["']?([^\s"'#]+)/m);
@@ -134,16 +129,15 @@ export async function render({ id }, query) {
         else state.replaceChildren(notice('ok', '已保存'));
       } catch (e) {
         state.replaceChildren(notice('error', e.message));
-        if (e.details && e.details.length) showProblems(problems, text, problemsOf(e.details));
+        if (e.status === 422) showProblems(problems, text, problemsOfDetails(e.details));
       }
     },
   }, '保存');
   check();
-  const draft = query.from === 'draft' ? JSON.parse(sessionStorage.getItem('onetable.mapping_draft') || '{}') : null;
   return h('div',
     h('div.crumbs', h('a', { href: '/admin/mappings', 'data-link': true }, '报表映射'), ' › ', id || '新建'),
-    h('div.page-head', h('h1', mapping ? (mapping.title || id) : '新建映射'), h('span.spacer'), saveBtn),
-    draft && draft.unmatched && draft.unmatched.length ? notice('warn', `模板中有 ${draft.unmatched.length} 列未能匹配字段：${draft.unmatched.map((u) => u.header || u).join('、')}。请在下方补全。`) : null,
+    h('div.page-head', h('h1', id || '新建映射'), h('span.spacer'), saveBtn),
+    draft && draft.unmatched.length ? notice('warn', `模板中有 ${draft.unmatched.length} 列未能匹配字段：${draft.unmatched.map((u) => u.header).join('、')}。请在下方补全。`) : null,
     h('div.editor',
       h('div.card', h('h2', 'YAML'), text, state, problems,
         h('p.small.muted', '表达式可用：字段名、household.head.name、grid.name、has_tag(dibao)、tag(disability).grade、age、label()、mask()、format_date()、concat()、coalesce()、row_number()、case when … end。')),

@@ -2,13 +2,14 @@
 // came from and its history, the special-population tags, and moving to another household.
 // A new person is checked for possible duplicates (same ID number; same name and birth date)
 // before it is saved.
-import { h, toast, notice, dialog, fmtTime, unavailable } from '../dom.js';
+import { h, toast, notice, dialog, fmtTime } from '../dom.js';
 import * as reg from '../reg.js';
+import * as session from '../session.js';
 import { navigate } from '../main.js';
 import { load as loadCatalog } from '../catalog.js';
 import { buildForm } from '../form.js';
 import { resolveConflict } from '../conflict.js';
-import { crumbs } from './place.js';
+import { crumbs, nameOf } from './place.js';
 import { tagsCard } from './person_tags.js';
 import { moveButton } from './person_move.js';
 import * as idn from '../idnumber.js';
@@ -19,43 +20,37 @@ function personFields(cat) {
   return cat.fields('person');
 }
 
-// "来源：民政低保系统 · 2024-05-01 10:00" or "录入：zhang · …"; with a 历史 link.
+// An observation's source (register_json.h): "manual" or "manual:<user>" for a worker's entry,
+// else the connector's id.
+const isManual = (source) => source === 'manual' || source.startsWith('manual:');
+const sourceText = (o) => (isManual(o.source) ? `录入：${o.actor || '工作人员'}` : `来源：${o.source}`);
+
+// "来源：minzheng-dibao · 2024-05-01 10:00" or "录入：zhang · …"; with a 历史 link.
 function provenanceLine(cat, personId, key, prov) {
   const p = prov[key];
-  const parts = [];
-  if (p) {
-    const when = fmtTime(p.observed_at || p.at);
-    if (!p.source || p.source === 'manual' || p.source.startsWith('manual')) {
-      parts.push(`录入：${p.actor || p.user || '工作人员'}${when ? ` · ${when}` : ''}`);
-    } else {
-      parts.push(`来源：${p.source_title || p.source}${when ? ` · ${when}` : ''}`);
-    }
-    if (p.pinned) parts.push(' · 已锁定');
-  }
   // Without a recorded observation the field has no history to show either.
   if (!p) return null;
-  if (!reg.can('fieldHistory')) return h('div.prov', parts);
-  return h('div.prov', parts, ' ', h('button.link', {
-    type: 'button', dataset: { history: key },
-    onclick: () => showHistory(cat, personId, key),
-  }, '历史'));
+  const when = fmtTime(p.observed_at);
+  return h('div.prov', `${sourceText(p)}${when ? ` · ${when}` : ''}`, p.pinned ? ' · 已锁定' : '', ' ',
+    h('button.link', { type: 'button', dataset: { history: key }, onclick: () => showHistory(cat, personId, key, p) }, '历史'));
 }
 
-async function showHistory(cat, personId, key) {
+// Every value the field has had; the one provenance names as current is marked.
+async function showHistory(cat, personId, key, current) {
   const f = cat.field('person', key);
-  let items = [];
+  let items;
   try {
-    const data = await reg.fieldHistory(personId, key);
-    items = data.items || data || [];
+    items = await reg.fieldHistory(personId, key);
   } catch (e) {
     toast(e.message, 'error');
     return;
   }
+  const isCurrent = (o) => o.source === current.source && o.observed_at === current.observed_at && o.value === current.value;
   const rows = items.slice().reverse().map((o) => h('tr',
-    h('td.nowrap', fmtTime(o.observed_at || o.at)),
-    h('td', o.is_null || o.value === null ? h('span.muted', '（空）') : cat.label('person', key, o.value)),
-    h('td', !o.source || o.source === 'manual' ? `录入：${o.actor || ''}` : `来源：${o.source_title || o.source}`),
-    h('td', o.current ? h('span.badge.green', '当前值') : '')));
+    h('td.nowrap', fmtTime(o.observed_at)),
+    h('td', o.value === null ? h('span.muted', '（空）') : cat.label('person', key, o.value)),
+    h('td', sourceText(o)),
+    h('td', isCurrent(o) ? h('span.badge.green', '当前值') : '')));
   await dialog(`「${f ? f.label : key}」的历史`, h('div.table-wrap', h('table.list#history-table',
     h('thead', h('tr', h('th', '时间'), h('th', '值'), h('th', '来源'), h('th', ''))),
     h('tbody', rows.length ? rows : h('tr', h('td.empty', { colspan: 4 }, '没有历史记录'))))));
@@ -67,7 +62,6 @@ function duplicateWatch(form) {
   let found = [];
   let seq = 0;
   const check = async () => {
-    if (!reg.can('searchPersons')) return;
     const id = idn.parse(form.get('id_number') || '');
     const name = form.get('name');
     const birth = form.get('birth_date');
@@ -77,7 +71,7 @@ function duplicateWatch(form) {
       if (id.ok) for (const p of await reg.findPersons({ q: id.normalized })) hits.set(p.id, p);
       if (name && birth) {
         for (const p of await reg.findPersons({ q: name })) {
-          if (p.values.birth_date === birth && p.values.name === name) hits.set(p.id, p);
+          if (p.fields.birth_date === birth && p.fields.name === name) hits.set(p.id, p);
         }
       }
     } catch (e) { return; }
@@ -87,9 +81,8 @@ function duplicateWatch(form) {
     box.hidden = !found.length;
     if (!found.length) return;
     box.append(notice('warn', h('strong', '可能重复：'), '登记库中已有相似的人员，请先核对，避免重复登记。',
-      h('ul', found.map((p) => h('li', h('a', { href: `/persons/${p.id}`, target: '_blank' }, p.values.name || '（无姓名）'),
-        ` · ${p.values.birth_date || '出生日期不详'} · 身份证号 ${idn.maskId(p.values.id_number || '') || '无'}`,
-        p.place ? ` · ${p.place}` : '')))));
+      h('ul', found.map((p) => h('li', h('a', { href: `/persons/${p.id}`, target: '_blank' }, p.fields.name || '（无姓名）'),
+        ` · ${p.fields.birth_date || '出生日期不详'} · 身份证号 ${idn.maskId(p.fields.id_number || '') || '无'}`)))));
   };
   for (const k of ['id_number', 'name', 'birth_date']) {
     const input = form.input(k);
@@ -99,12 +92,11 @@ function duplicateWatch(form) {
 }
 
 async function renderNew(cat, query) {
-  if (!reg.can('createPerson')) return unavailable('新增人员', 'POST /api/v1/persons');
   const householdId = query.household;
-  const household = householdId && reg.can('getHousehold') ? await reg.getHousehold(householdId) : null;
+  const household = householdId ? await reg.getHousehold(householdId) : null;
   const form = buildForm(cat, personFields(cat), {});
   // The first member of a household without a head is most likely its head.
-  if (household && !household.values.head_person_id) form.set('relationship', '02');
+  if (household && !household.fields.head_person_id) form.set('relationship', '02');
   const dups = duplicateWatch(form);
   const status = h('div');
   let acknowledged = false;
@@ -121,7 +113,7 @@ async function renderNew(cat, query) {
     }
     try {
       const p = await reg.createPerson(form.values(), householdId);
-      toast(`已保存：${p.values.name || form.get('name')}`);
+      toast(`已保存：${p.fields.name || form.get('name')}`);
       navigate(householdId ? `/households/${householdId}` : `/persons/${p.id}`);
     } catch (e) {
       if (e.status === 422) {
@@ -133,7 +125,7 @@ async function renderNew(cat, query) {
     }
   };
   return h('div', crumbs(household, { self: true }),
-    h('div.page-head', h('h1', '新增人员'), household ? h('span.muted', `加入户：${household.values.household_number || household.values.room || household.id}`) : null),
+    h('div.page-head', h('h1', '新增人员'), household ? h('span.muted', `加入户：${nameOf(household)}`) : null),
     h('form.card#person-form', { onsubmit: submit, novalidate: true },
       status, dups.box,
       form.el,
@@ -142,20 +134,14 @@ async function renderNew(cat, query) {
 }
 
 async function renderExisting(cat, id) {
-  if (!reg.can('getPerson')) return unavailable('人员详情', 'GET /api/v1/persons/{id}');
-  const person = await reg.getPerson(id);
-  const prov = {};
-  if (reg.can('provenance')) {
-    try {
-      const data = await reg.provenance(id);
-      for (const p of data.items || data.fields || data || []) prov[p.field] = p;
-    } catch (e) { /* shown as missing provenance */ }
-  }
-  const editable = reg.can('updatePerson') && person.status !== 'deceased';
+  const [person, observations] = await Promise.all([reg.getPerson(id), reg.provenance(id)]);
+  const prov = Object.fromEntries(observations.map((p) => [p.field, p]));
+  const writer = session.may('write_register');
+  const editable = writer && person.status !== 'deceased';
   const form = buildForm(cat, personFields(cat), {
-    values: person.values,
-    masked: new Set(person.masked || []),
-    readOnly: !reg.can('updatePerson'),
+    values: person.fields,
+    masked: new Set(person.masked),
+    readOnly: !editable,
     provenance: (key) => provenanceLine(cat, id, key, prov),
   });
   const status = h('div');
@@ -175,7 +161,7 @@ async function renderExisting(cat, id) {
         status.append(notice('error', e.message, Object.values(rest).length ? `：${Object.values(rest).join('；')}` : ''));
       } else if (e.status === 412) {
         const current = await reg.getPerson(id);
-        const r = await resolveConflict({ catalog: cat, entity: 'person', base: person.values, mine: changed, theirs: current.values });
+        const r = await resolveConflict({ catalog: cat, entity: 'person', base: person.fields, mine: changed, theirs: current.fields });
         if (!r) return;
         if (r.discard) { navigate(`/persons/${id}`, { replace: true }); return; }
         try {
@@ -190,7 +176,7 @@ async function renderExisting(cat, id) {
       }
     }
   };
-  const name = person.values.name || '（无姓名）';
+  const name = person.fields.name || '（无姓名）';
   return h('div', crumbs(person),
     h('div.page-head', h('h1#person-name', name), reg.statusBadge(person.status),
       person.parent_id ? h('a', { href: `/households/${person.parent_id}`, 'data-link': true }, '查看所在户') : null,

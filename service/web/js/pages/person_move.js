@@ -2,9 +2,9 @@
 // and the new 与户主关系.
 import { h, toast, dialog } from '../dom.js';
 import * as reg from '../reg.js';
+import * as session from '../session.js';
 import { navigate } from '../main.js';
-import { browseTree } from './residents.js';
-import { nameOf } from './place.js';
+import { nameOf, buildingName } from './place.js';
 
 export function relationshipSelect(cat, value) {
   const table = cat.codes['gb4761-relationship'];
@@ -14,10 +14,11 @@ export function relationshipSelect(cat, value) {
   return sel;
 }
 
+// The grids of GET /tree (tree_handlers.h), with their community's name.
 function grids(tree) {
   const out = [];
-  for (const d of tree.districts || []) for (const s of d.streets || []) for (const c of s.communities || []) {
-    for (const g of c.grids || []) out.push({ id: g.id, label: `${c.name} · ${g.name}` });
+  for (const d of tree.districts) for (const s of d.streets) for (const c of s.communities) {
+    for (const g of c.grids) out.push({ id: g.id, label: `${c.name} · ${g.name}` });
   }
   return out;
 }
@@ -28,14 +29,14 @@ async function all(loader) {
   for (let i = 0; i < 20; i += 1) {
     const page = await loader(after);
     items.push(...page.items);
-    if (page.next_after === null || page.next_after === undefined) break;
+    if (page.next_after === null) break;
     after = page.next_after;
   }
   return items;
 }
 
 export function moveButton(cat, person) {
-  if (!reg.can('movePerson') || person.status === 'deceased') return null;
+  if (!session.may('write_register') || person.status === 'deceased') return null;
   return h('button#move-person', {
     type: 'button',
     onclick: async () => {
@@ -44,14 +45,14 @@ export function moveButton(cat, person) {
       const hhSel = h('select#move-household', { disabled: true }, h('option', { value: '' }, '— 户 —'));
       const rel = relationshipSelect(cat, '');
       const err = h('div');
-      for (const g of grids(await browseTree())) gridSel.append(h('option', { value: g.id }, g.label));
+      for (const g of grids(await reg.tree())) gridSel.append(h('option', { value: g.id }, g.label));
       gridSel.onchange = async () => {
         bldSel.replaceChildren(h('option', { value: '' }, '— 楼栋 —'));
         hhSel.replaceChildren(h('option', { value: '' }, '— 户 —'));
         hhSel.disabled = true;
         if (!gridSel.value) { bldSel.disabled = true; return; }
         for (const b of await all((a) => reg.gridBuildings(gridSel.value, a))) {
-          bldSel.append(h('option', { value: b.id }, nameOf(b)));
+          bldSel.append(h('option', { value: b.id }, buildingName(b)));
         }
         bldSel.disabled = false;
       };
@@ -60,11 +61,11 @@ export function moveButton(cat, person) {
         if (!bldSel.value) { hhSel.disabled = true; return; }
         for (const x of await all((a) => reg.buildingHouseholds(bldSel.value, a))) {
           if (String(x.id) === String(person.parent_id)) continue;
-          hhSel.append(h('option', { value: x.id }, `${nameOf(x)}${x.values.room && x.values.household_number ? ` ${x.values.room}` : ''}`));
+          hhSel.append(h('option', { value: x.id }, `${nameOf(x)}${x.fields.room && x.fields.household_number ? ` ${x.fields.room}` : ''}`));
         }
         hhSel.disabled = false;
       };
-      await dialog(`迁往其他户：${person.values.name}`, h('div', err,
+      await dialog(`迁往其他户：${person.fields.name}`, h('div', err,
         h('div.fields', h('div.field', h('label', '网格'), gridSel), h('div.field', h('label', '楼栋'), bldSel),
           h('div.field', h('label', '户'), hhSel), h('div.field', h('label', '在新户中与户主关系'), rel)),
         h('p.small.muted', '迁移会保留原户中的居住记录（历史）。')), [

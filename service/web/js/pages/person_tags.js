@@ -1,7 +1,9 @@
 // A person's special-population tags (低保, 残疾, 高龄…), each with its typed attributes and
-// validity, added and edited in a dialog whose form comes from the tag's catalog definition.
-import { h, toast, dialog, confirmDialog, fmtTime } from '../dom.js';
+// validity, added and edited (by those who may write the register) in a dialog whose form comes
+// from the tag's catalog definition.
+import { h, toast, dialog, confirmDialog } from '../dom.js';
 import * as reg from '../reg.js';
+import * as session from '../session.js';
 import { buildForm } from '../form.js';
 import { navigate } from '../main.js';
 
@@ -12,7 +14,7 @@ const VALIDITY = [
 
 async function editTag(cat, person, def, existing) {
   const fields = [...def.attributes.map((a) => ({ ...a, entity: 'tag' })), ...VALIDITY];
-  const values = { ...(existing ? existing.attrs || existing.attributes || {} : {}),
+  const values = { ...(existing ? existing.attrs : {}),
     valid_from: existing ? existing.valid_from : '', valid_to: existing ? existing.valid_to : '' };
   const form = buildForm(cat, fields, { values, flat: true });
   const err = h('div');
@@ -32,7 +34,7 @@ async function editTag(cat, person, def, existing) {
           else await reg.addTag(person.id, { tag: def.key, ...body });
         } catch (e) {
           const map = {};
-          for (const d of e.details || []) map[String(d.field || '').replace(/^(attrs|attributes)\./, '')] = d.message;
+          for (const d of e.details) map[d.field.replace(/^attrs\./, '')] = d.message;
           const rest = form.setErrors(map);
           err.replaceChildren(h('div.notice.error', e.message, Object.values(rest).length ? `：${Object.values(rest).join('；')}` : ''));
           return false;
@@ -47,25 +49,23 @@ async function editTag(cat, person, def, existing) {
 
 export function tagsCard(cat, person) {
   const card = h('div.card#tags', h('h2', '特殊人群标签'), h('p.muted', '正在加载…'));
-  if (!reg.can('tags')) {
-    card.replaceChildren(h('h2', '特殊人群标签'), h('p.muted', '此功能尚未开放（标签接口尚未提供）。'));
-    return card;
-  }
-  reg.tags(person.id).then((data) => {
-    const list = data.items || data || [];
+  const writer = session.may('write_register');
+  reg.tags(person.id).then((list) => {
     const rows = list.map((t) => {
-      const def = cat.tags[t.tag] || { label: t.tag, attributes: [] };
-      const attrs = t.attrs || t.attributes || {};
+      // The server lists only tags the caller may see; one the catalog no longer defines is shown
+      // by its label, without attributes or edits.
+      const def = cat.tags[t.tag] || { label: t.label, attributes: [], unknown: true };
+      const attrs = t.attrs;
+      const editable = writer && !def.unknown;
       return h('tr', { dataset: { tag: t.tag } },
         h('td', h('strong', def.label), def.department ? h('div.small.muted', def.department) : null),
-        h('td', def.visible === false ? h('span.badge', '已遮蔽') : def.attributes.map((a) =>
+        h('td', def.attributes.map((a) =>
           (attrs[a.key] ? h('div.small', `${a.label}：`, a.codes ? cat.codeLabel(a.codes, attrs[a.key]) : attrs[a.key]) : null))),
         h('td.small.nowrap', t.valid_from || t.valid_to ? `${t.valid_from || '…'} 至 ${t.valid_to || '今'}` : ''),
-        h('td.small', t.source && !t.source.startsWith('manual') ? `来源：${t.source}` : `录入：${(t.source || '').replace(/^manual:?/, '')}`,
-          t.updated_at ? h('div.muted', fmtTime(t.updated_at)) : null),
-        h('td.nowrap', reg.can('updateTag') && def.visible !== false
+        h('td.small', t.source.startsWith('manual') ? `录入：${t.source.replace(/^manual:?/, '')}` : `来源：${t.source}`),
+        h('td.nowrap', editable
           ? h('button.link', { type: 'button', onclick: () => editTag(cat, person, def, t) }, '编辑') : null,
-        reg.can('deleteTag') && def.visible !== false ? h('button.link', {
+        editable ? h('button.link', {
           type: 'button',
           onclick: async () => {
             if (!await confirmDialog('删除标签', `确定删除「${def.label}」标签吗？`, '删除')) return;
@@ -78,13 +78,13 @@ export function tagsCard(cat, person) {
         }, '删除') : null));
     });
     const picker = h('select#tag-picker', { 'aria-label': '选择标签' }, h('option', { value: '' }, '— 添加标签 —'),
-      cat.tagList.filter((t) => t.visible !== false).map((t) => h('option', { value: t.key }, t.label)));
+      cat.tagList.filter((t) => t.visible).map((t) => h('option', { value: t.key }, t.label)));
     picker.addEventListener('change', () => {
       const def = cat.tags[picker.value];
       picker.value = '';
       if (def) editTag(cat, person, def, null);
     });
-    card.replaceChildren(h('div.page-head', h('h2', '特殊人群标签'), h('span.spacer'), reg.can('addTag') ? picker : null),
+    card.replaceChildren(h('div.page-head', h('h2', '特殊人群标签'), h('span.spacer'), writer ? picker : null),
       h('div.table-wrap', h('table.list', h('thead', h('tr', ['标签', '属性', '有效期', '来源', ''].map((x) => h('th', x)))),
         h('tbody', rows.length ? rows : h('tr', h('td.empty', { colspan: 5 }, '没有标签'))))));
   }).catch((e) => card.replaceChildren(h('h2', '特殊人群标签'), h('div.notice.error', e.message)));

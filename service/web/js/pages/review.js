@@ -1,6 +1,6 @@
 // 待核实: possible duplicates side by side (是同一人 → link, 不是同一人 → keep apart) and
 // conflicting values with their sources (choose one).
-import { h, toast, notice, pagedTable, fmtTime, unavailable, clear } from '../dom.js';
+import { h, toast, notice, pagedTable, fmtTime, clear } from '../dom.js';
 import * as reg from '../reg.js';
 import { load as loadCatalog } from '../catalog.js';
 import { navigate } from '../main.js';
@@ -10,14 +10,13 @@ export const title = '待核实';
 const KIND = { duplicate: '可能重复', conflict: '数据冲突' };
 const STATUS = { open: '待处理', linked: '已合并', kept_apart: '已确认非同一人', resolved: '已处理' };
 
-function parseDetail(item) {
-  if (item.detail && typeof item.detail === 'object') return item.detail;
-  try { return JSON.parse(item.detail || '{}'); } catch (e) { return {}; }
-}
+// An item's detail is the ingest's JSON text (review_handlers.h): for a duplicate {score,
+// matched_on, source, record_key}; for a conflict {field, kept: "current" | "incoming", current,
+// incoming}, each value a claim {value, source, trust, observed_at, source_record_id}.
+const parseDetail = (item) => JSON.parse(item.detail);
 
 function sourceText(s) {
-  if (!s) return '';
-  if (s === 'manual' || String(s).startsWith('manual')) return '人工录入';
+  if (s === 'manual' || s.startsWith('manual:')) return '人工录入';
   return s;
 }
 
@@ -25,11 +24,12 @@ async function duplicateView(cat, item) {
   const [a, b] = await Promise.all([reg.getPerson(item.entity_id), reg.getPerson(item.other_id)]);
   const detail = parseDetail(item);
   const keys = cat.fields('person').filter((f) => !f.derived).map((f) => f.key)
-    .filter((k) => (a.values[k] ?? '') !== '' || (b.values[k] ?? '') !== '');
+    .filter((k) => k in a.fields || k in b.fields);
   const rows = keys.map((k) => {
     const f = cat.field('person', k);
-    const va = a.values[k] ?? '';
-    const vb = b.values[k] ?? '';
+    // A row's `fields` holds only the fields that have a value.
+    const va = a.fields[k] ?? '';
+    const vb = b.fields[k] ?? '';
     return h('tr', { class: va !== vb ? 'differs' : '' }, h('th', f.label),
       h('td.mine', cat.label('person', k, va)), h('td.theirs', cat.label('person', k, vb)));
   });
@@ -45,12 +45,12 @@ async function duplicateView(cat, item) {
     },
   }, label);
   return h('div',
-    detail.score !== undefined ? h('p.muted', `匹配分 ${Number(detail.score).toFixed(2)}`,
-      detail.matched_on ? `（依据：${detail.matched_on}）` : '', detail.source ? `，来自 ${detail.source}` : '') : null,
+    h('p.muted', `匹配分 ${detail.score.toFixed(2)}`,
+      detail.matched_on ? `（依据：${detail.matched_on}）` : '', `，来自 ${detail.source}`),
     status,
     h('div.table-wrap', h('table.list.compare', h('thead', h('tr', h('th', '字段'),
-      h('th', h('a', { href: `/persons/${a.id}`, 'data-link': true }, `人员 A（${a.values.name || a.id}）`)),
-      h('th', h('a', { href: `/persons/${b.id}`, 'data-link': true }, `人员 B（${b.values.name || b.id}）`)))),
+      h('th', h('a', { href: `/persons/${a.id}`, 'data-link': true }, `人员 A（${a.fields.name || a.id}）`)),
+      h('th', h('a', { href: `/persons/${b.id}`, 'data-link': true }, `人员 B（${b.fields.name || b.id}）`)))),
     h('tbody', rows))),
     item.status === 'open' ? h('div.form-actions', act('link', '是同一人，合并'), act('keep-apart', '不是同一人'),
       h('span.muted.small', '合并后保留人员 A 的编号，B 的来源记录和标签并入 A。')) : null);
@@ -58,12 +58,11 @@ async function duplicateView(cat, item) {
 
 async function conflictView(cat, item) {
   const detail = parseDetail(item);
-  const person = await reg.getPerson(item.entity_id).catch(() => null);
+  const person = await reg.getPerson(item.entity_id);
   const f = cat.field('person', item.field) || { label: item.field };
-  // Survivorship's detail: the value kept so far ("current") and the one that disagreed.
-  const candidates = detail.values || detail.candidates
-    || [detail.current && { ...detail.current, kept: detail.kept === 'current' },
-      detail.incoming && { ...detail.incoming, kept: detail.kept === 'incoming' }].filter(Boolean);
+  // Survivorship's detail: the value held so far ("current") and the one that disagreed.
+  const candidates = [{ ...detail.current, kept: detail.kept === 'current' },
+    { ...detail.incoming, kept: detail.kept === 'incoming' }];
   let chosen = null;
   const status = h('div');
   const rows = candidates.map((c, i) => h('tr',
@@ -71,21 +70,21 @@ async function conflictView(cat, item) {
       type: 'radio', name: 'pick', value: i,
       onchange: () => { chosen = c; },
     }), ' ', cat.label('person', item.field, c.value))),
-    h('td', sourceText(c.source), c.trust !== undefined ? h('span.muted.small', `（可信度 ${c.trust}）`) : null,
+    h('td', sourceText(c.source), h('span.muted.small', `（可信度 ${c.trust}）`),
       c.kept ? h('span.badge.green', '当前采用') : null),
-    h('td.nowrap', fmtTime(c.observed_at || c.at))));
+    h('td.nowrap', fmtTime(c.observed_at))));
   return h('div',
-    h('p', `人员：`, h('a', { href: `/persons/${item.entity_id}`, 'data-link': true }, (person && person.values.name) || `#${item.entity_id}`),
+    h('p', `人员：`, h('a', { href: `/persons/${item.entity_id}`, 'data-link': true }, person.fields.name || `#${item.entity_id}`),
       `，字段「${f.label}」有多个来源给出了不同的值。`),
     status,
     h('div.table-wrap', h('table.list', h('thead', h('tr', h('th', '值'), h('th', '来源'), h('th', '时间'))),
-      h('tbody', rows.length ? rows : h('tr', h('td.empty', { colspan: 3 }, '（没有记录候选值）'))))),
+      h('tbody', rows))),
     item.status === 'open' ? h('div.form-actions', h('button.primary', {
       type: 'button',
       onclick: async () => {
         if (!chosen) { status.replaceChildren(notice('error', '请先选择要采用的值')); return; }
         try {
-          await reg.reviewResolve(item.id, 'choose', { value: chosen.value ?? null }, item.etag);
+          await reg.reviewResolve(item.id, 'choose', { value: chosen.value }, item.etag);
           toast('已采用所选值');
           navigate('/review', { replace: true });
         } catch (e) { status.replaceChildren(notice('error', e.message)); }
@@ -94,14 +93,13 @@ async function conflictView(cat, item) {
 }
 
 export async function render(params, query) {
-  if (!reg.can('reviewList')) return unavailable('待核实', 'GET /api/v1/review');
   const cat = await loadCatalog();
   const state = query.status || 'open';
   const detail = h('div.card#review-detail', h('p.muted', '从左侧列表选择一项进行核实。'));
   const open = async (item) => {
     clear(detail).append(h('p.muted', '正在加载…'));
     try {
-      const full = reg.can('reviewGet') ? await reg.reviewGet(item.id) : item;
+      const full = await reg.reviewGet(item.id);
       const body = full.kind === 'duplicate' ? await duplicateView(cat, full) : await conflictView(cat, full);
       clear(detail).append(h('h2', KIND[full.kind] || full.kind, ' ', h('span.badge', STATUS[full.status] || full.status)), body);
     } catch (e) {
@@ -113,11 +111,11 @@ export async function render(params, query) {
   const list = pagedTable(['类型', '内容', '时间'],
     (item) => h('tr.clickable', { onclick: () => open(item), dataset: { review: item.id } },
       h('td', h('span.badge', { class: item.kind === 'duplicate' ? 'amber' : 'red' }, KIND[item.kind] || item.kind)),
-      h('td', item.summary || (item.kind === 'conflict' ? `${(cat.field('person', item.field) || {}).label || item.field}` : `人员 #${item.entity_id} 与 #${item.other_id}`)),
+      h('td', item.kind === 'conflict' ? (cat.field('person', item.field) || { label: item.field }).label : `人员 #${item.entity_id} 与 #${item.other_id}`),
       h('td.nowrap.small', fmtTime(item.created_at))),
     async (after) => {
       const data = await reg.reviewList(state === 'open' ? 'open' : 'all', after);
-      if (state !== 'open') data.items = (data.items || []).filter((x) => x.status !== 'open');
+      if (state !== 'open') data.items = data.items.filter((x) => x.status !== 'open');
       return data;
     },
     { empty: state === 'open' ? '没有待核实的事项' : '没有已处理的事项' });

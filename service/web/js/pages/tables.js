@@ -1,42 +1,45 @@
 // 报表: the department tables this user may run. Pick one, its scope, reference date and format;
 // preview the first rows (with how many cells the register filled: the entry saved), download.
-import { h, clear, notice, unavailable, saveBlob, today } from '../dom.js';
+import { h, clear, notice, saveBlob, today } from '../dom.js';
 import * as session from '../session.js';
+import * as reg from '../reg.js';
 import * as tbl from '../tables_api.js';
-import { browseTree } from './residents.js';
 
 export const title = '报表';
 
+// The scopes a table may be run for: the caller's communities and grids (GET /tree), or only
+// "everything I may see" for those without the register (departments).
 function scopeOptions(tree) {
   const opts = [h('option', { value: '' }, '我有权查看的全部范围')];
-  for (const d of tree.districts || []) for (const s of d.streets || []) for (const c of s.communities || []) {
+  if (!tree) return opts;
+  for (const d of tree.districts) for (const s of d.streets) for (const c of s.communities) {
     if (c.code) opts.push(h('option', { value: c.code }, `${c.name}（社区）`));
-    for (const g of c.grids || []) opts.push(h('option', { value: g.code }, `　${c.name} · ${g.name}`));
+    for (const g of c.grids) opts.push(h('option', { value: g.code }, `　${c.name} · ${g.name}`));
   }
   return opts;
 }
 
+// A preview (mapping_handlers.h): {headers, masked, rows: [{cells, total}], data_rows, truncated,
+// scope, as_of}.
 export function previewTable(data) {
-  const header = data.headers || [];
-  const masked = new Set(data.masked || []);
-  const rows = data.rows || [];
+  const masked = new Set(data.masked);
   return h('div.table-wrap#preview-table', h('table.list',
-    h('thead', h('tr', header.map((x) => h('th', x, masked.has(x) ? h('span.badge', { title: '您无权查看此列' }, '遮蔽') : null)))),
-    h('tbody', rows.length ? rows.map((r) => h('tr', { class: r.total ? 'total' : '' }, (r.cells || r).map((c) => h('td', c ?? ''))))
-      : h('tr', h('td.empty', { colspan: Math.max(1, header.length) }, '没有符合条件的行')))),
-  h('p.small.muted', `${data.truncated ? `预览前 ${data.data_rows} 行` : `共 ${data.data_rows ?? rows.length} 行`}${data.as_of ? `；统计时点 ${data.as_of}` : ''}${data.scope ? `；范围 ${data.scope}` : ''}。`));
+    h('thead', h('tr', data.headers.map((x) => h('th', x, masked.has(x) ? h('span.badge', { title: '您无权查看此列' }, '遮蔽') : null)))),
+    h('tbody', data.rows.length ? data.rows.map((r) => h('tr', { class: r.total ? 'total' : '' }, r.cells.map((c) => h('td', c ?? ''))))
+      : h('tr', h('td.empty', { colspan: Math.max(1, data.headers.length) }, '没有符合条件的行')))),
+  h('p.small.muted', `${data.truncated ? `预览前 ${data.data_rows} 行` : `共 ${data.data_rows} 行`}${data.as_of ? `；统计时点 ${data.as_of}` : ''}${data.scope ? `；范围 ${data.scope}` : ''}。`));
 }
 
 // The entry-savings figure: of the table's body cells, how many the register filled.
 export function savingsLine(c) {
-  if (!c || !c.cells) return null;
+  if (!c.cells) return null;
   const pct = Math.round((100 * c.register_cells) / c.cells);
   return h('div.notice.ok#savings', h('strong', `节省录入 ${pct}%`),
     `：这张表共 ${c.data_rows} 行、${c.cells} 个单元格，其中 ${c.register_cells} 个直接取自登记库，无需手工填写。`);
 }
 
 function panel(mapping, tree) {
-  const scope = h('select#table-scope', scopeOptions(tree || {}));
+  const scope = h('select#table-scope', scopeOptions(tree));
   const asOf = h('input#table-as-of', { type: 'date' });
   const format = h('select#table-format', h('option', { value: 'xlsx' }, 'Excel（XLSX）'),
     h('option', { value: 'csv' }, 'CSV（UTF-8）'), h('option', { value: 'json' }, 'JSON'));
@@ -49,8 +52,7 @@ function panel(mapping, tree) {
       status.replaceChildren();
       clear(out).append(h('p.muted', '正在生成预览…'));
       try {
-        const [data, saved] = await Promise.all([tbl.preview(mapping.id, params()),
-          tbl.can('savings') ? tbl.savings(mapping.id, params()).catch(() => null) : null]);
+        const [data, saved] = await Promise.all([tbl.preview(mapping.id, params()), tbl.savings(mapping.id, params())]);
         clear(out).append(savingsLine(saved) || '', previewTable(data));
       } catch (e) {
         clear(out);
@@ -76,16 +78,16 @@ function panel(mapping, tree) {
   }, '下载');
   // A table chosen by sensitive data the user is not granted (the 低保 roster: the list itself
   // tells who receives 低保) is refused by the server; say so before anyone tries.
-  const restricted = mapping.restricted_by || [];
+  const restricted = mapping.restricted_by;
   if (restricted.length) preview.disabled = download.disabled = true;
   return h('div.card#table-panel',
-    h('h2', mapping.title || mapping.id),
-    h('dl.kv', h('dt', '部门'), h('dd', mapping.department || '—'), h('dt', '用途'), h('dd', mapping.purpose || '—'),
-      h('dt', '每行'), h('dd', { person: '一人', household: '一户', building: '一栋楼', grid: '一个网格', community: '一个社区' }[mapping.grain] || mapping.grain || '—'),
+    h('h2', mapping.title),
+    h('dl.kv', h('dt', '部门'), h('dd', mapping.department), h('dt', '用途'), h('dd', mapping.purpose),
+      h('dt', '每行'), h('dd', { person: '一人', household: '一户', building: '一栋楼', grid: '一个网格', community: '一个社区' }[mapping.grain]),
       h('dt', '映射编号'), h('dd.mono', mapping.id)),
     h('div.fields', h('div.field', h('label', { for: 'table-scope' }, '范围'), scope),
       h('div.field', h('label', { for: 'table-as-of' }, '统计时点（参考日期）'), asOf,
-        h('div.hint', mapping.as_of ? `默认：${mapping.as_of}` : `留空则按映射的默认时点（今天是 ${today()}）`)),
+        h('div.hint', `留空则按映射的默认时点（今天是 ${today()}）`)),
       h('div.field', h('label', { for: 'table-format' }, '格式'), format)),
     restricted.length ? h('div.notice.warn#table-restricted',
       `这张表按敏感信息（${restricted.join('、')}）选取人员，名单本身即属敏感信息。您的账号未获该敏感信息的授权，不能预览或下载；如工作需要，请联系管理员授权。`) : '',
@@ -94,15 +96,13 @@ function panel(mapping, tree) {
 }
 
 export async function render(params, query) {
-  if (!tbl.can('list')) return unavailable('报表', 'GET /api/v1/mappings');
-  const [list, tree] = await Promise.all([
-    tbl.list(),
-    session.current().role === 'department' ? null : browseTree().catch(() => null),
-  ]);
+  const [all, tree] = await Promise.all([tbl.list(), session.may('read_register') ? reg.tree() : null]);
+  // A mapping manager is also told of files that do not check; those cannot be run.
+  const list = all.filter((m) => m.valid);
   const side = h('div.card', h('h2', '可生成的报表'));
   const main = h('div', h('div.card.muted', '请从左侧选择一张报表。'));
   const byDept = {};
-  for (const m of list) (byDept[m.department || '其他'] ||= []).push(m);
+  for (const m of list) (byDept[m.department] ||= []).push(m);
   const select = (m) => {
     clear(main).append(panel(m, tree));
     history.replaceState(null, '', `/tables?m=${encodeURIComponent(m.id)}`);
@@ -113,7 +113,7 @@ export async function render(params, query) {
     side.append(h('h3', dept), h('ul', ms.map((m) => h('li', h('a', {
       href: '#', dataset: { mapping: m.id },
       onclick: (ev) => { ev.preventDefault(); select(m); },
-    }, m.title || m.id, (m.restricted_by || []).length ? h('span.badge', { title: '需敏感信息授权' }, '需授权') : null)))));
+    }, m.title, m.restricted_by.length ? h('span.badge', { title: '需敏感信息授权' }, '需授权') : null)))));
   }
   const initial = list.find((m) => m.id === query.m) || (list.length === 1 ? list[0] : null);
   if (initial) select(initial);

@@ -1,21 +1,27 @@
 // 用户与授权 (admin): accounts with role, scopes (grid or community codes) and grants (mapping
 // ids a department may run, "sensitive" / "sensitive:<key>" for unmasked fields); add, edit,
 // disable; department API tokens.
-import { h, toast, dialog, notice, unavailable } from '../dom.js';
+import { h, toast, dialog, notice } from '../dom.js';
 import * as api from '../api.js';
-import { ROLE_LABELS, navigate } from '../main.js';
+import * as session from '../session.js';
+import { navigate } from '../main.js';
 
 export const title = '用户与授权';
 
 const split = (s) => s.split(/[\s,，、]+/).map((x) => x.trim()).filter(Boolean);
 
+// The roles and their labels, in display order, as the server names them (GET /me).
+const roles = () => session.current().roles;
+const roleLabel = (key) => roles().find((r) => r.key === key).label;
+
+// user (users_handlers.h): {id, name, role, display_name, scopes, grants, disabled, version}.
 async function editUser(user) {
   const name = h('input#user-name', { value: user ? user.name : '', readOnly: Boolean(user), autocomplete: 'off' });
-  const display = h('input#user-display', { value: user ? user.display_name || '' : '' });
-  const role = h('select#user-role', Object.entries(ROLE_LABELS).map(([k, v]) => h('option', { value: k }, v)));
+  const display = h('input#user-display', { value: user ? user.display_name : '' });
+  const role = h('select#user-role', roles().map((r) => h('option', { value: r.key }, r.label)));
   role.value = user ? user.role : 'grid_worker';
-  const scopes = h('input#user-scopes', { value: user ? (user.scopes || []).join(' ') : '', placeholder: '网格编码或社区代码，空格分隔' });
-  const grants = h('input#user-grants', { value: user ? (user.grants || []).join(' ') : '', placeholder: '映射编号，空格分隔；sensitive 可见全部敏感信息，sensitive:dibao 只含低保' });
+  const scopes = h('input#user-scopes', { value: user ? user.scopes.join(' ') : '', placeholder: '网格编码或社区代码，空格分隔' });
+  const grants = h('input#user-grants', { value: user ? user.grants.join(' ') : '', placeholder: '映射编号，空格分隔；sensitive 可见全部敏感信息，sensitive:dibao 只含低保' });
   const password = h('input#user-password', { type: 'password', autocomplete: 'new-password', placeholder: user ? '留空则不修改' : '至少 8 位' });
   const disabled = h('input#user-disabled', { type: 'checkbox', checked: user && user.disabled });
   const err = h('div');
@@ -34,7 +40,8 @@ async function editUser(user) {
         try {
           if (user) {
             body.disabled = disabled.checked;
-            await api.put(`/api/v1/users/${encodeURIComponent(user.name)}`, body, { ifMatch: user.etag || (user.version ? `"${user.version}"` : undefined) });
+            // A user's ETag is "<version>".
+            await api.put(`/api/v1/users/${encodeURIComponent(user.name)}`, body, { ifMatch: `"${user.version}"` });
           } else {
             await api.post('/api/v1/users', { name: name.value.trim(), ...body });
           }
@@ -59,21 +66,18 @@ async function issueToken(user) {
 }
 
 export async function render() {
-  if (!api.has('GET', '/api/v1/users')) return unavailable('用户与授权', 'GET /api/v1/users');
-  const { data } = await api.get('/api/v1/users');
-  const users = data.items || data || [];
-  const canEdit = api.has('PUT', '/api/v1/users/{name}');
-  const canTokens = api.has('POST', '/api/v1/users/{name}/tokens');
-  const rows = users.map((u) => h('tr', { dataset: { user: u.name } },
+  const { data } = await api.get('/api/v1/users', { limit: 500 });
+  const rows = data.items.map((u) => h('tr', { dataset: { user: u.name } },
     h('td', h('strong', u.name), u.display_name ? h('div.small.muted', u.display_name) : null),
-    h('td', ROLE_LABELS[u.role] || u.role),
-    h('td.small.mono', (u.scopes || []).join(' ')),
-    h('td.small.mono', (u.grants || []).join(' ')),
+    h('td', roleLabel(u.role)),
+    h('td.small.mono', u.scopes.join(' ')),
+    h('td.small.mono', u.grants.join(' ')),
     h('td', u.disabled ? h('span.badge.red', '已停用') : h('span.badge.green', '正常')),
-    h('td.nowrap', canEdit ? h('button.link', { type: 'button', onclick: () => editUser(u) }, '编辑') : null,
-      canTokens && u.role === 'department' ? h('button.link', { type: 'button', onclick: () => issueToken(u) }, '发放接口令牌') : null)));
+    h('td.nowrap', h('button.link', { type: 'button', onclick: () => editUser(u) }, '编辑'),
+      // Only department accounts get API tokens (users_handlers.h).
+      u.role === 'department' ? h('button.link', { type: 'button', onclick: () => issueToken(u) }, '发放接口令牌') : null)));
   return h('div', h('div.page-head', h('h1', '用户与授权'), h('span.spacer'),
-    api.has('POST', '/api/v1/users') ? h('button.primary#add-user', { type: 'button', onclick: () => editUser(null) }, '新增用户') : null),
+    h('button.primary#add-user', { type: 'button', onclick: () => editUser(null) }, '新增用户')),
   h('div.card', h('div.table-wrap', h('table.list', h('thead', h('tr', ['用户', '角色', '范围', '授权', '状态', ''].map((x) => h('th', x)))),
     h('tbody', rows)))),
   h('p.muted.small', '网格员只能查看和修改其网格内的居民；社区管理员管理其社区；部门用户只能下载授权给它的报表，且只看到报表中的列。敏感字段（如宗教信仰、健康状况、特殊人群标签）默认遮蔽，需单独授权；按敏感标签选人的报表（如低保花名册）也只对获得该授权的账号开放。'));
