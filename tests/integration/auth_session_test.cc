@@ -288,6 +288,20 @@ TEST_F(AuthSession, DisablingOrANewPasswordEndsSessions) {
   EXPECT_EQ(Login("ca_a", "New-password-456").status, 200);
 }
 
+// A stored role this binary does not know (a newer version's, or a hand-edited row) grants
+// nothing: its sessions and tokens are refused rather than given a guessed role.
+TEST_F(AuthSession, AnAccountWithAnUnknownRoleCannotSignIn) {
+  AddUser("ghost", "superuser", {}, {});
+  const std::string session = TokenOf("ghost");  // login itself checks only the password
+  ASSERT_FALSE(session.empty());
+  EXPECT_EQ(Call(session, "GET", "/api/v1/me").status, 401);
+  Result<User> ghost = store_->GetUser("ghost");
+  ASSERT_TRUE(ghost.ok());
+  auto token = auth_->IssueApiToken(*store_, *ghost, "test", "admin");
+  ASSERT_TRUE(token.ok()) << token.status().message();
+  EXPECT_EQ(Call(token->first, "GET", "/api/v1/me").status, 401);
+}
+
 TEST_F(AuthSession, EveryAnswerCarriesARequestId) {
   std::set<std::string> ids;
   for (const char* target : {"/healthz", "/api/v1/tree", "/nowhere", "/api/v1/openapi.json"}) {

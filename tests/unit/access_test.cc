@@ -80,7 +80,7 @@ class AccessPolicyTest : public ::testing::Test {
                        std::vector<std::string> grants = {}) {
     Principal p;
     p.user = role + "-user";
-    p.role = role;
+    p.role = *ParseRole(role);
     p.scopes = std::move(scopes);
     p.grants = std::move(grants);
     return p;
@@ -107,9 +107,9 @@ TEST_F(AccessPolicyTest, PermissionsByRole) {
       {"community_admin", {true, true, true, true, false, false, false, false}},
       {"grid_worker", {true, true, true, true, false, false, false, false}},
       {"department", {false, false, false, true, false, false, false, false}},
-      {"guest", {false, false, false, false, false, false, false, false}},
-      {"", {false, false, false, false, false, false, false, false}},
   };
+  // An account whose stored role is none of these never becomes a Principal: authentication
+  // refuses it (AuthSession.AnAccountWithAnUnknownRoleCannotSignIn).
   for (const auto& [role, expected] : table) {
     std::vector<Permission> held;
     for (size_t i = 0; i < all.size(); ++i) {
@@ -139,6 +139,26 @@ TEST(PermissionName, EachPermissionHasItsStableApiName) {
       {Permission::kReadAudit, "read_audit"},
   };
   for (const auto& [permission, name] : names) EXPECT_EQ(PermissionName(permission), name);
+}
+
+// The stored role names are a contract with every store and API client; labels are what people
+// read, in the one place the web UI takes them from (GET /me).
+TEST(Role, NamesRoundTripAndLabelsAreChinese) {
+  const std::vector<std::pair<std::string, std::string>> expected = {
+      {"admin", "管理员"},
+      {"community_admin", "社区管理员"},
+      {"grid_worker", "网格员"},
+      {"department", "部门账号"}};
+  ASSERT_EQ(AllRoles().size(), expected.size());
+  for (size_t i = 0; i < expected.size(); ++i) {
+    const Role role = AllRoles()[i];
+    EXPECT_EQ(RoleName(role), expected[i].first);
+    EXPECT_EQ(RoleLabel(role), expected[i].second);
+    EXPECT_EQ(ParseRole(expected[i].first), role);
+  }
+  for (const char* bad : {"", "Admin", "root", "grid_worker ", "operator"}) {
+    EXPECT_FALSE(ParseRole(bad).has_value()) << bad;
+  }
 }
 
 TEST_F(AccessPolicyTest, RowsInAndOutOfScope) {
@@ -191,7 +211,7 @@ TEST_F(AccessPolicyTest, RowsInAndOutOfScope) {
       {&dept, EntityKind::kGrid, g11_, false},
   };
   for (const Case& c : cases) {
-    SCOPED_TRACE(c.who->role + " " + (c.who->scopes.empty() ? "" : c.who->scopes[0]) + " " +
+    SCOPED_TRACE(std::string(RoleName(c.who->role)) + " " + (c.who->scopes.empty() ? "" : c.who->scopes[0]) + " " +
                  EntityName(c.kind) + "/" + std::to_string(c.id));
     Status st = policy_->RequireRow(*c.who, *store_, c.kind, c.id);
     EXPECT_EQ(st.ok(), c.ok) << st.message();
@@ -229,7 +249,7 @@ TEST_F(AccessPolicyTest, NewRowsUnderAParent) {
       {&gw11, EntityKind::kPerson, h21_, StatusCode::kNotFound},
   };
   for (const Case& c : cases) {
-    SCOPED_TRACE(c.who->role + " new " + EntityName(c.kind) + " under " + std::to_string(c.parent));
+    SCOPED_TRACE(std::string(RoleName(c.who->role)) + " new " + EntityName(c.kind) + " under " + std::to_string(c.parent));
     EXPECT_EQ(policy_->RequireParent(*c.who, *store_, c.kind, c.parent).code(), c.code);
   }
 }
@@ -253,7 +273,7 @@ TEST_F(AccessPolicyTest, VisibleRowsForLists) {
       {Who("guest", {"420581001001"}), std::set<int64_t>{}, std::set<int64_t>{}},
   };
   for (const Case& c : cases) {
-    SCOPED_TRACE(c.who.role + " " + std::to_string(c.who.scopes.size()));
+    SCOPED_TRACE(std::string(RoleName(c.who.role)) + " " + std::to_string(c.who.scopes.size()));
     Result<RowScope> scope = policy_->Visible(c.who, *store_);
     ASSERT_TRUE(scope.ok()) << scope.status().message();
     EXPECT_EQ(scope->community_ids, c.communities);
@@ -277,7 +297,7 @@ TEST_F(AccessPolicyTest, TablesByGrant) {
       {Who("guest", {}, {"minzheng/dibao"}), "minzheng/dibao", false},
   };
   for (const Case& c : cases) {
-    SCOPED_TRACE(c.who.role + " " + c.mapping);
+    SCOPED_TRACE(std::string(RoleName(c.who.role)) + " " + c.mapping);
     Status st = policy_->RequireTable(c.who, c.mapping);
     EXPECT_EQ(st.ok(), c.ok) << st.message();
     if (!c.ok) {

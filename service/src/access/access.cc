@@ -10,28 +10,61 @@
 
 namespace onetable {
 
+const std::vector<Role>& AllRoles() {
+  static const auto* const kRoles = new std::vector<Role>{
+      Role::kAdmin, Role::kCommunityAdmin, Role::kGridWorker, Role::kDepartment};
+  return *kRoles;
+}
+
+const char* RoleName(Role role) {
+  switch (role) {
+    case Role::kAdmin:
+      return "admin";
+    case Role::kCommunityAdmin:
+      return "community_admin";
+    case Role::kGridWorker:
+      return "grid_worker";
+    case Role::kDepartment:
+      return "department";
+  }
+  return "";
+}
+
+const char* RoleLabel(Role role) {
+  switch (role) {
+    case Role::kAdmin:
+      return "管理员";
+    case Role::kCommunityAdmin:
+      return "社区管理员";
+    case Role::kGridWorker:
+      return "网格员";
+    case Role::kDepartment:
+      return "部门账号";
+  }
+  return "";
+}
+
+std::optional<Role> ParseRole(std::string_view name) {
+  for (Role role : AllRoles()) {
+    if (name == RoleName(role)) return role;
+  }
+  return std::nullopt;
+}
+
 Principal OperatorPrincipal(const std::string& user) {
   Principal p;
   p.user = user;
-  p.role = "admin";
+  p.role = Role::kAdmin;
   p.grants = {"sensitive"};
   p.via = "cli";
   return p;
 }
 namespace {
 
-constexpr char kAdmin[] = "admin";
-constexpr char kCommunityAdmin[] = "community_admin";
-constexpr char kGridWorker[] = "grid_worker";
-constexpr char kDepartment[] = "department";
-
-const char* RoleLabel(const std::string& role) {
-  if (role == kAdmin) return "管理员";
-  if (role == kCommunityAdmin) return "社区管理员";
-  if (role == kGridWorker) return "网格员";
-  if (role == kDepartment) return "部门账号";
-  return "未知角色";
-}
+constexpr Role kAdmin = Role::kAdmin;
+constexpr Role kCommunityAdmin = Role::kCommunityAdmin;
+constexpr Role kGridWorker = Role::kGridWorker;
+constexpr Role kDepartment = Role::kDepartment;
 
 const char* PermissionLabel(Permission permission) {
   switch (permission) {
@@ -62,14 +95,13 @@ constexpr Permission kPermissions[] = {Permission::kReadRegister,     Permission
                                        Permission::kManageUsers,      Permission::kReadAudit};
 
 // The one table of which role holds which permission (Require and PermissionsOf read it).
-bool RoleHas(const std::string& role, Permission permission) {
+bool RoleHas(Role role, Permission permission) {
   if (role == kAdmin) return true;
   if (role == kCommunityAdmin || role == kGridWorker) {
     return permission == Permission::kReadRegister || permission == Permission::kWriteRegister ||
            permission == Permission::kReviewQueue || permission == Permission::kRunTables;
   }
-  if (role == kDepartment) return permission == Permission::kRunTables;
-  return false;
+  return permission == Permission::kRunTables;  // kDepartment
 }
 
 bool Has(const std::vector<std::string>& list, const std::string& value) {

@@ -31,6 +31,7 @@
 #include <optional>
 #include <set>
 #include <string>
+#include <string_view>
 #include <vector>
 
 #include "model/catalog.h"
@@ -41,12 +42,23 @@ namespace onetable {
 
 class Store;
 
+// The roles, in the order shown to people. User::role stores RoleName.
+enum class Role { kAdmin, kCommunityAdmin, kGridWorker, kDepartment };
+
+const std::vector<Role>& AllRoles();
+// The stored and API name: "admin", "community_admin", "grid_worker", "department".
+const char* RoleName(Role role);
+// What people read: 管理员, 社区管理员, 网格员, 部门账号 (the web UI takes them from GET /me).
+const char* RoleLabel(Role role);
+// The role named `name`; nullopt for anything else.
+std::optional<Role> ParseRole(std::string_view name);
+
 // Who is asking: filled by authentication (session cookie/bearer token, or a department API
 // token) before any handler runs.
 struct Principal {
   int64_t user_id = 0;
   std::string user;
-  std::string role;
+  Role role = Role::kDepartment;  // the least: no row at all
   std::vector<std::string> scopes;
   std::vector<std::string> grants;
   std::string via;  // "session" | "token"

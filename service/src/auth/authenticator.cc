@@ -50,22 +50,26 @@ bool WellFormed(const std::string& token) {
   return true;
 }
 
-Principal PrincipalOf(const User& user, const char* via) {
-  Principal p;
-  p.user_id = user.id;
-  p.user = user.name;
-  p.role = user.role;
-  p.scopes = user.scopes;
-  p.grants = user.grants;
-  p.via = via;
-  return p;
-}
-
 Status Rejected() { return Status::Unauthenticated(kInvalidCredentials); }
 
 // kNotFound from a lookup is a rejected credential; anything else is the store's error.
 Status RejectedOr(const Status& status) {
   return status.code() == StatusCode::kNotFound ? Rejected() : status;
+}
+
+// The principal of an account; an account whose stored role this binary does not know signs
+// in as nobody (kUnauthenticated), rather than with a guessed role.
+Result<Principal> PrincipalOf(const User& user, const char* via) {
+  std::optional<Role> role = ParseRole(user.role);
+  if (!role) return Rejected();
+  Principal p;
+  p.user_id = user.id;
+  p.user = user.name;
+  p.role = *role;
+  p.scopes = user.scopes;
+  p.grants = user.grants;
+  p.via = via;
+  return p;
 }
 
 }  // namespace
@@ -237,7 +241,7 @@ Result<Authenticated> Authenticator::Authenticate(const std::string& token, Stor
     if (!user.ok()) return RejectedOr(user.status());
     if (user->disabled) return Rejected();
     if (now > record->last_used_at) RETURN_IF_ERROR(store.TouchApiToken(record->id, now));
-    out.principal = PrincipalOf(*user, "token");
+    ASSIGN_OR_RETURN(out.principal, PrincipalOf(*user, "token"));
     out.token_id = record->id;
     return out;
   }
@@ -260,7 +264,7 @@ Result<Authenticated> Authenticator::Authenticate(const std::string& token, Stor
     RETURN_IF_ERROR(store.TouchSession(session->id, now));
     last_seen = now;
   }
-  out.principal = PrincipalOf(*user, "session");
+  ASSIGN_OR_RETURN(out.principal, PrincipalOf(*user, "session"));
   out.session_id = session->id;
   out.expires_at = session->expires_at;
   out.idle_expires_at = std::min(session->expires_at, last_seen + options_.idle_seconds);

@@ -51,20 +51,6 @@ bool SensitiveKey(const Catalog& catalog, const std::string& key) {
 
 }  // namespace
 
-const std::vector<std::string>& UserRoles() {
-  static const auto* const kRoles =
-      new std::vector<std::string>{"admin", "community_admin", "grid_worker", "department"};
-  return *kRoles;
-}
-
-const char* UserRoleLabel(const std::string& role) {
-  if (role == "admin") return "管理员";
-  if (role == "community_admin") return "社区管理员";
-  if (role == "grid_worker") return "网格员";
-  if (role == "department") return "部门账号";
-  return "未知角色";
-}
-
 Status ValidateUserName(const std::string& name) {
   if (name.size() < 2 || name.size() > 64) return Status::Invalid("用户名长度应为 2 到 64 个字符");
   if (!IsAlnum(name[0])) return Status::Invalid("用户名必须以字母或数字开头");
@@ -77,23 +63,23 @@ Status ValidateUserName(const std::string& name) {
 }
 
 Status ValidateRole(const std::string& role) {
-  for (const std::string& r : UserRoles()) {
-    if (r == role) return Status::Ok();
-  }
-  return Status::Invalid("角色 " + role.substr(0, 64) +
-                         " 无效：应为 admin、community_admin、grid_worker 或 department");
+  if (ParseRole(role)) return Status::Ok();
+  std::string names;
+  for (Role r : AllRoles()) names += std::string(names.empty() ? "" : "、") + RoleName(r);
+  return Status::Invalid("角色 " + role.substr(0, 64) + " 无效：应为 " + names + " 之一");
 }
 
-Status ValidateScopes(const AccessPolicy& policy, Store& store, const std::string& role,
+Status ValidateScopes(const AccessPolicy& policy, Store& store, const std::string& role_name,
                       const std::vector<std::string>& scopes) {
-  RETURN_IF_ERROR(ValidateRole(role));
-  if (role == "admin") {
+  RETURN_IF_ERROR(ValidateRole(role_name));
+  const Role role = *ParseRole(role_name);
+  if (role == Role::kAdmin) {
     if (!scopes.empty()) return Status::Invalid("管理员账号不设管辖范围");
     return Status::Ok();
   }
-  if (scopes.empty() && (role == "community_admin" || role == "grid_worker")) {
-    return Status::Invalid(std::string(UserRoleLabel(role)) + "至少需要一个管辖范围（" +
-                           (role == "grid_worker" ? "网格代码" : "社区代码") + "）");
+  if (scopes.empty() && (role == Role::kCommunityAdmin || role == Role::kGridWorker)) {
+    return Status::Invalid(std::string(RoleLabel(role)) + "至少需要一个管辖范围（" +
+                           (role == Role::kGridWorker ? "网格代码" : "社区代码") + "）");
   }
   std::set<std::string> seen;
   for (const std::string& code : scopes) {
@@ -102,7 +88,7 @@ Status ValidateScopes(const AccessPolicy& policy, Store& store, const std::strin
     probe.role = role;
     probe.scopes = {code};
     ASSIGN_OR_RETURN(RowScope visible, policy.Visible(probe, store));
-    if (role == "grid_worker") {
+    if (role == Role::kGridWorker) {
       if (!visible.grid_ids || visible.grid_ids->size() != 1) {
         return Status::Invalid("网格代码 " + code +
                                " 在登记库中不存在或不唯一（可写成 社区代码/网格代码）");

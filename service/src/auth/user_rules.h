@@ -2,7 +2,7 @@
 // `onetable user add` (cli/user_verbs.h), so both refuse the same things with the same Chinese
 // messages:
 //   name    2–64 characters: letters, digits, '.', '_' or '-', starting with a letter or digit
-//   role    admin | community_admin | grid_worker | department
+//   role    a RoleName (access.h): admin | community_admin | grid_worker | department
 //   scopes  community_admin: at least one, each a community code in the register;
 //           grid_worker: at least one, each naming exactly one grid (access.h);
 //           department: optional community codes; admin: none
@@ -25,11 +25,6 @@
 namespace onetable {
 
 class Store;
-
-// The roles, in the order shown to people.
-const std::vector<std::string>& UserRoles();
-// 管理员, 社区管理员, 网格员, 部门账号.
-const char* UserRoleLabel(const std::string& role);
 
 Status ValidateUserName(const std::string& name);
 Status ValidateRole(const std::string& role);

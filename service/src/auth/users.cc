@@ -23,7 +23,7 @@ std::string CommaList(const std::vector<std::string>& values) {
 Result<bool> OtherAdminExists(Store& store, int64_t except) {
   ASSIGN_OR_RETURN(std::vector<User> users, store.ListUsers());
   for (const User& u : users) {
-    if (u.id != except && u.role == "admin" && !u.disabled) return true;
+    if (u.id != except && u.role == RoleName(Role::kAdmin) && !u.disabled) return true;
   }
   return false;
 }
@@ -112,8 +112,8 @@ UserOutcome UserAccounts::Update(Store& store, const Actor& actor, const std::st
   UserOutcome out = Apply(store, change, false, &user);
   if (!out.status.ok()) return out;
 
-  const bool was_admin = current->role == "admin" && !current->disabled;
-  const bool still_admin = user.role == "admin" && !user.disabled;
+  const bool was_admin = current->role == RoleName(Role::kAdmin) && !current->disabled;
+  const bool still_admin = user.role == RoleName(Role::kAdmin) && !user.disabled;
   if (was_admin && !still_admin) {
     Result<bool> other = OtherAdminExists(store, user.id);
     if (!other.ok()) return Failed(other.status());

@@ -149,7 +149,7 @@ int RunUserAdd(const Config& config, const std::vector<std::string>& args) {
   change.password = *password;
   UserOutcome created = accounts.Create(**store, CliActor(), a.name, change);
   if (!created.status.ok()) return Fail(ExitFor(created.status), created.status.message());
-  std::cout << "已创建用户 " << created.user.name << "（" << UserRoleLabel(created.user.role)
+  std::cout << "已创建用户 " << created.user.name << "（" << RoleLabel(*ParseRole(created.user.role))
             << "）\n";
   return kExitOk;
 }

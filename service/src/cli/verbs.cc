@@ -62,7 +62,7 @@ void RemoveSqliteFiles(const std::string& path) {
 Status CreateFirstAdmin(Store* store, const Config& config, const Catalog& catalog) {
   ASSIGN_OR_RETURN(auto users, store->ListUsers());
   for (const User& u : users) {
-    if (u.role == "admin") return Status::Ok();
+    if (u.role == RoleName(Role::kAdmin)) return Status::Ok();
   }
   std::string password;
   const char* env = std::getenv("ONETABLE_ADMIN_PASSWORD");
@@ -78,7 +78,7 @@ Status CreateFirstAdmin(Store* store, const Config& config, const Catalog& catal
   const AccessPolicy policy(catalog);
   const UserAccounts accounts(AppContext{catalog, policy, SettingsOf(config)});
   UserChange admin;
-  admin.role = "admin";
+  admin.role = RoleName(Role::kAdmin);
   admin.display_name = "系统管理员";
   admin.password = password;
   RETURN_IF_ERROR(accounts.Create(*store, CliActor(), "admin", admin).status);

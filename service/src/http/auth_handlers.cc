@@ -5,7 +5,6 @@
 #include "http/session_cookie.h"
 #include "http/json_body.h"
 #include "http/json_writer.h"
-#include "http/user_rules.h"
 #include "store/store.h"
 
 namespace onetable {
@@ -115,14 +114,15 @@ HttpResponse HandleMe(const RequestContext& ctx, const ServiceContext& service) 
   for (const std::string& g : user->grants) w.String(g);
   w.EndArray();
   w.Key("via").String((*who)->via);
-  w.Key("role_label").String(UserRoleLabel(user->role));
+  w.Key("role_label").String(RoleLabel((*who)->role));
   w.Key("permissions").StartArray();
   for (Permission p : PermissionsOf(**who)) w.String(PermissionName(p));
   w.EndArray();
   // Every role with its label, in display order: the users page offers these.
   w.Key("roles").StartArray();
-  for (const std::string& role : UserRoles()) {
-    w.StartObject().Key("key").String(role).Key("label").String(UserRoleLabel(role)).EndObject();
+  for (Role role : AllRoles()) {
+    w.StartObject().Key("key").String(RoleName(role)).Key("label").String(RoleLabel(role));
+    w.EndObject();
   }
   w.EndArray();
   w.Key("now").String(IsoTime(service.auth->Now()));

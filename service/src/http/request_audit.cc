@@ -48,7 +48,7 @@ Actor ActorOf(const RequestContext& ctx) {
   Actor actor;
   if (ctx.principal != nullptr) {
     actor.user = ctx.principal->user;
-    actor.role = ctx.principal->role;
+    actor.role = RoleName(ctx.principal->role);
   }
   actor.source_addr = ctx.request.remote_addr;
   actor.request_id = std::string(ctx.request_id);

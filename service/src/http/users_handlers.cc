@@ -235,7 +235,7 @@ HttpResponse HandleIssueToken(const RequestContext& ctx, const ServiceContext& s
   }
   Result<User> user = PathUser(ctx);
   if (!user.ok()) return StatusToHttp(user.status());
-  if (user->role != "department") {
+  if (user->role != RoleName(Role::kDepartment)) {
     return StatusToHttp(Status::Precondition("只有部门账号可以使用接口令牌"));
   }
   Result<std::pair<std::string, ApiToken>> issued =

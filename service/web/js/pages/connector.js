@@ -2,7 +2,7 @@
 // row, column, reason).
 import { h, toast, clear, fmtTime, notice } from '../dom.js';
 import * as api from '../api.js';
-import { runBadge, runNow } from './connectors.js';
+import { progressText, runBadge, runNow } from './connectors.js';
 import { navigate } from '../main.js';
 
 export const title = (p) => `连接器 ${p.id}`;
@@ -49,12 +49,14 @@ export async function render({ id }, query) {
   return h('div', h('div.crumbs', h('a', { href: '/admin/connectors', 'data-link': true }, '数据接入'), ' › ', id),
     h('div.page-head', h('h1', id), h('span.spacer'), h('button.primary', {
       type: 'button',
-      onclick: async () => {
+      onclick: async (ev) => {
+        const button = ev.target;
+        button.disabled = true;
         try {
-          const run = await runNow(id);
-          toast(run.status === 'failed' ? `运行失败：${run.error}` : '运行完成', run.status === 'failed' ? 'error' : '');
-          navigate(`/admin/connectors/${encodeURIComponent(id)}?run=${run.run_id}`, { replace: true });
-        } catch (e) { toast(e.message, 'error'); }
+          const run = await runNow(id, (r) => { button.textContent = progressText(r); });
+          toast(run.status === 'failed' ? `运行失败：${run.message}` : '运行完成', run.status === 'failed' ? 'error' : '');
+          navigate(`/admin/connectors/${encodeURIComponent(id)}?run=${run.id}`, { replace: true });
+        } catch (e) { toast(e.message, 'error'); button.disabled = false; button.textContent = '立即运行'; }
       },
     }, '立即运行')),
     h('div.split.wide-left', h('div.card', h('h2', '运行历史'), h('div.table-wrap', h('table.list',

@@ -14,11 +14,23 @@ export function runBadge(status) {
   return h('span.badge', { class: color }, label);
 }
 
-// The run's report (connector_handlers.h): {source, status, run_id, read, new, updated, unchanged,
-// linked, review, rejected, error?, warnings?}.
-export async function runNow(id) {
-  const { data } = await api.post(`/api/v1/connectors/${encodeURIComponent(id)}/run`, {});
-  return data;
+// Starts a run — a background job on the server, answered 202 with {run_id, url} once its first
+// batch is in — and follows it until it ends; `onProgress` sees the run so far. Resolves with the
+// finished run (connector_handlers.h): {id, source, status, read, new, updated, unchanged,
+// linked, review, rejected, message}.
+export async function runNow(id, onProgress) {
+  const { data: started } = await api.post(`/api/v1/connectors/${encodeURIComponent(id)}/run`, {});
+  for (;;) {
+    const { data: run } = await api.get(started.url);
+    if (onProgress) onProgress(run);
+    if (run.status !== 'running') return run;
+    await new Promise((resolve) => setTimeout(resolve, 500));
+  }
+}
+
+// The button's text while its run goes on.
+export function progressText(run) {
+  return `运行中：已读取 ${run.read} 行`;
 }
 
 export async function render() {
@@ -34,12 +46,13 @@ export async function render() {
       h('td', c.valid ? h('button', {
         type: 'button',
         onclick: async (ev) => {
-          ev.target.disabled = true;
+          const button = ev.target;
+          button.disabled = true;
           try {
-            const run = await runNow(c.id);
-            toast(`已运行：${c.title || c.id}`);
-            navigate(`/admin/connectors/${encodeURIComponent(c.id)}?run=${run.run_id}`);
-          } catch (e) { toast(e.message, 'error'); ev.target.disabled = false; }
+            const run = await runNow(c.id, (r) => { button.textContent = progressText(r); });
+            toast(run.status === 'failed' ? `运行失败：${run.message}` : `已运行：${c.title || c.id}`, run.status === 'failed' ? 'error' : '');
+            navigate(`/admin/connectors/${encodeURIComponent(c.id)}?run=${run.id}`);
+          } catch (e) { toast(e.message, 'error'); button.disabled = false; button.textContent = '立即运行'; }
         },
       }, '立即运行') : null));
   });
