@@ -19,6 +19,7 @@
 #include "mapping/scan_plan.h"
 #include "mapping/table_generator.h"
 #include "mapping/template_draft.h"
+#include "onetable/text.h"
 #include "store/store.h"
 #include "xlsx/xlsx_reader.h"
 
@@ -71,11 +72,6 @@ Result<mapping::MappingSpec> LoadById(const Config& config, const Catalog& catal
   }
   RETURN_IF_ERROR(mapping::CheckOrderBy(spec));
   return spec;
-}
-
-std::string Lower(std::string s) {
-  for (char& c : s) c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
-  return s;
 }
 
 std::string Percent(int64_t part, int64_t whole) {
@@ -141,7 +137,7 @@ Result<std::unique_ptr<mapping::TableSink>> OpenSink(const TableArgs& a) {
     if (!format)
       return Status::Invalid("--format 应为 xlsx、csv 或 json，实际是 “" + a.format + "”");
   } else if (!a.output.empty()) {
-    std::string ext = Lower(fs::path(a.output).extension().string());
+    std::string ext = AsciiLower(fs::path(a.output).extension().string());
     if (!ext.empty()) format = mapping::ParseTableFormat(ext.substr(1));
     if (!format) {
       return Status::Invalid("无法从文件名 “" + a.output +
@@ -261,7 +257,7 @@ constexpr size_t kTemplateRows = 60;  // a header sits near the top; a blank tem
 
 Result<std::vector<std::vector<std::string>>> ReadTemplate(const std::string& path) {
   std::vector<std::vector<std::string>> rows;
-  const std::string ext = Lower(fs::path(path).extension().string());
+  const std::string ext = AsciiLower(fs::path(path).extension().string());
   if (ext == ".csv") {
     ASSIGN_OR_RETURN(auto reader, connectors::CsvReader::OpenFile(path, connectors::CsvOptions{}));
     connectors::Row row;

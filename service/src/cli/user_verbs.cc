@@ -13,6 +13,7 @@
 #include "http/password.h"
 #include "http/user_rules.h"
 #include "model/catalog.h"
+#include "onetable/text.h"
 #include "store/store.h"
 
 namespace onetable {
@@ -162,11 +163,8 @@ int RunUserAdd(const Config& config, const std::vector<std::string>& args) {
   audit.action = kAuditUserChange;
   audit.object = "user/" + user.name;
   audit.result = kAuditOk;
-  std::string scopes, grants;
-  for (const std::string& s : user.scopes) scopes += (scopes.empty() ? "" : ",") + s;
-  for (const std::string& g : user.grants) grants += (grants.empty() ? "" : ",") + g;
-  audit.detail =
-      ScrubAuditText("create role=" + user.role + " scopes=" + scopes + " grants=" + grants);
+  audit.detail = ScrubAuditText("create role=" + user.role + " scopes=" + Join(user.scopes, ",") +
+                                " grants=" + Join(user.grants, ","));
   st = (*store)->InTransaction([&]() -> Status {
     RETURN_IF_ERROR((*store)->AddUser(user).status());
     return (*store)->AppendAudit(audit).status();

@@ -18,6 +18,7 @@
 #include "ingest/plugin_loader.h"
 #include "ingest/runtime.h"
 #include "model/validation.h"
+#include "onetable/utf8.h"
 #include "store/store.h"
 
 namespace onetable {
@@ -227,7 +228,7 @@ HttpResponse HandleRun(const RequestContext& ctx, const ServiceContext& service)
                          "run=" + std::to_string(run.id) + " read=" + std::to_string(run.read) +
                              " rejected=" + std::to_string(run.rejected));
   if (!audited.ok()) return StatusToHttp(audited);
-  return JsonResponse(SanitizeUtf8(report));
+  return JsonResponse(utf8::Sanitize(report));
 }
 
 HttpResponse HandleRuns(const RequestContext& ctx, const ServiceContext& service) {

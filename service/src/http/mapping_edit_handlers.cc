@@ -1,7 +1,5 @@
 #include "http/mapping_edit_handlers.h"
 
-#include <openssl/evp.h>
-
 #include <filesystem>
 #include <fstream>
 #include <iterator>
@@ -17,6 +15,8 @@
 #include "mapping/atomic_file.h"
 #include "mapping/mapping_spec.h"
 #include "mapping/template_draft.h"
+#include "model/sha256.h"
+#include "onetable/text.h"
 #include "xlsx/xlsx_reader.h"
 
 namespace onetable {
@@ -137,8 +137,7 @@ HttpResponse HandleSave(const RequestContext& ctx, const ServiceContext& service
 // The first rows of a template given as bytes, by its file name's extension.
 Result<std::vector<std::vector<std::string>>> TemplateRows(const std::string& bytes,
                                                            const std::string& name) {
-  std::string ext = fs::path(name).extension().string();
-  for (char& c : ext) c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
+  const std::string ext = AsciiLower(fs::path(name).extension().string());
   std::vector<std::vector<std::string>> rows;
   if (ext == ".csv") {
     std::istringstream in(bytes);
@@ -246,16 +245,7 @@ HttpResponse HandleSavings(const RequestContext& ctx, const ServiceContext& serv
 }  // namespace
 
 std::string MappingETag(const std::string& content) {
-  unsigned char digest[EVP_MAX_MD_SIZE];
-  unsigned int length = 0;
-  EVP_Digest(content.data(), content.size(), digest, &length, EVP_sha256(), nullptr);
-  static const char kHex[] = "0123456789abcdef";
-  std::string tag = "\"";
-  for (unsigned int i = 0; i < length && i < 16; ++i) {
-    tag += kHex[digest[i] >> 4];
-    tag += kHex[digest[i] & 15];
-  }
-  return tag + "\"";
+  return "\"" + Sha256Hex(content).substr(0, 32) + "\"";  // the first 16 bytes are plenty
 }
 
 Status RegisterMappingEditRoutes(Router* router, const ServiceContext& service) {

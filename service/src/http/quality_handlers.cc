@@ -6,6 +6,7 @@
 #include <vector>
 
 #include "http/json_writer.h"
+#include "model/catalog_keys.h"
 #include "model/id_number.h"
 #include "store/store.h"
 
@@ -97,8 +98,8 @@ HttpResponse HandleQuality(const RequestContext& ctx, const ServiceContext& serv
   }
   // Birth date and sex are the fields an ID number derives (model/id_number.h); the catalog
   // names them by key, so look them up rather than assume they exist.
-  birth_field = service.catalog.Find(EntityKind::kPerson, "birth_date");
-  gender_field = service.catalog.Find(EntityKind::kPerson, "gender");
+  birth_field = service.catalog.Find(EntityKind::kPerson, keys::kBirthDate);
+  gender_field = service.catalog.Find(EntityKind::kPerson, keys::kGender);
   scan.fields = {"grid.id", "grid.code", "grid.name", "community.name", "person.id"};
   const size_t kIdCol = scan.fields.size();
   scan.fields.push_back(id_field ? "person." + id_field->key : "person.id");

@@ -12,6 +12,7 @@
 #include "http/register_request.h"
 #include "http/register_write.h"
 #include "http/visible_rows.h"
+#include "model/catalog_keys.h"
 #include "model/validation.h"
 #include "store/store.h"
 
@@ -98,7 +99,7 @@ HttpResponse WriteFailure(const ServiceContext& service, const Principal& who, E
   }
   if (outcome.status.code() == StatusCode::kAlreadyExists && kind == EntityKind::kPerson) {
     return StatusToHttp(outcome.status,
-                        {ErrorDetail{"id_number", "duplicate", outcome.status.message()}});
+                        {ErrorDetail{keys::kIdNumber, "duplicate", outcome.status.message()}});
   }
   return StatusToHttp(outcome.status);
 }

@@ -9,6 +9,8 @@
 #include <string_view>
 #include <vector>
 
+#include "onetable/text.h"
+
 namespace onetable {
 namespace fs = std::filesystem;
 
@@ -108,8 +110,7 @@ const char* ContentTypeFor(const std::string& file_name) {
   };
   const size_t dot = file_name.rfind('.');
   if (dot == std::string::npos) return "application/octet-stream";
-  std::string extension = file_name.substr(dot);
-  for (char& c : extension) c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
+  const std::string extension = AsciiLower(std::string_view(file_name).substr(dot));
   for (const auto& entry : kTypes) {
     if (extension == entry.extension) return entry.type;
   }

@@ -14,6 +14,7 @@
 #include "http/register_json.h"
 #include "http/register_request.h"
 #include "http/user_rules.h"
+#include "onetable/text.h"
 #include "store/store.h"
 
 namespace onetable {
@@ -93,12 +94,6 @@ Result<bool> OtherAdminExists(Store& store, int64_t except) {
     if (u.id != except && u.role == "admin" && !u.disabled) return true;
   }
   return false;
-}
-
-std::string Join(const std::vector<std::string>& values) {
-  std::string out;
-  for (const std::string& v : values) out += (out.empty() ? "" : ",") + v;
-  return out;
 }
 
 HttpResponse HandleList(const RequestContext& ctx, const ServiceContext& service) {
@@ -245,9 +240,9 @@ HttpResponse HandleCreate(const RequestContext& ctx, const ServiceContext& servi
   if (!ApplyUserInput(ctx, service, in, &user, &error)) return error;
   Result<int64_t> id = ctx.store->AddUser(user);
   if (!id.ok()) return StatusToHttp(id.status());
-  st = Audit(
-      ctx, kAuditUserChange, "user/" + user.name, kAuditOk,
-      "create role=" + user.role + " scopes=" + Join(user.scopes) + " grants=" + Join(user.grants));
+  st = Audit(ctx, kAuditUserChange, "user/" + user.name, kAuditOk,
+             "create role=" + user.role + " scopes=" + Join(user.scopes, ",") +
+                 " grants=" + Join(user.grants, ","));
   if (!st.ok()) return StatusToHttp(st);
   Result<User> stored = ctx.store->GetUser(user.name);
   if (!stored.ok()) return StatusToHttp(stored.status());
@@ -283,8 +278,8 @@ HttpResponse HandleUpdate(const RequestContext& ctx, const ServiceContext& servi
   std::vector<std::string> changed;
   if (user.role != current->role) changed.push_back("role=" + user.role);
   if (user.display_name != current->display_name) changed.push_back("display_name");
-  if (user.scopes != current->scopes) changed.push_back("scopes=" + Join(user.scopes));
-  if (user.grants != current->grants) changed.push_back("grants=" + Join(user.grants));
+  if (user.scopes != current->scopes) changed.push_back("scopes=" + Join(user.scopes, ","));
+  if (user.grants != current->grants) changed.push_back("grants=" + Join(user.grants, ","));
   if (user.disabled != current->disabled) {
     changed.push_back(user.disabled ? "disabled" : "enabled");
   }
@@ -305,7 +300,7 @@ HttpResponse HandleUpdate(const RequestContext& ctx, const ServiceContext& servi
     }
     return StatusToHttp(st);
   }
-  st = Audit(ctx, kAuditUserChange, "user/" + user.name, kAuditOk, "update " + Join(changed));
+  st = Audit(ctx, kAuditUserChange, "user/" + user.name, kAuditOk, "update " + Join(changed, ","));
   if (!st.ok()) return StatusToHttp(st);
   Result<User> stored = ctx.store->GetUser(user.name);
   if (!stored.ok()) return StatusToHttp(stored.status());

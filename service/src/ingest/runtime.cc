@@ -9,6 +9,7 @@
 #include "ingest/identity.h"
 #include "ingest/record_applier.h"
 #include "ingest/record_mapper.h"
+#include "model/sha256.h"
 #include "store/sql_store.h"  // NowUtc
 
 namespace onetable {

@@ -5,6 +5,8 @@
 #include <map>
 #include <sstream>
 
+#include "onetable/text.h"
+
 namespace onetable {
 
 namespace internal {
@@ -228,9 +230,7 @@ Result<CodeTable> LoadCodeTable(const std::string& path) {
   std::vector<std::string> problems;
   internal::ParseCodeTableText(path, text, &entries, &problems);
   if (!problems.empty()) {
-    std::string message;
-    for (const std::string& problem : problems) message += (message.empty() ? "" : "\n") + problem;
-    return Status::Invalid(message);
+    return Status::Invalid(Join(problems, "\n"));
   }
   return CodeTable(std::filesystem::path(path).stem().string(), std::move(entries));
 }

@@ -34,13 +34,6 @@ std::string FoldWidth(std::string_view s) {
   return out;
 }
 
-std::string_view TrimBlank(std::string_view s) {
-  const char* kBlank = " \t\r\n\v\f";
-  size_t b = s.find_first_not_of(kBlank);
-  if (b == std::string_view::npos) return {};
-  return s.substr(b, s.find_last_not_of(kBlank) - b + 1);
-}
-
 int EditDistance(const std::string& a, const std::string& b) {
   const size_t n = a.size(), m = b.size();
   std::vector<std::vector<int>> d(n + 1, std::vector<int>(m + 1));
