@@ -9,6 +9,7 @@
 #include <cstring>
 
 #include "onetable/json_depth.h"
+#include "onetable/text.h"
 
 namespace onetable::connectors {
 namespace {
@@ -67,17 +68,12 @@ Status ParseJsonLimited(const std::string& text, int max_depth, rapidjson::Docum
 Result<std::vector<std::string>> ParseJsonPath(const std::string& text, const std::string& option) {
   std::vector<std::string> out;
   if (text.empty()) return out;
-  size_t start = 0;
-  while (true) {
-    const size_t dot = text.find('.', start);
-    std::string segment = text.substr(start, dot == std::string::npos ? dot : dot - start);
+  for (std::string_view segment : Split(text, '.')) {
     if (segment.empty()) {
       return Status::Invalid("选项 " + option + "（“" + text +
                              "”）应为以点分隔的字段名，如 data.items");
     }
-    out.push_back(std::move(segment));
-    if (dot == std::string::npos) break;
-    start = dot + 1;
+    out.emplace_back(segment);
   }
   return out;
 }

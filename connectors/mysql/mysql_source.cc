@@ -153,18 +153,14 @@ Result<std::string> QuoteIdentifier(const std::string& name, const std::string& 
 Result<std::vector<std::string>> ParseColumnList(const std::string& text,
                                                  const std::string& option) {
   std::vector<std::string> out;
-  size_t start = 0;
-  while (start <= text.size()) {
-    size_t comma = text.find(',', start);
-    if (comma == std::string::npos) comma = text.size();
-    const std::string name(TrimBlank(text.substr(start, comma - start)));
+  for (std::string_view piece : Split(text, ',')) {
+    const std::string name(TrimBlank(piece));
     if (name.empty()) {
       return Status::Invalid("选项 " + option + "（“" + text + "”）应为一个或多个以逗号分隔的列名");
     }
     auto quoted = QuoteIdentifier(name, option);
     if (!quoted.ok()) return quoted.status();
     out.push_back(name);
-    start = comma + 1;
   }
   return out;
 }

@@ -5,6 +5,7 @@
 #include <cstdio>
 #include <map>
 
+#include "onetable/utf8.h"
 #include "synth_city.h"
 
 namespace onetable::bench {
@@ -182,9 +183,7 @@ class TreeWalker {
         const std::string* ethnicity = p.row.Get("ethnicity");
         if (ethnicity && *ethnicity != "01") ++stats_->minority;
         const std::string* name = p.row.Get("name");
-        if (name && std::any_of(name->begin(), name->end(), [](char c) {
-              return (static_cast<unsigned char>(c) & 0xF8) == 0xF0;
-            })) {
+        if (name && utf8::HasSupplementary(*name)) {
           ++stats_->rare_names;
         }
         for (const TagAssignment& t : p.tags) ++tag_counts_[t.tag];

@@ -145,6 +145,13 @@ INSTANTIATE_TEST_SUITE_P(
                     PositionCase{"a\r\nb", 3, 2, 1}, PositionCase{"ab\r\n", 3, 1, 3},
                     PositionCase{"ab", 99, 1, 3}));  // clamped to the end
 
+TEST(Utf8, HasSupplementaryFindsFourByteCharacters) {
+  EXPECT_TRUE(utf8::HasSupplementary("王\xF0\xA0\x88\x8C"));  // 王𠈌
+  EXPECT_FALSE(utf8::HasSupplementary("王小明 abc"));
+  EXPECT_FALSE(utf8::HasSupplementary("\xF0\xA0\x88"));  // cut short: not a character
+  EXPECT_FALSE(utf8::HasSupplementary(""));
+}
+
 TEST(Utf8, AppendEncodesEveryPlane) {
   std::string out;
   for (char32_t cp : {U'a', char32_t{0xE9}, U'张', char32_t{0x2020C}}) {

@@ -87,9 +87,9 @@ inline std::string Join(const std::vector<std::string>& parts, std::string_view 
 }
 
 // The pieces of `text` between `separator`s, empty ones kept: "a,,b" -> {"a", "", "b"},
-// "" -> {""}. Join(Split(t, c), c) == t.
-inline std::vector<std::string> Split(std::string_view text, char separator) {
-  std::vector<std::string> out;
+// "" -> {""}. The pieces point into `text`, which must outlive them.
+inline std::vector<std::string_view> Split(std::string_view text, char separator) {
+  std::vector<std::string_view> out;
   size_t start = 0;
   while (true) {
     const size_t pos = text.find(separator, start);

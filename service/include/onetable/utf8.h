@@ -126,6 +126,22 @@ inline size_t CountCodePoints(std::string_view text) {
   return n;
 }
 
+// True when `text` has a character outside the Basic Multilingual Plane (above U+FFFF, four
+// bytes in UTF-8), such as the rare 𠈌 in a name.
+inline bool HasSupplementary(std::string_view text) {
+  for (size_t i = 0; i < text.size();) {
+    const unsigned char c = static_cast<unsigned char>(text[i]);
+    if (c < 0x80) {
+      ++i;
+      continue;
+    }
+    const CodePoint cp = DecodeAt(text, i);
+    if (cp.status == Decode::kOk && cp.value > 0xFFFF) return true;
+    i += cp.status == Decode::kOk ? cp.length : 1;
+  }
+  return false;
+}
+
 // The longest prefix of `text` of at most `max_bytes` bytes that does not end inside a
 // character (so a well-formed text stays well-formed when cut).
 inline std::string_view TruncateBytes(std::string_view text, size_t max_bytes) {

@@ -38,7 +38,7 @@ Result<std::string> HashPassword(const std::string& password, int iterations) {
 }
 
 bool VerifyPassword(const std::string& password, const std::string& encoded) {
-  const std::vector<std::string> parts = Split(encoded, '$');
+  const std::vector<std::string_view> parts = Split(encoded, '$');
   if (parts.size() != 4 || parts[0] != "pbkdf2-sha256") return false;
   int iterations = 0;
   for (char c : parts[1]) {

@@ -8,6 +8,7 @@
 #include "http/json_writer.h"
 #include "model/catalog_keys.h"
 #include "model/id_number.h"
+#include "onetable/text.h"
 #include "store/store.h"
 
 namespace onetable {
@@ -34,13 +35,8 @@ bool ReadFields(const RequestContext& ctx, const ServiceContext& service, const 
     }
     return true;
   }
-  std::string list = it->second;
-  size_t start = 0;
-  while (start <= list.size()) {
-    size_t comma = list.find(',', start);
-    if (comma == std::string::npos) comma = list.size();
-    std::string key = list.substr(start, comma - start);
-    start = comma + 1;
+  for (std::string_view piece : Split(it->second, ',')) {
+    const std::string key(piece);
     if (key.empty()) continue;
     const FieldDef* f = catalog.Find(EntityKind::kPerson, key);
     if (f == nullptr || f->derived || !service.policy.SeesField(who, *f)) {

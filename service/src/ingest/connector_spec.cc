@@ -69,15 +69,11 @@ class SpecParser {
  private:
   // yaml-cpp counts columns in bytes; people count characters.
   SourceLocation At(const YAML::Mark& m) const {
-    SourceLocation loc{path_, 1, 1};
-    if (m.pos < 0 || static_cast<size_t>(m.pos) > text_.size()) {
-      if (m.line >= 0) loc = {path_, m.line + 1, m.column + 1};
-      return loc;
+    if (m.pos >= 0 && static_cast<size_t>(m.pos) <= text_.size()) {
+      return SourceLocation::InText(path_, text_, static_cast<size_t>(m.pos));
     }
-    const utf8::LineColumn at = utf8::LineColumnAt(text_, static_cast<size_t>(m.pos));
-    loc.line = at.line;
-    loc.column = at.column;
-    return loc;
+    if (m.line >= 0) return {path_, m.line + 1, m.column + 1};
+    return {path_, 1, 1};
   }
   std::string Where(const YAML::Mark& m) const { return At(m).ToString(); }
   SourceLocation Loc(const YAML::Node& n) const { return At(n.Mark()); }

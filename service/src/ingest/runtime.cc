@@ -163,7 +163,8 @@ Result<ImportResult> Importer::Run(const ConnectorSpec& spec, const ConnectorPlu
       run.status = kImportFailed;
       run.finished_at = NowUtc();
       run.message = st.message();
-      store_->UpdateImportRun(run);  // best effort: the failure itself is what we report
+      // Best effort: the failure itself is what we report.
+      store_->UpdateImportRun(run).IgnoreError();
     }
     if (partial) *partial = run;
     return st;

@@ -1,7 +1,6 @@
 #include "mapping/expr_ast.h"
 
 #include "onetable/text.h"
-#include "onetable/utf8.h"
 
 namespace onetable::mapping {
 
@@ -146,12 +145,7 @@ void VisitExpr(const Expr& e, const std::function<void(const Expr&)>& fn) {
 }
 
 SourceLocation TextLocator::Locate(size_t offset) const {
-  SourceLocation loc;
-  loc.file = file_;
-  const utf8::LineColumn at = utf8::LineColumnAt(text_, offset);
-  loc.line = at.line;
-  loc.column = at.column;
-  return loc;
+  return SourceLocation::InText(file_, text_, offset);
 }
 
 std::string FormatAt(const SourceLocation& where, const std::string& message) {

@@ -189,7 +189,7 @@ Result<Value> Evaluator::EvalCall(const Expr& e, RowContext& ctx) const {
     return Value::Null();
   }
   if (fn == "age" && e.children.empty()) {
-    static const FieldPath kBirthDate{{}, "birth_date", EntityKind::kPerson};
+    static const FieldPath kBirthDate{{}, keys::kBirthDate, EntityKind::kPerson};
     return AgeOf(ctx.Field(kBirthDate));
   }
   ASSIGN_OR_RETURN(Value arg, Eval(*e.children[0], ctx));

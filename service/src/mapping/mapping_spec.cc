@@ -182,7 +182,7 @@ class Loader {
     }
     std::string v = OptionalText(n, key);
     if (n->IsScalar() || n->IsNull()) {
-      if (v.find_first_not_of(" \t\r\n") == std::string::npos) {
+      if (TrimBlank(v).empty()) {
         Problem(n->Mark(), std::string("“") + key + "” 不能为空" + why);
         return "";
       }

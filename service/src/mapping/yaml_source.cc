@@ -94,12 +94,7 @@ class ScalarMap : public ExprLocator {
 }  // namespace
 
 SourceLocation YamlSource::AtByte(size_t pos) const {
-  SourceLocation loc;
-  loc.file = file_;
-  const utf8::LineColumn at = utf8::LineColumnAt(text_, pos);
-  loc.line = at.line;
-  loc.column = at.column;
-  return loc;
+  return SourceLocation::InText(file_, text_, pos);
 }
 
 SourceLocation YamlSource::At(const YAML::Mark& mark) const {

@@ -6,6 +6,7 @@
 #include <sstream>
 
 #include "onetable/text.h"
+#include "onetable/utf8.h"
 
 namespace onetable {
 
@@ -75,12 +76,6 @@ bool SplitCsvLine(const std::string& line, std::vector<std::string>* cells) {
   return !quoted;
 }
 
-std::string TrimBlanks(const std::string& s) {
-  size_t b = s.find_first_not_of(" \t");
-  if (b == std::string::npos) return {};
-  return s.substr(b, s.find_last_not_of(" \t") - b + 1);
-}
-
 void ParseCodeTableText(const std::string& path, const std::string& text,
                         std::vector<std::pair<std::string, std::string>>* entries,
                         std::vector<std::string>* problems) {
@@ -97,12 +92,12 @@ void ParseCodeTableText(const std::string& path, const std::string& text,
     ++line_number;
     if (!line.empty() && line.back() == '\r') line.pop_back();
     if (line_number == 1 && line.compare(0, 3, "\xEF\xBB\xBF") == 0) line.erase(0, 3);
-    if (TrimBlanks(line).empty()) continue;
+    if (TrimBlank(line).empty()) continue;
     if (!SplitCsvLine(line, &cells)) {
       add("引号未闭合");
       continue;
     }
-    for (std::string& cell : cells) cell = TrimBlanks(cell);
+    for (std::string& cell : cells) cell = std::string(TrimBlank(cell));
     if (!header_seen) {
       header_seen = true;
       if (cells.size() != 2 || cells[0] != "code" || cells[1] != "label") {
@@ -186,6 +181,11 @@ const char* SensitivityName(Sensitivity s) {
       return "sensitive";
   }
   return "unknown";
+}
+
+SourceLocation SourceLocation::InText(std::string file, std::string_view text, size_t offset) {
+  const utf8::LineColumn at = utf8::LineColumnAt(text, offset);
+  return SourceLocation{std::move(file), at.line, at.column};
 }
 
 std::string SourceLocation::ToString() const {

@@ -17,6 +17,10 @@ namespace onetable {
 // ideographic (U+3000) and no-break (U+00A0) spaces to ' '. Everything else is kept.
 std::string FoldWidth(std::string_view s);
 
+// Only the full-width ASCII forms (U+FF01..U+FF5E, e.g. "１２３", "．") folded to ASCII: for
+// numbers, where a dash or a space that FoldWidth would make '-' or ' ' must stay a mistake.
+std::string FoldFullWidth(std::string_view s);
+
 // Edit distance with adjacent transpositions (optimal string alignment), for "did you mean"
 // suggestions in catalog and mapping messages.
 int EditDistance(const std::string& a, const std::string& b);

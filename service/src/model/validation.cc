@@ -11,6 +11,7 @@
 #include "model/date.h"
 #include "model/id_number.h"
 #include "model/phone.h"
+#include "model/text.h"
 #include "onetable/text.h"
 #include "onetable/utf8.h"
 
@@ -35,28 +36,6 @@ bool AllDigits(std::string_view s) {
     if (!IsDigit(c)) return false;
   }
   return true;
-}
-
-// Full-width ASCII forms (U+FF01..U+FF5E, e.g. "１２３", "．") as typed with a Chinese input
-// method, folded to ASCII. Used for numeric types only: text keeps what was typed.
-std::string FoldFullWidth(const std::string& s) {
-  std::string out;
-  out.reserve(s.size());
-  for (size_t i = 0; i < s.size();) {
-    unsigned char c0 = s[i];
-    if (c0 == 0xEF && i + 2 < s.size()) {
-      unsigned char c1 = s[i + 1], c2 = s[i + 2];
-      unsigned cp = ((c0 & 0x0F) << 12) | ((c1 & 0x3F) << 6) | (c2 & 0x3F);
-      if (cp >= 0xFF01 && cp <= 0xFF5E) {
-        out += static_cast<char>(cp - 0xFF01 + 0x21);
-        i += 3;
-        continue;
-      }
-    }
-    out += s[i];
-    ++i;
-  }
-  return out;
 }
 
 // Compiled catalog patterns, shared by all validators: compiling a std::regex costs far more than
