@@ -23,7 +23,9 @@ TEST(Base64, EncodesTheRfc4648Vectors) {
   for (const Vector& v : vectors) {
     EXPECT_EQ(Base64Encode(v.bytes), v.standard) << v.standard;
     EXPECT_EQ(Base64UrlEncode(v.bytes), v.url) << v.url;
-    if (!v.bytes.empty()) EXPECT_EQ(Base64Decode(v.standard), v.bytes) << v.standard;
+    if (!v.bytes.empty()) {
+      EXPECT_EQ(Base64Decode(v.standard), v.bytes) << v.standard;
+    }
   }
 }
 
