@@ -5,6 +5,7 @@
 #include <cstdio>
 #include <map>
 
+#include "onetable/text.h"
 #include "onetable/utf8.h"
 #include "synth_city.h"
 
@@ -59,11 +60,6 @@ const demo::LocalFlavor& JiangAnFlavor() {
     return f;
   }();
   return *flavor;
-}
-
-bool EndsWith(const std::string& s, const std::string& suffix) {
-  return s.size() >= suffix.size() &&
-         s.compare(s.size() - suffix.size(), suffix.size(), suffix) == 0;
 }
 
 std::string ShortName(const std::string& name) {

@@ -76,6 +76,14 @@ inline std::string AsciiLower(std::string_view s) {
   return out;
 }
 
+inline bool StartsWith(std::string_view text, std::string_view prefix) {
+  return text.substr(0, prefix.size()) == prefix;
+}
+
+inline bool EndsWith(std::string_view text, std::string_view suffix) {
+  return text.size() >= suffix.size() && text.substr(text.size() - suffix.size()) == suffix;
+}
+
 // The parts with `separator` between them ("" for none).
 inline std::string Join(const std::vector<std::string>& parts, std::string_view separator) {
   std::string out;

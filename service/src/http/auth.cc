@@ -9,6 +9,7 @@
 
 #include "model/base64.h"
 #include "model/sha256.h"
+#include "onetable/text.h"
 
 namespace onetable {
 namespace {
@@ -19,8 +20,6 @@ constexpr char kTokenPrefix[] = "otk_";
 // from an expired or revoked one.
 constexpr char kInvalidCredentials[] = "登录已失效或凭据无效，请重新登录";
 constexpr char kBadLogin[] = "用户名或密码错误";
-
-bool StartsWith(const std::string& text, const char* prefix) { return text.rfind(prefix, 0) == 0; }
 
 // A token is prefix + 43 base64url characters; anything else is rejected before a lookup.
 bool WellFormed(const std::string& token) {
