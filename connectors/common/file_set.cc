@@ -8,6 +8,7 @@
 #include <utility>
 
 #include "common/file_glob.h"
+#include "onetable/text.h"
 
 namespace onetable::connectors {
 namespace {
@@ -80,10 +81,7 @@ Result<std::vector<FileState>> OpenFileSet(const std::string& base_dir, const st
 
 void RejectRow(const OtBatchSink* sink, const FileState& file, int64_t row,
                const std::string& reason, const std::vector<std::string>* raw) {
-  std::string text;
-  if (raw != nullptr) {
-    for (size_t i = 0; i < raw->size(); ++i) text += (i ? "," : "") + (*raw)[i];
-  }
+  const std::string text = raw != nullptr ? Join(*raw, ",") : std::string();
   OtRejectedRow r{file.location.c_str(), row, nullptr, reason.c_str(),
                   raw != nullptr ? text.c_str() : nullptr};
   sink->reject(sink->ctx, &r);

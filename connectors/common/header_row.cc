@@ -3,43 +3,22 @@
 #include <algorithm>
 #include <utility>
 
+#include "onetable/text.h"
+
 namespace onetable::connectors {
-namespace {
 
-// Byte length of a blank sequence at the start (`from_end` false) or end of `s`, or 0.
-size_t BlankAt(std::string_view s, bool from_end) {
-  static constexpr std::string_view kMultiByteBlanks[] = {"\xE3\x80\x80", "\xC2\xA0",
-                                                          "\xEF\xBB\xBF"};
-  if (s.empty()) return 0;
-  char c = from_end ? s.back() : s.front();
-  if (c == ' ' || c == '\t' || c == '\r' || c == '\n' || c == '\v' || c == '\f') return 1;
-  for (std::string_view blank : kMultiByteBlanks) {
-    if (s.size() < blank.size()) continue;
-    std::string_view part =
-        from_end ? s.substr(s.size() - blank.size()) : s.substr(0, blank.size());
-    if (part == blank) return blank.size();
-  }
-  return 0;
+std::string NormalizeHeaderCell(std::string_view cell) {
+  return std::string(TrimHeaderBlank(cell));
 }
-
-std::string_view Trim(std::string_view s) {
-  while (size_t n = BlankAt(s, false)) s.remove_prefix(n);
-  while (size_t n = BlankAt(s, true)) s.remove_suffix(n);
-  return s;
-}
-
-}  // namespace
-
-std::string NormalizeHeaderCell(std::string_view cell) { return std::string(Trim(cell)); }
 
 size_t CountKnownHeaderCells(const std::vector<std::string>& cells,
                              const std::vector<std::string>& known_names) {
   size_t count = 0;
   for (const std::string& cell : cells) {
-    std::string_view name = Trim(cell);
+    std::string_view name = TrimHeaderBlank(cell);
     if (name.empty()) continue;
     for (const std::string& known : known_names) {
-      if (Trim(known) == name) {
+      if (TrimHeaderBlank(known) == name) {
         ++count;
         break;
       }
@@ -50,7 +29,7 @@ size_t CountKnownHeaderCells(const std::vector<std::string>& cells,
 
 bool IsBlankRow(const std::vector<std::string>& cells) {
   return std::all_of(cells.begin(), cells.end(),
-                     [](const std::string& c) { return Trim(c).empty(); });
+                     [](const std::string& c) { return TrimHeaderBlank(c).empty(); });
 }
 
 HeaderedTable::HeaderedTable(HeaderSpec spec, std::string source_name, bool pad_short_rows)

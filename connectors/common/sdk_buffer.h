@@ -3,17 +3,17 @@
 #ifndef ONETABLE_CONNECTORS_COMMON_SDK_BUFFER_H_
 #define ONETABLE_CONNECTORS_COMMON_SDK_BUFFER_H_
 
-#include <algorithm>
 #include <cstring>
 #include <string>
+
+#include "onetable/utf8.h"
 
 namespace onetable::connectors {
 
 // Copies `text` into `out` (at most `len` bytes incl. the NUL), never cutting a UTF-8 sequence.
 inline void CopyOut(const std::string& text, char* out, size_t len) {
   if (len == 0) return;
-  size_t n = std::min(text.size(), len - 1);
-  while (n > 0 && n < text.size() && (static_cast<unsigned char>(text[n]) & 0xC0) == 0x80) --n;
+  const size_t n = utf8::TruncateBytes(text, len - 1).size();
   std::memcpy(out, text.data(), n);
   out[n] = '\0';
 }

@@ -3,21 +3,14 @@
 #include <sstream>
 #include <utility>
 
+#include "onetable/utf8.h"
+
 namespace onetable::connectors {
 namespace {
 
 std::string BaseName(const std::string& path) {
   size_t slash = path.find_last_of('/');
   return slash == std::string::npos ? path : path.substr(slash + 1);
-}
-
-// The longest prefix of `text` no longer than `limit` bytes that does not split a UTF-8
-// sequence (cut fields stay valid UTF-8 for whoever stores the quarantined row).
-std::string_view CutAtCharBoundary(std::string_view text, size_t limit) {
-  if (text.size() <= limit) return text;
-  size_t cut = limit;
-  while (cut > 0 && (static_cast<unsigned char>(text[cut]) & 0xC0) == 0x80) --cut;
-  return text.substr(0, cut);
 }
 
 }  // namespace
@@ -46,12 +39,12 @@ void CsvParser::Append(std::string_view text) {
   size_t room = max_field_bytes_ > field_.size() ? max_field_bytes_ - field_.size() : 0;
   if (text.size() > room) {
     if (oversized_column_ == 0) oversized_column_ = columns_ + 1;
-    text = CutAtCharBoundary(text, room);
+    text = utf8::TruncateBytes(text, room);  // cut fields stay valid UTF-8
   }
   size_t record_room = max_record_bytes_ > record_bytes_ ? max_record_bytes_ - record_bytes_ : 0;
   if (text.size() > record_room) {
     record_too_big_ = true;
-    text = CutAtCharBoundary(text, record_room);
+    text = utf8::TruncateBytes(text, record_room);
   }
   if (columns_ >= max_columns_) return;  // this field will not be kept
   field_.append(text.data(), text.size());

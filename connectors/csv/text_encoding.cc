@@ -7,15 +7,20 @@
 #include <cstring>
 #include <utility>
 
+#include "onetable/text.h"
+#include "onetable/utf8.h"
+
 namespace onetable::connectors {
 namespace {
 
-constexpr std::string_view kUtf8Bom = "\xEF\xBB\xBF";
+constexpr std::string_view kUtf8Bom = utf8::kBom;
 // How much text after the first non-ASCII byte detection looks at.
 constexpr size_t kDetectWindow = 64 * 1024;
 
-// Scans `s` as GB18030 byte structure (1, 2 or 4 bytes a character). Same contract as ScanUtf8;
-// `*four_byte` is set when a four-byte sequence (outside GBK) was seen.
+// Scans `s` as GB18030 byte structure (1, 2 or 4 bytes a character). Returns the length of the
+// longest prefix of whole characters; `*invalid` is set when the scan stopped at an invalid
+// sequence rather than at an incomplete one at the very end. `*four_byte` is set when a four-byte
+// sequence (outside GBK) was seen.
 size_t ScanGb18030(std::string_view s, bool* invalid, bool* four_byte) {
   *invalid = false;
   const auto* p = reinterpret_cast<const unsigned char*>(s.data());
@@ -59,9 +64,12 @@ size_t ScanGb18030(std::string_view s, bool* invalid, bool* four_byte) {
 // Detection over `sample`; on failure returns nullopt and the offset of the first bad byte.
 std::optional<TextEncoding> Detect(std::string_view sample, bool at_eof, size_t* bad_index) {
   if (sample.substr(0, kUtf8Bom.size()) == kUtf8Bom) return TextEncoding::kUtf8Bom;
+  const utf8::Scan utf8_scan = utf8::ScanValid(sample);
+  const size_t utf8_ok = utf8_scan.valid;
+  if (utf8_scan.stop != utf8::Decode::kInvalid && (!at_eof || utf8_ok == sample.size())) {
+    return TextEncoding::kUtf8;
+  }
   bool invalid = false;
-  size_t utf8_ok = ScanUtf8(sample, &invalid);
-  if (!invalid && (!at_eof || utf8_ok == sample.size())) return TextEncoding::kUtf8;
   bool four_byte = false;
   size_t gb_ok = ScanGb18030(sample, &invalid, &four_byte);
   if (!invalid && (!at_eof || gb_ok == sample.size())) {
@@ -73,14 +81,6 @@ std::optional<TextEncoding> Detect(std::string_view sample, bool at_eof, size_t*
 
 bool IsUtf16Bom(std::string_view s) {
   return s.substr(0, 2) == "\xFF\xFE" || s.substr(0, 2) == "\xFE\xFF";
-}
-
-std::string Lower(std::string_view s) {
-  std::string out(s);
-  for (char& c : out) {
-    if (c >= 'A' && c <= 'Z') c = static_cast<char>(c - 'A' + 'a');
-  }
-  return out;
 }
 
 }  // namespace
@@ -100,58 +100,13 @@ const char* TextEncodingName(TextEncoding encoding) {
 }
 
 Result<TextEncoding> ParseTextEncoding(std::string_view name) {
-  std::string n = Lower(name);
+  std::string n = AsciiLower(name);
   if (n == "utf-8" || n == "utf8") return TextEncoding::kUtf8;
   if (n == "utf-8-bom" || n == "utf8-bom" || n == "utf-8-sig") return TextEncoding::kUtf8Bom;
   if (n == "gbk" || n == "cp936" || n == "gb2312") return TextEncoding::kGbk;
   if (n == "gb18030") return TextEncoding::kGb18030;
   return Status::Invalid("不支持的编码 \"" + std::string(name) +
                          "\"（可选：utf-8、utf-8-bom、gbk、gb18030）");
-}
-
-size_t ScanUtf8(std::string_view bytes, bool* invalid) {
-  *invalid = false;
-  const auto* p = reinterpret_cast<const unsigned char*>(bytes.data());
-  size_t n = bytes.size();
-  size_t i = 0;
-  while (i < n) {
-    unsigned char c = p[i];
-    if (c < 0x80) {
-      ++i;
-      continue;
-    }
-    size_t len = 0;
-    unsigned char lo = 0x80;
-    unsigned char hi = 0xBF;
-    if (c >= 0xC2 && c <= 0xDF) {
-      len = 2;
-    } else if (c == 0xE0) {
-      len = 3, lo = 0xA0;  // no overlongs
-    } else if ((c >= 0xE1 && c <= 0xEC) || c == 0xEE || c == 0xEF) {
-      len = 3;
-    } else if (c == 0xED) {
-      len = 3, hi = 0x9F;  // no surrogates
-    } else if (c == 0xF0) {
-      len = 4, lo = 0x90;
-    } else if (c >= 0xF1 && c <= 0xF3) {
-      len = 4;
-    } else if (c == 0xF4) {
-      len = 4, hi = 0x8F;  // nothing above U+10FFFF
-    } else {
-      *invalid = true;
-      return i;
-    }
-    for (size_t k = 1; k < len; ++k) {
-      if (i + k >= n) return i;
-      unsigned char b = p[i + k];
-      if (b < (k == 1 ? lo : 0x80) || b > (k == 1 ? hi : 0xBF)) {
-        *invalid = true;
-        return i;
-      }
-    }
-    i += len;
-  }
-  return i;
 }
 
 Result<TextEncoding> DetectTextEncoding(std::string_view sample, bool at_eof) {
@@ -263,8 +218,9 @@ Status TextDecoder::Process(bool at_eof, std::string* out) {
 
 bool TextDecoder::DecodeUtf8(std::string_view bytes, bool at_eof, size_t* used, size_t* bad,
                              bool* incomplete, std::string* out) {
-  bool invalid = false;
-  size_t n = ScanUtf8(bytes, &invalid);
+  const utf8::Scan scan = utf8::ScanValid(bytes);
+  const size_t n = scan.valid;
+  const bool invalid = scan.stop == utf8::Decode::kInvalid;
   out->append(bytes.data(), n);
   *used = n;
   if (invalid || (at_eof && n < bytes.size())) {

@@ -27,11 +27,6 @@ const char* TextEncodingName(TextEncoding encoding);
 // utf-8-sig, utf8-bom, cp936, gb2312 (decoded as GBK, its superset). Unknown names fail.
 Result<TextEncoding> ParseTextEncoding(std::string_view name);
 
-// Scans `bytes` as UTF-8 and returns the length of the longest prefix made of complete, valid
-// sequences (no overlongs, no surrogates, nothing above U+10FFFF). `*invalid` is set when the
-// scan stopped at an invalid sequence rather than at an incomplete one at the very end.
-size_t ScanUtf8(std::string_view bytes, bool* invalid);
-
 // Detects the encoding of a whole input or its first part (`at_eof` false: an incomplete
 // sequence at the end of `sample` is not held against it). Fails, naming the byte offset, when
 // the bytes are neither UTF-8 nor GB18030.

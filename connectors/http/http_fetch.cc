@@ -24,6 +24,8 @@
 #include <mutex>
 #endif
 
+#include "onetable/utf8.h"
+
 namespace onetable::connectors {
 namespace {
 
@@ -38,9 +40,8 @@ struct Attempt {
 
 std::string Excerpt(const std::string& body) {
   if (body.empty()) return "";
-  size_t n = std::min(body.size(), kBodyExcerpt);
-  while (n > 0 && n < body.size() && (static_cast<unsigned char>(body[n]) & 0xC0) == 0x80) --n;
-  std::string text = body.substr(0, n);
+  std::string text(utf8::TruncateBytes(body, kBodyExcerpt));
+  const size_t n = text.size();
   for (char& c : text) {
     if (c == '\n' || c == '\r' || c == '\t') c = ' ';
   }

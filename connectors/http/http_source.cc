@@ -8,70 +8,11 @@
 #include <cstdlib>
 #include <cstring>
 
+#include "onetable/json_depth.h"
+#include "onetable/text.h"
+
 namespace onetable::connectors {
 namespace {
-
-// Forwards SAX events to `Handler` and refuses nesting deeper than `max_depth`, so a hostile
-// response cannot exhaust memory or the stack of whoever walks the document later.
-template <typename Handler>
-class DepthLimit {
- public:
-  DepthLimit(Handler& handler, int max_depth) : h_(handler), max_(max_depth) {}
-  bool exceeded() const { return exceeded_; }
-
-  bool Null() { return h_.Null(); }
-  bool Bool(bool b) { return h_.Bool(b); }
-  bool Int(int i) { return h_.Int(i); }
-  bool Uint(unsigned i) { return h_.Uint(i); }
-  bool Int64(int64_t i) { return h_.Int64(i); }
-  bool Uint64(uint64_t i) { return h_.Uint64(i); }
-  bool Double(double d) { return h_.Double(d); }
-  bool RawNumber(const char* s, rapidjson::SizeType n, bool copy) {
-    return h_.RawNumber(s, n, copy);
-  }
-  bool String(const char* s, rapidjson::SizeType n, bool copy) { return h_.String(s, n, copy); }
-  bool Key(const char* s, rapidjson::SizeType n, bool copy) { return h_.Key(s, n, copy); }
-  bool StartObject() { return Enter() && h_.StartObject(); }
-  bool EndObject(rapidjson::SizeType n) {
-    --depth_;
-    return h_.EndObject(n);
-  }
-  bool StartArray() { return Enter() && h_.StartArray(); }
-  bool EndArray(rapidjson::SizeType n) {
-    --depth_;
-    return h_.EndArray(n);
-  }
-
- private:
-  bool Enter() {
-    if (++depth_ > max_) exceeded_ = true;
-    return !exceeded_;
-  }
-  Handler& h_;
-  int max_;
-  int depth_ = 0;
-  bool exceeded_ = false;
-};
-
-constexpr unsigned kParseFlags = rapidjson::kParseValidateEncodingFlag |
-                                 rapidjson::kParseIterativeFlag |
-                                 rapidjson::kParseNumbersAsStringsFlag;
-
-struct LimitedParse {
-  const std::string& text;
-  int max_depth;
-  rapidjson::ParseResult result;
-  bool exceeded = false;
-
-  bool operator()(rapidjson::Document& doc) {
-    rapidjson::StringStream in(text.c_str());
-    rapidjson::Reader reader;
-    DepthLimit<rapidjson::Document> limited(doc, max_depth);
-    result = reader.Parse<kParseFlags>(in, limited);
-    exceeded = limited.exceeded();
-    return !result.IsError();
-  }
-};
 
 bool IsNumber(const std::string& s) {
   size_t i = 0;
@@ -103,9 +44,11 @@ Status ParseJsonLimited(const std::string& text, int max_depth, rapidjson::Docum
   if (std::strlen(text.c_str()) != text.size()) {
     return Status::Invalid("响应中含有 NUL 字符，不是 JSON 文本");
   }
-  LimitedParse parse{text, max_depth, {}, false};
-  doc->Populate(parse);
-  if (parse.exceeded) {
+  // The limit keeps a hostile response from exhausting memory or the stack of whoever walks the
+  // document later.
+  const json::LimitedParse parse =
+      json::ParseWithDepthLimit<rapidjson::kParseNumbersAsStringsFlag>(text, max_depth, doc);
+  if (parse.too_deep) {
     return Status::Invalid("JSON 嵌套超过 " + std::to_string(max_depth) + " 层");
   }
   if (!parse.result.IsError()) return Status::Ok();
@@ -125,17 +68,12 @@ Status ParseJsonLimited(const std::string& text, int max_depth, rapidjson::Docum
 Result<std::vector<std::string>> ParseJsonPath(const std::string& text, const std::string& option) {
   std::vector<std::string> out;
   if (text.empty()) return out;
-  size_t start = 0;
-  while (true) {
-    const size_t dot = text.find('.', start);
-    std::string segment = text.substr(start, dot == std::string::npos ? dot : dot - start);
+  for (std::string_view segment : Split(text, '.')) {
     if (segment.empty()) {
       return Status::Invalid("选项 " + option + "（“" + text +
                              "”）应为以点分隔的字段名，如 data.items");
     }
-    out.push_back(std::move(segment));
-    if (dot == std::string::npos) break;
-    start = dot + 1;
+    out.emplace_back(segment);
   }
   return out;
 }

@@ -35,9 +35,10 @@
 #include <string>
 #include <vector>
 
-#include "mysql/mysql_source.h"
 #include "common/sdk_buffer.h"
+#include "mysql/mysql_source.h"
 #include "onetable/connector.h"
+#include "onetable/utf8.h"
 
 namespace onetable::connectors {
 namespace {
@@ -364,7 +365,7 @@ int NextBatch(void* handle, size_t max_records, const OtBatchSink* sink, char* c
           if (nulls[i - 1]) continue;
           values[i - 1] = doubles[i - 1] ? FormatDouble(static_cast<double>(rs->getDouble(i)))
                                          : rs->getString(i).asStdString();
-          if (bad_column.empty() && !IsValidUtf8(values[i - 1])) bad_column = names[i - 1];
+          if (bad_column.empty() && !utf8::IsValid(values[i - 1])) bad_column = names[i - 1];
         }
         h->cursor = at;
         ++h->delivered;

@@ -4,6 +4,9 @@
 #include <cstdlib>
 #include <optional>
 
+#include "onetable/text.h"
+#include "onetable/utf8.h"
+
 namespace onetable::connectors {
 namespace {
 
@@ -22,13 +25,6 @@ bool AllDigits(const std::string& s) {
     if (!std::isdigit(static_cast<unsigned char>(c))) return false;
   }
   return true;
-}
-
-std::string Trim(const std::string& s) {
-  size_t b = 0, e = s.size();
-  while (b < e && std::isspace(static_cast<unsigned char>(s[b]))) ++b;
-  while (e > b && std::isspace(static_cast<unsigned char>(s[e - 1]))) --e;
-  return s.substr(b, e - b);
 }
 
 std::string Escape(const std::string& s) {
@@ -119,54 +115,16 @@ Result<MysqlSourceUrl> ParseMysqlSourceUrl(const std::string& url) {
   return p;
 }
 
-bool IsValidUtf8(const std::string& text) {
-  const auto* s = reinterpret_cast<const unsigned char*>(text.data());
-  const size_t n = text.size();
-  for (size_t i = 0; i < n;) {
-    const unsigned char c = s[i];
-    size_t len;
-    uint32_t cp;
-    if (c < 0x80) {
-      ++i;
-      continue;
-    } else if ((c & 0xE0) == 0xC0) {
-      len = 2;
-      cp = c & 0x1F;
-    } else if ((c & 0xF0) == 0xE0) {
-      len = 3;
-      cp = c & 0x0F;
-    } else if ((c & 0xF8) == 0xF0) {
-      len = 4;
-      cp = c & 0x07;
-    } else {
-      return false;
-    }
-    if (i + len > n) return false;
-    for (size_t k = 1; k < len; ++k) {
-      if ((s[i + k] & 0xC0) != 0x80) return false;
-      cp = (cp << 6) | (s[i + k] & 0x3F);
-    }
-    // Overlong forms, surrogates and values past U+10FFFF are not UTF-8.
-    if ((len == 2 && cp < 0x80) || (len == 3 && cp < 0x800) || (len == 4 && cp < 0x10000) ||
-        (cp >= 0xD800 && cp <= 0xDFFF) || cp > 0x10FFFF) {
-      return false;
-    }
-    i += len;
-  }
-  return true;
-}
-
 bool IsPlainIdentifier(const std::string& name) {
-  if (name.empty() || AllDigits(name) || !IsValidUtf8(name)) return false;
+  if (name.empty() || AllDigits(name) || !utf8::IsValid(name)) return false;
   size_t chars = 0;
-  for (size_t i = 0; i < name.size(); ++i) {
-    const unsigned char c = static_cast<unsigned char>(name[i]);
-    if ((c & 0xC0) != 0x80) ++chars;
-    if (c >= 0x80) {
-      // MySQL identifiers hold only the Basic Multilingual Plane.
-      if ((c & 0xF8) == 0xF0) return false;
-      continue;
-    }
+  for (size_t i = 0; i < name.size(); ++chars) {
+    const utf8::CodePoint cp = utf8::DecodeAt(name, i);
+    i += cp.length;
+    // MySQL identifiers hold only the Basic Multilingual Plane.
+    if (cp.value > 0xFFFF) return false;
+    if (cp.value >= 0x80) continue;
+    const unsigned char c = static_cast<unsigned char>(cp.value);
     if (!(std::isalnum(c) || c == '_' || c == '$')) return false;
   }
   return chars <= kMaxIdentifierChars;
@@ -195,18 +153,14 @@ Result<std::string> QuoteIdentifier(const std::string& name, const std::string& 
 Result<std::vector<std::string>> ParseColumnList(const std::string& text,
                                                  const std::string& option) {
   std::vector<std::string> out;
-  size_t start = 0;
-  while (start <= text.size()) {
-    size_t comma = text.find(',', start);
-    if (comma == std::string::npos) comma = text.size();
-    const std::string name = Trim(text.substr(start, comma - start));
+  for (std::string_view piece : Split(text, ',')) {
+    const std::string name(TrimBlank(piece));
     if (name.empty()) {
       return Status::Invalid("选项 " + option + "（“" + text + "”）应为一个或多个以逗号分隔的列名");
     }
     auto quoted = QuoteIdentifier(name, option);
     if (!quoted.ok()) return quoted.status();
     out.push_back(name);
-    start = comma + 1;
   }
   return out;
 }
@@ -265,7 +219,7 @@ std::optional<MysqlCursor> DecodeMysqlCursor(const std::string& text, size_t key
 }
 
 Result<std::string> SourceFrom(const std::string& table, const std::string& query) {
-  const std::string t = Trim(table), q = Trim(query);
+  const std::string t(TrimBlank(table)), q(TrimBlank(query));
   if (t.empty() == q.empty()) {
     return Status::Invalid("选项 table 和 query 须且只能填写一个（读整张表，或一条 SELECT）");
   }

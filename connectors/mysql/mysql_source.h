@@ -48,8 +48,6 @@ Result<std::string> QuoteIdentifier(const std::string& name, const std::string& 
 Result<std::vector<std::string>> ParseColumnList(const std::string& text,
                                                  const std::string& option);
 
-bool IsValidUtf8(const std::string& text);
-
 // How a column compares, from its SQL type: decides how a cursor value is bound and what the
 // overlap means.
 enum class ColumnClass { kInteger, kNumber, kTemporal, kText };

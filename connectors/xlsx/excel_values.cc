@@ -5,6 +5,9 @@
 #include <cstdio>
 #include <cstdlib>
 
+#include "onetable/text.h"
+#include "onetable/utf8.h"
+
 namespace onetable::connectors {
 namespace {
 
@@ -51,24 +54,9 @@ std::string FormatTime(int64_t seconds) {
   return buf;
 }
 
-char Lower(char c) { return (c >= 'A' && c <= 'Z') ? static_cast<char>(c - 'A' + 'a') : c; }
-
-void AppendUtf8(uint32_t cp, std::string* out) {
-  if (cp < 0x80) {
-    out->push_back(static_cast<char>(cp));
-  } else if (cp < 0x800) {
-    out->push_back(static_cast<char>(0xC0 | (cp >> 6)));
-    out->push_back(static_cast<char>(0x80 | (cp & 0x3F)));
-  } else {
-    out->push_back(static_cast<char>(0xE0 | (cp >> 12)));
-    out->push_back(static_cast<char>(0x80 | ((cp >> 6) & 0x3F)));
-    out->push_back(static_cast<char>(0x80 | (cp & 0x3F)));
-  }
-}
-
 int HexValue(char c) {
   if (c >= '0' && c <= '9') return c - '0';
-  c = Lower(c);
+  c = AsciiLower(c);
   if (c >= 'a' && c <= 'f') return c - 'a' + 10;
   return -1;
 }
@@ -81,7 +69,7 @@ bool ParseCellRef(std::string_view ref, int* column, int64_t* row) {
   int col = 0;
   size_t letters = 0;
   while (i < ref.size() && letters < 4) {
-    char c = Lower(ref[i]);
+    char c = AsciiLower(ref[i]);
     if (c < 'a' || c > 'z') break;
     col = col * 26 + (c - 'a' + 1);
     ++i;
@@ -151,7 +139,7 @@ NumberKind ClassifyFormatCode(std::string_view code) {
       i = close;
       continue;
     }
-    char l = Lower(c);
+    char l = AsciiLower(c);
     if (l == 'y' || l == 'd') date = true;
     if (l == 'h' || l == 's') time = true;
     if (l == 'm') month = true;
@@ -253,7 +241,7 @@ std::string DecodeOoxmlEscapes(std::string_view text) {
         cp = cp * 16 + static_cast<uint32_t>(v);
       }
       if (hex && (cp < 0xD800 || cp > 0xDFFF)) {
-        AppendUtf8(cp, &out);
+        utf8::Append(cp, &out);
         i += 6;
         continue;
       }

@@ -5,6 +5,7 @@
 
 #include "Poco/SAX/Attributes.h"
 #include "Poco/SAX/DefaultHandler.h"
+#include "onetable/text.h"
 #include "xlsx/xml_sax.h"
 
 namespace onetable::connectors {
@@ -172,21 +173,14 @@ std::string ResolvePartPath(const std::string& source_part, const std::string& t
         (slash == std::string::npos ? std::string() : source_part.substr(0, slash + 1)) + target;
   }
   std::vector<std::string> parts;
-  size_t start = 0;
-  while (start <= joined.size()) {
-    size_t end = joined.find('/', start);
-    if (end == std::string::npos) end = joined.size();
-    std::string segment = joined.substr(start, end - start);
+  for (std::string_view segment : Split(joined, '/')) {
     if (segment == "..") {
       if (!parts.empty()) parts.pop_back();
     } else if (!segment.empty() && segment != ".") {
-      parts.push_back(segment);
+      parts.emplace_back(segment);
     }
-    start = end + 1;
   }
-  std::string path;
-  for (const std::string& p : parts) path += (path.empty() ? "" : "/") + p;
-  return path;
+  return Join(parts, "/");
 }
 
 std::string RelationshipsPathFor(const std::string& part) {

@@ -9,6 +9,7 @@
 #include <cstring>
 
 #include "demo/demo_random.h"
+#include "onetable/utf8.h"
 #include "synth_sinks.h"
 
 namespace onetable::bench {
@@ -104,9 +105,9 @@ class GbkEncoder {
     while (src_left > 0) {
       if (iconv(cd_, &src, &src_left, &dst, &dst_left) != static_cast<size_t>(-1)) break;
       if (errno != EILSEQ && errno != EINVAL) break;
-      unsigned char lead = static_cast<unsigned char>(*src);
-      size_t skip = lead >= 0xF0 ? 4 : lead >= 0xE0 ? 3 : lead >= 0xC0 ? 2 : 1;
-      skip = std::min(skip, src_left);
+      // Skip the character iconv could not convert (invalid bytes one at a time).
+      const utf8::CodePoint cp = utf8::DecodeAt(std::string_view(src, src_left), 0);
+      const size_t skip = cp.status == utf8::Decode::kOk ? cp.length : 1;
       src += skip;
       src_left -= skip;
       *dst++ = '?';

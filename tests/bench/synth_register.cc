@@ -46,7 +46,10 @@ constexpr Column kColumns[] = {
 
 }  // namespace
 
-BufferedFile::~BufferedFile() { Close(); }
+BufferedFile::~BufferedFile() {
+  // Callers that care Close() themselves and check it; a destructor has no one to tell.
+  Close().IgnoreError();
+}
 
 Status BufferedFile::Open(const std::string& path) {
   path_ = path;

@@ -5,6 +5,8 @@
 #include <cstdio>
 #include <map>
 
+#include "onetable/text.h"
+#include "onetable/utf8.h"
 #include "synth_city.h"
 
 namespace onetable::bench {
@@ -58,11 +60,6 @@ const demo::LocalFlavor& JiangAnFlavor() {
     return f;
   }();
   return *flavor;
-}
-
-bool EndsWith(const std::string& s, const std::string& suffix) {
-  return s.size() >= suffix.size() &&
-         s.compare(s.size() - suffix.size(), suffix.size(), suffix) == 0;
 }
 
 std::string ShortName(const std::string& name) {
@@ -182,9 +179,7 @@ class TreeWalker {
         const std::string* ethnicity = p.row.Get("ethnicity");
         if (ethnicity && *ethnicity != "01") ++stats_->minority;
         const std::string* name = p.row.Get("name");
-        if (name && std::any_of(name->begin(), name->end(), [](char c) {
-              return (static_cast<unsigned char>(c) & 0xF8) == 0xF0;
-            })) {
+        if (name && utf8::HasSupplementary(*name)) {
           ++stats_->rare_names;
         }
         for (const TagAssignment& t : p.tags) ++tag_counts_[t.tag];

@@ -121,9 +121,12 @@ std::string TestStoreUrl(const std::string& dir) {
       tables.push_back((*stmt)->Text(0).value_or(""));
     }
   }
-  (*db)->Exec("SET FOREIGN_KEY_CHECKS = 0");
-  for (const auto& t : tables) (*db)->Exec("DROP TABLE IF EXISTS `" + t + "`");
-  (*db)->Exec("SET FOREIGN_KEY_CHECKS = 1");
+  const auto exec = [&](const std::string& sql) {
+    if (Status st = (*db)->Exec(sql); !st.ok()) throw std::runtime_error(st.message());
+  };
+  exec("SET FOREIGN_KEY_CHECKS = 0");
+  for (const auto& t : tables) exec("DROP TABLE IF EXISTS `" + t + "`");
+  exec("SET FOREIGN_KEY_CHECKS = 1");
   return url;
 }
 

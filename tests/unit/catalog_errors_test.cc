@@ -2,6 +2,9 @@
 // problem, in file order, each as "path:line:col: message" in Chinese.
 #include <gtest/gtest.h>
 
+#include <filesystem>
+#include <fstream>
+#include <iterator>
 #include <sstream>
 #include <string>
 #include <vector>
@@ -98,12 +101,39 @@ INSTANTIATE_TEST_SUITE_P(CatalogBroken, CatalogErrorsTest, ::testing::ValuesIn(C
 TEST(CatalogLoadErrors, MinimalCatalogLoads) {
   Result<Catalog> loaded = Catalog::Load(std::string(ONETABLE_TEST_DATA) + "/catalog/good");
   ASSERT_TRUE(loaded.ok()) << loaded.status().message();
-  EXPECT_EQ(loaded->fields().size(), 2u);
+  EXPECT_EQ(loaded->fields().size(), 2u + 23u);  // name, gender and the rest of the required keys
   ASSERT_EQ(loaded->tags().size(), 1u);
   EXPECT_EQ(loaded->tags()[0].module, "专项信息");  // default for tags
   EXPECT_EQ(loaded->tags()[0].sensitivity, Sensitivity::kSensitive);
   ASSERT_NE(loaded->tags()[0].FindAttribute("hours"), nullptr);
-  EXPECT_EQ(loaded->tags()[0].FindAttribute("hours")->where.line, 20);
+  EXPECT_EQ(loaded->tags()[0].FindAttribute("hours")->where.line, 44);
+}
+
+// A catalog that parses but lacks a key the code names fails, naming each missing key.
+TEST(CatalogLoadErrors, MissingRequiredKeysAreNamed) {
+  const std::string dir = testing::TempDir() + "catalog_required_keys";
+  std::filesystem::remove_all(dir);
+  std::filesystem::create_directories(dir);
+  const std::string good = std::string(ONETABLE_TEST_DATA) + "/catalog/good";
+  std::filesystem::copy(good + "/codes", dir + "/codes", std::filesystem::copy_options::recursive);
+  std::ifstream in(good + "/fields.yaml");
+  std::string yaml((std::istreambuf_iterator<char>(in)), std::istreambuf_iterator<char>());
+  for (const char* line :
+       {"  - {key: id_number, entity: person,", "  - {key: room, entity: household,"}) {
+    const size_t at = yaml.find(line);
+    ASSERT_NE(at, std::string::npos) << line;
+    yaml.erase(at, yaml.find('\n', at) + 1 - at);
+  }
+  std::ofstream(dir + "/fields.yaml") << yaml;
+  Result<Catalog> loaded = Catalog::Load(dir);
+  std::filesystem::remove_all(dir);
+  ASSERT_FALSE(loaded.ok());
+  EXPECT_EQ(loaded.status().code(), StatusCode::kInvalidArgument);
+  std::vector<std::string> lines = Lines(loaded.status().message());
+  ASSERT_EQ(lines.size(), 2u) << loaded.status().message();
+  EXPECT_NE(lines[0].find("缺少字段 household.room"), std::string::npos) << lines[0];
+  EXPECT_NE(lines[1].find("缺少字段 person.id_number"), std::string::npos) << lines[1];
+  EXPECT_EQ(lines[0].compare(0, dir.size() + 13, dir + "/fields.yaml:"), 0) << lines[0];
 }
 
 TEST(CatalogLoadErrors, MissingSchemaDirectory) {

@@ -243,25 +243,6 @@ TEST(JsonWriter, WritesUtf8EscapesAndReplacesInvalidBytes) {
   EXPECT_EQ(doc["empty"].GetString(), std::string(""));
 }
 
-TEST(JsonWriter, SanitizeUtf8Cases) {
-  struct Case {
-    std::string in, out;
-  } cases[] = {
-      {"", ""},
-      {"abc", "abc"},
-      {"中文", "中文"},
-      {"\xF0\xA0\x88\x8C", "\xF0\xA0\x88\x8C"},                                  // U+2020C
-      {"\xC0\xAF", "\xEF\xBF\xBD\xEF\xBF\xBD"},                                  // overlong '/'
-      {"\xED\xA0\x80", "\xEF\xBF\xBD\xEF\xBF\xBD\xEF\xBF\xBD"},                  // surrogate
-      {"\xF4\x90\x80\x80", "\xEF\xBF\xBD\xEF\xBF\xBD\xEF\xBF\xBD\xEF\xBF\xBD"},  // > U+10FFFF
-      {"a\xFF"
-       "b",
-       "a\xEF\xBF\xBD"
-       "b"},
-  };
-  for (const Case& c : cases) EXPECT_EQ(SanitizeUtf8(c.in), c.out) << c.in;
-}
-
 TEST(RequestParams, IdParam) {
   struct Case {
     std::string value;

@@ -70,33 +70,6 @@ TEST(TextEncodingNameTest, NamesRoundTrip) {
   }
 }
 
-struct Utf8Case {
-  std::string bytes;
-  size_t valid_prefix;
-  bool invalid;
-};
-
-class ScanUtf8Test : public testing::TestWithParam<Utf8Case> {};
-
-TEST_P(ScanUtf8Test, FindsLongestValidPrefix) {
-  const Utf8Case& c = GetParam();
-  bool invalid = false;
-  EXPECT_EQ(ScanUtf8(c.bytes, &invalid), c.valid_prefix);
-  EXPECT_EQ(invalid, c.invalid);
-}
-
-INSTANTIATE_TEST_SUITE_P(Bytes, ScanUtf8Test,
-                         testing::Values(Utf8Case{"abc", 3, false}, Utf8Case{"", 0, false},
-                                         Utf8Case{"龚喆", 6, false},
-                                         Utf8Case{"\xF0\xA0\x88\x8C", 4, false},  // 𠈌, four bytes
-                                         Utf8Case{"a\xE9\xBE", 1, false},  // incomplete at the end
-                                         Utf8Case{"a\xFF", 1, true},
-                                         Utf8Case{"\xC0\x80", 0, true},          // overlong NUL
-                                         Utf8Case{"\xE0\x80\x80", 0, true},      // overlong
-                                         Utf8Case{"\xED\xA0\x80", 0, true},      // surrogate
-                                         Utf8Case{"\xF4\x90\x80\x80", 0, true},  // above U+10FFFF
-                                         Utf8Case{"ab\xB9\xA8", 2, true}));      // GBK is not UTF-8
-
 struct DetectCase {
   std::string sample;
   bool at_eof;

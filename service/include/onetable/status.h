@@ -32,7 +32,9 @@ enum class StatusCode {
   kBusy,     // another run holds the lease on this work (a connector's source, a delivery)
 };
 
-class Status {
+// [[nodiscard]]: a Status that nobody looks at is an error that nobody handles. Where ignoring
+// one is right, say why in a comment and discard it with IgnoreError().
+class [[nodiscard]] Status {
  public:
   Status() = default;
   Status(StatusCode code, std::string message) : code_(code), message_(std::move(message)) {}
@@ -64,6 +66,9 @@ class Status {
     return Status(code_, prefix + ": " + message_);
   }
 
+  // Discards this status on purpose; the caller's comment says why failure does not matter.
+  void IgnoreError() const {}
+
  private:
   StatusCode code_ = StatusCode::kOk;
   std::string message_;
@@ -71,7 +76,7 @@ class Status {
 
 // Either a value or a non-OK Status.
 template <typename T>
-class Result {
+class [[nodiscard]] Result {
  public:
   Result(T value) : value_(std::move(value)) {}  // NOLINT: implicit by design
   Result(Status status) : status_(std::move(status)) {}  // NOLINT: implicit by design
@@ -85,6 +90,9 @@ class Result {
   const T* operator->() const { return &*value_; }
   T& operator*() { return *value_; }
   const T& operator*() const { return *value_; }
+
+  // Discards this result on purpose; the caller's comment says why failure does not matter.
+  void IgnoreError() const {}
 
  private:
   std::optional<T> value_;

@@ -6,6 +6,7 @@
 #include <algorithm>
 #include <utility>
 
+#include "model/catalog_keys.h"
 #include "store/store.h"
 
 namespace onetable {
@@ -149,7 +150,7 @@ Result<Place> Locate(Store& store, EntityKind entity, int64_t id) {
 Result<std::set<int64_t>> CommunitiesOf(const Principal& who, Store& store) {
   std::set<int64_t> ids;
   for (const std::string& code : who.scopes) {
-    Result<Row> row = store.FindBy(EntityKind::kCommunity, "code", code);
+    Result<Row> row = store.FindBy(EntityKind::kCommunity, keys::kCode, code);
     if (row.ok()) {
       ids.insert(row->id);
     } else if (row.status().code() != StatusCode::kNotFound) {
@@ -167,15 +168,16 @@ Result<std::vector<Row>> GridsForCode(Store& store, const std::string& code) {
   query.limit = 2;
   const size_t slash = code.find('/');
   if (slash != std::string::npos) {
-    Result<Row> community = store.FindBy(EntityKind::kCommunity, "code", code.substr(0, slash));
+    Result<Row> community =
+        store.FindBy(EntityKind::kCommunity, keys::kCode, code.substr(0, slash));
     if (!community.ok()) {
       if (community.status().code() == StatusCode::kNotFound) return std::vector<Row>{};
       return community.status();
     }
     query.parent_id = community->id;
-    query.equals["code"] = code.substr(slash + 1);
+    query.equals[keys::kCode] = code.substr(slash + 1);
   } else {
-    query.equals["code"] = code;
+    query.equals[keys::kCode] = code;
   }
   ASSIGN_OR_RETURN(std::vector<Row> grids, store.List(EntityKind::kGrid, query));
   if (grids.size() != 1) return std::vector<Row>{};

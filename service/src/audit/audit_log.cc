@@ -7,6 +7,7 @@
 #include <cstdlib>
 #include <string>
 
+#include "onetable/utf8.h"
 #include "store/store.h"
 
 namespace onetable {
@@ -66,10 +67,7 @@ std::string ScrubAuditText(std::string_view text) {
     ++i;
   }
   if (out.size() > kMaxText) {
-    // Cut on a UTF-8 boundary.
-    size_t cut = kMaxText;
-    while (cut > 0 && (static_cast<unsigned char>(out[cut]) & 0xC0) == 0x80) --cut;
-    out.resize(cut);
+    out.resize(utf8::TruncateBytes(out, kMaxText).size());
     out += "...";
   }
   return out;

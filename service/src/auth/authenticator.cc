@@ -1,12 +1,15 @@
 #include "auth/authenticator.h"
 
 #include <openssl/rand.h>
-#include <openssl/sha.h>
 
 #include <algorithm>
 #include <chrono>
 #include <ctime>
 #include <utility>
+
+#include "model/base64.h"
+#include "model/sha256.h"
+#include "onetable/text.h"
 
 namespace onetable {
 namespace {
@@ -17,26 +20,6 @@ constexpr char kTokenPrefix[] = "otk_";
 // from an expired or revoked one.
 constexpr char kInvalidCredentials[] = "登录已失效或凭据无效，请重新登录";
 constexpr char kBadLogin[] = "用户名或密码错误";
-
-std::string Base64Url(const unsigned char* data, size_t n) {
-  static const char kAlphabet[] =
-      "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-_";
-  std::string out;
-  uint32_t bits = 0;
-  int count = 0;
-  for (size_t i = 0; i < n; ++i) {
-    bits = (bits << 8) | data[i];
-    count += 8;
-    while (count >= 6) {
-      count -= 6;
-      out.push_back(kAlphabet[(bits >> count) & 0x3F]);
-    }
-  }
-  if (count > 0) out.push_back(kAlphabet[(bits << (6 - count)) & 0x3F]);
-  return out;
-}
-
-bool StartsWith(const std::string& text, const char* prefix) { return text.rfind(prefix, 0) == 0; }
 
 // A token is prefix + 43 base64url characters; anything else is rejected before a lookup.
 bool WellFormed(const std::string& token) {
@@ -92,23 +75,13 @@ const char* LoginFailureName(LoginFailure failure) {
   return "";
 }
 
-std::string TokenHash(const std::string& token) {
-  unsigned char digest[SHA256_DIGEST_LENGTH];
-  SHA256(reinterpret_cast<const unsigned char*>(token.data()), token.size(), digest);
-  static const char kHex[] = "0123456789abcdef";
-  std::string out;
-  out.reserve(2 * sizeof digest);
-  for (unsigned char b : digest) {
-    out.push_back(kHex[b >> 4]);
-    out.push_back(kHex[b & 0xF]);
-  }
-  return out;
-}
+std::string TokenHash(const std::string& token) { return Sha256Hex(token); }
 
 Result<std::string> NewToken(const std::string& prefix) {
   unsigned char bytes[32];
   if (RAND_bytes(bytes, sizeof bytes) != 1) return Status::Internal("无法获取随机数");
-  return prefix + Base64Url(bytes, sizeof bytes);
+  return prefix +
+         Base64UrlEncode(std::string_view(reinterpret_cast<const char*>(bytes), sizeof bytes));
 }
 
 std::string IsoTime(int64_t unix_seconds) {

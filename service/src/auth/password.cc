@@ -4,30 +4,17 @@
 #include <openssl/evp.h>
 #include <openssl/rand.h>
 
+#include <optional>
 #include <vector>
+
+#include "model/base64.h"
+#include "onetable/text.h"
 
 namespace onetable {
 namespace {
 
-std::string Base64(const unsigned char* data, size_t n) {
-  std::string out(4 * ((n + 2) / 3) + 1, '\0');
-  int len =
-      EVP_EncodeBlock(reinterpret_cast<unsigned char*>(out.data()), data, static_cast<int>(n));
-  out.resize(static_cast<size_t>(len));
-  return out;
-}
-
-bool Unbase64(const std::string& in, std::vector<unsigned char>* out) {
-  if (in.empty() || in.size() % 4 != 0) return false;
-  out->assign(3 * in.size() / 4 + 1, 0);
-  int len = EVP_DecodeBlock(out->data(), reinterpret_cast<const unsigned char*>(in.data()),
-                            static_cast<int>(in.size()));
-  if (len < 0) return false;
-  size_t pad = 0;
-  if (in.size() >= 1 && in[in.size() - 1] == '=') ++pad;
-  if (in.size() >= 2 && in[in.size() - 2] == '=') ++pad;
-  out->resize(static_cast<size_t>(len) - pad);
-  return true;
+std::string_view AsBytes(const unsigned char* data, size_t n) {
+  return std::string_view(reinterpret_cast<const char*>(data), n);
 }
 
 bool Derive(const std::string& password, const unsigned char* salt, size_t salt_len, int iterations,
@@ -46,35 +33,27 @@ Result<std::string> HashPassword(const std::string& password, int iterations) {
   if (!Derive(password, salt, sizeof salt, iterations, hash, sizeof hash)) {
     return Status::Internal("密码散列计算失败");
   }
-  return "pbkdf2-sha256$" + std::to_string(iterations) + "$" + Base64(salt, sizeof salt) + "$" +
-         Base64(hash, sizeof hash);
+  return "pbkdf2-sha256$" + std::to_string(iterations) + "$" +
+         Base64Encode(AsBytes(salt, sizeof salt)) + "$" + Base64Encode(AsBytes(hash, sizeof hash));
 }
 
 bool VerifyPassword(const std::string& password, const std::string& encoded) {
-  std::vector<std::string> parts;
-  size_t start = 0;
-  while (true) {
-    size_t pos = encoded.find('$', start);
-    parts.push_back(encoded.substr(start, pos - start));
-    if (pos == std::string::npos) break;
-    start = pos + 1;
-  }
+  const std::vector<std::string_view> parts = Split(encoded, '$');
   if (parts.size() != 4 || parts[0] != "pbkdf2-sha256") return false;
   int iterations = 0;
   for (char c : parts[1]) {
     if (c < '0' || c > '9' || iterations > 100000000) return false;
     iterations = iterations * 10 + (c - '0');
   }
-  std::vector<unsigned char> salt, expected;
-  if (iterations <= 0 || !Unbase64(parts[2], &salt) || !Unbase64(parts[3], &expected) ||
-      expected.empty()) {
+  const std::optional<std::string> salt = Base64Decode(parts[2]);
+  const std::optional<std::string> expected = Base64Decode(parts[3]);
+  if (iterations <= 0 || !salt || !expected || expected->empty()) return false;
+  std::vector<unsigned char> actual(expected->size());
+  if (!Derive(password, reinterpret_cast<const unsigned char*>(salt->data()), salt->size(),
+              iterations, actual.data(), actual.size())) {
     return false;
   }
-  std::vector<unsigned char> actual(expected.size());
-  if (!Derive(password, salt.data(), salt.size(), iterations, actual.data(), actual.size())) {
-    return false;
-  }
-  return CRYPTO_memcmp(actual.data(), expected.data(), expected.size()) == 0;
+  return CRYPTO_memcmp(actual.data(), expected->data(), expected->size()) == 0;
 }
 
 Result<std::string> RandomPassword(int length) {

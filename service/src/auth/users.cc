@@ -3,6 +3,7 @@
 #include <utility>
 
 #include "auth/user_rules.h"
+#include "onetable/text.h"
 
 namespace onetable {
 namespace {
@@ -11,12 +12,6 @@ UserOutcome Failed(Status status, std::string field = {}) {
   UserOutcome out;
   out.status = std::move(status);
   out.field = std::move(field);
-  return out;
-}
-
-std::string CommaList(const std::vector<std::string>& values) {
-  std::string out;
-  for (const std::string& v : values) out += (out.empty() ? "" : ",") + v;
   return out;
 }
 
@@ -85,8 +80,8 @@ UserOutcome UserAccounts::Create(Store& store, const Actor& actor, const std::st
   user.name = name;
   UserOutcome out = Apply(store, change, true, &user);
   if (!out.status.ok()) return out;
-  const std::string detail = "create role=" + user.role + " scopes=" + CommaList(user.scopes) +
-                             " grants=" + CommaList(user.grants);
+  const std::string detail = "create role=" + user.role + " scopes=" + Join(user.scopes, ",") +
+                             " grants=" + Join(user.grants, ",");
   st = store.InTransaction([&]() -> Status {
     Result<int64_t> id = store.AddUser(user);
     if (!id.ok()) {
@@ -122,8 +117,8 @@ UserOutcome UserAccounts::Update(Store& store, const Actor& actor, const std::st
   std::vector<std::string> changed;
   if (user.role != current->role) changed.push_back("role=" + user.role);
   if (user.display_name != current->display_name) changed.push_back("display_name");
-  if (user.scopes != current->scopes) changed.push_back("scopes=" + CommaList(user.scopes));
-  if (user.grants != current->grants) changed.push_back("grants=" + CommaList(user.grants));
+  if (user.scopes != current->scopes) changed.push_back("scopes=" + Join(user.scopes, ","));
+  if (user.grants != current->grants) changed.push_back("grants=" + Join(user.grants, ","));
   if (user.disabled != current->disabled) {
     changed.push_back(user.disabled ? "disabled" : "enabled");
   }
@@ -135,7 +130,7 @@ UserOutcome UserAccounts::Update(Store& store, const Actor& actor, const std::st
       RETURN_IF_ERROR(store.DeleteUserSessions(user.id).status());
     }
     return AppendAudit(store, actor, kAuditUserChange, "user/" + name, kAuditOk,
-                       "update " + CommaList(changed));
+                       "update " + Join(changed, ","));
   });
   if (!st.ok()) {
     UserOutcome failed = Failed(st);

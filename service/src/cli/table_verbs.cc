@@ -22,6 +22,7 @@
 #include "mapping/table_sink.h"
 #include "mapping/template_draft.h"
 #include "mapping/template_reader.h"
+#include "onetable/text.h"
 #include "store/store.h"
 
 namespace onetable {
@@ -41,11 +42,6 @@ int Fail(int code, const std::string& message) {
 
 int ExitFor(const Status& st) {
   return st.code() == StatusCode::kUnavailable ? kExitUnavailable : kExitInvalid;
-}
-
-std::string Lower(std::string s) {
-  for (char& c : s) c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
-  return s;
 }
 
 std::string Percent(int64_t part, int64_t whole) {
@@ -109,7 +105,7 @@ Result<mapping::TableFormat> FormatOf(const TableArgs& a) {
     if (!format)
       return Status::Invalid("--format 应为 xlsx、csv 或 json，实际是 “" + a.format + "”");
   } else if (!a.output.empty()) {
-    std::string ext = Lower(fs::path(a.output).extension().string());
+    std::string ext = AsciiLower(fs::path(a.output).extension().string());
     if (!ext.empty()) format = mapping::ParseTableFormat(ext.substr(1));
     if (!format) {
       return Status::Invalid("无法从文件名 “" + a.output +

@@ -14,6 +14,7 @@
 #include "auth/user_rules.h"
 #include "auth/users.h"
 #include "model/catalog.h"
+#include "onetable/text.h"
 #include "store/store.h"
 
 namespace onetable {

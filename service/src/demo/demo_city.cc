@@ -8,6 +8,7 @@
 
 #include "demo/demo_household.h"
 #include "demo/demo_names.h"
+#include "onetable/text.h"
 
 namespace onetable {
 namespace {
@@ -15,11 +16,6 @@ namespace {
 using demo::CityContext;
 using demo::Dwelling;
 using demo::HouseholdDraft;
-
-bool EndsWith(const std::string& s, const std::string& suffix) {
-  return s.size() >= suffix.size() &&
-         s.compare(s.size() - suffix.size(), suffix.size(), suffix) == 0;
-}
 
 // "东风社区居委会" → "东风社区": grids and party branches carry the short name.
 std::string ShortName(const std::string& name) {

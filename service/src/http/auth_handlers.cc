@@ -59,8 +59,9 @@ HttpResponse HandleLogin(const RequestContext& ctx, const ServiceContext& servic
   }
   Status audited = AuditAs(ctx, account, role, kAuditLogin, object, kAuditOk, "session");
   if (!audited.ok()) {
-    // No session without its audit record.
-    ctx.store->DeleteSession(outcome.session.id);
+    // No session without its audit record. If the delete fails too, the row left behind is
+    // harmless: its token is never sent to the client, and it expires.
+    ctx.store->DeleteSession(outcome.session.id).IgnoreError();
     return StatusToHttp(audited);
   }
 

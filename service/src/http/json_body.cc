@@ -1,77 +1,13 @@
 #include "http/json_body.h"
 
 #include <rapidjson/error/en.h>
-#include <rapidjson/reader.h>
 
 #include <string_view>
 
+#include "onetable/json_depth.h"
+
 namespace onetable {
 namespace {
-
-// A SAX handler that builds the Document and stops the parse when nesting passes the limit.
-class DepthLimited {
- public:
-  DepthLimited(rapidjson::Document& doc, int max_depth) : doc_(doc), max_depth_(max_depth) {}
-
-  bool Null() { return doc_.Null(); }
-  bool Bool(bool b) { return doc_.Bool(b); }
-  bool Int(int i) { return doc_.Int(i); }
-  bool Uint(unsigned u) { return doc_.Uint(u); }
-  bool Int64(int64_t i) { return doc_.Int64(i); }
-  bool Uint64(uint64_t u) { return doc_.Uint64(u); }
-  bool Double(double d) { return doc_.Double(d); }
-  bool RawNumber(const char* s, rapidjson::SizeType n, bool copy) {
-    return doc_.RawNumber(s, n, copy);
-  }
-  bool String(const char* s, rapidjson::SizeType n, bool copy) { return doc_.String(s, n, copy); }
-  bool Key(const char* s, rapidjson::SizeType n, bool copy) { return doc_.Key(s, n, copy); }
-  bool StartObject() { return Enter() && doc_.StartObject(); }
-  bool EndObject(rapidjson::SizeType n) {
-    --depth_;
-    return doc_.EndObject(n);
-  }
-  bool StartArray() { return Enter() && doc_.StartArray(); }
-  bool EndArray(rapidjson::SizeType n) {
-    --depth_;
-    return doc_.EndArray(n);
-  }
-
-  bool too_deep() const { return too_deep_; }
-
- private:
-  bool Enter() {
-    if (++depth_ > max_depth_) {
-      too_deep_ = true;
-      return false;
-    }
-    return true;
-  }
-
-  rapidjson::Document& doc_;
-  const int max_depth_;
-  int depth_ = 0;
-  bool too_deep_ = false;
-};
-
-// What Document::Populate calls: runs the reader over the body into the document.
-struct Generator {
-  const std::string& body;
-  int max_depth;
-  bool too_deep = false;
-  rapidjson::ParseResult result;
-  size_t consumed = 0;  // bytes read by the parser
-
-  bool operator()(rapidjson::Document& doc) {
-    DepthLimited handler(doc, max_depth);
-    rapidjson::StringStream stream(body.c_str());
-    rapidjson::Reader reader;
-    result = reader.Parse<rapidjson::kParseIterativeFlag | rapidjson::kParseValidateEncodingFlag |
-                          rapidjson::kParseStopWhenDoneFlag>(stream, handler);
-    too_deep = handler.too_deep();
-    consumed = stream.Tell();
-    return !result.IsError();
-  }
-};
 
 const char* TypeLabel(const rapidjson::Value& v) {
   switch (v.GetType()) {
@@ -110,24 +46,23 @@ Status ParseJsonBody(const HttpRequest& request, rapidjson::Document* doc, int m
   if (request.body.find('\0') != std::string::npos) {
     return Status::Invalid("请求体不是有效的 JSON：含有空字符");
   }
-  Generator generator{request.body, max_depth, false, {}, 0};
-  doc->Populate(generator);
-  if (generator.too_deep) {
+  const json::LimitedParse parsed =
+      json::ParseWithDepthLimit<rapidjson::kParseStopWhenDoneFlag>(request.body, max_depth, doc);
+  if (parsed.too_deep) {
     return Status::Invalid("请求体嵌套层数超过上限 " + std::to_string(max_depth));
   }
-  if (generator.result.IsError()) {
-    const rapidjson::ParseErrorCode code = generator.result.Code();
+  if (parsed.result.IsError()) {
+    const rapidjson::ParseErrorCode code = parsed.result.Code();
     if (code == rapidjson::kParseErrorStringInvalidEncoding) {
       return Status::Invalid("请求体不是有效的 UTF-8 编码（第 " +
-                             std::to_string(generator.result.Offset()) + " 字节）");
+                             std::to_string(parsed.result.Offset()) + " 字节）");
     }
-    return Status::Invalid("请求体不是有效的 JSON（第 " +
-                           std::to_string(generator.result.Offset()) + " 字节）：" +
-                           rapidjson::GetParseError_En(code));
+    return Status::Invalid("请求体不是有效的 JSON（第 " + std::to_string(parsed.result.Offset()) +
+                           " 字节）：" + rapidjson::GetParseError_En(code));
   }
   // kParseStopWhenDoneFlag stops after the first value; anything but blanks after it is an error.
-  if (!IsBlank(request.body.substr(generator.consumed))) {
-    return Status::Invalid("请求体不是有效的 JSON（第 " + std::to_string(generator.consumed) +
+  if (!IsBlank(request.body.substr(parsed.consumed))) {
+    return Status::Invalid("请求体不是有效的 JSON（第 " + std::to_string(parsed.consumed) +
                            " 字节）：多余的内容");
   }
   if (!doc->IsObject()) return Status::Invalid("请求体必须是 JSON 对象");

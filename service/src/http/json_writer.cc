@@ -2,70 +2,9 @@
 
 #include <utility>
 
+#include "onetable/utf8.h"
+
 namespace onetable {
-namespace {
-
-constexpr char kReplacement[] = "\xEF\xBF\xBD";  // U+FFFD
-
-// Length of the valid UTF-8 sequence starting at text[i], or 0 when it is not valid (overlong
-// forms, surrogates and code points above U+10FFFF included, per RFC 3629).
-size_t ValidSequenceLength(std::string_view text, size_t i) {
-  const auto byte = [&](size_t k) { return static_cast<unsigned char>(text[k]); };
-  const unsigned char b0 = byte(i);
-  if (b0 < 0x80) return 1;
-  size_t len;
-  unsigned char lo = 0x80, hi = 0xBF;  // allowed range of the second byte
-  if (b0 >= 0xC2 && b0 <= 0xDF) {
-    len = 2;
-  } else if (b0 >= 0xE0 && b0 <= 0xEF) {
-    len = 3;
-    if (b0 == 0xE0) lo = 0xA0;  // overlong
-    if (b0 == 0xED) hi = 0x9F;  // surrogates
-  } else if (b0 >= 0xF0 && b0 <= 0xF4) {
-    len = 4;
-    if (b0 == 0xF0) lo = 0x90;  // overlong
-    if (b0 == 0xF4) hi = 0x8F;  // above U+10FFFF
-  } else {
-    return 0;
-  }
-  if (i + len > text.size()) return 0;
-  if (byte(i + 1) < lo || byte(i + 1) > hi) return 0;
-  for (size_t k = 2; k < len; ++k) {
-    if (byte(i + k) < 0x80 || byte(i + k) > 0xBF) return 0;
-  }
-  return len;
-}
-
-// Length of the longest valid UTF-8 prefix of `text`.
-size_t ValidPrefix(std::string_view text) {
-  size_t i = 0;
-  while (i < text.size()) {
-    const size_t len = ValidSequenceLength(text, i);
-    if (len == 0) break;
-    i += len;
-  }
-  return i;
-}
-
-}  // namespace
-
-std::string SanitizeUtf8(std::string_view text) {
-  size_t i = ValidPrefix(text);
-  if (i == text.size()) return std::string(text);
-
-  std::string out(text.substr(0, i));
-  while (i < text.size()) {
-    const size_t len = ValidSequenceLength(text, i);
-    if (len == 0) {
-      out += kReplacement;
-      ++i;
-    } else {
-      out.append(text.substr(i, len));
-      i += len;
-    }
-  }
-  return out;
-}
 
 JsonWriter::JsonWriter() : writer_(buffer_) {}
 
@@ -90,21 +29,21 @@ JsonWriter& JsonWriter::EndArray() {
 }
 
 JsonWriter& JsonWriter::Key(std::string_view key) {
-  if (ValidPrefix(key) == key.size()) {
+  if (utf8::IsValid(key)) {
     writer_.Key(key.empty() ? "" : key.data(), static_cast<rapidjson::SizeType>(key.size()));
   } else {
-    const std::string clean = SanitizeUtf8(key);
+    const std::string clean = utf8::Sanitize(key);
     writer_.Key(clean.data(), static_cast<rapidjson::SizeType>(clean.size()));
   }
   return *this;
 }
 
 JsonWriter& JsonWriter::String(std::string_view value) {
-  if (ValidPrefix(value) == value.size()) {
+  if (utf8::IsValid(value)) {
     writer_.String(value.empty() ? "" : value.data(),
                    static_cast<rapidjson::SizeType>(value.size()));
   } else {
-    const std::string clean = SanitizeUtf8(value);
+    const std::string clean = utf8::Sanitize(value);
     writer_.String(clean.data(), static_cast<rapidjson::SizeType>(clean.size()));
   }
   return *this;

@@ -60,9 +60,6 @@ class JsonWriter {
 std::string ErrorBody(std::string_view code, std::string_view message,
                       const std::vector<ErrorDetail>& details = {});
 
-// `text` with every invalid UTF-8 sequence replaced by U+FFFD (returns it unchanged when valid).
-std::string SanitizeUtf8(std::string_view text);
-
 }  // namespace onetable
 
 #endif  // ONETABLE_HTTP_JSON_WRITER_H_

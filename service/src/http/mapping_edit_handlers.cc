@@ -1,7 +1,5 @@
 #include "http/mapping_edit_handlers.h"
 
-#include <openssl/evp.h>
-
 #include <filesystem>
 #include <fstream>
 #include <iterator>
@@ -16,8 +14,10 @@
 #include "mapping/atomic_file.h"
 #include "mapping/mapping_spec.h"
 #include "mapping/template_draft.h"
-#include "mapping/template_reader.h"
 #include "http/register_request.h"
+#include "mapping/template_reader.h"
+#include "model/sha256.h"
+#include "onetable/text.h"
 
 namespace onetable {
 namespace fs = std::filesystem;
@@ -214,16 +214,7 @@ HttpResponse HandleSavings(const RequestContext& ctx, const ServiceContext& serv
 }  // namespace
 
 std::string MappingETag(const std::string& content) {
-  unsigned char digest[EVP_MAX_MD_SIZE];
-  unsigned int length = 0;
-  EVP_Digest(content.data(), content.size(), digest, &length, EVP_sha256(), nullptr);
-  static const char kHex[] = "0123456789abcdef";
-  std::string tag = "\"";
-  for (unsigned int i = 0; i < length && i < 16; ++i) {
-    tag += kHex[digest[i] >> 4];
-    tag += kHex[digest[i] & 15];
-  }
-  return tag + "\"";
+  return "\"" + Sha256Hex(content).substr(0, 32) + "\"";  // the first 16 bytes are plenty
 }
 
 Status RegisterMappingEditRoutes(Router* router, const ServiceContext& service) {

@@ -12,6 +12,7 @@
 #include "http/register_handlers.h"
 #include "http/register_json.h"
 #include "http/register_request.h"
+#include "model/catalog_keys.h"
 #include "register/register_write.h"
 #include "model/validation.h"
 #include "store/store.h"
@@ -19,8 +20,8 @@
 namespace onetable {
 namespace {
 
-constexpr char kRelationship[] = "relationship";
-constexpr char kHeadPersonId[] = "head_person_id";
+constexpr const char* kRelationship = keys::kRelationship;
+constexpr const char* kHeadPersonId = keys::kHeadPersonId;
 constexpr char kHeadRelationship[] = "02";  // GB/T 4761: 户主
 
 // A stored reference as an id; 0 when it is not one (then no row matches it).

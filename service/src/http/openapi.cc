@@ -6,6 +6,7 @@
 
 #include "http/json_writer.h"
 #include "http/session_cookie.h"
+#include "onetable/text.h"
 
 namespace onetable {
 namespace {
@@ -28,14 +29,9 @@ bool IsIdName(const std::string& name) {
   return name == "id" || (name.size() > 3 && name.compare(name.size() - 3, 3, "_id") == 0);
 }
 
-std::string Lower(std::string text) {
-  for (char& c : text) c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
-  return text;
-}
-
 // "GET /api/v1/users/{name}" -> "get_api_v1_users_name".
 std::string OperationId(const std::string& method, const std::string& pattern) {
-  std::string out = Lower(method);
+  std::string out = AsciiLower(method);
   for (char c : pattern) {
     if (std::isalnum(static_cast<unsigned char>(c))) {
       out.push_back(c);
@@ -59,7 +55,7 @@ void WriteParameter(JsonWriter& w, const std::string& name, const char* in, cons
 }
 
 void WriteOperation(JsonWriter& w, const Router::RouteInfo& route) {
-  w.Key(Lower(route.method)).StartObject();
+  w.Key(AsciiLower(route.method)).StartObject();
   w.Key("operationId").String(OperationId(route.method, route.pattern));
   w.Key("summary").String(route.doc.summary.empty() ? route.method + " " + route.pattern
                                                     : route.doc.summary);

@@ -11,6 +11,7 @@
 #include "http/register_json.h"
 #include "http/register_request.h"
 #include "access/visible_rows.h"
+#include "model/catalog_keys.h"
 #include "model/id_number.h"
 #include "model/phone.h"
 #include "model/text.h"
@@ -83,7 +84,7 @@ HttpResponse HandleSearch(const RequestContext& ctx, const ServiceContext& servi
     }
     filter.status = status->second;
   }
-  const std::string field_key = criterion == "id_last4" ? "id_number" : criterion;
+  const std::string field_key = criterion == "id_last4" ? keys::kIdNumber : criterion;
   const FieldDef* field = service.catalog.Find(EntityKind::kPerson, field_key);
   if (field == nullptr) return BadParameter(criterion, "字段目录中没有该字段");
   if (!service.policy.SeesField(**who, *field)) {
@@ -94,14 +95,14 @@ HttpResponse HandleSearch(const RequestContext& ctx, const ServiceContext& servi
     if (std::optional<Problem> problem = ParseIdNumber(FoldWidth(text), &id)) {
       return BadParameter(criterion, field->label + "：" + problem->message);
     }
-    filter.predicates.push_back({"person.id_number", "==", {id.normalized}});
+    filter.predicates.push_back({std::string("person.") + keys::kIdNumber, "==", {id.normalized}});
   } else if (criterion == "id_last4") {
     std::string last4 = FoldWidth(text);
     if (last4.size() != 4 || !AllOf(last4, IsIdChar)) {
       return BadParameter(criterion, "身份证号后四位应为 4 个数字（最后一位可为 X）");
     }
     if (last4[3] == 'x') last4[3] = 'X';
-    filter.fields = {"person.id_number"};
+    filter.fields = {std::string("person.") + keys::kIdNumber};
     filter.keep = [last4](const ScanRow& row) {
       const std::optional<std::string>& v = row.values[0];
       return v && v->size() >= 4 && v->compare(v->size() - 4, 4, last4) == 0;
@@ -111,13 +112,14 @@ HttpResponse HandleSearch(const RequestContext& ctx, const ServiceContext& servi
     if (std::optional<Problem> problem = NormalizePhone(text, &phone)) {
       return BadParameter(criterion, field->label + "：" + problem->message);
     }
-    filter.predicates.push_back({"person.phone", "==", {phone}});
+    filter.predicates.push_back({std::string("person.") + keys::kPhone, "==", {phone}});
   } else {
     // A prefix range: 张三 finds 张三 and 张三丰. Both stores compare names in code point order
     // (SQLite BINARY, MySQL utf8mb4_bin), so every name that starts with `text` sorts below
     // `text` followed by U+10FFFF, the highest code point, and the name index serves the range.
-    filter.predicates.push_back({"person.name", ">=", {text}});
-    filter.predicates.push_back({"person.name", "<", {text + "\xF4\x8F\xBF\xBF"}});
+    const std::string name = std::string("person.") + keys::kName;
+    filter.predicates.push_back({name, ">=", {text}});
+    filter.predicates.push_back({name, "<", {text + "\xF4\x8F\xBF\xBF"}});
   }
   if (ctx.store == nullptr) return NoStoreResponse();
   bool more = false;

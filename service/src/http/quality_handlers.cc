@@ -6,7 +6,9 @@
 #include <vector>
 
 #include "http/json_writer.h"
+#include "model/catalog_keys.h"
 #include "model/id_number.h"
+#include "onetable/text.h"
 #include "store/store.h"
 
 namespace onetable {
@@ -33,13 +35,8 @@ bool ReadFields(const RequestContext& ctx, const ServiceContext& service, const 
     }
     return true;
   }
-  std::string list = it->second;
-  size_t start = 0;
-  while (start <= list.size()) {
-    size_t comma = list.find(',', start);
-    if (comma == std::string::npos) comma = list.size();
-    std::string key = list.substr(start, comma - start);
-    start = comma + 1;
+  for (std::string_view piece : Split(it->second, ',')) {
+    const std::string key(piece);
     if (key.empty()) continue;
     const FieldDef* f = catalog.Find(EntityKind::kPerson, key);
     if (f == nullptr || f->derived || !service.policy.SeesField(who, *f)) {
@@ -97,8 +94,8 @@ HttpResponse HandleQuality(const RequestContext& ctx, const ServiceContext& serv
   }
   // Birth date and sex are the fields an ID number derives (model/id_number.h); the catalog
   // names them by key, so look them up rather than assume they exist.
-  birth_field = service.catalog.Find(EntityKind::kPerson, "birth_date");
-  gender_field = service.catalog.Find(EntityKind::kPerson, "gender");
+  birth_field = service.catalog.Find(EntityKind::kPerson, keys::kBirthDate);
+  gender_field = service.catalog.Find(EntityKind::kPerson, keys::kGender);
   scan.fields = {"grid.id", "grid.code", "grid.name", "community.name", "person.id"};
   const size_t kIdCol = scan.fields.size();
   scan.fields.push_back(id_field ? "person." + id_field->key : "person.id");

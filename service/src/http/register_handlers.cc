@@ -10,8 +10,9 @@
 #include "http/json_body.h"
 #include "http/register_json.h"
 #include "http/register_request.h"
-#include "register/register_write.h"
 #include "access/visible_rows.h"
+#include "model/catalog_keys.h"
+#include "register/register_write.h"
 #include "model/validation.h"
 #include "store/store.h"
 
@@ -98,7 +99,7 @@ HttpResponse WriteFailure(const ServiceContext& service, const Principal& who, E
   }
   if (outcome.status.code() == StatusCode::kAlreadyExists && kind == EntityKind::kPerson) {
     return StatusToHttp(outcome.status,
-                        {ErrorDetail{"id_number", "duplicate", outcome.status.message()}});
+                        {ErrorDetail{keys::kIdNumber, "duplicate", outcome.status.message()}});
   }
   return StatusToHttp(outcome.status);
 }

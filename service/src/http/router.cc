@@ -1,27 +1,20 @@
 #include "http/router.h"
 
+#include <algorithm>
 #include <exception>
 #include <set>
 #include <sstream>
 #include <string>
 #include <utility>
 
+#include "onetable/text.h"
+
 namespace onetable {
 namespace {
 
 // "/a/b/" -> {"a", "b", ""}; empty segments are kept so "/a//b" does not match "/a/b".
 std::vector<std::string_view> SplitPath(std::string_view path) {
-  std::vector<std::string_view> out;
-  size_t start = 1;
-  while (true) {
-    const size_t slash = path.find('/', start);
-    if (slash == std::string_view::npos) {
-      out.push_back(path.substr(start));
-      return out;
-    }
-    out.push_back(path.substr(start, slash - start));
-    start = slash + 1;
-  }
+  return Split(path.substr(std::min<size_t>(1, path.size())), '/');
 }
 
 bool IsParam(std::string_view segment) {

@@ -314,7 +314,8 @@ class Server::Impl {
       // A failed append is reported on stderr by Audit; the answer stays the denial.
       Audit(context, kAuditDenied, AuditObjectOf(context), kAuditRefused,
             "status=" + std::to_string(response.status) +
-                (maybe_refused ? " (not found or outside the caller's scope)" : ""));
+                (maybe_refused ? " (not found or outside the caller's scope)" : ""))
+          .IgnoreError();
     }
     // A 503 means the store could not answer; its connection may be dead, so open a new one.
     stores_.Return(std::move(*store), response.status != 503);

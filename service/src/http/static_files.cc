@@ -9,6 +9,8 @@
 #include <string_view>
 #include <vector>
 
+#include "onetable/text.h"
+
 namespace onetable {
 namespace fs = std::filesystem;
 
@@ -40,19 +42,16 @@ HttpResponse NotFound(const std::string& path) {
 bool SafeSegments(std::string_view path, std::vector<std::string>* out) {
   if (path.empty() || path.front() != '/') return false;
   if (path == "/") return true;
-  size_t start = 1;
-  while (start <= path.size()) {
-    size_t slash = path.find('/', start);
-    if (slash == std::string_view::npos) slash = path.size();
-    std::string_view segment = path.substr(start, slash - start);
+  const std::vector<std::string_view> segments = Split(path.substr(1), '/');
+  for (size_t i = 0; i < segments.size(); ++i) {
+    const std::string_view segment = segments[i];
     // A trailing slash ("/admin/") leaves one empty last segment: treat it as the directory.
-    if (segment.empty() && slash == path.size() && !out->empty()) break;
+    if (segment.empty() && i + 1 == segments.size() && !out->empty()) break;
     if (segment.empty() || segment.front() == '.') return false;
     for (char c : segment) {
       if (c == '\\' || c == '\0' || static_cast<unsigned char>(c) < 0x20) return false;
     }
     out->emplace_back(segment);
-    start = slash + 1;
   }
   return true;
 }
@@ -108,8 +107,7 @@ const char* ContentTypeFor(const std::string& file_name) {
   };
   const size_t dot = file_name.rfind('.');
   if (dot == std::string::npos) return "application/octet-stream";
-  std::string extension = file_name.substr(dot);
-  for (char& c : extension) c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
+  const std::string extension = AsciiLower(std::string_view(file_name).substr(dot));
   for (const auto& entry : kTypes) {
     if (extension == entry.extension) return entry.type;
   }

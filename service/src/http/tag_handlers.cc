@@ -245,10 +245,11 @@ HttpResponse HandleAdd(const RequestContext& ctx, const ServiceContext& service)
 
   Store& store = *ctx.store;
   Result<int64_t> id = Status::Internal("not run");
+  // The outcome is in `id` (RetryDeadlocks returns its status, already kept there).
   RetryDeadlocks([&]() {
     id = store.AddTag(tag);
     return id.status();
-  });
+  }).IgnoreError();
   if (!id.ok()) {
     HttpResponse failure = StatusToHttp(id.status());
     if (!AuditTag(ctx, 0, "add failed: " + std::to_string(failure.status), false, &error)) {

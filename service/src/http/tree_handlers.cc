@@ -9,6 +9,7 @@
 #include "access/access.h"
 #include "http/json_writer.h"
 #include "http/register_json.h"
+#include "model/catalog_keys.h"
 #include "model/entity.h"
 #include "store/store.h"
 
@@ -53,9 +54,10 @@ void WritePublicField(JsonWriter& w, const Catalog& catalog, EntityKind kind,
 
 // Descriptive fields the views may show, by kind (each only if public in the catalog).
 const std::vector<std::string>& ShownFields(EntityKind kind) {
-  static const auto* const kPlace = new std::vector<std::string>{"code", "name"};
-  static const auto* const kBuilding = new std::vector<std::string>{"name", "address"};
-  static const auto* const kHousehold = new std::vector<std::string>{"household_number", "room"};
+  static const auto* const kPlace = new std::vector<std::string>{keys::kCode, keys::kName};
+  static const auto* const kBuilding = new std::vector<std::string>{keys::kName, keys::kAddress};
+  static const auto* const kHousehold =
+      new std::vector<std::string>{keys::kHouseholdNumber, keys::kRoom};
   static const auto* const kNone = new std::vector<std::string>();
   switch (kind) {
     case EntityKind::kDistrict:

@@ -14,6 +14,7 @@
 #include "http/register_json.h"
 #include "http/register_request.h"
 #include "auth/users.h"
+#include "onetable/text.h"
 #include "store/store.h"
 
 namespace onetable {
@@ -245,7 +246,9 @@ HttpResponse HandleIssueToken(const RequestContext& ctx, const ServiceContext& s
   st = Audit(ctx, kAuditTokenIssue, "user/" + user->name, kAuditOk,
              "token/" + std::to_string(token.id));
   if (!st.ok()) {
-    ctx.store->RevokeApiToken(user->id, token.id, token.created_at);
+    // No token without its audit record. If the revoke fails too, the token is still unusable:
+    // its secret is never sent to anyone.
+    ctx.store->RevokeApiToken(user->id, token.id, token.created_at).IgnoreError();
     return StatusToHttp(st);
   }
   JsonWriter w;

@@ -9,6 +9,10 @@
 #include <sstream>
 
 #include "ingest/content_hash.h"
+#include "model/catalog_keys.h"
+#include "model/sha256.h"
+#include "onetable/text.h"
+#include "onetable/utf8.h"
 
 namespace onetable {
 namespace fs = std::filesystem;
@@ -26,20 +30,14 @@ namespace {
 bool IsMatchKey(EntityKind entity, const std::string& key) {
   switch (entity) {
     case EntityKind::kPerson:
-      return key == "id_number";
+      return key == keys::kIdNumber;
     case EntityKind::kHousehold:
-      return key == "household_number" || key == "address";
+      return key == keys::kHouseholdNumber || key == keys::kAddress;
     case EntityKind::kBuilding:
-      return key == "building_code" || key == "address";
+      return key == keys::kBuildingCode || key == keys::kAddress;
     default:
       return false;
   }
-}
-
-size_t Utf8Chars(std::string_view s) {
-  size_t n = 0;
-  for (unsigned char c : s) n += (c & 0xC0) != 0x80;
-  return n;
 }
 
 class SpecParser {
@@ -63,9 +61,7 @@ class SpecParser {
     }
     ParseTop(root);
     if (!errors_.empty()) {
-      std::string all;
-      for (const auto& e : errors_) all += (all.empty() ? "" : "\n") + e;
-      return Status::Invalid(all);
+      return Status::Invalid(Join(errors_, "\n"));
     }
     return std::move(spec_);
   }
@@ -73,21 +69,11 @@ class SpecParser {
  private:
   // yaml-cpp counts columns in bytes; people count characters.
   SourceLocation At(const YAML::Mark& m) const {
-    SourceLocation loc{path_, 1, 1};
-    if (m.pos < 0 || static_cast<size_t>(m.pos) > text_.size()) {
-      if (m.line >= 0) loc = {path_, m.line + 1, m.column + 1};
-      return loc;
+    if (m.pos >= 0 && static_cast<size_t>(m.pos) <= text_.size()) {
+      return SourceLocation::InText(path_, text_, static_cast<size_t>(m.pos));
     }
-    size_t line_start = 0;
-    for (size_t i = 0; i < static_cast<size_t>(m.pos); ++i) {
-      if (text_[i] == '\n') {
-        ++loc.line;
-        line_start = i + 1;
-      }
-    }
-    loc.column = 1 + static_cast<int>(
-                         Utf8Chars(std::string_view(text_).substr(line_start, m.pos - line_start)));
-    return loc;
+    if (m.line >= 0) return {path_, m.line + 1, m.column + 1};
+    return {path_, 1, 1};
   }
   std::string Where(const YAML::Mark& m) const { return At(m).ToString(); }
   SourceLocation Loc(const YAML::Node& n) const { return At(n.Mark()); }
@@ -367,9 +353,9 @@ class SpecParser {
       std::string prefix = key.substr(0, dot);
       std::string rest = key.substr(dot + 1);
       bool ok = (spec_.entity == EntityKind::kPerson && prefix == "household" &&
-                 (rest == "household_number" || rest == "address")) ||
+                 (rest == keys::kHouseholdNumber || rest == keys::kAddress)) ||
                 (spec_.entity == EntityKind::kHousehold && prefix == "building" &&
-                 (rest == "building_code" || rest == "address" || rest == "name"));
+                 (rest == keys::kBuildingCode || rest == keys::kAddress || rest == keys::kName));
       if (!ok) {
         Error(key_node,
               "不支持的上级字段 “" + key +
@@ -483,8 +469,9 @@ class SpecParser {
           if (!parsed.ok()) {
             SourceLocation at = Loc(kv.second);
             bool quoted = kv.second.Tag() == "!";
-            at.column += (quoted ? 1 : 0) +
-                         static_cast<int>(Utf8Chars(std::string_view(text).substr(0, offset)));
+            at.column +=
+                (quoted ? 1 : 0) +
+                static_cast<int>(utf8::CountCodePoints(std::string_view(text).substr(0, offset)));
             errors_.push_back(at.ToString() + ": when 条件有误：" + parsed.status().message());
           } else {
             rule.when = std::move(*parsed);
@@ -532,20 +519,20 @@ class SpecParser {
     if (!errors_.empty()) return;
     switch (spec_.entity) {
       case EntityKind::kPerson:
-        if (!mapped("id_number") && !(mapped("name") && mapped("birth_date"))) {
+        if (!mapped(keys::kIdNumber) && !(mapped(keys::kName) && mapped(keys::kBirthDate))) {
           errors_.push_back(path_ +
                             ":1:1: 人员数据源需要映射公民身份号码（id_number），或同时映射姓名"
                             "（name）与出生日期（birth_date），才能识别是哪一个人");
         }
         break;
       case EntityKind::kHousehold:
-        if (!mapped("household_number") && !mapped("address")) {
+        if (!mapped(keys::kHouseholdNumber) && !mapped(keys::kAddress)) {
           errors_.push_back(path_ +
                             ":1:1: 户数据源需要映射户号（household_number）或地址（address）");
         }
         break;
       default:
-        if (!mapped("building_code") && !mapped("address")) {
+        if (!mapped(keys::kBuildingCode) && !mapped(keys::kAddress)) {
           errors_.push_back(path_ +
                             ":1:1: 楼栋数据源需要映射楼栋编码（building_code）或地址（address）");
         }
@@ -655,9 +642,7 @@ Result<std::vector<std::pair<std::string, std::string>>> ResolveConnectorOptions
     out.emplace_back(d.key, value);
   }
   if (!errors.empty()) {
-    std::string all;
-    for (const auto& e : errors) all += (all.empty() ? "" : "\n") + e;
-    return Status::Invalid(all);
+    return Status::Invalid(Join(errors, "\n"));
   }
   return out;
 }

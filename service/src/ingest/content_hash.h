@@ -12,9 +12,6 @@
 
 namespace onetable {
 
-// Lower-case hex SHA-256 of `bytes`.
-std::string Sha256Hex(std::string_view bytes);
-
 // A record's fields as the connector gave them (column -> value, nullopt for NULL).
 using SourceFields = std::vector<std::pair<std::string, std::optional<std::string>>>;
 

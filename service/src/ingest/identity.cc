@@ -1,6 +1,7 @@
 #include "ingest/identity.h"
 
 #include "ingest/address.h"
+#include "model/catalog_keys.h"
 
 namespace onetable {
 namespace {
@@ -18,10 +19,10 @@ constexpr int kMaxGridScan = 5000;
 
 double ScorePersonCandidate(const std::map<std::string, std::string>& incoming,
                             const Row& candidate, std::string* reason) {
-  const std::string* name = Value(incoming, "name");
-  const std::string* birth = Value(incoming, "birth_date");
-  const std::string* cand_name = candidate.Get("name");
-  const std::string* cand_birth = candidate.Get("birth_date");
+  const std::string* name = Value(incoming, keys::kName);
+  const std::string* birth = Value(incoming, keys::kBirthDate);
+  const std::string* cand_name = candidate.Get(keys::kName);
+  const std::string* cand_birth = candidate.Get(keys::kBirthDate);
   if (!name || !birth || !cand_name || !cand_birth || *name != *cand_name ||
       *birth != *cand_birth) {
     if (reason) reason->clear();
@@ -29,8 +30,8 @@ double ScorePersonCandidate(const std::map<std::string, std::string>& incoming,
   }
   double score = 0.5;
   std::string why = "name+birth_date";
-  const std::string* phone = Value(incoming, "phone");
-  const std::string* cand_phone = candidate.Get("phone");
+  const std::string* phone = Value(incoming, keys::kPhone);
+  const std::string* cand_phone = candidate.Get(keys::kPhone);
   if (phone && cand_phone && !cand_phone->empty()) {
     if (*phone == *cand_phone) {
       score += 0.3;
@@ -40,8 +41,8 @@ double ScorePersonCandidate(const std::map<std::string, std::string>& incoming,
       why += "-phone";
     }
   }
-  const std::string* addr = Value(incoming, "current_address");
-  const std::string* cand_addr = candidate.Get("current_address");
+  const std::string* addr = Value(incoming, keys::kCurrentAddress);
+  const std::string* cand_addr = candidate.Get(keys::kCurrentAddress);
   if (addr && cand_addr && !cand_addr->empty() &&
       NormalizeAddress(*addr) == NormalizeAddress(*cand_addr)) {
     score += 0.2;
@@ -55,9 +56,9 @@ Result<PersonMatch> ResolvePerson(Store* store, const std::map<std::string, std:
                                   int64_t previous_person_id,
                                   const IdentityThresholds& thresholds) {
   PersonMatch match;
-  const std::string* id_number = Value(values, "id_number");
+  const std::string* id_number = Value(values, keys::kIdNumber);
   if (id_number) {
-    auto found = store->FindBy(EntityKind::kPerson, "id_number", *id_number);
+    auto found = store->FindBy(EntityKind::kPerson, keys::kIdNumber, *id_number);
     if (found.ok()) {
       match.action = PersonMatch::kLink;
       match.person_id = found->id;
@@ -79,18 +80,18 @@ Result<PersonMatch> ResolvePerson(Store* store, const std::map<std::string, std:
     }
     if (row.status().code() != StatusCode::kNotFound) return row.status();
   }
-  const std::string* name = Value(values, "name");
-  const std::string* birth = Value(values, "birth_date");
+  const std::string* name = Value(values, keys::kName);
+  const std::string* birth = Value(values, keys::kBirthDate);
   if (!name || !birth) return match;
   ListQuery q;
-  q.equals = {{"name", *name}, {"birth_date", *birth}};
+  q.equals = {{keys::kName, *name}, {keys::kBirthDate, *birth}};
   q.limit = 50;
   ASSIGN_OR_RETURN(auto candidates, store->List(EntityKind::kPerson, q));
   double best = 0;
   int ties = 0;
   for (const Row& c : candidates) {
     // Two different ID numbers are two different people.
-    const std::string* cand_id = c.Get("id_number");
+    const std::string* cand_id = c.Get(keys::kIdNumber);
     if (id_number && cand_id && !cand_id->empty()) continue;
     std::string why;
     double s = ScorePersonCandidate(values, c, &why);
@@ -118,13 +119,13 @@ Result<PersonMatch> ResolvePerson(Store* store, const std::map<std::string, std:
 Result<int64_t> FindHousehold(Store* store, const std::string& household_number,
                               const std::string& address) {
   if (!household_number.empty()) {
-    auto found = store->FindBy(EntityKind::kHousehold, "household_number", household_number);
+    auto found = store->FindBy(EntityKind::kHousehold, keys::kHouseholdNumber, household_number);
     if (found.ok()) return found->id;
     if (found.status().code() != StatusCode::kNotFound) return found.status();
   }
   if (!address.empty()) {
     for (const std::string& a : {NormalizeAddress(address), address}) {
-      auto found = store->FindBy(EntityKind::kHousehold, "address", a);
+      auto found = store->FindBy(EntityKind::kHousehold, keys::kAddress, a);
       if (found.ok()) return found->id;
       if (found.status().code() != StatusCode::kNotFound) return found.status();
     }
@@ -135,14 +136,14 @@ Result<int64_t> FindHousehold(Store* store, const std::string& household_number,
 Result<int64_t> FindBuilding(Store* store, int64_t grid_id, const std::string& building_code,
                              const std::string& address) {
   if (!building_code.empty()) {
-    auto found = store->FindBy(EntityKind::kBuilding, "building_code", building_code);
+    auto found = store->FindBy(EntityKind::kBuilding, keys::kBuildingCode, building_code);
     if (found.ok()) return found->id;
     if (found.status().code() != StatusCode::kNotFound) return found.status();
   }
   if (address.empty()) return int64_t{0};
   std::string wanted = NormalizeAddress(address);
   for (const std::string& a : {wanted, address}) {
-    auto found = store->FindBy(EntityKind::kBuilding, "address", a);
+    auto found = store->FindBy(EntityKind::kBuilding, keys::kAddress, a);
     if (found.ok()) return found->id;
     if (found.status().code() != StatusCode::kNotFound) return found.status();
   }
@@ -154,7 +155,7 @@ Result<int64_t> FindBuilding(Store* store, int64_t grid_id, const std::string& b
     ASSIGN_OR_RETURN(auto rows, store->List(EntityKind::kBuilding, q));
     if (rows.empty()) break;
     for (const Row& r : rows) {
-      const std::string* a = r.Get("address");
+      const std::string* a = r.Get(keys::kAddress);
       if (a && NormalizeAddress(*a) == wanted) return r.id;
     }
     scanned += static_cast<int>(rows.size());
@@ -165,7 +166,7 @@ Result<int64_t> FindBuilding(Store* store, int64_t grid_id, const std::string& b
 
 Result<int64_t> FindGrid(Store* store, const std::string& community_code,
                          const std::string& grid_code) {
-  auto community = store->FindBy(EntityKind::kCommunity, "code", community_code);
+  auto community = store->FindBy(EntityKind::kCommunity, keys::kCode, community_code);
   if (!community.ok()) {
     if (community.status().code() == StatusCode::kNotFound) {
       return Status::Invalid("登记库中没有代码为 " + community_code + " 的社区（村）");
@@ -174,7 +175,7 @@ Result<int64_t> FindGrid(Store* store, const std::string& community_code,
   }
   ListQuery q;
   q.parent_id = community->id;
-  q.equals = {{"code", grid_code}};
+  q.equals = {{keys::kCode, grid_code}};
   q.limit = 1;
   ASSIGN_OR_RETURN(auto grids, store->List(EntityKind::kGrid, q));
   if (grids.empty()) {

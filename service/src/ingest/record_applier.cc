@@ -5,6 +5,7 @@
 
 #include "ingest/address.h"
 #include "ingest/survivorship.h"
+#include "model/catalog_keys.h"
 #include "store/sql_store.h"  // NowUtc
 
 namespace onetable {
@@ -114,7 +115,7 @@ Result<AppliedRecord> RecordApplier::ApplyPerson(const MappedRecord& mapped, Sou
     if (row.parent_id == 0 && household != 0) {
       ASSIGN_OR_RETURN(row.version,
                        store_->Move(EntityKind::kPerson, person_id, row.version, household,
-                                    Get(mapped.values, "relationship"), spec_.id));
+                                    Get(mapped.values, keys::kRelationship), spec_.id));
       row.parent_id = household;
     }
     std::map<std::string, std::string> incoming = mapped.values;
@@ -164,14 +165,15 @@ Result<AppliedRecord> RecordApplier::ApplyPlace(const MappedRecord& mapped, Sour
   AppliedRecord out;
   EntityKind kind = spec_.entity;
   std::map<std::string, std::string> values = mapped.values;
-  if (values.count("address")) values["address"] = NormalizeAddress(values["address"]);
+  if (values.count(keys::kAddress))
+    values[keys::kAddress] = NormalizeAddress(values[keys::kAddress]);
   int64_t id = 0;
   if (kind == EntityKind::kHousehold) {
-    ASSIGN_OR_RETURN(
-        id, FindHousehold(store_, Get(values, "household_number"), Get(values, "address")));
+    ASSIGN_OR_RETURN(id, FindHousehold(store_, Get(values, keys::kHouseholdNumber),
+                                       Get(values, keys::kAddress)));
   } else {
-    ASSIGN_OR_RETURN(
-        id, FindBuilding(store_, grid_id_, Get(values, "building_code"), Get(values, "address")));
+    ASSIGN_OR_RETURN(id, FindBuilding(store_, grid_id_, Get(values, keys::kBuildingCode),
+                                      Get(values, keys::kAddress)));
   }
   TrustLookup trust = [this](const std::string& s) { return TrustOf(s); };
   if (id != 0) {
@@ -188,7 +190,7 @@ Result<AppliedRecord> RecordApplier::ApplyPlace(const MappedRecord& mapped, Sour
   std::string missing = MissingRequired(kind, values);
   std::string code = Get(mapped.parent, "building.building_code");
   std::string address = Get(mapped.parent, "building.address");
-  if (code.empty() && address.empty()) address = Get(values, "address");
+  if (code.empty() && address.empty()) address = Get(values, keys::kAddress);
   if (missing.empty() && kind == EntityKind::kHousehold && code.empty() && address.empty()) {
     missing = "没有户号对应的已有户，也没有地址或楼栋信息，无法确定新户所在的楼栋";
   }
@@ -205,10 +207,10 @@ Result<AppliedRecord> RecordApplier::ApplyPlace(const MappedRecord& mapped, Sour
     if (parent == 0) {
       Row building;
       building.parent_id = grid_id_;
-      if (!code.empty()) building.values["building_code"] = code;
-      if (!address.empty()) building.values["address"] = NormalizeAddress(address);
+      if (!code.empty()) building.values[keys::kBuildingCode] = code;
+      if (!address.empty()) building.values[keys::kAddress] = NormalizeAddress(address);
       std::string name = Get(mapped.parent, "building.name");
-      if (!name.empty()) building.values["name"] = name;
+      if (!name.empty()) building.values[keys::kName] = name;
       ASSIGN_OR_RETURN(parent, store_->Insert(EntityKind::kBuilding, building));
       RETURN_IF_ERROR(RecordNewRow(store_, EntityKind::kBuilding, parent, building.values, claim));
     }

@@ -1,38 +1,11 @@
 #include "ingest/record_mapper.h"
 
+#include "onetable/text.h"
+
 namespace onetable {
 namespace {
 
-// Blanks around a header cell: ASCII whitespace, U+3000, U+00A0 and a stray BOM.
-std::string TrimHeader(std::string_view s) {
-  auto lead = [&](size_t i) -> size_t {
-    if (i >= s.size()) return 0;
-    char c = s[i];
-    if (c == ' ' || c == '\t' || c == '\r' || c == '\n') return 1;
-    if (s.compare(i, 3, "\xE3\x80\x80") == 0 || s.compare(i, 3, "\xEF\xBB\xBF") == 0) return 3;
-    if (s.compare(i, 2, "\xC2\xA0") == 0) return 2;
-    return 0;
-  };
-  auto trail = [&](size_t end) -> size_t {
-    if (end == 0) return 0;
-    char c = s[end - 1];
-    if (c == ' ' || c == '\t' || c == '\r' || c == '\n') return 1;
-    if (end >= 3 && s.compare(end - 3, 3, "\xE3\x80\x80") == 0) return 3;
-    if (end >= 2 && s.compare(end - 2, 2, "\xC2\xA0") == 0) return 2;
-    return 0;
-  };
-  size_t b = 0;
-  while (size_t n = lead(b)) b += n;
-  size_t e = s.size();
-  while (e > b) {
-    size_t n = trail(e);
-    if (!n) break;
-    e -= n;
-  }
-  return std::string(s.substr(b, e - b));
-}
-
-bool IsBlank(const std::optional<std::string>& v) { return !v || TrimHeader(*v).empty(); }
+bool IsBlank(const std::optional<std::string>& v) { return !v || TrimHeaderBlank(*v).empty(); }
 
 }  // namespace
 
@@ -42,19 +15,19 @@ RecordMapper::RecordMapper(const ConnectorSpec& spec, const Catalog& catalog,
 
 int RecordMapper::FindColumn(const SourceRow& row, const std::string& name, EntityKind entity,
                              const FieldDef* field, bool attribute) {
-  std::string wanted = TrimHeader(name);
+  std::string wanted(TrimHeaderBlank(name));
   for (size_t i = 0; i < row.fields.size(); ++i) {
-    if (TrimHeader(row.fields[i].first) == wanted) return static_cast<int>(i);
+    if (TrimHeaderBlank(row.fields[i].first) == wanted) return static_cast<int>(i);
   }
   for (size_t i = 0; i < row.fields.size(); ++i) {
-    std::string header = TrimHeader(row.fields[i].first);
+    std::string header(TrimHeaderBlank(row.fields[i].first));
     if (!attribute) {
       if (catalog_.MatchHeader(entity, header) == field) return static_cast<int>(i);
       continue;
     }
-    if (TrimHeader(field->label) == header) return static_cast<int>(i);
+    if (TrimHeaderBlank(field->label) == header) return static_cast<int>(i);
     for (const std::string& alias : field->aliases) {
-      if (TrimHeader(alias) == header) return static_cast<int>(i);
+      if (TrimHeaderBlank(alias) == header) return static_cast<int>(i);
     }
   }
   missing_.insert(name);
@@ -82,7 +55,7 @@ const RecordMapper::Resolved& RecordMapper::ResolveColumns(const SourceRow& row)
 
 bool RecordMapper::Normalize(const FieldDef& field, const ColumnRef& ref, std::string* value,
                              std::string* reason) const {
-  std::string v = TrimHeader(*value);
+  std::string v(TrimHeaderBlank(*value));
   bool mapped = false;
   if (!ref.codes.empty()) {
     auto it = ref.codes.find(v);
@@ -147,9 +120,9 @@ MappedRecord RecordMapper::Map(const SourceRow& row) {
   }
 
   auto lookup = [&](const std::string& column) -> std::optional<std::string> {
-    std::string wanted = TrimHeader(column);
+    std::string wanted(TrimHeaderBlank(column));
     for (const auto& f : row.fields) {
-      if (TrimHeader(f.first) == wanted) return f.second ? *f.second : std::string();
+      if (TrimHeaderBlank(f.first) == wanted) return f.second ? *f.second : std::string();
     }
     return std::nullopt;
   };

@@ -9,6 +9,7 @@
 #include "ingest/identity.h"
 #include "ingest/record_applier.h"
 #include "ingest/record_mapper.h"
+#include "model/sha256.h"
 #include "store/sql_store.h"  // NowUtc
 
 namespace onetable {
@@ -162,7 +163,8 @@ Result<ImportResult> Importer::Run(const ConnectorSpec& spec, const ConnectorPlu
       run.status = kImportFailed;
       run.finished_at = NowUtc();
       run.message = st.message();
-      store_->UpdateImportRun(run);  // best effort: the failure itself is what we report
+      // Best effort: the failure itself is what we report.
+      store_->UpdateImportRun(run).IgnoreError();
     }
     if (partial) *partial = run;
     return st;

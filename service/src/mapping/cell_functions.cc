@@ -2,6 +2,8 @@
 
 #include <cstdio>
 
+#include "onetable/utf8.h"
+
 namespace onetable::mapping {
 
 namespace {
@@ -32,19 +34,8 @@ std::string MaskText(const std::string& text, FieldType hint) {
     return text.substr(0, 3) + std::string(text.size() - 7, '*') + text.substr(text.size() - 4);
   }
   // Keep the first code point, star the rest (one star per character, not per byte).
-  size_t first_len = 1;
-  unsigned char c = static_cast<unsigned char>(text[0]);
-  if (c >= 0xF0)
-    first_len = 4;
-  else if (c >= 0xE0)
-    first_len = 3;
-  else if (c >= 0xC0)
-    first_len = 2;
-  if (first_len > text.size()) first_len = text.size();
-  size_t rest = 0;
-  for (size_t i = first_len; i < text.size(); ++i) {
-    if ((static_cast<unsigned char>(text[i]) & 0xC0) != 0x80) ++rest;
-  }
+  const size_t first_len = utf8::TruncateCodePoints(text, 1).size();
+  const size_t rest = utf8::CountCodePoints(std::string_view(text).substr(first_len));
   if (rest == 0) return "*";
   return text.substr(0, first_len) + std::string(rest, '*');
 }

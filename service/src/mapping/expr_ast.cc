@@ -1,5 +1,7 @@
 #include "mapping/expr_ast.h"
 
+#include "onetable/text.h"
+
 namespace onetable::mapping {
 
 std::string FieldPath::ToString() const {
@@ -70,11 +72,7 @@ std::string Joined(const Expr& e, size_t from) {
   return out;
 }
 
-std::string SegmentsText(const Expr& e) {
-  std::string out;
-  for (const std::string& s : e.segments) out += (out.empty() ? "" : ".") + s;
-  return out;
-}
+std::string SegmentsText(const Expr& e) { return Join(e.segments, "."); }
 
 }  // namespace
 
@@ -146,27 +144,8 @@ void VisitExpr(const Expr& e, const std::function<void(const Expr&)>& fn) {
   for (const ExprPtr& c : e.children) VisitExpr(*c, fn);
 }
 
-void LineColumnAt(std::string_view text, size_t offset, int* line, int* column) {
-  if (offset > text.size()) offset = text.size();
-  int l = 1, c = 1;
-  for (size_t i = 0; i < offset; ++i) {
-    unsigned char ch = static_cast<unsigned char>(text[i]);
-    if (ch == '\n') {
-      ++l;
-      c = 1;
-    } else if ((ch & 0xC0) != 0x80 && ch != '\r') {
-      ++c;  // count code points, not UTF-8 continuation bytes
-    }
-  }
-  *line = l;
-  *column = c;
-}
-
 SourceLocation TextLocator::Locate(size_t offset) const {
-  SourceLocation loc;
-  loc.file = file_;
-  LineColumnAt(text_, offset, &loc.line, &loc.column);
-  return loc;
+  return SourceLocation::InText(file_, text_, offset);
 }
 
 std::string FormatAt(const SourceLocation& where, const std::string& message) {

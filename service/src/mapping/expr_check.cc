@@ -5,6 +5,7 @@
 #include <vector>
 
 #include "mapping/expr_check_internal.h"
+#include "onetable/text.h"
 
 namespace onetable::mapping {
 
@@ -317,9 +318,7 @@ Result<ExprType> CheckExpr(Expr* expr, const CheckEnv& env, const ExprLocator& l
   internal::Scope scope{env.grain, env.role, false};
   std::optional<ExprType> t = checker.Check(expr, scope);
   if (!checker.problems().empty() || !t) {
-    std::string message;
-    for (const std::string& p : checker.problems()) message += (message.empty() ? "" : "\n") + p;
-    return Status::Invalid(message);
+    return Status::Invalid(Join(checker.problems(), "\n"));
   }
   return *t;
 }

@@ -1,8 +1,11 @@
 // The checker's field paths, function calls and aggregates (see expr_check.h).
+#include <algorithm>
 #include <string>
 #include <vector>
 
 #include "mapping/expr_check_internal.h"
+#include "model/catalog_keys.h"
+#include "onetable/text.h"
 
 namespace onetable::mapping::internal {
 
@@ -26,10 +29,9 @@ const FunctionSpec* FindFunction(const std::string& name) {
   return nullptr;
 }
 
-std::string Join(const std::vector<std::string>& parts, size_t n, const char* sep) {
-  std::string out;
-  for (size_t i = 0; i < n && i < parts.size(); ++i) out += (i ? sep : "") + parts[i];
-  return out;
+// The first `n` segments of a field path, dotted.
+std::string Prefix(const std::vector<std::string>& segments, size_t n) {
+  return Join({segments.begin(), segments.begin() + std::min(n, segments.size())}, ".");
 }
 
 bool IsAncestor(EntityKind ancestor, EntityKind of) {
@@ -40,7 +42,7 @@ bool IsAncestor(EntityKind ancestor, EntityKind of) {
 
 void Checker::ReportUnknownField(const Expr* e, size_t seg, EntityKind entity) {
   const std::string& key = e->segments[seg];
-  std::string prefix = Join(e->segments, seg, ".");
+  std::string prefix = Prefix(e->segments, seg);
   if (!prefix.empty()) prefix += ".";
   std::string suggestion;
   if (const FieldDef* by_label = catalog_.MatchHeader(entity, key)) {
@@ -67,7 +69,7 @@ void Checker::ReportUnknownField(const Expr* e, size_t seg, EntityKind entity) {
     }
   }
   Error(e->segment_pos[seg],
-        "未知字段 " + Quote(Join(e->segments, seg + 1, ".")) +
+        "未知字段 " + Quote(Prefix(e->segments, seg + 1)) +
             (suggestion.empty() ? "" : "，是否是 " + Quote(suggestion) + "？"));
 }
 
@@ -113,7 +115,7 @@ std::optional<ExprType> Checker::CheckField(Expr* e, const Scope& s) {
     e->path.key.clear();
     e->aux_path = e->aux_path2 = e->path;
     e->aux_path.key = "status";
-    e->aux_path2.key = "death_date";
+    e->aux_path2.key = keys::kDeathDate;
     return ExprType::Of(TypeKind::kBoolean);
   }
   const FieldDef* def = catalog_.Find(cur, key);
@@ -121,15 +123,15 @@ std::optional<ExprType> Checker::CheckField(Expr* e, const Scope& s) {
     ReportUnknownField(e, n - 1, cur);
     return std::nullopt;
   }
-  if (def->derived && key == "age" && cur == EntityKind::kPerson) {
-    if (catalog_.Find(EntityKind::kPerson, "birth_date") == nullptr) {
+  if (def->derived && key == keys::kAge && cur == EntityKind::kPerson) {
+    if (catalog_.Find(EntityKind::kPerson, keys::kBirthDate) == nullptr) {
       Error(e->segment_pos[n - 1], "目录中没有出生日期字段 birth_date，无法计算 age");
       return std::nullopt;
     }
     e->path.key = key;
     e->field = def;
     e->aux_path = e->path;
-    e->aux_path.key = "birth_date";
+    e->aux_path.key = keys::kBirthDate;
     return ExprType::Of(TypeKind::kInteger);  // whole years at the reference date
   }
   e->path.key = key;
@@ -198,7 +200,7 @@ std::optional<ExprType> Checker::CheckCall(Expr* e, const Scope& s) {
                           "粒度请写 age(日期字段)");
         return std::nullopt;
       }
-      if (catalog_.Find(EntityKind::kPerson, "birth_date") == nullptr) {
+      if (catalog_.Find(EntityKind::kPerson, keys::kBirthDate) == nullptr) {
         Error(e->pos, "目录中没有出生日期字段 birth_date，无法计算 age()");
         return std::nullopt;
       }

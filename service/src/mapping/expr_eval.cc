@@ -4,6 +4,7 @@
 #include <optional>
 
 #include "mapping/cell_functions.h"
+#include "model/catalog_keys.h"
 
 namespace onetable::mapping {
 
@@ -71,7 +72,7 @@ Value Evaluator::AgeOf(const Value& birth) const {
 
 Value Evaluator::EvalField(const Expr& e, RowContext& ctx) const {
   if (e.field != nullptr && e.field->derived && e.path.entity == EntityKind::kPerson &&
-      e.path.key == "age") {
+      e.path.key == keys::kAge) {
     return AgeOf(ctx.Field(e.aux_path));  // birth_date
   }
   return ctx.Field(e.path);
@@ -188,7 +189,7 @@ Result<Value> Evaluator::EvalCall(const Expr& e, RowContext& ctx) const {
     return Value::Null();
   }
   if (fn == "age" && e.children.empty()) {
-    static const FieldPath kBirthDate{{}, "birth_date", EntityKind::kPerson};
+    static const FieldPath kBirthDate{{}, keys::kBirthDate, EntityKind::kPerson};
     return AgeOf(ctx.Field(kBirthDate));
   }
   ASSIGN_OR_RETURN(Value arg, Eval(*e.children[0], ctx));

@@ -22,6 +22,7 @@
 #include "mapping/expr_ast.h"
 #include "mapping/value.h"
 #include "model/catalog.h"
+#include "model/catalog_keys.h"
 #include "model/date.h"
 #include "onetable/status.h"
 
@@ -67,7 +68,7 @@ class Evaluator {
   Evaluator(const Catalog& catalog, const Date& as_of)
       : catalog_(catalog),
         as_of_(as_of),
-        has_death_date_(catalog.Find(EntityKind::kPerson, "death_date") != nullptr) {}
+        has_death_date_(catalog.Find(EntityKind::kPerson, keys::kDeathDate) != nullptr) {}
 
   const Date& as_of() const { return as_of_; }
 

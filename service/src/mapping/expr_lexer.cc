@@ -1,5 +1,7 @@
 #include "mapping/expr_lexer.h"
 
+#include "onetable/utf8.h"
+
 namespace onetable::mapping {
 
 namespace {
@@ -12,15 +14,7 @@ bool IsDigit(char c) { return c >= '0' && c <= '9'; }
 
 // The UTF-8 sequence starting at `i`, for quoting an unexpected character whole.
 std::string CharAt(std::string_view text, size_t i) {
-  size_t n = 1;
-  unsigned char c = static_cast<unsigned char>(text[i]);
-  if (c >= 0xF0)
-    n = 4;
-  else if (c >= 0xE0)
-    n = 3;
-  else if (c >= 0xC0)
-    n = 2;
-  return std::string(text.substr(i, n));
+  return std::string(text.substr(i, utf8::DecodeAt(text, i).length));
 }
 
 bool LexString(std::string_view text, size_t* i, Token* tok, ExprError* error) {

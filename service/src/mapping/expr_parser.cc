@@ -7,17 +7,11 @@
 #include <vector>
 
 #include "mapping/expr_lexer.h"
+#include "onetable/text.h"
 
 namespace onetable::mapping {
 
 namespace {
-
-std::string Lower(std::string s) {
-  for (char& c : s) {
-    if (c >= 'A' && c <= 'Z') c = static_cast<char>(c - 'A' + 'a');
-  }
-  return s;
-}
 
 bool IsReserved(const std::string& lower) {
   static const char* const kWords[] = {"and",  "or",   "not", "in",   "between", "case", "when",
@@ -57,7 +51,7 @@ class Parser {
   }
   bool IsKeyword(const char* word, size_t ahead = 0) const {
     const Token& t = Peek(ahead);
-    return t.kind == TokenKind::kIdent && Lower(t.text) == word;
+    return t.kind == TokenKind::kIdent && AsciiLower(t.text) == word;
   }
   ExprPtr Fail(std::string message) { return FailAt(Peek().pos, std::move(message)); }
   ExprPtr FailAt(size_t pos, std::string message) {
@@ -266,7 +260,7 @@ class Parser {
 
   ExprPtr ParseWord() {
     const Token& t = Peek();
-    std::string lower = Lower(t.text);
+    std::string lower = AsciiLower(t.text);
     if (lower == "true" || lower == "false") {
       Advance();
       return Literal(t.pos, Value::Bool(lower == "true"));
@@ -333,7 +327,7 @@ class Parser {
 
   ExprPtr ParseCall() {
     const Token& name_tok = Advance();
-    std::string name = Lower(name_tok.text);
+    std::string name = AsciiLower(name_tok.text);
     size_t pos = name_tok.pos;
     Advance();  // (
     if (name == "has_tag") {

@@ -10,6 +10,7 @@
 #include "mapping/expr_check.h"
 #include "mapping/expr_parser.h"
 #include "mapping/yaml_source.h"
+#include "onetable/text.h"
 
 namespace onetable::mapping {
 
@@ -134,9 +135,7 @@ class Loader {
 
   Result<MappingSpec> Finish() {
     if (problems_.empty()) return std::move(spec_);
-    std::string message;
-    for (const std::string& p : problems_) message += (message.empty() ? "" : "\n") + p;
-    return Status::Invalid(message);
+    return Status::Invalid(Join(problems_, "\n"));
   }
 
   // The entries of a map, first occurrence per key; reports unknown and repeated keys.
@@ -183,7 +182,7 @@ class Loader {
     }
     std::string v = OptionalText(n, key);
     if (n->IsScalar() || n->IsNull()) {
-      if (v.find_first_not_of(" \t\r\n") == std::string::npos) {
+      if (TrimBlank(v).empty()) {
         Problem(n->Mark(), std::string("“") + key + "” 不能为空" + why);
         return "";
       }

@@ -3,6 +3,8 @@
 #include <optional>
 #include <utility>
 
+#include "model/catalog_keys.h"
+
 namespace onetable::mapping {
 
 namespace {
@@ -20,7 +22,7 @@ bool IsPlainField(const Expr& e) {
 }
 bool IsAgeField(const Expr& e) {
   return e.kind == ExprKind::kField && e.field != nullptr && e.field->derived &&
-         e.path.key == "age" && e.path.entity == EntityKind::kPerson;
+         e.path.key == keys::kAge && e.path.entity == EntityKind::kPerson;
 }
 bool IsLiteral(const Expr& e) { return e.kind == ExprKind::kLiteral; }
 bool IsValueLiteral(const Expr& e) { return IsLiteral(e) && !e.literal.is_null(); }
@@ -42,7 +44,7 @@ Op Mirror(Op op) {
 
 FieldPath BirthDate(const Expr& age) {
   FieldPath p = age.path;
-  p.key = "birth_date";
+  p.key = keys::kBirthDate;
   return p;
 }
 
@@ -78,7 +80,7 @@ std::optional<Predicates> Translate(const Expr& e, const Date& as_of) {
       Predicates out{Pred(status, "==", {"active"})};
       if (e.path.entity == EntityKind::kPerson) {
         FieldPath death = e.path;
-        death.key = "death_date";
+        death.key = keys::kDeathDate;
         out.push_back(Pred(death, "is null", {}));
       }
       return out;

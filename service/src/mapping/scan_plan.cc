@@ -4,6 +4,7 @@
 #include <optional>
 
 #include "mapping/pushdown.h"
+#include "model/catalog_keys.h"
 
 namespace onetable::mapping {
 
@@ -17,7 +18,7 @@ int Slot(const FieldPath& p) { return PastHead(p) ? kHeadSlot : static_cast<int>
 
 bool IsAge(const Expr& e) {
   return e.kind == ExprKind::kField && e.field != nullptr && e.field->derived &&
-         e.path.key == "age" && e.path.entity == EntityKind::kPerson;
+         e.path.key == keys::kAge && e.path.entity == EntityKind::kPerson;
 }
 
 FieldPath WithKey(FieldPath p, const std::string& key) {
@@ -35,10 +36,10 @@ std::optional<OrderKey> SortableKey(const OrderSpec& o, EntityKind grain, std::s
   const Expr& e = *o.expr;
   if (IsAge(e)) {
     // Older people were born earlier: age ascending is birth date descending.
-    return OrderKey{WithKey(e.path, "birth_date"), !o.descending};
+    return OrderKey{WithKey(e.path, keys::kBirthDate), !o.descending};
   }
   if (e.kind == ExprKind::kField && e.field != nullptr) {
-    const bool member_count = e.field->derived && e.path.key == "member_count" &&
+    const bool member_count = e.field->derived && e.path.key == keys::kMemberCount &&
                               e.path.entity == EntityKind::kHousehold && !PastHead(e.path);
     if (!e.field->derived || member_count) {
       if (!PastHead(e.path) && static_cast<int>(e.path.entity) > static_cast<int>(grain)) {
@@ -84,18 +85,18 @@ void ScanPlan::NeedAll(const Expr& root) {
   VisitExpr(root, [&](const Expr& e) {
     switch (e.kind) {
       case ExprKind::kField:
-        Need(IsAge(e) ? WithKey(e.path, "birth_date") : e.path);
+        Need(IsAge(e) ? WithKey(e.path, keys::kBirthDate) : e.path);
         break;
       case ExprKind::kAlive:
         Need(WithKey(e.path, "status"));
         if (e.path.entity == EntityKind::kPerson &&
-            catalog_->Find(EntityKind::kPerson, "death_date") != nullptr) {
-          Need(WithKey(e.path, "death_date"));
+            catalog_->Find(EntityKind::kPerson, keys::kDeathDate) != nullptr) {
+          Need(WithKey(e.path, keys::kDeathDate));
         }
         break;
       case ExprKind::kCall:
         if (e.name == "age" && e.children.empty()) {
-          Need(FieldPath{{}, "birth_date", EntityKind::kPerson});
+          Need(FieldPath{{}, keys::kBirthDate, EntityKind::kPerson});
         }
         break;
       case ExprKind::kHasTag:

@@ -7,6 +7,7 @@
 #include <utility>
 
 #include "mapping/scan_plan.h"
+#include "model/catalog_keys.h"
 
 namespace onetable {
 namespace fs = std::filesystem;
@@ -120,8 +121,8 @@ Result<std::vector<std::string>> AllowedScopes(const AppContext& service, const 
     for (int64_t id : *visible.grid_ids) {
       ASSIGN_OR_RETURN(Row grid, store.Get(EntityKind::kGrid, id));
       ASSIGN_OR_RETURN(Row community, store.Get(EntityKind::kCommunity, grid.parent_id));
-      const std::string* g = grid.Get("code");
-      const std::string* c = community.Get("code");
+      const std::string* g = grid.Get(keys::kCode);
+      const std::string* c = community.Get(keys::kCode);
       if (g != nullptr && c != nullptr) codes.push_back(*c + "/" + *g);
     }
     if (codes.empty()) return none;
@@ -130,7 +131,7 @@ Result<std::vector<std::string>> AllowedScopes(const AppContext& service, const 
   if (visible.community_ids.has_value()) {
     for (int64_t id : *visible.community_ids) {
       ASSIGN_OR_RETURN(Row community, store.Get(EntityKind::kCommunity, id));
-      if (const std::string* c = community.Get("code")) codes.push_back(*c);
+      if (const std::string* c = community.Get(keys::kCode)) codes.push_back(*c);
     }
     if (codes.empty()) return none;
   }

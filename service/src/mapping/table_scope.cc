@@ -2,6 +2,8 @@
 
 #include <algorithm>
 
+#include "model/catalog_keys.h"
+
 namespace onetable::mapping {
 
 namespace {
@@ -25,14 +27,14 @@ Result<Found> Lookup(Store* store, const std::string& code) {
   const size_t slash = code.find('/');
   if (slash != std::string::npos) {
     const std::string community = code.substr(0, slash), grid = code.substr(slash + 1);
-    auto c = store->FindBy(EntityKind::kCommunity, "code", community);
+    auto c = store->FindBy(EntityKind::kCommunity, keys::kCode, community);
     if (!c.ok()) {
       if (c.status().code() != StatusCode::kNotFound) return c.status();
       return Status::NotFound(std::string(kParam) + "找不到代码为 “" + community + "” 的社区");
     }
     ListQuery q;
     q.parent_id = c->id;
-    q.equals = {{"code", grid}};
+    q.equals = {{keys::kCode, grid}};
     ASSIGN_OR_RETURN(std::vector<Row> grids, store->List(EntityKind::kGrid, q));
     if (grids.empty()) {
       return Status::NotFound(std::string(kParam) + "社区 “" + community + "” 下没有编码为 “" +
@@ -45,13 +47,13 @@ Result<Found> Lookup(Store* store, const std::string& code) {
                                  : code.size() == 9 ? EntityKind::kStreet
                                                     : EntityKind::kCommunity;
     if (code.size() == 6 || code.size() == 9 || code.size() == 12) {
-      auto row = store->FindBy(by_length, "code", code);
+      auto row = store->FindBy(by_length, keys::kCode, code);
       if (row.ok()) return Found{by_length, *row};
       if (row.status().code() != StatusCode::kNotFound) return row.status();
     }
   }
   ListQuery q;
-  q.equals = {{"code", code}};
+  q.equals = {{keys::kCode, code}};
   q.limit = 2;
   ASSIGN_OR_RETURN(std::vector<Row> grids, store->List(EntityKind::kGrid, q));
   if (grids.size() > 1) {
@@ -80,10 +82,10 @@ Result<std::vector<ScanScope>> Lineage(Store* store, const Found& f) {
 }
 
 Result<std::string> NameOf(Store* store, const Found& f) {
-  std::string name = f.row.Get("name") ? *f.row.Get("name") : "";
+  std::string name = f.row.Get(keys::kName) ? *f.row.Get(keys::kName) : "";
   if (f.kind == EntityKind::kGrid) {
     ASSIGN_OR_RETURN(Row community, store->Get(EntityKind::kCommunity, f.row.parent_id));
-    if (const std::string* c = community.Get("name")) name = *c + " " + name;
+    if (const std::string* c = community.Get(keys::kName)) name = *c + " " + name;
   }
   return name;
 }

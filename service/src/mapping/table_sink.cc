@@ -13,6 +13,8 @@
 #include "mapping/csv_sink.h"
 #include "mapping/json_sink.h"
 #include "mapping/xlsx_sink.h"
+#include "onetable/text.h"
+#include "onetable/utf8.h"
 
 namespace onetable::mapping {
 
@@ -49,17 +51,6 @@ class FileSink : public ForwardingSink {
   std::unique_ptr<TableSink> inner_;
 };
 
-// The code point at text[*i], advancing *i; invalid bytes count as one character.
-uint32_t NextCodePoint(std::string_view text, size_t* i) {
-  unsigned char c = static_cast<unsigned char>(text[*i]);
-  size_t n = c >= 0xF0 ? 4 : c >= 0xE0 ? 3 : c >= 0xC0 ? 2 : 1;
-  if (*i + n > text.size()) n = 1;
-  uint32_t cp = n == 1 ? c : c & (0xFF >> (n + 1));
-  for (size_t k = 1; k < n; ++k) cp = (cp << 6) | (static_cast<unsigned char>(text[*i + k]) & 0x3F);
-  *i += n;
-  return cp;
-}
-
 bool IsWide(uint32_t cp) {
   return (cp >= 0x1100 && cp <= 0x115F) || (cp >= 0x2E80 && cp <= 0xA4CF) ||
          (cp >= 0xAC00 && cp <= 0xD7A3) || (cp >= 0xF900 && cp <= 0xFAFF) ||
@@ -70,8 +61,7 @@ bool IsWide(uint32_t cp) {
 }  // namespace
 
 std::optional<TableFormat> ParseTableFormat(std::string_view name) {
-  std::string lower(name);
-  for (char& c : lower) c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
+  const std::string lower = AsciiLower(name);
   if (lower == "xlsx") return TableFormat::kXlsx;
   if (lower == "csv") return TableFormat::kCsv;
   if (lower == "json") return TableFormat::kJson;
@@ -177,7 +167,12 @@ std::string EscapeFormula(std::string cell) {
 int DisplayWidth(std::string_view text) {
   int width = 0;
   size_t i = 0;
-  while (i < text.size()) width += IsWide(NextCodePoint(text, &i)) ? 2 : 1;
+  while (i < text.size()) {
+    // A byte that is not UTF-8 is one narrow character (U+FFFD).
+    const utf8::CodePoint cp = utf8::DecodeAt(text, i);
+    i += cp.status == utf8::Decode::kOk ? cp.length : 1;
+    width += IsWide(cp.value) ? 2 : 1;
+  }
   return width;
 }
 

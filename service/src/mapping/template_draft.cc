@@ -22,22 +22,6 @@ std::string Normalize(std::string_view header) {
   return out;
 }
 
-// Blanks and ideographic spaces trimmed from both ends; the text itself kept as written.
-std::string Trimmed(std::string_view s) {
-  constexpr std::string_view kIdeographicSpace = "\u3000";
-  while (true) {
-    std::string_view t = TrimBlank(s);
-    if (t.substr(0, kIdeographicSpace.size()) == kIdeographicSpace) {
-      s = t.substr(kIdeographicSpace.size());
-    } else if (t.size() >= kIdeographicSpace.size() &&
-               t.substr(t.size() - kIdeographicSpace.size()) == kIdeographicSpace) {
-      s = t.substr(0, t.size() - kIdeographicSpace.size());
-    } else {
-      return std::string(t);
-    }
-  }
-}
-
 std::string ValueOf(const FieldDef& f, const std::string& prefix) {
   if (f.type == FieldType::kCode) return "label(" + prefix + f.key + ")";
   return prefix + f.key;
@@ -67,7 +51,7 @@ std::string Quoted(const std::string& s) {
 size_t NonEmpty(const std::vector<std::string>& row, std::string* only) {
   size_t n = 0;
   for (const std::string& cell : row) {
-    std::string t = Trimmed(cell);
+    std::string t(TrimWideBlank(cell));
     if (t.empty()) continue;
     if (n++ == 0 && only) *only = t;
   }
@@ -142,7 +126,7 @@ Result<MappingDraft> DraftMapping(const Catalog& catalog,
 
   std::string columns;
   for (size_t c = 0; c < rows[best_row].size(); ++c) {
-    const std::string header = Trimmed(rows[best_row][c]);
+    const std::string header(TrimWideBlank(rows[best_row][c]));
     if (header.empty()) continue;  // the tail of a merged cell
     DraftColumn col{header, static_cast<int>(c) + 1, MatchColumn(catalog, header)};
     if (col.value.empty()) {

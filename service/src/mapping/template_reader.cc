@@ -7,6 +7,7 @@
 #include <utility>
 
 #include "csv/csv_reader.h"
+#include "onetable/text.h"
 #include "xlsx/xlsx_reader.h"
 
 namespace onetable::mapping {
@@ -14,8 +15,7 @@ namespace fs = std::filesystem;
 
 Result<std::vector<std::vector<std::string>>> ReadTemplateRows(const std::string& bytes,
                                                                const std::string& name) {
-  std::string ext = fs::path(name).extension().string();
-  for (char& c : ext) c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
+  const std::string ext = AsciiLower(fs::path(name).extension().string());
   std::vector<std::vector<std::string>> rows;
   if (ext == ".csv") {
     std::istringstream in(bytes);

@@ -4,6 +4,8 @@
 
 #include <algorithm>
 
+#include "onetable/utf8.h"
+
 namespace onetable::mapping {
 
 namespace {
@@ -13,9 +15,12 @@ std::string SheetName(const std::string& title) {
   std::string out;
   size_t chars = 0;
   for (size_t i = 0; i < title.size() && chars < 31;) {
-    unsigned char c = static_cast<unsigned char>(title[i]);
-    size_t n = c >= 0xF0 ? 4 : c >= 0xE0 ? 3 : c >= 0xC0 ? 2 : 1;
-    if (std::string("[]:*?/\\'").find(static_cast<char>(c)) == std::string::npos || n > 1) {
+    const utf8::CodePoint cp = utf8::DecodeAt(title, i);
+    const size_t n = cp.status == utf8::Decode::kOk ? cp.length : 1;
+    if (cp.status != utf8::Decode::kOk) {
+      out.append(utf8::kReplacement);  // Excel refuses a sheet name that is not UTF-8
+      ++chars;
+    } else if (n > 1 || std::string_view("[]:*?/\\'").find(title[i]) == std::string_view::npos) {
       out.append(title, i, n);
       ++chars;
     }

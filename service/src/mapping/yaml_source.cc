@@ -3,18 +3,13 @@
 #include <cstdlib>
 #include <vector>
 
+#include "onetable/utf8.h"
+
 namespace onetable::mapping {
 
 namespace {
 
 bool IsSpace(char c) { return c == ' ' || c == '\t' || c == '\n' || c == '\r'; }
-
-size_t Utf8Length(unsigned long cp) {
-  if (cp < 0x80) return 1;
-  if (cp < 0x800) return 2;
-  if (cp < 0x10000) return 3;
-  return 4;
-}
 
 // Maps each byte offset of a scalar's value to the byte in the file it was written at.
 class ScalarMap : public ExprLocator {
@@ -50,7 +45,8 @@ class ScalarMap : public ExprLocator {
         int hex_digits = esc == 'x' ? 2 : esc == 'u' ? 4 : esc == 'U' ? 8 : 0;
         if (hex_digits > 0) {
           raw_len = 2 + hex_digits;
-          produced = Utf8Length(std::strtoul(raw.substr(p + 2, hex_digits).c_str(), nullptr, 16));
+          produced = utf8::EncodedLength(static_cast<char32_t>(
+              std::strtoul(raw.substr(p + 2, hex_digits).c_str(), nullptr, 16)));
         } else if (esc == 'N' || esc == '_') {
           produced = 2;
         } else if (esc == 'L' || esc == 'P') {
@@ -98,10 +94,7 @@ class ScalarMap : public ExprLocator {
 }  // namespace
 
 SourceLocation YamlSource::AtByte(size_t pos) const {
-  SourceLocation loc;
-  loc.file = file_;
-  LineColumnAt(text_, pos, &loc.line, &loc.column);
-  return loc;
+  return SourceLocation::InText(file_, text_, pos);
 }
 
 SourceLocation YamlSource::At(const YAML::Mark& mark) const {
@@ -118,7 +111,7 @@ std::unique_ptr<ExprLocator> YamlSource::ScalarLocator(const YAML::Node& node) c
 }
 
 std::string StripBom(std::string text) {
-  if (text.size() >= 3 && text.compare(0, 3, "\xEF\xBB\xBF") == 0) text.erase(0, 3);
+  if (text.compare(0, utf8::kBom.size(), utf8::kBom) == 0) text.erase(0, utf8::kBom.size());
   return text;
 }
 

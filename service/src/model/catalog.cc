@@ -5,6 +5,9 @@
 #include <map>
 #include <sstream>
 
+#include "onetable/text.h"
+#include "onetable/utf8.h"
+
 namespace onetable {
 
 namespace internal {
@@ -73,12 +76,6 @@ bool SplitCsvLine(const std::string& line, std::vector<std::string>* cells) {
   return !quoted;
 }
 
-std::string TrimBlanks(const std::string& s) {
-  size_t b = s.find_first_not_of(" \t");
-  if (b == std::string::npos) return {};
-  return s.substr(b, s.find_last_not_of(" \t") - b + 1);
-}
-
 void ParseCodeTableText(const std::string& path, const std::string& text,
                         std::vector<std::pair<std::string, std::string>>* entries,
                         std::vector<std::string>* problems) {
@@ -95,12 +92,12 @@ void ParseCodeTableText(const std::string& path, const std::string& text,
     ++line_number;
     if (!line.empty() && line.back() == '\r') line.pop_back();
     if (line_number == 1 && line.compare(0, 3, "\xEF\xBB\xBF") == 0) line.erase(0, 3);
-    if (TrimBlanks(line).empty()) continue;
+    if (TrimBlank(line).empty()) continue;
     if (!SplitCsvLine(line, &cells)) {
       add("引号未闭合");
       continue;
     }
-    for (std::string& cell : cells) cell = TrimBlanks(cell);
+    for (std::string& cell : cells) cell = std::string(TrimBlank(cell));
     if (!header_seen) {
       header_seen = true;
       if (cells.size() != 2 || cells[0] != "code" || cells[1] != "label") {
@@ -186,6 +183,11 @@ const char* SensitivityName(Sensitivity s) {
   return "unknown";
 }
 
+SourceLocation SourceLocation::InText(std::string file, std::string_view text, size_t offset) {
+  const utf8::LineColumn at = utf8::LineColumnAt(text, offset);
+  return SourceLocation{std::move(file), at.line, at.column};
+}
+
 std::string SourceLocation::ToString() const {
   std::string out = file;
   if (line > 0) {
@@ -228,9 +230,7 @@ Result<CodeTable> LoadCodeTable(const std::string& path) {
   std::vector<std::string> problems;
   internal::ParseCodeTableText(path, text, &entries, &problems);
   if (!problems.empty()) {
-    std::string message;
-    for (const std::string& problem : problems) message += (message.empty() ? "" : "\n") + problem;
-    return Status::Invalid(message);
+    return Status::Invalid(Join(problems, "\n"));
   }
   return CodeTable(std::filesystem::path(path).stem().string(), std::move(entries));
 }

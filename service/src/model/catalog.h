@@ -60,6 +60,9 @@ struct SourceLocation {
   int line = 0;    // 1-based; 0 when unknown
   int column = 0;  // 1-based; 0 when unknown
   std::string ToString() const;  // "file:line:col"
+
+  // Where byte `offset` of `text` (the contents of `file`) is: line, and column in characters.
+  static SourceLocation InText(std::string file, std::string_view text, size_t offset);
 };
 
 struct FieldDef {

@@ -6,15 +6,6 @@
 
 namespace onetable::catalog_internal {
 
-std::string Join(const std::vector<std::string>& parts, const char* separator) {
-  std::string out;
-  for (size_t i = 0; i < parts.size(); ++i) {
-    if (i > 0) out += separator;
-    out += parts[i];
-  }
-  return out;
-}
-
 std::optional<FieldType> ParseFieldType(const std::string& name) {
   for (FieldType type : kAllFieldTypes) {
     if (name == FieldTypeName(type)) return type;

@@ -16,6 +16,7 @@
 #include <vector>
 
 #include "model/catalog.h"
+#include "onetable/text.h"
 
 namespace onetable::catalog_internal {
 
@@ -26,8 +27,6 @@ inline constexpr FieldType kAllFieldTypes[] = {
     FieldType::kDivision, FieldType::kReference};
 inline constexpr Sensitivity kAllSensitivities[] = {Sensitivity::kPublic, Sensitivity::kPersonal,
                                                     Sensitivity::kSensitive};
-
-std::string Join(const std::vector<std::string>& parts, const char* separator);
 
 template <typename Range, typename Name>
 std::string Choices(const Range& values, Name name) {

@@ -11,6 +11,7 @@
 
 #include "model/catalog.h"
 #include "model/catalog_entry.h"
+#include "model/catalog_keys.h"
 
 namespace onetable {
 
@@ -27,7 +28,6 @@ namespace {
 
 using catalog_internal::Choices;
 using catalog_internal::Entry;
-using catalog_internal::Join;
 using catalog_internal::kAllFieldTypes;
 using catalog_internal::ParseFieldType;
 using catalog_internal::Problems;
@@ -372,6 +372,15 @@ Result<Catalog> Catalog::Load(const std::string& schema_dir) {
 
   std::vector<std::string> all = problems.Lines();
   all.insert(all.end(), file_problems.begin(), file_problems.end());
+  if (!all.empty()) return Status::Invalid(Join(all, "\n"));
+  // Only a catalog that loaded is checked for the keys the code names (model/catalog_keys.h):
+  // a broken one would report its own mistakes twice.
+  for (const keys::RequiredKey& required : keys::kRequiredKeys) {
+    if (catalog.Find(required.entity, required.key) == nullptr) {
+      all.push_back(fields_path + ": 缺少字段 " + EntityName(required.entity) + "." + required.key +
+                    "（程序依赖这个字段，字段目录必须定义它）");
+    }
+  }
   if (!all.empty()) return Status::Invalid(Join(all, "\n"));
   return catalog;
 }

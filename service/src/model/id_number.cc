@@ -2,6 +2,7 @@
 
 #include "model/date.h"
 #include "model/text.h"
+#include "onetable/utf8.h"
 
 namespace onetable {
 namespace {
@@ -20,14 +21,6 @@ constexpr char kCheckChars[11] = {'1', '0', 'X', '9', '8', '7', '6', '5', '4', '
 
 bool IsDigit(char c) { return c >= '0' && c <= '9'; }
 
-size_t CountCodePoints(std::string_view s) {
-  size_t n = 0;
-  for (char c : s) {
-    if ((static_cast<unsigned char>(c) & 0xC0) != 0x80) ++n;
-  }
-  return n;
-}
-
 }  // namespace
 
 char IdCheckCharacter(std::string_view first17) {
@@ -39,7 +32,7 @@ char IdCheckCharacter(std::string_view first17) {
 std::optional<Problem> ParseIdNumber(std::string_view text, IdNumber* out, std::string_view today) {
   std::string folded = FoldWidth(text);
   std::string_view s = TrimBlank(folded);
-  size_t length = CountCodePoints(s);
+  size_t length = utf8::CountCodePoints(s);
   if (length != 18 && length != 15) {
     return Problem{"id_length",
                    "身份证号应为18位（旧证15位），实际为" + std::to_string(length) + "位"};

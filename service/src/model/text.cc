@@ -3,43 +3,43 @@
 #include <algorithm>
 #include <vector>
 
+#include "onetable/utf8.h"
+
 namespace onetable {
 
-std::string FoldWidth(std::string_view s) {
+namespace {
+
+// `s` with full-width ASCII folded, and with `all` the dashes and wide spaces too (FoldWidth).
+std::string Fold(std::string_view s, bool all) {
   std::string out;
   out.reserve(s.size());
-  for (size_t i = 0; i < s.size(); ++i) {
-    auto c = static_cast<unsigned char>(s[i]);
-    if ((c == 0xEF || c == 0xE2) && i + 2 < s.size()) {
-      unsigned cp = ((c & 0x0F) << 12) | ((static_cast<unsigned char>(s[i + 1]) & 0x3F) << 6) |
-                    (static_cast<unsigned char>(s[i + 2]) & 0x3F);
-      if (cp >= 0xFF01 && cp <= 0xFF5E) {
-        out.push_back(static_cast<char>(cp - 0xFF01 + 0x21));
-        i += 2;
-        continue;
-      }
-      if (cp >= 0x2010 && cp <= 0x2015) {
-        out.push_back('-');
-        i += 2;
-        continue;
-      }
-    }
-    if (s.compare(i, 3, "\xE3\x80\x80") == 0 || s.compare(i, 2, "\xC2\xA0") == 0) {
-      out.push_back(' ');
-      i += c == 0xE3 ? 2 : 1;
+  for (size_t i = 0; i < s.size();) {
+    const unsigned char c = static_cast<unsigned char>(s[i]);
+    if (c < 0x80) {
+      out.push_back(s[i++]);
       continue;
     }
-    out.push_back(s[i]);
+    const utf8::CodePoint cp = utf8::DecodeAt(s, i);
+    const size_t n = cp.status == utf8::Decode::kOk ? cp.length : 1;
+    if (cp.status == utf8::Decode::kOk && cp.value >= 0xFF01 && cp.value <= 0xFF5E) {
+      out.push_back(static_cast<char>(cp.value - 0xFF01 + 0x21));
+    } else if (all && cp.status == utf8::Decode::kOk && cp.value >= 0x2010 && cp.value <= 0x2015) {
+      out.push_back('-');
+    } else if (all && cp.status == utf8::Decode::kOk && (cp.value == 0x3000 || cp.value == 0xA0)) {
+      out.push_back(' ');
+    } else {
+      out.append(s.substr(i, n));
+    }
+    i += n;
   }
   return out;
 }
 
-std::string_view TrimBlank(std::string_view s) {
-  const char* kBlank = " \t\r\n\v\f";
-  size_t b = s.find_first_not_of(kBlank);
-  if (b == std::string_view::npos) return {};
-  return s.substr(b, s.find_last_not_of(kBlank) - b + 1);
-}
+}  // namespace
+
+std::string FoldWidth(std::string_view s) { return Fold(s, true); }
+
+std::string FoldFullWidth(std::string_view s) { return Fold(s, false); }
 
 int EditDistance(const std::string& a, const std::string& b) {
   const size_t n = a.size(), m = b.size();

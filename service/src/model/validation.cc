@@ -7,18 +7,22 @@
 #include <regex>
 #include <set>
 
+#include "model/catalog_keys.h"
 #include "model/date.h"
 #include "model/id_number.h"
 #include "model/phone.h"
+#include "model/text.h"
+#include "onetable/text.h"
+#include "onetable/utf8.h"
 
 namespace onetable {
 
 namespace {
 
 // The person fields the ID number is cross-checked against (GB 11643 carries both).
-constexpr char kIdNumberKey[] = "id_number";
-constexpr char kBirthDateKey[] = "birth_date";
-constexpr char kGenderKey[] = "gender";
+constexpr const char* kIdNumberKey = keys::kIdNumber;
+constexpr const char* kBirthDateKey = keys::kBirthDate;
+constexpr const char* kGenderKey = keys::kGender;
 
 // Label suffixes that workers leave out when they type a code's name: 男 for 男性, 汉 for 汉族,
 // 视力 for 视力残疾. Anything looser would guess (特困 could be 特困职工 or 特困人员).
@@ -32,96 +36,6 @@ bool AllDigits(std::string_view s) {
     if (!IsDigit(c)) return false;
   }
   return true;
-}
-
-// Removes ASCII blanks, ideographic spaces (U+3000) and no-break spaces (U+00A0) at both ends.
-std::string Trim(std::string_view s) {
-  auto blank_at_start = [&](size_t i) -> size_t {
-    if (i >= s.size()) return 0;
-    char c = s[i];
-    if (c == ' ' || c == '\t' || c == '\r' || c == '\n' || c == '\v' || c == '\f') return 1;
-    if (s.compare(i, 3, "\xE3\x80\x80") == 0) return 3;
-    if (s.compare(i, 2, "\xC2\xA0") == 0) return 2;
-    return 0;
-  };
-  auto blank_at_end = [&](size_t end) -> size_t {
-    if (end == 0) return 0;
-    char c = s[end - 1];
-    if (c == ' ' || c == '\t' || c == '\r' || c == '\n' || c == '\v' || c == '\f') return 1;
-    if (end >= 3 && s.compare(end - 3, 3, "\xE3\x80\x80") == 0) return 3;
-    if (end >= 2 && s.compare(end - 2, 2, "\xC2\xA0") == 0) return 2;
-    return 0;
-  };
-  size_t begin = 0;
-  while (size_t n = blank_at_start(begin)) begin += n;
-  size_t end = s.size();
-  while (end > begin) {
-    size_t n = blank_at_end(end);
-    if (n == 0) break;
-    end -= n;
-  }
-  return std::string(s.substr(begin, end - begin));
-}
-
-// Full-width ASCII forms (U+FF01..U+FF5E, e.g. "１２３", "．") as typed with a Chinese input
-// method, folded to ASCII. Used for numeric types only: text keeps what was typed.
-std::string FoldFullWidth(const std::string& s) {
-  std::string out;
-  out.reserve(s.size());
-  for (size_t i = 0; i < s.size();) {
-    unsigned char c0 = s[i];
-    if (c0 == 0xEF && i + 2 < s.size()) {
-      unsigned char c1 = s[i + 1], c2 = s[i + 2];
-      unsigned cp = ((c0 & 0x0F) << 12) | ((c1 & 0x3F) << 6) | (c2 & 0x3F);
-      if (cp >= 0xFF01 && cp <= 0xFF5E) {
-        out += static_cast<char>(cp - 0xFF01 + 0x21);
-        i += 3;
-        continue;
-      }
-    }
-    out += s[i];
-    ++i;
-  }
-  return out;
-}
-
-// Number of code points, or -1 when `s` is not well-formed UTF-8.
-long Utf8Length(std::string_view s) {
-  long count = 0;
-  for (size_t i = 0; i < s.size();) {
-    unsigned char c = s[i];
-    size_t n;
-    unsigned cp;
-    if (c < 0x80) {
-      n = 1;
-      cp = c;
-    } else if ((c & 0xE0) == 0xC0) {
-      n = 2;
-      cp = c & 0x1F;
-    } else if ((c & 0xF0) == 0xE0) {
-      n = 3;
-      cp = c & 0x0F;
-    } else if ((c & 0xF8) == 0xF0) {
-      n = 4;
-      cp = c & 0x07;
-    } else {
-      return -1;
-    }
-    if (i + n > s.size()) return -1;
-    for (size_t k = 1; k < n; ++k) {
-      unsigned char cc = s[i + k];
-      if ((cc & 0xC0) != 0x80) return -1;
-      cp = (cp << 6) | (cc & 0x3F);
-    }
-    // Overlong forms, surrogates and values past U+10FFFF.
-    if ((n == 2 && cp < 0x80) || (n == 3 && cp < 0x800) || (n == 4 && cp < 0x10000) ||
-        (cp >= 0xD800 && cp <= 0xDFFF) || cp > 0x10FFFF) {
-      return -1;
-    }
-    i += n;
-    ++count;
-  }
-  return count;
 }
 
 // Compiled catalog patterns, shared by all validators: compiling a std::regex costs far more than
@@ -196,8 +110,7 @@ std::optional<Problem> NormalizeDecimal(std::string* value) {
 }
 
 std::optional<Problem> NormalizeBoolean(std::string* value) {
-  std::string s = FoldFullWidth(*value);
-  for (char& c : s) c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
+  const std::string s = AsciiLower(FoldFullWidth(*value));
   static const char* const kTrue[] = {"1", "是", "true", "y", "yes"};
   static const char* const kFalse[] = {"0", "否", "false", "n", "no"};
   for (const char* t : kTrue) {
@@ -282,12 +195,12 @@ Validator::Validator(const Catalog& catalog, const Divisions* divisions)
     : catalog_(catalog), divisions_(divisions) {}
 
 std::optional<Problem> Validator::NormalizeField(const FieldDef& field, std::string* value) const {
-  std::string v = Trim(*value);
+  std::string v(TrimWideBlank(*value));
   if (v.empty()) {
     value->clear();
     return std::nullopt;
   }
-  if (Utf8Length(v) < 0) {
+  if (!utf8::IsValid(v)) {
     return Problem{"encoding", "含有无法识别的字符（不是 UTF-8 编码），请检查来源文件的编码"};
   }
   std::optional<Problem> problem;
@@ -351,7 +264,7 @@ std::optional<Problem> Validator::NormalizeField(const FieldDef& field, std::str
   }
   if (problem) return problem;
   if (field.max_length > 0) {
-    long length = Utf8Length(v);
+    const long length = static_cast<long>(utf8::CountCodePoints(v));
     if (length > field.max_length) {
       return Problem{"too_long", "长度为 " + std::to_string(length) + " 个字符，超过上限 " +
                                      std::to_string(field.max_length) + " 个字符"};

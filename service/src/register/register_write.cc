@@ -4,12 +4,14 @@
 #include <set>
 #include <utility>
 
+#include "model/catalog_keys.h"
+
 namespace onetable {
 namespace {
 
-constexpr char kIdNumber[] = "id_number";
-constexpr char kBirthDate[] = "birth_date";
-constexpr char kGender[] = "gender";
+constexpr const char* kIdNumber = keys::kIdNumber;
+constexpr const char* kBirthDate = keys::kBirthDate;
+constexpr const char* kGender = keys::kGender;
 
 std::vector<ErrorDetail> ToDetails(const std::vector<FieldIssue>& issues) {
   std::vector<ErrorDetail> out;

@@ -3,15 +3,10 @@
 #include <ctime>
 #include <regex>
 
+#include "onetable/text.h"
+
 namespace onetable {
 namespace {
-
-std::string Trim(const std::string& s) {
-  size_t b = s.find_first_not_of(" \t\r\n");
-  if (b == std::string::npos) return "";
-  size_t e = s.find_last_not_of(" \t\r\n");
-  return s.substr(b, e - b + 1);
-}
 
 const char kCreateMigrationsTable[] =
     "CREATE TABLE IF NOT EXISTS schema_migrations (version INTEGER NOT NULL PRIMARY KEY, "
@@ -56,17 +51,17 @@ std::vector<std::string> SplitSqlStatements(const std::string& sql) {
     if (nl == std::string::npos) nl = sql.size();
     std::string line = sql.substr(pos, nl - pos);
     pos = nl + 1;
-    std::string t = Trim(line);
+    std::string t(TrimBlank(line));
     if (t.empty() || t.rfind("--", 0) == 0) continue;
     current += line + "\n";
     if (t.back() == ';') {
-      std::string stmt = Trim(current);
+      std::string stmt(TrimBlank(current));
       stmt.pop_back();
-      out.push_back(Trim(stmt));
+      out.emplace_back(TrimBlank(stmt));
       current.clear();
     }
   }
-  if (!Trim(current).empty()) out.push_back(Trim(current));
+  if (!TrimBlank(current).empty()) out.emplace_back(TrimBlank(current));
   return out;
 }
 
@@ -95,7 +90,9 @@ Status ApplyMigrations(SqlConnection* db, const std::vector<Migration>& migratio
       if (st.ok()) st = RunStatements(db, m, nullptr);
       if (st.ok()) st = RecordApplied(db, m);
       if (!st.ok()) {
-        db->Rollback();
+        // The migration's error is the one to report; a rollback that fails too leaves the
+        // transaction uncommitted all the same.
+        db->Rollback().IgnoreError();
         return st;
       }
       RETURN_IF_ERROR(db->Commit());
@@ -107,10 +104,12 @@ Status ApplyMigrations(SqlConnection* db, const std::vector<Migration>& migratio
       if (st.ok()) st = RunStatements(db, m, &created);
       if (st.ok()) st = RecordApplied(db, m);
       if (!st.ok()) {
+        // Best-effort undo: the migration's error is the one to report (if a drop fails too,
+        // the next init names the table that is in the way).
         for (auto it = created.rbegin(); it != created.rend(); ++it) {
-          db->Exec("DROP TABLE IF EXISTS " + *it);
+          db->Exec("DROP TABLE IF EXISTS " + *it).IgnoreError();
         }
-        if (fresh) db->Exec("DROP TABLE IF EXISTS schema_migrations");
+        if (fresh) db->Exec("DROP TABLE IF EXISTS schema_migrations").IgnoreError();
         return st;
       }
     }

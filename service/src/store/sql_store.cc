@@ -4,6 +4,7 @@
 
 #include <ctime>
 
+#include "model/catalog_keys.h"
 #include "store/migrations.h"
 #include "store/store_url.h"
 
@@ -95,12 +96,15 @@ Status SqlStore::InTransaction(const std::function<Status()>& fn) {
   if (!st.ok()) tx_failed_ = true;
   if (tx_depth_ > 0) return st;
   if (tx_failed_) {
-    db_->Rollback();
+    // The failure that made us roll back is the one to report; a rollback that fails too leaves
+    // nothing committed all the same.
+    db_->Rollback().IgnoreError();
     // An inner failure that the outer function swallowed still rolls everything back.
     return st.ok() ? Status::Internal("事务中的某一步失败，已全部回滚") : st;
   }
   Status commit = db_->Commit();
-  if (!commit.ok()) db_->Rollback();
+  // The failed commit is the error to report; rolling back only releases what it left open.
+  if (!commit.ok()) db_->Rollback().IgnoreError();
   return commit;
 }
 
@@ -168,7 +172,7 @@ Result<int64_t> SqlStore::Insert(EntityKind kind, const Row& row) {
     if (!ex.ok()) return RewriteConstraintError(kind, ex);
     ASSIGN_OR_RETURN(id, db_->LastInsertId());
     if (row.parent_id && kind >= EntityKind::kBuilding) {
-      const std::string* rel = kind == EntityKind::kPerson ? row.Get("relationship") : nullptr;
+      const std::string* rel = kind == EntityKind::kPerson ? row.Get(keys::kRelationship) : nullptr;
       RETURN_IF_ERROR(OpenMembership(kind, id, row.parent_id, rel ? *rel : "", "insert"));
     }
     return Status::Ok();

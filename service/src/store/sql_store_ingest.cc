@@ -1,6 +1,7 @@
 // What ingest keeps in SQL beyond the register itself: import runs and their quarantined rows,
 // the sources' trust, history-only observations, person merges (aliases) and kept-apart pairs.
 // Also the default (failing) bodies of these Store methods, for test doubles.
+#include "model/catalog_keys.h"
 #include "store/sql_store.h"
 
 namespace onetable {
@@ -405,12 +406,13 @@ Status SqlStore::MergePersons(int64_t survivor_id, int64_t merged_id, const std:
       RETURN_IF_ERROR(s->Execute().status());
     }
     if (survivor.parent_id == 0 && merged.parent_id != 0) {
-      ASSIGN_OR_RETURN(survivor.version,
-                       Move(EntityKind::kPerson, survivor_id, survivor.version, merged.parent_id,
-                            merged.Get("relationship") ? *merged.Get("relationship") : "", actor));
+      ASSIGN_OR_RETURN(
+          survivor.version,
+          Move(EntityKind::kPerson, survivor_id, survivor.version, merged.parent_id,
+               merged.Get(keys::kRelationship) ? *merged.Get(keys::kRelationship) : "", actor));
       survivor.parent_id = merged.parent_id;
-      if (const std::string* rel = merged.Get("relationship"))
-        survivor.values["relationship"] = *rel;
+      if (const std::string* rel = merged.Get(keys::kRelationship))
+        survivor.values[keys::kRelationship] = *rel;
     }
     if (!filled.empty()) {
       RETURN_IF_ERROR(Update(EntityKind::kPerson, &survivor));

@@ -9,6 +9,7 @@
 #include <string>
 #include <vector>
 
+#include "model/catalog_keys.h"
 #include "store/sql_store.h"
 
 namespace onetable {
@@ -184,7 +185,7 @@ class ScanQuery {
     std::string alias;
     if (entity == "head") {
       if (!InChain(EntityKind::kHousehold) ||
-          catalog_.Find(EntityKind::kHousehold, "head_person_id") == nullptr) {
+          catalog_.Find(EntityKind::kHousehold, keys::kHeadPersonId) == nullptr) {
         return bad("本表的行不在某一户之下");
       }
       head_ = true;
@@ -205,14 +206,14 @@ class ScanQuery {
     const FieldDef* def = catalog_.Find(kind, key);
     if (def == nullptr) return bad("字段目录中没有该字段");
     if (def->derived) {
-      if (kind == EntityKind::kHousehold && key == "member_count" && entity != "head") {
+      if (kind == EntityKind::kHousehold && key == keys::kMemberCount && entity != "head") {
         // Current members: active rows of the household without a death date.
         // NULL, not 0, for a person outside any household.
         std::string count = "(CASE WHEN " + alias +
                             ".id IS NULL THEN NULL ELSE (SELECT COUNT(*) "
                             "FROM person mc WHERE mc.parent_id = " +
                             alias + ".id AND mc.status = '" + kStatusActive + "'";
-        if (catalog_.Find(EntityKind::kPerson, "death_date") != nullptr) {
+        if (catalog_.Find(EntityKind::kPerson, keys::kDeathDate) != nullptr) {
           count += " AND mc.death_date IS NULL";
         }
         return Column{count + ") END)", nullptr};
