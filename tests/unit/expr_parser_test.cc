@@ -1,12 +1,12 @@
 // The mapping expression parser: what binds tighter than what, where each node starts, and the
 // exact message and position a mapping author sees for a syntax error.
-#include "mapping/expr_parser.h"
+#include "expr/parser.h"
 
 #include <gtest/gtest.h>
 
 #include <string>
 
-namespace onetable::mapping {
+namespace onetable::expr {
 namespace {
 
 std::string Tree(const std::string& text) {
@@ -146,4 +146,4 @@ TEST(ExprParserTest, SyntaxErrorsNameTheUnexpectedToken) {
 }
 
 }  // namespace
-}  // namespace onetable::mapping
+}  // namespace onetable::expr

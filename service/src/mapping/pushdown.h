@@ -24,7 +24,8 @@
 #include <string>
 #include <vector>
 
-#include "mapping/expr_ast.h"
+#include "expr/ast.h"
+#include "mapping/expr_names.h"
 #include "model/date.h"
 
 namespace onetable::mapping {

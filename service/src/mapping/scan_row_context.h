@@ -13,7 +13,8 @@
 #include <unordered_map>
 #include <vector>
 
-#include "mapping/expr_eval.h"
+#include "expr/eval.h"
+#include "mapping/expr_names.h"
 #include "mapping/scan_plan.h"
 #include "store/store.h"
 

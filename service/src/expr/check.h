@@ -13,18 +13,18 @@
 // one type (integers and decimals mix, codes and strings mix as strings).
 //
 // Thread-safety: CheckExpr mutates only the tree it is given; the catalog is read-only.
-#ifndef ONETABLE_MAPPING_EXPR_CHECK_H_
-#define ONETABLE_MAPPING_EXPR_CHECK_H_
+#ifndef ONETABLE_EXPR_CHECK_H_
+#define ONETABLE_EXPR_CHECK_H_
 
 #include <string>
 #include <vector>
 
-#include "mapping/expr_ast.h"
+#include "expr/ast.h"
 #include "model/catalog.h"
 #include "model/text.h"  // EditDistance, Closest: "did you mean" suggestions
 #include "onetable/status.h"
 
-namespace onetable::mapping {
+namespace onetable::expr {
 
 // Where an expression sits in a mapping; some functions make sense only in some places
 // (row_number() only in a column).
@@ -45,6 +45,6 @@ Result<ExprType> CheckExpr(Expr* expr, const CheckEnv& env, const ExprLocator& l
 // CheckExpr, then requires a boolean (or null) result, for where clauses.
 Status CheckCondition(Expr* expr, const CheckEnv& env, const ExprLocator& loc);
 
-}  // namespace onetable::mapping
+}  // namespace onetable::expr
 
-#endif  // ONETABLE_MAPPING_EXPR_CHECK_H_
+#endif  // ONETABLE_EXPR_CHECK_H_

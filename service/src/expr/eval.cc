@@ -1,11 +1,11 @@
-#include "mapping/expr_eval.h"
+#include "expr/eval.h"
 
 #include <cmath>
 #include <optional>
 
-#include "mapping/cell_functions.h"
+#include "expr/cell_functions.h"
 
-namespace onetable::mapping {
+namespace onetable::expr {
 
 namespace {
 
@@ -311,4 +311,4 @@ Value AggregateAccumulator::Finish() const {
   return Value::Int(int_sum_);
 }
 
-}  // namespace onetable::mapping
+}  // namespace onetable::expr

@@ -8,8 +8,8 @@
 // string at run time whose code table is known statically, which is what label() needs.
 //
 // Thread-safety: plain values; safe to copy and share read-only.
-#ifndef ONETABLE_MAPPING_VALUE_H_
-#define ONETABLE_MAPPING_VALUE_H_
+#ifndef ONETABLE_EXPR_VALUE_H_
+#define ONETABLE_EXPR_VALUE_H_
 
 #include <cstdint>
 #include <string>
@@ -18,7 +18,7 @@
 #include "model/catalog.h"
 #include "model/date.h"
 
-namespace onetable::mapping {
+namespace onetable::expr {
 
 class Value {
  public:
@@ -84,6 +84,6 @@ ExprType TypeOfField(const FieldDef& def);
 // Text that does not parse as the field's type is kept as a string rather than dropped.
 Value ValueFromCanonical(const FieldDef& def, const std::string* text);
 
-}  // namespace onetable::mapping
+}  // namespace onetable::expr
 
-#endif  // ONETABLE_MAPPING_VALUE_H_
+#endif  // ONETABLE_EXPR_VALUE_H_

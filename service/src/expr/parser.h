@@ -20,15 +20,15 @@
 //            | "count" "(" [IDENT] ["where" expr] ")"
 //            | ("sum"|"list"|"first") "(" expr ["where" expr] ")"
 // Keywords are case-insensitive. Comparisons do not chain (a < b < c is an error).
-#ifndef ONETABLE_MAPPING_EXPR_PARSER_H_
-#define ONETABLE_MAPPING_EXPR_PARSER_H_
+#ifndef ONETABLE_EXPR_PARSER_H_
+#define ONETABLE_EXPR_PARSER_H_
 
 #include <string_view>
 
-#include "mapping/expr_ast.h"
+#include "expr/ast.h"
 #include "onetable/status.h"
 
-namespace onetable::mapping {
+namespace onetable::expr {
 
 // Parses one expression. On a syntax error returns kInvalidArgument whose message is
 // "file:line:col: message" (Chinese) at the unexpected token, located through `loc`.
@@ -41,6 +41,6 @@ struct OrderItem {
 };
 Result<OrderItem> ParseOrderItem(std::string_view text, const ExprLocator& loc);
 
-}  // namespace onetable::mapping
+}  // namespace onetable::expr
 
-#endif  // ONETABLE_MAPPING_EXPR_PARSER_H_
+#endif  // ONETABLE_EXPR_PARSER_H_

@@ -10,8 +10,8 @@
 // counted in characters (code points), 1-based, as editors show them.
 //
 // Thread-safety: trees are plain data; a checked tree may be read from many threads.
-#ifndef ONETABLE_MAPPING_EXPR_AST_H_
-#define ONETABLE_MAPPING_EXPR_AST_H_
+#ifndef ONETABLE_EXPR_AST_H_
+#define ONETABLE_EXPR_AST_H_
 
 #include <cstddef>
 #include <functional>
@@ -20,11 +20,11 @@
 #include <string_view>
 #include <vector>
 
-#include "mapping/value.h"
+#include "expr/value.h"
 #include "model/catalog.h"
 #include "model/entity.h"
 
-namespace onetable::mapping {
+namespace onetable::expr {
 
 // A field reached from the grain row, after resolution. `hops` walks from the grain row:
 // an ancestor by entity name ("household", "building", "grid", "community", "street",
@@ -161,6 +161,6 @@ void LineColumnAt(std::string_view text, size_t offset, int* line, int* column);
 // "file:line:col: message".
 std::string FormatAt(const SourceLocation& where, const std::string& message);
 
-}  // namespace onetable::mapping
+}  // namespace onetable::expr
 
-#endif  // ONETABLE_MAPPING_EXPR_AST_H_
+#endif  // ONETABLE_EXPR_AST_H_

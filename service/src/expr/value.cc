@@ -1,11 +1,11 @@
-#include "mapping/value.h"
+#include "expr/value.h"
 
 #include <cerrno>
 #include <cmath>
 #include <cstdio>
 #include <cstdlib>
 
-namespace onetable::mapping {
+namespace onetable::expr {
 
 double Value::as_number() const {
   if (kind() == Kind::kInt) return static_cast<double>(as_int());
@@ -124,4 +124,4 @@ Value ValueFromCanonical(const FieldDef& def, const std::string* text) {
   return Value::String(s);
 }
 
-}  // namespace onetable::mapping
+}  // namespace onetable::expr

@@ -1,12 +1,12 @@
-#include "mapping/expr_check.h"
+#include "expr/check.h"
 
 #include <algorithm>
 #include <optional>
 #include <vector>
 
-#include "mapping/expr_check_internal.h"
+#include "expr/check_internal.h"
 
-namespace onetable::mapping {
+namespace onetable::expr {
 
 namespace internal {
 
@@ -333,4 +333,4 @@ Status CheckCondition(Expr* expr, const CheckEnv& env, const ExprLocator& loc) {
   return Status::Ok();
 }
 
-}  // namespace onetable::mapping
+}  // namespace onetable::expr

@@ -13,19 +13,19 @@
 //
 // Thread-safety: an Evaluator is immutable after construction and may be shared; a RowContext
 // belongs to one thread.
-#ifndef ONETABLE_MAPPING_EXPR_EVAL_H_
-#define ONETABLE_MAPPING_EXPR_EVAL_H_
+#ifndef ONETABLE_EXPR_EVAL_H_
+#define ONETABLE_EXPR_EVAL_H_
 
 #include <cstdint>
 #include <string>
 
-#include "mapping/expr_ast.h"
-#include "mapping/value.h"
+#include "expr/ast.h"
+#include "expr/value.h"
 #include "model/catalog.h"
 #include "model/date.h"
 #include "onetable/status.h"
 
-namespace onetable::mapping {
+namespace onetable::expr {
 
 class Evaluator;
 
@@ -120,6 +120,6 @@ class AggregateAccumulator {
 // against a date is parsed as a date). Returns <0, 0, >0, or false when they do not compare.
 bool CompareValues(const Value& a, const Value& b, int* result);
 
-}  // namespace onetable::mapping
+}  // namespace onetable::expr
 
-#endif  // ONETABLE_MAPPING_EXPR_EVAL_H_
+#endif  // ONETABLE_EXPR_EVAL_H_

@@ -1,15 +1,15 @@
 // Internal to the checker (expr_check.cc, expr_check_calls.cc): the Checker walker. Not for use
 // outside service/src/mapping/expr_check*.cc.
-#ifndef ONETABLE_MAPPING_EXPR_CHECK_INTERNAL_H_
-#define ONETABLE_MAPPING_EXPR_CHECK_INTERNAL_H_
+#ifndef ONETABLE_EXPR_CHECK_INTERNAL_H_
+#define ONETABLE_EXPR_CHECK_INTERNAL_H_
 
 #include <optional>
 #include <string>
 #include <vector>
 
-#include "mapping/expr_check.h"
+#include "expr/check.h"
 
-namespace onetable::mapping::internal {
+namespace onetable::expr::internal {
 
 // Where a node is checked: the row kind field paths start from (the mapping's grain, or the
 // entity an aggregate folds over) and whether we are inside an aggregate.
@@ -60,6 +60,6 @@ class Checker {
   std::vector<std::string> problems_;
 };
 
-}  // namespace onetable::mapping::internal
+}  // namespace onetable::expr::internal
 
-#endif  // ONETABLE_MAPPING_EXPR_CHECK_INTERNAL_H_
+#endif  // ONETABLE_EXPR_CHECK_INTERNAL_H_

@@ -1,8 +1,8 @@
-#include "mapping/cell_functions.h"
+#include "expr/cell_functions.h"
 
 #include <cstdio>
 
-namespace onetable::mapping {
+namespace onetable::expr {
 
 namespace {
 
@@ -84,4 +84,4 @@ std::string FormatDatePattern(const Date& date, const std::string& pattern) {
   return out;
 }
 
-}  // namespace onetable::mapping
+}  // namespace onetable::expr

@@ -1,9 +1,9 @@
-#include "mapping/yaml_source.h"
+#include "expr/yaml_source.h"
 
 #include <cstdlib>
 #include <vector>
 
-namespace onetable::mapping {
+namespace onetable::expr {
 
 namespace {
 
@@ -122,4 +122,4 @@ std::string StripBom(std::string text) {
   return text;
 }
 
-}  // namespace onetable::mapping
+}  // namespace onetable::expr

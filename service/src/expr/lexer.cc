@@ -1,6 +1,6 @@
-#include "mapping/expr_lexer.h"
+#include "expr/lexer.h"
 
-namespace onetable::mapping {
+namespace onetable::expr {
 
 namespace {
 
@@ -182,4 +182,4 @@ std::string DescribeToken(const Token& t) {
   }
 }
 
-}  // namespace onetable::mapping
+}  // namespace onetable::expr

@@ -1,4 +1,4 @@
-#include "mapping/expr_parser.h"
+#include "expr/parser.h"
 
 #include <cerrno>
 #include <cstdlib>
@@ -6,9 +6,9 @@
 #include <utility>
 #include <vector>
 
-#include "mapping/expr_lexer.h"
+#include "expr/lexer.h"
 
-namespace onetable::mapping {
+namespace onetable::expr {
 
 namespace {
 
@@ -435,4 +435,4 @@ Result<OrderItem> ParseOrderItem(std::string_view text, const ExprLocator& loc) 
   return item;
 }
 
-}  // namespace onetable::mapping
+}  // namespace onetable::expr

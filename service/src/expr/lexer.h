@@ -5,15 +5,15 @@
 // strings in '…' or "…" (a doubled quote or a backslash escapes the quote; \\ is a backslash),
 // integers and decimals, ( ) , . + - * / == != < <= > >=. Keywords are identifiers; the parser
 // recognises them case-insensitively. Pure; thread-safe.
-#ifndef ONETABLE_MAPPING_EXPR_LEXER_H_
-#define ONETABLE_MAPPING_EXPR_LEXER_H_
+#ifndef ONETABLE_EXPR_LEXER_H_
+#define ONETABLE_EXPR_LEXER_H_
 
 #include <cstddef>
 #include <string>
 #include <string_view>
 #include <vector>
 
-namespace onetable::mapping {
+namespace onetable::expr {
 
 enum class TokenKind {
   kEnd,
@@ -55,6 +55,6 @@ bool Lex(std::string_view text, std::vector<Token>* tokens, ExprError* error);
 // How a token is named in messages: “(”, “age”, or 表达式结尾 for kEnd.
 std::string DescribeToken(const Token& t);
 
-}  // namespace onetable::mapping
+}  // namespace onetable::expr
 
-#endif  // ONETABLE_MAPPING_EXPR_LEXER_H_
+#endif  // ONETABLE_EXPR_LEXER_H_

@@ -2,9 +2,9 @@
 #include <string>
 #include <vector>
 
-#include "mapping/expr_check_internal.h"
+#include "expr/check_internal.h"
 
-namespace onetable::mapping::internal {
+namespace onetable::expr::internal {
 
 namespace {
 
@@ -300,4 +300,4 @@ std::optional<ExprType> Checker::CheckAggregate(Expr* e, const Scope& s) {
   return result;
 }
 
-}  // namespace onetable::mapping::internal
+}  // namespace onetable::expr::internal

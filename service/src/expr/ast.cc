@@ -1,6 +1,6 @@
-#include "mapping/expr_ast.h"
+#include "expr/ast.h"
 
-namespace onetable::mapping {
+namespace onetable::expr {
 
 std::string FieldPath::ToString() const {
   std::string out;
@@ -174,4 +174,4 @@ std::string FormatAt(const SourceLocation& where, const std::string& message) {
          message;
 }
 
-}  // namespace onetable::mapping
+}  // namespace onetable::expr
