@@ -128,6 +128,12 @@ TEST_F(Cli, UnknownConfigKeyNamesFileAndLine) {
   EXPECT_EQ(r.exit_code, 2);
   EXPECT_NE(r.err.find(dir_ + "/onetable.yaml:3:1: 未知的配置项 threds"), std::string::npos)
       << r.err;
+  // Columns count characters on a line with Chinese before the mistake (目录 is two, not six).
+  WriteFile(dir_ + "/onetable.yaml", "{schema: 目录, threds: 4}\n");
+  r = RunCli({"--config", dir_ + "/onetable.yaml", "check"});
+  EXPECT_EQ(r.exit_code, 2);
+  EXPECT_NE(r.err.find(dir_ + "/onetable.yaml:1:14: 未知的配置项 threds"), std::string::npos)
+      << r.err;
   WriteFile(dir_ + "/onetable.yaml", "store: sqlite:x.db\nsecure_cookie: yes\n");
   r = RunCli({"--config", dir_ + "/onetable.yaml", "check"});
   EXPECT_EQ(r.exit_code, 2);

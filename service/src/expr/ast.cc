@@ -1,5 +1,7 @@
 #include "expr/ast.h"
 
+#include "model/text.h"
+
 namespace onetable::expr {
 
 std::string FieldPath::ToString() const {
@@ -144,22 +146,6 @@ ExprPtr CloneExpr(const Expr& e) {
 void VisitExpr(const Expr& e, const std::function<void(const Expr&)>& fn) {
   fn(e);
   for (const ExprPtr& c : e.children) VisitExpr(*c, fn);
-}
-
-void LineColumnAt(std::string_view text, size_t offset, int* line, int* column) {
-  if (offset > text.size()) offset = text.size();
-  int l = 1, c = 1;
-  for (size_t i = 0; i < offset; ++i) {
-    unsigned char ch = static_cast<unsigned char>(text[i]);
-    if (ch == '\n') {
-      ++l;
-      c = 1;
-    } else if ((ch & 0xC0) != 0x80 && ch != '\r') {
-      ++c;  // count code points, not UTF-8 continuation bytes
-    }
-  }
-  *line = l;
-  *column = c;
 }
 
 SourceLocation TextLocator::Locate(size_t offset) const {

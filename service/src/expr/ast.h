@@ -155,9 +155,6 @@ class TextLocator : public ExprLocator {
   std::string text_;
 };
 
-// 1-based line and column (in code points) of byte `offset` in `text`.
-void LineColumnAt(std::string_view text, size_t offset, int* line, int* column);
-
 // "file:line:col: message".
 std::string FormatAt(const SourceLocation& where, const std::string& message);
 

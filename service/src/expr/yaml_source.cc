@@ -3,6 +3,9 @@
 #include <cstdlib>
 #include <vector>
 
+#include "model/text.h"
+#include "model/yaml_location.h"
+
 namespace onetable::expr {
 
 namespace {
@@ -105,12 +108,7 @@ SourceLocation YamlSource::AtByte(size_t pos) const {
 }
 
 SourceLocation YamlSource::At(const YAML::Mark& mark) const {
-  if (mark.pos >= 0 && static_cast<size_t>(mark.pos) <= text_.size()) return AtByte(mark.pos);
-  SourceLocation loc;
-  loc.file = file_;
-  loc.line = mark.line + 1;
-  loc.column = mark.column + 1;
-  return loc;
+  return YamlLocation(file_, text_, mark);
 }
 
 std::unique_ptr<ExprLocator> YamlSource::ScalarLocator(const YAML::Node& node) const {
