@@ -22,10 +22,15 @@ struct Scope {
 // “word”
 std::string Quote(const std::string& s);
 
+// What to write instead when a value of type `t` stands where a condition must: for a source
+// column, "（判断该列有值请写 X != null）"; otherwise "".
+std::string ConditionHint(const Expr* e, const ExprType& t);
+
 class Checker {
  public:
-  Checker(const Catalog& catalog, const ExprLocator& loc, int* aggregate_counter)
-      : catalog_(catalog), loc_(loc), aggregate_counter_(aggregate_counter) {}
+  Checker(const Catalog& catalog, const ExprLocator& loc, int* aggregate_counter,
+          SourceColumns* source)
+      : catalog_(catalog), loc_(loc), aggregate_counter_(aggregate_counter), source_(source) {}
 
   // The node's type, or nullopt after reporting at least one problem.
   std::optional<ExprType> Check(Expr* e, const Scope& s);
@@ -41,6 +46,9 @@ class Checker {
   std::optional<ExprType> CheckTag(Expr* e, const Scope& s);
   // expr_check_calls.cc
   std::optional<ExprType> CheckField(Expr* e, const Scope& s);
+  std::optional<ExprType> CheckSourceColumn(Expr* e);
+  // Reports `what` (has_tag(), count() …) used over a source record; false when it was.
+  bool RefuseInSource(const Expr* e, const std::string& what);
   std::optional<ExprType> CheckCall(Expr* e, const Scope& s);
   std::optional<ExprType> CheckAggregate(Expr* e, const Scope& s);
   void ReportUnknownField(const Expr* e, size_t seg, EntityKind entity);
@@ -57,6 +65,7 @@ class Checker {
   const Catalog& catalog_;
   const ExprLocator& loc_;
   int* aggregate_counter_;
+  SourceColumns* source_;  // null: over register rows
   std::vector<std::string> problems_;
 };
 

@@ -1,4 +1,5 @@
-// Evaluation of checked mapping expressions over one row at a time.
+// Evaluation of checked expressions over one row at a time: a register row (a table generator's
+// RowContext) or a source record (record_expr.h).
 //
 // The seam between the language and whoever owns the data is RowContext: a table generator
 // implements it over the rows it has joined (the grain row, its ancestors, the household head,
@@ -10,6 +11,8 @@
 // evaluated here agree: a comparison with a missing value is null (unknown), and/or/not use
 // three-valued logic, and a where clause keeps a row only when it is true. `x == null` and
 // `x != null` test for a missing value. Division by zero and integer overflow give null.
+// A source column (TypeKind::kText, see record_expr.h) compares as a number when both sides read
+// as numbers, as text when both are text, and otherwise gives null.
 //
 // Thread-safety: an Evaluator is immutable after construction and may be shared; a RowContext
 // belongs to one thread.

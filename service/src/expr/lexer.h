@@ -1,10 +1,12 @@
 // The tokenizer of the mapping expression language. Pure function over a string.
 //
 // Tokens: identifiers (ASCII letters, digits, '_', and any non-ASCII character, so that a
-// Chinese label typed by mistake reaches the checker and gets a "did you mean" answer),
-// strings in '…' or "…" (a doubled quote or a backslash escapes the quote; \\ is a backslash),
-// integers and decimals, ( ) , . + - * / == != < <= > >=. Keywords are identifiers; the parser
-// recognises them case-insensitively. Pure; thread-safe.
+// Chinese name — a source column such as 救助类型, or a label typed by mistake that the checker
+// answers with "did you mean" — is one identifier), names in backquotes (`status name`,
+// `2023年补贴`: any text but a backquote, never a keyword), strings in '…' or "…" (a doubled
+// quote or a backslash escapes the quote; \\ is a backslash), integers and decimals,
+// ( ) , . + - * / == != < <= > >=. Keywords are identifiers; the parser recognises them
+// case-insensitively. Pure; thread-safe.
 #ifndef ONETABLE_EXPR_LEXER_H_
 #define ONETABLE_EXPR_LEXER_H_
 
@@ -39,8 +41,9 @@ enum class TokenKind {
 
 struct Token {
   TokenKind kind = TokenKind::kEnd;
-  std::string text;  // as written; for kString the decoded contents
-  size_t pos = 0;    // byte offset of the token's first character
+  std::string text;     // as written; for kString and a backquoted kIdent the contents
+  size_t pos = 0;       // byte offset of the token's first character
+  bool quoted = false;  // kIdent written in backquotes: a name, never a keyword or function
 };
 
 struct ExprError {

@@ -14,12 +14,14 @@
 //   primary := literal | "(" expr ")" | case | path | call
 //   literal := STRING | INTEGER | DECIMAL | "true" | "false" | "null"
 //   case    := "case" ("when" expr "then" expr)+ ["else" expr] "end"
-//   path    := IDENT ("." IDENT)*            (a path of one segment "alive" is the alive test)
+//   path    := NAME ("." NAME)*              (a path of one segment "alive" is the alive test)
+//   NAME    := IDENT | `any text`              (backquoted: never a keyword or a function)
 //   call    := IDENT "(" [expr ("," expr)*] ")"
 //            | "has_tag" "(" TAG ")" | "tag" "(" TAG ")" "." IDENT
 //            | "count" "(" [IDENT] ["where" expr] ")"
 //            | ("sum"|"list"|"first") "(" expr ["where" expr] ")"
-// Keywords are case-insensitive. Comparisons do not chain (a < b < c is an error).
+// Keywords are case-insensitive. Comparisons do not chain (a < b < c is an error). The old tag
+// rule forms "x is empty", "x = y" and "x <> y" are errors that say what to write instead.
 #ifndef ONETABLE_EXPR_PARSER_H_
 #define ONETABLE_EXPR_PARSER_H_
 
