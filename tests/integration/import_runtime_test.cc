@@ -316,7 +316,8 @@ TEST_F(ImportRuntime, TagRuleComparesNumbersAndWarnsOfAColumnTheSourceLacks) {
   EXPECT_TRUE(store_->ListTags(Person(Id(8)).id)->empty());
   bool warned = false;
   for (const std::string& w : r->warnings) {
-    warned = warned || w.find("来源中没有列 “备注”：标签规则的条件把它读作空值") != std::string::npos;
+    warned =
+        warned || w.find("来源中没有列 “备注”：标签规则的条件把它读作空值") != std::string::npos;
   }
   EXPECT_TRUE(warned) << ImportReportJson(r->run, r->warnings, "");
 }

@@ -130,7 +130,7 @@ TEST_F(ConnectorSpecTest, ReportsEachMistakeWithItsPosition) {
        "x.yaml:6:15", "when 条件有误：“is empty” 请写作 == null"},
       {"id: a\ntype: csv\nfields: {id_number: 身份证号}\ntags:\n  - {tag: dibao, when: 救助类型}\n",
        "x.yaml:5:24", "救助类型 != null"},
-      // yaml-cpp counts bytes; positions count characters on a line with Chinese before the mistake.
+      // yaml-cpp counts bytes; a line with Chinese before the mistake counts characters.
       {"id: a\ntype: csv\nfields: {id_number: 身份证号, 姓名: 姓名}\n", "x.yaml:3:27",
        "是否指 name"},
       {"id: a\ntype: csv\nentity: household\nfields: {household_number: 户号}\n", "x.yaml:1:1",

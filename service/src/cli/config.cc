@@ -111,8 +111,9 @@ Result<Config> LoadConfig(const std::string& path, bool explicit_path) {
         errors += where + ": secure_cookie 应为 true 或 false\n";
       }
     } else {
-      errors += Where(path, text, kv.first.Mark()) + ": 未知的配置项 " + key +
-                "（可用：store, schema, mappings, connectors, web, listen, threads, secure_cookie）\n";
+      errors +=
+          Where(path, text, kv.first.Mark()) + ": 未知的配置项 " + key +
+          "（可用：store, schema, mappings, connectors, web, listen, threads, secure_cookie）\n";
     }
   }
   if (!errors.empty()) {

@@ -331,9 +331,8 @@ std::optional<ExprType> Checker::CheckTag(Expr* e, const Scope& s) {
 
 Result<ExprType> CheckExpr(Expr* expr, const CheckEnv& env, const ExprLocator& loc) {
   int local_counter = 0;
-  internal::Checker checker(env.catalog, loc,
-                            env.aggregate_counter ? env.aggregate_counter : &local_counter,
-                            env.source);
+  internal::Checker checker(
+      env.catalog, loc, env.aggregate_counter ? env.aggregate_counter : &local_counter, env.source);
   internal::Scope scope{env.grain, env.role, false};
   std::optional<ExprType> t = checker.Check(expr, scope);
   if (!checker.problems().empty() || !t) {
@@ -347,9 +346,9 @@ Result<ExprType> CheckExpr(Expr* expr, const CheckEnv& env, const ExprLocator& l
 Status CheckCondition(Expr* expr, const CheckEnv& env, const ExprLocator& loc) {
   ASSIGN_OR_RETURN(ExprType t, CheckExpr(expr, env, loc));
   if (t.kind != TypeKind::kBoolean && t.kind != TypeKind::kNull) {
-    return Status::Invalid(FormatAt(loc.Locate(expr->pos),
-                                    std::string("条件应为 布尔 表达式，实际是 ") + TypeName(t) +
-                                        internal::ConditionHint(expr, t)));
+    return Status::Invalid(
+        FormatAt(loc.Locate(expr->pos), std::string("条件应为 布尔 表达式，实际是 ") + TypeName(t) +
+                                            internal::ConditionHint(expr, t)));
   }
   return Status::Ok();
 }

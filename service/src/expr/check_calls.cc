@@ -81,16 +81,16 @@ bool Checker::RefuseInSource(const Expr* e, const std::string& what) {
 std::optional<ExprType> Checker::CheckSourceColumn(Expr* e) {
   if (e->segments.size() > 1) {
     std::string written = Join(e->segments, e->segments.size(), ".");
-    Error(e->segment_pos[1] - 1, "来源列名不分层级：列名中有 “.” 时请用反引号括起，如 `" + written +
-                                     "`");
+    Error(e->segment_pos[1] - 1,
+          "来源列名不分层级：列名中有 “.” 时请用反引号括起，如 `" + written + "`");
     return std::nullopt;
   }
   const std::string& name = e->segments[0];
   const std::vector<std::string>& known = source_->known;
   if (source_->complete && std::find(known.begin(), known.end(), name) == known.end()) {
     std::string best = Closest(name, known);
-    Error(e->pos, "来源中没有列 " + Quote(name) +
-                      (best.empty() ? "" : "，是否是 " + Quote(best) + "？"));
+    Error(e->pos,
+          "来源中没有列 " + Quote(name) + (best.empty() ? "" : "，是否是 " + Quote(best) + "？"));
     return std::nullopt;
   }
   std::vector<std::string>& read = source_->read;
@@ -217,8 +217,7 @@ std::optional<ExprType> Checker::CheckCall(Expr* e, const Scope& s) {
     return false;
   };
   const std::string& name = e->name;
-  if ((name == "row_number" || (name == "age" && argc == 0)) &&
-      !RefuseInSource(e, name + "()")) {
+  if ((name == "row_number" || (name == "age" && argc == 0)) && !RefuseInSource(e, name + "()")) {
     return std::nullopt;
   }
   if (name == "row_number") {

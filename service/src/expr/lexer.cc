@@ -101,8 +101,8 @@ bool Lex(std::string_view text, std::vector<Token>* tokens, ExprError* error) {
         tok.kind = TokenKind::kDecimal;
       }
       if (p < text.size() && IsIdentStart(static_cast<unsigned char>(text[p]))) {
-        *error = {i, "数字后面紧跟着字母：“" + std::string(text.substr(i, p - i)) + CharAt(text, p) +
-                         "”（以数字开头的名称请用反引号括起，如 `2023年补贴`）"};
+        *error = {i, "数字后面紧跟着字母：“" + std::string(text.substr(i, p - i)) +
+                         CharAt(text, p) + "”（以数字开头的名称请用反引号括起，如 `2023年补贴`）"};
         return false;
       }
       tok.text = std::string(text.substr(i, p - i));

@@ -17,8 +17,7 @@ namespace onetable {
 
 // The place of `mark` in `text` (what yaml-cpp parsed) of `file`. A mark without a byte offset
 // keeps yaml-cpp's line and column; a null mark gives line and column 0 (unknown).
-SourceLocation YamlLocation(const std::string& file, std::string_view text,
-                            const YAML::Mark& mark);
+SourceLocation YamlLocation(const std::string& file, std::string_view text, const YAML::Mark& mark);
 
 }  // namespace onetable
 
