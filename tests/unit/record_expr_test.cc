@@ -96,6 +96,21 @@ TEST(RecordExpr, ListsColumnsItReadsAndTakesThemBySlot) {
   EXPECT_FALSE(*holds);
 }
 
+TEST(RecordExpr, ValuesOverARecordForTransforms) {
+  const std::string text = "concat(区, '-', coalesce(门牌号, '无'))";
+  TextLocator loc("r", text);
+  auto value = RecordExpr::ParseValue(text, loc, Shipped(), {});
+  ASSERT_TRUE(value.ok()) << value.status().message();
+  const std::map<std::string, std::string> record = {{"区", "陆城"}, {"门牌号", " "}};
+  Result<Value> v = value->Eval([&](const std::string& c) -> std::optional<std::string> {
+    auto it = record.find(c);
+    if (it == record.end()) return std::nullopt;
+    return it->second;
+  });
+  ASSERT_TRUE(v.ok()) << v.status().message();
+  EXPECT_EQ(*v, Value::String("陆城-无"));
+}
+
 TEST(RecordExpr, SourceValueTrimsAndReadsBlankAsNull) {
   EXPECT_EQ(SourceValue(std::nullopt), Value::Null());
   EXPECT_EQ(SourceValue(std::string(" \t")), Value::Null());

@@ -40,10 +40,26 @@ Value SourceValue(const std::optional<std::string>& cell) {
 
 Result<RecordExpr> RecordExpr::ParseCondition(std::string_view text, const ExprLocator& loc,
                                               const Catalog& catalog, SourceColumns columns) {
+  return Parse(text, loc, catalog, std::move(columns), true);
+}
+
+Result<RecordExpr> RecordExpr::ParseValue(std::string_view text, const ExprLocator& loc,
+                                          const Catalog& catalog, SourceColumns columns) {
+  return Parse(text, loc, catalog, std::move(columns), false);
+}
+
+Result<RecordExpr> RecordExpr::Parse(std::string_view text, const ExprLocator& loc,
+                                     const Catalog& catalog, SourceColumns columns,
+                                     bool condition) {
   ASSIGN_OR_RETURN(ExprPtr tree, ParseExpr(text, loc));
   columns.read.clear();
-  CheckEnv env{catalog, EntityKind::kPerson, ExprRole::kWhere, nullptr, &columns};
-  RETURN_IF_ERROR(CheckCondition(tree.get(), env, loc));
+  CheckEnv env{catalog, EntityKind::kPerson, condition ? ExprRole::kWhere : ExprRole::kColumn,
+               nullptr, &columns};
+  if (condition) {
+    RETURN_IF_ERROR(CheckCondition(tree.get(), env, loc));
+  } else {
+    RETURN_IF_ERROR(CheckExpr(tree.get(), env, loc).status());
+  }
   RecordExpr out;
   out.text_ = std::string(text);
   out.columns_ = std::move(columns.read);
@@ -57,11 +73,20 @@ Result<bool> RecordExpr::Matches(const std::vector<Value>& slots) const {
   return eval_->Matches(*expr_, ctx);
 }
 
-Result<bool> RecordExpr::Matches(const Lookup& lookup) const {
+Result<Value> RecordExpr::Eval(const std::vector<Value>& slots) const {
+  RecordContext ctx(slots);
+  return eval_->Eval(*expr_, ctx);
+}
+
+std::vector<Value> RecordExpr::Slots(const Lookup& lookup) const {
   std::vector<Value> slots;
   slots.reserve(columns_.size());
   for (const std::string& column : columns_) slots.push_back(SourceValue(lookup(column)));
-  return Matches(slots);
+  return slots;
 }
+
+Result<bool> RecordExpr::Matches(const Lookup& lookup) const { return Matches(Slots(lookup)); }
+
+Result<Value> RecordExpr::Eval(const Lookup& lookup) const { return Eval(Slots(lookup)); }
 
 }  // namespace onetable::expr

@@ -46,6 +46,9 @@ class RecordExpr {
   // located through `loc`. `catalog` must outlive the result.
   static Result<RecordExpr> ParseCondition(std::string_view text, const ExprLocator& loc,
                                            const Catalog& catalog, SourceColumns columns);
+  // The same for an expression of any type (a field transform such as concat(区, 门牌号)).
+  static Result<RecordExpr> ParseValue(std::string_view text, const ExprLocator& loc,
+                                       const Catalog& catalog, SourceColumns columns);
 
   const std::string& text() const { return text_; }
   // The columns the expression reads, in order of first use: the slots of Matches.
@@ -57,7 +60,15 @@ class RecordExpr {
   // The same for a plain record looked up by column name.
   Result<bool> Matches(const Lookup& lookup) const;
 
+  // The expression's value over a record, by slots or by name as for Matches.
+  Result<Value> Eval(const std::vector<Value>& slots) const;
+  Result<Value> Eval(const Lookup& lookup) const;
+
  private:
+  static Result<RecordExpr> Parse(std::string_view text, const ExprLocator& loc,
+                                  const Catalog& catalog, SourceColumns columns, bool condition);
+  std::vector<Value> Slots(const Lookup& lookup) const;
+
   std::string text_;
   std::vector<std::string> columns_;
   std::shared_ptr<const Expr> expr_;  // shared so that specs copy cheaply; never mutated
