@@ -1,17 +1,18 @@
-// The type checker of the mapping expression language: holds a parsed tree against the catalog
+// The type checker of the expression language: holds a parsed tree against the catalog
 // before anything runs.
 //
-// Checking resolves every field path relative to the grain (FieldPath), records the catalog
-// definition and the inferred type in each node, turns string literals compared with dates into
-// date literals, checks string literals compared with code fields against the code table, and
-// numbers aggregates. Only a tree that checked OK may be evaluated or pushed down.
+// Checking resolves every field path relative to the grain (FieldPath), or every name to a
+// column of a source record (SourceColumns), records the catalog definition and the inferred
+// type in each node, turns string literals compared with dates into date literals, checks string
+// literals compared with code fields against the code table, and numbers aggregates. Only a tree
+// that checked OK may be evaluated or pushed down.
 //
 // Typing rules, in short: numbers compare with numbers, a source column (来源列文本) with numbers
-// and text, dates with dates (or a date literal such
-// as "1950-01-01"), strings with strings and codes; codes of two different tables do not compare;
-// `x == null` / `x != null` test for a missing value, other operators refuse null; and/or/not take
-// booleans; + - * / take numbers (/ always gives a decimal); case and coalesce need branches of
-// one type (integers and decimals mix, codes and strings mix as strings).
+// and text, dates with dates (or a date literal such as "1950-01-01"), strings with strings and
+// codes; codes of two different tables do not compare; `x == null` / `x != null` test for a
+// missing value, other operators refuse null; and/or/not take booleans; + - * / take numbers
+// (/ always gives a decimal); case and coalesce need branches of one type (integers and decimals
+// mix, codes and strings mix as strings).
 //
 // Thread-safety: CheckExpr mutates only the tree it is given; the catalog is read-only.
 #ifndef ONETABLE_EXPR_CHECK_H_

@@ -1,4 +1,4 @@
-// The checker's field paths, function calls and aggregates (see expr_check.h).
+// The checker's field paths, function calls and aggregates (see check.h).
 #include <algorithm>
 #include <string>
 #include <vector>

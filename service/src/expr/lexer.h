@@ -1,4 +1,4 @@
-// The tokenizer of the mapping expression language. Pure function over a string.
+// The tokenizer of the expression language. Pure function over a string.
 //
 // Tokens: identifiers (ASCII letters, digits, '_', and any non-ASCII character, so that a
 // Chinese name — a source column such as 救助类型, or a label typed by mistake that the checker

@@ -1,4 +1,5 @@
-// The parser of the mapping expression language: text → Expr tree with positions. Pure.
+// The parser of the expression language (mapping columns and filters, connector tag rules):
+// text → Expr tree with positions. Pure.
 //
 // Grammar, loosest binding first:
 //   expr    := or

@@ -1,4 +1,4 @@
-// Value and ExprType: the runtime values of the mapping expression language and their static
+// Value and ExprType: the runtime values of the expression language and their static
 // types.
 //
 // A Value is null, a boolean, a 64-bit integer, a decimal (double), a string or a calendar date.
