@@ -33,13 +33,14 @@
 #include <vector>
 
 #include "cli_runner.h"
-#include "http/access.h"
-#include "http/auth.h"
+#include "access/access.h"
+#include "app/background_jobs.h"
+#include "auth/authenticator.h"
 #include "http/auth_handlers.h"
 #include "http/connector_handlers.h"
 #include "http/mapping_handlers.h"
 #include "http/metrics.h"
-#include "http/password.h"
+#include "auth/password.h"
 #include "http/person_handlers.h"
 #include "http/register_handlers.h"
 #include "http/review_handlers.h"
@@ -167,12 +168,18 @@ class ApiHarness : public ::testing::Test {
     AuthOptions auth_options;
     auth_options.password_iterations = kIterations;
     auth_ = std::make_unique<Authenticator>(auth_options);
-    ServiceSettings settings;
+    AppSettings settings;
     settings.schema_dir = ONETABLE_SOURCE_DIR "/schema";
     settings.mappings_dir = ONETABLE_SOURCE_DIR "/mappings";
     settings.connectors_dir = dir_ + "/connectors";
     service_ = std::make_unique<ServiceContext>(
         ServiceContext{*catalog_, *policy_, settings, divisions_.get(), auth_.get(), &metrics_});
+    service_->jobs = &jobs_;
+    {
+      const Catalog* cat = catalog_.get();
+      const std::string url = url_;
+      service_->open_store = [cat, url]() { return OpenStore(url, *cat); };
+    }
     Router router;
     Status st = RegisterAuthRoutes(&router, *service_);
     if (st.ok()) st = RegisterRegisterRoutes(&router, *service_);
@@ -210,6 +217,7 @@ class ApiHarness : public ::testing::Test {
 
   void TearDown() override {
     if (server_) server_->Stop();
+    jobs_.WaitIdle();
     server_.reset();
     store_.reset();
     std::error_code ec;
@@ -325,6 +333,7 @@ class ApiHarness : public ::testing::Test {
   std::unique_ptr<AccessPolicy> policy_;
   std::unique_ptr<Authenticator> auth_;
   Metrics metrics_;  // before service_ and server_, which point at it
+  BackgroundJobs jobs_;  // joined after the server has stopped
   std::unique_ptr<ServiceContext> service_;
   std::unique_ptr<Server> server_;
   std::vector<Router::RouteInfo> routes_;

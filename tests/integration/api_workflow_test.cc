@@ -141,13 +141,20 @@ TEST_F(ApiWorkflow, ConnectorsRunNowAndReportTheirRuns) {
   EXPECT_EQ(admin->Post("/api/v1/connectors/broken/run", "").status, 422);
   EXPECT_EQ(admin->Post("/api/v1/connectors/nothing/run", "").status, 404);
 
+  // A run is a background job: 202 with the run's URL, whose report says how far it got.
   Reply run = admin->Post("/api/v1/connectors/test-src/run", "");
-  ASSERT_EQ(run.status, 200) << run.body;
-  rapidjson::Document report = run.Json();
-  EXPECT_EQ(report["status"].GetString(), std::string("done")) << run.body;
+  ASSERT_EQ(run.status, 202) << run.body;
+  const int64_t run_id = run.Json()["run_id"].GetInt64();
+  const std::string url = "/api/v1/runs/" + S(run_id);
+  EXPECT_EQ(run.Json()["url"].GetString(), url);
+  EXPECT_EQ(run.Header("Location"), url);
+  jobs_.WaitIdle();
+  Reply finished = admin->Get(url);
+  ASSERT_EQ(finished.status, 200) << finished.body;
+  rapidjson::Document report = finished.Json();
+  EXPECT_EQ(report["status"].GetString(), std::string("done")) << finished.body;
   EXPECT_EQ(report["read"].GetInt64(), 3);
   EXPECT_EQ(report["rejected"].GetInt64(), 1);
-  const int64_t run_id = report["run_id"].GetInt64();
   // /metrics counts the run and its rows by outcome.
   const std::string metrics = As("")->Get("/metrics").body;
   EXPECT_NE(metrics.find("onetable_import_runs_total{source=\"test-src\",status=\"done\"} 1"),

@@ -17,7 +17,7 @@
 #include <string>
 
 #include "cli_runner.h"
-#include "http/password.h"
+#include "auth/password.h"
 #include "model/catalog.h"
 #include "store/store.h"
 
@@ -161,7 +161,8 @@ TEST_F(AuthCli, UserAddCreatesAnAuditedAccountThatSignsInToServe) {
   // init's first admin, then the two accounts added here: every account change is a user_change.
   ASSERT_EQ(audit->size(), 3u);
   EXPECT_EQ((*audit)[0].object, "user/admin");
-  EXPECT_EQ((*audit)[1].user, "cli");
+  EXPECT_EQ((*audit)[1].user.rfind("cli:", 0), 0u) << (*audit)[1].user;
+  EXPECT_EQ((*audit)[1].role, "operator");
   EXPECT_EQ((*audit)[1].object, "user/zhang");
   EXPECT_EQ((*audit)[1].detail.find("Good-password"), std::string::npos);
   EXPECT_EQ((*audit)[2].object, "user/mz");

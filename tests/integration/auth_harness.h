@@ -42,10 +42,11 @@
 #include <vector>
 
 #include "cli_runner.h"
-#include "http/access.h"
-#include "http/auth.h"
+#include "access/access.h"
+#include "app/background_jobs.h"
+#include "auth/authenticator.h"
 #include "http/metrics.h"
-#include "http/password.h"
+#include "auth/password.h"
 #include "http/router.h"
 #include "http/server.h"
 #include "http/service_context.h"
@@ -125,12 +126,18 @@ class AuthHarness : public ::testing::Test {
     auth_options.clock = [this] { return now_.load(); };
     auth_ = std::make_unique<Authenticator>(auth_options);
     metrics_ = std::make_unique<Metrics>();
-    ServiceSettings settings;
+    AppSettings settings;
     settings.schema_dir = ONETABLE_SOURCE_DIR "/schema";
     settings.mappings_dir = dir_ + "/mappings";
     settings.connectors_dir = dir_ + "/connectors";
     service_ = std::make_unique<ServiceContext>(ServiceContext{
         *catalog_, *policy_, settings, divisions_.get(), auth_.get(), metrics_.get()});
+    service_->jobs = jobs_.get();
+    {
+      const Catalog* cat = catalog_.get();
+      const std::string url = url_;
+      service_->open_store = [cat, url]() { return OpenStore(url, *cat); };
+    }
     Router router;
     st = RegisterServiceRoutes(&router, *service_, "");
     ASSERT_TRUE(st.ok()) << st.message();
@@ -158,6 +165,7 @@ class AuthHarness : public ::testing::Test {
   // Stops the server (every log line written) and returns the captured log, when captured.
   std::string StopServer() {
     if (server_) server_->Stop();
+    jobs_->WaitIdle();
     server_.reset();
     if (capture_log_ && !log_taken_) {
       log_taken_ = true;
@@ -383,6 +391,8 @@ class AuthHarness : public ::testing::Test {
   std::unique_ptr<AccessPolicy> policy_;
   std::unique_ptr<Authenticator> auth_;
   std::unique_ptr<Metrics> metrics_;
+  // Runs started by requests; joined after the server has stopped (StopServer).
+  std::unique_ptr<BackgroundJobs> jobs_ = std::make_unique<BackgroundJobs>();
   std::unique_ptr<ServiceContext> service_;
   std::unique_ptr<Server> server_;
   std::vector<Router::RouteInfo> routes_;

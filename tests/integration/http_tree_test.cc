@@ -25,9 +25,9 @@
 #include <thread>
 #include <vector>
 
-#include "http/access.h"
-#include "http/auth.h"
-#include "http/password.h"
+#include "access/access.h"
+#include "auth/authenticator.h"
+#include "auth/password.h"
 #include "http/router.h"
 #include "http/server.h"
 #include "http/service_context.h"

@@ -55,6 +55,13 @@ class ImportCli : public ::testing::Test {
     return RunCli(args);
   }
 
+  // A configuration whose connectors directory is the test's copy of the examples.
+  std::string WriteSyncConfig() {
+    const std::string path = dir_ + "/onetable.yaml";
+    WriteFile(path, "connectors: " + dir_ + "/connectors\n");
+    return path;
+  }
+
   Store* store() {
     if (!store_) {
       auto s = OpenStore(url_, *catalog_);
@@ -277,6 +284,32 @@ TEST_F(ImportCli, MissingSourceFileExitsThreeAndWritesNothing) {
   EXPECT_EQ(*store()->GetCursor("minzheng-dibao"), "");
   EXPECT_FALSE(store()->GetSourceInfo("minzheng-dibao").ok());
   EXPECT_EQ(Persons(), 0);
+}
+
+// `import` and `sync` are audited as the API's run is: connector_run on connector/<id>, by the
+// operator, with the run's counts — and a run that could not start says why.
+TEST_F(ImportCli, ImportAndSyncAreAuditedLikeTheApi) {
+  ASSERT_EQ(Import(dir_ + "/connectors/minzheng-dibao.yaml").exit_code, 0);
+  fs::remove(dir_ + "/data/canjian.xlsx");
+  CliResult sync = RunCli({"--store", url_, "--config", WriteSyncConfig(), "sync"});
+  EXPECT_EQ(sync.exit_code, 3) << sync.err;  // canjian's file is gone: unreachable
+  AuditQuery q;
+  q.action = "connector_run";
+  Result<std::vector<AuditEntry>> audit = store()->ListAudit(q);
+  ASSERT_TRUE(audit.ok()) << audit.status().message();
+  std::vector<std::string> got;
+  for (const AuditEntry& e : *audit) {
+    EXPECT_EQ(e.user.rfind("cli:", 0), 0u) << e.user;
+    EXPECT_EQ(e.role, "operator");
+    EXPECT_EQ(e.source_addr, "local");
+    got.push_back(e.object + " " + e.result + " " + e.detail.substr(0, e.detail.find(' ', 4)));
+  }
+  EXPECT_EQ(got, (std::vector<std::string>{
+                     "connector/minzheng-dibao ok run=1",
+                     "connector/canjian failed not started:",
+                     "connector/minzheng-dibao ok run=2",
+                 }));
+  EXPECT_NE(audit->at(1).detail.find("unavailable"), std::string::npos) << audit->at(1).detail;
 }
 
 TEST_F(ImportCli, UninitialisedStoreIsABadConfig) {

@@ -401,16 +401,33 @@ TEST_F(TableCli, DraftFromATemplateBecomesAWorkingMapping) {
   EXPECT_EQ(usage.exit_code, 2);
 }
 
-TEST_F(TableCli, EveryTableRunIsAudited) {
+// A table run is the same audited action from the terminal as from the API (download, or
+// preview for the first rows), recorded as the operator.
+TEST_F(TableCli, EveryTableRunIsAuditedLikeTheApi) {
   ASSERT_EQ(Table({"test/roster", "--format", "json"}).exit_code, 0);
+  ASSERT_EQ(Table({"test/roster", "--preview", "2"}).exit_code, 0);
+  EXPECT_NE(Table({"test/nosuch"}).exit_code, 0);
   AuditQuery q;
-  q.action = "table";
+  q.action = "download";
   auto entries = store_->ListAudit(q);
+  ASSERT_TRUE(entries.ok()) << entries.status().message();
+  ASSERT_EQ(entries->size(), 2u);
+  EXPECT_EQ((*entries)[0].object, "table/test/roster");
+  EXPECT_EQ((*entries)[0].result, "ok");
+  EXPECT_EQ((*entries)[0].role, "operator");
+  EXPECT_EQ((*entries)[0].user.rfind("cli:", 0), 0u) << (*entries)[0].user;
+  EXPECT_EQ((*entries)[0].source_addr, "local");
+  EXPECT_NE((*entries)[0].detail.find("format=json"), std::string::npos) << (*entries)[0].detail;
+  EXPECT_NE((*entries)[0].detail.find(" rows="), std::string::npos) << (*entries)[0].detail;
+  EXPECT_EQ((*entries)[0].detail.find("4205811944"), std::string::npos);  // no personal values
+  EXPECT_EQ((*entries)[1].object, "table/test/nosuch");
+  EXPECT_EQ((*entries)[1].result, "failed");
+  q.action = "preview";
+  entries = store_->ListAudit(q);
   ASSERT_TRUE(entries.ok()) << entries.status().message();
   ASSERT_EQ(entries->size(), 1u);
   EXPECT_EQ((*entries)[0].object, "table/test/roster");
-  EXPECT_EQ((*entries)[0].result, "ok");
-  EXPECT_EQ((*entries)[0].detail.find("4205811944"), std::string::npos);  // no personal values
+  EXPECT_NE((*entries)[0].detail.find("format=preview"), std::string::npos);
 }
 
 }  // namespace

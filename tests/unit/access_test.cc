@@ -2,7 +2,7 @@
 // permission), which rows are in whose scope (own, another grid or community, above the scope,
 // outside the tree, missing), what lists may show, which tables a department may run, and which
 // sensitive fields and tags are unmasked.
-#include "http/access.h"
+#include "access/access.h"
 
 #include <gtest/gtest.h>
 #include <stdlib.h>

@@ -4,8 +4,11 @@
 
 #include <string>
 
-#include "http/audit.h"
-#include "http/auth.h"
+#include "audit/audit_log.h"
+#include "http/request_audit.h"
+#include "http/session_cookie.h"
+#include "auth/authenticator.h"
+#include "http/session_cookie.h"
 
 namespace onetable {
 namespace {

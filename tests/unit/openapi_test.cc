@@ -11,8 +11,8 @@
 #include <set>
 #include <string>
 
-#include "http/access.h"
-#include "http/auth.h"
+#include "access/access.h"
+#include "auth/authenticator.h"
 #include "http/metrics.h"
 #include "http/service_context.h"
 #include "http/service_routes.h"

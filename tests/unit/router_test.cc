@@ -11,7 +11,7 @@
 #include <string>
 #include <vector>
 
-#include "http/access.h"
+#include "access/access.h"
 #include "http/json_writer.h"
 #include "http/server.h"
 #include "http/service_context.h"

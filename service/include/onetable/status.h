@@ -29,6 +29,7 @@ enum class StatusCode {
   kUnauthenticated,  // no valid credentials: missing, wrong, expired or revoked (HTTP 401)
   kAborted,  // the database rolled the whole transaction back to break a deadlock; running it
              // again is safe and may succeed
+  kBusy,     // another run holds the lease on this work (a connector's source, a delivery)
 };
 
 class Status {
@@ -51,6 +52,7 @@ class Status {
     return {StatusCode::kUnauthenticated, std::move(m)};
   }
   static Status Aborted(std::string m) { return {StatusCode::kAborted, std::move(m)}; }
+  static Status Busy(std::string m) { return {StatusCode::kBusy, std::move(m)}; }
 
   bool ok() const { return code_ == StatusCode::kOk; }
   StatusCode code() const { return code_; }

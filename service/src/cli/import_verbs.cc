@@ -9,12 +9,13 @@
 #include <optional>
 
 #include "cli/verbs.h"
-#include "ingest/connector_spec.h"
-#include "ingest/plugin_loader.h"
+#include "access/access.h"
+#include "app/context.h"
+#include "audit/audit_log.h"
+#include "ingest/connector_runs.h"
 #include "ingest/runtime.h"
 #include "model/catalog.h"
 #include "model/divisions.h"
-#include "model/validation.h"
 #include "store/store.h"
 
 namespace onetable {
@@ -46,7 +47,6 @@ Result<Flags> ParseFlags(const std::vector<std::string>& args) {
       f.positional.push_back(args[i]);
     }
   }
-  if (f.plugin_dir.empty()) f.plugin_dir = DefaultPluginDir();
   return f;
 }
 
@@ -60,6 +60,8 @@ int ExitCodeOf(const Status& st) {
     case StatusCode::kUnavailable:
     case StatusCode::kAborted:  // a deadlock rolled the batch back: running again may succeed
       return kExitUnavailable;
+    case StatusCode::kBusy:
+      return kExitBusy;
     default:
       return kExitInvalid;
   }
@@ -73,6 +75,8 @@ const char* StatusWord(int exit_code) {
       return "invalid";
     case kExitUnavailable:
       return "unreachable";
+    case kExitBusy:
+      return "busy";
     default:
       return "failed";
   }
@@ -116,11 +120,12 @@ class ProgressBar {
   int64_t done_ = 0, total_ = 0, rows_ = 0;
 };
 
-// What every run shares: the catalog, the validator and the store.
+// What every run shares: the catalog, the access policy, the division codes and the store.
 struct Context {
   std::optional<Catalog> catalog;
   std::optional<Divisions> divisions;
-  std::unique_ptr<Validator> validator;
+  std::unique_ptr<AccessPolicy> policy;
+  std::unique_ptr<AppContext> app;
   std::unique_ptr<Store> store;
 };
 
@@ -130,8 +135,9 @@ Status OpenContext(const Config& config, Context* ctx) {
   ctx->catalog.emplace(std::move(*catalog));
   auto divisions = Divisions::Load(config.schema_dir + "/divisions");
   if (divisions.ok()) ctx->divisions.emplace(std::move(*divisions));
-  ctx->validator =
-      std::make_unique<Validator>(*ctx->catalog, ctx->divisions ? &*ctx->divisions : nullptr);
+  ctx->policy = std::make_unique<AccessPolicy>(*ctx->catalog);
+  ctx->app = std::make_unique<AppContext>(AppContext{
+      *ctx->catalog, *ctx->policy, SettingsOf(config), ctx->divisions ? &*ctx->divisions : nullptr});
   auto store = OpenStore(config.store_url, *ctx->catalog);
   if (!store.ok()) return store.status();
   ctx->store = std::move(*store);
@@ -148,39 +154,21 @@ struct Outcome {
   ImportRun run;
 };
 
-Outcome ImportOne(Context* ctx, const std::string& path, const Flags& flags) {
+Outcome ImportOne(Context* ctx, const ConnectorEntry& entry, const Flags& flags) {
   Outcome out;
-  std::vector<std::string> warnings;
-  Status st;
-  auto spec = LoadConnectorSpec(path, *ctx->catalog);
-  if (spec.ok()) {
-    out.run.source = spec->id;
-    auto plugin = LoadConnector(spec->type, flags.plugin_dir);
-    if (!plugin.ok()) {
-      st = Status::Invalid(path + ": " + plugin.status().message());
-    } else {
-      ProgressBar bar(isatty(STDOUT_FILENO) != 0);
-      ImportOptions options;
-      options.batch_size = flags.batch;
-      options.on_progress = [&](int64_t done, int64_t total) { bar.Update(done, total); };
-      options.on_batch = [&](const ImportRun& run) { bar.Rows(run.read); };
-      Importer importer(ctx->store.get(), *ctx->catalog, *ctx->validator);
-      ImportRun partial;
-      auto result = importer.Run(*spec, **plugin, options, &partial);
-      bar.Finish();
-      if (result.ok()) {
-        out.run = result->run;
-        warnings = result->warnings;
-      } else {
-        st = result.status();
-        if (partial.id) out.run = partial;
-      }
-    }
-  } else {
-    st = spec.status();
-  }
+  const std::string& path = entry.path;
+  ProgressBar bar(isatty(STDOUT_FILENO) != 0);
+  ConnectorRunOptions options;
+  options.batch_size = flags.batch;
+  options.plugin_dir = flags.plugin_dir;
+  options.on_progress = [&](int64_t done, int64_t total) { bar.Update(done, total); };
+  options.on_batch = [&](const ImportRun& run) { bar.Rows(run.read); };
+  ConnectorRunOutcome run = RunConnector(*ctx->store, *ctx->app, CliActor(), entry, options);
+  bar.Finish();
+  out.run = std::move(run.run);
+  const std::vector<std::string>& warnings = run.warnings;
+  const Status& st = run.status;
   out.exit_code = ExitCodeOf(st);
-  if (out.run.source.empty()) out.run.source = fs::path(path).stem().string();
   if (!st.ok()) {
     out.run.status = StatusWord(out.exit_code);
     std::cerr << st.message() << "\n";
@@ -220,7 +208,7 @@ int RunImport(const Config& config, const std::vector<std::string>& args) {
   Context ctx;
   Status st = OpenContext(config, &ctx);
   if (!st.ok()) return FailBeforeRun(fs::path(path).stem().string(), st);
-  return ImportOne(&ctx, path, *flags).exit_code;
+  return ImportOne(&ctx, LoadConnectorEntry(path, *ctx.catalog), *flags).exit_code;
 }
 
 int RunSync(const Config& config, const std::vector<std::string>& args) {
@@ -230,27 +218,21 @@ int RunSync(const Config& config, const std::vector<std::string>& args) {
               << "用法：onetable sync [--plugins 目录] [--batch 条数]\n";
     return kExitUsage;
   }
-  std::vector<std::string> files;
   std::error_code ec;
-  for (fs::directory_iterator it(config.connectors_dir, ec), end; !ec && it != end;
-       it.increment(ec)) {
-    if (it->is_regular_file() && it->path().extension() == ".yaml") {
-      files.push_back(it->path().string());
-    }
-  }
-  if (ec) {
+  if (!fs::is_directory(config.connectors_dir, ec)) {
     return FailBeforeRun("sync", Status::Invalid("无法读取连接器目录 " + config.connectors_dir +
-                                                 "：" + ec.message()));
+                                                 "：" + (ec ? ec.message() : "不是目录")));
   }
-  std::sort(files.begin(), files.end());
   Context ctx;
   Status st = OpenContext(config, &ctx);
   if (!st.ok()) return FailBeforeRun("sync", st);
+  Result<std::vector<ConnectorEntry>> entries = ListConnectors(*ctx.app);
+  if (!entries.ok()) return FailBeforeRun("sync", entries.status());
   ImportRun total;
   total.source = "sync";
   int failed = 0, worst = kExitOk;
-  for (const std::string& f : files) {
-    Outcome o = ImportOne(&ctx, f, *flags);
+  for (const ConnectorEntry& entry : *entries) {
+    Outcome o = ImportOne(&ctx, entry, *flags);
     total.read += o.run.read;
     total.created += o.run.created;
     total.updated += o.run.updated;
@@ -268,7 +250,7 @@ int RunSync(const Config& config, const std::vector<std::string>& args) {
   total.status = failed ? "failed" : "done";
   std::string error;
   if (failed) error = std::to_string(failed) + " 个连接器未成功";
-  if (files.empty()) std::cerr << "连接器目录 " << config.connectors_dir << " 中没有 .yaml 文件\n";
+  if (entries->empty()) std::cerr << "连接器目录 " << config.connectors_dir << " 中没有 .yaml 文件\n";
   std::cout << ImportReportJson(total, {}, error) << std::endl;
   return worst;
 }

@@ -10,17 +10,19 @@
 #include <sstream>
 
 #include "cli/verbs.h"
-#include "csv/csv_reader.h"
+#include "access/access.h"
+#include "app/context.h"
+#include "audit/audit_log.h"
 #include "mapping/atomic_file.h"
-#include "mapping/csv_sink.h"
-#include "mapping/json_sink.h"
 #include "mapping/mapping_spec.h"
 #include "mapping/preview_sink.h"
 #include "mapping/scan_plan.h"
 #include "mapping/table_generator.h"
+#include "mapping/table_run.h"
+#include "mapping/table_sink.h"
 #include "mapping/template_draft.h"
+#include "mapping/template_reader.h"
 #include "store/store.h"
-#include "xlsx/xlsx_reader.h"
 
 namespace onetable {
 namespace fs = std::filesystem;
@@ -39,38 +41,6 @@ int Fail(int code, const std::string& message) {
 
 int ExitFor(const Status& st) {
   return st.code() == StatusCode::kUnavailable ? kExitUnavailable : kExitInvalid;
-}
-
-bool ValidMappingId(const std::string& id) {
-  const size_t slash = id.find('/');
-  if (slash == std::string::npos || slash == 0 || slash + 1 == id.size() ||
-      id.find('/', slash + 1) != std::string::npos) {
-    return false;
-  }
-  for (char c : id) {
-    const bool ok =
-        (c >= 'a' && c <= 'z') || (c >= '0' && c <= '9') || c == '-' || c == '_' || c == '/';
-    if (!ok) return false;
-  }
-  return true;
-}
-
-// Loads mapping `id` from the mappings directory and checks the id inside matches its path.
-Result<mapping::MappingSpec> LoadById(const Config& config, const Catalog& catalog,
-                                      const std::string& id) {
-  if (!ValidMappingId(id)) {
-    return Status::Invalid("映射ID “" + id + "” 应写成 部门/表名，如 minzheng/gaoling-jintie");
-  }
-  const std::string path = config.mappings_dir + "/" + id + ".yaml";
-  if (!fs::exists(path)) {
-    return Status::NotFound("找不到映射 “" + id + "”（应在 " + path + "）");
-  }
-  ASSIGN_OR_RETURN(mapping::MappingSpec spec, mapping::LoadMappingSpec(path, catalog));
-  if (spec.id != id) {
-    return Status::Invalid(path + ": 文件中的 id “" + spec.id + "” 与文件位置 “" + id + "” 不一致");
-  }
-  RETURN_IF_ERROR(mapping::CheckOrderBy(spec));
-  return spec;
 }
 
 std::string Lower(std::string s) {
@@ -130,11 +100,9 @@ Status ParseTableArgs(const std::vector<std::string>& args, TableArgs* out) {
   return Status::Ok();
 }
 
-// The sink for the arguments: a file (atomically), stdout, or a preview.
-Result<std::unique_ptr<mapping::TableSink>> OpenSink(const TableArgs& a) {
+// The format the arguments ask for: --format, else the output file's extension, else CSV.
+Result<mapping::TableFormat> FormatOf(const TableArgs& a) {
   using mapping::TableFormat;
-  if (a.preview > 0)
-    return std::unique_ptr<mapping::TableSink>(new mapping::PreviewSink(std::cout));
   std::optional<TableFormat> format;
   if (!a.format.empty()) {
     format = mapping::ParseTableFormat(a.format);
@@ -150,26 +118,20 @@ Result<std::unique_ptr<mapping::TableSink>> OpenSink(const TableArgs& a) {
   } else {
     format = TableFormat::kCsv;
   }
-  if (!a.output.empty()) return mapping::OpenTableSink(*format, a.output);
-  if (*format == TableFormat::kXlsx) {
+  if (a.output.empty() && *format == TableFormat::kXlsx) {
     return Status::Invalid("XLSX 不能输出到终端：请用 -o 文件.xlsx 指定输出文件");
   }
-  if (*format == TableFormat::kJson) {
-    return std::unique_ptr<mapping::TableSink>(new mapping::JsonSink(std::cout));
-  }
-  return std::unique_ptr<mapping::TableSink>(new mapping::CsvSink(std::cout));
+  return *format;
 }
 
-void Audit(Store* store, const TableArgs& a, const std::string& result, const std::string& detail) {
-  AuditEntry e;
-  e.user = "cli";
-  e.role = "admin";
-  e.action = "table";
-  e.object = "table/" + a.id;
-  e.result = result;
-  e.detail = detail;
-  auto st = store->AppendAudit(e);
-  if (!st.ok()) std::cerr << "警告：审计日志写入失败：" << st.status().message() << "\n";
+// The sink for the arguments: a preview on the terminal, a file (atomically), or stdout.
+Result<std::unique_ptr<mapping::TableSink>> OpenSink(const TableArgs& a,
+                                                     mapping::TableFormat format) {
+  if (a.preview > 0) {
+    return std::unique_ptr<mapping::TableSink>(new mapping::PreviewSink(std::cout));
+  }
+  if (!a.output.empty()) return mapping::OpenTableSink(format, a.output);
+  return mapping::OpenTableSink(format, std::cout);
 }
 
 }  // namespace
@@ -178,34 +140,42 @@ int RunTable(const Config& config, const std::vector<std::string>& args) {
   TableArgs a;
   Status parsed = ParseTableArgs(args, &a);
   if (!parsed.ok()) return Fail(kExitUsage, parsed.message() + "\n\n用法：\n" + kTableUsage);
+  Result<mapping::TableFormat> format = FormatOf(a);
+  if (!format.ok()) return Fail(kExitUsage, format.status().message());
   auto catalog = Catalog::Load(config.schema_dir);
   if (!catalog.ok()) return Fail(kExitInvalid, catalog.status().message());
-  auto spec = LoadById(config, *catalog, a.id);
-  if (!spec.ok()) return Fail(kExitInvalid, spec.status().message());
   auto store = OpenStore(config.store_url, *catalog);
   if (!store.ok()) return Fail(ExitFor(store.status()), store.status().message());
   auto version = (*store)->SchemaVersion();
   if (!version.ok()) return Fail(ExitFor(version.status()), version.status().message());
   if (*version == 0) return Fail(kExitInvalid, "登记库尚未初始化：请先运行 onetable init");
 
-  auto sink = OpenSink(a);
-  if (!sink.ok()) return Fail(kExitUsage, sink.status().message());
-  mapping::TableGenerator generator(*catalog, store->get());
-  mapping::TableRequest request;
-  request.scope = a.scope;
-  request.as_of = a.as_of;
+  // The table runs as the API runs it (mapping/table_run.h), for the operator: an admin who
+  // sees every field, as the terminal has the store's own rights.
+  const AccessPolicy policy(*catalog);
+  const AppContext app{*catalog, policy, SettingsOf(config)};
+  const Actor actor = CliActor();
+  TableRunRequest request;
+  request.mapping_id = a.id;
+  request.params = {a.scope, a.as_of};
+  request.format_name = mapping::TableFormatName(*format);
   request.max_rows = a.preview;
-  auto result = generator.Generate(*spec, request, sink->get());
+  Result<TableRun> run =
+      TableRun::Start(**store, app, actor, OperatorPrincipal(actor.user), std::move(request));
+  if (!run.ok()) return Fail(ExitFor(run.status()), run.status().message());
+  const mapping::MappingSpec& spec = run->spec();
+  auto sink = OpenSink(a, *format);
+  if (!sink.ok()) {
+    Status st = run->Fail(**store, sink.status());
+    return Fail(ExitFor(st), st.message());
+  }
+  auto result = run->Generate(**store, sink->get());
   if (!result.ok()) {
     sink->reset();  // an unfinished file sink removes its temporary file
-    Audit(store->get(), a, "failed", "");
     return Fail(ExitFor(result.status()), result.status().message());
   }
   const mapping::TableCounts& n = result->counts;
-  Audit(store->get(), a, "ok",
-        "scope=" + (a.scope.empty() ? std::string("all") : a.scope) +
-            " as_of=" + result->as_of.ToString() + " rows=" + std::to_string(n.data_rows));
-  std::cerr << spec->title << "：" << n.data_rows << " 行"
+  std::cerr << spec.title << "：" << n.data_rows << " 行"
             << (n.truncated ? "（预览，未显示全部）" : "") << "，基准日 "
             << result->as_of.ToString() << (a.output.empty() ? "" : "，已写入 " + a.output) << "\n";
   if (a.savings) {
@@ -257,34 +227,6 @@ namespace onetable {
 
 namespace {
 
-constexpr size_t kTemplateRows = 60;  // a header sits near the top; a blank template is short
-
-Result<std::vector<std::vector<std::string>>> ReadTemplate(const std::string& path) {
-  std::vector<std::vector<std::string>> rows;
-  const std::string ext = Lower(fs::path(path).extension().string());
-  if (ext == ".csv") {
-    ASSIGN_OR_RETURN(auto reader, connectors::CsvReader::OpenFile(path, connectors::CsvOptions{}));
-    connectors::Row row;
-    while (rows.size() < kTemplateRows) {
-      ASSIGN_OR_RETURN(bool more, reader->Next(&row));
-      if (!more) break;
-      rows.push_back(row.cells);
-    }
-    return rows;
-  }
-  if (ext == ".xlsx") {
-    ASSIGN_OR_RETURN(auto book, connectors::XlsxWorkbook::OpenFile(path));
-    const Status enough = Status::Internal("enough rows");
-    Status st = book->ReadSheet(connectors::SheetSelector::First(), [&](connectors::Row row) {
-      rows.push_back(std::move(row.cells));
-      return rows.size() >= kTemplateRows ? enough : Status::Ok();
-    });
-    if (!st.ok() && !(st.code() == enough.code() && st.message() == enough.message())) return st;
-    return rows;
-  }
-  return Status::Invalid("模板 “" + path + "” 应为 .xlsx 或 .csv 文件");
-}
-
 }  // namespace
 
 int RunMapping(const Config& config, const std::vector<std::string>& args) {
@@ -307,7 +249,7 @@ int RunMapping(const Config& config, const std::vector<std::string>& args) {
     return Fail(kExitUsage, std::string("mapping draft 需要模板文件\n\n用法：\n") + kTableUsage);
   auto catalog = Catalog::Load(config.schema_dir);
   if (!catalog.ok()) return Fail(kExitInvalid, catalog.status().message());
-  auto rows = ReadTemplate(input);
+  auto rows = mapping::ReadTemplateFile(input);
   if (!rows.ok()) return Fail(kExitInvalid, rows.status().message());
   auto draft = mapping::DraftMapping(*catalog, *rows, fs::path(input).filename().string(), title);
   if (!draft.ok()) return Fail(kExitInvalid, draft.status().message());

@@ -15,7 +15,7 @@
 #include <string>
 #include <vector>
 
-#include "cli/config.h"
+#include "app/config.h"
 #include "model/catalog.h"
 
 namespace onetable {

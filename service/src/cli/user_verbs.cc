@@ -8,10 +8,11 @@
 #include <string>
 
 #include "cli/verbs.h"
-#include "http/access.h"
-#include "http/audit.h"
-#include "http/password.h"
-#include "http/user_rules.h"
+#include "access/access.h"
+#include "app/context.h"
+#include "audit/audit_log.h"
+#include "auth/user_rules.h"
+#include "auth/users.h"
 #include "model/catalog.h"
 #include "store/store.h"
 
@@ -121,14 +122,8 @@ int RunUserAdd(const Config& config, const std::vector<std::string>& args) {
   Result<AddArgs> parsed = ParseAdd(args);
   if (!parsed.ok()) return Fail(kExitUsage, parsed.status().message() + "\n\n" + kUserUsage);
   const AddArgs& a = *parsed;
-  Status st = ValidateUserName(a.name);
-  if (st.ok()) st = ValidateRole(a.role);
-  if (!st.ok()) return Fail(kExitInvalid, st.message());
-
   auto catalog = Catalog::Load(config.schema_dir);
   if (!catalog.ok()) return Fail(kExitInvalid, catalog.status().message());
-  st = ValidateGrants(*catalog, config.mappings_dir, a.grants);
-  if (!st.ok()) return Fail(kExitInvalid, st.message());
   auto store = OpenStore(config.store_url, *catalog);
   if (!store.ok()) return Fail(ExitFor(store.status()), store.status().message());
   auto version = (*store)->SchemaVersion();
@@ -138,41 +133,24 @@ int RunUserAdd(const Config& config, const std::vector<std::string>& args) {
                                           : "登记库结构版本过旧：请先运行 onetable init 升级");
   }
   AccessPolicy policy(*catalog);
-  st = ValidateScopes(policy, **store, a.role, a.scopes);
-  if (!st.ok()) return Fail(ExitFor(st), st.message());
-  auto existing = (*store)->GetUser(a.name);
-  if (existing.ok()) return Fail(kExitInvalid, "用户名 " + a.name + " 已存在");
+  const AppContext app{*catalog, policy, SettingsOf(config)};
+  const UserAccounts accounts(app);
+  UserChange change;
+  change.role = a.role;
+  change.display_name = a.display_name;
+  change.scopes = a.scopes;
+  change.grants = a.grants;
+  // Refuse a bad account before asking for its password.
+  UserOutcome checked = accounts.CheckCreate(**store, a.name, change);
+  if (!checked.status.ok()) return Fail(ExitFor(checked.status), checked.status.message());
 
   Result<std::string> password = ReadPassword(a.password_stdin);
   if (!password.ok()) return Fail(kExitInvalid, password.status().message());
-  const std::string weak = PasswordWeakness(*password);
-  if (!weak.empty()) return Fail(kExitInvalid, "密码不符合要求：" + weak);
-
-  User user;
-  user.name = a.name;
-  user.role = a.role;
-  user.display_name = a.display_name;
-  user.scopes = a.scopes;
-  user.grants = a.grants;
-  Result<std::string> hash = HashPassword(*password);
-  if (!hash.ok()) return Fail(kExitInvalid, hash.status().message());
-  user.password_hash = *hash;
-  AuditEntry audit;
-  audit.user = "cli";
-  audit.action = kAuditUserChange;
-  audit.object = "user/" + user.name;
-  audit.result = kAuditOk;
-  std::string scopes, grants;
-  for (const std::string& s : user.scopes) scopes += (scopes.empty() ? "" : ",") + s;
-  for (const std::string& g : user.grants) grants += (grants.empty() ? "" : ",") + g;
-  audit.detail =
-      ScrubAuditText("create role=" + user.role + " scopes=" + scopes + " grants=" + grants);
-  st = (*store)->InTransaction([&]() -> Status {
-    RETURN_IF_ERROR((*store)->AddUser(user).status());
-    return (*store)->AppendAudit(audit).status();
-  });
-  if (!st.ok()) return Fail(ExitFor(st), st.message());
-  std::cout << "已创建用户 " << user.name << "（" << UserRoleLabel(user.role) << "）\n";
+  change.password = *password;
+  UserOutcome created = accounts.Create(**store, CliActor(), a.name, change);
+  if (!created.status.ok()) return Fail(ExitFor(created.status), created.status.message());
+  std::cout << "已创建用户 " << created.user.name << "（" << UserRoleLabel(created.user.role)
+            << "）\n";
   return kExitOk;
 }
 

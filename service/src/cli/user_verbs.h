@@ -14,7 +14,7 @@
 #include <string>
 #include <vector>
 
-#include "cli/config.h"
+#include "app/config.h"
 
 namespace onetable {
 

@@ -10,19 +10,11 @@
 #include "cli/table_verbs.h"
 #include "cli/user_verbs.h"
 #include "demo/demo_city.h"
-#include "http/access.h"
-#include "http/audit.h"
-#include "http/auth.h"
-#include "http/catalog_handlers.h"
-#include "http/mapping_edit_handlers.h"
-#include "http/metrics.h"
-#include "http/password.h"
-#include "http/quality_handlers.h"
-#include "http/server.h"
-#include "http/service_context.h"
-#include "http/service_routes.h"
-#include "http/static_files.h"
-#include "http/tree_handlers.h"
+#include "access/access.h"
+#include "app/context.h"
+#include "audit/audit_log.h"
+#include "auth/users.h"
+#include "auth/password.h"
 #include "ingest/connector_spec.h"
 #include "model/catalog.h"
 #include "model/divisions.h"
@@ -33,9 +25,6 @@ namespace onetable {
 namespace fs = std::filesystem;
 
 namespace {
-
-// The schema serve needs: auth tables (0003) and the append-only audit log (0004).
-constexpr int kServeSchemaVersion = 4;
 
 const char kUsage[] =
     "用法：onetable [--config FILE] [--store URL] 命令 [参数]\n"
@@ -70,7 +59,8 @@ void RemoveSqliteFiles(const std::string& path) {
   for (const char* suffix : {"", "-wal", "-shm"}) fs::remove(path + suffix);
 }
 
-Status CreateFirstAdmin(Store* store) {
+// The first admin of a new store, created like every account (auth/users.h).
+Status CreateFirstAdmin(Store* store, const Config& config, const Catalog& catalog) {
   ASSIGN_OR_RETURN(auto users, store->ListUsers());
   for (const User& u : users) {
     if (u.role == "admin") return Status::Ok();
@@ -80,24 +70,19 @@ Status CreateFirstAdmin(Store* store) {
   bool printed = false;
   if (env && *env) {
     password = env;
-    std::string weak = PasswordWeakness(password);
+    const std::string weak = PasswordWeakness(password);
     if (!weak.empty()) return Status::Invalid("ONETABLE_ADMIN_PASSWORD 不符合要求：" + weak);
   } else {
     ASSIGN_OR_RETURN(password, RandomPassword(16));
     printed = true;
   }
-  User admin;
-  admin.name = "admin";
+  const AccessPolicy policy(catalog);
+  const UserAccounts accounts(AppContext{catalog, policy, SettingsOf(config)});
+  UserChange admin;
   admin.role = "admin";
   admin.display_name = "系统管理员";
-  ASSIGN_OR_RETURN(admin.password_hash, HashPassword(password));
-  RETURN_IF_ERROR(store->AddUser(admin).status());
-  AuditEntry audit;
-  audit.user = "cli";
-  audit.action = kAuditUserChange;
-  audit.object = "user/admin";
-  audit.result = "ok";
-  RETURN_IF_ERROR(store->AppendAudit(audit).status());
+  admin.password = password;
+  RETURN_IF_ERROR(accounts.Create(*store, CliActor(), "admin", admin).status);
   std::cout << "管理员账号：admin\n";
   if (printed) {
     std::cout << "管理员密码：" << password << "（只显示这一次，请妥善保存）\n";
@@ -177,7 +162,7 @@ int RunInit(const Config& config, const std::vector<std::string>& args) {
               << " 个网格，" << summary->buildings << " 栋楼，" << summary->households << " 户，"
               << summary->persons << " 人，" << summary->tags << " 个专项标签\n";
   }
-  st = CreateFirstAdmin(store->get());
+  st = CreateFirstAdmin(store->get(), config, *catalog);
   if (!st.ok()) return fail(st);
   return kExitOk;
 }
@@ -215,65 +200,7 @@ int RunCheck(const Config& config, const std::vector<std::string>& args) {
   return problems ? kExitInvalid : kExitOk;
 }
 
-int RunServe(const Config& config, const std::vector<std::string>& args) {
-  std::string host = config.listen_host;
-  int port = config.listen_port;
-  for (size_t i = 0; i < args.size(); ++i) {
-    if (args[i] == "--listen" && i + 1 < args.size()) {
-      Status st = ParseListen(args[++i], &host, &port);
-      if (!st.ok()) return Fail(kExitUsage, st.message());
-    } else {
-      return Fail(kExitUsage, "serve 不认识参数 " + args[i] + "\n\n" + kUsage);
-    }
-  }
-  auto catalog = Catalog::Load(config.schema_dir);
-  if (!catalog.ok()) return Fail(kExitInvalid, catalog.status().message());
-  // Fail at start, not at the first request, when the store is unreachable or not initialised.
-  auto probe = OpenStore(config.store_url, *catalog);
-  if (!probe.ok()) return Fail(ExitFor(probe.status()), probe.status().message());
-  auto version = (*probe)->SchemaVersion();
-  if (!version.ok()) return Fail(ExitFor(version.status()), version.status().message());
-  if (*version == 0) {
-    return Fail(kExitInvalid, "登记库尚未初始化：请先运行 onetable init");
-  }
-  if (*version < kServeSchemaVersion) {
-    return Fail(kExitInvalid, "登记库结构版本过旧：请先运行 onetable init 升级");
-  }
-  probe->reset();
-
-  // What every handler shares (http/service_context.h); lives until the server has stopped.
-  auto divisions = Divisions::Load(config.schema_dir + "/divisions");
-  if (!divisions.ok()) {
-    std::cerr << "行政区划数据不可用，区划代码不做校验：" << divisions.status().message() << "\n";
-  }
-  AccessPolicy policy(*catalog);
-  AuthOptions auth_options;
-  auth_options.secure_cookie = config.secure_cookie;
-  Authenticator auth(auth_options);
-  Metrics metrics;
-  ServiceSettings settings;
-  settings.schema_dir = config.schema_dir;
-  settings.mappings_dir = config.mappings_dir;
-  settings.connectors_dir = config.connectors_dir;
-  ServiceContext service{*catalog, policy, settings, divisions.ok() ? &*divisions : nullptr,
-                         &auth, &metrics};
-
-  // Routes: the one list in http/service_routes.cc (the tests serve the same set).
-  Router router;
-  Status st = RegisterServiceRoutes(&router, service, config.web_dir);
-  if (!st.ok()) return Fail(kExitInvalid, st.message());
-  const Catalog& cat = *catalog;
-  std::string store_url = config.store_url;
-  ServerOptions options;
-  options.threads = config.threads;
-  options.authenticator = &auth;
-  options.metrics = &metrics;
-  Server server(std::move(router), [&cat, store_url]() { return OpenStore(store_url, cat); },
-                options);
-  return RunServerUntilTerminated(server, host, port);
-}
-
-int RunCommandLine(const std::vector<std::string>& argv) {
+int RunCommandLine(const std::vector<std::string>& argv, const Verb& serve) {
   std::string config_path = "onetable.yaml";
   bool explicit_config = false;
   std::string store_override;
@@ -302,7 +229,7 @@ int RunCommandLine(const std::vector<std::string>& argv) {
   std::vector<std::string> rest(argv.begin() + static_cast<long>(i) + 1, argv.end());
   if (verb == "init") return RunInit(*config, rest);
   if (verb == "check") return RunCheck(*config, rest);
-  if (verb == "serve") return RunServe(*config, rest);
+  if (verb == "serve") return serve(*config, rest);
   if (verb == "user") return RunUser(*config, rest);
   if (verb == "import") return RunImport(*config, rest);
   if (verb == "sync") return RunSync(*config, rest);

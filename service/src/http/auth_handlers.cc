@@ -1,7 +1,8 @@
 #include "http/auth_handlers.h"
 
-#include "http/audit.h"
-#include "http/auth.h"
+#include "http/request_audit.h"
+#include "auth/authenticator.h"
+#include "http/session_cookie.h"
 #include "http/json_body.h"
 #include "http/json_writer.h"
 #include "store/store.h"
@@ -78,7 +79,7 @@ HttpResponse HandleLogin(const RequestContext& ctx, const ServiceContext& servic
   WriteUser(w, *outcome.account);
   w.EndObject();
   HttpResponse response = JsonResponse(w.Take());
-  response.headers["Set-Cookie"] = auth.SessionCookie(outcome.token);
+  response.headers["Set-Cookie"] = SessionCookie(auth.options(), outcome.token);
   response.headers["Cache-Control"] = "no-store";
   response.audited = true;
   return response;
@@ -88,12 +89,12 @@ HttpResponse HandleLogout(const RequestContext& ctx, const ServiceContext& servi
   Result<const Principal*> who = Caller(ctx);
   if (!who.ok()) return StatusToHttp(who.status());
   if (ctx.store == nullptr) return NoStore();
-  Status st = service.auth->Logout(ctx.request, *ctx.store);
+  Status st = service.auth->Logout(RequestToken(ctx.request), *ctx.store);
   if (!st.ok()) return StatusToHttp(st);
   st = Audit(ctx, kAuditLogout, "user/" + (*who)->user, kAuditOk, (*who)->via);
   if (!st.ok()) return StatusToHttp(st);
   HttpResponse response = JsonResponse(R"({"status":"ok"})");
-  response.headers["Set-Cookie"] = service.auth->ClearedCookie();
+  response.headers["Set-Cookie"] = ClearedCookie(service.auth->options());
   response.headers["Cache-Control"] = "no-store";
   return response;
 }
@@ -103,7 +104,7 @@ HttpResponse HandleMe(const RequestContext& ctx, const ServiceContext& service) 
   if (!who.ok()) return StatusToHttp(who.status());
   if (ctx.store == nullptr) return NoStore();
   // The session's times (the principal alone does not carry them); passive, like this route.
-  Result<Authenticated> session = service.auth->Authenticate(ctx.request, *ctx.store, false);
+  Result<Authenticated> session = service.auth->Authenticate(RequestToken(ctx.request), *ctx.store, false);
   if (!session.ok()) return StatusToHttp(session.status());
   Result<User> user = ctx.store->GetUserById((*who)->user_id);
   if (!user.ok()) return StatusToHttp(user.status());

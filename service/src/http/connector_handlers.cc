@@ -1,36 +1,26 @@
 #include "http/connector_handlers.h"
 
-#include <algorithm>
+#include <condition_variable>
 #include <filesystem>
+#include <memory>
 #include <mutex>
-#include <optional>
-#include <set>
 #include <string>
 #include <utility>
 #include <vector>
 
-#include "http/audit.h"
+#include "http/request_audit.h"
 #include "http/metrics.h"
 #include "http/register_handlers.h"
 #include "http/register_json.h"
 #include "http/register_request.h"
-#include "ingest/connector_spec.h"
-#include "ingest/plugin_loader.h"
+#include "app/background_jobs.h"
+#include "ingest/connector_runs.h"
 #include "ingest/runtime.h"
-#include "model/validation.h"
 #include "store/store.h"
 
 namespace onetable {
 namespace {
 namespace fs = std::filesystem;
-
-// One connector file of the configured directory.
-struct ConnectorEntry {
-  std::string id;  // the spec's id, or the file's stem when the file does not parse
-  std::string file;
-  std::optional<ConnectorSpec> spec;
-  std::vector<std::string> problems;
-};
 
 std::vector<std::string> Lines(const std::string& text) {
   std::vector<std::string> out;
@@ -42,70 +32,6 @@ std::vector<std::string> Lines(const std::string& text) {
     start = end + 1;
   }
   return out;
-}
-
-// Every *.yaml of the directory, parsed, by id. An unreadable directory is an error.
-Result<std::vector<ConnectorEntry>> LoadConnectors(const ServiceContext& service) {
-  const std::string& dir = service.settings.connectors_dir;
-  std::vector<ConnectorEntry> out;
-  if (dir.empty()) return out;
-  std::error_code ec;
-  std::vector<std::string> files;
-  for (fs::directory_iterator it(dir, ec), end; !ec && it != end; it.increment(ec)) {
-    if (it->is_regular_file() && it->path().extension() == ".yaml") {
-      files.push_back(it->path().string());
-    }
-  }
-  if (ec) {
-    if (ec == std::errc::no_such_file_or_directory) return out;
-    return Status::Internal("cannot read connectors dir " + dir + ": " + ec.message());
-  }
-  for (const std::string& file : files) {
-    ConnectorEntry entry;
-    entry.file = fs::path(file).filename().string();
-    Result<ConnectorSpec> spec = LoadConnectorSpec(file, service.catalog);
-    if (spec.ok()) {
-      entry.id = spec->id;
-      entry.spec.emplace(std::move(*spec));
-    } else {
-      entry.id = fs::path(file).stem().string();
-      entry.problems = Lines(spec.status().message());
-    }
-    out.push_back(std::move(entry));
-  }
-  std::sort(out.begin(), out.end(),
-            [](const ConnectorEntry& a, const ConnectorEntry& b) { return a.id < b.id; });
-  return out;
-}
-
-Result<ConnectorEntry> FindConnector(const ServiceContext& service, const std::string& id) {
-  ASSIGN_OR_RETURN(std::vector<ConnectorEntry> all, LoadConnectors(service));
-  for (ConnectorEntry& entry : all) {
-    if (entry.id == id) return std::move(entry);
-  }
-  return Status::NotFound("未找到连接器 " + id.substr(0, 64));
-}
-
-// Sources being run by this server, so one connector does not run twice at once.
-class RunningSet {
- public:
-  bool Claim(const std::string& id) {
-    std::lock_guard<std::mutex> lock(mu_);
-    return ids_.insert(id).second;
-  }
-  void Release(const std::string& id) {
-    std::lock_guard<std::mutex> lock(mu_);
-    ids_.erase(id);
-  }
-
- private:
-  std::mutex mu_;
-  std::set<std::string> ids_;
-};
-
-RunningSet& Running() {
-  static RunningSet* const running = new RunningSet();
-  return *running;
 }
 
 void WriteRun(JsonWriter& w, const ImportRun& run) {
@@ -135,7 +61,7 @@ HttpResponse HandleList(const RequestContext& ctx, const ServiceContext& service
   TextPage page;
   HttpResponse error;
   if (!ReadTextPage(ctx.request, &page, &error)) return error;
-  Result<std::vector<ConnectorEntry>> all = LoadConnectors(service);
+  Result<std::vector<ConnectorEntry>> all = ListConnectors(service);
   if (!all.ok()) return StatusToHttp(all.status());
   JsonWriter w;
   w.StartObject().Key("items").StartArray();
@@ -150,7 +76,7 @@ HttpResponse HandleList(const RequestContext& ctx, const ServiceContext& service
     }
     w.StartObject();
     w.Key("id").String(e.id);
-    w.Key("file").String(e.file);
+    w.Key("file").String(fs::path(e.path).filename().string());
     w.Key("valid").Bool(e.spec.has_value());
     if (e.spec) {
       w.Key("title").String(e.spec->title);
@@ -159,7 +85,7 @@ HttpResponse HandleList(const RequestContext& ctx, const ServiceContext& service
       w.Key("entity").String(EntityName(e.spec->entity));
     }
     w.Key("problems").StartArray();
-    for (const std::string& p : e.problems) w.String(p);
+    for (const std::string& p : Lines(e.problem.message())) w.String(p);
     w.EndArray();
     w.EndObject();
     last = e.id;
@@ -171,63 +97,85 @@ HttpResponse HandleList(const RequestContext& ctx, const ServiceContext& service
   return JsonResponse(w.Take());
 }
 
+// The answer to a run that wrote nothing: 422 for a bad spec or plugin (one detail per problem
+// line), 409 busy, 503 unreachable, or the status's own code.
+HttpResponse NotStartedResponse(const std::string& path, bool spec_loaded, const Status& st) {
+  if (st.code() != StatusCode::kInvalidArgument) return StatusToHttp(st);
+  const std::string file = fs::path(path).filename().string();
+  std::vector<ErrorDetail> details;
+  for (const std::string& line : Lines(st.message())) {
+    details.push_back({file, spec_loaded ? "invalid_options" : "invalid_spec", line});
+  }
+  return ErrorResponse(422, "validation_failed", "连接器配置有误，未运行", details);
+}
+
+// What the request thread and the run's thread share until the run has started or ended.
+struct RunStart {
+  std::mutex mu;
+  std::condition_variable changed;
+  bool started = false;  // the first batch is committed: the run has an id
+  bool ended = false;
+  ConnectorRunOutcome outcome;
+  int64_t run_id = 0;
+};
+
+// Starts the connector on a background job and answers 202 with the run's URL once its first
+// batch is committed (GET /api/v1/runs/{id} then gives its progress), or the failure when it
+// ends without having written anything.
 HttpResponse HandleRun(const RequestContext& ctx, const ServiceContext& service) {
   Result<const Principal*> who = Authorize(service, ctx, Permission::kManageConnectors);
   if (!who.ok()) return StatusToHttp(who.status());
   const std::string id = ctx.params.at("id");
   if (ctx.store == nullptr) return NoStoreResponse();
+  if (service.jobs == nullptr || !service.open_store) {
+    return StatusToHttp(Status::Unavailable("后台任务不可用，无法运行连接器"));
+  }
   Result<ConnectorEntry> entry = FindConnector(service, id);
   if (!entry.ok()) return StatusToHttp(entry.status());
-  const std::string object = "connector/" + entry->id;
-  auto audit_failed = [&](const HttpResponse& failure) {
-    Status st = Audit(ctx, kAuditConnectorRun, object, kAuditFailed,
-                      "not started: " + std::to_string(failure.status));
-    return st.ok() ? failure : StatusToHttp(st);
-  };
-  if (!entry->spec) {
-    std::vector<ErrorDetail> details;
-    for (const std::string& p : entry->problems)
-      details.push_back({entry->file, "invalid_spec", p});
-    return audit_failed(ErrorResponse(422, "validation_failed", "连接器配置有误，未运行", details));
-  }
-  const std::string plugin_dir =
-      service.settings.plugins_dir.empty() ? DefaultPluginDir() : service.settings.plugins_dir;
-  Result<std::unique_ptr<ConnectorPlugin>> plugin = LoadConnector(entry->spec->type, plugin_dir);
-  if (!plugin.ok()) {
-    return audit_failed(
-        ErrorResponse(422, "validation_failed", "连接器插件无法加载，未运行",
-                      {ErrorDetail{entry->file, "plugin", plugin.status().message()}}));
-  }
-  if (!Running().Claim(entry->id)) {
-    return audit_failed(
-        StatusToHttp(Status::Precondition("连接器 " + entry->id + " 正在运行，请稍后再试")));
-  }
-  const Validator validator(service.catalog, service.divisions);
-  Importer importer(ctx.store, service.catalog, validator);
-  ImportRun partial;
-  Result<ImportResult> result = importer.Run(*entry->spec, **plugin, ImportOptions{}, &partial);
-  Running().Release(entry->id);
 
-  if (!result.ok() && partial.id == 0) {
-    // Nothing was written: a bad option, an unreachable source.
-    const Status& st = result.status();
-    HttpResponse failure =
-        st.code() == StatusCode::kInvalidArgument
-            ? ErrorResponse(422, "validation_failed", "连接器配置有误，未运行",
-                            {ErrorDetail{entry->file, "invalid_spec", st.message()}})
-            : StatusToHttp(st);
-    return audit_failed(failure);
-  }
-  const ImportRun& run = result.ok() ? result->run : partial;
-  if (service.metrics != nullptr) service.metrics->CountImport(run);
-  static const std::vector<std::string> kNone;
-  const std::string report = ImportReportJson(run, result.ok() ? result->warnings : kNone,
-                                              result.ok() ? "" : result.status().message());
-  Status audited = Audit(ctx, kAuditConnectorRun, object, result.ok() ? kAuditOk : kAuditFailed,
-                         "run=" + std::to_string(run.id) + " read=" + std::to_string(run.read) +
-                             " rejected=" + std::to_string(run.rejected));
-  if (!audited.ok()) return StatusToHttp(audited);
-  return JsonResponse(SanitizeUtf8(report));
+  const std::string path = entry->path;
+  const bool spec_loaded = entry->spec.has_value();
+  auto start = std::make_shared<RunStart>();
+  const Actor actor = ActorOf(ctx);
+  const ServiceContext* s = &service;
+  service.jobs->Start([s, start, actor, entry = std::move(*entry)]() {
+    ConnectorRunOptions options;
+    options.on_batch = [start](const ImportRun& run) {
+      std::lock_guard<std::mutex> lock(start->mu);
+      if (start->started) return;
+      start->started = true;
+      start->run_id = run.id;
+      start->changed.notify_all();
+    };
+    ConnectorRunOutcome outcome;
+    Result<std::unique_ptr<Store>> store = s->open_store();
+    if (store.ok()) {
+      outcome = RunConnector(**store, *s, actor, entry, options);
+    } else {
+      outcome.status = store.status();
+      outcome.run.source = entry.id;
+    }
+    if (s->metrics != nullptr && outcome.run.id != 0) s->metrics->CountImport(outcome.run);
+    std::lock_guard<std::mutex> lock(start->mu);
+    start->ended = true;
+    start->outcome = std::move(outcome);
+    start->changed.notify_all();
+  });
+
+  std::unique_lock<std::mutex> lock(start->mu);
+  start->changed.wait(lock, [&] { return start->started || start->ended; });
+  const int64_t run_id = start->started ? start->run_id : start->outcome.run.id;
+  if (run_id == 0) return NotStartedResponse(path, spec_loaded, start->outcome.status);
+  JsonWriter w;
+  w.StartObject();
+  w.Key("run_id").Int(run_id);
+  w.Key("source").String(id);
+  w.Key("url").String("/api/v1/runs/" + std::to_string(run_id));
+  w.EndObject();
+  HttpResponse response = JsonResponse(w.Take());
+  response.status = 202;
+  response.headers["Location"] = "/api/v1/runs/" + std::to_string(run_id);
+  return response;
 }
 
 HttpResponse HandleRuns(const RequestContext& ctx, const ServiceContext& service) {
@@ -326,12 +274,12 @@ Status RegisterConnectorRoutes(Router* router, const ServiceContext& service) {
                        {"limit", "integer", "每页条数，1–500，默认 50", false}}),
                   [s](const RequestContext& ctx) { return HandleList(ctx, *s); }));
   RETURN_IF_ERROR(router->Add("POST", "/api/v1/connectors/{id}/run",
-                              RouteDoc("立即运行连接器，返回导入报告"),
+                              RouteDoc("在后台运行连接器：首批数据提交后返回 202 与运行地址，运行进度与报告见 /api/v1/runs/{run_id}"),
                               [s](const RequestContext& ctx) { return HandleRun(ctx, *s); }));
   RETURN_IF_ERROR(router->Add("GET", "/api/v1/connectors/{id}/runs",
                               RouteDoc("连接器的运行记录（由早到晚）", page),
                               [s](const RequestContext& ctx) { return HandleRuns(ctx, *s); }));
-  RETURN_IF_ERROR(router->Add("GET", "/api/v1/runs/{run_id}", RouteDoc("一次导入运行的报告"),
+  RETURN_IF_ERROR(router->Add("GET", "/api/v1/runs/{run_id}", RouteDoc("一次导入运行的进度与报告（status 为 running 时仍在运行）"),
                               [s](const RequestContext& ctx) { return HandleRun1(ctx, *s); }));
   RETURN_IF_ERROR(router->Add(
       "GET", "/api/v1/runs/{run_id}/quarantine", RouteDoc("一次导入中被隔离的行及原因", page),

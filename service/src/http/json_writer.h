@@ -24,6 +24,8 @@
 #include <string_view>
 #include <vector>
 
+#include "model/problem.h"
+
 namespace onetable {
 
 class JsonWriter {
@@ -52,12 +54,6 @@ class JsonWriter {
   rapidjson::Writer<rapidjson::StringBuffer> writer_;
 };
 
-// One entry of an error's "details": which field (or parameter) is at fault and why.
-struct ErrorDetail {
-  std::string field;    // catalog key or request parameter; may be empty
-  std::string code;     // stable, English, snake_case
-  std::string message;  // Simplified Chinese
-};
 
 // The API's error body (see above). `code` is the stable English error code, `message` is for
 // people, in Chinese.

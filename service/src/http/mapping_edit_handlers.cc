@@ -10,21 +10,20 @@
 #include <sstream>
 #include <vector>
 
-#include "csv/csv_reader.h"
-#include "http/audit.h"
+#include "http/request_audit.h"
 #include "http/json_writer.h"
-#include "http/table_access.h"
+#include "mapping/table_access.h"
 #include "mapping/atomic_file.h"
 #include "mapping/mapping_spec.h"
 #include "mapping/template_draft.h"
-#include "xlsx/xlsx_reader.h"
+#include "mapping/template_reader.h"
+#include "http/register_request.h"
 
 namespace onetable {
 namespace fs = std::filesystem;
 
 namespace {
 
-constexpr size_t kTemplateRows = 60;  // a header sits near the top; a blank template is short
 
 std::mutex& SaveMutex() {
   static std::mutex* const m = new std::mutex;
@@ -134,37 +133,6 @@ HttpResponse HandleSave(const RequestContext& ctx, const ServiceContext& service
   return response;
 }
 
-// The first rows of a template given as bytes, by its file name's extension.
-Result<std::vector<std::vector<std::string>>> TemplateRows(const std::string& bytes,
-                                                           const std::string& name) {
-  std::string ext = fs::path(name).extension().string();
-  for (char& c : ext) c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
-  std::vector<std::vector<std::string>> rows;
-  if (ext == ".csv") {
-    std::istringstream in(bytes);
-    connectors::CsvReader reader(in, name, connectors::CsvOptions{});
-    connectors::Row row;
-    while (rows.size() < kTemplateRows) {
-      ASSIGN_OR_RETURN(bool more, reader.Next(&row));
-      if (!more) break;
-      rows.push_back(row.cells);
-    }
-    return rows;
-  }
-  if (ext == ".xlsx") {
-    ASSIGN_OR_RETURN(auto book, connectors::XlsxWorkbook::Open(
-                                    std::make_unique<std::istringstream>(bytes), name));
-    const Status enough = Status::Internal("enough rows");
-    Status st = book->ReadSheet(connectors::SheetSelector::First(), [&](connectors::Row row) {
-      rows.push_back(std::move(row.cells));
-      return rows.size() >= kTemplateRows ? enough : Status::Ok();
-    });
-    if (!st.ok() && !(st.code() == enough.code() && st.message() == enough.message())) return st;
-    return rows;
-  }
-  return Status::Invalid("模板 “" + name + "” 应为 .xlsx 或 .csv 文件");
-}
-
 void WriteColumns(JsonWriter& w, const char* key, const std::vector<mapping::DraftColumn>& list) {
   w.Key(key).StartArray();
   for (const mapping::DraftColumn& c : list) {
@@ -190,7 +158,7 @@ HttpResponse HandleDraft(const RequestContext& ctx, const ServiceContext& servic
   }
   auto title_it = ctx.request.query.find("title");
   const std::string title = title_it == ctx.request.query.end() ? "" : title_it->second;
-  Result<std::vector<std::vector<std::string>>> rows = TemplateRows(ctx.request.body, name);
+  Result<std::vector<std::vector<std::string>>> rows = mapping::ReadTemplateRows(ctx.request.body, name);
   if (!rows.ok()) {
     return ErrorResponse(400, "invalid_argument", rows.status().message(),
                          {{"body", "unreadable", rows.status().message()}});

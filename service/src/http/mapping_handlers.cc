@@ -6,11 +6,11 @@
 #include <utility>
 #include <vector>
 
-#include "http/audit.h"
+#include "http/request_audit.h"
 #include "http/register_handlers.h"
 #include "http/register_json.h"
 #include "http/register_request.h"
-#include "http/table_access.h"
+#include "mapping/table_access.h"
 #include "store/store.h"
 
 namespace onetable {

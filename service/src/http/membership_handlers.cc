@@ -12,7 +12,7 @@
 #include "http/register_handlers.h"
 #include "http/register_json.h"
 #include "http/register_request.h"
-#include "http/register_write.h"
+#include "register/register_write.h"
 #include "model/validation.h"
 #include "store/store.h"
 

@@ -4,8 +4,8 @@
 #include <cctype>
 #include <map>
 
-#include "http/auth.h"
 #include "http/json_writer.h"
+#include "http/session_cookie.h"
 
 namespace onetable {
 namespace {

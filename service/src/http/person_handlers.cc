@@ -10,7 +10,7 @@
 #include "http/register_handlers.h"
 #include "http/register_json.h"
 #include "http/register_request.h"
-#include "http/visible_rows.h"
+#include "access/visible_rows.h"
 #include "model/id_number.h"
 #include "model/phone.h"
 #include "model/text.h"
@@ -122,7 +122,7 @@ HttpResponse HandleSearch(const RequestContext& ctx, const ServiceContext& servi
   if (ctx.store == nullptr) return NoStoreResponse();
   bool more = false;
   Result<std::vector<Row>> rows =
-      ListVisible(service, **who, *ctx.store, EntityKind::kPerson, filter, page, &more);
+      ListVisible(service.policy, **who, *ctx.store, EntityKind::kPerson, filter, page, &more);
   if (!rows.ok()) return StatusToHttp(rows.status());
   return RowListResponse(service, **who, EntityKind::kPerson, *rows, more);
 }

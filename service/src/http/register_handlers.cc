@@ -6,12 +6,12 @@
 #include <utility>
 #include <vector>
 
-#include "http/audit.h"
+#include "http/request_audit.h"
 #include "http/json_body.h"
 #include "http/register_json.h"
 #include "http/register_request.h"
-#include "http/register_write.h"
-#include "http/visible_rows.h"
+#include "register/register_write.h"
+#include "access/visible_rows.h"
 #include "model/validation.h"
 #include "store/store.h"
 
@@ -117,7 +117,7 @@ HttpResponse HandleList(const RequestContext& ctx, const ServiceContext& service
   if (ctx.store == nullptr) return NoStoreResponse();
   bool more = false;
   Result<std::vector<Row>> rows =
-      ListVisible(service, **who, *ctx.store, kind, filter, page, &more);
+      ListVisible(service.policy, **who, *ctx.store, kind, filter, page, &more);
   if (!rows.ok()) return StatusToHttp(rows.status());
   return RowListResponse(service, **who, kind, *rows, more);
 }

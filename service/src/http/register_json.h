@@ -20,7 +20,7 @@
 #include <string>
 #include <vector>
 
-#include "http/access.h"
+#include "access/access.h"
 #include "http/json_writer.h"
 #include "http/register_request.h"
 #include "http/router.h"
@@ -29,7 +29,6 @@
 
 namespace onetable {
 
-inline constexpr char kMaskedValue[] = "***";
 
 void WriteRow(JsonWriter& w, const ServiceContext& service, const Principal& who, EntityKind kind,
               const Row& row);

@@ -142,4 +142,11 @@ bool ReadFieldValues(const rapidjson::Value& fields,
   return false;
 }
 
+TableParams ReadTableParams(const HttpRequest& request) {
+  TableParams params;
+  if (auto it = request.query.find("scope"); it != request.query.end()) params.scope = it->second;
+  if (auto it = request.query.find("as_of"); it != request.query.end()) params.as_of = it->second;
+  return params;
+}
+
 }  // namespace onetable

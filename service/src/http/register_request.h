@@ -24,18 +24,13 @@
 #include <string>
 #include <vector>
 
+#include "mapping/table_access.h"
+#include "register/register_write.h"
+#include "access/visible_rows.h"
 #include "http/router.h"
 #include "model/catalog.h"
 
 namespace onetable {
-
-inline constexpr int kPageDefault = 50;
-inline constexpr int kPageMax = 500;
-
-struct Page {
-  int64_t after = 0;  // keyset: items with id > after
-  int limit = kPageDefault;
-};
 
 // ?after=ID&limit=N (limit 1..500, default 50).
 bool ReadPage(const HttpRequest& request, Page* page, HttpResponse* error);
@@ -51,13 +46,6 @@ std::string ETagOf(int64_t version);
 // The version If-Match asks for (see the top of this file).
 bool ReadIfMatch(const HttpRequest& request, int64_t* version, HttpResponse* error);
 
-// The catalog values a write names: text to set, and keys to clear (JSON null).
-struct FieldInput {
-  std::map<std::string, std::string> set;
-  std::set<std::string> cleared;
-  bool empty() const { return set.empty() && cleared.empty(); }
-};
-
 // Reads a "fields" object: strings as they are; numbers as their decimal text and true/false as
 // "1"/"0" for fields of numeric, reference and boolean type; null clears. Any other JSON type
 // (objects, arrays, or a number for a text field) is a 422 wrong_type detail naming the field.
@@ -69,6 +57,9 @@ bool ReadFieldValues(const rapidjson::Value& fields,
 
 // 422 validation_failed, "数据校验未通过", one detail per bad field.
 HttpResponse ValidationFailed(const std::vector<ErrorDetail>& details);
+
+// The ?scope= and ?as_of= of a table request (both optional).
+TableParams ReadTableParams(const HttpRequest& request);
 
 // 400 with one detail naming the parameter (query, path or body member).
 HttpResponse BadParameter(const std::string& name, const std::string& message);

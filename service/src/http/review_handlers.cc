@@ -7,12 +7,12 @@
 #include <utility>
 #include <vector>
 
-#include "http/audit.h"
+#include "http/request_audit.h"
 #include "http/json_body.h"
 #include "http/register_handlers.h"
 #include "http/register_json.h"
 #include "http/register_request.h"
-#include "http/register_write.h"
+#include "register/register_write.h"
 #include "ingest/review_queue.h"
 #include "model/validation.h"
 #include "store/store.h"
@@ -190,28 +190,15 @@ HttpResponse HandleGet(const RequestContext& ctx, const ServiceContext& service)
   return ItemResponse(item);
 }
 
-enum class Action { kLink, kKeepApart, kChoose };
-
-const char* ActionName(Action action) {
-  switch (action) {
-    case Action::kLink:
-      return "link";
-    case Action::kKeepApart:
-      return "keep-apart";
-    case Action::kChoose:
-      return "choose";
-  }
-  return "";
-}
-
-HttpResponse HandleSettle(const RequestContext& ctx, const ServiceContext& service, Action action) {
+HttpResponse HandleSettle(const RequestContext& ctx, const ServiceContext& service,
+                          ReviewAction action) {
   const Principal* who = nullptr;
   ReviewItem item;
   int64_t expected = 0;
   HttpResponse error;
   if (!StartItem(ctx, service, true, &who, &item, &expected, &error)) return error;
   std::string value;
-  if (action == Action::kChoose) {
+  if (action == ReviewAction::kChoose) {
     rapidjson::Document body;
     Status parsed = ParseJsonBody(ctx.request, &body);
     if (!parsed.ok()) return StatusToHttp(parsed);
@@ -235,51 +222,21 @@ HttpResponse HandleSettle(const RequestContext& ctx, const ServiceContext& servi
     }
   }
   Store& store = *ctx.store;
-  const std::string& actor = who->user;
-  int64_t survivor = 0;
-  Status st;
-  switch (action) {
-    case Action::kLink:
-      st = RetryDeadlocks([&]() {
-        Result<int64_t> linked = LinkDuplicate(&store, item.id, expected, actor);
-        if (linked.ok()) survivor = *linked;
-        return linked.status();
-      });
-      break;
-    case Action::kKeepApart:
-      st = RetryDeadlocks([&]() { return KeepApart(&store, item.id, expected, actor); });
-      break;
-    case Action::kChoose: {
-      const Validator validator(service.catalog, service.divisions);
-      st = RetryDeadlocks([&]() {
-        return ChooseValue(&store, validator, service.catalog, item.id, expected, value, actor);
-      });
-      break;
-    }
-  }
-  const std::string object = "review/" + std::to_string(item.id);
-  if (!st.ok()) {
-    HttpResponse failure;
+  const SettleOutcome settled =
+      SettleReview(store, service, ActorOf(ctx), item.id, expected, action, value);
+  if (!settled.status.ok()) {
     Result<ReviewItem> now = store.GetReview(item.id);
-    if (st.code() == StatusCode::kConflict && now.ok()) {
-      failure = StaleItem(*now, st.message());
-    } else {
-      failure = StatusToHttp(st);
+    if (settled.status.code() == StatusCode::kConflict && now.ok()) {
+      return StaleItem(*now, settled.status.message());
     }
-    Status audited =
-        Audit(ctx, kAuditWrite, object, kAuditFailed,
-              std::string(ActionName(action)) + " failed: " + std::to_string(failure.status));
-    return audited.ok() ? failure : StatusToHttp(audited);
+    return StatusToHttp(settled.status);
   }
-  std::string detail = ActionName(action);
-  if (action == Action::kLink) detail += " survivor=" + std::to_string(survivor);
-  Status audited = Audit(ctx, kAuditWrite, object, kAuditOk, detail);
-  if (!audited.ok()) return StatusToHttp(audited);
+  const int64_t survivor = settled.survivor;
   Result<ReviewItem> now = store.GetReview(item.id);
   if (!now.ok()) return StatusToHttp(now.status());
   JsonWriter w;
   w.StartObject();
-  if (action == Action::kLink) w.Key("survivor_id").Int(survivor);
+  if (action == ReviewAction::kLink) w.Key("survivor_id").Int(survivor);
   w.Key("item");
   WriteItem(w, *now);
   w.EndObject();
@@ -304,14 +261,14 @@ Status RegisterReviewRoutes(Router* router, const ServiceContext& service) {
                               [s](const RequestContext& ctx) { return HandleGet(ctx, *s); }));
   RETURN_IF_ERROR(
       router->Add("POST", "/api/v1/review/{id}/link", RouteDoc("确认为同一人并合并（需 If-Match）"),
-                  [s](const RequestContext& ctx) { return HandleSettle(ctx, *s, Action::kLink); }));
+                  [s](const RequestContext& ctx) { return HandleSettle(ctx, *s, ReviewAction::kLink); }));
   RETURN_IF_ERROR(router->Add(
       "POST", "/api/v1/review/{id}/keep-apart", RouteDoc("确认为不同的人（需 If-Match）"),
-      [s](const RequestContext& ctx) { return HandleSettle(ctx, *s, Action::kKeepApart); }));
+      [s](const RequestContext& ctx) { return HandleSettle(ctx, *s, ReviewAction::kKeepApart); }));
   RETURN_IF_ERROR(router->Add(
       "POST", "/api/v1/review/{id}/choose",
       RouteDoc("为字段冲突选定取值（需 If-Match；记为人工录入）", {}, "{\"value\": 取值或 null}"),
-      [s](const RequestContext& ctx) { return HandleSettle(ctx, *s, Action::kChoose); }));
+      [s](const RequestContext& ctx) { return HandleSettle(ctx, *s, ReviewAction::kChoose); }));
   return Status::Ok();
 }
 

@@ -106,6 +106,7 @@ int HttpStatusFor(StatusCode code) {
     case StatusCode::kConflict:
       return 412;
     case StatusCode::kAborted:
+    case StatusCode::kBusy:
       return 409;
     case StatusCode::kUnavailable:
       return 503;
@@ -135,6 +136,8 @@ const char* ErrorCodeFor(StatusCode code) {
       return "conflict";
     case StatusCode::kAborted:
       return "aborted";
+    case StatusCode::kBusy:
+      return "busy";
     case StatusCode::kUnavailable:
       return "unavailable";
     case StatusCode::kInternal:

@@ -33,9 +33,10 @@
 #include <utility>
 #include <vector>
 
-#include "http/access.h"
-#include "http/audit.h"
-#include "http/auth.h"
+#include "access/access.h"
+#include "http/request_audit.h"
+#include "auth/authenticator.h"
+#include "http/session_cookie.h"
 #include "http/metrics.h"
 #include "store/store.h"
 
@@ -286,7 +287,7 @@ class Server::Impl {
     bool authenticated = true;
     if (options_.authenticator != nullptr && !match.doc->is_public) {
       Result<Authenticated> caller =
-          options_.authenticator->Authenticate(request, **store, !match.doc->passive);
+          options_.authenticator->Authenticate(RequestToken(request), **store, !match.doc->passive);
       if (caller.ok()) {
         principal = std::move(caller->principal);
         context.principal = &principal;

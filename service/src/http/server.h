@@ -31,6 +31,7 @@
 #include <memory>
 #include <string>
 
+#include "app/context.h"
 #include "http/router.h"
 #include "onetable/status.h"
 
@@ -56,7 +57,6 @@ struct ServerOptions {
 };
 
 // Opens one Store (one connection); called lazily by the server, from its worker threads.
-using StoreFactory = std::function<Result<std::unique_ptr<Store>>()>;
 
 class Server {
  public:

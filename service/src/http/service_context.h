@@ -1,6 +1,6 @@
 // ServiceContext: what every route handler shares for the life of `onetable serve` — the
-// catalog, the access policy (the one enforcement point), the authenticator, metrics and the
-// directories the service reads. `serve` (cli/verbs.cc) builds one and passes it to each
+// application context (app/context.h: catalog, access policy, directories) plus what only HTTP
+// needs: the authenticator and metrics. `serve` (http/serve.cc) builds one and passes it to each
 // Register*Routes(Router*, const ServiceContext&); handlers capture a pointer to it, so it must
 // outlive the Server.
 //
@@ -16,33 +16,32 @@
 #define ONETABLE_HTTP_SERVICE_CONTEXT_H_
 
 #include <string>
+#include <utility>
 
-#include "http/access.h"
+#include "access/access.h"
+#include "app/context.h"
 #include "http/router.h"
 #include "model/catalog.h"
 #include "onetable/status.h"
 
 namespace onetable {
 
-class Authenticator;  // http/auth.h
-class Divisions;      // model/divisions.h
+class Authenticator;  // auth/authenticator.h
+class BackgroundJobs;  // app/background_jobs.h
 class Metrics;        // http/metrics.h
 
-// The directories of onetable.yaml (cli/config.h) the service reads at request time.
-struct ServiceSettings {
-  std::string schema_dir;      // fields.yaml, codes/, divisions/
-  std::string mappings_dir;    // mappings/*.yaml (department tables)
-  std::string connectors_dir;  // connector YAML files
-  std::string plugins_dir;     // connector plugins (.so); "" for the built-in default
-};
-
-struct ServiceContext {
-  const Catalog& catalog;
-  const AccessPolicy& policy;
-  ServiceSettings settings;
-  const Divisions* divisions = nullptr;  // may be null (division codes then unchecked)
-  Authenticator* auth = nullptr;         // login, sessions, API tokens; null: auth routes absent
-  Metrics* metrics = nullptr;            // may be null (no /metrics)
+// The HTTP service's context: the use cases' context, plus the authenticator and metrics.
+struct ServiceContext : AppContext {
+  ServiceContext(const Catalog& catalog, const AccessPolicy& policy, AppSettings settings = {},
+                 const Divisions* divisions = nullptr, Authenticator* auth = nullptr,
+                 Metrics* metrics = nullptr)
+      : AppContext{catalog, policy, std::move(settings), divisions}, auth(auth), metrics(metrics) {}
+  Authenticator* auth = nullptr;  // login, sessions, API tokens; null: auth routes absent
+  Metrics* metrics = nullptr;     // may be null (no /metrics)
+  // Work that outlives its request (connector runs), each with a store of its own. Routes that
+  // start such work answer 503 without them.
+  BackgroundJobs* jobs = nullptr;
+  StoreFactory open_store;
 };
 
 // The authenticated caller of this request, or kUnauthenticated (401, "请先登录") when none.

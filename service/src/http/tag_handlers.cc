@@ -7,12 +7,12 @@
 #include <utility>
 #include <vector>
 
-#include "http/audit.h"
+#include "http/request_audit.h"
 #include "http/json_body.h"
 #include "http/register_handlers.h"
 #include "http/register_json.h"
 #include "http/register_request.h"
-#include "http/register_write.h"
+#include "register/register_write.h"
 #include "model/date.h"
 #include "model/validation.h"
 #include "store/store.h"

@@ -6,7 +6,7 @@
 #include <utility>
 #include <vector>
 
-#include "http/access.h"
+#include "access/access.h"
 #include "http/json_writer.h"
 #include "http/register_json.h"
 #include "model/entity.h"

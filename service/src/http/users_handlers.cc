@@ -5,15 +5,15 @@
 #include <string>
 #include <vector>
 
-#include "http/audit.h"
-#include "http/auth.h"
+#include "http/request_audit.h"
+#include "auth/authenticator.h"
 #include "http/json_body.h"
 #include "http/json_writer.h"
-#include "http/password.h"
+#include "auth/password.h"
 #include "http/register_handlers.h"
 #include "http/register_json.h"
 #include "http/register_request.h"
-#include "http/user_rules.h"
+#include "auth/users.h"
 #include "store/store.h"
 
 namespace onetable {
@@ -86,21 +86,6 @@ Result<User> PathUser(const RequestContext& ctx) {
   return user;
 }
 
-// Whether another enabled admin than `except` exists.
-Result<bool> OtherAdminExists(Store& store, int64_t except) {
-  ASSIGN_OR_RETURN(std::vector<User> users, store.ListUsers());
-  for (const User& u : users) {
-    if (u.id != except && u.role == "admin" && !u.disabled) return true;
-  }
-  return false;
-}
-
-std::string Join(const std::vector<std::string>& values) {
-  std::string out;
-  for (const std::string& v : values) out += (out.empty() ? "" : ",") + v;
-  return out;
-}
-
 HttpResponse HandleList(const RequestContext& ctx, const ServiceContext& service) {
   Result<const Principal*> who = Authorize(service, ctx, Permission::kManageUsers);
   if (!who.ok()) return StatusToHttp(who.status());
@@ -145,9 +130,8 @@ HttpResponse HandleGet(const RequestContext& ctx, const ServiceContext& service)
 
 // Fields a create or update may carry, read and checked for type.
 struct UserInput {
-  std::optional<std::string> name, role, display_name, password;
-  std::optional<std::vector<std::string>> scopes, grants;
-  std::optional<bool> disabled;
+  std::optional<std::string> name;
+  UserChange change;
 };
 
 bool ReadUserInput(const RequestContext& ctx, bool create, UserInput* in, HttpResponse* error) {
@@ -168,64 +152,38 @@ bool ReadUserInput(const RequestContext& ctx, bool create, UserInput* in, HttpRe
     return false;
   };
   for (auto [key, target] : {std::pair<const char*, std::optional<std::string>*>{"name", &in->name},
-                             {"role", &in->role},
-                             {"display_name", &in->display_name},
-                             {"password", &in->password}}) {
+                             {"role", &in->change.role},
+                             {"display_name", &in->change.display_name},
+                             {"password", &in->change.password}}) {
     Result<std::optional<std::string>> v = OptionalString(body, key);
     if (!v.ok()) return fail(key, v.status());
     *target = std::move(*v);
   }
   Result<std::optional<std::vector<std::string>>> scopes = OptionalStrings(body, "scopes");
   if (!scopes.ok()) return fail("scopes", scopes.status());
-  in->scopes = std::move(*scopes);
+  in->change.scopes = std::move(*scopes);
   Result<std::optional<std::vector<std::string>>> grants = OptionalStrings(body, "grants");
   if (!grants.ok()) return fail("grants", grants.status());
-  in->grants = std::move(*grants);
+  in->change.grants = std::move(*grants);
   Result<std::optional<bool>> disabled = OptionalBool(body, "disabled");
   if (!disabled.ok()) return fail("disabled", disabled.status());
-  in->disabled = *disabled;
-  if (in->display_name && in->display_name->size() > 100) {
-    return fail("display_name", Status::Invalid("显示名称不能超过 100 个字节"));
-  }
+  in->change.disabled = *disabled;
   return true;
 }
 
-// Checks the account as it would be after the change; fills `user` (hashing a new password).
-bool ApplyUserInput(const RequestContext& ctx, const ServiceContext& service, const UserInput& in,
-                    User* user, HttpResponse* error) {
-  const auto fail = [&](const char* field, const Status& status) {
-    *error = BadField(field, status);
-    return false;
-  };
-  if (in.role) user->role = *in.role;
-  if (in.display_name) user->display_name = *in.display_name;
-  if (in.scopes) user->scopes = *in.scopes;
-  if (in.grants) user->grants = *in.grants;
-  if (in.disabled) user->disabled = *in.disabled;
-  Status st = ValidateRole(user->role);
-  if (!st.ok()) return fail("role", st);
-  st = ValidateScopes(service.policy, *ctx.store, user->role, user->scopes);
-  if (!st.ok()) {
-    if (st.code() != StatusCode::kInvalidArgument) {
-      *error = StatusToHttp(st);
-      return false;
-    }
-    return fail("scopes", st);
+// The answer to a failed account change: 400 naming the field, 412 with the current version,
+// or the status's own code.
+HttpResponse UserChangeFailed(const UserOutcome& outcome) {
+  if (!outcome.field.empty()) return BadField(outcome.field, outcome.status);
+  HttpResponse response = StatusToHttp(outcome.status);
+  if (outcome.status.code() == StatusCode::kConflict) {
+    response.headers["ETag"] = ETagOf(outcome.user.version);
   }
-  st = ValidateGrants(service.catalog, service.settings.mappings_dir, user->grants);
-  if (!st.ok()) return fail("grants", st);
-  if (in.password) {
-    const std::string weak = PasswordWeakness(*in.password);
-    if (!weak.empty()) return fail("password", Status::Invalid(weak));
-    Result<std::string> hash =
-        HashPassword(*in.password, service.auth->options().password_iterations);
-    if (!hash.ok()) {
-      *error = StatusToHttp(hash.status());
-      return false;
-    }
-    user->password_hash = *hash;
-  }
-  return true;
+  return response;
+}
+
+UserAccounts AccountsOf(const ServiceContext& service) {
+  return UserAccounts(service, service.auth->options().password_iterations);
 }
 
 HttpResponse HandleCreate(const RequestContext& ctx, const ServiceContext& service) {
@@ -236,23 +194,12 @@ HttpResponse HandleCreate(const RequestContext& ctx, const ServiceContext& servi
   HttpResponse error;
   if (!ReadUserInput(ctx, true, &in, &error)) return error;
   if (!in.name) return BadField("name", Status::Invalid("缺少字段 name"));
-  if (!in.role) return BadField("role", Status::Invalid("缺少字段 role"));
-  if (!in.password) return BadField("password", Status::Invalid("缺少字段 password"));
-  Status st = ValidateUserName(*in.name);
-  if (!st.ok()) return BadField("name", st);
-  User user;
-  user.name = *in.name;
-  if (!ApplyUserInput(ctx, service, in, &user, &error)) return error;
-  Result<int64_t> id = ctx.store->AddUser(user);
-  if (!id.ok()) return StatusToHttp(id.status());
-  st = Audit(
-      ctx, kAuditUserChange, "user/" + user.name, kAuditOk,
-      "create role=" + user.role + " scopes=" + Join(user.scopes) + " grants=" + Join(user.grants));
-  if (!st.ok()) return StatusToHttp(st);
-  Result<User> stored = ctx.store->GetUser(user.name);
-  if (!stored.ok()) return StatusToHttp(stored.status());
-  HttpResponse response = UserResponse(*ctx.store, *stored, 201);
-  response.headers["Location"] = "/api/v1/users/" + stored->name;
+  if (!in.change.role) return BadField("role", Status::Invalid("缺少字段 role"));
+  if (!in.change.password) return BadField("password", Status::Invalid("缺少字段 password"));
+  UserOutcome created = AccountsOf(service).Create(*ctx.store, ActorOf(ctx), *in.name, in.change);
+  if (!created.status.ok()) return UserChangeFailed(created);
+  HttpResponse response = UserResponse(*ctx.store, created.user, 201);
+  response.headers["Location"] = "/api/v1/users/" + created.user.name;
   return response;
 }
 
@@ -267,49 +214,10 @@ HttpResponse HandleUpdate(const RequestContext& ctx, const ServiceContext& servi
   if (!ReadUserInput(ctx, false, &in, &error)) return error;
   Result<User> current = PathUser(ctx);
   if (!current.ok()) return StatusToHttp(current.status());
-  User user = *current;
-  user.version = version;
-  if (!ApplyUserInput(ctx, service, in, &user, &error)) return error;
-
-  const bool was_admin = current->role == "admin" && !current->disabled;
-  const bool still_admin = user.role == "admin" && !user.disabled;
-  if (was_admin && !still_admin) {
-    Result<bool> other = OtherAdminExists(*ctx.store, user.id);
-    if (!other.ok()) return StatusToHttp(other.status());
-    if (!*other) {
-      return StatusToHttp(Status::Precondition("不能停用或降级最后一个管理员账号"));
-    }
-  }
-  std::vector<std::string> changed;
-  if (user.role != current->role) changed.push_back("role=" + user.role);
-  if (user.display_name != current->display_name) changed.push_back("display_name");
-  if (user.scopes != current->scopes) changed.push_back("scopes=" + Join(user.scopes));
-  if (user.grants != current->grants) changed.push_back("grants=" + Join(user.grants));
-  if (user.disabled != current->disabled) {
-    changed.push_back(user.disabled ? "disabled" : "enabled");
-  }
-  if (in.password) changed.push_back("password");
-
-  Status st = ctx.store->InTransaction([&]() -> Status {
-    RETURN_IF_ERROR(ctx.store->UpdateUser(&user));
-    if (in.password || user.disabled) {
-      RETURN_IF_ERROR(ctx.store->DeleteUserSessions(user.id).status());
-    }
-    return Status::Ok();
-  });
-  if (!st.ok()) {
-    if (st.code() == StatusCode::kConflict) {
-      HttpResponse stale = StatusToHttp(Status::Conflict("该用户已被他人修改，请刷新后重试"));
-      stale.headers["ETag"] = ETagOf(current->version);
-      return stale;
-    }
-    return StatusToHttp(st);
-  }
-  st = Audit(ctx, kAuditUserChange, "user/" + user.name, kAuditOk, "update " + Join(changed));
-  if (!st.ok()) return StatusToHttp(st);
-  Result<User> stored = ctx.store->GetUser(user.name);
-  if (!stored.ok()) return StatusToHttp(stored.status());
-  return UserResponse(*ctx.store, *stored, 200);
+  UserOutcome updated =
+      AccountsOf(service).Update(*ctx.store, ActorOf(ctx), current->name, version, in.change);
+  if (!updated.status.ok()) return UserChangeFailed(updated);
+  return UserResponse(*ctx.store, updated.user, 200);
 }
 
 HttpResponse HandleIssueToken(const RequestContext& ctx, const ServiceContext& service) {

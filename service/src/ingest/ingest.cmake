@@ -3,6 +3,7 @@
 # service/src). Plugins themselves live in connectors/<name>/.
 add_library(onetable_ingest STATIC
   ${ONETABLE_SRC}/ingest/address.cc
+  ${ONETABLE_SRC}/ingest/connector_runs.cc
   ${ONETABLE_SRC}/ingest/connector_spec.cc
   ${ONETABLE_SRC}/ingest/content_hash.cc
   ${ONETABLE_SRC}/ingest/identity.cc
@@ -19,7 +20,8 @@ set(ONETABLE_PLUGIN_OUTPUT_DIR ${CMAKE_BINARY_DIR}/plugins CACHE INTERNAL "")
 target_compile_definitions(onetable_ingest PRIVATE
   ONETABLE_PLUGIN_DIR="${ONETABLE_PLUGIN_OUTPUT_DIR}")
 target_include_directories(onetable_ingest PUBLIC ${RAPIDJSON_INCLUDE_DIR})
-target_link_libraries(onetable_ingest PUBLIC onetable_expr onetable_store onetable_model yaml-cpp
+target_link_libraries(onetable_ingest PUBLIC onetable_expr onetable_store onetable_model
+  onetable_audit onetable_register yaml-cpp
   OpenSSL::Crypto ${CMAKE_DL_LIBS})
 
 target_sources(onetable_cli PRIVATE ${ONETABLE_SRC}/cli/import_verbs.cc)

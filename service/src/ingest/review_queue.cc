@@ -1,6 +1,7 @@
 #include "ingest/review_queue.h"
 
 #include "ingest/connector_spec.h"
+#include "register/register_write.h"
 
 namespace onetable {
 namespace {
@@ -85,6 +86,51 @@ Status ChooseValue(Store* store, const Validator& validator, const Catalog& cata
     RETURN_IF_ERROR(store->RecordObservation(obs));
     return store->ResolveReview(review_id, expected_version, "resolved", "已选定取值", actor);
   });
+}
+
+const char* ReviewActionName(ReviewAction action) {
+  switch (action) {
+    case ReviewAction::kLink:
+      return "link";
+    case ReviewAction::kKeepApart:
+      return "keep-apart";
+    case ReviewAction::kChoose:
+      return "choose";
+  }
+  return "";
+}
+
+SettleOutcome SettleReview(Store& store, const AppContext& app, const Actor& actor,
+                           int64_t review_id, int64_t expected_version, ReviewAction action,
+                           const std::string& value) {
+  SettleOutcome out;
+  const Validator validator(app.catalog, app.divisions);
+  out.status = RetryDeadlocks([&]() -> Status {
+    switch (action) {
+      case ReviewAction::kLink: {
+        Result<int64_t> linked = LinkDuplicate(&store, review_id, expected_version, actor.user);
+        if (linked.ok()) out.survivor = *linked;
+        return linked.status();
+      }
+      case ReviewAction::kKeepApart:
+        return KeepApart(&store, review_id, expected_version, actor.user);
+      case ReviewAction::kChoose:
+        return ChooseValue(&store, validator, app.catalog, review_id, expected_version, value,
+                           actor.user);
+    }
+    return Status::Internal("unknown review action");
+  });
+  const std::string object = "review/" + std::to_string(review_id);
+  std::string detail = ReviewActionName(action);
+  if (!out.status.ok()) {
+    detail += " failed: " + out.status.message();
+  } else if (action == ReviewAction::kLink) {
+    detail += " survivor=" + std::to_string(out.survivor);
+  }
+  Status audited = AppendAudit(store, actor, kAuditWrite, object,
+                               out.status.ok() ? kAuditOk : kAuditFailed, detail);
+  if (out.status.ok() && !audited.ok()) out.status = audited;
+  return out;
 }
 
 }  // namespace onetable

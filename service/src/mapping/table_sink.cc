@@ -1,7 +1,13 @@
 #include "mapping/table_sink.h"
 
+#include <stdlib.h>
+#include <unistd.h>
+
 #include <cctype>
 #include <cstdint>
+#include <filesystem>
+#include <fstream>
+#include <utility>
 
 #include "mapping/atomic_file.h"
 #include "mapping/csv_sink.h"
@@ -12,19 +18,29 @@ namespace onetable::mapping {
 
 namespace {
 
-// A byte-stream sink (CSV, JSON) over an AtomicFile: the file appears when End succeeds.
-class FileSink : public TableSink {
+// Passes the rows to the sink that writes them; subclasses finish the output in End.
+class ForwardingSink : public TableSink {
  public:
-  FileSink(std::unique_ptr<AtomicFile> file, std::unique_ptr<TableSink> inner)
-      : file_(std::move(file)), inner_(std::move(inner)) {}
-
+  explicit ForwardingSink(TableSink* inner) : inner_(inner) {}
   Status Begin(const TableMeta& meta) override { return inner_->Begin(meta); }
   Status Row(const std::vector<std::string>& cells) override { return inner_->Row(cells); }
   Status TotalRow(const std::vector<std::string>& cells) override {
     return inner_->TotalRow(cells);
   }
+  Status End() override { return inner_->End(); }
+
+ private:
+  TableSink* inner_;
+};
+
+// A byte-stream sink (CSV, JSON) over an AtomicFile: the file appears when End succeeds.
+class FileSink : public ForwardingSink {
+ public:
+  FileSink(std::unique_ptr<AtomicFile> file, std::unique_ptr<TableSink> inner)
+      : ForwardingSink(inner.get()), file_(std::move(file)), inner_(std::move(inner)) {}
+
   Status End() override {
-    RETURN_IF_ERROR(inner_->End());
+    RETURN_IF_ERROR(ForwardingSink::End());
     return file_->Commit();
   }
 
@@ -89,6 +105,63 @@ Result<std::unique_ptr<TableSink>> OpenTableSink(TableFormat format, const std::
     inner = std::make_unique<JsonSink>(out);
   }
   return std::unique_ptr<TableSink>(new FileSink(std::move(file), std::move(inner)));
+}
+
+namespace {
+
+// XLSX to a stream: libxlsxwriter writes a file (in constant memory), so the workbook goes to a
+// temporary file that End copies to the stream; the file is removed with the sink.
+class XlsxStreamSink : public ForwardingSink {
+ public:
+  XlsxStreamSink(std::ostream& out, std::string placeholder, std::string path,
+                 std::unique_ptr<XlsxSink> inner)
+      : ForwardingSink(inner.get()),
+        out_(out),
+        placeholder_(std::move(placeholder)),
+        path_(std::move(path)),
+        inner_(std::move(inner)) {}
+  ~XlsxStreamSink() override {
+    inner_.reset();
+    std::error_code ec;
+    std::filesystem::remove(path_, ec);
+    std::filesystem::remove(placeholder_, ec);
+  }
+
+  Status End() override {
+    RETURN_IF_ERROR(ForwardingSink::End());
+    std::ifstream in(path_, std::ios::binary);
+    if (!in) return Status::Internal("cannot read back " + path_);
+    out_ << in.rdbuf();
+    if (!out_) return Status::Internal("sending the XLSX file failed");
+    return Status::Ok();
+  }
+
+ private:
+  std::ostream& out_;
+  std::string placeholder_;  // the mkstemp file that reserves the name
+  std::string path_;
+  std::unique_ptr<XlsxSink> inner_;
+};
+
+}  // namespace
+
+Result<std::unique_ptr<TableSink>> OpenTableSink(TableFormat format, std::ostream& out) {
+  if (format == TableFormat::kCsv) return std::unique_ptr<TableSink>(new CsvSink(out));
+  if (format == TableFormat::kJson) return std::unique_ptr<TableSink>(new JsonSink(out));
+  std::string pattern =
+      (std::filesystem::temp_directory_path() / "onetable-table-XXXXXX").string();
+  const int fd = mkstemp(pattern.data());
+  if (fd < 0) return Status::Internal("cannot create a temporary file for XLSX");
+  close(fd);
+  const std::string path = pattern + ".xlsx";
+  Result<std::unique_ptr<XlsxSink>> inner = XlsxSink::Open(path);
+  if (!inner.ok()) {
+    std::error_code ec;
+    std::filesystem::remove(pattern, ec);
+    return inner.status();
+  }
+  return std::unique_ptr<TableSink>(
+      new XlsxStreamSink(out, pattern, path, std::move(*inner)));
 }
 
 std::string EscapeFormula(std::string cell) {

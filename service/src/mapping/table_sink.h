@@ -19,6 +19,7 @@
 
 #include <memory>
 #include <optional>
+#include <ostream>
 #include <string>
 #include <string_view>
 #include <vector>
@@ -57,8 +58,11 @@ enum class TableFormat { kXlsx, kCsv, kJson };
 std::optional<TableFormat> ParseTableFormat(std::string_view name);
 const char* TableFormatName(TableFormat format);
 
-// A sink that writes `format` to `path` (atomically, see above).
+// The sinks, one factory: `format` written to `path` (atomically, see above), or to `out` —
+// CSV and JSON as the rows come, XLSX (which libxlsxwriter writes as a file) through a
+// temporary workbook copied to `out` at End. `out` must outlive the sink.
 Result<std::unique_ptr<TableSink>> OpenTableSink(TableFormat format, const std::string& path);
+Result<std::unique_ptr<TableSink>> OpenTableSink(TableFormat format, std::ostream& out);
 
 // The cell as a spreadsheet may safely show it: a leading apostrophe before = + - @ tab CR.
 std::string EscapeFormula(std::string cell);

@@ -13,6 +13,13 @@ struct Problem {
   std::string message;  // Simplified Chinese, for people
 };
 
+// One entry of an error's "details": which field (or parameter) is at fault and why.
+struct ErrorDetail {
+  std::string field;    // catalog key or request parameter; may be empty
+  std::string code;     // stable, English, snake_case
+  std::string message;  // Simplified Chinese
+};
+
 }  // namespace onetable
 
 #endif  // ONETABLE_MODEL_PROBLEM_H_

@@ -17,13 +17,13 @@
 // (403) and no parameter means all of them. A caller who may see no row at all gets 403.
 //
 // Thread-safety: functions over the Store given; sinks are used by one thread.
-#ifndef ONETABLE_HTTP_TABLE_ACCESS_H_
-#define ONETABLE_HTTP_TABLE_ACCESS_H_
+#ifndef ONETABLE_MAPPING_TABLE_ACCESS_H_
+#define ONETABLE_MAPPING_TABLE_ACCESS_H_
 
 #include <string>
 #include <vector>
 
-#include "http/service_context.h"
+#include "app/context.h"
 #include "mapping/mapping_spec.h"
 #include "mapping/table_generator.h"
 #include "mapping/table_sink.h"
@@ -37,39 +37,38 @@ bool ValidMappingId(const std::string& id);
 // Loads mappings/<id>.yaml and checks that its id matches its path and that the store can sort
 // by its order_by. kNotFound when there is no such file; kInvalidArgument (file:line:col
 // messages) when it does not check.
-Result<mapping::MappingSpec> LoadMappingById(const ServiceContext& service, const std::string& id);
+Result<mapping::MappingSpec> LoadMappingById(const AppContext& service, const std::string& id);
 
 // Every *.yaml under the mappings directory, as ids ("minzheng/dibao"), sorted.
-Result<std::vector<std::string>> ListMappingIds(const ServiceContext& service);
+Result<std::vector<std::string>> ListMappingIds(const AppContext& service);
 
 // Per column: true when it is masked for `who` (see above).
-std::vector<bool> MaskedColumns(const ServiceContext& service, const Principal& who,
+std::vector<bool> MaskedColumns(const AppContext& service, const Principal& who,
                                 const mapping::MappingSpec& spec);
 
 // The labels of the sensitive fields and tags that choose, order or group `spec`'s rows and that
 // `who` may not see (sorted; empty when the caller may run the table).
-std::vector<std::string> UnseenRowSelectors(const ServiceContext& service, const Principal& who,
+std::vector<std::string> UnseenRowSelectors(const AppContext& service, const Principal& who,
                                             const mapping::MappingSpec& spec);
 
 // kPermissionDenied naming them unless UnseenRowSelectors is empty.
-Status RequireRowSelectorsSeen(const ServiceContext& service, const Principal& who,
+Status RequireRowSelectorsSeen(const AppContext& service, const Principal& who,
                                const mapping::MappingSpec& spec);
 
 // The allowed scope codes for `who` (see above); empty means the whole register.
-Result<std::vector<std::string>> AllowedScopes(const ServiceContext& service, const Principal& who,
+Result<std::vector<std::string>> AllowedScopes(const AppContext& service, const Principal& who,
                                                Store& store);
 
-// The request's scope and as_of query parameters (both optional).
+// The scope and reference date a table is asked for (both optional).
 struct TableParams {
   std::string scope;
   std::string as_of;
 };
-TableParams ReadTableParams(const HttpRequest& request);
 
 // Generates `spec` for `who` into `sink`, with the caller's scope and masking applied;
 // `max_rows` > 0 limits the body rows (previews). Errors name the parameter at fault (scope,
 // as_of): kInvalidArgument, kNotFound, kPermissionDenied; store errors as they are.
-Result<mapping::TableResult> GenerateFor(const ServiceContext& service, const Principal& who,
+Result<mapping::TableResult> GenerateFor(const AppContext& service, const Principal& who,
                                          Store& store, const mapping::MappingSpec& spec,
                                          const TableParams& params, int64_t max_rows,
                                          mapping::TableSink* sink);
@@ -124,4 +123,4 @@ std::vector<MappingProblem> SplitProblems(const std::string& status_message);
 
 }  // namespace onetable
 
-#endif  // ONETABLE_HTTP_TABLE_ACCESS_H_
+#endif  // ONETABLE_MAPPING_TABLE_ACCESS_H_

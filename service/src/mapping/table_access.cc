@@ -1,4 +1,4 @@
-#include "http/table_access.h"
+#include "mapping/table_access.h"
 
 #include <algorithm>
 #include <filesystem>
@@ -6,7 +6,6 @@
 #include <set>
 #include <utility>
 
-#include "http/register_json.h"
 #include "mapping/scan_plan.h"
 
 namespace onetable {
@@ -26,11 +25,14 @@ bool ValidMappingId(const std::string& id) {
   return true;
 }
 
-Result<mapping::MappingSpec> LoadMappingById(const ServiceContext& service, const std::string& id) {
-  if (!ValidMappingId(id)) return Status::NotFound("未找到报表映射 " + id.substr(0, 64));
+Result<mapping::MappingSpec> LoadMappingById(const AppContext& service, const std::string& id) {
+  if (!ValidMappingId(id)) {
+    return Status::NotFound("映射ID “" + id.substr(0, 64) +
+                            "” 应写成 部门/表名，如 minzheng/gaoling-jintie");
+  }
   const std::string path = service.settings.mappings_dir + "/" + id + ".yaml";
   std::error_code ec;
-  if (!fs::is_regular_file(path, ec)) return Status::NotFound("未找到报表映射 " + id);
+  if (!fs::is_regular_file(path, ec)) return Status::NotFound("找不到映射 “" + id + "”");
   ASSIGN_OR_RETURN(mapping::MappingSpec spec, mapping::LoadMappingSpec(path, service.catalog));
   if (spec.id != id) {
     return Status::Invalid(id + ".yaml: 文件中的 id “" + spec.id + "” 与文件位置不一致");
@@ -39,7 +41,7 @@ Result<mapping::MappingSpec> LoadMappingById(const ServiceContext& service, cons
   return spec;
 }
 
-Result<std::vector<std::string>> ListMappingIds(const ServiceContext& service) {
+Result<std::vector<std::string>> ListMappingIds(const AppContext& service) {
   const std::string& dir = service.settings.mappings_dir;
   std::vector<std::string> ids;
   std::error_code ec;
@@ -58,7 +60,7 @@ Result<std::vector<std::string>> ListMappingIds(const ServiceContext& service) {
 namespace {
 
 // Adds to `labels` the label of every field and tag `expr` reads that `who` may not see.
-void AddUnseen(const ServiceContext& service, const Principal& who, const mapping::ExprPtr& expr,
+void AddUnseen(const AppContext& service, const Principal& who, const mapping::ExprPtr& expr,
                std::set<std::string>* labels) {
   if (!expr) return;
   mapping::VisitExpr(*expr, [&](const mapping::Expr& e) {
@@ -79,7 +81,7 @@ void AddUnseen(const ServiceContext& service, const Principal& who, const mappin
 
 }  // namespace
 
-std::vector<bool> MaskedColumns(const ServiceContext& service, const Principal& who,
+std::vector<bool> MaskedColumns(const AppContext& service, const Principal& who,
                                 const mapping::MappingSpec& spec) {
   std::vector<bool> masked;
   for (const mapping::ColumnSpec& column : spec.columns) {
@@ -90,7 +92,7 @@ std::vector<bool> MaskedColumns(const ServiceContext& service, const Principal& 
   return masked;
 }
 
-std::vector<std::string> UnseenRowSelectors(const ServiceContext& service, const Principal& who,
+std::vector<std::string> UnseenRowSelectors(const AppContext& service, const Principal& who,
                                             const mapping::MappingSpec& spec) {
   std::set<std::string> unseen;
   AddUnseen(service, who, spec.where, &unseen);
@@ -99,7 +101,7 @@ std::vector<std::string> UnseenRowSelectors(const ServiceContext& service, const
   return {unseen.begin(), unseen.end()};
 }
 
-Status RequireRowSelectorsSeen(const ServiceContext& service, const Principal& who,
+Status RequireRowSelectorsSeen(const AppContext& service, const Principal& who,
                                const mapping::MappingSpec& spec) {
   const std::vector<std::string> unseen = UnseenRowSelectors(service, who, spec);
   if (unseen.empty()) return Status::Ok();
@@ -109,7 +111,7 @@ Status RequireRowSelectorsSeen(const ServiceContext& service, const Principal& w
                         "选取或排列人员，名单本身即属敏感信息；当前账号未获该敏感信息的授权");
 }
 
-Result<std::vector<std::string>> AllowedScopes(const ServiceContext& service, const Principal& who,
+Result<std::vector<std::string>> AllowedScopes(const AppContext& service, const Principal& who,
                                                Store& store) {
   ASSIGN_OR_RETURN(RowScope visible, service.policy.Visible(who, store));
   std::vector<std::string> codes;
@@ -135,14 +137,7 @@ Result<std::vector<std::string>> AllowedScopes(const ServiceContext& service, co
   return codes;
 }
 
-TableParams ReadTableParams(const HttpRequest& request) {
-  TableParams params;
-  if (auto it = request.query.find("scope"); it != request.query.end()) params.scope = it->second;
-  if (auto it = request.query.find("as_of"); it != request.query.end()) params.as_of = it->second;
-  return params;
-}
-
-Result<mapping::TableResult> GenerateFor(const ServiceContext& service, const Principal& who,
+Result<mapping::TableResult> GenerateFor(const AppContext& service, const Principal& who,
                                          Store& store, const mapping::MappingSpec& spec,
                                          const TableParams& params, int64_t max_rows,
                                          mapping::TableSink* sink) {

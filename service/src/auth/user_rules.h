@@ -12,13 +12,13 @@
 //   password  PasswordWeakness (password.h)
 //
 // Thread-safety: plain functions over the Store given.
-#ifndef ONETABLE_HTTP_USER_RULES_H_
-#define ONETABLE_HTTP_USER_RULES_H_
+#ifndef ONETABLE_AUTH_USER_RULES_H_
+#define ONETABLE_AUTH_USER_RULES_H_
 
 #include <string>
 #include <vector>
 
-#include "http/access.h"
+#include "access/access.h"
 #include "model/catalog.h"
 #include "onetable/status.h"
 
@@ -40,4 +40,4 @@ Status ValidateGrants(const Catalog& catalog, const std::string& mappings_dir,
 
 }  // namespace onetable
 
-#endif  // ONETABLE_HTTP_USER_RULES_H_
+#endif  // ONETABLE_AUTH_USER_RULES_H_

@@ -14,22 +14,30 @@
 // keeps hand-entered values over connectors (DESIGN.md §5).
 //
 // Thread-safety: functions over the Store given (one thread).
-#ifndef ONETABLE_HTTP_REGISTER_WRITE_H_
-#define ONETABLE_HTTP_REGISTER_WRITE_H_
+#ifndef ONETABLE_REGISTER_REGISTER_WRITE_H_
+#define ONETABLE_REGISTER_REGISTER_WRITE_H_
 
 #include <cstdint>
 #include <functional>
+#include <map>
+#include <set>
 #include <string>
 #include <vector>
 
-#include "http/json_writer.h"
-#include "http/register_request.h"
+#include "model/problem.h"
 #include "model/validation.h"
 #include "store/store.h"
 
 namespace onetable {
 
 inline constexpr char kManualSourceId[] = "manual";
+
+// The catalog values a write names: text to set, and keys to clear.
+struct FieldInput {
+  std::map<std::string, std::string> set;
+  std::set<std::string> cleared;
+  bool empty() const { return set.empty() && cleared.empty(); }
+};
 
 struct WriteOutcome {
   // Not OK: the write did not happen. kConflict: the version was stale (`row` is the current
@@ -73,4 +81,4 @@ std::string ChangedFieldsDetail(const std::vector<std::string>& keys);
 
 }  // namespace onetable
 
-#endif  // ONETABLE_HTTP_REGISTER_WRITE_H_
+#endif  // ONETABLE_REGISTER_REGISTER_WRITE_H_

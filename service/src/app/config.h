@@ -11,11 +11,12 @@
 //   threads: 8
 //   secure_cookie: false                   # true when users reach onetable over HTTPS (a TLS
 //                                          # proxy in front): the session cookie gets Secure
-#ifndef ONETABLE_CLI_CONFIG_H_
-#define ONETABLE_CLI_CONFIG_H_
+#ifndef ONETABLE_APP_CONFIG_H_
+#define ONETABLE_APP_CONFIG_H_
 
 #include <string>
 
+#include "app/context.h"
 #include "onetable/status.h"
 
 namespace onetable {
@@ -37,9 +38,12 @@ struct Config {
 // Unknown keys and bad values are errors naming file:line:col.
 Result<Config> LoadConfig(const std::string& path, bool explicit_path);
 
+// The directories the use cases read (app/context.h).
+AppSettings SettingsOf(const Config& config);
+
 // Parses "host:port" (or ":port", or "port").
 Status ParseListen(const std::string& text, std::string* host, int* port);
 
 }  // namespace onetable
 
-#endif  // ONETABLE_CLI_CONFIG_H_
+#endif  // ONETABLE_APP_CONFIG_H_

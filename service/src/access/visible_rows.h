@@ -9,18 +9,26 @@
 // says whether a further page exists.
 //
 // Thread-safety: functions over the Store given (one thread).
-#ifndef ONETABLE_HTTP_VISIBLE_ROWS_H_
-#define ONETABLE_HTTP_VISIBLE_ROWS_H_
+#ifndef ONETABLE_ACCESS_VISIBLE_ROWS_H_
+#define ONETABLE_ACCESS_VISIBLE_ROWS_H_
 
 #include <functional>
 #include <string>
 #include <vector>
 
-#include "http/register_request.h"
-#include "http/service_context.h"
+#include "access/access.h"
 #include "store/store.h"
 
 namespace onetable {
+
+inline constexpr int kPageDefault = 50;
+inline constexpr int kPageMax = 500;
+
+// One page of a list: the rows with id > after, at most limit of them.
+struct Page {
+  int64_t after = 0;
+  int limit = kPageDefault;
+};
 
 struct RowFilter {
   int64_t parent_id = 0;  // > 0: only children of this row (of ParentKind(kind)), which the
@@ -34,10 +42,10 @@ struct RowFilter {
   std::function<bool(const ScanRow&)> keep;
 };
 
-Result<std::vector<Row>> ListVisible(const ServiceContext& service, const Principal& who,
+Result<std::vector<Row>> ListVisible(const AccessPolicy& policy, const Principal& who,
                                      Store& store, EntityKind kind, const RowFilter& filter,
                                      const Page& page, bool* more);
 
 }  // namespace onetable
 
-#endif  // ONETABLE_HTTP_VISIBLE_ROWS_H_
+#endif  // ONETABLE_ACCESS_VISIBLE_ROWS_H_

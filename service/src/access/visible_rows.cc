@@ -1,4 +1,4 @@
-#include "http/visible_rows.h"
+#include "access/visible_rows.h"
 
 #include <algorithm>
 #include <set>
@@ -38,7 +38,7 @@ std::vector<ScanScope> ScopesFor(const RowScope& visible, EntityKind kind, bool*
 
 }  // namespace
 
-Result<std::vector<Row>> ListVisible(const ServiceContext& service, const Principal& who,
+Result<std::vector<Row>> ListVisible(const AccessPolicy& policy, const Principal& who,
                                      Store& store, EntityKind kind, const RowFilter& filter,
                                      const Page& page, bool* more) {
   *more = false;
@@ -49,10 +49,10 @@ Result<std::vector<Row>> ListVisible(const ServiceContext& service, const Princi
   if (filter.parent_id > 0) {
     const std::optional<EntityKind> parent = ParentKind(kind);
     if (!parent.has_value()) return Status::Invalid("该类记录没有上级");
-    RETURN_IF_ERROR(service.policy.RequireRow(who, store, *parent, filter.parent_id));
+    RETURN_IF_ERROR(policy.RequireRow(who, store, *parent, filter.parent_id));
     request.scopes.push_back(ScanScope{*parent, filter.parent_id});
   } else {
-    ASSIGN_OR_RETURN(RowScope visible, service.policy.Visible(who, store));
+    ASSIGN_OR_RETURN(RowScope visible, policy.Visible(who, store));
     bool none = false;
     request.scopes = ScopesFor(visible, kind, &none);
     if (none) return std::vector<Row>{};
@@ -88,7 +88,7 @@ Result<std::vector<Row>> ListVisible(const ServiceContext& service, const Princi
         if (row.status().code() == StatusCode::kNotFound) continue;  // deleted meanwhile
         return row.status();
       }
-      Status allowed = service.policy.RequireRow(who, store, kind, id);
+      Status allowed = policy.RequireRow(who, store, kind, id);
       if (allowed.code() == StatusCode::kNotFound) continue;
       RETURN_IF_ERROR(allowed);
       out.push_back(std::move(*row));

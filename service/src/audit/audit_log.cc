@@ -1,8 +1,12 @@
-#include "http/audit.h"
+#include "audit/audit_log.h"
+
+#include <pwd.h>
+#include <unistd.h>
 
 #include <cstdio>
+#include <cstdlib>
+#include <string>
 
-#include "http/access.h"
 #include "store/store.h"
 
 namespace onetable {
@@ -26,14 +30,6 @@ bool PersonalNumber(std::string_view run) {
   if (n == 11) return run[0] == '1';
   if (n == 13) return run.compare(0, 3, "861") == 0;
   return n == 15 || n >= 17;
-}
-
-bool Numeric(const std::string& text) {
-  if (text.empty() || text.size() > 18) return false;
-  for (char c : text) {
-    if (!IsDigit(c)) return false;
-  }
-  return true;
 }
 
 }  // namespace
@@ -79,64 +75,43 @@ std::string ScrubAuditText(std::string_view text) {
   return out;
 }
 
-std::string AuditObjectOf(const RequestContext& ctx) {
-  std::string out = ctx.request.method;
-  if (ctx.route.empty()) return out;
-  out += ' ';
-  const std::string_view route = ctx.route;
-  size_t i = 0;
-  while (i < route.size()) {
-    if (route[i] == '{') {
-      const size_t close = route.find('}', i);
-      if (close == std::string_view::npos) break;
-      const std::string name(route.substr(i + 1, close - i - 1));
-      auto it = ctx.params.find(name);
-      if (it != ctx.params.end() && Numeric(it->second)) {
-        out += it->second;
-      } else {
-        out.append(route.data() + i, close - i + 1);
-      }
-      i = close + 1;
-    } else {
-      out.push_back(route[i++]);
-    }
+Actor CliActor() {
+  Actor actor;
+  const char* login = std::getenv("USER");
+  if (const passwd* pw = getpwuid(geteuid()); pw != nullptr && pw->pw_name != nullptr) {
+    login = pw->pw_name;
   }
-  return out;
+  actor.user = std::string(kCliUserPrefix) + (login != nullptr && *login ? login : "?");
+  actor.role = kAuditRoleOperator;
+  actor.source_addr = "local";
+  actor.request_id = "cli-" + std::to_string(getpid());
+  return actor;
 }
 
-Status AuditAs(const RequestContext& ctx, std::string_view user, std::string_view role,
-               std::string_view action, std::string_view object, std::string_view result,
-               std::string_view detail) {
-  const std::string request_id(ctx.request_id);
-  if (ctx.store == nullptr) {
-    std::fprintf(stderr, "audit: no store for request %s, record %.*s lost\n", request_id.c_str(),
-                 static_cast<int>(action.size()), action.data());
-    return Status::Internal("audit without a store");
-  }
+AuditEntry AuditRecord(const Actor& actor, std::string_view action, std::string_view object,
+                       std::string_view result, std::string_view detail) {
   AuditEntry entry;
-  entry.user = std::string(user);
-  entry.role = std::string(role);
-  entry.source_addr = ctx.request.remote_addr;
+  entry.user = actor.user;
+  entry.role = actor.role;
+  entry.source_addr = actor.source_addr;
   entry.action = std::string(action);
   entry.object = ScrubAuditText(object);
   entry.result = std::string(result);
-  entry.request_id = request_id;
+  entry.request_id = actor.request_id;
   entry.detail = ScrubAuditText(detail);
-  Result<int64_t> id = ctx.store->AppendAudit(entry);
+  return entry;
+}
+
+Status AppendAudit(Store& store, const Actor& actor, std::string_view action,
+                   std::string_view object, std::string_view result, std::string_view detail) {
+  const AuditEntry entry = AuditRecord(actor, action, object, result, detail);
+  Result<int64_t> id = store.AppendAudit(entry);
   if (!id.ok()) {
-    std::fprintf(stderr, "audit: append failed for request %s (%s): %s\n", request_id.c_str(),
-                 entry.action.c_str(), id.status().message().c_str());
+    std::fprintf(stderr, "audit: append failed for request %s (%s): %s\n",
+                 entry.request_id.c_str(), entry.action.c_str(), id.status().message().c_str());
     return id.status();
   }
   return Status::Ok();
-}
-
-Status Audit(const RequestContext& ctx, std::string_view action, std::string_view object,
-             std::string_view result, std::string_view detail) {
-  const Principal* who = ctx.principal;
-  return AuditAs(ctx, who ? std::string_view(who->user) : std::string_view(),
-                 who ? std::string_view(who->role) : std::string_view(), action, object, result,
-                 detail);
 }
 
 }  // namespace onetable

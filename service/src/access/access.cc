@@ -1,7 +1,7 @@
 // The access policy of access.h. Scope codes are resolved against the register on every call
 // (a handful of indexed lookups), so a grid or community renamed or added takes effect at once
 // and no cache can go stale.
-#include "http/access.h"
+#include "access/access.h"
 
 #include <algorithm>
 #include <utility>
@@ -9,6 +9,15 @@
 #include "store/store.h"
 
 namespace onetable {
+
+Principal OperatorPrincipal(const std::string& user) {
+  Principal p;
+  p.user = user;
+  p.role = "admin";
+  p.grants = {"sensitive"};
+  p.via = "cli";
+  return p;
+}
 namespace {
 
 constexpr char kAdmin[] = "admin";

@@ -1,4 +1,4 @@
-#include "http/user_rules.h"
+#include "auth/user_rules.h"
 
 #include <filesystem>
 #include <set>

@@ -24,8 +24,8 @@
 // kReadRegister, kWriteRegister, kReviewQueue, kRunTables (rows limited to their scope);
 // department kRunTables only.
 // Thread-safety: stateless; safe from any thread (the Store passed in is the caller's).
-#ifndef ONETABLE_HTTP_ACCESS_H_
-#define ONETABLE_HTTP_ACCESS_H_
+#ifndef ONETABLE_ACCESS_ACCESS_H_
+#define ONETABLE_ACCESS_ACCESS_H_
 
 #include <cstdint>
 #include <optional>
@@ -51,6 +51,13 @@ struct Principal {
   std::vector<std::string> grants;
   std::string via;  // "session" | "token"
 };
+
+// What a masked value shows, in every answer and table.
+inline constexpr char kMaskedValue[] = "***";
+
+// The operator at a terminal (the CLI): an admin who sees every field, since whoever runs the
+// command already holds the store's own rights. `user` names them in the audit log.
+Principal OperatorPrincipal(const std::string& user);
 
 // Whether rows outside the principal's scope exist for it only as 404s (every role but admin).
 // The server audits such a caller's 404s on routes naming a row: they may be refusals.
@@ -109,4 +116,4 @@ class AccessPolicy {
 
 }  // namespace onetable
 
-#endif  // ONETABLE_HTTP_ACCESS_H_
+#endif  // ONETABLE_ACCESS_ACCESS_H_

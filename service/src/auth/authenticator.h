@@ -4,9 +4,8 @@
 // Tokens are 32 random bytes, base64url, prefixed "ots_" (a session) or "otk_" (an API token) so
 // each is looked up in its own table. Only a token's SHA-256 (hex) is stored, and lookups are by
 // that hash: comparing a guess therefore compares hashes, whose timing tells nothing about the
-// token. A request presents its token as "Authorization: Bearer <token>" or, for sessions, in the
-// cookie onetable_session (set by login: HttpOnly, SameSite=Strict, Path=/). Tokens are never
-// logged or audited.
+// token. How a request carries its token is HTTP's business (http/session_cookie.h). Tokens are
+// never logged or audited.
 //
 // Sessions end 30 minutes after the last request (idle) and 12 hours after login (absolute),
 // whichever is first, and at logout; an expired session is deleted when next presented. To spare
@@ -23,8 +22,8 @@
 //
 // Thread-safety: an Authenticator is immutable after construction and safe from any thread;
 // each call uses only the Store passed in.
-#ifndef ONETABLE_HTTP_AUTH_H_
-#define ONETABLE_HTTP_AUTH_H_
+#ifndef ONETABLE_AUTH_AUTHENTICATOR_H_
+#define ONETABLE_AUTH_AUTHENTICATOR_H_
 
 #include <cstdint>
 #include <functional>
@@ -32,15 +31,12 @@
 #include <optional>
 #include <string>
 
-#include "http/access.h"
-#include "http/password.h"
-#include "http/router.h"
+#include "access/access.h"
+#include "auth/password.h"
 #include "onetable/status.h"
 #include "store/store.h"
 
 namespace onetable {
-
-inline constexpr char kSessionCookie[] = "onetable_session";
 
 struct AuthOptions {
   int64_t idle_seconds = 30 * 60;
@@ -49,7 +45,7 @@ struct AuthOptions {
   int64_t failure_window_seconds = 15 * 60;
   int64_t lockout_seconds = 15 * 60;
   int64_t touch_interval_seconds = 30;
-  bool secure_cookie = false;  // adds "Secure" to the cookie: set when served over HTTPS
+  bool secure_cookie = false;  // the HTTP session cookie gets "Secure": set behind HTTPS
   // Unix seconds; empty: the system clock.
   std::function<int64_t()> clock;
   // The PBKDF2 cost of passwords set through the API, and the cost paid for an unknown name at
@@ -93,23 +89,19 @@ class Authenticator {
   // session. Never throws; see LoginOutcome.
   LoginOutcome Login(Store& store, const std::string& name, const std::string& password) const;
 
-  // The caller of `request` (bearer token, else session cookie). kUnauthenticated when there is
-  // no token, or it is unknown, expired, revoked, or its user is disabled. `activity` false
-  // leaves a session's idle timer running (passive routes).
-  Result<Authenticated> Authenticate(const HttpRequest& request, Store& store,
+  // The caller presenting `token` (a session or API token). kUnauthenticated when there is no
+  // token, or it is unknown, expired, revoked, or its user is disabled. `activity` false leaves a
+  // session's idle timer running (passive routes).
+  Result<Authenticated> Authenticate(const std::string& token, Store& store,
                                      bool activity = true) const;
 
-  // Ends the session the request presents. OK when it has none (logging out twice is fine).
-  Status Logout(const HttpRequest& request, Store& store) const;
+  // Ends the session of `token`. OK when it is none (logging out twice is fine).
+  Status Logout(const std::string& token, Store& store) const;
 
   // A new API token for `user` (a department): the token, shown once, and its stored record.
   Result<std::pair<std::string, ApiToken>> IssueApiToken(Store& store, const User& user,
                                                          const std::string& label,
                                                          const std::string& created_by) const;
-
-  // Set-Cookie values that store a session token and that clear it.
-  std::string SessionCookie(const std::string& token) const;
-  std::string ClearedCookie() const;
 
  private:
   const std::string& DummyHash() const;
@@ -119,8 +111,6 @@ class Authenticator {
   mutable std::string dummy_hash_;
 };
 
-// The token a request presents: the bearer token, else the session cookie; "" when none.
-std::string RequestToken(const HttpRequest& request);
 // Lower-case hex SHA-256 of `token` (what the store keeps).
 std::string TokenHash(const std::string& token);
 // A new random token with `prefix` ("ots_" / "otk_").
@@ -130,4 +120,4 @@ std::string IsoTime(int64_t unix_seconds);
 
 }  // namespace onetable
 
-#endif  // ONETABLE_HTTP_AUTH_H_
+#endif  // ONETABLE_AUTH_AUTHENTICATOR_H_

@@ -1,4 +1,4 @@
-#include "http/register_write.h"
+#include "register/register_write.h"
 
 #include <map>
 #include <set>

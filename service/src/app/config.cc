@@ -1,4 +1,4 @@
-#include "cli/config.h"
+#include "app/config.h"
 
 #include <yaml-cpp/yaml.h>
 
@@ -121,6 +121,14 @@ Result<Config> LoadConfig(const std::string& path, bool explicit_path) {
     return Status::Invalid(errors);
   }
   return c;
+}
+
+AppSettings SettingsOf(const Config& config) {
+  AppSettings settings;
+  settings.schema_dir = config.schema_dir;
+  settings.mappings_dir = config.mappings_dir;
+  settings.connectors_dir = config.connectors_dir;
+  return settings;
 }
 
 }  // namespace onetable

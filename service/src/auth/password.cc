@@ -1,4 +1,4 @@
-#include "http/password.h"
+#include "auth/password.h"
 
 #include <openssl/crypto.h>
 #include <openssl/evp.h>

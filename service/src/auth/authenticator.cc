@@ -1,4 +1,4 @@
-#include "http/auth.h"
+#include "auth/authenticator.h"
 
 #include <openssl/rand.h>
 #include <openssl/sha.h>
@@ -50,22 +50,6 @@ bool WellFormed(const std::string& token) {
   return true;
 }
 
-std::string CookieValue(const std::string& header, const std::string& name) {
-  size_t pos = 0;
-  while (pos < header.size()) {
-    size_t end = header.find(';', pos);
-    if (end == std::string::npos) end = header.size();
-    size_t start = pos;
-    while (start < end && header[start] == ' ') ++start;
-    const size_t eq = header.find('=', start);
-    if (eq != std::string::npos && eq < end && header.compare(start, eq - start, name) == 0) {
-      return header.substr(eq + 1, end - eq - 1);
-    }
-    pos = end + 1;
-  }
-  return "";
-}
-
 Principal PrincipalOf(const User& user, const char* via) {
   Principal p;
   p.user_id = user.id;
@@ -101,23 +85,6 @@ const char* LoginFailureName(LoginFailure failure) {
     case LoginFailure::kMissing:
       return "missing_credentials";
   }
-  return "";
-}
-
-std::string RequestToken(const HttpRequest& request) {
-  auto auth = request.headers.find("authorization");
-  if (auth != request.headers.end()) {
-    const std::string& value = auth->second;
-    if (value.size() > 7 &&
-        (value.compare(0, 7, "Bearer ") == 0 || value.compare(0, 7, "bearer ") == 0)) {
-      size_t start = 7;
-      while (start < value.size() && value[start] == ' ') ++start;
-      return value.substr(start);
-    }
-    return "";
-  }
-  auto cookie = request.headers.find("cookie");
-  if (cookie != request.headers.end()) return CookieValue(cookie->second, kSessionCookie);
   return "";
 }
 
@@ -255,9 +222,8 @@ LoginOutcome Authenticator::Login(Store& store, const std::string& name,
   return out;
 }
 
-Result<Authenticated> Authenticator::Authenticate(const HttpRequest& request, Store& store,
+Result<Authenticated> Authenticator::Authenticate(const std::string& token, Store& store,
                                                   bool activity) const {
-  const std::string token = RequestToken(request);
   if (token.empty()) return Status::Unauthenticated("请先登录");
   if (!WellFormed(token)) return Rejected();
   const int64_t now = Now();
@@ -301,8 +267,7 @@ Result<Authenticated> Authenticator::Authenticate(const HttpRequest& request, St
   return out;
 }
 
-Status Authenticator::Logout(const HttpRequest& request, Store& store) const {
-  const std::string token = RequestToken(request);
+Status Authenticator::Logout(const std::string& token, Store& store) const {
   if (!StartsWith(token, kSessionPrefix) || !WellFormed(token)) return Status::Ok();
   Result<AuthSession> session = store.FindSession(TokenHash(token));
   if (!session.ok()) {
@@ -322,17 +287,6 @@ Result<std::pair<std::string, ApiToken>> Authenticator::IssueApiToken(
   record.created_at = Now();
   ASSIGN_OR_RETURN(record.id, store.AddApiToken(record));
   return std::make_pair(std::move(token), std::move(record));
-}
-
-std::string Authenticator::SessionCookie(const std::string& token) const {
-  return std::string(kSessionCookie) + "=" + token +
-         "; Path=/; Max-Age=" + std::to_string(options_.absolute_seconds) +
-         "; HttpOnly; SameSite=Strict" + (options_.secure_cookie ? "; Secure" : "");
-}
-
-std::string Authenticator::ClearedCookie() const {
-  return std::string(kSessionCookie) + "=; Path=/; Max-Age=0; HttpOnly; SameSite=Strict" +
-         (options_.secure_cookie ? "; Secure" : "");
 }
 
 }  // namespace onetable

@@ -1,8 +1,8 @@
 // Password hashing for user accounts: PBKDF2-HMAC-SHA256 with 600,000 iterations and a random
 // 16-byte salt, encoded as "pbkdf2-sha256$<iterations>$<salt base64>$<hash base64>".
 // Thread-safe.
-#ifndef ONETABLE_HTTP_PASSWORD_H_
-#define ONETABLE_HTTP_PASSWORD_H_
+#ifndef ONETABLE_AUTH_PASSWORD_H_
+#define ONETABLE_AUTH_PASSWORD_H_
 
 #include <string>
 
@@ -27,4 +27,4 @@ std::string PasswordWeakness(const std::string& password);
 
 }  // namespace onetable
 
-#endif  // ONETABLE_HTTP_PASSWORD_H_
+#endif  // ONETABLE_AUTH_PASSWORD_H_

@@ -1,0 +1,84 @@
+// The audit log: one append-only record (Store::AppendAudit) per security-relevant event —
+// every login (success and failure), logout, write, table run, connector run, mapping change,
+// user or grant change, and every denied request — whether it comes through the API or the CLI.
+// Both adapters use this one vocabulary, so a table run is the same action from either. A record
+// holds time, user, role, source address, action, object, result and the request id; never the
+// value of a personal or sensitive field, never a password or a token.
+//
+// What to pass: `object` names the thing acted on by kind and id ("person/42",
+// "table/minzheng/gaoling-jintie", "user/zhang"); `detail` says what was done without values
+// ("fields: name,phone", "format=xlsx scope=420581001001 rows=120"). As a second line of defence
+// both are scrubbed: digit runs shaped like a phone number (11 digits starting with 1) or an ID
+// number (15 or 18 characters) and anything shaped like an onetable token are replaced by
+// "[redacted]" before they are stored.
+//
+// Append after the use case's transaction has committed or rolled back (a record written inside
+// a transaction that rolls back would be lost), or inside it when the record must stand or fall
+// with the change (a new user and its record). A failed append is returned and also reported on
+// stderr with the request id; writes should fail then.
+//
+// Who acts (Actor): an API caller (http/request_audit.h builds it from the request) or the
+// operator at a terminal (CliActor: user "cli:<login>", role "operator", address "local").
+//
+// Thread-safety: stateless; uses the store passed in.
+#ifndef ONETABLE_AUDIT_AUDIT_LOG_H_
+#define ONETABLE_AUDIT_AUDIT_LOG_H_
+
+#include <string>
+#include <string_view>
+
+#include "onetable/status.h"
+#include "store/store.h"
+
+namespace onetable {
+
+// Actions (AuditEntry::action), stable English words: what GET /api/v1/audit?action= filters on.
+inline constexpr char kAuditLogin[] = "login";
+inline constexpr char kAuditLogout[] = "logout";
+inline constexpr char kAuditWrite[] = "write";        // register rows, tags, review
+inline constexpr char kAuditDownload[] = "download";  // a generated table (API or CLI)
+inline constexpr char kAuditPreview[] = "preview";    // the first rows of a table or draft
+inline constexpr char kAuditConnectorRun[] = "connector_run";
+inline constexpr char kAuditMappingChange[] = "mapping_change";
+inline constexpr char kAuditUserChange[] = "user_change";  // users, roles, scopes, grants
+inline constexpr char kAuditTokenIssue[] = "token_issue";  // a department API token
+inline constexpr char kAuditTokenRevoke[] = "token_revoke";
+inline constexpr char kAuditDenied[] = "denied";  // a 401 or 403 answer
+
+// Results (AuditEntry::result).
+inline constexpr char kAuditOk[] = "ok";
+inline constexpr char kAuditFailed[] = "failed";   // tried and did not happen (bad password...)
+inline constexpr char kAuditRefused[] = "denied";  // not allowed
+
+// The role recorded for the operator at a terminal (the CLI has the store's full rights).
+inline constexpr char kAuditRoleOperator[] = "operator";
+// CLI users are recorded as "cli:<login name>".
+inline constexpr char kCliUserPrefix[] = "cli:";
+
+// Who performs an audited action.
+struct Actor {
+  std::string user;         // account name; "" when unknown (a failed login of no account)
+  std::string role;         // the account's role, or kAuditRoleOperator
+  std::string source_addr;  // client address; "local" for the CLI
+  std::string request_id;   // ties the record to a log line
+};
+
+// The operator running this process at a terminal.
+Actor CliActor();
+
+// The record as it will be stored: object and detail scrubbed (see above).
+AuditEntry AuditRecord(const Actor& actor, std::string_view action, std::string_view object,
+                       std::string_view result, std::string_view detail = {});
+
+// Appends AuditRecord(...) to `store`.
+Status AppendAudit(Store& store, const Actor& actor, std::string_view action,
+                   std::string_view object, std::string_view result,
+                   std::string_view detail = {});
+
+// `text` with phone-shaped and ID-number-shaped digit runs and onetable tokens replaced by
+// "[redacted]" (see above); control characters become spaces.
+std::string ScrubAuditText(std::string_view text);
+
+}  // namespace onetable
+
+#endif  // ONETABLE_AUDIT_AUDIT_LOG_H_

@@ -1,0 +1,154 @@
+#include "auth/users.h"
+
+#include <utility>
+
+#include "auth/user_rules.h"
+
+namespace onetable {
+namespace {
+
+UserOutcome Failed(Status status, std::string field = {}) {
+  UserOutcome out;
+  out.status = std::move(status);
+  out.field = std::move(field);
+  return out;
+}
+
+std::string CommaList(const std::vector<std::string>& values) {
+  std::string out;
+  for (const std::string& v : values) out += (out.empty() ? "" : ",") + v;
+  return out;
+}
+
+Result<bool> OtherAdminExists(Store& store, int64_t except) {
+  ASSIGN_OR_RETURN(std::vector<User> users, store.ListUsers());
+  for (const User& u : users) {
+    if (u.id != except && u.role == "admin" && !u.disabled) return true;
+  }
+  return false;
+}
+
+}  // namespace
+
+UserOutcome UserAccounts::Apply(Store& store, const UserChange& change, bool need_password,
+                                User* user) const {
+  if (change.role) user->role = *change.role;
+  if (change.display_name) user->display_name = *change.display_name;
+  if (change.scopes) user->scopes = *change.scopes;
+  if (change.grants) user->grants = *change.grants;
+  if (change.disabled) user->disabled = *change.disabled;
+  if (user->role.empty()) return Failed(Status::Invalid("缺少角色（role）"), "role");
+  Status st = ValidateRole(user->role);
+  if (!st.ok()) return Failed(st, "role");
+  if (user->display_name.size() > 100) {
+    return Failed(Status::Invalid("显示名称不能超过 100 个字节"), "display_name");
+  }
+  st = ValidateScopes(app_.policy, store, user->role, user->scopes);
+  if (!st.ok()) return Failed(st, st.code() == StatusCode::kInvalidArgument ? "scopes" : "");
+  st = ValidateGrants(app_.catalog, app_.settings.mappings_dir, user->grants);
+  if (!st.ok()) return Failed(st, "grants");
+  if (change.password) {
+    const std::string weak = PasswordWeakness(*change.password);
+    if (!weak.empty()) return Failed(Status::Invalid("密码不符合要求：" + weak), "password");
+    Result<std::string> hash = HashPassword(*change.password, password_iterations_);
+    if (!hash.ok()) return Failed(hash.status());
+    user->password_hash = *hash;
+  } else if (need_password) {
+    return Failed(Status::Invalid("缺少密码（password）"), "password");
+  }
+  UserOutcome out;
+  out.user = *user;
+  return out;
+}
+
+UserOutcome UserAccounts::CheckCreate(Store& store, const std::string& name,
+                                      const UserChange& change) const {
+  Status st = ValidateUserName(name);
+  if (!st.ok()) return Failed(st, "name");
+  User user;
+  user.name = name;
+  UserChange without_password = change;
+  without_password.password.reset();
+  UserOutcome out = Apply(store, without_password, false, &user);
+  if (!out.status.ok()) return out;
+  Result<User> existing = store.GetUser(name);
+  if (existing.ok()) return Failed(Status::Exists("用户名 " + name + " 已存在"), "name");
+  if (existing.status().code() != StatusCode::kNotFound) return Failed(existing.status());
+  return out;
+}
+
+UserOutcome UserAccounts::Create(Store& store, const Actor& actor, const std::string& name,
+                                 const UserChange& change) const {
+  Status st = ValidateUserName(name);
+  if (!st.ok()) return Failed(st, "name");
+  User user;
+  user.name = name;
+  UserOutcome out = Apply(store, change, true, &user);
+  if (!out.status.ok()) return out;
+  const std::string detail = "create role=" + user.role + " scopes=" + CommaList(user.scopes) +
+                             " grants=" + CommaList(user.grants);
+  st = store.InTransaction([&]() -> Status {
+    Result<int64_t> id = store.AddUser(user);
+    if (!id.ok()) {
+      return id.status().code() == StatusCode::kAlreadyExists
+                 ? Status::Exists("用户名 " + name + " 已存在")
+                 : id.status();
+    }
+    return AppendAudit(store, actor, kAuditUserChange, "user/" + name, kAuditOk, detail);
+  });
+  if (!st.ok()) return Failed(st, st.code() == StatusCode::kAlreadyExists ? "name" : "");
+  Result<User> stored = store.GetUser(name);
+  if (!stored.ok()) return Failed(stored.status());
+  out.user = std::move(*stored);
+  return out;
+}
+
+UserOutcome UserAccounts::Update(Store& store, const Actor& actor, const std::string& name,
+                                 int64_t expected_version, const UserChange& change) const {
+  Result<User> current = store.GetUser(name);
+  if (!current.ok()) return Failed(current.status());
+  User user = *current;
+  user.version = expected_version;
+  UserOutcome out = Apply(store, change, false, &user);
+  if (!out.status.ok()) return out;
+
+  const bool was_admin = current->role == "admin" && !current->disabled;
+  const bool still_admin = user.role == "admin" && !user.disabled;
+  if (was_admin && !still_admin) {
+    Result<bool> other = OtherAdminExists(store, user.id);
+    if (!other.ok()) return Failed(other.status());
+    if (!*other) return Failed(Status::Precondition("不能停用或降级最后一个管理员账号"));
+  }
+  std::vector<std::string> changed;
+  if (user.role != current->role) changed.push_back("role=" + user.role);
+  if (user.display_name != current->display_name) changed.push_back("display_name");
+  if (user.scopes != current->scopes) changed.push_back("scopes=" + CommaList(user.scopes));
+  if (user.grants != current->grants) changed.push_back("grants=" + CommaList(user.grants));
+  if (user.disabled != current->disabled) {
+    changed.push_back(user.disabled ? "disabled" : "enabled");
+  }
+  if (change.password) changed.push_back("password");
+
+  Status st = store.InTransaction([&]() -> Status {
+    RETURN_IF_ERROR(store.UpdateUser(&user));
+    if (change.password || user.disabled) {
+      RETURN_IF_ERROR(store.DeleteUserSessions(user.id).status());
+    }
+    return AppendAudit(store, actor, kAuditUserChange, "user/" + name, kAuditOk,
+                       "update " + CommaList(changed));
+  });
+  if (!st.ok()) {
+    UserOutcome failed = Failed(st);
+    if (st.code() == StatusCode::kConflict) {
+      failed.status = Status::Conflict("该用户已被他人修改，请刷新后重试");
+      failed.user = *current;
+    }
+    return failed;
+  }
+  Result<User> stored = store.GetUser(name);
+  if (!stored.ok()) return Failed(stored.status());
+  out.user = std::move(*stored);
+  return out;
+}
+
+}  // namespace onetable

@@ -1,0 +1,94 @@
+#include "http/serve.h"
+
+#include <iostream>
+#include <string>
+#include <utility>
+
+#include "access/access.h"
+#include "app/background_jobs.h"
+#include "app/exit_codes.h"
+#include "auth/authenticator.h"
+#include "http/metrics.h"
+#include "http/server.h"
+#include "http/service_context.h"
+#include "http/service_routes.h"
+#include "model/catalog.h"
+#include "model/divisions.h"
+#include "store/store.h"
+
+namespace onetable {
+namespace {
+
+// The schema serve needs: auth tables (0003) and the append-only audit log (0004).
+constexpr int kServeSchemaVersion = 4;
+
+int Fail(int code, const std::string& message) {
+  std::cerr << message << "\n";
+  return code;
+}
+
+int ExitFor(const Status& st) {
+  return st.code() == StatusCode::kUnavailable ? kExitUnavailable : kExitInvalid;
+}
+
+}  // namespace
+
+int RunServe(const Config& config, const std::vector<std::string>& args) {
+  std::string host = config.listen_host;
+  int port = config.listen_port;
+  for (size_t i = 0; i < args.size(); ++i) {
+    if (args[i] == "--listen" && i + 1 < args.size()) {
+      Status st = ParseListen(args[++i], &host, &port);
+      if (!st.ok()) return Fail(kExitUsage, st.message());
+    } else {
+      return Fail(kExitUsage, "serve 不认识参数 " + args[i] + "\n用法：onetable serve [--listen HOST:PORT]");
+    }
+  }
+  auto catalog = Catalog::Load(config.schema_dir);
+  if (!catalog.ok()) return Fail(kExitInvalid, catalog.status().message());
+  // Fail at start, not at the first request, when the store is unreachable or not initialised.
+  auto probe = OpenStore(config.store_url, *catalog);
+  if (!probe.ok()) return Fail(ExitFor(probe.status()), probe.status().message());
+  auto version = (*probe)->SchemaVersion();
+  if (!version.ok()) return Fail(ExitFor(version.status()), version.status().message());
+  if (*version == 0) {
+    return Fail(kExitInvalid, "登记库尚未初始化：请先运行 onetable init");
+  }
+  if (*version < kServeSchemaVersion) {
+    return Fail(kExitInvalid, "登记库结构版本过旧：请先运行 onetable init 升级");
+  }
+  probe->reset();
+
+  // What every handler shares (http/service_context.h); lives until the server has stopped.
+  auto divisions = Divisions::Load(config.schema_dir + "/divisions");
+  if (!divisions.ok()) {
+    std::cerr << "行政区划数据不可用，区划代码不做校验：" << divisions.status().message() << "\n";
+  }
+  AccessPolicy policy(*catalog);
+  AuthOptions auth_options;
+  auth_options.secure_cookie = config.secure_cookie;
+  Authenticator auth(auth_options);
+  Metrics metrics;
+  const Catalog& cat = *catalog;
+  const std::string store_url = config.store_url;
+  const StoreFactory open_store = [&cat, store_url]() { return OpenStore(store_url, cat); };
+  // Declared before the server: its destructor waits for the runs requests started.
+  BackgroundJobs jobs;
+  ServiceContext service{*catalog, policy, SettingsOf(config),
+                         divisions.ok() ? &*divisions : nullptr, &auth, &metrics};
+  service.jobs = &jobs;
+  service.open_store = open_store;
+
+  // Routes: the one list in http/service_routes.cc (the tests serve the same set).
+  Router router;
+  Status st = RegisterServiceRoutes(&router, service, config.web_dir);
+  if (!st.ok()) return Fail(kExitInvalid, st.message());
+  ServerOptions options;
+  options.threads = config.threads;
+  options.authenticator = &auth;
+  options.metrics = &metrics;
+  Server server(std::move(router), open_store, options);
+  return RunServerUntilTerminated(server, host, port);
+}
+
+}  // namespace onetable
