@@ -122,11 +122,39 @@ TEST_F(Cli, CheckPointsAtTheBrokenLine) {
   EXPECT_FALSE(fs::exists(dir_ + "/never.db"));
 }
 
+TEST_F(Cli, CheckPointsAtABrokenConnectorRule) {
+  fs::copy(ONETABLE_SOURCE_DIR "/schema", dir_ + "/schema", fs::copy_options::recursive);
+  fs::create_directories(dir_ + "/conn");
+  WriteFile(dir_ + "/onetable.yaml", "schema: schema\nconnectors: conn\n");
+  const std::string head =
+      "id: dibao\ntype: csv\noptions: {path: x.csv}\nfields: {id_number: 身份证号}\n";
+  WriteFile(
+      dir_ + "/conn/dibao.yaml",
+      head + "tags:\n  - {tag: dibao, when: '救助类型 in (\"城市低保\") and 保障金额 > 0'}\n");
+  CliResult good = RunCli({"--config", dir_ + "/onetable.yaml", "check"});
+  EXPECT_EQ(good.exit_code, 0) << good.out << good.err;
+  EXPECT_NE(good.err.find("连接器无误：1 个"), std::string::npos) << good.err;
+  // The old "=" of tag rules: the column counts the four characters of 救助类型, not 12 bytes.
+  WriteFile(dir_ + "/conn/dibao.yaml",
+            head + "tags:\n  - {tag: dibao, when: '救助类型 = \"城市低保\"'}\n");
+  CliResult bad = RunCli({"--config", dir_ + "/onetable.yaml", "check"});
+  EXPECT_EQ(bad.exit_code, 1);
+  EXPECT_NE(bad.out.find(dir_ + "/conn/dibao.yaml:6:30: when 条件有误：请用 == 表示相等"),
+            std::string::npos)
+      << bad.out;
+}
+
 TEST_F(Cli, UnknownConfigKeyNamesFileAndLine) {
   WriteFile(dir_ + "/onetable.yaml", "store: sqlite:x.db\nlisten: 127.0.0.1:8080\nthreds: 4\n");
   CliResult r = RunCli({"--config", dir_ + "/onetable.yaml", "check"});
   EXPECT_EQ(r.exit_code, 2);
   EXPECT_NE(r.err.find(dir_ + "/onetable.yaml:3:1: 未知的配置项 threds"), std::string::npos)
+      << r.err;
+  // Columns count characters on a line with Chinese before the mistake (目录 is two, not six).
+  WriteFile(dir_ + "/onetable.yaml", "{schema: 目录, threds: 4}\n");
+  r = RunCli({"--config", dir_ + "/onetable.yaml", "check"});
+  EXPECT_EQ(r.exit_code, 2);
+  EXPECT_NE(r.err.find(dir_ + "/onetable.yaml:1:14: 未知的配置项 threds"), std::string::npos)
       << r.err;
   WriteFile(dir_ + "/onetable.yaml", "store: sqlite:x.db\nsecure_cookie: yes\n");
   r = RunCli({"--config", dir_ + "/onetable.yaml", "check"});

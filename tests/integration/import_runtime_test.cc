@@ -294,6 +294,34 @@ TEST_F(ImportRuntime, ImportTwiceThenChangeThreeRows) {
   EXPECT_EQ((*runs)[3].updated, 1);
 }
 
+TEST_F(ImportRuntime, TagRuleComparesNumbersAndWarnsOfAColumnTheSourceLacks) {
+  g_tables["dibao"] = DibaoRows();
+  std::string yaml = kDibao;
+  const size_t tags = yaml.find("tags:");
+  yaml.replace(tags, std::string::npos,
+               "tags:\n  - {tag: dibao, when: '保障金额 > 500 and 备注 == null', "
+               "attrs: {amount: 保障金额}}\n");
+  ConnectorSpec spec = Spec(yaml);
+  auto r = Run(spec);
+  ASSERT_TRUE(r.ok()) << r.status().message();
+  // 孙七's amount "abc" is no number: the rule does not hold, so no bad attribute rejects him.
+  std::vector<int64_t> got = {r->run.read, r->run.created, r->run.rejected};
+  EXPECT_EQ(got, (std::vector<int64_t>{7, 4, 3}));
+  // 650 > 500 as numbers; 420.50 is not; a blank amount is null and so is the absent 备注.
+  auto zhang = store_->ListTags(Person(Id(1)).id);
+  ASSERT_EQ(zhang->size(), 1u);
+  EXPECT_EQ((*zhang)[0].attrs.at("amount"), "650");
+  EXPECT_TRUE(store_->ListTags(Person(Id(2, "19800202")).id)->empty());
+  EXPECT_TRUE(store_->ListTags(Person(Id(3)).id)->empty());
+  EXPECT_TRUE(store_->ListTags(Person(Id(8)).id)->empty());
+  bool warned = false;
+  for (const std::string& w : r->warnings) {
+    warned =
+        warned || w.find("来源中没有列 “备注”：标签规则的条件把它读作空值") != std::string::npos;
+  }
+  EXPECT_TRUE(warned) << ImportReportJson(r->run, r->warnings, "");
+}
+
 TEST_F(ImportRuntime, CursorResumesWhereTheLastCommittedBatchEnded) {
   g_tables["dibao"] = DibaoRows();
   ConnectorSpec spec = Spec(kDibao);

@@ -121,9 +121,18 @@ TEST_F(ConnectorSpecTest, ReportsEachMistakeWithItsPosition) {
       {"id: a\ntype: csv\nfields: {id_number: 身份证号}\ntags:\n  - {tag: dibao, attrs: {size: "
        "x}}\n",
        "x.yaml:5:26", "没有属性 “size”"},
+      // Expression errors inside the scalar count characters too: 类型 is two.
       {"id: a\ntype: csv\nfields: {id_number: 身份证号}\ntags:\n  - tag: dibao\n    when: '类型 "
-       "in (低保)'\n",
-       "x.yaml:6:19", "when 条件有误"},
+       "= \"低保\"'\n",
+       "x.yaml:6:15", "when 条件有误：请用 == 表示相等"},
+      {"id: a\ntype: csv\nfields: {id_number: 身份证号}\ntags:\n  - tag: dibao\n    when: \"备注 "
+       "is empty\"\n",
+       "x.yaml:6:15", "when 条件有误：“is empty” 请写作 == null"},
+      {"id: a\ntype: csv\nfields: {id_number: 身份证号}\ntags:\n  - {tag: dibao, when: 救助类型}\n",
+       "x.yaml:5:24", "救助类型 != null"},
+      // yaml-cpp counts bytes; a line with Chinese before the mistake counts characters.
+      {"id: a\ntype: csv\nfields: {id_number: 身份证号, 姓名: 姓名}\n", "x.yaml:3:27",
+       "是否指 name"},
       {"id: a\ntype: csv\nentity: household\nfields: {household_number: 户号}\n", "x.yaml:1:1",
        "place"},
       {"id: a\ntype: csv\nfields: {id_number: 身份证号}\nidentity: {link: 0.5, review: 0.7}\n",

@@ -6,11 +6,11 @@
 #include <string>
 #include <vector>
 
-#include "mapping/expr_check.h"
-#include "mapping/expr_eval.h"
-#include "mapping/expr_parser.h"
+#include "expr/check.h"
+#include "expr/eval.h"
+#include "expr/parser.h"
 
-namespace onetable::mapping {
+namespace onetable::expr {
 namespace {
 
 const Catalog& Shipped() {
@@ -117,4 +117,4 @@ TEST(ExprAggregateTest, CloneIsDeepAndKeepsAggregatePointersInsideTheCopy) {
 }
 
 }  // namespace
-}  // namespace onetable::mapping
+}  // namespace onetable::expr

@@ -1,15 +1,15 @@
 // The expression checker against the shipped catalog: the exact file:line:col message a mapping
 // author gets for a type error, an unknown field (with the closest catalog key), an unknown
 // function, a wrong argument count; and how field paths resolve relative to the grain.
-#include "mapping/expr_check.h"
+#include "expr/check.h"
 
 #include <gtest/gtest.h>
 
 #include <string>
 
-#include "mapping/expr_parser.h"
+#include "expr/parser.h"
 
-namespace onetable::mapping {
+namespace onetable::expr {
 namespace {
 
 const Catalog& Shipped() {
@@ -251,4 +251,4 @@ TEST(ExprCheckTest, SuggestionsUseEditDistance) {
 }
 
 }  // namespace
-}  // namespace onetable::mapping
+}  // namespace onetable::expr

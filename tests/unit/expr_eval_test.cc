@@ -2,7 +2,7 @@
 // 29 February), inclusive between, case bands, masks, labels, date formats, coalesce, in, the
 // SQL-like handling of missing values, aggregates through the RowContext seam, and the pushdown
 // split agreeing with evaluation.
-#include "mapping/expr_eval.h"
+#include "expr/eval.h"
 
 #include <gtest/gtest.h>
 
@@ -11,9 +11,9 @@
 #include <string>
 #include <vector>
 
-#include "mapping/cell_functions.h"
-#include "mapping/expr_check.h"
-#include "mapping/expr_parser.h"
+#include "expr/cell_functions.h"
+#include "expr/check.h"
+#include "expr/parser.h"
 #include "mapping/pushdown.h"
 
 namespace onetable::mapping {

@@ -1,12 +1,12 @@
 // The mapping expression parser: what binds tighter than what, where each node starts, and the
 // exact message and position a mapping author sees for a syntax error.
-#include "mapping/expr_parser.h"
+#include "expr/parser.h"
 
 #include <gtest/gtest.h>
 
 #include <string>
 
-namespace onetable::mapping {
+namespace onetable::expr {
 namespace {
 
 std::string Tree(const std::string& text) {
@@ -68,6 +68,12 @@ TEST(ExprParserTest, PrecedenceAndShapes) {
       {"true", "true"},
       {"null", "null"},
       {"x == null", "(== x null)"},
+      // Chinese names are identifiers; backquotes make any text a name, never a keyword.
+      {"救助类型 in ('城市低保') and 保障金额 > 0",
+       "(and (in 救助类型 \"城市低保\") (> 保障金额 0))"},
+      {"`status name` == 'ok'", "(== status name \"ok\")"},
+      {"`and` or `alive`", "(or and alive)"},
+      {"`f`(1)", "ERROR t:1:4: 意外的 “(”"},
   };
   for (const TreeCase& c : cases) EXPECT_EQ(Tree(c.text), c.tree) << c.text;
 }
@@ -132,7 +138,11 @@ TEST(ExprParserTest, SyntaxErrorsNameTheUnexpectedToken) {
        "t:1:16: 此处应为“.属性名”（如 tag(disability).grade），实际是表达式结尾"},
       {"has_tag()", "t:1:9: 此处应为标签名，实际是“)”"},
       {"x between 1 or 2", "t:1:13: 此处应为“and”，实际是“or”"},
-      {"12abc", "t:1:1: 数字后面紧跟着字母：“12a”"},
+      {"12abc",
+       "t:1:1: 数字后面紧跟着字母：“12a”（以数字开头的名称请用反引号括起，如 `2023年补贴`）"},
+      {"`a", "t:1:1: 名称缺少结束的反引号 `"},
+      {"`` == 1", "t:1:1: 反引号中的名称为空"},
+      {"a is not empty", "t:1:3: “is empty” 请写作 == null，“is not empty” 请写作 != null"},
       {"name.", "t:1:6: 此处应为字段名，实际是表达式结尾"},
       {"f(1,)", "t:1:5: 此处应为表达式，实际是“)”"},
       {"a and and", "t:1:7: 此处应为表达式，实际是“and”"},
@@ -146,4 +156,4 @@ TEST(ExprParserTest, SyntaxErrorsNameTheUnexpectedToken) {
 }
 
 }  // namespace
-}  // namespace onetable::mapping
+}  // namespace onetable::expr

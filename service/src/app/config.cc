@@ -3,14 +3,19 @@
 #include <yaml-cpp/yaml.h>
 
 #include <filesystem>
+#include <fstream>
+#include <sstream>
+
+#include "model/yaml_location.h"
 
 namespace onetable {
 namespace fs = std::filesystem;
 
 namespace {
 
-std::string Where(const std::string& path, const YAML::Mark& m) {
-  return path + ":" + std::to_string(m.line + 1) + ":" + std::to_string(m.column + 1);
+// Counts columns in characters: yaml-cpp counts bytes.
+std::string Where(const std::string& path, const std::string& text, const YAML::Mark& m) {
+  return YamlLocation(path, text, m).ToString();
 }
 
 std::string Resolve(const fs::path& base, const std::string& p) {
@@ -53,11 +58,16 @@ Result<Config> LoadConfig(const std::string& path, bool explicit_path) {
   }
   c.path = path;
   fs::path base = fs::absolute(path).parent_path();
+  std::ifstream in(path, std::ios::binary);
+  if (!in) return Status::Invalid("无法读取配置文件：" + path);
+  std::stringstream buffer;
+  buffer << in.rdbuf();
+  const std::string text = buffer.str();
   YAML::Node root;
   try {
-    root = YAML::LoadFile(path);
+    root = YAML::Load(text);
   } catch (const YAML::Exception& e) {
-    return Status::Invalid(Where(path, e.mark) + ": 配置文件格式错误：" + e.msg);
+    return Status::Invalid(Where(path, text, e.mark) + ": 配置文件格式错误：" + e.msg);
   }
   if (root.IsNull()) return c;
   if (!root.IsMap()) return Status::Invalid(path + ":1:1: 配置文件应为键值对（YAML 映射）");
@@ -65,7 +75,7 @@ Result<Config> LoadConfig(const std::string& path, bool explicit_path) {
   for (const auto& kv : root) {
     std::string key = kv.first.as<std::string>();
     const YAML::Node& v = kv.second;
-    std::string where = Where(path, kv.second.Mark());
+    std::string where = Where(path, text, kv.second.Mark());
     if (!v.IsScalar()) {
       errors += where + ": " + key + " 应为单个值\n";
       continue;
@@ -101,8 +111,9 @@ Result<Config> LoadConfig(const std::string& path, bool explicit_path) {
         errors += where + ": secure_cookie 应为 true 或 false\n";
       }
     } else {
-      errors += Where(path, kv.first.Mark()) + ": 未知的配置项 " + key +
-                "（可用：store, schema, mappings, connectors, web, listen, threads, secure_cookie）\n";
+      errors +=
+          Where(path, text, kv.first.Mark()) + ": 未知的配置项 " + key +
+          "（可用：store, schema, mappings, connectors, web, listen, threads, secure_cookie）\n";
     }
   }
   if (!errors.empty()) {

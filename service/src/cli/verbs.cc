@@ -15,6 +15,7 @@
 #include "audit/audit_log.h"
 #include "auth/users.h"
 #include "auth/password.h"
+#include "ingest/connector_spec.h"
 #include "model/catalog.h"
 #include "model/divisions.h"
 #include "store/store.h"
@@ -31,7 +32,7 @@ const char kUsage[] =
     "命令：\n"
     "  init [--demo] [--persons N]  创建或升级登记库；--demo 载入演示社区数据\n"
     "  serve [--listen HOST:PORT]   启动 HTTP 服务（API 与网页）\n"
-    "  check                        检查字段目录、代码表与行政区划数据\n"
+    "  check                        检查字段目录、代码表、行政区划、报表映射与连接器配置\n"
     "  import 连接器.yaml [--plugins 目录] [--batch 条数]  立即运行一个连接器，导入部门数据\n"
     "  sync [--plugins 目录] [--batch 条数]   运行连接器目录中的全部连接器\n"
     "  table 映射ID [--scope 代码] [--as-of 日期] [--format xlsx|csv|json] [-o 文件]\n"
@@ -188,6 +189,13 @@ int RunCheck(const Config& config, const std::vector<std::string>& args) {
     int bad = CheckMappings(*catalog, config.mappings_dir, std::cout, &mappings);
     if (bad == 0) std::cerr << "映射无误：" << mappings << " 张部门报表\n";
     problems += bad;
+  }
+  if (catalog.ok()) {
+    int connectors = 0;
+    std::vector<std::string> bad = CheckConnectorDir(config.connectors_dir, *catalog, &connectors);
+    for (const std::string& message : bad) std::cout << message << "\n";
+    if (bad.empty()) std::cerr << "连接器无误：" << connectors << " 个\n";
+    problems += static_cast<int>(bad.size());
   }
   return problems ? kExitInvalid : kExitOk;
 }

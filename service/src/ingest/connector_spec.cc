@@ -2,17 +2,20 @@
 
 #include <yaml-cpp/yaml.h>
 
+#include <algorithm>
 #include <cstdlib>
 #include <filesystem>
 #include <fstream>
 #include <regex>
 #include <sstream>
 
+#include "expr/yaml_source.h"
 #include "ingest/content_hash.h"
 #include "model/catalog_keys.h"
 #include "model/sha256.h"
 #include "onetable/text.h"
 #include "onetable/utf8.h"
+#include "model/yaml_location.h"
 
 namespace onetable {
 namespace fs = std::filesystem;
@@ -37,6 +40,21 @@ bool IsMatchKey(EntityKind entity, const std::string& key) {
       return key == keys::kBuildingCode || key == keys::kAddress;
     default:
       return false;
+  }
+}
+
+// "file:line:col: message" lines of a when rule's errors, each marked as the rule's.
+void AddWhenErrors(const std::string& message, std::vector<std::string>* errors) {
+  size_t start = 0;
+  while (start <= message.size()) {
+    size_t end = message.find('\n', start);
+    if (end == std::string::npos) end = message.size();
+    std::string line = message.substr(start, end - start);
+    // After "file:line:col: " (the file name may itself hold ':', the position never ': ').
+    size_t at = line.find(": ");
+    if (at != std::string::npos) line.insert(at + 2, "when 条件有误：");
+    errors->push_back(line);
+    start = end + 1;
   }
 }
 
@@ -69,11 +87,9 @@ class SpecParser {
  private:
   // yaml-cpp counts columns in bytes; people count characters.
   SourceLocation At(const YAML::Mark& m) const {
-    if (m.pos >= 0 && static_cast<size_t>(m.pos) <= text_.size()) {
-      return SourceLocation::InText(path_, text_, static_cast<size_t>(m.pos));
-    }
-    if (m.line >= 0) return {path_, m.line + 1, m.column + 1};
-    return {path_, 1, 1};
+    SourceLocation loc = YamlLocation(path_, text_, m);
+    if (loc.line == 0) loc.line = loc.column = 1;
+    return loc;
   }
   std::string Where(const YAML::Mark& m) const { return At(m).ToString(); }
   SourceLocation Loc(const YAML::Node& n) const { return At(n.Mark()); }
@@ -452,8 +468,8 @@ class SpecParser {
       }
       TagRule rule;
       rule.where = Loc(item);
-      YAML::Node attrs;
-      bool has_attrs = false;
+      YAML::Node attrs, when;
+      bool has_attrs = false, has_when = false;
       for (const auto& kv : item) {
         std::string key = kv.first.Scalar();
         if (key == "tag") {
@@ -464,18 +480,8 @@ class SpecParser {
         } else if (key == "when") {
           std::string text;
           if (!Scalar(kv.second, "when", &text)) continue;
-          size_t offset = 0;
-          auto parsed = WhenRule::Parse(text, &offset);
-          if (!parsed.ok()) {
-            SourceLocation at = Loc(kv.second);
-            bool quoted = kv.second.Tag() == "!";
-            at.column +=
-                (quoted ? 1 : 0) +
-                static_cast<int>(utf8::CountCodePoints(std::string_view(text).substr(0, offset)));
-            errors_.push_back(at.ToString() + ": when 条件有误：" + parsed.status().message());
-          } else {
-            rule.when = std::move(*parsed);
-          }
+          when = kv.second;
+          has_when = true;
         } else if (key == "attrs") {
           attrs = kv.second;
           has_attrs = true;
@@ -510,8 +516,24 @@ class SpecParser {
           }
         }
       }
+      if (has_when) ParseWhen(when, &rule);
       spec_.tags.push_back(std::move(rule));
     }
+  }
+
+  // The rule's condition over the source columns; the columns the spec names are known ones.
+  void ParseWhen(const YAML::Node& node, TagRule* rule) {
+    expr::SourceColumns columns;
+    for (const FieldMapping& m : spec_.fields) columns.known.push_back(m.source.column);
+    for (const auto& attr : rule->attrs) columns.known.push_back(attr.second.column);
+    expr::YamlSource source(path_, text_);
+    std::unique_ptr<expr::ExprLocator> loc = source.ScalarLocator(node);
+    auto parsed = expr::RecordExpr::ParseCondition(node.Scalar(), *loc, catalog_, columns);
+    if (!parsed.ok()) {
+      AddWhenErrors(parsed.status().message(), &errors_);
+      return;
+    }
+    rule->when = std::move(*parsed);
   }
 
   void CheckIdentifiable(const YAML::Node& root) {
@@ -570,6 +592,26 @@ Result<ConnectorSpec> LoadConnectorSpec(const std::string& path, const Catalog& 
   std::stringstream ss;
   ss << in.rdbuf();
   return ParseConnectorSpec(ss.str(), path, catalog);
+}
+
+std::vector<std::string> CheckConnectorDir(const std::string& dir, const Catalog& catalog,
+                                           int* checked) {
+  *checked = 0;
+  std::vector<std::string> files;
+  std::error_code ec;
+  for (fs::directory_iterator it(dir, ec), end; !ec && it != end; it.increment(ec)) {
+    if (it->is_regular_file() && it->path().extension() == ".yaml") {
+      files.push_back(it->path().string());
+    }
+  }
+  std::sort(files.begin(), files.end());
+  std::vector<std::string> problems;
+  for (const std::string& file : files) {
+    ++*checked;
+    Result<ConnectorSpec> spec = LoadConnectorSpec(file, catalog);
+    if (!spec.ok()) problems.push_back(spec.status().message());
+  }
+  return problems;
 }
 
 Result<std::vector<std::pair<std::string, std::string>>> ResolveConnectorOptions(

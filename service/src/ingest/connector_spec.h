@@ -13,6 +13,7 @@
 //     household.household_number: 户号   # person imports: place new persons in a known household
 //   tags:                           # person imports only
 //     - {tag: dibao, when: '救助类型 in ("城市低保", "农村低保")', attrs: {category: 救助类型}}
+//                                   # `when`: an expression over the source columns (record_expr.h)
 //   identity: {link: 0.8, review: 0.5}   # scores for persons without an ID number
 //   conflict_threshold: 60          # two sources at least this trusted that disagree: review
 //   place: {community: "420581001001", grid: "01"}  # household/building imports: where new
@@ -36,7 +37,7 @@
 #include <utility>
 #include <vector>
 
-#include "ingest/when_rule.h"
+#include "expr/record_expr.h"
 #include "model/catalog.h"
 #include "onetable/connector.h"
 #include "onetable/status.h"
@@ -66,7 +67,9 @@ struct FieldMapping {
 
 struct TagRule {
   const TagDef* tag = nullptr;
-  std::optional<WhenRule> when;  // unset: always
+  // The condition over the source record, in the expression language (expr/record_expr.h);
+  // unset: always.
+  std::optional<expr::RecordExpr> when;
   std::vector<std::pair<const FieldDef*, ColumnRef>> attrs;
   SourceLocation where;
 };
@@ -107,6 +110,13 @@ Result<ConnectorSpec> ParseConnectorSpec(const std::string& yaml_text, const std
                                          const Catalog& catalog);
 // Reads and parses `path`. A missing file is kNotFound; anything else wrong is kInvalidArgument.
 Result<ConnectorSpec> LoadConnectorSpec(const std::string& path, const Catalog& catalog);
+
+// Loads every *.yaml file directly in `dir` (the connectors `sync` runs) against `catalog`, for
+// `onetable check`: one message per file that does not load (its "file:line:col: message"
+// lines), in file name order. `*checked` is the number of files read; a missing directory has
+// none.
+std::vector<std::string> CheckConnectorDir(const std::string& dir, const Catalog& catalog,
+                                           int* checked);
 
 // Checks the spec's `options` against what the plugin declares: unknown keys, wrong types and
 // missing required options are errors (all reported, "file:line:col: message"); secrets are

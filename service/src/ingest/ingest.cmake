@@ -13,7 +13,6 @@ add_library(onetable_ingest STATIC
   ${ONETABLE_SRC}/ingest/review_queue.cc
   ${ONETABLE_SRC}/ingest/runtime.cc
   ${ONETABLE_SRC}/ingest/survivorship.cc
-  ${ONETABLE_SRC}/ingest/when_rule.cc
 )
 # Built plugins land in one directory (connectors/CMakeLists.txt sets it); the loader looks
 # there unless ONETABLE_PLUGIN_DIR says otherwise.
@@ -21,8 +20,8 @@ set(ONETABLE_PLUGIN_OUTPUT_DIR ${CMAKE_BINARY_DIR}/plugins CACHE INTERNAL "")
 target_compile_definitions(onetable_ingest PRIVATE
   ONETABLE_PLUGIN_DIR="${ONETABLE_PLUGIN_OUTPUT_DIR}")
 target_include_directories(onetable_ingest PUBLIC ${RAPIDJSON_INCLUDE_DIR})
-target_link_libraries(onetable_ingest PUBLIC onetable_store onetable_model onetable_audit
-  onetable_register yaml-cpp
+target_link_libraries(onetable_ingest PUBLIC onetable_expr onetable_store onetable_model
+  onetable_audit onetable_register yaml-cpp
   OpenSSL::Crypto ${CMAKE_DL_LIBS})
 
 target_sources(onetable_cli PRIVATE ${ONETABLE_SRC}/cli/import_verbs.cc)

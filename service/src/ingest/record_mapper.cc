@@ -49,6 +49,19 @@ const RecordMapper::Resolved& RecordMapper::ResolveColumns(const SourceRow& row)
       cols.push_back(FindColumn(row, ref.column, EntityKind::kPerson, attr, true));
     }
     resolved_.attr_columns.push_back(std::move(cols));
+    std::vector<int> when_cols;
+    if (rule.when) {
+      for (const std::string& column : rule.when->columns()) {
+        const std::string wanted = std::string(TrimHeaderBlank(column));
+        int found = -1;
+        for (size_t i = 0; i < row.fields.size() && found < 0; ++i) {
+          if (TrimHeaderBlank(row.fields[i].first) == wanted) found = static_cast<int>(i);
+        }
+        if (found < 0) missing_rule_.insert(column);
+        when_cols.push_back(found);
+      }
+    }
+    resolved_.when_columns.push_back(std::move(when_cols));
   }
   return resolved_;
 }
@@ -119,16 +132,22 @@ MappedRecord RecordMapper::Map(const SourceRow& row) {
     }
   }
 
-  auto lookup = [&](const std::string& column) -> std::optional<std::string> {
-    std::string wanted(TrimHeaderBlank(column));
-    for (const auto& f : row.fields) {
-      if (TrimHeaderBlank(f.first) == wanted) return f.second ? *f.second : std::string();
-    }
-    return std::nullopt;
-  };
+  std::vector<expr::Value> slots;
   for (size_t r = 0; r < spec_.tags.size(); ++r) {
     const TagRule& rule = spec_.tags[r];
-    if (rule.when && !rule.when->Evaluate(lookup)) continue;
+    if (rule.when) {
+      slots.clear();
+      for (int idx : cols.when_columns[r]) {
+        slots.push_back(idx < 0 ? expr::Value::Null()
+                                : expr::SourceValue(row.fields[static_cast<size_t>(idx)].second));
+      }
+      Result<bool> holds = rule.when->Matches(slots);
+      if (!holds.ok()) {
+        out.issues.push_back({"", rule.tag->label + "的条件无法求值：" + holds.status().message()});
+        continue;
+      }
+      if (!*holds) continue;
+    }
     MappedTag tag;
     tag.tag = rule.tag;
     for (size_t a = 0; a < rule.attrs.size(); ++a) {

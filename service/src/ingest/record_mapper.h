@@ -1,5 +1,6 @@
 // RecordMapper: turns one source record into canonical catalog values through a connector's
-// field map, code maps and the model's Validator, and evaluates its tag rules.
+// field map, code maps and the model's Validator, and evaluates its tag rules (a `when` reads
+// columns by name, blanks around header cells ignored, no aliases).
 //
 // Columns: a mapped column is looked up by name (blanks around header cells ignored); when the
 // record has no such column, a column whose header the catalog matches to the same field (label
@@ -55,11 +56,14 @@ class RecordMapper {
 
   // Mapped columns that no record seen so far had (not even by alias), for the run's warnings.
   const std::set<std::string>& missing_columns() const { return missing_; }
+  // Columns a tag rule's `when` reads that no record seen so far had (they read as null).
+  const std::set<std::string>& missing_rule_columns() const { return missing_rule_; }
 
  private:
   struct Resolved {
     std::vector<int> field_columns;              // per spec.fields: index in row, -1 none
     std::vector<std::vector<int>> attr_columns;  // per tag rule, per attr
+    std::vector<std::vector<int>> when_columns;  // per tag rule, per column its `when` reads
   };
   const Resolved& ResolveColumns(const SourceRow& row);
   int FindColumn(const SourceRow& row, const std::string& name, EntityKind entity,
@@ -75,6 +79,7 @@ class RecordMapper {
   std::string header_signature_;
   Resolved resolved_;
   std::set<std::string> missing_;
+  std::set<std::string> missing_rule_;
 };
 
 }  // namespace onetable

@@ -203,6 +203,9 @@ Result<ImportResult> Importer::Run(const ConnectorSpec& spec, const ConnectorPlu
     result.warnings.push_back("来源中没有列 “" + column +
                               "”（也没有能按字段别名对应的列），映射到它的字段未导入");
   }
+  for (const std::string& column : mapper.missing_rule_columns()) {
+    result.warnings.push_back("来源中没有列 “" + column + "”：标签规则的条件把它读作空值（null）");
+  }
   if (partial) *partial = run;
   return result;
 }

@@ -1,15 +1,9 @@
-# The mapping layer: mapping specs, the expression language, the table generator and writers.
+# The mapping layer: mapping specs, the table generator and writers (the expression language
+# they are written in is onetable_expr, service/src/expr/).
 # Included from service/CMakeLists.txt (its scope: ONETABLE_SRC is service/src).
 add_library(onetable_mapping STATIC
   ${ONETABLE_SRC}/mapping/atomic_file.cc
-  ${ONETABLE_SRC}/mapping/cell_functions.cc
   ${ONETABLE_SRC}/mapping/csv_sink.cc
-  ${ONETABLE_SRC}/mapping/expr_ast.cc
-  ${ONETABLE_SRC}/mapping/expr_check.cc
-  ${ONETABLE_SRC}/mapping/expr_check_calls.cc
-  ${ONETABLE_SRC}/mapping/expr_eval.cc
-  ${ONETABLE_SRC}/mapping/expr_lexer.cc
-  ${ONETABLE_SRC}/mapping/expr_parser.cc
   ${ONETABLE_SRC}/mapping/json_sink.cc
   ${ONETABLE_SRC}/mapping/mapping_spec.cc
   ${ONETABLE_SRC}/mapping/preview_sink.cc
@@ -24,14 +18,13 @@ add_library(onetable_mapping STATIC
   ${ONETABLE_SRC}/mapping/table_sink.cc
   ${ONETABLE_SRC}/mapping/template_draft.cc
   ${ONETABLE_SRC}/mapping/template_reader.cc
-  ${ONETABLE_SRC}/mapping/value.cc
   ${ONETABLE_SRC}/mapping/xlsx_sink.cc
-  ${ONETABLE_SRC}/mapping/yaml_source.cc
 )
 target_include_directories(onetable_mapping PUBLIC ${RAPIDJSON_INCLUDE_DIR})
 target_link_libraries(onetable_mapping PUBLIC
-  onetable_model onetable_store onetable_access onetable_app onetable_audit
-  onetable_csv_reader onetable_xlsx_reader yaml-cpp PkgConfig::XLSXWRITER Poco::Foundation Poco::Zip)
+  onetable_expr onetable_model onetable_store onetable_access onetable_app onetable_audit
+  onetable_csv_reader onetable_xlsx_reader yaml-cpp PkgConfig::XLSXWRITER Poco::Foundation
+  Poco::Zip)
 
 # `onetable table`, `onetable mapping draft` and the mapping half of `check` (service/src/cli/).
 target_sources(onetable_cli PRIVATE ${ONETABLE_SRC}/cli/table_verbs.cc)

@@ -7,9 +7,10 @@
 #include <optional>
 #include <sstream>
 
-#include "mapping/expr_check.h"
-#include "mapping/expr_parser.h"
-#include "mapping/yaml_source.h"
+#include "expr/check.h"
+#include "expr/parser.h"
+#include "expr/yaml_source.h"
+#include "mapping/expr_names.h"
 #include "onetable/text.h"
 
 namespace onetable::mapping {

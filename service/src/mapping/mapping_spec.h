@@ -41,7 +41,8 @@
 #include <string_view>
 #include <vector>
 
-#include "mapping/expr_ast.h"
+#include "expr/ast.h"
+#include "mapping/expr_names.h"
 #include "model/catalog.h"
 #include "model/date.h"
 #include "onetable/status.h"

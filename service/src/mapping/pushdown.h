@@ -16,7 +16,7 @@
 //   age op N, age between / in, where age is the derived person age at the reference date
 //                                                    → birth_date comparisons computed here
 // The rows for which every pushed predicate holds and the residual is true are exactly the rows
-// for which the original clause is true (NULL handling included: see expr_eval.h).
+// for which the original clause is true (NULL handling included: see expr/eval.h).
 #ifndef ONETABLE_MAPPING_PUSHDOWN_H_
 #define ONETABLE_MAPPING_PUSHDOWN_H_
 
@@ -24,7 +24,8 @@
 #include <string>
 #include <vector>
 
-#include "mapping/expr_ast.h"
+#include "expr/ast.h"
+#include "mapping/expr_names.h"
 #include "model/date.h"
 
 namespace onetable::mapping {

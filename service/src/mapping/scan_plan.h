@@ -21,7 +21,8 @@
 #include <unordered_map>
 #include <vector>
 
-#include "mapping/expr_ast.h"
+#include "expr/ast.h"
+#include "mapping/expr_names.h"
 #include "mapping/mapping_spec.h"
 #include "model/catalog.h"
 #include "model/date.h"

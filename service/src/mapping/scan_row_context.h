@@ -1,4 +1,4 @@
-// ScanRowContext: the RowContext (expr_eval.h) over rows streamed by Store::Scan. It answers
+// ScanRowContext: the RowContext (expr/eval.h) over rows streamed by Store::Scan. It answers
 // field paths from the ScanRow by the plan's indices, tags from the tag attributes the store
 // read (JSON text, parsed here, once per row and tag, only when asked), row_number() from the
 // generator, and aggregates from values the generator folded for the current group.
@@ -13,7 +13,8 @@
 #include <unordered_map>
 #include <vector>
 
-#include "mapping/expr_eval.h"
+#include "expr/eval.h"
+#include "mapping/expr_names.h"
 #include "mapping/scan_plan.h"
 #include "store/store.h"
 
@@ -49,7 +50,7 @@ class ScanRowContext : public RowContext {
   std::vector<Value> values_;
   std::vector<bool> typed_;
   // Plan indices by the address of the FieldPath asked for: the paths live in the checked trees
-  // (expr_eval.h), so a pointer is a cheaper key than the path's text, row after row.
+  // (expr/eval.h), so a pointer is a cheaper key than the path's text, row after row.
   std::unordered_map<const FieldPath*, int> index_by_path_;
 };
 

@@ -2,7 +2,8 @@
 
 #include <utility>
 
-#include "mapping/expr_eval.h"
+#include "expr/eval.h"
+#include "mapping/expr_names.h"
 #include "mapping/scan_plan.h"
 #include "mapping/scan_row_context.h"
 #include "mapping/table_scope.h"

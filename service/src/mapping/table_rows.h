@@ -17,7 +17,8 @@
 #include <string>
 #include <vector>
 
-#include "mapping/expr_eval.h"
+#include "expr/eval.h"
+#include "mapping/expr_names.h"
 #include "mapping/mapping_spec.h"
 #include "mapping/scan_row_context.h"
 #include "mapping/table_sink.h"

@@ -12,10 +12,12 @@
 #include <map>
 #include <optional>
 #include <string>
+#include <string_view>
 #include <utility>
 #include <vector>
 
 #include "model/catalog.h"
+#include "model/yaml_location.h"
 #include "onetable/text.h"
 
 namespace onetable::catalog_internal {
@@ -44,17 +46,10 @@ bool IsValidKey(const std::string& key);
 // Collects "file:line:col: message" lines.
 class Problems {
  public:
-  explicit Problems(std::string file) : file_(std::move(file)) {}
+  // `text` is what yaml-cpp parses (positions are counted in it); it must outlive this.
+  Problems(std::string file, std::string_view text) : file_(std::move(file)), text_(text) {}
 
-  SourceLocation Where(const YAML::Mark& mark) const {
-    SourceLocation where;
-    where.file = file_;
-    if (!mark.is_null()) {
-      where.line = mark.line + 1;
-      where.column = mark.column + 1;
-    }
-    return where;
-  }
+  SourceLocation Where(const YAML::Mark& mark) const { return YamlLocation(file_, text_, mark); }
 
   void Add(const YAML::Node& node, const std::string& message) { Add(node.Mark(), message); }
   void Add(const YAML::Mark& mark, const std::string& message) { Add(Where(mark), message); }
@@ -80,6 +75,7 @@ class Problems {
     std::string message;
   };
   std::string file_;
+  std::string_view text_;
   std::vector<Found> found_;
 };
 

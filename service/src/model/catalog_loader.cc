@@ -330,15 +330,16 @@ void ParseTags(const YAML::Node& tags, const LoadContext& ctx, std::vector<TagDe
 Result<Catalog> Catalog::Load(const std::string& schema_dir) {
   const std::string fields_path = schema_dir + "/fields.yaml";
   Catalog catalog;
-  Problems problems(fields_path);
+  std::string text;
+  const bool readable = internal::ReadFile(fields_path, &text);
+  Problems problems(fields_path, text);
   std::vector<std::string> file_problems;  // whole files and code tables, after fields.yaml's
 
   // Code tables first, so fields can be checked against them.
   std::set<std::string> code_table_ids;
   LoadCodeTables(schema_dir + "/codes", &catalog.codes_, &code_table_ids, &file_problems);
 
-  std::string text;
-  if (!internal::ReadFile(fields_path, &text)) {
+  if (!readable) {
     file_problems.insert(file_problems.begin(), fields_path + ": 无法读取字段目录文件");
   } else {
     try {

@@ -1,11 +1,11 @@
-#include "mapping/value.h"
+#include "expr/value.h"
 
 #include <cerrno>
 #include <cmath>
 #include <cstdio>
 #include <cstdlib>
 
-namespace onetable::mapping {
+namespace onetable::expr {
 
 double Value::as_number() const {
   if (kind() == Kind::kInt) return static_cast<double>(as_int());
@@ -65,8 +65,28 @@ const char* TypeName(const ExprType& type) {
       return "日期";
     case TypeKind::kCode:
       return "代码";
+    case TypeKind::kText:
+      return "来源列文本";
   }
   return "?";
+}
+
+bool ReadNumber(std::string_view text, double* out) {
+  size_t i = 0;
+  if (i < text.size() && (text[i] == '-' || text[i] == '+')) ++i;
+  size_t digits = 0, dots = 0;
+  for (size_t k = i; k < text.size(); ++k) {
+    if (text[k] >= '0' && text[k] <= '9') {
+      ++digits;
+    } else if (text[k] == '.' && dots == 0) {
+      ++dots;
+    } else {
+      return false;
+    }
+  }
+  if (digits == 0) return false;
+  *out = std::strtod(std::string(text).c_str(), nullptr);
+  return std::isfinite(*out);
 }
 
 ExprType TypeOfField(const FieldDef& def) {
@@ -124,4 +144,4 @@ Value ValueFromCanonical(const FieldDef& def, const std::string* text) {
   return Value::String(s);
 }
 
-}  // namespace onetable::mapping
+}  // namespace onetable::expr

@@ -1,17 +1,23 @@
-#include "mapping/expr_check.h"
+#include "expr/check.h"
 
 #include <algorithm>
 #include <optional>
 #include <vector>
 
-#include "mapping/expr_check_internal.h"
+#include "expr/check_internal.h"
 #include "onetable/text.h"
 
-namespace onetable::mapping {
+namespace onetable::expr {
 
 namespace internal {
 
 std::string Quote(const std::string& s) { return "“" + s + "”"; }
+
+std::string ConditionHint(const Expr* e, const ExprType& t) {
+  if (t.kind != TypeKind::kText || e->kind != ExprKind::kField) return "";
+  const std::string& name = e->path.key;
+  return "（判断该列有值请写 " + name + " != null，为空请写 " + name + " == null）";
+}
 
 void Checker::Error(size_t pos, const std::string& message) {
   problems_.push_back(FormatAt(loc_.Locate(pos), message));
@@ -74,7 +80,8 @@ std::optional<ExprType> Checker::CheckUnary(Expr* e, const Scope& s) {
   if (!t) return std::nullopt;
   if (e->op == Op::kNot) {
     if (t->kind != TypeKind::kBoolean && t->kind != TypeKind::kNull) {
-      Error(x->pos, std::string("“not” 后面应为 布尔 表达式，实际是 ") + TypeName(*t));
+      Error(x->pos, std::string("“not” 后面应为 布尔 表达式，实际是 ") + TypeName(*t) +
+                        ConditionHint(x, *t));
       return std::nullopt;
     }
     return ExprType::Of(TypeKind::kBoolean);
@@ -99,7 +106,7 @@ std::optional<ExprType> Checker::CheckBinary(Expr* e, const Scope& s) {
       for (auto [x, t] : {std::pair{a, *ta}, std::pair{b, *tb}}) {
         if (t.kind != TypeKind::kBoolean && t.kind != TypeKind::kNull) {
           Error(x->pos, std::string("“") + OpText(e->op) + "” 的两边应为 布尔 表达式，实际是 " +
-                            TypeName(t));
+                            TypeName(t) + ConditionHint(x, t));
           ok = false;
         }
       }
@@ -182,6 +189,16 @@ bool Checker::CheckComparable(Op op, Expr* a, ExprType ta, Expr* b, ExprType tb)
     return false;
   }
   if (ta.is_numeric() && tb.is_numeric()) return true;
+  if (ta.kind == TypeKind::kText || tb.kind == TypeKind::kText) {
+    Expr* other = ta.kind == TypeKind::kText ? b : a;
+    const ExprType& to = ta.kind == TypeKind::kText ? tb : ta;
+    if (other->kind == ExprKind::kLiteral && other->literal.kind() == Value::Kind::kString &&
+        TrimBlank(other->literal.as_string()).empty()) {
+      Error(other->pos, "来源列的空白值读作空值（null）：判断为空请写 == null，有值请写 != null");
+      return false;
+    }
+    if (to.is_numeric() || to.is_textual()) return true;  // numbers as numbers, else as text
+  }
   if (ta.kind == TypeKind::kDate && tb.kind == TypeKind::kString && b->kind == ExprKind::kLiteral) {
     return CoerceLiteral(b, ta);
   }
@@ -267,7 +284,8 @@ std::optional<ExprType> Checker::CheckCase(Expr* e, const Scope& s) {
     const bool is_condition = i % 2 == 0 && !(e->has_else && i == n - 1);
     if (is_condition) {
       if (t->kind != TypeKind::kBoolean && t->kind != TypeKind::kNull) {
-        Error(c->pos, std::string("when 后面应为 布尔 条件，实际是 ") + TypeName(*t));
+        Error(c->pos, std::string("when 后面应为 布尔 条件，实际是 ") + TypeName(*t) +
+                          ConditionHint(c, *t));
         ok = false;
       }
       continue;
@@ -281,6 +299,7 @@ std::optional<ExprType> Checker::CheckCase(Expr* e, const Scope& s) {
 
 std::optional<ExprType> Checker::CheckTag(Expr* e, const Scope& s) {
   const char* fn = e->kind == ExprKind::kHasTag ? "has_tag" : "tag";
+  if (!RefuseInSource(e, std::string(fn) + "()")) return std::nullopt;
   if (s.grain != EntityKind::kPerson) {
     Error(e->pos, std::string(fn) + "() 只能用于人员；在" + EntityLabel(s.grain) +
                       "粒度请写 count(person where has_tag(" + e->name + ")) > 0");
@@ -313,8 +332,8 @@ std::optional<ExprType> Checker::CheckTag(Expr* e, const Scope& s) {
 
 Result<ExprType> CheckExpr(Expr* expr, const CheckEnv& env, const ExprLocator& loc) {
   int local_counter = 0;
-  internal::Checker checker(env.catalog, loc,
-                            env.aggregate_counter ? env.aggregate_counter : &local_counter);
+  internal::Checker checker(
+      env.catalog, loc, env.aggregate_counter ? env.aggregate_counter : &local_counter, env.source);
   internal::Scope scope{env.grain, env.role, false};
   std::optional<ExprType> t = checker.Check(expr, scope);
   if (!checker.problems().empty() || !t) {
@@ -326,10 +345,11 @@ Result<ExprType> CheckExpr(Expr* expr, const CheckEnv& env, const ExprLocator& l
 Status CheckCondition(Expr* expr, const CheckEnv& env, const ExprLocator& loc) {
   ASSIGN_OR_RETURN(ExprType t, CheckExpr(expr, env, loc));
   if (t.kind != TypeKind::kBoolean && t.kind != TypeKind::kNull) {
-    return Status::Invalid(FormatAt(loc.Locate(expr->pos),
-                                    std::string("条件应为 布尔 表达式，实际是 ") + TypeName(t)));
+    return Status::Invalid(
+        FormatAt(loc.Locate(expr->pos), std::string("条件应为 布尔 表达式，实际是 ") + TypeName(t) +
+                                            internal::ConditionHint(expr, t)));
   }
   return Status::Ok();
 }
 
-}  // namespace onetable::mapping
+}  // namespace onetable::expr

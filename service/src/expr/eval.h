@@ -1,4 +1,5 @@
-// Evaluation of checked mapping expressions over one row at a time.
+// Evaluation of checked expressions over one row at a time: a register row (a table generator's
+// RowContext) or a source record (record_expr.h).
 //
 // The seam between the language and whoever owns the data is RowContext: a table generator
 // implements it over the rows it has joined (the grain row, its ancestors, the household head,
@@ -10,23 +11,25 @@
 // evaluated here agree: a comparison with a missing value is null (unknown), and/or/not use
 // three-valued logic, and a where clause keeps a row only when it is true. `x == null` and
 // `x != null` test for a missing value. Division by zero and integer overflow give null.
+// A source column (TypeKind::kText, see record_expr.h) compares as a number when both sides read
+// as numbers, as text when both are text, and otherwise gives null.
 //
 // Thread-safety: an Evaluator is immutable after construction and may be shared; a RowContext
 // belongs to one thread.
-#ifndef ONETABLE_MAPPING_EXPR_EVAL_H_
-#define ONETABLE_MAPPING_EXPR_EVAL_H_
+#ifndef ONETABLE_EXPR_EVAL_H_
+#define ONETABLE_EXPR_EVAL_H_
 
 #include <cstdint>
 #include <string>
 
-#include "mapping/expr_ast.h"
-#include "mapping/value.h"
+#include "expr/ast.h"
+#include "expr/value.h"
 #include "model/catalog.h"
 #include "model/catalog_keys.h"
 #include "model/date.h"
 #include "onetable/status.h"
 
-namespace onetable::mapping {
+namespace onetable::expr {
 
 class Evaluator;
 
@@ -121,6 +124,6 @@ class AggregateAccumulator {
 // against a date is parsed as a date). Returns <0, 0, >0, or false when they do not compare.
 bool CompareValues(const Value& a, const Value& b, int* result);
 
-}  // namespace onetable::mapping
+}  // namespace onetable::expr
 
-#endif  // ONETABLE_MAPPING_EXPR_EVAL_H_
+#endif  // ONETABLE_EXPR_EVAL_H_

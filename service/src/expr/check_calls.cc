@@ -1,13 +1,13 @@
-// The checker's field paths, function calls and aggregates (see expr_check.h).
+// The checker's field paths, function calls and aggregates (see check.h).
 #include <algorithm>
 #include <string>
 #include <vector>
 
-#include "mapping/expr_check_internal.h"
+#include "expr/check_internal.h"
 #include "model/catalog_keys.h"
 #include "onetable/text.h"
 
-namespace onetable::mapping::internal {
+namespace onetable::expr::internal {
 
 namespace {
 
@@ -73,7 +73,39 @@ void Checker::ReportUnknownField(const Expr* e, size_t seg, EntityKind entity) {
             (suggestion.empty() ? "" : "，是否是 " + Quote(suggestion) + "？"));
 }
 
+bool Checker::RefuseInSource(const Expr* e, const std::string& what) {
+  if (source_ == nullptr) return true;
+  Error(e->pos, what + " 只能用于报表映射；连接器的条件只能读来源记录的列");
+  return false;
+}
+
+std::optional<ExprType> Checker::CheckSourceColumn(Expr* e) {
+  if (e->segments.size() > 1) {
+    std::string written = Join(e->segments, ".");
+    Error(e->segment_pos[1] - 1,
+          "来源列名不分层级：列名中有 “.” 时请用反引号括起，如 `" + written + "`");
+    return std::nullopt;
+  }
+  const std::string& name = e->segments[0];
+  const std::vector<std::string>& known = source_->known;
+  if (source_->complete && std::find(known.begin(), known.end(), name) == known.end()) {
+    std::string best = Closest(name, known);
+    Error(e->pos,
+          "来源中没有列 " + Quote(name) + (best.empty() ? "" : "，是否是 " + Quote(best) + "？"));
+    return std::nullopt;
+  }
+  std::vector<std::string>& read = source_->read;
+  auto it = std::find(read.begin(), read.end(), name);
+  if (it == read.end()) it = read.insert(read.end(), name);
+  e->kind = ExprKind::kField;  // a column named "alive" is just a column here
+  e->path = FieldPath{};
+  e->path.key = name;
+  e->path.slot = static_cast<int>(it - read.begin());
+  return ExprType::Of(TypeKind::kText);
+}
+
 std::optional<ExprType> Checker::CheckField(Expr* e, const Scope& s) {
+  if (source_ != nullptr) return CheckSourceColumn(e);
   EntityKind cur = s.grain;
   std::vector<std::string> hops;
   bool after_head = false;
@@ -186,6 +218,9 @@ std::optional<ExprType> Checker::CheckCall(Expr* e, const Scope& s) {
     return false;
   };
   const std::string& name = e->name;
+  if ((name == "row_number" || (name == "age" && argc == 0)) && !RefuseInSource(e, name + "()")) {
+    return std::nullopt;
+  }
   if (name == "row_number") {
     if (s.role != ExprRole::kColumn || s.in_aggregate) {
       Error(e->pos, "row_number() 只能用于列的取值");
@@ -241,6 +276,7 @@ std::optional<ExprType> Checker::CheckCall(Expr* e, const Scope& s) {
 }
 
 std::optional<ExprType> Checker::CheckAggregate(Expr* e, const Scope& s) {
+  if (!RefuseInSource(e, "汇总函数 " + e->name + "()")) return std::nullopt;
   if (s.in_aggregate) {
     Error(e->pos, "汇总函数 " + e->name + "() 不能嵌套");
     return std::nullopt;
@@ -302,4 +338,4 @@ std::optional<ExprType> Checker::CheckAggregate(Expr* e, const Scope& s) {
   return result;
 }
 
-}  // namespace onetable::mapping::internal
+}  // namespace onetable::expr::internal

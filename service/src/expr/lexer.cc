@@ -1,8 +1,8 @@
-#include "mapping/expr_lexer.h"
+#include "expr/lexer.h"
 
 #include "onetable/utf8.h"
 
-namespace onetable::mapping {
+namespace onetable::expr {
 
 namespace {
 
@@ -68,6 +68,23 @@ bool Lex(std::string_view text, std::vector<Token>* tokens, ExprError* error) {
       tokens->push_back(std::move(tok));
       continue;
     }
+    if (c == '`') {
+      size_t close = text.find('`', i + 1);
+      if (close == std::string_view::npos) {
+        *error = {i, "名称缺少结束的反引号 `"};
+        return false;
+      }
+      if (close == i + 1) {
+        *error = {i, "反引号中的名称为空"};
+        return false;
+      }
+      tok.kind = TokenKind::kIdent;
+      tok.text = std::string(text.substr(i + 1, close - i - 1));
+      tok.quoted = true;
+      i = close + 1;
+      tokens->push_back(std::move(tok));
+      continue;
+    }
     if (IsDigit(static_cast<char>(c))) {
       size_t p = i;
       while (p < text.size() && IsDigit(text[p])) ++p;
@@ -78,7 +95,8 @@ bool Lex(std::string_view text, std::vector<Token>* tokens, ExprError* error) {
         tok.kind = TokenKind::kDecimal;
       }
       if (p < text.size() && IsIdentStart(static_cast<unsigned char>(text[p]))) {
-        *error = {i, "数字后面紧跟着字母：“" + std::string(text.substr(i, p - i + 1)) + "”"};
+        *error = {i, "数字后面紧跟着字母：“" + std::string(text.substr(i, p - i)) +
+                         CharAt(text, p) + "”（以数字开头的名称请用反引号括起，如 `2023年补贴`）"};
         return false;
       }
       tok.text = std::string(text.substr(i, p - i));
@@ -171,9 +189,11 @@ std::string DescribeToken(const Token& t) {
       return "表达式结尾";
     case TokenKind::kString:
       return "字符串 “" + t.text + "”";
+    case TokenKind::kIdent:
+      return t.quoted ? "“`" + t.text + "`”" : "“" + t.text + "”";
     default:
       return "“" + t.text + "”";
   }
 }
 
-}  // namespace onetable::mapping
+}  // namespace onetable::expr

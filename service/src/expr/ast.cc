@@ -1,8 +1,9 @@
-#include "mapping/expr_ast.h"
+#include "expr/ast.h"
 
+#include "model/text.h"
 #include "onetable/text.h"
 
-namespace onetable::mapping {
+namespace onetable::expr {
 
 std::string FieldPath::ToString() const {
   std::string out;
@@ -153,4 +154,4 @@ std::string FormatAt(const SourceLocation& where, const std::string& message) {
          message;
 }
 
-}  // namespace onetable::mapping
+}  // namespace onetable::expr

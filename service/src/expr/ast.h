@@ -1,17 +1,18 @@
-// The syntax tree of a mapping expression, and where its pieces came from.
+// The syntax tree of an expression, and where its pieces came from. One language serves mapping
+// columns and filters (over register rows) and connector tag rules (over source records).
 //
-// The parser (expr_parser.h) builds an Expr tree with the byte offset of every node in the
-// expression text. The checker (expr_check.h) then resolves field paths against the catalog and
-// stores the inferred type in each node; only a checked tree may be evaluated (expr_eval.h) or
-// split for SQL pushdown (pushdown.h).
+// The parser (parser.h) builds an Expr tree with the byte offset of every node in the
+// expression text. The checker (check.h) then resolves field paths against the catalog, or
+// names against a source record's columns, and stores the inferred type in each node; only a
+// checked tree may be evaluated (eval.h) or split for SQL pushdown (mapping/pushdown.h).
 //
 // An ExprLocator turns a byte offset into file:line:col, so the same parser serves a standalone
-// expression (TextLocator) and an expression inside a YAML scalar (mapping_spec.cc). Columns are
+// expression (TextLocator) and an expression inside a YAML scalar (yaml_source.h). Columns are
 // counted in characters (code points), 1-based, as editors show them.
 //
 // Thread-safety: trees are plain data; a checked tree may be read from many threads.
-#ifndef ONETABLE_MAPPING_EXPR_AST_H_
-#define ONETABLE_MAPPING_EXPR_AST_H_
+#ifndef ONETABLE_EXPR_AST_H_
+#define ONETABLE_EXPR_AST_H_
 
 #include <cstddef>
 #include <functional>
@@ -20,11 +21,11 @@
 #include <string_view>
 #include <vector>
 
-#include "mapping/value.h"
+#include "expr/value.h"
 #include "model/catalog.h"
 #include "model/entity.h"
 
-namespace onetable::mapping {
+namespace onetable::expr {
 
 // A field reached from the grain row, after resolution. `hops` walks from the grain row:
 // an ancestor by entity name ("household", "building", "grid", "community", "street",
@@ -35,6 +36,9 @@ struct FieldPath {
   std::vector<std::string> hops;
   std::string key;
   EntityKind entity = EntityKind::kPerson;  // the entity that holds `key`
+  // Over a source record (CheckEnv::source): `key` is the column name, hops are empty, and this
+  // is its index in SourceColumns::read, so that evaluation needs no lookup by name.
+  int slot = -1;
 
   std::string ToString() const;  // "household.head.name"
   friend bool operator==(const FieldPath& a, const FieldPath& b) {
@@ -158,6 +162,6 @@ class TextLocator : public ExprLocator {
 // "file:line:col: message".
 std::string FormatAt(const SourceLocation& where, const std::string& message);
 
-}  // namespace onetable::mapping
+}  // namespace onetable::expr
 
-#endif  // ONETABLE_MAPPING_EXPR_AST_H_
+#endif  // ONETABLE_EXPR_AST_H_

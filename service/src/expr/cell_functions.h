@@ -1,14 +1,14 @@
 // The text functions of the mapping language that shape what a department sees in a cell:
 // mask() and format_date(). Pure; thread-safe.
-#ifndef ONETABLE_MAPPING_CELL_FUNCTIONS_H_
-#define ONETABLE_MAPPING_CELL_FUNCTIONS_H_
+#ifndef ONETABLE_EXPR_CELL_FUNCTIONS_H_
+#define ONETABLE_EXPR_CELL_FUNCTIONS_H_
 
 #include <string>
 
 #include "model/catalog.h"
 #include "model/date.h"
 
-namespace onetable::mapping {
+namespace onetable::expr {
 
 // Hides the middle of a personal value.
 //   ID numbers and phones (by catalog type `hint`, or by shape: 8+ ASCII digits, X allowed):
@@ -22,6 +22,6 @@ std::string MaskText(const std::string& text, FieldType hint);
 // M / D unpadded; every other character is copied. 'YYYY年MM月DD日' → 2024年06月30日.
 std::string FormatDatePattern(const Date& date, const std::string& pattern);
 
-}  // namespace onetable::mapping
+}  // namespace onetable::expr
 
-#endif  // ONETABLE_MAPPING_CELL_FUNCTIONS_H_
+#endif  // ONETABLE_EXPR_CELL_FUNCTIONS_H_

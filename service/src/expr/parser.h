@@ -1,4 +1,5 @@
-// The parser of the mapping expression language: text → Expr tree with positions. Pure.
+// The parser of the expression language (mapping columns and filters, connector tag rules):
+// text → Expr tree with positions. Pure.
 //
 // Grammar, loosest binding first:
 //   expr    := or
@@ -14,21 +15,23 @@
 //   primary := literal | "(" expr ")" | case | path | call
 //   literal := STRING | INTEGER | DECIMAL | "true" | "false" | "null"
 //   case    := "case" ("when" expr "then" expr)+ ["else" expr] "end"
-//   path    := IDENT ("." IDENT)*            (a path of one segment "alive" is the alive test)
+//   path    := NAME ("." NAME)*              (a path of one segment "alive" is the alive test)
+//   NAME    := IDENT | `any text`              (backquoted: never a keyword or a function)
 //   call    := IDENT "(" [expr ("," expr)*] ")"
 //            | "has_tag" "(" TAG ")" | "tag" "(" TAG ")" "." IDENT
 //            | "count" "(" [IDENT] ["where" expr] ")"
 //            | ("sum"|"list"|"first") "(" expr ["where" expr] ")"
-// Keywords are case-insensitive. Comparisons do not chain (a < b < c is an error).
-#ifndef ONETABLE_MAPPING_EXPR_PARSER_H_
-#define ONETABLE_MAPPING_EXPR_PARSER_H_
+// Keywords are case-insensitive. Comparisons do not chain (a < b < c is an error). The old tag
+// rule forms "x is empty", "x = y" and "x <> y" are errors that say what to write instead.
+#ifndef ONETABLE_EXPR_PARSER_H_
+#define ONETABLE_EXPR_PARSER_H_
 
 #include <string_view>
 
-#include "mapping/expr_ast.h"
+#include "expr/ast.h"
 #include "onetable/status.h"
 
-namespace onetable::mapping {
+namespace onetable::expr {
 
 // Parses one expression. On a syntax error returns kInvalidArgument whose message is
 // "file:line:col: message" (Chinese) at the unexpected token, located through `loc`.
@@ -41,6 +44,6 @@ struct OrderItem {
 };
 Result<OrderItem> ParseOrderItem(std::string_view text, const ExprLocator& loc);
 
-}  // namespace onetable::mapping
+}  // namespace onetable::expr
 
-#endif  // ONETABLE_MAPPING_EXPR_PARSER_H_
+#endif  // ONETABLE_EXPR_PARSER_H_

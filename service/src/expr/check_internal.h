@@ -1,15 +1,15 @@
 // Internal to the checker (expr_check.cc, expr_check_calls.cc): the Checker walker. Not for use
 // outside service/src/mapping/expr_check*.cc.
-#ifndef ONETABLE_MAPPING_EXPR_CHECK_INTERNAL_H_
-#define ONETABLE_MAPPING_EXPR_CHECK_INTERNAL_H_
+#ifndef ONETABLE_EXPR_CHECK_INTERNAL_H_
+#define ONETABLE_EXPR_CHECK_INTERNAL_H_
 
 #include <optional>
 #include <string>
 #include <vector>
 
-#include "mapping/expr_check.h"
+#include "expr/check.h"
 
-namespace onetable::mapping::internal {
+namespace onetable::expr::internal {
 
 // Where a node is checked: the row kind field paths start from (the mapping's grain, or the
 // entity an aggregate folds over) and whether we are inside an aggregate.
@@ -22,10 +22,15 @@ struct Scope {
 // “word”
 std::string Quote(const std::string& s);
 
+// What to write instead when a value of type `t` stands where a condition must: for a source
+// column, "（判断该列有值请写 X != null）"; otherwise "".
+std::string ConditionHint(const Expr* e, const ExprType& t);
+
 class Checker {
  public:
-  Checker(const Catalog& catalog, const ExprLocator& loc, int* aggregate_counter)
-      : catalog_(catalog), loc_(loc), aggregate_counter_(aggregate_counter) {}
+  Checker(const Catalog& catalog, const ExprLocator& loc, int* aggregate_counter,
+          SourceColumns* source)
+      : catalog_(catalog), loc_(loc), aggregate_counter_(aggregate_counter), source_(source) {}
 
   // The node's type, or nullopt after reporting at least one problem.
   std::optional<ExprType> Check(Expr* e, const Scope& s);
@@ -41,6 +46,9 @@ class Checker {
   std::optional<ExprType> CheckTag(Expr* e, const Scope& s);
   // expr_check_calls.cc
   std::optional<ExprType> CheckField(Expr* e, const Scope& s);
+  std::optional<ExprType> CheckSourceColumn(Expr* e);
+  // Reports `what` (has_tag(), count() …) used over a source record; false when it was.
+  bool RefuseInSource(const Expr* e, const std::string& what);
   std::optional<ExprType> CheckCall(Expr* e, const Scope& s);
   std::optional<ExprType> CheckAggregate(Expr* e, const Scope& s);
   void ReportUnknownField(const Expr* e, size_t seg, EntityKind entity);
@@ -57,9 +65,10 @@ class Checker {
   const Catalog& catalog_;
   const ExprLocator& loc_;
   int* aggregate_counter_;
+  SourceColumns* source_;  // null: over register rows
   std::vector<std::string> problems_;
 };
 
-}  // namespace onetable::mapping::internal
+}  // namespace onetable::expr::internal
 
-#endif  // ONETABLE_MAPPING_EXPR_CHECK_INTERNAL_H_
+#endif  // ONETABLE_EXPR_CHECK_INTERNAL_H_

@@ -1,4 +1,4 @@
-// Value and ExprType: the runtime values of the mapping expression language and their static
+// Value and ExprType: the runtime values of the expression language and their static
 // types.
 //
 // A Value is null, a boolean, a 64-bit integer, a decimal (double), a string or a calendar date.
@@ -8,17 +8,18 @@
 // string at run time whose code table is known statically, which is what label() needs.
 //
 // Thread-safety: plain values; safe to copy and share read-only.
-#ifndef ONETABLE_MAPPING_VALUE_H_
-#define ONETABLE_MAPPING_VALUE_H_
+#ifndef ONETABLE_EXPR_VALUE_H_
+#define ONETABLE_EXPR_VALUE_H_
 
 #include <cstdint>
 #include <string>
+#include <string_view>
 #include <variant>
 
 #include "model/catalog.h"
 #include "model/date.h"
 
-namespace onetable::mapping {
+namespace onetable::expr {
 
 class Value {
  public:
@@ -61,7 +62,9 @@ class Value {
 // Formats a decimal for people: at most 6 decimals, trailing zeros dropped ("12.5", "3").
 std::string FormatDecimal(double d);
 
-enum class TypeKind { kNull, kBoolean, kInteger, kDecimal, kString, kDate, kCode };
+// kText is a source record's column (a connector's tag rule): text without a catalog type, which
+// compares as a number with a number (when it reads as one) and as text with text.
+enum class TypeKind { kNull, kBoolean, kInteger, kDecimal, kString, kDate, kCode, kText };
 
 struct ExprType {
   TypeKind kind = TypeKind::kNull;
@@ -70,20 +73,26 @@ struct ExprType {
   static ExprType Of(TypeKind k) { return ExprType{k, {}}; }
   static ExprType Code(std::string table) { return ExprType{TypeKind::kCode, std::move(table)}; }
   bool is_numeric() const { return kind == TypeKind::kInteger || kind == TypeKind::kDecimal; }
-  bool is_textual() const { return kind == TypeKind::kString || kind == TypeKind::kCode; }
+  bool is_textual() const {
+    return kind == TypeKind::kString || kind == TypeKind::kCode || kind == TypeKind::kText;
+  }
 };
 
-// Chinese name for messages: 字符串, 整数, 小数, 日期, 布尔, 代码, 空值.
+// Chinese name for messages: 字符串, 整数, 小数, 日期, 布尔, 代码, 空值, 来源列文本.
 const char* TypeName(const ExprType& type);
 
 // The expression type of a catalog field (id numbers, phones and division codes are strings;
 // references are integers).
 ExprType TypeOfField(const FieldDef& def);
 
+// Reads `text` as a number when all of it is one (optional sign, digits, optional decimals, as
+// a source export writes "650.5" or "-3"); false otherwise ("", "1e3", "12元").
+bool ReadNumber(std::string_view text, double* out);
+
 // Turns the store's canonical text of `def` into a typed Value; nullptr (SQL NULL) gives Null.
 // Text that does not parse as the field's type is kept as a string rather than dropped.
 Value ValueFromCanonical(const FieldDef& def, const std::string* text);
 
-}  // namespace onetable::mapping
+}  // namespace onetable::expr
 
-#endif  // ONETABLE_MAPPING_VALUE_H_
+#endif  // ONETABLE_EXPR_VALUE_H_

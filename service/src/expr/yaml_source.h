@@ -7,18 +7,18 @@
 // \u4e2d); best effort for block scalars (| and >).
 //
 // Thread-safety: immutable after construction.
-#ifndef ONETABLE_MAPPING_YAML_SOURCE_H_
-#define ONETABLE_MAPPING_YAML_SOURCE_H_
+#ifndef ONETABLE_EXPR_YAML_SOURCE_H_
+#define ONETABLE_EXPR_YAML_SOURCE_H_
 
 #include <yaml-cpp/yaml.h>
 
 #include <memory>
 #include <string>
 
-#include "mapping/expr_ast.h"
+#include "expr/ast.h"
 #include "model/catalog.h"
 
-namespace onetable::mapping {
+namespace onetable::expr {
 
 class YamlSource {
  public:
@@ -46,6 +46,6 @@ class YamlSource {
 // Strips a UTF-8 byte order mark, if present.
 std::string StripBom(std::string text);
 
-}  // namespace onetable::mapping
+}  // namespace onetable::expr
 
-#endif  // ONETABLE_MAPPING_YAML_SOURCE_H_
+#endif  // ONETABLE_EXPR_YAML_SOURCE_H_

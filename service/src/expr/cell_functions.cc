@@ -1,10 +1,10 @@
-#include "mapping/cell_functions.h"
+#include "expr/cell_functions.h"
 
 #include <cstdio>
 
 #include "onetable/utf8.h"
 
-namespace onetable::mapping {
+namespace onetable::expr {
 
 namespace {
 
@@ -75,4 +75,4 @@ std::string FormatDatePattern(const Date& date, const std::string& pattern) {
   return out;
 }
 
-}  // namespace onetable::mapping
+}  // namespace onetable::expr

@@ -1,4 +1,4 @@
-#include "mapping/expr_parser.h"
+#include "expr/parser.h"
 
 #include <cerrno>
 #include <cstdlib>
@@ -6,10 +6,10 @@
 #include <utility>
 #include <vector>
 
-#include "mapping/expr_lexer.h"
+#include "expr/lexer.h"
 #include "onetable/text.h"
 
-namespace onetable::mapping {
+namespace onetable::expr {
 
 namespace {
 
@@ -51,7 +51,7 @@ class Parser {
   }
   bool IsKeyword(const char* word, size_t ahead = 0) const {
     const Token& t = Peek(ahead);
-    return t.kind == TokenKind::kIdent && AsciiLower(t.text) == word;
+    return t.kind == TokenKind::kIdent && !t.quoted && AsciiLower(t.text) == word;
   }
   ExprPtr Fail(std::string message) { return FailAt(Peek().pos, std::move(message)); }
   ExprPtr FailAt(size_t pos, std::string message) {
@@ -146,6 +146,9 @@ class Parser {
       if (IsCompareOp(Peek().kind)) return Fail("比较运算不能连用，请用 and 连接两个比较");
       size_t pos = left->pos;
       return Binary(op, pos, std::move(left), std::move(right));
+    }
+    if (IsKeyword("is")) {  // the tag rules' old "x is empty" / "x is not empty"
+      return Fail("“is empty” 请写作 == null，“is not empty” 请写作 != null");
     }
     bool negated = false;
     if (IsKeyword("not") && (IsKeyword("in", 1) || IsKeyword("between", 1))) {
@@ -260,6 +263,7 @@ class Parser {
 
   ExprPtr ParseWord() {
     const Token& t = Peek();
+    if (t.quoted) return ParsePath();
     std::string lower = AsciiLower(t.text);
     if (lower == "true" || lower == "false") {
       Advance();
@@ -272,16 +276,23 @@ class Parser {
     if (lower == "case") return ParseCase();
     if (IsReserved(lower)) return Expected("表达式");
     if (Peek(1).kind == TokenKind::kLParen) return ParseCall();
+    return ParsePath();
+  }
+
+  ExprPtr ParsePath() {
+    const Token& t = Peek();
     auto e = std::make_unique<Expr>(ExprKind::kField, t.pos);
+    bool last_quoted = false;
     while (true) {
       const Token& seg = Advance();
       e->segments.push_back(seg.text);
       e->segment_pos.push_back(seg.pos);
+      last_quoted = seg.quoted;
       if (Peek().kind != TokenKind::kDot) break;
       Advance();
       if (Peek().kind != TokenKind::kIdent) return Expected("字段名");
     }
-    if (e->segments.back() == "alive") e->kind = ExprKind::kAlive;
+    if (e->segments.back() == "alive" && !last_quoted) e->kind = ExprKind::kAlive;
     return e;
   }
 
@@ -429,4 +440,4 @@ Result<OrderItem> ParseOrderItem(std::string_view text, const ExprLocator& loc) 
   return item;
 }
 
-}  // namespace onetable::mapping
+}  // namespace onetable::expr

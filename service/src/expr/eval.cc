@@ -1,12 +1,12 @@
-#include "mapping/expr_eval.h"
+#include "expr/eval.h"
 
 #include <cmath>
 #include <optional>
 
-#include "mapping/cell_functions.h"
+#include "expr/cell_functions.h"
 #include "model/catalog_keys.h"
 
-namespace onetable::mapping {
+namespace onetable::expr {
 
 namespace {
 
@@ -32,6 +32,38 @@ std::optional<Date> AsDate(const Value& v) {
 template <typename T>
 int Sign(T a, T b) {
   return a < b ? -1 : (b < a ? 1 : 0);
+}
+
+bool AsNumber(const Value& v, double* out) {
+  if (v.is_numeric()) {
+    *out = v.as_number();
+    return true;
+  }
+  return v.kind() == Value::Kind::kString && ReadNumber(v.as_string(), out);
+}
+
+// A source column's text against anything: as numbers when both read as numbers, else as text
+// when both are text; otherwise (12元 > 0) they do not compare.
+bool CompareSourceValues(const Value& a, const Value& b, int* result) {
+  if (a.is_null() || b.is_null()) return false;
+  double x = 0, y = 0;
+  if (AsNumber(a, &x) && AsNumber(b, &y)) {
+    *result = Sign(x, y);
+    return true;
+  }
+  if (a.kind() == Value::Kind::kString && b.kind() == Value::Kind::kString) {
+    *result = Sign(a.as_string().compare(b.as_string()), 0);
+    return true;
+  }
+  return false;
+}
+
+// Compares the values of nodes `ea` and `eb` by their static types.
+bool CompareNodes(const Expr& ea, const Value& a, const Expr& eb, const Value& b, int* result) {
+  if (ea.type.kind == TypeKind::kText || eb.type.kind == TypeKind::kText) {
+    return CompareSourceValues(a, b, result);
+  }
+  return CompareValues(a, b, result);
 }
 
 }  // namespace
@@ -98,7 +130,7 @@ Result<Value> Evaluator::EvalCompare(const Expr& e, RowContext& ctx) const {
     return Value::Bool(e.op == Op::kEq ? missing : !missing);
   }
   int c = 0;
-  if (!CompareValues(a, b, &c)) return Value::Null();
+  if (!CompareNodes(ea, a, eb, b, &c)) return Value::Null();
   switch (e.op) {
     case Op::kEq:
       return Value::Bool(c == 0);
@@ -137,7 +169,7 @@ Result<Value> Evaluator::EvalInBetween(const Expr& e, RowContext& ctx) const {
     for (size_t i = 1; i < e.children.size(); ++i) {
       ASSIGN_OR_RETURN(Value item, Eval(*e.children[i], ctx));
       int c = 0;
-      if (!CompareValues(x, item, &c)) {
+      if (!CompareNodes(*e.children[0], x, *e.children[i], item, &c)) {
         unknown = true;
       } else if (c == 0) {
         result = true;
@@ -149,7 +181,8 @@ Result<Value> Evaluator::EvalInBetween(const Expr& e, RowContext& ctx) const {
     ASSIGN_OR_RETURN(Value low, Eval(*e.children[1], ctx));
     ASSIGN_OR_RETURN(Value high, Eval(*e.children[2], ctx));
     int cl = 0, ch = 0;
-    bool has_low = CompareValues(x, low, &cl), has_high = CompareValues(x, high, &ch);
+    bool has_low = CompareNodes(*e.children[0], x, *e.children[1], low, &cl);
+    bool has_high = CompareNodes(*e.children[0], x, *e.children[2], high, &ch);
     if ((has_low && cl < 0) || (has_high && ch > 0)) {
       result = false;
     } else if (has_low && has_high) {
@@ -312,4 +345,4 @@ Value AggregateAccumulator::Finish() const {
   return Value::Int(int_sum_);
 }
 
-}  // namespace onetable::mapping
+}  // namespace onetable::expr

@@ -1,11 +1,13 @@
-#include "mapping/yaml_source.h"
+#include "expr/yaml_source.h"
 
 #include <cstdlib>
 #include <vector>
 
+#include "model/text.h"
+#include "model/yaml_location.h"
 #include "onetable/utf8.h"
 
-namespace onetable::mapping {
+namespace onetable::expr {
 
 namespace {
 
@@ -98,12 +100,7 @@ SourceLocation YamlSource::AtByte(size_t pos) const {
 }
 
 SourceLocation YamlSource::At(const YAML::Mark& mark) const {
-  if (mark.pos >= 0 && static_cast<size_t>(mark.pos) <= text_.size()) return AtByte(mark.pos);
-  SourceLocation loc;
-  loc.file = file_;
-  loc.line = mark.line + 1;
-  loc.column = mark.column + 1;
-  return loc;
+  return YamlLocation(file_, text_, mark);
 }
 
 std::unique_ptr<ExprLocator> YamlSource::ScalarLocator(const YAML::Node& node) const {
@@ -115,4 +112,4 @@ std::string StripBom(std::string text) {
   return text;
 }
 
-}  // namespace onetable::mapping
+}  // namespace onetable::expr

@@ -1,0 +1,21 @@
+#include "model/yaml_location.h"
+
+#include "model/text.h"
+
+namespace onetable {
+
+SourceLocation YamlLocation(const std::string& file, std::string_view text,
+                            const YAML::Mark& mark) {
+  SourceLocation loc;
+  loc.file = file;
+  if (mark.is_null()) return loc;
+  if (mark.pos >= 0 && static_cast<size_t>(mark.pos) <= text.size()) {
+    LineColumnAt(text, static_cast<size_t>(mark.pos), &loc.line, &loc.column);
+    return loc;
+  }
+  loc.line = mark.line + 1;
+  loc.column = mark.column + 1;
+  return loc;
+}
+
+}  // namespace onetable
