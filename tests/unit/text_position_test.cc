@@ -4,31 +4,31 @@
 
 #include <string>
 
-#include "model/text.h"
+#include "onetable/utf8.h"
 #include "model/yaml_location.h"
 
 namespace onetable {
 namespace {
 
-TEST(TextPosition, CharColumnCountsCharactersNotBytes) {
+TEST(TextPosition, ColumnsCountCharactersNotBytes) {
   const std::string line = "label: 姓名, type: x";  // 姓名 is six bytes, two characters
-  EXPECT_EQ(CharColumn(line, 0), 1);
-  EXPECT_EQ(CharColumn(line, 7), 8);                   // 姓
-  EXPECT_EQ(CharColumn(line, line.find("type")), 12);  // after 姓名,
-  EXPECT_EQ(CharColumn(line, line.size()), 19);        // the end
-  EXPECT_EQ(CharColumn(line, line.size() + 5), 19);    // clamped
-  EXPECT_EQ(CharColumn("a\r", 2), 2);                  // a carriage return is no character
+  const auto column = [](std::string_view text, size_t offset) {
+    return utf8::LineColumnAt(text, offset).column;
+  };
+  EXPECT_EQ(column(line, 0), 1);
+  EXPECT_EQ(column(line, 7), 8);                   // 姓
+  EXPECT_EQ(column(line, line.find("type")), 12);  // after 姓名,
+  EXPECT_EQ(column(line, line.size()), 19);        // the end
+  EXPECT_EQ(column(line, line.size() + 5), 19);    // clamped
+  EXPECT_EQ(column("a\r", 2), 2);                  // a carriage return is no character
 }
 
-TEST(TextPosition, LineColumnAtRestartsEachLine) {
+TEST(TextPosition, LinesRestartTheColumn) {
   const std::string text = "甲: 1\n乙乙: [x\n";
-  int line = 0, column = 0;
-  LineColumnAt(text, text.find('['), &line, &column);
-  EXPECT_EQ(line, 2);
-  EXPECT_EQ(column, 5);
-  LineColumnAt(text, 0, &line, &column);
-  EXPECT_EQ(line, 1);
-  EXPECT_EQ(column, 1);
+  EXPECT_EQ(utf8::LineColumnAt(text, text.find('[')).line, 2);
+  EXPECT_EQ(utf8::LineColumnAt(text, text.find('[')).column, 5);
+  EXPECT_EQ(utf8::LineColumnAt(text, 0).line, 1);
+  EXPECT_EQ(utf8::LineColumnAt(text, 0).column, 1);
 }
 
 TEST(TextPosition, YamlMarksBecomeCharacterColumns) {

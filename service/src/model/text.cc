@@ -72,28 +72,4 @@ std::string Closest(const std::string& word, const std::vector<std::string>& can
   return best;
 }
 
-int CharColumn(std::string_view line, size_t offset) {
-  if (offset > line.size()) offset = line.size();
-  int column = 1;
-  for (size_t i = 0; i < offset; ++i) {
-    const auto c = static_cast<unsigned char>(line[i]);
-    if ((c & 0xC0) != 0x80 && c != '\r') ++column;  // continuation bytes are not characters
-  }
-  return column;
-}
-
-void LineColumnAt(std::string_view text, size_t offset, int* line, int* column) {
-  if (offset > text.size()) offset = text.size();
-  int l = 1;
-  size_t line_start = 0;
-  for (size_t i = 0; i < offset; ++i) {
-    if (text[i] == '\n') {
-      ++l;
-      line_start = i + 1;
-    }
-  }
-  *line = l;
-  *column = CharColumn(text.substr(line_start), offset - line_start);
-}
-
 }  // namespace onetable

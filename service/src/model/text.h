@@ -1,7 +1,7 @@
 // Text clean-up shared by the validators and matchers: what workers paste from Word or type with
 // a Chinese IME (full-width digits and letters, ideographic spaces, typographic dashes) folded
-// to the ASCII the rules are written for; and where a byte of UTF-8 text is as people count it
-// (characters, not bytes). Trimming, case folding, Join and Split are in onetable/text.h
+// to the ASCII the rules are written for. Where a byte of UTF-8 text is as people count it
+// (characters, not bytes) is utf8::LineColumnAt (onetable/utf8.h). Trimming, case folding, Join and Split are in onetable/text.h
 // (plugins use them too). Pure; thread-safe.
 #ifndef ONETABLE_MODEL_TEXT_H_
 #define ONETABLE_MODEL_TEXT_H_
@@ -29,15 +29,6 @@ int EditDistance(const std::string& a, const std::string& b);
 // The candidate closest to `word` within a small edit distance (at most 3, and at most half the
 // word), or "" when none is that close.
 std::string Closest(const std::string& word, const std::vector<std::string>& candidates);
-
-// The 1-based column, counted in characters (UTF-8 code points), of byte `offset` of `line` (a
-// line's text from its first byte; offset may equal its length). Parsers such as yaml-cpp count
-// bytes, three to a Chinese character; editors and people count characters. A '\r' counts as
-// nothing.
-int CharColumn(std::string_view line, size_t offset);
-
-// 1-based line and character column (CharColumn) of byte `offset` of a multi-line `text`.
-void LineColumnAt(std::string_view text, size_t offset, int* line, int* column);
 
 }  // namespace onetable
 

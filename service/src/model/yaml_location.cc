@@ -1,6 +1,5 @@
 #include "model/yaml_location.h"
 
-#include "model/text.h"
 
 namespace onetable {
 
@@ -10,8 +9,7 @@ SourceLocation YamlLocation(const std::string& file, std::string_view text,
   loc.file = file;
   if (mark.is_null()) return loc;
   if (mark.pos >= 0 && static_cast<size_t>(mark.pos) <= text.size()) {
-    LineColumnAt(text, static_cast<size_t>(mark.pos), &loc.line, &loc.column);
-    return loc;
+    return SourceLocation::InText(file, text, static_cast<size_t>(mark.pos));
   }
   loc.line = mark.line + 1;
   loc.column = mark.column + 1;
