@@ -11,6 +11,7 @@
 #include "http/register_json.h"
 #include "http/register_request.h"
 #include "mapping/table_access.h"
+#include "mapping/table_run.h"
 #include "store/store.h"
 
 namespace onetable {
@@ -206,15 +207,32 @@ HttpResponse Preview(const RequestContext& ctx, const ServiceContext& service, c
   return PreviewResponse(spec, sink, *result, MaskedColumns(service, who, spec));
 }
 
+// A saved table's first rows: a table run like a download (mapping/table_run.h), audited as a
+// preview whether it is refused, fails or succeeds.
 HttpResponse HandlePreviewSaved(const RequestContext& ctx, const ServiceContext& service) {
   Result<const Principal*> who = Authorize(service, ctx, Permission::kRunTables);
   if (!who.ok()) return StatusToHttp(who.status());
-  const std::string id = IdOf(ctx);
-  Status allowed = service.policy.RequireTable(**who, id);
-  if (!allowed.ok()) return StatusToHttp(allowed);
-  Result<mapping::MappingSpec> spec = LoadMappingById(service, id);
-  if (!spec.ok()) return StatusToHttp(spec.status());
-  return Preview(ctx, service, **who, *spec, "table/" + id);
+  Result<int64_t> limit = IntQueryParam(ctx.request, "limit", kPreviewDefault, 1, kPreviewMax);
+  if (!limit.ok()) return BadParameter("limit", limit.status().message());
+  if (ctx.store == nullptr) return NoStoreResponse();
+  TableRunRequest request;
+  request.mapping_id = IdOf(ctx);
+  request.params = ReadTableParams(ctx.request);
+  request.max_rows = *limit;
+  Result<TableRun> run = TableRun::Start(*ctx.store, service, ActorOf(ctx), **who, request);
+  if (!run.ok()) {
+    HttpResponse refused = StatusToHttp(run.status());
+    refused.audited = true;
+    return refused;
+  }
+  CollectingSink sink;
+  Result<mapping::TableResult> result = run->Generate(*ctx.store, &sink);
+  if (!result.ok()) {
+    HttpResponse failed = StatusToHttp(result.status());
+    failed.audited = true;
+    return failed;
+  }
+  return PreviewResponse(run->spec(), sink, *result, MaskedColumns(service, **who, run->spec()));
 }
 
 HttpResponse HandleValidate(const RequestContext& ctx, const ServiceContext& service) {
