@@ -41,7 +41,7 @@ struct Numbered {
 std::string IdOf(int serial) {
   char first17[32];
   std::snprintf(first17, sizeof first17, "42058119800101%03d", serial);
-  return first17 + IdCheckCharacter(first17);
+  return std::string(first17) + IdCheckCharacter(first17);
 }
 
 void* NumberedOpen(const OtKeyValue* options, size_t n, const char* cursor, const char*, int*,
@@ -172,7 +172,7 @@ TEST_F(ImportFaults, AWriteFailingInTheSecondBatchKeepsTheFirstAndARerunComplete
   faulty_->FailWrite(5, Status::Unavailable("连接中断（注入）"), "PutSourceRecord");
   ImportRun partial;
   auto r = Run(faulty_.get(), &partial);
-  ASSERT_FALSE(r.ok());
+  ASSERT_FALSE(r.ok()) << ImportReportJson(r->run, r->warnings, "");
   EXPECT_EQ(r.status().code(), StatusCode::kUnavailable);
   EXPECT_EQ(faulty_->faults(), 1);
   EXPECT_EQ(Persons(), 3);

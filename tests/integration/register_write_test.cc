@@ -23,7 +23,7 @@ namespace fs = std::filesystem;
 std::string IdOf(int serial) {
   char first17[32];
   std::snprintf(first17, sizeof first17, "42058119800101%03d", serial);
-  return first17 + IdCheckCharacter(first17);
+  return std::string(first17) + IdCheckCharacter(first17);
 }
 
 class RegisterWriteFaults : public ::testing::Test {
@@ -62,7 +62,10 @@ class RegisterWriteFaults : public ::testing::Test {
   int64_t Persons() { return *store_->Count(EntityKind::kPerson, {}); }
   // The current provenance source of `field` of person `id`, "" when it has none.
   std::string ProvenanceOf(int64_t id, const std::string& field) {
-    for (const auto& o : *store_->Provenance(EntityKind::kPerson, id)) {
+    auto provenance = store_->Provenance(EntityKind::kPerson, id);
+    EXPECT_TRUE(provenance.ok()) << provenance.status().message();
+    if (!provenance.ok()) return "";
+    for (const auto& o : *provenance) {
       if (o.field == field) return o.source + "/" + o.actor;
     }
     return "";
