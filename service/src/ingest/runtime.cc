@@ -152,7 +152,7 @@ class RunLease {
   RunLease(const RunLease&) = delete;
   RunLease& operator=(const RunLease&) = delete;
   ~RunLease() {
-    if (held_) store_->ReleaseLease(name_, holder_);  // best effort: it expires anyway
+    if (held_) store_->ReleaseLease(name_, holder_).IgnoreError();  // best effort: it expires
   }
 
   Status Acquire() {
