@@ -8,6 +8,7 @@
 #include <unistd.h>
 
 #include <chrono>
+#include <ctime>
 #include <filesystem>
 #include <fstream>
 #include <memory>
@@ -217,6 +218,23 @@ TEST_F(ImportCli, KilledPartWayThenRunAgainLosesAndDuplicatesNothing) {
   EXPECT_EQ(Persons(), committed.created);
   EXPECT_EQ(committed.created, committed.read);
 
+  // The killed run's lease is still live: a second import is refused with exit 4, naming it.
+  auto lease = store()->GetLease("connector:big");
+  ASSERT_TRUE(lease.ok() && lease->has_value());
+  const std::string holder = (*lease)->holder;
+  EXPECT_NE(holder.find(":" + std::to_string(pid) + ":"), std::string::npos) << holder;
+  CliResult busy = Import(dir_ + "/big.yaml");
+  EXPECT_EQ(busy.exit_code, 4) << busy.err;
+  EXPECT_NE(busy.err.find("连接器 big 正由 " + holder + " 运行（自 "), std::string::npos)
+      << busy.err;
+  std::string busy_status;
+  ReportCounts(busy.out, &busy_status);
+  EXPECT_EQ(busy_status, "busy");
+  EXPECT_EQ(store()->ListImportRuns("big", 0, 10)->size(), 1u);
+  // Its holder is dead and stops renewing: once the lease lapses (moved into the past here, as
+  // a minute without renewals would) the next run takes over.
+  ASSERT_TRUE(store()->RenewLease("connector:big", holder, std::time(nullptr) - 120, 60).ok());
+
   CliResult rerun = Import(dir_ + "/big.yaml");
   ASSERT_EQ(rerun.exit_code, 0) << rerun.err;
   std::vector<int64_t> counts = ReportCounts(rerun.out);
@@ -234,6 +252,40 @@ TEST_F(ImportCli, KilledPartWayThenRunAgainLosesAndDuplicatesNothing) {
   // And a third run reads everything again, finding it all unchanged.
   EXPECT_EQ(ReportCounts(Import(dir_ + "/big.yaml").out),
             (std::vector<int64_t>{kRows, 0, 0, kRows, 0, 0, 0}));
+}
+
+TEST_F(ImportCli, ALeaseHeldByAnotherRunExitsFourNamingItAndWritesNothing) {
+  // Another instance runs 民政低保 right now (its lease taken here, through the store).
+  auto claim = store()->AcquireLease("connector:minzheng-dibao", "jizhan-2:4242:9f3a",
+                                     std::time(nullptr), 600);
+  ASSERT_TRUE(claim.ok() && claim->granted);
+  CliResult r = Import(dir_ + "/connectors/minzheng-dibao.yaml");
+  EXPECT_EQ(r.exit_code, 4) << r.err;
+  EXPECT_NE(r.err.find("连接器 minzheng-dibao 正由 jizhan-2:4242:9f3a 运行（自 "),
+            std::string::npos)
+      << r.err;
+  EXPECT_NE(r.err.find("请稍后再试"), std::string::npos) << r.err;
+  std::string status;
+  EXPECT_EQ(ReportCounts(r.out, &status), (std::vector<int64_t>{0, 0, 0, 0, 0, 0, 0}));
+  EXPECT_EQ(status, "busy");
+  EXPECT_TRUE(store()->ListImportRuns("", 0, 10)->empty());
+  EXPECT_EQ(*store()->GetCursor("minzheng-dibao"), "");
+  EXPECT_EQ(Persons(), 0);
+
+  // sync runs the others and exits 4 for the busy one.
+  WriteFile(dir_ + "/onetable.yaml", "store: " + url_ + "\nconnectors: connectors\nschema: " +
+                                         ONETABLE_SOURCE_DIR "/schema\n");
+  CliResult sync = RunCli({"--config", dir_ + "/onetable.yaml", "sync"});
+  EXPECT_EQ(sync.exit_code, 4) << sync.err;
+  EXPECT_NE(sync.err.find("jizhan-2:4242:9f3a"), std::string::npos) << sync.err;
+  EXPECT_EQ(store()->ListImportRuns("minzheng-dibao", 0, 10)->size(), 0u);
+  EXPECT_EQ(store()->ListImportRuns("canjian", 0, 10)->size(), 1u);
+
+  // Once the other run is over the import goes through.
+  ASSERT_TRUE(store()->ReleaseLease("connector:minzheng-dibao", "jizhan-2:4242:9f3a").ok());
+  CliResult after = Import(dir_ + "/connectors/minzheng-dibao.yaml");
+  EXPECT_EQ(after.exit_code, 0) << after.err;
+  EXPECT_FALSE(store()->GetLease("connector:minzheng-dibao")->has_value());
 }
 
 TEST_F(ImportCli, BadConfigExitsTwoNamingFileAndLineAndWritesNothing) {

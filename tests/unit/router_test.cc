@@ -181,6 +181,8 @@ TEST(StatusToHttp, MapsEveryCode) {
       {Status::Exists("公民身份号码已存在"), 409, "already_exists", true},
       {Status::Precondition("上级不存在"), 409, "failed_precondition", true},
       {Status::Conflict("已被他人修改"), 412, "conflict", true},
+      {Status::Busy("连接器 dibao 正由 host:42 运行（自 2026-12-01 08:00:00 起），请稍后再试"), 409,
+       "busy", true},
       {Status::Internal("sqlite: disk I/O error"), 500, "internal", false},
       {Status::Unavailable("mysql://u@db:3306/x unreachable"), 503, "unavailable", false},
   };

@@ -242,8 +242,10 @@ int RunSync(const Config& config, const std::vector<std::string>& args) {
     total.rejected += o.run.rejected;
     if (o.exit_code != kExitOk) {
       ++failed;
-      // Bad config outranks an unreachable source, which outranks other failures.
-      auto rank = [](int c) { return c == kExitUsage ? 3 : c == kExitUnavailable ? 2 : 1; };
+      // Bad config outranks an unreachable source, then a busy one, then other failures.
+      auto rank = [](int c) {
+        return c == kExitUsage ? 4 : c == kExitUnavailable ? 3 : c == kExitBusy ? 2 : 1;
+      };
       if (worst == kExitOk || rank(o.exit_code) > rank(worst)) worst = o.exit_code;
     }
   }

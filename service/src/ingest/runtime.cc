@@ -2,7 +2,11 @@
 
 #include <rapidjson/stringbuffer.h>
 #include <rapidjson/writer.h>
+#include <unistd.h>
 
+#include <cstdio>
+#include <ctime>
+#include <random>
 #include <unordered_set>
 
 #include "ingest/content_hash.h"
@@ -124,7 +128,74 @@ class BatchWriter {
   ImportRun* run_;
 };
 
+// "<host>:<pid>:<random>": unique to this run, and a person reading it knows where it runs.
+std::string NewLeaseHolder() {
+  char host[256] = {};
+  if (gethostname(host, sizeof host - 1) != 0 || host[0] == '\0') std::snprintf(host, 8, "unknown");
+  std::random_device rd;
+  char suffix[16];
+  std::snprintf(suffix, sizeof suffix, "%08x", static_cast<unsigned>(rd()));
+  return std::string(host) + ":" + std::to_string(getpid()) + ":" + suffix;
+}
+
+// Holds a source's run lease for the life of one Run: renews it when the clock has moved since
+// the last renewal, releases it (best effort) when destroyed.
+class RunLease {
+ public:
+  RunLease(Store* store, const ConnectorSpec& spec, const ImportOptions& options)
+      : store_(store),
+        source_(spec.id),
+        name_(ConnectorLeaseName(spec.id)),
+        holder_(options.lease_holder.empty() ? NewLeaseHolder() : options.lease_holder),
+        ttl_(options.lease_ttl_seconds > 0 ? options.lease_ttl_seconds : 60),
+        clock_(options.clock) {}
+  RunLease(const RunLease&) = delete;
+  RunLease& operator=(const RunLease&) = delete;
+  ~RunLease() {
+    if (held_) store_->ReleaseLease(name_, holder_).IgnoreError();  // best effort: it expires
+  }
+
+  Status Acquire() {
+    last_renewed_ = Now();
+    ASSIGN_OR_RETURN(LeaseClaim claim, store_->AcquireLease(name_, holder_, last_renewed_, ttl_));
+    if (!claim.granted) {
+      return Status::Busy("连接器 " + source_ + " 正由 " + claim.current.holder + " 运行（自 " +
+                          UtcTimestamp(claim.current.acquired_at) + " 起），请稍后再试");
+    }
+    held_ = true;
+    return Status::Ok();
+  }
+
+  // Renews unless it was renewed this second. A lease taken over stops the run (kBusy).
+  Status Renew() {
+    const int64_t now = Now();
+    if (now == last_renewed_) return Status::Ok();
+    Status st = store_->RenewLease(name_, holder_, now, ttl_);
+    if (st.code() == StatusCode::kFailedPrecondition) {
+      held_ = false;
+      return Status::Busy("连接器 " + source_ + " 的运行租约已过期并被另一次运行接管（" +
+                          st.message() + "），本次运行已停止；已提交的批次保留");
+    }
+    if (st.ok()) last_renewed_ = now;
+    return st;
+  }
+
+ private:
+  int64_t Now() const { return clock_ ? clock_() : static_cast<int64_t>(std::time(nullptr)); }
+
+  Store* store_;
+  std::string source_;
+  std::string name_;
+  std::string holder_;
+  int64_t ttl_;
+  std::function<int64_t()> clock_;
+  int64_t last_renewed_ = 0;
+  bool held_ = false;
+};
+
 }  // namespace
+
+std::string ConnectorLeaseName(const std::string& source_id) { return "connector:" + source_id; }
 
 Importer::Importer(Store* store, const Catalog& catalog, const Validator& validator)
     : store_(store), catalog_(catalog), validator_(validator) {}
@@ -141,9 +212,18 @@ Result<ImportResult> Importer::Run(const ConnectorSpec& spec, const ConnectorPlu
     }
     grid_id = *grid;
   }
+  RunLease lease(store_, spec, options);
+  RETURN_IF_ERROR(lease.Acquire());
   ASSIGN_OR_RETURN(std::string cursor, store_->GetCursor(spec.id));
   ConnectorSession session(plugin);
   RETURN_IF_ERROR(session.Open(connector_options, cursor, spec.base_dir));
+  // A long read renews the lease from the plugin's progress reports; a renewal error there is
+  // kept for after the batch (the plugin cannot be stopped from its callback).
+  Status renew_failure;
+  auto on_progress = [&](int64_t done, int64_t total) {
+    if (renew_failure.ok()) renew_failure = lease.Renew();
+    if (options.on_progress) options.on_progress(done, total);
+  };
 
   RecordMapper mapper(spec, catalog_, validator_);
   RecordApplier applier(store_, catalog_, spec, grid_id);
@@ -171,27 +251,35 @@ Result<ImportResult> Importer::Run(const ConnectorSpec& spec, const ConnectorPlu
   };
 
   while (true) {
-    auto batch = session.Next(batch_size, options.on_progress);
+    auto batch = session.Next(batch_size, on_progress);
     if (!batch.ok()) return fail(batch.status());
-    ImportRun before = run;
-    std::vector<std::string> new_keys;
-    BatchWriter writer(store_, spec, &mapper, &applier, &seen_keys, &new_keys, &run);
-    Status st = store_->InTransaction([&]() -> Status {
-      if (run.id == 0) {
-        RETURN_IF_ERROR(store_->MarkRunsInterrupted(spec.id).status());
-        RETURN_IF_ERROR(store_->PutSourceInfo({spec.id, spec.title, spec.type, spec.trust, ""}));
-        ASSIGN_OR_RETURN(run.id, store_->AddImportRun(run));
-      }
-      for (const RejectedRow& r : batch->rejected) RETURN_IF_ERROR(writer.Rejected(r));
-      for (const SourceRow& row : batch->records) RETURN_IF_ERROR(writer.Record(row));
-      RETURN_IF_ERROR(store_->SetCursor(spec.id, batch->cursor));
-      return store_->UpdateImportRun(run);
-    });
-    if (!st.ok()) {
+    // Between batches, before writing one: a run whose lease was taken over writes no more.
+    if (renew_failure.ok()) renew_failure = lease.Renew();
+    if (!renew_failure.ok()) return fail(renew_failure);
+    const ImportRun before = run;
+    Status st;
+    for (int attempt = 0; attempt < kBatchAttempts; ++attempt) {
+      std::vector<std::string> new_keys;
+      BatchWriter writer(store_, spec, &mapper, &applier, &seen_keys, &new_keys, &run);
+      st = store_->InTransaction([&]() -> Status {
+        if (run.id == 0) {
+          // We hold the lease: a run of this source still 'running' has died.
+          RETURN_IF_ERROR(store_->MarkRunsInterrupted(spec.id).status());
+          RETURN_IF_ERROR(store_->PutSourceInfo({spec.id, spec.title, spec.type, spec.trust, ""}));
+          ASSIGN_OR_RETURN(run.id, store_->AddImportRun(run));
+        }
+        for (const RejectedRow& r : batch->rejected) RETURN_IF_ERROR(writer.Rejected(r));
+        for (const SourceRow& row : batch->records) RETURN_IF_ERROR(writer.Record(row));
+        RETURN_IF_ERROR(store_->SetCursor(spec.id, batch->cursor));
+        return store_->UpdateImportRun(run);
+      });
+      if (st.ok()) break;
+      // Rolled back: nothing of the batch is stored, so neither is it counted or seen.
       run = before;
       for (const auto& k : new_keys) seen_keys.erase(k);
-      return fail(st);
+      if (st.code() != StatusCode::kAborted) break;  // only a deadlock's victim runs again
     }
+    if (!st.ok()) return fail(st);
     if (options.on_batch) options.on_batch(run);
     if (!batch->more) break;
   }

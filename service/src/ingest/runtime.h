@@ -1,14 +1,24 @@
 // The connector runtime: runs one connector instance against the register.
 //
 //   1. checks the spec's options against the plugin's declarations, finds the `place` grid;
-//   2. opens the connector with the cursor saved after the last committed batch;
-//   3. reads batches of at most batch_size records; for each batch, in ONE store transaction:
+//   2. takes the source's run lease "connector:<source id>" (IngestLog::AcquireLease), so one
+//      run of a source goes at a time across processes and instances. Held by another live run:
+//      nothing is written and Run is kBusy, naming the holder and since when. Once held, a run
+//      of the source still 'running' is dead (its holder let the lease expire) and is marked
+//      'interrupted' in the first batch. The lease is renewed between batches (before each is
+//      written) and during long reads, at most once per clock second, and released at the end,
+//      failed or not; a renewal that finds the lease taken over (this run stalled past its
+//      expiry) stops the run before it writes another batch: failed, kBusy;
+//   3. opens the connector with the cursor saved after the last committed batch;
+//   4. reads batches of at most batch_size records; for each batch, in ONE store transaction:
 //      rejected rows and records with bad values go to quarantine (file, row, column, reason);
 //      a record whose content hash is unchanged is skipped; others go through identity
 //      resolution, survivorship, provenance and tags (RecordApplier); then the connector's new
 //      cursor and the run's counts are written. A crash or kill between batches loses nothing
-//      committed and leaves no half batch; the next run continues from the cursor.
-//   4. marks the run done (or failed, with the reason).
+//      committed and leaves no half batch; the next run continues from the cursor. A batch the
+//      database rolled back to break a deadlock (kAborted) is run again, kBatchAttempts times in
+//      all; still kAborted then, the run fails with kAborted (the CLI's exit 3: try again);
+//   5. marks the run done (or failed, with the reason).
 // A bad config or an unreachable source detected before the first batch aborts with nothing
 // written at all: kInvalidArgument (bad config) or kUnavailable (unreachable). A failure after
 // batches were committed keeps them and marks the run failed.
@@ -34,12 +44,22 @@
 
 namespace onetable {
 
+inline constexpr int kBatchAttempts = 8;
+
 struct ImportOptions {
   size_t batch_size = 0;  // 0: the spec's batch_size
   // Called after each committed batch with the run so far, and with the plugin's progress.
   std::function<void(const ImportRun& run)> on_batch;
   std::function<void(int64_t done, int64_t total)> on_progress;
+  // The run lease: how long it holds without a renewal, the clock (Unix seconds; empty: the
+  // system clock) and the holder id (empty: "<host>:<pid>:<random>", unique to this run).
+  int64_t lease_ttl_seconds = 60;
+  std::function<int64_t()> clock;
+  std::string lease_holder;
 };
+
+// The lease a connector run of `source_id` takes.
+std::string ConnectorLeaseName(const std::string& source_id);
 
 struct ImportResult {
   ImportRun run;

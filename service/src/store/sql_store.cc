@@ -29,8 +29,10 @@ std::string Placeholders(size_t n) {
 
 }  // namespace
 
-std::string NowUtc() {
-  std::time_t t = std::time(nullptr);
+std::string NowUtc() { return UtcTimestamp(std::time(nullptr)); }
+
+std::string UtcTimestamp(int64_t unix_seconds) {
+  const std::time_t t = static_cast<std::time_t>(unix_seconds);
   std::tm tm{};
   gmtime_r(&t, &tm);
   char buf[32];

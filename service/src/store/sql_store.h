@@ -9,6 +9,7 @@
 #include <array>
 #include <map>
 #include <memory>
+#include <optional>
 #include <string>
 #include <vector>
 
@@ -85,6 +86,14 @@ class SqlStore : public Store {
   Status KeepApart(int64_t a, int64_t b, const std::string& actor) override;
   Result<bool> KeptApart(int64_t a, int64_t b) override;
 
+  // --- run leases (sql_store_lease.cc) ---
+  Result<LeaseClaim> AcquireLease(const std::string& name, const std::string& holder, int64_t now,
+                                  int64_t ttl_seconds) override;
+  Status RenewLease(const std::string& name, const std::string& holder, int64_t now,
+                    int64_t ttl_seconds) override;
+  Status ReleaseLease(const std::string& name, const std::string& holder) override;
+  Result<std::optional<Lease>> GetLease(const std::string& name) override;
+
   Result<int64_t> AddUser(const User& user) override;
   Result<User> GetUser(const std::string& name) override;
   Result<std::vector<User>> ListUsers() override;
@@ -96,7 +105,7 @@ class SqlStore : public Store {
   Status Scan(const ScanRequest& request,
               const std::function<Status(const ScanRow&)>& visit) override;
 
-  // --- auth (see service/src/http/; sql_store_auth.cc) ---
+  // --- auth (sql_store_auth.cc) ---
   Result<User> GetUserById(int64_t id) override;
   Result<int64_t> AddSession(const AuthSession& session) override;
   Result<AuthSession> FindSession(const std::string& token_hash) override;
@@ -136,6 +145,7 @@ class SqlStore : public Store {
   Result<std::vector<std::string>> ReadStrings(const std::string& sql, int64_t id);
   Status WriteUserLists(const User& user);
   Result<std::vector<ImportRun>> ReadImportRuns(SqlStatement* s);
+  Status OutsideTransaction(const char* what) const;
 
   std::unique_ptr<SqlConnection> db_;
   const Catalog& catalog_;
@@ -145,8 +155,9 @@ class SqlStore : public Store {
   bool tx_failed_ = false;
 };
 
-// "YYYY-MM-DD HH:MM:SS" in UTC.
+// "YYYY-MM-DD HH:MM:SS" in UTC: now, and of a Unix time.
 std::string NowUtc();
+std::string UtcTimestamp(int64_t unix_seconds);
 
 }  // namespace onetable
 

@@ -1,14 +1,9 @@
 // What authentication keeps in SQL: sessions, department API tokens and login throttling
-// (schema/sql/*/0003_auth.sql). Also the default (failing) bodies of these Store methods, for
-// test doubles.
+// (schema/sql/*/0003_auth.sql).
 #include "store/sql_store.h"
 
 namespace onetable {
 namespace {
-
-Status NotSupported(const char* what) {
-  return Status::Internal(std::string("此登记库不支持") + what);
-}
 
 const char kSessionColumns[] =
     "SELECT id, token_hash, user_id, created_at, last_seen_at, expires_at FROM auth_session";
@@ -49,29 +44,6 @@ void BindOpt(SqlStatement* s, int i, const std::string& v) {
 }
 
 }  // namespace
-
-// --- Store defaults ----------------------------------------------------------------------------
-
-Result<User> Store::GetUserById(int64_t) { return NotSupported("按编号查用户"); }
-Result<int64_t> Store::AddSession(const AuthSession&) { return NotSupported("登录会话"); }
-Result<AuthSession> Store::FindSession(const std::string&) { return NotSupported("登录会话"); }
-Status Store::TouchSession(int64_t, int64_t) { return NotSupported("登录会话"); }
-Status Store::DeleteSession(int64_t) { return NotSupported("登录会话"); }
-Result<int64_t> Store::DeleteUserSessions(int64_t) { return NotSupported("登录会话"); }
-Result<int64_t> Store::PurgeSessions(int64_t, int64_t) { return NotSupported("登录会话"); }
-Result<LoginThrottle> Store::GetLoginThrottle(const std::string&) {
-  return NotSupported("登录失败计数");
-}
-Result<LoginThrottle> Store::RecordLoginFailure(const std::string&, int64_t, int64_t, int,
-                                                int64_t) {
-  return NotSupported("登录失败计数");
-}
-Status Store::ClearLoginThrottle(const std::string&) { return NotSupported("登录失败计数"); }
-Result<int64_t> Store::AddApiToken(const ApiToken&) { return NotSupported("接口令牌"); }
-Result<ApiToken> Store::FindApiToken(const std::string&) { return NotSupported("接口令牌"); }
-Result<std::vector<ApiToken>> Store::ListApiTokens(int64_t) { return NotSupported("接口令牌"); }
-Status Store::TouchApiToken(int64_t, int64_t) { return NotSupported("接口令牌"); }
-Status Store::RevokeApiToken(int64_t, int64_t, int64_t) { return NotSupported("接口令牌"); }
 
 // --- users -------------------------------------------------------------------------------------
 

@@ -1,15 +1,10 @@
 // What ingest keeps in SQL beyond the register itself: import runs and their quarantined rows,
 // the sources' trust, history-only observations, person merges (aliases) and kept-apart pairs.
-// Also the default (failing) bodies of these Store methods, for test doubles.
 #include "model/catalog_keys.h"
 #include "store/sql_store.h"
 
 namespace onetable {
 namespace {
-
-Status NotSupported(const char* what) {
-  return Status::Internal(std::string("此登记库不支持") + what);
-}
 
 void BindOpt(SqlStatement* s, int i, const std::string& v) {
   if (v.empty())
@@ -24,36 +19,6 @@ const char kRunColumns[] =
     "rejected_count, message FROM import_run";
 
 }  // namespace
-
-// --- Store defaults ----------------------------------------------------------------------------
-
-Result<int64_t> Store::AddImportRun(const ImportRun&) { return NotSupported("导入记录"); }
-Status Store::UpdateImportRun(const ImportRun&) { return NotSupported("导入记录"); }
-Result<ImportRun> Store::GetImportRun(int64_t) { return NotSupported("导入记录"); }
-Result<std::vector<ImportRun>> Store::ListImportRuns(const std::string&, int64_t, int) {
-  return NotSupported("导入记录");
-}
-Result<int64_t> Store::MarkRunsInterrupted(const std::string&) { return NotSupported("导入记录"); }
-Result<int64_t> Store::AddQuarantine(const QuarantinedRow&) { return NotSupported("隔离记录"); }
-Result<std::vector<QuarantinedRow>> Store::ListQuarantine(int64_t, int64_t, int) {
-  return NotSupported("隔离记录");
-}
-Status Store::PutSourceInfo(const SourceInfo&) { return NotSupported("数据来源登记"); }
-Result<SourceInfo> Store::GetSourceInfo(const std::string&) { return NotSupported("数据来源登记"); }
-Status Store::AppendHistory(const FieldObservation&) { return NotSupported("字段历史"); }
-Result<std::vector<SourceRecord>> Store::ListSourceRecords(int64_t) {
-  return NotSupported("来源记录查询");
-}
-Result<std::vector<ReviewItem>> Store::FindOpenReview(const std::string&, EntityKind, int64_t,
-                                                      const std::string&, int64_t) {
-  return NotSupported("待核实事项查询");
-}
-Status Store::MergePersons(int64_t, int64_t, const std::string&) {
-  return NotSupported("人员合并");
-}
-Result<int64_t> Store::ResolvePersonId(int64_t id) { return id; }
-Status Store::KeepApart(int64_t, int64_t, const std::string&) { return NotSupported("人员区分"); }
-Result<bool> Store::KeptApart(int64_t, int64_t) { return false; }
 
 // --- import runs -------------------------------------------------------------------------------
 

@@ -1,4 +1,4 @@
-// Store::Scan in SQL: one SELECT over the grain's table joined up the tree (and down to the leaf
+// RegisterStore::Scan in SQL: one SELECT over the grain's table joined up the tree (and down to the leaf
 // for summary tables), written from catalog identifiers and fixed aliases only; every value a
 // bound parameter. SQLite streams one statement (its sorter spills to disk, so memory stays
 // flat); MySQL pages by keyset on the full sort key inside one transaction, because Connector/C++
@@ -13,10 +13,6 @@
 #include "store/sql_store.h"
 
 namespace onetable {
-
-Status Store::Scan(const ScanRequest&, const std::function<Status(const ScanRow&)>&) {
-  return Status::Internal("此登记库不支持按表生成读取（Scan）");
-}
 
 namespace {
 

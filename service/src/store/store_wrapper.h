@@ -1,0 +1,226 @@
+// StoreWrapper: a Store that forwards every call to another Store (LevelDB's EnvWrapper idea), so
+// a test double overrides only the methods it changes — tests/fakes/faulty_store.h fails chosen
+// writes and commits this way.
+//
+// The wrapper owns nothing: `target` must outlive it. Transactions are the target's: a call
+// made through the wrapper inside InTransaction runs in the target's transaction.
+//
+// Thread-safety: as the target (one thread at a time).
+#ifndef ONETABLE_STORE_STORE_WRAPPER_H_
+#define ONETABLE_STORE_STORE_WRAPPER_H_
+
+#include <cstdint>
+#include <functional>
+#include <optional>
+#include <string>
+#include <vector>
+
+#include "store/store.h"
+
+namespace onetable {
+
+class StoreWrapper : public Store {
+ public:
+  explicit StoreWrapper(Store& target) : target_(target) {}
+
+  Store& target() { return target_; }
+
+  // --- schema, transactions, dialect ---
+  std::string Dialect() const override { return target_.Dialect(); }
+  Result<int> SchemaVersion() override { return target_.SchemaVersion(); }
+  Status Migrate() override { return target_.Migrate(); }
+  Status InTransaction(const std::function<Status()>& fn) override {
+    return target_.InTransaction(fn);
+  }
+
+  // --- RegisterStore ---
+  Result<int64_t> Insert(EntityKind kind, const Row& row) override {
+    return target_.Insert(kind, row);
+  }
+  Status InsertBatch(EntityKind kind, const std::vector<Row>& rows,
+                     std::vector<int64_t>* ids) override {
+    return target_.InsertBatch(kind, rows, ids);
+  }
+  Result<Row> Get(EntityKind kind, int64_t id) override { return target_.Get(kind, id); }
+  Result<Row> FindBy(EntityKind kind, const std::string& field, const std::string& value) override {
+    return target_.FindBy(kind, field, value);
+  }
+  Result<std::vector<Row>> List(EntityKind kind, const ListQuery& query) override {
+    return target_.List(kind, query);
+  }
+  Result<int64_t> Count(EntityKind kind, const ListQuery& query) override {
+    return target_.Count(kind, query);
+  }
+  Status Update(EntityKind kind, Row* row) override { return target_.Update(kind, row); }
+  Result<int64_t> Move(EntityKind kind, int64_t id, int64_t expected_version, int64_t new_parent_id,
+                       const std::string& relationship, const std::string& actor) override {
+    return target_.Move(kind, id, expected_version, new_parent_id, relationship, actor);
+  }
+  Result<std::vector<Membership>> MembershipHistory(EntityKind kind, int64_t id) override {
+    return target_.MembershipHistory(kind, id);
+  }
+  Status Delete(EntityKind kind, int64_t id, int64_t expected_version) override {
+    return target_.Delete(kind, id, expected_version);
+  }
+  Result<int64_t> AddTag(const TagAssignment& tag) override { return target_.AddTag(tag); }
+  Result<std::vector<TagAssignment>> ListTags(int64_t person_id) override {
+    return target_.ListTags(person_id);
+  }
+  Status UpdateTag(TagAssignment* tag) override { return target_.UpdateTag(tag); }
+  Status DeleteTag(int64_t id, int64_t expected_version) override {
+    return target_.DeleteTag(id, expected_version);
+  }
+  Status RecordObservation(const FieldObservation& obs) override {
+    return target_.RecordObservation(obs);
+  }
+  Status AppendHistory(const FieldObservation& obs) override { return target_.AppendHistory(obs); }
+  Result<std::vector<FieldObservation>> Provenance(EntityKind kind, int64_t id) override {
+    return target_.Provenance(kind, id);
+  }
+  Result<std::vector<FieldObservation>> History(EntityKind kind, int64_t id,
+                                                const std::string& field) override {
+    return target_.History(kind, id, field);
+  }
+  Result<int64_t> AddReview(const ReviewItem& item) override { return target_.AddReview(item); }
+  Result<std::vector<ReviewItem>> ListReview(const std::string& status, int64_t after_id,
+                                             int limit) override {
+    return target_.ListReview(status, after_id, limit);
+  }
+  Result<ReviewItem> GetReview(int64_t id) override { return target_.GetReview(id); }
+  Status ResolveReview(int64_t id, int64_t expected_version, const std::string& status,
+                       const std::string& resolution, const std::string& actor) override {
+    return target_.ResolveReview(id, expected_version, status, resolution, actor);
+  }
+  Result<std::vector<ReviewItem>> FindOpenReview(const std::string& kind, EntityKind entity,
+                                                 int64_t entity_id, const std::string& field,
+                                                 int64_t other_id) override {
+    return target_.FindOpenReview(kind, entity, entity_id, field, other_id);
+  }
+  Status Scan(const ScanRequest& request,
+              const std::function<Status(const ScanRow&)>& visit) override {
+    return target_.Scan(request, visit);
+  }
+
+  // --- IngestLog ---
+  Result<bool> PutSourceRecord(SourceRecord* record) override {
+    return target_.PutSourceRecord(record);
+  }
+  Result<SourceRecord> GetSourceRecord(const std::string& source,
+                                       const std::string& record_key) override {
+    return target_.GetSourceRecord(source, record_key);
+  }
+  Result<std::vector<SourceRecord>> ListSourceRecords(int64_t person_id) override {
+    return target_.ListSourceRecords(person_id);
+  }
+  Result<std::string> GetCursor(const std::string& source) override {
+    return target_.GetCursor(source);
+  }
+  Status SetCursor(const std::string& source, const std::string& cursor) override {
+    return target_.SetCursor(source, cursor);
+  }
+  Result<int64_t> AddImportRun(const ImportRun& run) override { return target_.AddImportRun(run); }
+  Status UpdateImportRun(const ImportRun& run) override { return target_.UpdateImportRun(run); }
+  Result<ImportRun> GetImportRun(int64_t id) override { return target_.GetImportRun(id); }
+  Result<std::vector<ImportRun>> ListImportRuns(const std::string& source, int64_t after_id,
+                                                int limit) override {
+    return target_.ListImportRuns(source, after_id, limit);
+  }
+  Result<int64_t> MarkRunsInterrupted(const std::string& source) override {
+    return target_.MarkRunsInterrupted(source);
+  }
+  Result<int64_t> AddQuarantine(const QuarantinedRow& row) override {
+    return target_.AddQuarantine(row);
+  }
+  Result<std::vector<QuarantinedRow>> ListQuarantine(int64_t run_id, int64_t after_id,
+                                                     int limit) override {
+    return target_.ListQuarantine(run_id, after_id, limit);
+  }
+  Status PutSourceInfo(const SourceInfo& info) override { return target_.PutSourceInfo(info); }
+  Result<SourceInfo> GetSourceInfo(const std::string& source) override {
+    return target_.GetSourceInfo(source);
+  }
+  Status MergePersons(int64_t survivor, int64_t merged, const std::string& actor) override {
+    return target_.MergePersons(survivor, merged, actor);
+  }
+  Result<int64_t> ResolvePersonId(int64_t id) override { return target_.ResolvePersonId(id); }
+  Status KeepApart(int64_t a, int64_t b, const std::string& actor) override {
+    return target_.KeepApart(a, b, actor);
+  }
+  Result<bool> KeptApart(int64_t a, int64_t b) override { return target_.KeptApart(a, b); }
+  Result<LeaseClaim> AcquireLease(const std::string& name, const std::string& holder, int64_t now,
+                                  int64_t ttl_seconds) override {
+    return target_.AcquireLease(name, holder, now, ttl_seconds);
+  }
+  Status RenewLease(const std::string& name, const std::string& holder, int64_t now,
+                    int64_t ttl_seconds) override {
+    return target_.RenewLease(name, holder, now, ttl_seconds);
+  }
+  Status ReleaseLease(const std::string& name, const std::string& holder) override {
+    return target_.ReleaseLease(name, holder);
+  }
+  Result<std::optional<Lease>> GetLease(const std::string& name) override {
+    return target_.GetLease(name);
+  }
+
+  // --- AuthStore ---
+  Result<int64_t> AddUser(const User& user) override { return target_.AddUser(user); }
+  Result<User> GetUser(const std::string& name) override { return target_.GetUser(name); }
+  Result<User> GetUserById(int64_t id) override { return target_.GetUserById(id); }
+  Result<std::vector<User>> ListUsers() override { return target_.ListUsers(); }
+  Status UpdateUser(User* user) override { return target_.UpdateUser(user); }
+  Result<int64_t> AddSession(const AuthSession& session) override {
+    return target_.AddSession(session);
+  }
+  Result<AuthSession> FindSession(const std::string& token_hash) override {
+    return target_.FindSession(token_hash);
+  }
+  Status TouchSession(int64_t id, int64_t seen_at) override {
+    return target_.TouchSession(id, seen_at);
+  }
+  Status DeleteSession(int64_t id) override { return target_.DeleteSession(id); }
+  Result<int64_t> DeleteUserSessions(int64_t user_id) override {
+    return target_.DeleteUserSessions(user_id);
+  }
+  Result<int64_t> PurgeSessions(int64_t now, int64_t idle_before) override {
+    return target_.PurgeSessions(now, idle_before);
+  }
+  Result<LoginThrottle> GetLoginThrottle(const std::string& user_name) override {
+    return target_.GetLoginThrottle(user_name);
+  }
+  Result<LoginThrottle> RecordLoginFailure(const std::string& user_name, int64_t now,
+                                           int64_t window_seconds, int max_failures,
+                                           int64_t lock_seconds) override {
+    return target_.RecordLoginFailure(user_name, now, window_seconds, max_failures, lock_seconds);
+  }
+  Status ClearLoginThrottle(const std::string& user_name) override {
+    return target_.ClearLoginThrottle(user_name);
+  }
+  Result<int64_t> AddApiToken(const ApiToken& token) override { return target_.AddApiToken(token); }
+  Result<ApiToken> FindApiToken(const std::string& token_hash) override {
+    return target_.FindApiToken(token_hash);
+  }
+  Result<std::vector<ApiToken>> ListApiTokens(int64_t user_id) override {
+    return target_.ListApiTokens(user_id);
+  }
+  Status TouchApiToken(int64_t id, int64_t used_at) override {
+    return target_.TouchApiToken(id, used_at);
+  }
+  Status RevokeApiToken(int64_t user_id, int64_t id, int64_t revoked_at) override {
+    return target_.RevokeApiToken(user_id, id, revoked_at);
+  }
+
+  // --- AuditStore ---
+  Result<int64_t> AppendAudit(const AuditEntry& entry) override {
+    return target_.AppendAudit(entry);
+  }
+  Result<std::vector<AuditEntry>> ListAudit(const AuditQuery& query) override {
+    return target_.ListAudit(query);
+  }
+
+ private:
+  Store& target_;
+};
+
+}  // namespace onetable
+
+#endif  // ONETABLE_STORE_STORE_WRAPPER_H_
