@@ -100,7 +100,7 @@ AuditEntry AuditRecord(const Actor& actor, std::string_view action, std::string_
   return entry;
 }
 
-Status AppendAudit(Store& store, const Actor& actor, std::string_view action,
+Status AppendAudit(AuditStore& store, const Actor& actor, std::string_view action,
                    std::string_view object, std::string_view result, std::string_view detail) {
   const AuditEntry entry = AuditRecord(actor, action, object, result, detail);
   Result<int64_t> id = store.AppendAudit(entry);

@@ -28,7 +28,7 @@
 #include <string_view>
 
 #include "onetable/status.h"
-#include "store/store.h"
+#include "store/audit_store.h"
 
 namespace onetable {
 
@@ -71,7 +71,7 @@ AuditEntry AuditRecord(const Actor& actor, std::string_view action, std::string_
                        std::string_view result, std::string_view detail = {});
 
 // Appends AuditRecord(...) to `store`.
-Status AppendAudit(Store& store, const Actor& actor, std::string_view action,
+Status AppendAudit(AuditStore& store, const Actor& actor, std::string_view action,
                    std::string_view object, std::string_view result,
                    std::string_view detail = {});
 
