@@ -32,15 +32,15 @@
 #include <string>
 #include <vector>
 
-#include "cli_runner.h"
 #include "access/access.h"
 #include "app/background_jobs.h"
 #include "auth/authenticator.h"
+#include "auth/password.h"
+#include "cli_runner.h"
 #include "http/auth_handlers.h"
 #include "http/connector_handlers.h"
 #include "http/mapping_handlers.h"
 #include "http/metrics.h"
-#include "auth/password.h"
 #include "http/person_handlers.h"
 #include "http/register_handlers.h"
 #include "http/review_handlers.h"
@@ -332,7 +332,7 @@ class ApiHarness : public ::testing::Test {
   std::unique_ptr<Store> store_;
   std::unique_ptr<AccessPolicy> policy_;
   std::unique_ptr<Authenticator> auth_;
-  Metrics metrics_;  // before service_ and server_, which point at it
+  Metrics metrics_;      // before service_ and server_, which point at it
   BackgroundJobs jobs_;  // joined after the server has stopped
   std::unique_ptr<ServiceContext> service_;
   std::unique_ptr<Server> server_;

@@ -41,12 +41,12 @@
 #include <string>
 #include <vector>
 
-#include "cli_runner.h"
 #include "access/access.h"
 #include "app/background_jobs.h"
 #include "auth/authenticator.h"
-#include "http/metrics.h"
 #include "auth/password.h"
+#include "cli_runner.h"
+#include "http/metrics.h"
 #include "http/router.h"
 #include "http/server.h"
 #include "http/service_context.h"

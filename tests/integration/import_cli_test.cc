@@ -168,8 +168,10 @@ TEST_F(ImportCli, ChangingThreeRowsAtTheSourceUpdatesExactlyThose) {
   WriteFile(dir_ + "/p.yaml",
             "id: p\ntype: csv\noptions: {path: p.csv}\nmatch: {id_number: 身份证号}\n"
             "fields: {name: 姓名, phone: 联系电话}\n");
-  EXPECT_EQ(ReportCounts(Import(dir_ + "/p.yaml").out), (std::vector<int64_t>{10, 10, 0, 0, 0, 0, 0}));
-  EXPECT_EQ(ReportCounts(Import(dir_ + "/p.yaml").out), (std::vector<int64_t>{10, 0, 0, 10, 0, 0, 0}));
+  EXPECT_EQ(ReportCounts(Import(dir_ + "/p.yaml").out),
+            (std::vector<int64_t>{10, 10, 0, 0, 0, 0, 0}));
+  EXPECT_EQ(ReportCounts(Import(dir_ + "/p.yaml").out),
+            (std::vector<int64_t>{10, 0, 0, 10, 0, 0, 0}));
   lines[1] = "改名一" + lines[1].substr(lines[1].find(','));
   lines[4] = lines[4].substr(0, lines[4].rfind(',')) + ",13900000004";
   lines[8] = "改名八" + lines[8].substr(lines[8].find(','));

@@ -211,8 +211,9 @@ TEST_F(AccessPolicyTest, RowsInAndOutOfScope) {
       {&dept, EntityKind::kGrid, g11_, false},
   };
   for (const Case& c : cases) {
-    SCOPED_TRACE(std::string(RoleName(c.who->role)) + " " + (c.who->scopes.empty() ? "" : c.who->scopes[0]) + " " +
-                 EntityName(c.kind) + "/" + std::to_string(c.id));
+    SCOPED_TRACE(std::string(RoleName(c.who->role)) + " " +
+                 (c.who->scopes.empty() ? "" : c.who->scopes[0]) + " " + EntityName(c.kind) + "/" +
+                 std::to_string(c.id));
     Status st = policy_->RequireRow(*c.who, *store_, c.kind, c.id);
     EXPECT_EQ(st.ok(), c.ok) << st.message();
     if (!c.ok) {
@@ -249,7 +250,8 @@ TEST_F(AccessPolicyTest, NewRowsUnderAParent) {
       {&gw11, EntityKind::kPerson, h21_, StatusCode::kNotFound},
   };
   for (const Case& c : cases) {
-    SCOPED_TRACE(std::string(RoleName(c.who->role)) + " new " + EntityName(c.kind) + " under " + std::to_string(c.parent));
+    SCOPED_TRACE(std::string(RoleName(c.who->role)) + " new " + EntityName(c.kind) + " under " +
+                 std::to_string(c.parent));
     EXPECT_EQ(policy_->RequireParent(*c.who, *store_, c.kind, c.parent).code(), c.code);
   }
 }

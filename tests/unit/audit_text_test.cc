@@ -5,9 +5,8 @@
 #include <string>
 
 #include "audit/audit_log.h"
-#include "http/request_audit.h"
-#include "http/session_cookie.h"
 #include "auth/authenticator.h"
+#include "http/request_audit.h"
 #include "http/session_cookie.h"
 
 namespace onetable {

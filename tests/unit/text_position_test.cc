@@ -4,8 +4,8 @@
 
 #include <string>
 
-#include "onetable/utf8.h"
 #include "model/yaml_location.h"
+#include "onetable/utf8.h"
 
 namespace onetable {
 namespace {

@@ -12,8 +12,8 @@
 namespace onetable {
 
 const std::vector<Role>& AllRoles() {
-  static const auto* const kRoles = new std::vector<Role>{
-      Role::kAdmin, Role::kCommunityAdmin, Role::kGridWorker, Role::kDepartment};
+  static const auto* const kRoles = new std::vector<Role>{Role::kAdmin, Role::kCommunityAdmin,
+                                                          Role::kGridWorker, Role::kDepartment};
   return *kRoles;
 }
 

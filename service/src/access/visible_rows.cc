@@ -38,9 +38,9 @@ std::vector<ScanScope> ScopesFor(const RowScope& visible, EntityKind kind, bool*
 
 }  // namespace
 
-Result<std::vector<Row>> ListVisible(const AccessPolicy& policy, const Principal& who,
-                                     Store& store, EntityKind kind, const RowFilter& filter,
-                                     const Page& page, bool* more) {
+Result<std::vector<Row>> ListVisible(const AccessPolicy& policy, const Principal& who, Store& store,
+                                     EntityKind kind, const RowFilter& filter, const Page& page,
+                                     bool* more) {
   *more = false;
   const std::string prefix = std::string(EntityName(kind)) + ".";
   ScanRequest request;

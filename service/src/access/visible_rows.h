@@ -42,9 +42,9 @@ struct RowFilter {
   std::function<bool(const ScanRow&)> keep;
 };
 
-Result<std::vector<Row>> ListVisible(const AccessPolicy& policy, const Principal& who,
-                                     Store& store, EntityKind kind, const RowFilter& filter,
-                                     const Page& page, bool* more);
+Result<std::vector<Row>> ListVisible(const AccessPolicy& policy, const Principal& who, Store& store,
+                                     EntityKind kind, const RowFilter& filter, const Page& page,
+                                     bool* more);
 
 }  // namespace onetable
 

@@ -105,8 +105,8 @@ Status AppendAudit(AuditStore& store, const Actor& actor, std::string_view actio
   const AuditEntry entry = AuditRecord(actor, action, object, result, detail);
   Result<int64_t> id = store.AppendAudit(entry);
   if (!id.ok()) {
-    std::fprintf(stderr, "audit: append failed for request %s (%s): %s\n",
-                 entry.request_id.c_str(), entry.action.c_str(), id.status().message().c_str());
+    std::fprintf(stderr, "audit: append failed for request %s (%s): %s\n", entry.request_id.c_str(),
+                 entry.action.c_str(), id.status().message().c_str());
     return id.status();
   }
   return Status::Ok();

@@ -72,8 +72,7 @@ AuditEntry AuditRecord(const Actor& actor, std::string_view action, std::string_
 
 // Appends AuditRecord(...) to `store`.
 Status AppendAudit(AuditStore& store, const Actor& actor, std::string_view action,
-                   std::string_view object, std::string_view result,
-                   std::string_view detail = {});
+                   std::string_view object, std::string_view result, std::string_view detail = {});
 
 // `text` with phone-shaped and ID-number-shaped digit runs and onetable tokens replaced by
 // "[redacted]" (see above); control characters become spaces.

@@ -8,10 +8,11 @@
 #include <memory>
 #include <optional>
 
-#include "cli/verbs.h"
 #include "access/access.h"
 #include "app/context.h"
+#include "app/store_open.h"
 #include "audit/audit_log.h"
+#include "cli/verbs.h"
 #include "ingest/connector_runs.h"
 #include "ingest/runtime.h"
 #include "model/catalog.h"
@@ -136,16 +137,11 @@ Status OpenContext(const Config& config, Context* ctx) {
   auto divisions = Divisions::Load(config.schema_dir + "/divisions");
   if (divisions.ok()) ctx->divisions.emplace(std::move(*divisions));
   ctx->policy = std::make_unique<AccessPolicy>(*ctx->catalog);
-  ctx->app = std::make_unique<AppContext>(AppContext{
-      *ctx->catalog, *ctx->policy, SettingsOf(config), ctx->divisions ? &*ctx->divisions : nullptr});
-  auto store = OpenStore(config.store_url, *ctx->catalog);
-  if (!store.ok()) return store.status();
-  ctx->store = std::move(*store);
-  ASSIGN_OR_RETURN(int version, ctx->store->SchemaVersion());
-  if (version < kIngestSchemaVersion) {
-    return Status::Invalid(version == 0 ? "登记库尚未初始化：请先运行 onetable init"
-                                        : "登记库结构版本过旧：请先运行 onetable init 升级");
-  }
+  ctx->app =
+      std::make_unique<AppContext>(AppContext{*ctx->catalog, *ctx->policy, SettingsOf(config),
+                                              ctx->divisions ? &*ctx->divisions : nullptr});
+  ASSIGN_OR_RETURN(ctx->store,
+                   OpenReadyStore(config.store_url, *ctx->catalog, kIngestSchemaVersion));
   return Status::Ok();
 }
 
@@ -252,7 +248,8 @@ int RunSync(const Config& config, const std::vector<std::string>& args) {
   total.status = failed ? "failed" : "done";
   std::string error;
   if (failed) error = std::to_string(failed) + " 个连接器未成功";
-  if (entries->empty()) std::cerr << "连接器目录 " << config.connectors_dir << " 中没有 .yaml 文件\n";
+  if (entries->empty())
+    std::cerr << "连接器目录 " << config.connectors_dir << " 中没有 .yaml 文件\n";
   std::cout << ImportReportJson(total, {}, error) << std::endl;
   return worst;
 }

@@ -9,10 +9,11 @@
 #include <memory>
 #include <sstream>
 
-#include "cli/verbs.h"
 #include "access/access.h"
 #include "app/context.h"
+#include "app/store_open.h"
 #include "audit/audit_log.h"
+#include "cli/verbs.h"
 #include "mapping/atomic_file.h"
 #include "mapping/mapping_spec.h"
 #include "mapping/preview_sink.h"
@@ -140,11 +141,8 @@ int RunTable(const Config& config, const std::vector<std::string>& args) {
   if (!format.ok()) return Fail(kExitUsage, format.status().message());
   auto catalog = Catalog::Load(config.schema_dir);
   if (!catalog.ok()) return Fail(kExitInvalid, catalog.status().message());
-  auto store = OpenStore(config.store_url, *catalog);
+  auto store = OpenReadyStore(config.store_url, *catalog, 1);
   if (!store.ok()) return Fail(ExitFor(store.status()), store.status().message());
-  auto version = (*store)->SchemaVersion();
-  if (!version.ok()) return Fail(ExitFor(version.status()), version.status().message());
-  if (*version == 0) return Fail(kExitInvalid, "登记库尚未初始化：请先运行 onetable init");
 
   // The table runs as the API runs it (mapping/table_run.h), for the operator: an admin who
   // sees every field, as the terminal has the store's own rights.
@@ -221,9 +219,7 @@ int CheckMappings(const Catalog& catalog, const std::string& dir, std::ostream& 
 
 namespace onetable {
 
-namespace {
-
-}  // namespace
+namespace {}  // namespace
 
 int RunMapping(const Config& config, const std::vector<std::string>& args) {
   if (args.empty() || args[0] != "draft") {

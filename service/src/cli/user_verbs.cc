@@ -7,12 +7,13 @@
 #include <optional>
 #include <string>
 
-#include "cli/verbs.h"
 #include "access/access.h"
 #include "app/context.h"
+#include "app/store_open.h"
 #include "audit/audit_log.h"
 #include "auth/user_rules.h"
 #include "auth/users.h"
+#include "cli/verbs.h"
 #include "model/catalog.h"
 #include "onetable/text.h"
 #include "store/store.h"
@@ -88,17 +89,19 @@ std::string StripNewline(std::string line) {
   return line;
 }
 
-// One line typed on the terminal with echo off.
+// One line typed on the terminal with echo off. Echo goes off before the prompt shows, and
+// without flushing (TCSANOW), so a fast typist's password is neither echoed nor thrown away.
 Result<std::string> PromptHidden(const std::string& prompt) {
-  std::cerr << prompt << std::flush;
   termios old_mode{};
   if (tcgetattr(STDIN_FILENO, &old_mode) != 0) return Status::Invalid("无法读取终端设置");
   termios quiet = old_mode;
   quiet.c_lflag &= ~static_cast<tcflag_t>(ECHO);
-  tcsetattr(STDIN_FILENO, TCSAFLUSH, &quiet);
+  if (tcsetattr(STDIN_FILENO, TCSANOW, &quiet) != 0) return Status::Invalid("无法关闭终端回显");
+  std::cerr << prompt << std::flush;
   std::string line;
   const bool read = static_cast<bool>(std::getline(std::cin, line));
-  tcsetattr(STDIN_FILENO, TCSAFLUSH, &old_mode);
+  // Best effort: the password has been read either way.
+  (void)tcsetattr(STDIN_FILENO, TCSANOW, &old_mode);
   std::cerr << "\n";
   if (!read) return Status::Invalid("未读到密码");
   return StripNewline(line);
@@ -125,13 +128,11 @@ int RunUserAdd(const Config& config, const std::vector<std::string>& args) {
   const AddArgs& a = *parsed;
   auto catalog = Catalog::Load(config.schema_dir);
   if (!catalog.ok()) return Fail(kExitInvalid, catalog.status().message());
-  auto store = OpenStore(config.store_url, *catalog);
-  if (!store.ok()) return Fail(ExitFor(store.status()), store.status().message());
-  auto version = (*store)->SchemaVersion();
-  if (!version.ok()) return Fail(ExitFor(version.status()), version.status().message());
-  if (*version < kAuthSchemaVersion) {
-    return Fail(kExitUsage, *version == 0 ? "登记库尚未初始化：请先运行 onetable init"
-                                          : "登记库结构版本过旧：请先运行 onetable init 升级");
+  auto store = OpenReadyStore(config.store_url, *catalog, kAuthSchemaVersion);
+  if (!store.ok()) {
+    // A store not initialised is a usage mistake here (run init first), as for import.
+    const Status& st = store.status();
+    return Fail(st.code() == StatusCode::kInvalidArgument ? kExitUsage : ExitFor(st), st.message());
   }
   AccessPolicy policy(*catalog);
   const AppContext app{*catalog, policy, SettingsOf(config)};
@@ -150,8 +151,8 @@ int RunUserAdd(const Config& config, const std::vector<std::string>& args) {
   change.password = *password;
   UserOutcome created = accounts.Create(**store, CliActor(), a.name, change);
   if (!created.status.ok()) return Fail(ExitFor(created.status), created.status.message());
-  std::cout << "已创建用户 " << created.user.name << "（" << RoleLabel(*ParseRole(created.user.role))
-            << "）\n";
+  std::cout << "已创建用户 " << created.user.name << "（"
+            << RoleLabel(*ParseRole(created.user.role)) << "）\n";
   return kExitOk;
 }
 

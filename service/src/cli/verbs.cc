@@ -6,15 +6,15 @@
 #include <filesystem>
 #include <iostream>
 
+#include "access/access.h"
+#include "app/context.h"
+#include "audit/audit_log.h"
+#include "auth/password.h"
+#include "auth/users.h"
 #include "cli/import_verbs.h"
 #include "cli/table_verbs.h"
 #include "cli/user_verbs.h"
 #include "demo/demo_city.h"
-#include "access/access.h"
-#include "app/context.h"
-#include "audit/audit_log.h"
-#include "auth/users.h"
-#include "auth/password.h"
 #include "ingest/connector_spec.h"
 #include "model/catalog.h"
 #include "model/divisions.h"

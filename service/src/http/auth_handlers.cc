@@ -1,10 +1,10 @@
 #include "http/auth_handlers.h"
 
-#include "http/request_audit.h"
 #include "auth/authenticator.h"
-#include "http/session_cookie.h"
 #include "http/json_body.h"
 #include "http/json_writer.h"
+#include "http/request_audit.h"
+#include "http/session_cookie.h"
 #include "store/store.h"
 
 namespace onetable {
@@ -100,7 +100,8 @@ HttpResponse HandleMe(const RequestContext& ctx, const ServiceContext& service) 
   if (!who.ok()) return StatusToHttp(who.status());
   if (ctx.store == nullptr) return NoStore();
   // The session's times (the principal alone does not carry them); passive, like this route.
-  Result<Authenticated> session = service.auth->Authenticate(RequestToken(ctx.request), *ctx.store, false);
+  Result<Authenticated> session =
+      service.auth->Authenticate(RequestToken(ctx.request), *ctx.store, false);
   if (!session.ok()) return StatusToHttp(session.status());
   Result<User> user = ctx.store->GetUserById((*who)->user_id);
   if (!user.ok()) return StatusToHttp(user.status());

@@ -8,12 +8,12 @@
 #include <utility>
 #include <vector>
 
-#include "http/request_audit.h"
+#include "app/background_jobs.h"
 #include "http/metrics.h"
 #include "http/register_handlers.h"
 #include "http/register_json.h"
 #include "http/register_request.h"
-#include "app/background_jobs.h"
+#include "http/request_audit.h"
 #include "ingest/connector_runs.h"
 #include "ingest/runtime.h"
 #include "store/store.h"
@@ -270,16 +270,18 @@ Status RegisterConnectorRoutes(Router* router, const ServiceContext& service) {
   RETURN_IF_ERROR(
       router->Add("GET", "/api/v1/connectors",
                   RouteDoc("数据接入连接器列表（配置目录中的 YAML 文件，含配置错误）",
-                      {{"after", "string", "翻页：上一页的 next_after（连接器 id）", false},
-                       {"limit", "integer", "每页条数，1–500，默认 50", false}}),
+                           {{"after", "string", "翻页：上一页的 next_after（连接器 id）", false},
+                            {"limit", "integer", "每页条数，1–500，默认 50", false}}),
                   [s](const RequestContext& ctx) { return HandleList(ctx, *s); }));
   RETURN_IF_ERROR(router->Add("POST", "/api/v1/connectors/{id}/run",
-                              RouteDoc("在后台运行连接器：首批数据提交后返回 202 与运行地址，运行进度与报告见 /api/v1/runs/{run_id}"),
+                              RouteDoc("在后台运行连接器：首批数据提交后返回 202 "
+                                       "与运行地址，运行进度与报告见 /api/v1/runs/{run_id}"),
                               [s](const RequestContext& ctx) { return HandleRun(ctx, *s); }));
   RETURN_IF_ERROR(router->Add("GET", "/api/v1/connectors/{id}/runs",
                               RouteDoc("连接器的运行记录（由早到晚）", page),
                               [s](const RequestContext& ctx) { return HandleRuns(ctx, *s); }));
-  RETURN_IF_ERROR(router->Add("GET", "/api/v1/runs/{run_id}", RouteDoc("一次导入运行的进度与报告（status 为 running 时仍在运行）"),
+  RETURN_IF_ERROR(router->Add("GET", "/api/v1/runs/{run_id}",
+                              RouteDoc("一次导入运行的进度与报告（status 为 running 时仍在运行）"),
                               [s](const RequestContext& ctx) { return HandleRun1(ctx, *s); }));
   RETURN_IF_ERROR(router->Add(
       "GET", "/api/v1/runs/{run_id}/quarantine", RouteDoc("一次导入中被隔离的行及原因", page),

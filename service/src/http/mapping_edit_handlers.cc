@@ -8,13 +8,13 @@
 #include <sstream>
 #include <vector>
 
-#include "http/request_audit.h"
 #include "http/json_writer.h"
-#include "mapping/table_access.h"
+#include "http/register_request.h"
+#include "http/request_audit.h"
 #include "mapping/atomic_file.h"
 #include "mapping/mapping_spec.h"
+#include "mapping/table_access.h"
 #include "mapping/template_draft.h"
-#include "http/register_request.h"
 #include "mapping/template_reader.h"
 #include "model/sha256.h"
 #include "onetable/text.h"
@@ -23,7 +23,6 @@ namespace onetable {
 namespace fs = std::filesystem;
 
 namespace {
-
 
 std::mutex& SaveMutex() {
   static std::mutex* const m = new std::mutex;
@@ -158,7 +157,8 @@ HttpResponse HandleDraft(const RequestContext& ctx, const ServiceContext& servic
   }
   auto title_it = ctx.request.query.find("title");
   const std::string title = title_it == ctx.request.query.end() ? "" : title_it->second;
-  Result<std::vector<std::vector<std::string>>> rows = mapping::ReadTemplateRows(ctx.request.body, name);
+  Result<std::vector<std::vector<std::string>>> rows =
+      mapping::ReadTemplateRows(ctx.request.body, name);
   if (!rows.ok()) {
     return ErrorResponse(400, "invalid_argument", rows.status().message(),
                          {{"body", "unreadable", rows.status().message()}});
@@ -222,10 +222,10 @@ Status RegisterMappingEditRoutes(Router* router, const ServiceContext& service) 
   RETURN_IF_ERROR(router->Add("GET", "/api/v1/mappings/{department}/{table}/source",
                               RouteDoc("映射文件原文及其版本（ETag），供编辑器载入"),
                               [s](const RequestContext& ctx) { return HandleSource(ctx, *s); }));
-  RETURN_IF_ERROR(
-      router->Add("PUT", "/api/v1/mappings/{department}/{table}",
-                  RouteDoc("保存映射（校验通过才写入；修改已有映射需 If-Match）", {}, "映射的 YAML 文本"),
-                  [s](const RequestContext& ctx) { return HandleSave(ctx, *s); }));
+  RETURN_IF_ERROR(router->Add(
+      "PUT", "/api/v1/mappings/{department}/{table}",
+      RouteDoc("保存映射（校验通过才写入；修改已有映射需 If-Match）", {}, "映射的 YAML 文本"),
+      [s](const RequestContext& ctx) { return HandleSave(ctx, *s); }));
   RETURN_IF_ERROR(router->Add("POST", "/api/v1/mappings/draft",
                               RouteDoc("由部门空白模板（XLSX/CSV）生成映射草稿",
                                        {{"name", "string", "模板文件名（.xlsx 或 .csv）", true},

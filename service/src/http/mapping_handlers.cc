@@ -6,10 +6,10 @@
 #include <utility>
 #include <vector>
 
-#include "http/request_audit.h"
 #include "http/register_handlers.h"
 #include "http/register_json.h"
 #include "http/register_request.h"
+#include "http/request_audit.h"
 #include "mapping/table_access.h"
 #include "mapping/table_run.h"
 #include "store/store.h"
@@ -266,7 +266,8 @@ HttpResponse HandlePreviewDraft(const RequestContext& ctx, const ServiceContext&
     }
     return ErrorResponse(422, "validation_failed", "映射草稿有错误，无法预览", details);
   }
-  return Preview(ctx, service, **who, *spec, "draft/" + (ValidMappingId(spec->id) ? spec->id : std::string("invalid")));
+  return Preview(ctx, service, **who, *spec,
+                 "draft/" + (ValidMappingId(spec->id) ? spec->id : std::string("invalid")));
 }
 
 }  // namespace
@@ -280,8 +281,8 @@ Status RegisterMappingRoutes(Router* router, const ServiceContext& service) {
   RETURN_IF_ERROR(
       router->Add("GET", "/api/v1/mappings",
                   RouteDoc("本人可生成的部门报表映射",
-                      {{"after", "string", "翻页：上一页的 next_after（映射 id）", false},
-                       {"limit", "integer", "每页条数，1–500，默认 50", false}}),
+                           {{"after", "string", "翻页：上一页的 next_after（映射 id）", false},
+                            {"limit", "integer", "每页条数，1–500，默认 50", false}}),
                   [s](const RequestContext& ctx) { return HandleList(ctx, *s); }));
   RETURN_IF_ERROR(router->Add("GET", "/api/v1/mappings/{department}/{table}",
                               RouteDoc("查看一张报表映射的定义"),

@@ -6,8 +6,9 @@
 //        "restricted_by"}],
 //        "next_after"}; for mapping managers also files that do not check, with "problems"
 //   GET  /api/v1/mappings/{department}/{table}   {"id", "title", "department", "purpose",
-//        "legal_basis", "grain", "as_of", "restricted_by", "where", "order_by", "subtotal_by", "total",
-//        "columns": [{"header", "value", "masked"}]} (+ "yaml", the file, for mapping managers)
+//        "legal_basis", "grain", "as_of", "restricted_by", "where", "order_by", "subtotal_by",
+//        "total", "columns": [{"header", "value", "masked"}]} (+ "yaml", the file, for mapping
+//        managers)
 //   GET  /api/v1/mappings/{department}/{table}/preview?scope=&as_of=&limit=
 //        the first rows (limit 1–200, default 20) as the caller would download them
 //   POST /api/v1/mappings/validate               body: a draft's YAML text

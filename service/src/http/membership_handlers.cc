@@ -13,8 +13,8 @@
 #include "http/register_json.h"
 #include "http/register_request.h"
 #include "model/catalog_keys.h"
-#include "register/register_write.h"
 #include "model/validation.h"
+#include "register/register_write.h"
 #include "store/store.h"
 
 namespace onetable {

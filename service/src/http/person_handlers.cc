@@ -6,11 +6,11 @@
 #include <utility>
 #include <vector>
 
+#include "access/visible_rows.h"
 #include "http/membership_handlers.h"
 #include "http/register_handlers.h"
 #include "http/register_json.h"
 #include "http/register_request.h"
-#include "access/visible_rows.h"
 #include "model/catalog_keys.h"
 #include "model/id_number.h"
 #include "model/phone.h"
@@ -214,27 +214,27 @@ Status RegisterPersonRoutes(Router* router, const ServiceContext& service) {
   const ServiceContext* s = &service;
   const ParamDoc after{"after", "integer", "翻页：上一页的 next_after", false};
   const ParamDoc limit{"limit", "integer", "每页条数，1–500，默认 50", false};
-  RETURN_IF_ERROR(
-      router->Add("GET", "/api/v1/persons/search",
-                  RouteDoc("查找人员：姓名、身份证号（全号或后四位）、电话（仅可见范围）",
-                      {{"q", "string", "自动判断：身份证号、后四位、电话或姓名", false},
-                       {"name", "string", "姓名（完整）", false},
-                       {"id_number", "string", "公民身份号码", false},
-                       {"id_last4", "string", "身份证号后四位", false},
-                       {"phone", "string", "联系电话", false},
-                       {"status", "string", "active、moved_away 或 deceased（默认不限）", false},
-                       after,
-                       limit}),
-                  [s](const RequestContext& ctx) { return HandleSearch(ctx, *s); }));
+  RETURN_IF_ERROR(router->Add(
+      "GET", "/api/v1/persons/search",
+      RouteDoc("查找人员：姓名、身份证号（全号或后四位）、电话（仅可见范围）",
+               {{"q", "string", "自动判断：身份证号、后四位、电话或姓名", false},
+                {"name", "string", "姓名（完整）", false},
+                {"id_number", "string", "公民身份号码", false},
+                {"id_last4", "string", "身份证号后四位", false},
+                {"phone", "string", "联系电话", false},
+                {"status", "string", "active、moved_away 或 deceased（默认不限）", false},
+                after,
+                limit}),
+      [s](const RequestContext& ctx) { return HandleSearch(ctx, *s); }));
   RETURN_IF_ERROR(
       router->Add("POST", "/api/v1/persons/{id}/move",
                   RouteDoc("人员入户、迁往另一户或迁出本户（需 If-Match），保留成员关系历史", {},
-                      "{\"household_id\": 户 id 或 null, \"relationship\": 与户主关系代码}"),
+                           "{\"household_id\": 户 id 或 null, \"relationship\": 与户主关系代码}"),
                   [s](const RequestContext& ctx) { return HandleMove(ctx, *s); }));
   RETURN_IF_ERROR(router->Add(
       "POST", "/api/v1/households/{id}/head",
       RouteDoc("设置户主（需户的 If-Match）：新户主与户主关系改为 02", {},
-          "{\"person_id\": 人员 id, \"previous_head_relationship\"?: 原户主的新关系代码}"),
+               "{\"person_id\": 人员 id, \"previous_head_relationship\"?: 原户主的新关系代码}"),
       [s](const RequestContext& ctx) { return HandleSetHead(ctx, *s); }));
   RETURN_IF_ERROR(router->Add(
       "GET", "/api/v1/persons/{id}/memberships", RouteDoc("人员的入户与迁移历史", {after, limit}),
@@ -242,10 +242,11 @@ Status RegisterPersonRoutes(Router* router, const ServiceContext& service) {
   RETURN_IF_ERROR(router->Add(
       "GET", "/api/v1/persons/{id}/provenance", RouteDoc("人员各字段当前值的来源", {after, limit}),
       [s](const RequestContext& ctx) { return HandleProvenance(ctx, *s); }));
-  RETURN_IF_ERROR(router->Add("GET", "/api/v1/persons/{id}/history",
-                              RouteDoc("人员某一字段的全部历史值与来源",
-                                  {{"field", "string", "字段名，如 phone", true}, after, limit}),
-                              [s](const RequestContext& ctx) { return HandleHistory(ctx, *s); }));
+  RETURN_IF_ERROR(
+      router->Add("GET", "/api/v1/persons/{id}/history",
+                  RouteDoc("人员某一字段的全部历史值与来源",
+                           {{"field", "string", "字段名，如 phone", true}, after, limit}),
+                  [s](const RequestContext& ctx) { return HandleHistory(ctx, *s); }));
   return Status::Ok();
 }
 

@@ -6,14 +6,14 @@
 #include <utility>
 #include <vector>
 
-#include "http/request_audit.h"
+#include "access/visible_rows.h"
 #include "http/json_body.h"
 #include "http/register_json.h"
 #include "http/register_request.h"
-#include "access/visible_rows.h"
+#include "http/request_audit.h"
 #include "model/catalog_keys.h"
-#include "register/register_write.h"
 #include "model/validation.h"
+#include "register/register_write.h"
 #include "store/store.h"
 
 namespace onetable {

@@ -29,7 +29,6 @@
 
 namespace onetable {
 
-
 void WriteRow(JsonWriter& w, const ServiceContext& service, const Principal& who, EntityKind kind,
               const Row& row);
 

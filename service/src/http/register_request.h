@@ -24,11 +24,11 @@
 #include <string>
 #include <vector>
 
-#include "mapping/table_access.h"
-#include "register/register_write.h"
 #include "access/visible_rows.h"
 #include "http/router.h"
+#include "mapping/table_access.h"
 #include "model/catalog.h"
+#include "register/register_write.h"
 
 namespace onetable {
 

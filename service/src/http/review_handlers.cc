@@ -7,14 +7,14 @@
 #include <utility>
 #include <vector>
 
-#include "http/request_audit.h"
 #include "http/json_body.h"
 #include "http/register_handlers.h"
 #include "http/register_json.h"
 #include "http/register_request.h"
-#include "register/register_write.h"
+#include "http/request_audit.h"
 #include "ingest/review_queue.h"
 #include "model/validation.h"
+#include "register/register_write.h"
 #include "store/store.h"
 
 namespace onetable {
@@ -252,16 +252,17 @@ Status RegisterReviewRoutes(Router* router, const ServiceContext& service) {
   RETURN_IF_ERROR(router->Add(
       "GET", "/api/v1/review",
       RouteDoc("待核实事项列表：疑似重复人员与字段冲突（仅可见范围）",
-          {{"status", "string", "open（默认）、linked、kept_apart、resolved 或 all", false},
-           {"kind", "string", "duplicate 或 conflict", false},
-           {"after", "integer", "翻页：上一页的 next_after", false},
-           {"limit", "integer", "每页条数，1–500，默认 50", false}}),
+               {{"status", "string", "open（默认）、linked、kept_apart、resolved 或 all", false},
+                {"kind", "string", "duplicate 或 conflict", false},
+                {"after", "integer", "翻页：上一页的 next_after", false},
+                {"limit", "integer", "每页条数，1–500，默认 50", false}}),
       [s](const RequestContext& ctx) { return HandleList(ctx, *s); }));
-  RETURN_IF_ERROR(router->Add("GET", "/api/v1/review/{id}", RouteDoc("查看一条待核实事项（带 ETag）"),
+  RETURN_IF_ERROR(router->Add("GET", "/api/v1/review/{id}",
+                              RouteDoc("查看一条待核实事项（带 ETag）"),
                               [s](const RequestContext& ctx) { return HandleGet(ctx, *s); }));
-  RETURN_IF_ERROR(
-      router->Add("POST", "/api/v1/review/{id}/link", RouteDoc("确认为同一人并合并（需 If-Match）"),
-                  [s](const RequestContext& ctx) { return HandleSettle(ctx, *s, ReviewAction::kLink); }));
+  RETURN_IF_ERROR(router->Add(
+      "POST", "/api/v1/review/{id}/link", RouteDoc("确认为同一人并合并（需 If-Match）"),
+      [s](const RequestContext& ctx) { return HandleSettle(ctx, *s, ReviewAction::kLink); }));
   RETURN_IF_ERROR(router->Add(
       "POST", "/api/v1/review/{id}/keep-apart", RouteDoc("确认为不同的人（需 If-Match）"),
       [s](const RequestContext& ctx) { return HandleSettle(ctx, *s, ReviewAction::kKeepApart); }));

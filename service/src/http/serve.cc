@@ -7,6 +7,7 @@
 #include "access/access.h"
 #include "app/background_jobs.h"
 #include "app/exit_codes.h"
+#include "app/store_open.h"
 #include "auth/authenticator.h"
 #include "http/metrics.h"
 #include "http/server.h"
@@ -41,23 +42,17 @@ int RunServe(const Config& config, const std::vector<std::string>& args) {
       Status st = ParseListen(args[++i], &host, &port);
       if (!st.ok()) return Fail(kExitUsage, st.message());
     } else {
-      return Fail(kExitUsage, "serve 不认识参数 " + args[i] + "\n用法：onetable serve [--listen HOST:PORT]");
+      return Fail(kExitUsage,
+                  "serve 不认识参数 " + args[i] + "\n用法：onetable serve [--listen HOST:PORT]");
     }
   }
   auto catalog = Catalog::Load(config.schema_dir);
   if (!catalog.ok()) return Fail(kExitInvalid, catalog.status().message());
   // Fail at start, not at the first request, when the store is unreachable or not initialised.
-  auto probe = OpenStore(config.store_url, *catalog);
-  if (!probe.ok()) return Fail(ExitFor(probe.status()), probe.status().message());
-  auto version = (*probe)->SchemaVersion();
-  if (!version.ok()) return Fail(ExitFor(version.status()), version.status().message());
-  if (*version == 0) {
-    return Fail(kExitInvalid, "登记库尚未初始化：请先运行 onetable init");
+  {
+    auto probe = OpenReadyStore(config.store_url, *catalog, kServeSchemaVersion);
+    if (!probe.ok()) return Fail(ExitFor(probe.status()), probe.status().message());
   }
-  if (*version < kServeSchemaVersion) {
-    return Fail(kExitInvalid, "登记库结构版本过旧：请先运行 onetable init 升级");
-  }
-  probe->reset();
 
   // What every handler shares (http/service_context.h); lives until the server has stopped.
   auto divisions = Divisions::Load(config.schema_dir + "/divisions");
@@ -72,10 +67,12 @@ int RunServe(const Config& config, const std::vector<std::string>& args) {
   const Catalog& cat = *catalog;
   const std::string store_url = config.store_url;
   const StoreFactory open_store = [&cat, store_url]() { return OpenStore(store_url, cat); };
-  // Declared before the server: its destructor waits for the runs requests started.
+  ServiceContext service{
+      *catalog, policy,  SettingsOf(config), divisions.ok() ? &*divisions : nullptr,
+      &auth,    &metrics};
+  // After the context its jobs use and before the server: once the server has stopped taking
+  // requests, the destructor waits for the runs they started.
   BackgroundJobs jobs;
-  ServiceContext service{*catalog, policy, SettingsOf(config),
-                         divisions.ok() ? &*divisions : nullptr, &auth, &metrics};
   service.jobs = &jobs;
   service.open_store = open_store;
 

@@ -24,20 +24,20 @@
 #include <condition_variable>
 #include <cstdio>
 #include <istream>
+#include <mutex>
 #include <ostream>
+#include <random>
 #include <streambuf>
 #include <string>
-#include <mutex>
-#include <random>
 #include <thread>
 #include <utility>
 #include <vector>
 
 #include "access/access.h"
-#include "http/request_audit.h"
 #include "auth/authenticator.h"
-#include "http/session_cookie.h"
 #include "http/metrics.h"
+#include "http/request_audit.h"
+#include "http/session_cookie.h"
 #include "store/store.h"
 
 namespace onetable {
@@ -301,16 +301,15 @@ class Server::Impl {
     if (response.stream) {
       // Still inside the request: the store and the context the stream may use are alive.
       response.headers["X-Request-Id"] = request_id;
-      response = emit != nullptr ? (*emit)(std::move(response))
-                                 : MaterializeStream(std::move(response));
+      response =
+          emit != nullptr ? (*emit)(std::move(response)) : MaterializeStream(std::move(response));
     }
     // Out of scope answers 404 like a missing row (access.h), so a scope-limited caller's 404
     // on a route naming a row is audited too: it may be a refusal, and probing shows in the log.
     const bool maybe_refused = response.status == 404 && context.principal != nullptr &&
                                IsScopeLimited(*context.principal) && !match.params.empty();
     if (options_.authenticator != nullptr &&
-        (response.status == 401 || response.status == 403 || maybe_refused) &&
-        !response.audited) {
+        (response.status == 401 || response.status == 403 || maybe_refused) && !response.audited) {
       // A failed append is reported on stderr by Audit; the answer stays the denial.
       Audit(context, kAuditDenied, AuditObjectOf(context), kAuditRefused,
             "status=" + std::to_string(response.status) +

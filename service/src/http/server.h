@@ -8,10 +8,10 @@
 // RequestContext::principal. Every 401 and 403 answer is then written to the audit log (action
 // "denied") unless the handler already audited it (HttpResponse::audited), and so is a 404 to a
 // scope-limited caller on a route naming a row (access.h: out of scope looks like missing). A
-// streamed body (HttpResponse::stream) is written while the request still holds its store. A Store is one
-// connection used by one thread at a time, so the pool opens stores lazily through the factory, at
-// most one per worker thread, and hands each to one request at a time. A store whose request ended
-// in 503 is dropped (its connection may be dead) and a fresh one is opened next time.
+// streamed body (HttpResponse::stream) is written while the request still holds its store. A Store
+// is one connection used by one thread at a time, so the pool opens stores lazily through the
+// factory, at most one per worker thread, and hands each to one request at a time. A store whose
+// request ended in 503 is dropped (its connection may be dead) and a fresh one is opened next time.
 //
 // Every request is logged to stderr as one English line: method, route (the matched pattern
 // with numeric ids filled in, never the raw path or the query string, which may carry personal

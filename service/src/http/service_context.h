@@ -26,9 +26,9 @@
 
 namespace onetable {
 
-class Authenticator;  // auth/authenticator.h
+class Authenticator;   // auth/authenticator.h
 class BackgroundJobs;  // app/background_jobs.h
-class Metrics;        // http/metrics.h
+class Metrics;         // http/metrics.h
 
 // The HTTP service's context: the use cases' context, plus the authenticator and metrics.
 struct ServiceContext : AppContext {

@@ -6,9 +6,9 @@
 #include <utility>
 #include <vector>
 
-#include "http/request_audit.h"
 #include "http/register_handlers.h"
 #include "http/register_request.h"
+#include "http/request_audit.h"
 #include "mapping/table_access.h"
 #include "mapping/table_run.h"
 #include "mapping/table_sink.h"
@@ -62,9 +62,8 @@ HttpResponse HandleDownload(const RequestContext& ctx, const ServiceContext& ser
   Result<TableRun> started =
       TableRun::Start(*ctx.store, service, ActorOf(ctx), **who, std::move(request));
   if (!started.ok()) {
-    const std::string format_name = ctx.request.query.count("format")
-                                        ? ctx.request.query.at("format")
-                                        : std::string("xlsx");
+    const std::string format_name =
+        ctx.request.query.count("format") ? ctx.request.query.at("format") : std::string("xlsx");
     HttpResponse refused = mapping::ParseTableFormat(format_name)
                                ? StatusToHttp(started.status())
                                : BadParameter("format", "format 应为 xlsx、csv 或 json");

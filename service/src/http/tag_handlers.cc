@@ -7,14 +7,14 @@
 #include <utility>
 #include <vector>
 
-#include "http/request_audit.h"
 #include "http/json_body.h"
 #include "http/register_handlers.h"
 #include "http/register_json.h"
 #include "http/register_request.h"
-#include "register/register_write.h"
+#include "http/request_audit.h"
 #include "model/date.h"
 #include "model/validation.h"
+#include "register/register_write.h"
 #include "store/store.h"
 
 namespace onetable {
@@ -346,18 +346,19 @@ Status RegisterTagRoutes(Router* router, const ServiceContext& service) {
   const std::string base = "/api/v1/persons/{id}/tags";
   RETURN_IF_ERROR(router->Add("GET", base,
                               RouteDoc("人员的特殊人群标签（仅有权查看的）",
-                                  {{"after", "integer", "翻页：上一页的 next_after", false},
-                                   {"limit", "integer", "每页条数，1–500，默认 50", false}}),
+                                       {{"after", "integer", "翻页：上一页的 next_after", false},
+                                        {"limit", "integer", "每页条数，1–500，默认 50", false}}),
                               [s](const RequestContext& ctx) { return HandleList(ctx, *s); }));
+  RETURN_IF_ERROR(router->Add(
+      "POST", base,
+      RouteDoc("为人员添加标签（属性按字段目录校验）", {},
+               "{\"tag\": 标签键, \"attrs\": {属性: 值}, \"valid_from\"?, \"valid_to\"?}"),
+      [s](const RequestContext& ctx) { return HandleAdd(ctx, *s); }));
   RETURN_IF_ERROR(
-      router->Add("POST", base,
-                  RouteDoc("为人员添加标签（属性按字段目录校验）", {},
-                      "{\"tag\": 标签键, \"attrs\": {属性: 值}, \"valid_from\"?, \"valid_to\"?}"),
-                  [s](const RequestContext& ctx) { return HandleAdd(ctx, *s); }));
-  RETURN_IF_ERROR(router->Add("PUT", base + "/{tag_id}",
-                              RouteDoc("修改标签属性与有效期（需 If-Match）", {},
-                                  "{\"attrs\": {属性: 值或 null}, \"valid_from\"?, \"valid_to\"?}"),
-                              [s](const RequestContext& ctx) { return HandleUpdate(ctx, *s); }));
+      router->Add("PUT", base + "/{tag_id}",
+                  RouteDoc("修改标签属性与有效期（需 If-Match）", {},
+                           "{\"attrs\": {属性: 值或 null}, \"valid_from\"?, \"valid_to\"?}"),
+                  [s](const RequestContext& ctx) { return HandleUpdate(ctx, *s); }));
   RETURN_IF_ERROR(router->Add("DELETE", base + "/{tag_id}", RouteDoc("删除标签（需 If-Match）"),
                               [s](const RequestContext& ctx) { return HandleDelete(ctx, *s); }));
   return Status::Ok();

@@ -5,15 +5,15 @@
 #include <string>
 #include <vector>
 
-#include "http/request_audit.h"
 #include "auth/authenticator.h"
+#include "auth/password.h"
+#include "auth/users.h"
 #include "http/json_body.h"
 #include "http/json_writer.h"
-#include "auth/password.h"
 #include "http/register_handlers.h"
 #include "http/register_json.h"
 #include "http/register_request.h"
-#include "auth/users.h"
+#include "http/request_audit.h"
 #include "onetable/text.h"
 #include "store/store.h"
 

@@ -87,8 +87,8 @@ ConnectorRunOutcome RunConnector(Store& store, const AppContext& app, const Acto
     return std::move(out);
   };
   if (!entry.spec) {
-    out.status = entry.problem.ok() ? Status::Invalid(entry.path + ": 连接器配置有误")
-                                    : entry.problem;
+    out.status =
+        entry.problem.ok() ? Status::Invalid(entry.path + ": 连接器配置有误") : entry.problem;
     return audited(kAuditFailed, NotStarted(out.status));
   }
   std::string plugin_dir = options.plugin_dir;

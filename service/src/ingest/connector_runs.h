@@ -31,7 +31,7 @@ struct ConnectorEntry {
   std::string id;    // the spec's id, or the file's stem when the file does not parse
   std::string path;  // the YAML file
   std::optional<ConnectorSpec> spec;
-  Status problem;    // why `spec` is empty: kInvalidArgument with file:line:col lines
+  Status problem;  // why `spec` is empty: kInvalidArgument with file:line:col lines
 };
 
 // Loads one connector file (never fails: a bad file is an entry with its problem).

@@ -10,8 +10,7 @@ std::string RequestDetail(const TableRunRequest& request) {
   const TableParams& p = request.params;
   const std::string format =
       request.max_rows > 0 ? std::string("preview") : request.format_name.substr(0, 8);
-  return "format=" + format +
-         " scope=" + (p.scope.empty() ? "all" : p.scope.substr(0, 64)) +
+  return "format=" + format + " scope=" + (p.scope.empty() ? "all" : p.scope.substr(0, 64)) +
          " as_of=" + (p.as_of.empty() ? "default" : p.as_of.substr(0, 16));
 }
 

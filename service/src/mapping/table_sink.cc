@@ -138,8 +138,7 @@ class XlsxStreamSink : public ForwardingSink {
 Result<std::unique_ptr<TableSink>> OpenTableSink(TableFormat format, std::ostream& out) {
   if (format == TableFormat::kCsv) return std::unique_ptr<TableSink>(new CsvSink(out));
   if (format == TableFormat::kJson) return std::unique_ptr<TableSink>(new JsonSink(out));
-  std::string pattern =
-      (std::filesystem::temp_directory_path() / "onetable-table-XXXXXX").string();
+  std::string pattern = (std::filesystem::temp_directory_path() / "onetable-table-XXXXXX").string();
   const int fd = mkstemp(pattern.data());
   if (fd < 0) return Status::Internal("cannot create a temporary file for XLSX");
   close(fd);
@@ -150,8 +149,7 @@ Result<std::unique_ptr<TableSink>> OpenTableSink(TableFormat format, std::ostrea
     std::filesystem::remove(pattern, ec);
     return inner.status();
   }
-  return std::unique_ptr<TableSink>(
-      new XlsxStreamSink(out, pattern, path, std::move(*inner)));
+  return std::unique_ptr<TableSink>(new XlsxStreamSink(out, pattern, path, std::move(*inner)));
 }
 
 std::string EscapeFormula(std::string cell) {

@@ -1,8 +1,8 @@
 // Text clean-up shared by the validators and matchers: what workers paste from Word or type with
 // a Chinese IME (full-width digits and letters, ideographic spaces, typographic dashes) folded
 // to the ASCII the rules are written for. Where a byte of UTF-8 text is as people count it
-// (characters, not bytes) is utf8::LineColumnAt (onetable/utf8.h). Trimming, case folding, Join and Split are in onetable/text.h
-// (plugins use them too). Pure; thread-safe.
+// (characters, not bytes) is utf8::LineColumnAt (onetable/utf8.h). Trimming, case folding, Join and
+// Split are in onetable/text.h (plugins use them too). Pure; thread-safe.
 #ifndef ONETABLE_MODEL_TEXT_H_
 #define ONETABLE_MODEL_TEXT_H_
 

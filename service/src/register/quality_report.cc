@@ -135,7 +135,6 @@ Result<QualityReport> BuildQualityReport(Store& store, const AppContext& app, co
     }
   }
 
-
   QualityReport report;
   report.fields = std::move(fields);
   report.totals.filled.assign(report.fields.size(), 0);

@@ -1,0 +1,26 @@
+// Opening the configured store for a verb: every verb but `init` needs a store that `init` has
+// created and migrated far enough for what the verb does, and says so in the same words.
+//
+// Thread-safety: a plain function; the Store returned belongs to the caller's thread.
+#ifndef ONETABLE_APP_STORE_OPEN_H_
+#define ONETABLE_APP_STORE_OPEN_H_
+
+#include <memory>
+#include <string>
+
+#include "model/catalog.h"
+#include "onetable/status.h"
+#include "store/store.h"
+
+namespace onetable {
+
+// Opens `url` and checks its schema version is at least `min_version` (>= 1). Errors: the
+// store's own (kUnavailable when it cannot be reached); kInvalidArgument "登记库尚未初始化：请先
+// 运行 onetable init" for an empty store, or "登记库结构版本过旧：请先运行 onetable init 升级".
+// `catalog` must outlive the store.
+Result<std::unique_ptr<Store>> OpenReadyStore(const std::string& url, const Catalog& catalog,
+                                              int min_version);
+
+}  // namespace onetable
+
+#endif  // ONETABLE_APP_STORE_OPEN_H_
