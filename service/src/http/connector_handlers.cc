@@ -16,20 +16,18 @@
 #include "http/request_audit.h"
 #include "ingest/connector_runs.h"
 #include "ingest/runtime.h"
+#include "onetable/text.h"
 #include "store/store.h"
 
 namespace onetable {
 namespace {
 namespace fs = std::filesystem;
 
-std::vector<std::string> Lines(const std::string& text) {
+// The non-empty lines of a multi-line message (one "file:line:col: ..." problem each).
+std::vector<std::string> Lines(std::string_view text) {
   std::vector<std::string> out;
-  size_t start = 0;
-  while (start < text.size()) {
-    size_t end = text.find('\n', start);
-    if (end == std::string::npos) end = text.size();
-    if (end > start) out.push_back(text.substr(start, end - start));
-    start = end + 1;
+  for (std::string_view line : Split(text, '\n')) {
+    if (!line.empty()) out.emplace_back(line);
   }
   return out;
 }
