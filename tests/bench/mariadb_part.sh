@@ -188,4 +188,8 @@ gongan_source() {
   fi
   row "import 公安 流动人口 from MariaDB ($(import_counts "$log"))" "$(secs "$elapsed")" \
     "$(secs "$load_t") (LOAD DATA)" "—" "—" "info"
+  local v
+  v="$(review_per_100 "$log")"
+  row "review items per 100 incoming rows: 公安 流动人口 ($(json_field "$log" review) of $(json_field "$log" read))" \
+    "$v" "—" "—" "≤ 2" "$(identity_judge "$v" "<=" 2)"
 }

@@ -108,6 +108,7 @@ sqlite_part() {
     "$(judge "$(awk -v a="$t_re" -v b="$t_import" 'BEGIN{print a/b}')" "<=" 0.3)"
 
   department_imports "sqlite:$db"
+  identity_rows "sqlite:$db" "$db"
 
   local cfg
   cfg="$(config "sqlite:$db" sqlite)"
@@ -175,4 +176,64 @@ xlsx_row() {
   row "full roster → XLSX ($persons rows): time; peak RSS $(mb "$peak") vs $(mb "$small") for one grid" \
     "$(secs "$t"), +$(mb "$growth")" "—" "—" "RSS growth ≤ 64 MB" \
     "$(judge "$growth" "<=" 65536 | sed 's/not judged (quick)/not judged (quick)/')"
+}
+
+# identity_judge VALUE OP LIMIT -> pass / **miss**, in quick runs too: these goals are about
+# correctness, not speed, so a quick run (ctest's bench_quick) fails when one is missed.
+identity_judge() {
+  if awk -v v="$1" -v l="$3" -v op="$2" 'BEGIN { exit !((op == "<=") ? v <= l : v >= l) }'; then
+    echo "pass"
+  else
+    failed=1
+    notes+=("identity goal missed: $1 (goal $2 $3)")
+    echo "**miss**"
+  fi
+}
+
+# review_per_100 LOG: review items the run opened per 100 rows it read.
+review_per_100() {
+  awk -v r="$(json_field "$1" review)" -v n="$(json_field "$1" read)" \
+    'BEGIN { if (n > 0) printf "%.2f", 100 * r / n; else print 0 }'
+}
+
+# The identity rows (issue 12): the unkeyed 卫健 export matched against the city, scored with
+# its labels, and the review load of every departmental export. Goals: automatic-link
+# precision ≥ 99.5%, silent duplicates ≤ 1%, ≥ 90% linked without a worker, ≤ 2 review items
+# per 100 incoming rows.
+identity_rows() {
+  local store="$1" db="$2" log="$work/import-weijian.log" metrics name what v
+  if ! import_once "$store" "$BENCH/connectors/weijian.yaml" "$log"; then
+    fail_row "import 卫健 unkeyed CSV" "$(tail -n 3 "$log" | tr '\n' ' ')"
+    return
+  fi
+  row "import 卫健 CSV without ID numbers ($(import_counts "$log"))" "$(secs "$elapsed")" "—" "—" \
+    "—" "info"
+  if ! metrics="$(python3 "$BENCH/identity_metrics.py" "$db" "$city/weijian_truth.csv" \
+    bench-weijian 2>&1)"; then
+    fail_row "identity metrics" "$metrics"
+    return
+  fi
+  echo "$metrics" >"$work/identity-metrics.json"
+  jf() { python3 -c 'import json,sys; print(json.loads(sys.argv[1])[sys.argv[2]])' "$metrics" "$1"; }
+  local rows in_reg
+  rows="$(jf rows)" in_reg="$(jf in_register)"
+  v="$(jf precision)"
+  row "identity: precision of automatic links (卫健, $(jf auto_links) links, $(jf wrong_links) wrong)" \
+    "$v%" "—" "—" "≥ 99.5%" "$(identity_judge "$v" ">=" 99.5)"
+  v="$(jf linked_automatically)"
+  row "identity: linked automatically ($(jf correct_links) of $in_reg rows about register persons)" \
+    "$v%" "—" "—" "≥ 90%" "$(identity_judge "$v" ">=" 90)"
+  v="$(jf silent_duplicate_rate)"
+  row "identity: silent duplicates (new person, no review item: $(jf silent_duplicates) of $in_reg)" \
+    "$v%" "—" "—" "≤ 1%" "$(identity_judge "$v" "<=" 1)"
+  row "identity: sent to review ($(jf review) of $rows rows; $(jf new) new, $(jf not_in_register_new) of them truly new)" \
+    "$(jf sent_to_review)%" "—" "—" "—" "info"
+  notes+=("identity by kind of slip: wrong links $(jf wrong_link_kinds); to review $(jf review_kinds); silent duplicates $(jf silent_duplicate_kinds)")
+  for spec in minzheng:"民政 GBK CSV" canlian:"残联 XLSX" weijian:"卫健 CSV"; do
+    IFS=: read -r name what <<<"$spec"
+    [[ -f "$work/import-$name.log" ]] || continue
+    v="$(review_per_100 "$work/import-$name.log")"
+    row "review items per 100 incoming rows: $what ($(json_field "$work/import-$name.log" review) of $(json_field "$work/import-$name.log" read))" \
+      "$v" "—" "—" "≤ 2" "$(identity_judge "$v" "<=" 2)"
+  done
 }

@@ -109,8 +109,10 @@ int Generate(const Args& args, const std::string& schema) {
   auto minzheng = MakeMinzhengSink(*catalog, &outsiders, options.seed ^ 0x6D696E7AULL, out);
   auto canlian = MakeCanlianSink(*catalog, &outsiders, options.seed ^ 0x63616E6CULL, out);
   auto gongan = MakeGonganSink(&outsiders, options.seed ^ 0x676F6E67ULL, out);
-  auto stats = SynthesizeCity(options, *divisions,
-                              {&register_sink, minzheng.get(), canlian.get(), gongan.get()});
+  auto weijian = MakeUnkeyedSink(&outsiders, options.seed ^ 0x7765696AULL, today, out);
+  auto stats = SynthesizeCity(
+      options, *divisions,
+      {&register_sink, minzheng.get(), canlian.get(), gongan.get(), weijian.get()});
   if (!stats.ok()) return Fail(stats.status());
   double seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
   std::string json = StatsJson(*stats, seconds);

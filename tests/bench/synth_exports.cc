@@ -33,41 +33,6 @@ const TagAssignment* FindTag(const PersonDraft& p, const char* tag) {
 
 bool Living(const PersonDraft& p) { return p.row.status != kStatusDeceased; }
 
-// A mobile number, not checked for uniqueness: the person's new phone.
-std::string SomePhone(DemoRandom& rng) {
-  char digits[16];
-  std::snprintf(digits, sizeof digits, "%08llu",
-                static_cast<unsigned long long>(rng.Below(100000000)));
-  return std::string(rng.Pick(demo::kMobilePrefixes)) + digits;
-}
-
-void ReplaceAll(std::string* s, const std::string& from, const std::string& to) {
-  for (size_t at = s->find(from); at != std::string::npos; at = s->find(from, at + to.size())) {
-    s->replace(at, from.size(), to);
-  }
-}
-
-// The same address as a clerk elsewhere typed it: 幢 for 栋, a trailing 室, full-width digits.
-std::string AddressVariant(DemoRandom& rng, std::string address) {
-  size_t kind = rng.Weighted({70, 12, 10, 5, 3});
-  if (kind == 1) ReplaceAll(&address, "栋", "幢");
-  if (kind == 2) address += "室";
-  if (kind == 3) {
-    std::string wide;
-    for (char c : address) {
-      if (c >= '0' && c <= '9') {
-        wide += "\xEF\xBC";  // U+FF10.. is EF BC 90..99
-        wide += static_cast<char>(0x90 + (c - '0'));
-      } else {
-        wide += c;
-      }
-    }
-    address = wide;
-  }
-  if (kind == 4) ReplaceAll(&address, "单元", "-");
-  return address;
-}
-
 // "1945-03-07" in one of the forms departments write dates in.
 std::string DateVariant(DemoRandom& rng, const std::string& iso) {
   if (iso.size() != 10) return iso;
@@ -402,6 +367,41 @@ class GonganSink : public CitySink {
 };
 
 }  // namespace
+
+// A mobile number, not checked for uniqueness: the person's new phone.
+std::string SomePhone(DemoRandom& rng) {
+  char digits[16];
+  std::snprintf(digits, sizeof digits, "%08llu",
+                static_cast<unsigned long long>(rng.Below(100000000)));
+  return std::string(rng.Pick(demo::kMobilePrefixes)) + digits;
+}
+
+static void ReplaceAll(std::string* s, const std::string& from, const std::string& to) {
+  for (size_t at = s->find(from); at != std::string::npos; at = s->find(from, at + to.size())) {
+    s->replace(at, from.size(), to);
+  }
+}
+
+// The same address as a clerk elsewhere typed it: 幢 for 栋, a trailing 室, full-width digits.
+std::string AddressVariant(DemoRandom& rng, std::string address) {
+  size_t kind = rng.Weighted({70, 12, 10, 5, 3});
+  if (kind == 1) ReplaceAll(&address, "栋", "幢");
+  if (kind == 2) address += "室";
+  if (kind == 3) {
+    std::string wide;
+    for (char c : address) {
+      if (c >= '0' && c <= '9') {
+        wide += "\xEF\xBC";  // U+FF10.. is EF BC 90..99
+        wide += static_cast<char>(0x90 + (c - '0'));
+      } else {
+        wide += c;
+      }
+    }
+    address = wide;
+  }
+  if (kind == 4) ReplaceAll(&address, "单元", "-");
+  return address;
+}
 
 // ---------------------------------------------------------------------------------------------
 struct Outsiders::State {

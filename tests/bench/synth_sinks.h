@@ -18,6 +18,7 @@
 #include <memory>
 #include <string>
 
+#include "demo/demo_random.h"
 #include "synth_city.h"
 
 namespace onetable::bench {
@@ -74,6 +75,19 @@ class Outsiders {
   struct State;
   std::unique_ptr<State> state_;
 };
+
+// A mobile number, not checked for uniqueness: a person's new phone.
+std::string SomePhone(DemoRandom& rng);
+// The same address as a clerk elsewhere typed it: 幢 for 栋, a trailing 室, full-width digits.
+std::string AddressVariant(DemoRandom& rng, std::string address);
+
+// 卫健's health records (weijian.csv, UTF-8): persons WITHOUT an ID number — 档案编号, 姓名, 性别,
+// 出生日期, 联系电话, 现住址 — about one living person in 170, with the slips such exports have
+// (see synth_unkeyed.cc), and weijian_truth.csv: for each data line, the ID number of the
+// person it is about ("" for a person the register does not have) and the kind of slip: the
+// labels the benchmark's identity rows are measured against.
+std::unique_ptr<CitySink> MakeUnkeyedSink(Outsiders* outsiders, uint64_t seed,
+                                          const Date& today, const std::string& dir);
 
 // The three department exports. `seed` drives their own choices (who has a new phone, which ID
 // is written in 15 digits...), independent of the city's.

@@ -11,6 +11,7 @@
 #include <vector>
 
 #include "cli_runner.h"
+#include "fakes/memory_connector.h"
 #include "ingest/connector_spec.h"
 #include "ingest/plugin_loader.h"
 #include "ingest/review_queue.h"
@@ -22,73 +23,6 @@
 namespace onetable::testing {
 namespace {
 namespace fs = std::filesystem;
-
-// --- the in-memory connector: option `table` names one of these -----------------------------
-
-using Record = std::vector<std::pair<std::string, std::string>>;
-std::map<std::string, std::vector<Record>> g_tables;
-
-struct MemHandle {
-  const std::vector<Record>* rows;
-  size_t next;
-};
-
-const OtOptionDecl kMemOptions[] = {
-    {"table", OT_OPTION_STRING, nullptr, "表名"},
-    {"unreachable", OT_OPTION_BOOL, "false", "模拟无法连接"},
-};
-
-void* MemOpen(const OtKeyValue* options, size_t n, const char* cursor, const char*,
-              int* unreachable, char* err, size_t err_len) {
-  std::string table;
-  bool down = false;
-  for (size_t i = 0; i < n; ++i) {
-    if (std::string(options[i].key) == "table") table = options[i].value;
-    if (std::string(options[i].key) == "unreachable")
-      down = std::string(options[i].value) == "true";
-  }
-  if (down || !g_tables.count(table)) {
-    *unreachable = 1;
-    snprintf(err, err_len, "无法连接到内存表 %s", table.c_str());
-    return nullptr;
-  }
-  return new MemHandle{&g_tables[table], cursor && *cursor ? std::stoul(cursor) : 0};
-}
-
-int MemNext(void* handle, size_t max, const OtBatchSink* sink, char* cursor_out, size_t len, char*,
-            size_t) {
-  auto* h = static_cast<MemHandle*>(handle);
-  for (size_t n = 0; n < max && h->next < h->rows->size(); ++n, ++h->next) {
-    const Record& r = (*h->rows)[h->next];
-    if (r.size() == 1 && r[0].first == "!reject") {
-      OtRejectedRow bad{"mem", static_cast<int64_t>(h->next + 1), nullptr, r[0].second.c_str(),
-                        "a,b"};
-      sink->reject(sink->ctx, &bad);
-      continue;
-    }
-    std::vector<OtKeyValue> kv;
-    for (const auto& [k, v] : r) kv.push_back({k.c_str(), v.c_str()});
-    std::string key = "row" + std::to_string(h->next + 1);
-    OtRecord rec{key.c_str(), "mem", static_cast<int64_t>(h->next + 1), kv.data(), kv.size()};
-    sink->record(sink->ctx, &rec);
-  }
-  snprintf(cursor_out, len, "%zu", h->next);
-  return h->next < h->rows->size() ? OT_BATCH_MORE : OT_BATCH_DONE;
-}
-
-void MemClose(void* h) { delete static_cast<MemHandle*>(h); }
-
-const OtConnectorV1* MemoryConnector() {
-  static const OtConnectorV1 api = {ONETABLE_CONNECTOR_ABI_VERSION,
-                                    "memory",
-                                    "内存表",
-                                    kMemOptions,
-                                    2,
-                                    MemOpen,
-                                    MemNext,
-                                    MemClose};
-  return &api;
-}
 
 std::string Id(int serial, const std::string& birth = "19800101") {
   char seq[8];
@@ -348,27 +282,32 @@ TEST_F(ImportRuntime, TwoSourcesTheMoreTrustedWinsAndProvenanceSaysWhy) {
       {{"姓名", "李四"}, {"身份证号", Id(2)}, {"电话", ""}, {"现住址", "清江大道2号"}}};
   ConnectorSpec dibao = Spec(kDibao), gongan = Spec(kHighTrust);
   Expect(dibao, {2, 2, 0, 0, 0, 0, 0});
-  // Both linked by ID number; two fields of 张三 disagree between two trusted sources.
-  Expect(gongan, {2, 0, 2, 0, 2, 2, 0});
+  // Both linked by ID number; two fields of 张三 disagree between two trusted sources. Only the
+  // name needs a person (review_fields' default); the phone is settled by trust alone.
+  Expect(gongan, {2, 0, 2, 0, 2, 1, 0});
   Row zhang = Person(Id(1));
   EXPECT_EQ(*zhang.Get("name"), "张叁");
   EXPECT_EQ(*zhang.Get("phone"), "13811111111");
   EXPECT_EQ(*zhang.Get("gender"), "1");  // only 低保 knows it
   EXPECT_EQ(SourceOf(zhang.id, "name"), "gongan");
   EXPECT_EQ(SourceOf(zhang.id, "gender"), "dibao");
+  EXPECT_EQ(store_->History(EntityKind::kPerson, zhang.id, "phone")->front().value,
+            "13800000001");  // the settled loser is history
   Row li = Person(Id(2));
   EXPECT_EQ(*li.Get("phone"), "13800000002");  // a blank says nothing
   EXPECT_EQ(SourceOf(li.id, "phone"), "dibao");
   EXPECT_EQ(SourceOf(li.id, "name"), "gongan");  // same value, more trusted source
 
   auto conflicts = store_->ListReview("open", 0, 10);
-  ASSERT_EQ(conflicts->size(), 2u);
-  EXPECT_EQ((*conflicts)[0].kind, "conflict");
-  EXPECT_EQ((*conflicts)[0].entity_id, zhang.id);
-  EXPECT_NE((*conflicts)[0].detail.find("\"source\":\"dibao\""), std::string::npos);
-  EXPECT_NE((*conflicts)[0].detail.find("\"source\":\"gongan\""), std::string::npos);
+  ASSERT_EQ(conflicts->size(), 1u);
+  const ReviewItem name_conflict = (*conflicts)[0];
+  EXPECT_EQ(name_conflict.kind, "conflict");
+  EXPECT_EQ(name_conflict.entity_id, zhang.id);
+  EXPECT_EQ(name_conflict.field, "name");
+  EXPECT_NE(name_conflict.detail.find("\"source\":\"dibao\""), std::string::npos);
+  EXPECT_NE(name_conflict.detail.find("\"source\":\"gongan\""), std::string::npos);
 
-  // The less trusted source changes its phone: it loses, kept as history, no second conflict.
+  // The less trusted source changes its phone: it loses, kept as history, no conflict.
   g_tables["dibao"][0][3].second = "13822222222";
   ASSERT_TRUE(store_->SetCursor("dibao", "").ok());
   Expect(dibao, {2, 0, 1, 1, 0, 0, 0});
@@ -377,20 +316,72 @@ TEST_F(ImportRuntime, TwoSourcesTheMoreTrustedWinsAndProvenanceSaysWhy) {
   EXPECT_EQ(history->back().value, "13822222222");
   EXPECT_EQ(history->back().source, "dibao");
 
-  // A worker settles the phone conflict by choosing a value: it becomes manual entry.
-  ReviewItem phone_conflict;
-  for (const auto& item : *conflicts) {
-    if (item.field == "phone") phone_conflict = item;
-  }
-  ASSERT_TRUE(ChooseValue(store_.get(), *validator_, *catalog_, phone_conflict.id,
-                          phone_conflict.version, "13800000001", "wang")
+  // A worker settles the name conflict by choosing a value: it becomes manual entry.
+  Status wrong_field = ChooseValue(store_.get(), *validator_, *catalog_, name_conflict.id,
+                                   name_conflict.version, {{"phone", "13800000001"}}, "wang");
+  EXPECT_EQ(wrong_field.code(), StatusCode::kInvalidArgument);
+  ASSERT_TRUE(ChooseValue(store_.get(), *validator_, *catalog_, name_conflict.id,
+                          name_conflict.version, {{"name", "张三"}}, "wang")
                   .ok());
-  EXPECT_EQ(*Person(Id(1)).Get("phone"), "13800000001");
-  EXPECT_EQ(SourceOf(zhang.id, "phone"), "manual");
-  EXPECT_EQ(store_->GetReview(phone_conflict.id)->status, "resolved");
-  Status again = ChooseValue(store_.get(), *validator_, *catalog_, phone_conflict.id,
-                             phone_conflict.version, "13800000001", "li");
+  EXPECT_EQ(*Person(Id(1)).Get("name"), "张三");
+  EXPECT_EQ(SourceOf(zhang.id, "name"), "manual");
+  EXPECT_EQ(store_->GetReview(name_conflict.id)->status, "resolved");
+  Status again = ChooseValue(store_.get(), *validator_, *catalog_, name_conflict.id,
+                             name_conflict.version, {{"name", "张三"}}, "li");
   EXPECT_EQ(again.code(), StatusCode::kConflict);
+}
+
+const char kThreeSources[] = R"(id: weijian
+type: memory
+trust: 75
+options: {table: weijian}
+match: {id_number: 身份证号}
+fields: {name: 姓名, birth_date: 出生日期, gender: {column: 性别, codes: {男: "1", 女: "2"}}, phone: 电话}
+)";
+
+TEST_F(ImportRuntime, OneConflictItemPerPersonAndRunNamingEveryFieldThatNeedsAPerson) {
+  g_tables["dibao"] = {
+      {{"姓名", "张三"}, {"身份证号", Id(1)}, {"性别", "男"}, {"联系电话", "13800000001"}}};
+  g_tables["weijian"] = {{{"姓名", "张叁"},
+                          {"身份证号", Id(1)},
+                          {"出生日期", "1980-01-01"},
+                          {"性别", "女"},
+                          {"电话", "13900000009"}}};
+  Expect(Spec(kDibao), {1, 1, 0, 0, 0, 0, 0});
+  Expect(Spec(kThreeSources), {1, 0, 1, 0, 1, 1, 0});  // name and gender: ONE item
+  auto items = store_->ListReview("open", 0, 10);
+  ASSERT_EQ(items->size(), 1u);
+  const ReviewItem item = (*items)[0];
+  EXPECT_EQ(item.field, "name,gender");  // the phone is not a field that needs a person
+  EXPECT_NE(item.detail.find("\"fields\":["), std::string::npos);
+  EXPECT_EQ(ConflictFields(item), (std::vector<std::string>{"name", "gender"}));
+  // Choosing for one field settles the item; the other keeps survivorship's winner.
+  ASSERT_TRUE(ChooseValue(store_.get(), *validator_, *catalog_, item.id, item.version,
+                          {{"gender", "1"}}, "wang")
+                  .ok());
+  Row zhang = Person(Id(1));
+  EXPECT_EQ(*zhang.Get("gender"), "1");
+  EXPECT_EQ(*zhang.Get("name"), "张叁");
+}
+
+const char kPhoneNeedsAPerson[] = R"(id: weijian
+type: memory
+trust: 75
+options: {table: weijian}
+match: {id_number: 身份证号}
+fields: {name: 姓名, phone: 电话}
+review_fields: [phone]
+)";
+
+TEST_F(ImportRuntime, ADeploymentChoosesWhichFieldsNeedAPerson) {
+  g_tables["dibao"] = {
+      {{"姓名", "张三"}, {"身份证号", Id(1)}, {"性别", "男"}, {"联系电话", "13800000001"}}};
+  g_tables["weijian"] = {{{"姓名", "张叁"}, {"身份证号", Id(1)}, {"电话", "13900000009"}}};
+  Expect(Spec(kDibao), {1, 1, 0, 0, 0, 0, 0});
+  Expect(Spec(kPhoneNeedsAPerson), {1, 0, 1, 0, 1, 1, 0});
+  auto items = store_->ListReview("open", 0, 10);
+  ASSERT_EQ(items->size(), 1u);
+  EXPECT_EQ((*items)[0].field, "phone");
 }
 
 TEST_F(ImportRuntime, HandEnteredValuesSurviveALowerTrustImport) {
@@ -452,10 +443,11 @@ TEST_F(ImportRuntime, WithoutIdNumbersMatchByNameBirthDateAndPhone) {
   int64_t wang = *store_->Insert(EntityKind::kPerson, a);
   int64_t liu = *store_->Insert(EntityKind::kPerson, b2);
   g_tables["laoling"] = {
-      // Same name, birth date and phone: linked (0.8), placed in the known household.
+      // Same name, birth date and phone: linked, placed in the known household.
       {{"姓名", "王芳"}, {"出生日期", "1950年3月4日"}, {"电话", "138-0000-0009"}, {"户号", "H001"}},
-      // Same name and birth date only: a new person, proposed as a duplicate (0.5).
-      {{"姓名", "刘强"}, {"出生日期", "1948/5/6"}, {"电话", ""}, {"户号", "H999"}},
+      // Same name, the birth day one digit off and nothing else: a new person, proposed as a
+      // duplicate of 刘强.
+      {{"姓名", "刘强"}, {"出生日期", "1948/5/8"}, {"电话", ""}, {"户号", "H999"}},
       // Nobody like this: new, without a household (H404 is unknown).
       {{"姓名", "陈明"}, {"出生日期", "1960-01-01"}, {"电话", ""}, {"户号", "H404"}},
   };
@@ -468,7 +460,8 @@ TEST_F(ImportRuntime, WithoutIdNumbersMatchByNameBirthDateAndPhone) {
   const ReviewItem dup = (*items)[0];
   EXPECT_EQ(dup.kind, "duplicate");
   EXPECT_EQ(dup.other_id, liu);
-  EXPECT_NE(dup.detail.find("name+birth_date"), std::string::npos);
+  EXPECT_NE(dup.detail.find("姓名相同、出生日期差一位数字"), std::string::npos) << dup.detail;
+  EXPECT_NE(dup.detail.find("\"level\":\"one_digit\""), std::string::npos) << dup.detail;
 
   // Re-running does not propose the pair again: the record stays with its person.
   ASSERT_TRUE(store_->SetCursor("laoling", "").ok());
@@ -493,7 +486,7 @@ TEST_F(ImportRuntime, KeepApartClosesTheItem) {
   Row a;
   a.values = {{"name", "刘强"}, {"birth_date", "1948-05-06"}};
   int64_t liu = *store_->Insert(EntityKind::kPerson, a);
-  g_tables["laoling"] = {{{"姓名", "刘强"}, {"出生日期", "1948-05-06"}}};
+  g_tables["laoling"] = {{{"姓名", "刘强"}, {"出生日期", "1948-05-08"}}};
   Expect(Spec(kNoId), {1, 1, 0, 0, 0, 1, 0});
   ReviewItem dup = (*store_->ListReview("open", 0, 10))[0];
   ASSERT_TRUE(KeepApart(store_.get(), dup.id, dup.version, "wang").ok());

@@ -1,4 +1,4 @@
-// Identity resolution's pure parts: normalized addresses and candidate scores.
+// Identity resolution's pure parts: normalized addresses (candidate scores: linkage_test.cc).
 #include "ingest/identity.h"
 
 #include <gtest/gtest.h>
@@ -24,43 +24,6 @@ TEST(Address, FoldsTheWaysDepartmentsWriteOnePlace) {
   EXPECT_EQ(NormalizeAddress("三里屯"), "三里屯");  // numerals not before a unit stay
   EXPECT_EQ(NormalizeAddress("a区b座"), "A区B栋");
   EXPECT_NE(NormalizeAddress("清江大道88号3栋"), NormalizeAddress("清江大道88号4栋"));
-}
-
-Row Candidate(const std::string& phone, const std::string& address) {
-  Row r;
-  r.id = 7;
-  r.values = {{"name", "张三"}, {"birth_date", "1980-01-01"}};
-  if (!phone.empty()) r.values["phone"] = phone;
-  if (!address.empty()) r.values["current_address"] = address;
-  return r;
-}
-
-TEST(Identity, ScoresCandidatesOnNameBirthPhoneAndAddress) {
-  std::map<std::string, std::string> in = {{"name", "张三"},
-                                           {"birth_date", "1980-01-01"},
-                                           {"phone", "13800000001"},
-                                           {"current_address", "清江大道８８号3栋"}};
-  struct Case {
-    Row candidate;
-    double score;
-    const char* why;
-  } cases[] = {
-      {Candidate("", ""), 0.5, "name+birth_date"},
-      {Candidate("13800000001", ""), 0.8, "name+birth_date+phone"},
-      {Candidate("13800000002", ""), 0.3, "name+birth_date-phone"},
-      {Candidate("", "清江大道88号三栋"), 0.7, "name+birth_date+current_address"},
-      {Candidate("13800000001", "清江大道88号3栋"), 1.0, "name+birth_date+phone+current_address"},
-  };
-  for (const Case& c : cases) {
-    std::string why;
-    EXPECT_NEAR(ScorePersonCandidate(in, c.candidate, &why), c.score, 1e-9) << c.why;
-    EXPECT_EQ(why, c.why);
-  }
-  Row other = Candidate("13800000001", "");
-  other.values["birth_date"] = "1980-01-02";
-  EXPECT_EQ(ScorePersonCandidate(in, other, nullptr), 0);
-  std::map<std::string, std::string> no_birth = {{"name", "张三"}};
-  EXPECT_EQ(ScorePersonCandidate(no_birth, Candidate("", ""), nullptr), 0);
 }
 
 }  // namespace

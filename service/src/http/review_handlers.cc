@@ -2,6 +2,8 @@
 
 #include <rapidjson/document.h>
 
+#include <algorithm>
+#include <map>
 #include <optional>
 #include <string>
 #include <utility>
@@ -32,9 +34,11 @@ Status RequireItem(const ServiceContext& service, const Principal& who, Store& s
                    const ReviewItem& item) {
   const Status hidden =
       Status::NotFound("未找到 id 为 " + std::to_string(item.id) + " 的待核实事项");
-  if (item.kind == "conflict" && !item.field.empty()) {
-    const FieldDef* field = service.catalog.Find(item.entity, item.field);
-    if (field == nullptr || !service.policy.SeesField(who, *field)) return hidden;
+  if (item.kind == "conflict") {
+    for (const std::string& key : ConflictFields(item)) {
+      const FieldDef* field = service.catalog.Find(item.entity, key);
+      if (field == nullptr || !service.policy.SeesField(who, *field)) return hidden;
+    }
   }
   std::vector<std::pair<EntityKind, int64_t>> rows = {{item.entity, item.entity_id}};
   if (item.other_id > 0) rows.push_back({EntityKind::kPerson, item.other_id});
@@ -197,33 +201,61 @@ HttpResponse HandleSettle(const RequestContext& ctx, const ServiceContext& servi
   int64_t expected = 0;
   HttpResponse error;
   if (!StartItem(ctx, service, true, &who, &item, &expected, &error)) return error;
-  std::string value;
+  std::map<std::string, std::string> choices;
   if (action == ReviewAction::kChoose) {
+    // {"value": v} for an item about one field; {"values": {field: v, ...}} for any item. A
+    // null value clears the field.
     rapidjson::Document body;
     Status parsed = ParseJsonBody(ctx.request, &body);
     if (!parsed.ok()) return StatusToHttp(parsed);
-    Status keys = CheckKeys(body, {"value"});
+    Status keys = CheckKeys(body, {"value", "values"});
     if (!keys.ok()) return StatusToHttp(keys);
-    auto it = body.FindMember("value");
-    if (it == body.MemberEnd())
-      return BadParameter("value", "缺少字段 value（选定的取值，或 null 清空）");
-    if (!it->value.IsNull()) {
-      if (!it->value.IsString()) return BadParameter("value", "value 应为字符串或 null");
-      value.assign(it->value.GetString(), it->value.GetStringLength());
-    }
-    const FieldDef* field = service.catalog.Find(item.entity, item.field);
-    if (field != nullptr) {
-      const Validator validator(service.catalog, service.divisions);
-      std::string normalized = value;
-      if (std::optional<Problem> p = validator.NormalizeField(*field, &normalized)) {
-        return ValidationFailed(
-            {ErrorDetail{item.field, p->code, field->label + "：" + p->message}});
+    const std::vector<std::string> fields = ConflictFields(item);
+    auto read = [&](const std::string& key, const rapidjson::Value& v,
+                    HttpResponse* bad) -> bool {
+      std::string value;
+      if (!v.IsNull()) {
+        if (!v.IsString()) {
+          *bad = BadParameter(key, key + " 的取值应为字符串或 null");
+          return false;
+        }
+        value.assign(v.GetString(), v.GetStringLength());
       }
+      const FieldDef* field = service.catalog.Find(item.entity, key);
+      if (field != nullptr) {
+        const Validator validator(service.catalog, service.divisions);
+        std::string normalized = value;
+        if (std::optional<Problem> p = validator.NormalizeField(*field, &normalized)) {
+          *bad = ValidationFailed({ErrorDetail{key, p->code, field->label + "：" + p->message}});
+          return false;
+        }
+      }
+      choices[key] = value;
+      return true;
+    };
+    HttpResponse bad;
+    if (auto it = body.FindMember("values"); it != body.MemberEnd()) {
+      if (!it->value.IsObject()) return BadParameter("values", "values 应为 {字段: 取值} 对象");
+      for (auto m = it->value.MemberBegin(); m != it->value.MemberEnd(); ++m) {
+        const std::string key(m->name.GetString(), m->name.GetStringLength());
+        if (std::find(fields.begin(), fields.end(), key) == fields.end()) {
+          return BadParameter("values", "该待核实事项不涉及字段 " + key);
+        }
+        if (!read(key, m->value, &bad)) return bad;
+      }
+      if (choices.empty()) return BadParameter("values", "values 中至少要选定一个字段的取值");
+    } else if (auto v = body.FindMember("value"); v != body.MemberEnd()) {
+      if (fields.size() != 1) {
+        return BadParameter("value", "该事项涉及多个字段，请用 values: {字段: 取值}");
+      }
+      if (!read(fields.front(), v->value, &bad)) return bad;
+    } else {
+      return BadParameter("value", "缺少字段 value（选定的取值，或 null 清空）");
     }
   }
   Store& store = *ctx.store;
   const SettleOutcome settled =
-      SettleReview(store, service, ActorOf(ctx), item.id, expected, action, value);
+      SettleReview(store, service, ActorOf(ctx), item.id, expected, action, choices);
   if (!settled.status.ok()) {
     Result<ReviewItem> now = store.GetReview(item.id);
     if (settled.status.code() == StatusCode::kConflict && now.ok()) {

@@ -139,6 +139,7 @@ class SpecParser {
                                         "tags",
                                         "identity",
                                         "conflict_threshold",
+                                        "review_fields",
                                         "place",
                                         "batch_size"};
     bool has_id = false, has_type = false;
@@ -169,7 +170,7 @@ class SpecParser {
         Error(kv.first,
               "未知的配置项 “" + key +
                   "”（可用：id, title, type, trust, options, entity, match, fields, tags, "
-                  "identity, conflict_threshold, place, batch_size）");
+                  "identity, conflict_threshold, review_fields, place, batch_size）");
         continue;
       }
       if (key == "id") {
@@ -205,6 +206,8 @@ class SpecParser {
         ParseIdentity(v);
       } else if (key == "conflict_threshold") {
         Int(v, "conflict_threshold", 0, 100, &spec_.conflict_threshold);
+      } else if (key == "review_fields") {
+        ParseReviewFields(v);
       } else if (key == "place") {
         ParsePlace(v);
       } else if (key == "batch_size") {
@@ -251,9 +254,29 @@ class SpecParser {
     }
   }
 
+  // The fields whose disagreement between trusted sources needs a person: catalog fields of the
+  // spec's entity, or "household" (which household a person belongs to).
+  void ParseReviewFields(const YAML::Node& v) {
+    if (!v.IsSequence()) {
+      Error(v, "review_fields 应为字段列表，如 [id_number, name, birth_date, gender, household]");
+      return;
+    }
+    spec_.review_fields.clear();
+    for (const auto& item : v) {
+      std::string key;
+      if (!Scalar(item, "review_fields", &key)) continue;
+      if (key != kReviewHousehold && catalog_.Find(spec_.entity, key) == nullptr) {
+        Error(item, "review_fields 中的 “" + key + "” 不是字段目录中" +
+                        EntityLabel(spec_.entity) + "的字段（也可写 household）");
+        continue;
+      }
+      spec_.review_fields.insert(key);
+    }
+  }
+
   void ParseIdentity(const YAML::Node& v) {
     if (!v.IsMap()) {
-      Error(v, "identity 应为 {link: 0.8, review: 0.5}");
+      Error(v, "identity 应为 {link: 0.99, review: 0.05}");
       return;
     }
     for (const auto& kv : v) {

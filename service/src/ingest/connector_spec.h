@@ -14,8 +14,13 @@
 //   tags:                           # person imports only
 //     - {tag: dibao, when: '救助类型 in ("城市低保", "农村低保")', attrs: {category: 救助类型}}
 //                                   # `when`: an expression over the source columns (record_expr.h)
-//   identity: {link: 0.8, review: 0.5}   # scores for persons without an ID number
-//   conflict_threshold: 60          # two sources at least this trusted that disagree: review
+//   identity: {link: 0.99, review: 0.05}  # match probabilities for persons without an ID
+//                                   # number (identity.h): link at or above `link`, propose
+//                                   # the pair for review at or above `review`
+//   conflict_threshold: 60          # two sources at least this trusted that disagree on a
+//   review_fields: [id_number, name, birth_date, gender, household]   # field listed here:
+//                                   # one review item per person and run (survivorship.h);
+//                                   # other disagreements are settled by survivorship alone
 //   place: {community: "420581001001", grid: "01"}  # household/building imports: where new
 //                                                    # ones go
 //   batch_size: 1000
@@ -33,6 +38,7 @@
 
 #include <map>
 #include <optional>
+#include <set>
 #include <string>
 #include <utility>
 #include <vector>
@@ -48,8 +54,15 @@ inline constexpr char kManualSource[] = "manual";
 inline constexpr int kManualTrust = 100;
 
 // Defaults, documented in the README's connector section.
-inline constexpr double kDefaultLinkScore = 0.8;
-inline constexpr double kDefaultReviewScore = 0.5;
+inline constexpr double kDefaultLinkScore = 0.99;
+inline constexpr double kDefaultReviewScore = 0.05;
+// review_fields' name for a person's household (not a catalog field: the membership).
+inline constexpr char kReviewHousehold[] = "household";
+inline const std::set<std::string>& DefaultReviewFields() {
+  static const std::set<std::string> kFields = {"id_number", "name", "birth_date", "gender",
+                                                kReviewHousehold};
+  return kFields;
+}
 inline constexpr int kDefaultConflictThreshold = 60;
 inline constexpr int kDefaultBatchSize = 1000;
 
@@ -96,6 +109,7 @@ struct ConnectorSpec {
   double link_score = kDefaultLinkScore;
   double review_score = kDefaultReviewScore;
   int conflict_threshold = kDefaultConflictThreshold;
+  std::set<std::string> review_fields = DefaultReviewFields();
   std::string place_community;  // 12-digit code
   std::string place_grid;       // grid code within it
   SourceLocation place_where;

@@ -1,6 +1,10 @@
 #include "ingest/identity.h"
 
+#include <algorithm>
+#include <cmath>
+
 #include "ingest/address.h"
+#include "ingest/linkage/blocking.h"
 #include "model/catalog_keys.h"
 
 namespace onetable {
@@ -17,103 +21,100 @@ constexpr int kMaxGridScan = 5000;
 
 }  // namespace
 
-double ScorePersonCandidate(const std::map<std::string, std::string>& incoming,
-                            const Row& candidate, std::string* reason) {
-  const std::string* name = Value(incoming, keys::kName);
-  const std::string* birth = Value(incoming, keys::kBirthDate);
-  const std::string* cand_name = candidate.Get(keys::kName);
-  const std::string* cand_birth = candidate.Get(keys::kBirthDate);
-  if (!name || !birth || !cand_name || !cand_birth || *name != *cand_name ||
-      *birth != *cand_birth) {
-    if (reason) reason->clear();
-    return 0;
+PersonResolver::PersonResolver(Store* store, const IdentityThresholds& thresholds)
+    : store_(store), thresholds_(thresholds) {}
+
+Result<int64_t> PersonResolver::Population() {
+  if (population_ < 0) {
+    ASSIGN_OR_RETURN(population_, store_->Count(EntityKind::kPerson, ListQuery{}));
+    created_ = 0;
   }
-  double score = 0.5;
-  std::string why = "name+birth_date";
-  const std::string* phone = Value(incoming, keys::kPhone);
-  const std::string* cand_phone = candidate.Get(keys::kPhone);
-  if (phone && cand_phone && !cand_phone->empty()) {
-    if (*phone == *cand_phone) {
-      score += 0.3;
-      why += "+phone";
-    } else {
-      score -= 0.2;
-      why += "-phone";
-    }
-  }
-  const std::string* addr = Value(incoming, keys::kCurrentAddress);
-  const std::string* cand_addr = candidate.Get(keys::kCurrentAddress);
-  if (addr && cand_addr && !cand_addr->empty() &&
-      NormalizeAddress(*addr) == NormalizeAddress(*cand_addr)) {
-    score += 0.2;
-    why += "+current_address";
-  }
-  if (reason) *reason = why;
-  return score;
+  return population_ + created_;
 }
 
-Result<PersonMatch> ResolvePerson(Store* store, const std::map<std::string, std::string>& values,
-                                  int64_t previous_person_id,
-                                  const IdentityThresholds& thresholds) {
+Result<PersonMatch> PersonResolver::Resolve(const std::map<std::string, std::string>& values,
+                                            int64_t previous_person_id) {
   PersonMatch match;
   const std::string* id_number = Value(values, keys::kIdNumber);
   if (id_number) {
-    auto found = store->FindBy(EntityKind::kPerson, keys::kIdNumber, *id_number);
+    auto found = store_->FindBy(EntityKind::kPerson, keys::kIdNumber, *id_number);
     if (found.ok()) {
       match.action = PersonMatch::kLink;
       match.person_id = found->id;
-      match.score = 1;
+      match.score = match.probability = 1;
       match.reason = "id_number";
       return match;
     }
     if (found.status().code() != StatusCode::kNotFound) return found.status();
   }
   if (previous_person_id) {
-    ASSIGN_OR_RETURN(int64_t current, store->ResolvePersonId(previous_person_id));
-    auto row = store->Get(EntityKind::kPerson, current);
+    ASSIGN_OR_RETURN(int64_t current, store_->ResolvePersonId(previous_person_id));
+    auto row = store_->Get(EntityKind::kPerson, current);
     if (row.ok()) {
       match.action = PersonMatch::kLink;
       match.person_id = current;
-      match.score = 1;
+      match.score = match.probability = 1;
       match.reason = "source_record";
       return match;
     }
     if (row.status().code() != StatusCode::kNotFound) return row.status();
   }
-  const std::string* name = Value(values, keys::kName);
-  const std::string* birth = Value(values, keys::kBirthDate);
-  if (!name || !birth) return match;
-  ListQuery q;
-  q.equals = {{keys::kName, *name}, {keys::kBirthDate, *birth}};
-  q.limit = 50;
-  ASSIGN_OR_RETURN(auto candidates, store->List(EntityKind::kPerson, q));
-  double best = 0;
-  int ties = 0;
-  for (const Row& c : candidates) {
+  if (!Value(values, keys::kName)) return match;
+  ASSIGN_OR_RETURN(linkage::Block block, linkage::BlockCandidates(store_, values));
+  if (block.candidates.empty()) return match;
+  ASSIGN_OR_RETURN(int64_t population, Population());
+
+  const std::string& name = values.at(keys::kName);
+  int64_t name_count = block.name_count;
+  double odds_sum = 0;
+  bool have_best = false;
+  linkage::PairScore best;
+  for (const auto& [id, candidate] : block.candidates) {
     // Two different ID numbers are two different people.
-    const std::string* cand_id = c.Get(keys::kIdNumber);
+    const std::string* cand_id = candidate.row.Get(keys::kIdNumber);
     if (id_number && cand_id && !cand_id->empty()) continue;
-    std::string why;
-    double s = ScorePersonCandidate(values, c, &why);
-    if (s <= 0) continue;
-    if (s > best + 1e-9) {
+    const std::string* cand_name = candidate.row.Get(keys::kName);
+    if (name_count < 0 && cand_name && *cand_name == name) {
+      ListQuery q;
+      q.equals = {{keys::kName, name}};
+      ASSIGN_OR_RETURN(name_count, store_->Count(EntityKind::kPerson, q));
+    }
+    linkage::PairScore s =
+        linkage::ScorePair(values, candidate.row, std::max<int64_t>(name_count, 0), population);
+    odds_sum += std::exp2(std::min(s.weight, 500.0));
+    if (s.probability + 1e-12 >= thresholds_.review) ++match.plausible;
+    if (!have_best || s.weight > best.weight) {
+      have_best = true;
       best = s;
-      ties = 1;
-      match.person_id = c.id;
-      match.reason = why;
-    } else if (s > best - 1e-9) {
-      ++ties;
+      match.person_id = id;
+      match.rules = candidate.rules;
     }
   }
-  match.score = best;
-  if (match.person_id == 0 || best + 1e-9 < thresholds.review) {
+  if (!have_best) return match;
+  match.weight = best.weight;
+  match.probability = best.probability;
+  match.score = std::isinf(odds_sum) ? 0.5
+                                      : std::exp2(std::min(best.weight, 500.0)) / (1 + odds_sum);
+  match.reason = best.Reason();
+  match.evidence = best.evidence;
+  const bool names_agree =
+      best.name != linkage::NameLevel::kDifferent && best.name != linkage::NameLevel::kMissing;
+  if (match.score + 1e-12 >= thresholds_.link && names_agree) {
+    match.action = PersonMatch::kLink;
+  } else if (best.probability + 1e-12 >= thresholds_.review) {
+    match.action = PersonMatch::kReview;
+  } else {
     match.action = PersonMatch::kCreate;
     match.person_id = 0;
-    return match;
   }
-  match.action =
-      best + 1e-9 >= thresholds.link && ties == 1 ? PersonMatch::kLink : PersonMatch::kReview;
   return match;
+}
+
+Result<PersonMatch> ResolvePerson(Store* store, const std::map<std::string, std::string>& values,
+                                  int64_t previous_person_id,
+                                  const IdentityThresholds& thresholds) {
+  PersonResolver resolver(store, thresholds);
+  return resolver.Resolve(values, previous_person_id);
 }
 
 Result<int64_t> FindHousehold(Store* store, const std::string& household_number,

@@ -1,20 +1,25 @@
 // Identity resolution: which golden record an incoming source record is about.
 //
 // Persons, in this order:
-//   1. a normalized ID number that a person already has: that person (score 1);
+//   1. a normalized ID number that a person already has: that person (probability 1);
 //   2. the person this source record was attached to on an earlier run (aliases followed);
-//   3. otherwise candidates with the same name and birth date (the blocking key; for a record
-//      with an ID number only persons without one are candidates), each scored:
-//        name + birth date 0.5, same phone +0.3, same normalized current address +0.2,
-//        a different phone on both sides −0.2;
-//      the best candidate at or above `link` (default 0.8) is linked; at or above `review`
-//      (default 0.5) a new person is created and a "duplicate" review item proposes the pair
-//      (unless a worker kept the two apart); below, or no candidate, a new person is created.
-//      Two candidates tied at the top are never linked automatically: review.
+//   3. otherwise record linkage (Fellegi–Sunter, as Splink does it; ingest/linkage/): blocking
+//      rules pick candidates (linkage/blocking.h; for a record with an ID number only persons
+//      without one count), each candidate gets a match weight and probability from comparison
+//      levels of name, birth date, phone, address and gender with term-frequency-adjusted
+//      names (linkage/match_model.h). The candidates are alternatives, at most one of them the
+//      person: the best one's share of the odds, O_best / (1 + Σ O), decides —
+//        ≥ `link` (default 0.99) and the names agree at some level: linked;
+//        else when some candidate's own probability is ≥ `review` (default 0.05): a new person
+//        is created and a "duplicate" review item proposes the best candidate, saying which
+//        levels matched and the score (unless a worker kept the two apart) — never a silent
+//        new person while a plausible candidate exists;
+//        else: a new person.
 // Households: by 户号 (household_number), else by normalized address. Buildings: by building
 // code, else by normalized address within the grid.
 //
-// Thread-safety: functions over a Store, which is used from one thread.
+// Thread-safety: functions over a Store, which is used from one thread. A PersonResolver is one
+// per import.
 #ifndef ONETABLE_INGEST_IDENTITY_H_
 #define ONETABLE_INGEST_IDENTITY_H_
 
@@ -23,31 +28,54 @@
 #include <string>
 #include <vector>
 
+#include "ingest/linkage/match_model.h"
 #include "onetable/status.h"
 #include "store/store.h"
 
 namespace onetable {
 
 struct IdentityThresholds {
-  double link = 0.8;
-  double review = 0.5;
+  double link = 0.99;
+  double review = 0.05;
 };
 
 struct PersonMatch {
   enum Action { kCreate, kLink, kReview };
   Action action = kCreate;
   int64_t person_id = 0;  // kLink: the person; kReview: the candidate duplicate
-  double score = 0;
-  std::string reason;  // English, for the review item's detail: "id_number", "name+birth+phone"
+  double score = 0;       // the best candidate's share of the odds (1 for an ID number)
+  double probability = 0; // the best candidate's own match probability
+  double weight = 0;      // its match weight (log2 odds)
+  std::string reason;     // "id_number", "source_record", or the levels: "姓名姓氏异写、…"
+  std::vector<linkage::Evidence> evidence;  // the best candidate's levels
+  std::vector<std::string> rules;           // the blocking rules that found it
+  int plausible = 0;                        // candidates at or above `review`
 };
 
-// Scores a candidate person row against incoming (canonical) values; see the header comment.
-// Pure. `reason` (may be null) gets the matched parts, e.g. "name+birth_date+phone".
-double ScorePersonCandidate(const std::map<std::string, std::string>& incoming,
-                            const Row& candidate, std::string* reason);
+// Resolves persons for one import; caches the register's population between records.
+class PersonResolver {
+ public:
+  // `store` must outlive the resolver.
+  PersonResolver(Store* store, const IdentityThresholds& thresholds);
 
-// Resolves a person. `previous_person_id`: the person this source record was attached to (0 on
-// a first sight). Reads only.
+  // `previous_person_id`: the person this source record was attached to (0 on a first sight).
+  // Reads only.
+  Result<PersonMatch> Resolve(const std::map<std::string, std::string>& values,
+                              int64_t previous_person_id);
+
+  // The caller created a person (keeps the population current without a count per record).
+  void NoteCreated() { ++created_; }
+
+ private:
+  Result<int64_t> Population();
+
+  Store* store_;
+  IdentityThresholds thresholds_;
+  int64_t population_ = -1;
+  int64_t created_ = 0;  // persons this import created since the population was read
+};
+
+// One-off resolution with a fresh PersonResolver.
 Result<PersonMatch> ResolvePerson(Store* store, const std::map<std::string, std::string>& values,
                                   int64_t previous_person_id, const IdentityThresholds& thresholds);
 

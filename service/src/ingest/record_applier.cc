@@ -23,8 +23,33 @@ std::string DuplicateDetail(const PersonMatch& match, const std::string& source,
   w.StartObject();
   w.Key("score");
   w.Double(match.score);
+  w.Key("probability");
+  w.Double(match.probability);
+  w.Key("match_weight");
+  w.Double(match.weight);
   w.Key("matched_on");
   w.String(match.reason.c_str());
+  w.Key("levels");
+  w.StartArray();
+  for (const linkage::Evidence& e : match.evidence) {
+    w.StartObject();
+    w.Key("field");
+    w.String(e.field.c_str());
+    w.Key("level");
+    w.String(e.level.c_str());
+    w.Key("label");
+    w.String(e.label.c_str());
+    w.Key("weight");
+    w.Double(e.weight);
+    w.EndObject();
+  }
+  w.EndArray();
+  w.Key("blocking");
+  w.StartArray();
+  for (const std::string& r : match.rules) w.String(r.c_str());
+  w.EndArray();
+  w.Key("plausible_candidates");
+  w.Int(match.plausible);
   w.Key("source");
   w.String(source.c_str());
   w.Key("record_key");
@@ -37,7 +62,11 @@ std::string DuplicateDetail(const PersonMatch& match, const std::string& source,
 
 RecordApplier::RecordApplier(Store* store, const Catalog& catalog, const ConnectorSpec& spec,
                              int64_t grid_id)
-    : store_(store), catalog_(catalog), spec_(spec), grid_id_(grid_id) {}
+    : store_(store),
+      catalog_(catalog),
+      spec_(spec),
+      grid_id_(grid_id),
+      resolver_(store, IdentityThresholds{spec.link_score, spec.review_score}) {}
 
 Result<int> RecordApplier::TrustOf(const std::string& source) {
   if (source == spec_.id) return spec_.trust;
@@ -91,12 +120,11 @@ Result<AppliedRecord> RecordApplier::Apply(const MappedRecord& mapped, const std
 Result<AppliedRecord> RecordApplier::ApplyPerson(const MappedRecord& mapped, SourceRecord* record,
                                                  const SourceRecord& existing) {
   AppliedRecord out;
-  IdentityThresholds thresholds{spec_.link_score, spec_.review_score};
   int64_t previous = 0;
   if (existing.person_id) {
     ASSIGN_OR_RETURN(previous, store_->ResolvePersonId(existing.person_id));
   }
-  ASSIGN_OR_RETURN(PersonMatch match, ResolvePerson(store_, mapped.values, previous, thresholds));
+  ASSIGN_OR_RETURN(PersonMatch match, resolver_.Resolve(mapped.values, previous));
   TrustLookup trust = [this](const std::string& s) { return TrustOf(s); };
   int64_t household = 0;
   std::string household_number = Get(mapped.parent, "household.household_number");
@@ -124,7 +152,7 @@ Result<AppliedRecord> RecordApplier::ApplyPerson(const MappedRecord& mapped, Sou
     }
     ASSIGN_OR_RETURN(ApplyOutcome applied,
                      ApplyClaims(store_, EntityKind::kPerson, &row, incoming, MakeClaim(record->id),
-                                 spec_.conflict_threshold, trust));
+                                 spec_.conflict_threshold, trust, spec_.review_fields));
     out.reviews += applied.conflicts;
   } else {
     std::string missing = MissingRequired(EntityKind::kPerson, mapped.values);
@@ -137,6 +165,7 @@ Result<AppliedRecord> RecordApplier::ApplyPerson(const MappedRecord& mapped, Sou
     row.parent_id = household;
     row.values = mapped.values;
     ASSIGN_OR_RETURN(person_id, store_->Insert(EntityKind::kPerson, row));
+    resolver_.NoteCreated();
     record->person_id = person_id;
     RETURN_IF_ERROR(store_->PutSourceRecord(record).status());
     RETURN_IF_ERROR(
@@ -181,7 +210,7 @@ Result<AppliedRecord> RecordApplier::ApplyPlace(const MappedRecord& mapped, Sour
     RETURN_IF_ERROR(store_->PutSourceRecord(record).status());
     ASSIGN_OR_RETURN(ApplyOutcome applied,
                      ApplyClaims(store_, kind, &row, values, MakeClaim(record->id),
-                                 spec_.conflict_threshold, trust));
+                                 spec_.conflict_threshold, trust, spec_.review_fields));
     out.outcome = Outcome::kUpdated;
     out.linked = existing.id == 0;
     out.reviews += applied.conflicts;

@@ -66,6 +66,7 @@ class RecordApplier {
   int64_t grid_id_;
   std::string now_;
   std::map<std::string, int> trust_cache_;
+  PersonResolver resolver_;
 };
 
 }  // namespace onetable

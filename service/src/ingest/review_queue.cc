@@ -1,6 +1,9 @@
 #include "ingest/review_queue.h"
 
+#include <algorithm>
+
 #include "ingest/connector_spec.h"
+#include "onetable/text.h"
 #include "register/register_write.h"
 
 namespace onetable {
@@ -53,37 +56,54 @@ Status KeepApart(Store* store, int64_t review_id, int64_t expected_version,
   });
 }
 
+std::vector<std::string> ConflictFields(const ReviewItem& item) {
+  std::vector<std::string> out;
+  for (std::string_view f : Split(item.field, ',')) {
+    if (!f.empty()) out.emplace_back(f);
+  }
+  return out;
+}
+
 Status ChooseValue(Store* store, const Validator& validator, const Catalog& catalog,
-                   int64_t review_id, int64_t expected_version, const std::string& value,
-                   const std::string& actor) {
+                   int64_t review_id, int64_t expected_version,
+                   const std::map<std::string, std::string>& choices, const std::string& actor) {
   return store->InTransaction([&]() -> Status {
     ASSIGN_OR_RETURN(ReviewItem item, OpenItem(store, review_id, expected_version, "conflict"));
-    const FieldDef* field = catalog.Find(item.entity, item.field);
-    if (field == nullptr) return Status::Invalid("字段目录中没有字段 " + item.field);
-    std::string v = value;
-    if (auto problem = validator.NormalizeField(*field, &v)) {
-      return Status::Invalid(field->label + "：" + problem->message);
-    }
+    if (choices.empty()) return Status::Invalid("没有选定任何字段的取值");
+    const std::vector<std::string> fields = ConflictFields(item);
     int64_t id = item.entity_id;
     if (item.entity == EntityKind::kPerson) {
       ASSIGN_OR_RETURN(id, store->ResolvePersonId(id));
     }
     ASSIGN_OR_RETURN(Row row, store->Get(item.entity, id));
-    if (v.empty()) {
-      row.values.erase(item.field);
-    } else {
-      row.values[item.field] = v;
+    std::vector<FieldObservation> chosen;
+    for (const auto& [key, value] : choices) {
+      if (std::find(fields.begin(), fields.end(), key) == fields.end()) {
+        return Status::Invalid("待核实事项 " + std::to_string(review_id) + " 不涉及字段 " + key);
+      }
+      const FieldDef* field = catalog.Find(item.entity, key);
+      if (field == nullptr) return Status::Invalid("字段目录中没有字段 " + key);
+      std::string v = value;
+      if (auto problem = validator.NormalizeField(*field, &v)) {
+        return Status::Invalid(field->label + "：" + problem->message);
+      }
+      if (v.empty()) {
+        row.values.erase(key);
+      } else {
+        row.values[key] = v;
+      }
+      FieldObservation obs;
+      obs.entity = item.entity;
+      obs.entity_id = id;
+      obs.field = key;
+      obs.value = v;
+      obs.is_null = v.empty();
+      obs.source = kManualSource;
+      obs.actor = actor;
+      chosen.push_back(std::move(obs));
     }
     RETURN_IF_ERROR(store->Update(item.entity, &row));
-    FieldObservation obs;
-    obs.entity = item.entity;
-    obs.entity_id = id;
-    obs.field = item.field;
-    obs.value = v;
-    obs.is_null = v.empty();
-    obs.source = kManualSource;
-    obs.actor = actor;
-    RETURN_IF_ERROR(store->RecordObservation(obs));
+    for (const FieldObservation& obs : chosen) RETURN_IF_ERROR(store->RecordObservation(obs));
     return store->ResolveReview(review_id, expected_version, "resolved", "已选定取值", actor);
   });
 }
@@ -102,7 +122,7 @@ const char* ReviewActionName(ReviewAction action) {
 
 SettleOutcome SettleReview(Store& store, const AppContext& app, const Actor& actor,
                            int64_t review_id, int64_t expected_version, ReviewAction action,
-                           const std::string& value) {
+                           const std::map<std::string, std::string>& choices) {
   SettleOutcome out;
   const Validator validator(app.catalog, app.divisions);
   out.status = RetryDeadlocks([&]() -> Status {
@@ -115,7 +135,7 @@ SettleOutcome SettleReview(Store& store, const AppContext& app, const Actor& act
       case ReviewAction::kKeepApart:
         return KeepApart(&store, review_id, expected_version, actor.user);
       case ReviewAction::kChoose:
-        return ChooseValue(&store, validator, app.catalog, review_id, expected_version, value,
+        return ChooseValue(&store, validator, app.catalog, review_id, expected_version, choices,
                            actor.user);
     }
     return Status::Internal("unknown review action");

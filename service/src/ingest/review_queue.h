@@ -4,8 +4,11 @@
 //   LinkDuplicate  the two persons are one: the older id survives, the other is merged into it
 //                  (Store::MergePersons: its id becomes an alias) and the item is "linked";
 //   KeepApart      they are two people: recorded so they are not proposed again; "kept_apart";
-//   ChooseValue    for a conflict, the worker's choice becomes the golden value as a manual
-//                  entry by that worker (so connectors no longer overturn it); "resolved".
+//   ChooseValue    for a conflict, the worker's choices become the golden values as manual
+//                  entries by that worker (so connectors no longer overturn them); "resolved".
+//                  A conflict item may name several fields ("name,birth_date": one item per
+//                  person and run); the worker chooses for any of them, and a field not chosen
+//                  keeps the value survivorship gave it.
 // Each runs in one transaction and is compare-and-set on the item's version (kConflict when
 // someone else settled it first). Listing is Store::ListReview.
 //
@@ -18,7 +21,9 @@
 #define ONETABLE_INGEST_REVIEW_QUEUE_H_
 
 #include <cstdint>
+#include <map>
 #include <string>
+#include <vector>
 
 #include "app/context.h"
 #include "audit/audit_log.h"
@@ -33,10 +38,14 @@ Result<int64_t> LinkDuplicate(Store* store, int64_t review_id, int64_t expected_
                               const std::string& actor);
 Status KeepApart(Store* store, int64_t review_id, int64_t expected_version,
                  const std::string& actor);
-// `value` is validated and normalized for the item's field with `validator`.
+// `choices`: field -> value ("" clears it), each field one the item names; validated and
+// normalized with `validator`. kInvalidArgument naming the field otherwise, or when empty.
 Status ChooseValue(Store* store, const Validator& validator, const Catalog& catalog,
-                   int64_t review_id, int64_t expected_version, const std::string& value,
-                   const std::string& actor);
+                   int64_t review_id, int64_t expected_version,
+                   const std::map<std::string, std::string>& choices, const std::string& actor);
+
+// The fields a conflict item names (its `field`, split at commas).
+std::vector<std::string> ConflictFields(const ReviewItem& item);
 
 enum class ReviewAction { kLink, kKeepApart, kChoose };
 
@@ -48,11 +57,11 @@ struct SettleOutcome {
   int64_t survivor = 0;  // kLink: the surviving person
 };
 
-// Settles item `review_id` (at `expected_version`) as `actor`; `value` is the chosen value for
-// kChoose ("" clears the field) and ignored otherwise.
+// Settles item `review_id` (at `expected_version`) as `actor`; `choices` are the chosen values
+// for kChoose (see ChooseValue) and ignored otherwise.
 SettleOutcome SettleReview(Store& store, const AppContext& app, const Actor& actor,
                            int64_t review_id, int64_t expected_version, ReviewAction action,
-                           const std::string& value);
+                           const std::map<std::string, std::string>& choices);
 
 }  // namespace onetable
 

@@ -27,19 +27,38 @@ void WriteClaim(rapidjson::Writer<rapidjson::StringBuffer>* w, const Claim& c) {
   w->EndObject();
 }
 
-std::string ConflictDetail(const std::string& field, const Claim& current, const Claim& incoming,
-                           bool incoming_won) {
+struct Disagreement {
+  std::string field;
+  Claim current, incoming;
+  bool incoming_won = false;
+};
+
+void WriteDisagreement(rapidjson::Writer<rapidjson::StringBuffer>* w, const Disagreement& d) {
+  w->Key("field");
+  w->String(d.field.c_str(), static_cast<rapidjson::SizeType>(d.field.size()));
+  w->Key("kept");
+  w->String(d.incoming_won ? "incoming" : "current");
+  w->Key("current");
+  WriteClaim(w, d.current);
+  w->Key("incoming");
+  WriteClaim(w, d.incoming);
+}
+
+// The first disagreement at the top level (as a one-field item always had it), and all of them
+// under "fields".
+std::string ConflictDetail(const std::vector<Disagreement>& all) {
   rapidjson::StringBuffer buf;
   rapidjson::Writer<rapidjson::StringBuffer> w(buf);
   w.StartObject();
-  w.Key("field");
-  w.String(field.c_str(), static_cast<rapidjson::SizeType>(field.size()));
-  w.Key("kept");
-  w.String(incoming_won ? "incoming" : "current");
-  w.Key("current");
-  WriteClaim(&w, current);
-  w.Key("incoming");
-  WriteClaim(&w, incoming);
+  WriteDisagreement(&w, all.front());
+  w.Key("fields");
+  w.StartArray();
+  for (const Disagreement& d : all) {
+    w.StartObject();
+    WriteDisagreement(&w, d);
+    w.EndObject();
+  }
+  w.EndArray();
   w.EndObject();
   return buf.GetString();
 }
@@ -92,8 +111,10 @@ FieldDecision DecideField(const std::optional<Claim>& current, const Claim& inco
 Result<ApplyOutcome> ApplyClaims(Store* store, EntityKind kind, Row* row,
                                  const std::map<std::string, std::string>& incoming,
                                  const Claim& claim_template, int conflict_threshold,
-                                 const TrustLookup& trust_of) {
+                                 const TrustLookup& trust_of,
+                                 const std::set<std::string>& review_fields) {
   ApplyOutcome out;
+  std::vector<Disagreement> disagreements;
   ASSIGN_OR_RETURN(auto provenance, store->Provenance(kind, row->id));
   std::map<std::string, const FieldObservation*> prov;
   for (const FieldObservation& o : provenance) prov[o.field] = &o;
@@ -131,18 +152,13 @@ Result<ApplyOutcome> ApplyClaims(Store* store, EntityKind kind, Row* row,
     Claim in = claim_template;
     in.value = value;
     FieldDecision d = DecideField(current, in, conflict_threshold);
-    if (d.conflict) {
+    if (d.conflict && review_fields.count(field)) {
       ASSIGN_OR_RETURN(auto open, store->FindOpenReview("conflict", kind, row->id, field, 0));
       if (open.empty()) {
-        ReviewItem item;
-        item.kind = "conflict";
-        item.entity = kind;
-        item.entity_id = row->id;
-        item.field = field;
-        item.detail = ConflictDetail(field, *current, in, d.verdict == FieldDecision::kTake);
-        RETURN_IF_ERROR(store->AddReview(item).status());
-        ++out.conflicts;
+        disagreements.push_back({field, *current, in, d.verdict == FieldDecision::kTake});
       }
+    } else if (d.conflict) {
+      ++out.settled;
     }
     switch (d.verdict) {
       case FieldDecision::kTake:
@@ -164,6 +180,18 @@ Result<ApplyOutcome> ApplyClaims(Store* store, EntityKind kind, Row* row,
     out.changed = true;
   }
   for (const FieldObservation& o : winners) RETURN_IF_ERROR(store->RecordObservation(o));
+  if (!disagreements.empty()) {
+    ReviewItem item;
+    item.kind = "conflict";
+    item.entity = kind;
+    item.entity_id = row->id;
+    for (const Disagreement& d : disagreements) {
+      item.field += (item.field.empty() ? "" : ",") + d.field;
+    }
+    item.detail = ConflictDetail(disagreements);
+    RETURN_IF_ERROR(store->AddReview(item).status());
+    out.conflicts = 1;
+  }
   return out;
 }
 

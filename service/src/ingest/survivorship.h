@@ -11,8 +11,12 @@
 //     one) wins — so a source correcting its own value is taken;
 //   - the losing value is kept in the field's history, never dropped;
 //   - when two different connector sources whose trust is at least the conflict threshold
-//     disagree, a "conflict" review item is opened (once per field while it is open), whatever
-//     the outcome, so a worker can choose.
+//     disagree on a field the deployment marks as needing a person (`review_fields`, by default
+//     id_number, name, birth_date, gender, household), a "conflict" review item is opened,
+//     whatever the outcome, so a worker can choose: ONE item per record applied (so per person
+//     and run) naming every such field ("name,birth_date" in `field`, each disagreement under
+//     "fields" in the detail), leaving out fields that already have an open item. Any other
+//     disagreement is settled by the rules above alone: the loser is history, nobody is asked.
 //
 // DecideField is pure. ApplyClaims writes the outcome: the row update, provenance for winners,
 // history for losers, conflict review items. Values appear in review details (the reviewer
@@ -26,6 +30,7 @@
 #include <functional>
 #include <map>
 #include <optional>
+#include <set>
 #include <string>
 #include <vector>
 
@@ -60,7 +65,8 @@ using TrustLookup = std::function<Result<int>(const std::string& source)>;
 
 struct ApplyOutcome {
   bool changed = false;  // at least one golden value changed
-  int conflicts = 0;     // review items opened
+  int conflicts = 0;     // review items opened (0 or 1)
+  int settled = 0;       // disagreements between trusted sources settled without a person
 };
 
 // Applies `incoming` (field -> canonical value, blanks ignored) from one source record to the
@@ -69,7 +75,8 @@ struct ApplyOutcome {
 Result<ApplyOutcome> ApplyClaims(Store* store, EntityKind kind, Row* row,
                                  const std::map<std::string, std::string>& incoming,
                                  const Claim& claim_template, int conflict_threshold,
-                                 const TrustLookup& trust_of);
+                                 const TrustLookup& trust_of,
+                                 const std::set<std::string>& review_fields);
 
 // Records the provenance of every value of a row just created from one source record.
 Status RecordNewRow(Store* store, EntityKind kind, int64_t id,

@@ -11,8 +11,10 @@ const KIND = { duplicate: '可能重复', conflict: '数据冲突' };
 const STATUS = { open: '待处理', linked: '已合并', kept_apart: '已确认非同一人', resolved: '已处理' };
 
 // An item's detail is the ingest's JSON text (review_handlers.h): for a duplicate {score,
-// matched_on, source, record_key}; for a conflict {field, kept: "current" | "incoming", current,
-// incoming}, each value a claim {value, source, trust, observed_at, source_record_id}.
+// probability, matched_on (the comparison levels, in Chinese), levels, blocking, source,
+// record_key}; for a conflict {field, kept: "current" | "incoming", current, incoming, fields:
+// [the same for every field the item names]}, each value a claim {value, source, trust,
+// observed_at, source_record_id}.
 const parseDetail = (item) => JSON.parse(item.detail);
 
 function sourceText(s) {
@@ -45,7 +47,7 @@ async function duplicateView(cat, item) {
     },
   }, label);
   return h('div',
-    h('p.muted', `匹配分 ${detail.score.toFixed(2)}`,
+    h('p.muted', `匹配概率 ${(detail.probability ?? detail.score).toFixed(3)}`,
       detail.matched_on ? `（依据：${detail.matched_on}）` : '', `，来自 ${detail.source}`),
     status,
     h('div.table-wrap', h('table.list.compare', h('thead', h('tr', h('th', '字段'),
@@ -59,32 +61,38 @@ async function duplicateView(cat, item) {
 async function conflictView(cat, item) {
   const detail = parseDetail(item);
   const person = await reg.getPerson(item.entity_id);
-  const f = cat.field('person', item.field) || { label: item.field };
-  // Survivorship's detail: the value held so far ("current") and the one that disagreed.
-  const candidates = [{ ...detail.current, kept: detail.kept === 'current' },
-    { ...detail.incoming, kept: detail.kept === 'incoming' }];
-  let chosen = null;
+  // One item per person and run may name several fields (detail.fields); older items one.
+  const parts = detail.fields || [detail];
+  const chosen = {};
   const status = h('div');
-  const rows = candidates.map((c, i) => h('tr',
-    h('td', h('label', h('input', {
-      type: 'radio', name: 'pick', value: i,
-      onchange: () => { chosen = c; },
-    }), ' ', cat.label('person', item.field, c.value))),
-    h('td', sourceText(c.source), h('span.muted.small', `（可信度 ${c.trust}）`),
-      c.kept ? h('span.badge.green', '当前采用') : null),
-    h('td.nowrap', fmtTime(c.observed_at))));
+  const sections = parts.map((part) => {
+    const f = cat.field('person', part.field) || { label: part.field };
+    // Survivorship's detail: the value held so far ("current") and the one that disagreed.
+    const candidates = [{ ...part.current, kept: part.kept === 'current' },
+      { ...part.incoming, kept: part.kept === 'incoming' }];
+    const rows = candidates.map((c, i) => h('tr',
+      h('td', h('label', h('input', {
+        type: 'radio', name: `pick-${part.field}`, value: i,
+        onchange: () => { chosen[part.field] = c.value; },
+      }), ' ', cat.label('person', part.field, c.value))),
+      h('td', sourceText(c.source), h('span.muted.small', `（可信度 ${c.trust}）`),
+        c.kept ? h('span.badge.green', '当前采用') : null),
+      h('td.nowrap', fmtTime(c.observed_at))));
+    return h('div', h('h3', `字段「${f.label}」`),
+      h('div.table-wrap', h('table.list', h('thead', h('tr', h('th', '值'), h('th', '来源'), h('th', '时间'))),
+        h('tbody', rows))));
+  });
+  const labels = parts.map((p) => (cat.field('person', p.field) || { label: p.field }).label).join('、');
   return h('div',
     h('p', `人员：`, h('a', { href: `/persons/${item.entity_id}`, 'data-link': true }, person.fields.name || `#${item.entity_id}`),
-      `，字段「${f.label}」有多个来源给出了不同的值。`),
-    status,
-    h('div.table-wrap', h('table.list', h('thead', h('tr', h('th', '值'), h('th', '来源'), h('th', '时间'))),
-      h('tbody', rows))),
+      `，${labels}有多个来源给出了不同的值。未选择的字段保留系统按取值规则采用的值。`),
+    status, ...sections,
     item.status === 'open' ? h('div.form-actions', h('button.primary', {
       type: 'button',
       onclick: async () => {
-        if (!chosen) { status.replaceChildren(notice('error', '请先选择要采用的值')); return; }
+        if (!Object.keys(chosen).length) { status.replaceChildren(notice('error', '请先选择要采用的值')); return; }
         try {
-          await reg.reviewResolve(item.id, 'choose', { value: chosen.value }, item.etag);
+          await reg.reviewResolve(item.id, 'choose', { values: chosen }, item.etag);
           toast('已采用所选值');
           navigate('/review', { replace: true });
         } catch (e) { status.replaceChildren(notice('error', e.message)); }
@@ -111,7 +119,9 @@ export async function render(params, query) {
   const list = pagedTable(['类型', '内容', '时间'],
     (item) => h('tr.clickable', { onclick: () => open(item), dataset: { review: item.id } },
       h('td', h('span.badge', { class: item.kind === 'duplicate' ? 'amber' : 'red' }, KIND[item.kind] || item.kind)),
-      h('td', item.kind === 'conflict' ? (cat.field('person', item.field) || { label: item.field }).label : `人员 #${item.entity_id} 与 #${item.other_id}`),
+      h('td', item.kind === 'conflict'
+        ? item.field.split(',').map((k) => (cat.field('person', k) || { label: k }).label).join('、')
+        : `人员 #${item.entity_id} 与 #${item.other_id}`),
       h('td.nowrap.small', fmtTime(item.created_at))),
     async (after) => {
       const data = await reg.reviewList(state === 'open' ? 'open' : 'all', after);
