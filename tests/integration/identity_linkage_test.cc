@@ -189,7 +189,7 @@ TEST_F(IdentityLinkage, ANameAlmostEveryoneHasIsWeakEvidence) {
                                  {"性别", "男"},
                                  {"出生日期", "1955-06-15"},
                                  {"电话", "18600000001"},
-                                 {"现住址", "江汉路99号"}});
+                                 {"现住址", "清江大道1号"}});
   ConnectorSpec spec = *ParseConnectorSpec(kHealth, dir_ + "/c.yaml", *catalog_);
   Importer importer(store_.get(), *catalog_, *validator_);
   auto run = importer.Run(spec, *plugin_, ImportOptions{});

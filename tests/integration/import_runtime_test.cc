@@ -336,7 +336,8 @@ type: memory
 trust: 75
 options: {table: weijian}
 match: {id_number: 身份证号}
-fields: {name: 姓名, birth_date: 出生日期, gender: {column: 性别, codes: {男: "1", 女: "2"}}, phone: 电话}
+fields: {name: 姓名, phone: 电话, current_address: 现住址}
+review_fields: [name, phone, gender]
 )";
 
 TEST_F(ImportRuntime, OneConflictItemPerPersonAndRunNamingEveryFieldThatNeedsAPerson) {
@@ -344,24 +345,28 @@ TEST_F(ImportRuntime, OneConflictItemPerPersonAndRunNamingEveryFieldThatNeedsAPe
       {{"姓名", "张三"}, {"身份证号", Id(1)}, {"性别", "男"}, {"联系电话", "13800000001"}}};
   g_tables["weijian"] = {{{"姓名", "张叁"},
                           {"身份证号", Id(1)},
-                          {"出生日期", "1980-01-01"},
-                          {"性别", "女"},
-                          {"电话", "13900000009"}}};
+                          {"电话", "13900000009"},
+                          {"现住址", "清江大道1号"}}};
   Expect(Spec(kDibao), {1, 1, 0, 0, 0, 0, 0});
-  Expect(Spec(kThreeSources), {1, 0, 1, 0, 1, 1, 0});  // name and gender: ONE item
+  Expect(Spec(kThreeSources), {1, 0, 1, 0, 1, 1, 0});  // name and phone: ONE item
   auto items = store_->ListReview("open", 0, 10);
   ASSERT_EQ(items->size(), 1u);
   const ReviewItem item = (*items)[0];
-  EXPECT_EQ(item.field, "name,gender");  // the phone is not a field that needs a person
+  EXPECT_EQ(item.field, "name,phone");
   EXPECT_NE(item.detail.find("\"fields\":["), std::string::npos);
-  EXPECT_EQ(ConflictFields(item), (std::vector<std::string>{"name", "gender"}));
+  EXPECT_EQ(ConflictFields(item), (std::vector<std::string>{"name", "phone"}));
   // Choosing for one field settles the item; the other keeps survivorship's winner.
   ASSERT_TRUE(ChooseValue(store_.get(), *validator_, *catalog_, item.id, item.version,
-                          {{"gender", "1"}}, "wang")
+                          {{"phone", "13800000001"}}, "wang")
                   .ok());
   Row zhang = Person(Id(1));
-  EXPECT_EQ(*zhang.Get("gender"), "1");
+  EXPECT_EQ(*zhang.Get("phone"), "13800000001");
+  EXPECT_EQ(SourceOf(zhang.id, "phone"), "manual");
   EXPECT_EQ(*zhang.Get("name"), "张叁");
+  // The same source again with the same values: nothing new to ask.
+  ASSERT_TRUE(store_->SetCursor("weijian", "").ok());
+  g_tables["weijian"][0][3].second = "清江大道2号";
+  Expect(Spec(kThreeSources), {1, 0, 1, 0, 0, 0, 0});
 }
 
 const char kPhoneNeedsAPerson[] = R"(id: weijian
