@@ -7,6 +7,8 @@
 //    50 traditional characters (陳/陈, OpenCC s2t)  40 a variant surname (萧/肖, 付/傅 …)
 //    40 given name transposed (建华/华建)           30 a homophone in the given name (华/化)
 //    20 two slips at once: phone changed and one birth digit wrong (a worker should look)
+// and a quarter of the persons whose surname has a variant (肖, 付, 于 …) get it written the
+// other way (萧, 傅, 於 …), as clerks do;
 // and, independently, 30% of addresses written another way (AddressVariant). A slip that does
 // not apply to the person (no variant surname, a day above 12 …) falls back to another kind;
 // the truth file records the kind actually applied.
@@ -135,6 +137,11 @@ class UnkeyedSink : public CitySink {
     std::string birth = Value(p, "birth_date");
     std::string phone = Value(p, "phone");
     std::string address = Value(p, "current_address");
+    auto [surname, given] = names.Split(name);
+    // Persons whose surname has a variant (肖/萧, 付/傅 …) get it written the other way often.
+    if (kind.empty() && !names.SurnameVariants(surname).empty() && rng_.Chance(0.25)) {
+      kind = "surname_variant";
+    }
     if (kind.empty()) {
       static const char* const kKinds[] = {
           "none",           "phone_changed",       "phone_blank",   "birth_digit",
@@ -142,7 +149,6 @@ class UnkeyedSink : public CitySink {
           "transposed",     "homophone",           "phone_and_birth"};
       kind = kKinds[rng_.Weighted({420, 150, 60, 60, 30, 20, 50, 40, 40, 30, 20})];
     }
-    auto [surname, given] = names.Split(name);
     // Falls back along a chain when a slip does not apply to this person.
     for (int guard = 0; guard < 8; ++guard) {
       if (kind == "birth_day_month") {
