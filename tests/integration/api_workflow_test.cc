@@ -112,6 +112,28 @@ TEST_F(ApiWorkflow, ReviewQueueIsSettledWithinScope) {
                                             "review/" + S(phone)}));
 }
 
+TEST_F(ApiWorkflow, AConflictNamingSeveralFieldsIsSettledWithValues) {
+  // One item per person and run names every field that needs a person (survivorship.h).
+  const int64_t item = Review("conflict", ids_.li, 0, "name,phone",
+                              R"({"field":"name","fields":[{"field":"name"},{"field":"phone"}]})");
+  auto gw = As("gw_a1");
+  Reply one = gw->Post("/api/v1/review/" + S(item) + "/choose", R"({"value": "李四"})", "\"1\"");
+  EXPECT_EQ(one.status, 400) << one.body;  // which field? the item names two
+  Reply other = gw->Post("/api/v1/review/" + S(item) + "/choose",
+                         R"({"values": {"gender": "1"}})", "\"1\"");
+  EXPECT_EQ(other.status, 400) << other.body;  // not a field of this item
+  Reply bad = gw->Post("/api/v1/review/" + S(item) + "/choose", R"({"values": {"phone": "123"}})",
+                       "\"1\"");
+  EXPECT_EQ(bad.status, 422) << bad.body;
+  Reply chosen = gw->Post("/api/v1/review/" + S(item) + "/choose",
+                          R"({"values": {"name": "李四四", "phone": "13800000007"}})", "\"1\"");
+  ASSERT_EQ(chosen.status, 200) << chosen.body;
+  rapidjson::Document li = gw->Get("/api/v1/persons/" + S(ids_.li)).Json();
+  EXPECT_EQ(li["fields"]["name"].GetString(), std::string("李四四"));
+  EXPECT_EQ(li["fields"]["phone"].GetString(), std::string("13800000007"));
+  EXPECT_EQ(chosen.Json()["item"]["status"].GetString(), std::string("resolved"));
+}
+
 TEST_F(ApiWorkflow, ConnectorsRunNowAndReportTheirRuns) {
   namespace fs = std::filesystem;
   const std::string dir = dir_ + "/connectors";
