@@ -81,6 +81,13 @@ TEST_F(ConnectorSpecTest, DefaultsWhenOmitted) {
   EXPECT_EQ(spec->conflict_threshold, kDefaultConflictThreshold);
   EXPECT_EQ(spec->batch_size, kDefaultBatchSize);
   EXPECT_EQ(spec->base_dir, ".");
+  EXPECT_EQ(spec->review_fields, (std::set<std::string>{"id_number", "name", "birth_date",
+                                                         "gender", "household"}));
+  auto own = ParseConnectorSpec(
+      "id: a\ntype: csv\nfields: {id_number: 身份证号}\nreview_fields: [name, phone]\n", "a.yaml",
+      *catalog_);
+  ASSERT_TRUE(own.ok()) << own.status().message();
+  EXPECT_EQ(own->review_fields, (std::set<std::string>{"name", "phone"}));
 }
 
 struct BadCase {
@@ -139,6 +146,10 @@ TEST_F(ConnectorSpecTest, ReportsEachMistakeWithItsPosition) {
        "x.yaml:1:1", "identity.review 不能大于"},
       {"id: a\ntype: csv\nfields: {id_number: 身份证号}\nidentity: {link: 2}\n", "x.yaml:4:18",
        "0 到 1"},
+      {"id: a\ntype: csv\nfields: {id_number: 身份证号}\nreview_fields: [name, shoe_size]\n",
+       "x.yaml:4:23", "review_fields 中的 “shoe_size” 不是字段目录中"},
+      {"id: a\ntype: csv\nfields: {id_number: 身份证号}\nreview_fields: name\n", "x.yaml:4:16",
+       "review_fields 应为字段列表"},
       {"id: a\ntype: csv\nfields: {id_number: 身份证号}\nplace: {community: \"1\", grid: \"01\"}\n",
        "x.yaml:4:20", "12位"},
       {"id: a\ntype: csv\nfields: [a, b]\n", "x.yaml:3:9", "fields 应为"},
