@@ -6,7 +6,9 @@
 //    60 one birth digit  30 day and month swapped  20 two adjacent birth digits swapped
 //    50 traditional characters (陳/陈, OpenCC s2t)  40 a variant surname (萧/肖, 付/傅 …)
 //    40 given name transposed (建华/华建)           30 a homophone in the given name (华/化)
-//    20 two slips at once: phone changed and one birth digit wrong (a worker should look)
+//    20 two slips at once: phone changed and one birth digit wrong
+//    15 moved: a new phone and another address (only name, birth date and gender agree: with
+//       namesakes in the city a worker should look)
 // and a quarter of the persons whose surname has a variant (肖, 付, 于 …) get it written the
 // other way (萧, 傅, 於 …), as clerks do;
 // and, independently, 30% of addresses written another way (AddressVariant). A slip that does
@@ -146,8 +148,8 @@ class UnkeyedSink : public CitySink {
       static const char* const kKinds[] = {
           "none",           "phone_changed",       "phone_blank",   "birth_digit",
           "birth_day_month", "birth_adjacent_swap", "traditional",  "surname_variant",
-          "transposed",     "homophone",           "phone_and_birth"};
-      kind = kKinds[rng_.Weighted({420, 150, 60, 60, 30, 20, 50, 40, 40, 30, 20})];
+          "transposed",     "homophone",           "phone_and_birth", "moved"};
+      kind = kKinds[rng_.Weighted({420, 150, 60, 60, 30, 20, 50, 40, 40, 30, 20, 15})];
     }
     // Falls back along a chain when a slip does not apply to this person.
     for (int guard = 0; guard < 8; ++guard) {
@@ -214,6 +216,14 @@ class UnkeyedSink : public CitySink {
           break;
         }
         kind = "none";
+      } else if (kind == "moved") {
+        if (!phone.empty()) {
+          phone = SomePhone(rng_);
+          address = "武汉市江汉区解放大道" + std::to_string(rng_.Between(1, 999)) + "号" +
+                    std::to_string(rng_.Between(1, 30)) + "栋" + std::to_string(rng_.Between(101, 2802));
+          break;
+        }
+        kind = "phone_blank";
       } else if (kind == "phone_and_birth") {
         if (!phone.empty() && DigitSlip(birth, &birth)) {
           phone = SomePhone(rng_);
@@ -224,7 +234,7 @@ class UnkeyedSink : public CitySink {
         break;  // none, not_in_register
       }
     }
-    if (rng_.Chance(0.3)) address = AddressVariant(rng_, address);
+    if (kind != "moved" && rng_.Chance(0.3)) address = AddressVariant(rng_, address);
     std::string row = "WJ" + std::to_string(1000000 + ++count_);
     for (const std::string& v : {name, std::string(p.male ? "男" : "女"), birth, phone, address}) {
       row += ',';
