@@ -76,9 +76,9 @@ class UnkeyedSink : public CitySink {
       for (const PersonDraft& p : h.members) {
         if (p.row.status == kStatusDeceased || !rng_.Chance(1.0 / 170)) continue;
         if (rng_.Chance(0.07)) {
-          const PersonDraft& o = outsiders_->Next(
-              building.grid->community->community->code,
-              building.address + h.row.values.at("room"), [](const PersonDraft&) { return true; });
+          const PersonDraft& o = outsiders_->Next(building.grid->community->community->code,
+                                                  building.address + h.row.values.at("room"),
+                                                  [](const PersonDraft&) { return true; });
           Write(o, "", "not_in_register");
         } else {
           Write(p, Value(p, "id_number"), "");
@@ -145,10 +145,10 @@ class UnkeyedSink : public CitySink {
       kind = "surname_variant";
     }
     if (kind.empty()) {
-      static const char* const kKinds[] = {
-          "none",           "phone_changed",       "phone_blank",   "birth_digit",
-          "birth_day_month", "birth_adjacent_swap", "traditional",  "surname_variant",
-          "transposed",     "homophone",           "phone_and_birth", "moved"};
+      static const char* const kKinds[] = {"none",        "phone_changed",   "phone_blank",
+                                           "birth_digit", "birth_day_month", "birth_adjacent_swap",
+                                           "traditional", "surname_variant", "transposed",
+                                           "homophone",   "phone_and_birth", "moved"};
       kind = kKinds[rng_.Weighted({420, 150, 60, 60, 30, 20, 50, 40, 40, 30, 20, 15})];
     }
     // Falls back along a chain when a slip does not apply to this person.
@@ -220,7 +220,8 @@ class UnkeyedSink : public CitySink {
         if (!phone.empty()) {
           phone = SomePhone(rng_);
           address = "武汉市江汉区解放大道" + std::to_string(rng_.Between(1, 999)) + "号" +
-                    std::to_string(rng_.Between(1, 30)) + "栋" + std::to_string(rng_.Between(101, 2802));
+                    std::to_string(rng_.Between(1, 30)) + "栋" +
+                    std::to_string(rng_.Between(101, 2802));
           break;
         }
         kind = "phone_blank";
@@ -255,8 +256,8 @@ class UnkeyedSink : public CitySink {
 
 }  // namespace
 
-std::unique_ptr<CitySink> MakeUnkeyedSink(Outsiders* outsiders, uint64_t seed,
-                                          const Date& today, const std::string& dir) {
+std::unique_ptr<CitySink> MakeUnkeyedSink(Outsiders* outsiders, uint64_t seed, const Date& today,
+                                          const std::string& dir) {
   return std::make_unique<UnkeyedSink>(outsiders, seed, today, dir);
 }
 

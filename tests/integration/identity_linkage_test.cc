@@ -69,8 +69,7 @@ class IdentityLinkage : public ::testing::Test {
     for (const char* s : surnames) {
       for (const char* g : given) {
         char birth[16], phone[16];
-        std::snprintf(birth, sizeof birth, "19%02d-%02d-%02d", 40 + n % 50, 1 + n % 12,
-                      1 + n % 28);
+        std::snprintf(birth, sizeof birth, "19%02d-%02d-%02d", 40 + n % 50, 1 + n % 12, 1 + n % 28);
         std::snprintf(phone, sizeof phone, "1370000%04d", n);
         Add(std::string(s) + g, birth, phone, n % 2 ? "1" : "2");
         ++n;
@@ -108,26 +107,32 @@ TEST_F(IdentityLinkage, EachSlipIsLinkedOrSentToReviewWithItsReason) {
     const char* reason;  // must appear in the review item when one is opened
   };
   std::vector<Case> cases = {
-      {"萧/肖", Add("萧美华", "1956-07-21", "13911110001", "2"),
+      {"萧/肖",
+       Add("萧美华", "1956-07-21", "13911110001", "2"),
        {{"姓名", "肖美华"}, {"性别", "女"}, {"出生日期", "1956-07-21"}, {"电话", "13911110001"}},
        "姓名姓氏异写"},
-      {"陳/陈", Add("陈志明", "1962-03-14", "13911110002", "1"),
+      {"陳/陈",
+       Add("陈志明", "1962-03-14", "13911110002", "1"),
        {{"姓名", "陳志明"}, {"性别", "男"}, {"出生日期", "1962-03-14"}, {"电话", "13911110002"}},
        "姓名繁简转换后相同"},
-      {"one typo in the birth date", Add("周桂兰", "1938-11-05", "13911110003", "2"),
+      {"one typo in the birth date",
+       Add("周桂兰", "1938-11-05", "13911110003", "2"),
        {{"姓名", "周桂兰"}, {"性别", "女"}, {"出生日期", "1938-11-08"}, {"电话", "13911110003"}},
        "出生日期差一位数字"},
-      {"changed phone", Add("吴德胜", "1945-02-17", "13911110004", "1", "清江大道12号3栋201"),
+      {"changed phone",
+       Add("吴德胜", "1945-02-17", "13911110004", "1", "清江大道12号3栋201"),
        {{"姓名", "吴德胜"},
         {"性别", "男"},
         {"出生日期", "1945-02-17"},
         {"电话", "18622220004"},
         {"现住址", "清江大道12号3幢201室"}},
        "电话不同"},
-      {"transposed given name", Add("郑华英", "1971-09-30", "13911110005", "2"),
+      {"transposed given name",
+       Add("郑华英", "1971-09-30", "13911110005", "2"),
        {{"姓名", "郑英华"}, {"性别", "女"}, {"出生日期", "1971-09-30"}, {"电话", "13911110005"}},
        "姓名名字颠倒"},
-      {"changed phone and a birth typo", Add("孙福生", "1950-06-12", "13911110006", "1"),
+      {"changed phone and a birth typo",
+       Add("孙福生", "1950-06-12", "13911110006", "1"),
        {{"姓名", "孙福生"}, {"性别", "男"}, {"出生日期", "1950-06-13"}, {"电话", "18622220006"}},
        "出生日期差一位数字"},
   };
@@ -194,7 +199,7 @@ TEST_F(IdentityLinkage, ANameAlmostEveryoneHasIsWeakEvidence) {
   Importer importer(store_.get(), *catalog_, *validator_);
   auto run = importer.Run(spec, *plugin_, ImportOptions{});
   ASSERT_TRUE(run.ok()) << run.status().message();
-  EXPECT_EQ(run->run.linked, 1);  // 𠈌立
+  EXPECT_EQ(run->run.linked, 1);   // 𠈌立
   EXPECT_EQ(run->run.created, 1);  // 王伟: new, and proposed
   EXPECT_EQ(run->run.review, 1);
 }
@@ -211,8 +216,9 @@ TEST_F(IdentityLinkage, BlockingFindsTheCandidateWhateverSingleFieldIsWrong) {
       {"name unlike", {{"name", "萧梅花"}, {"birth_date", "1956-07-21"}}, "birth_date"},
       {"birth date wrong", {{"name", "萧美华"}, {"birth_date", "1965-07-21"}}, "name"},
       {"day and month swapped", {{"name", "萧梅花"}, {"birth_date", "1956-21-07"}}, "birth_date"},
-      {"name and birth wrong", {{"name", "萧梅花"}, {"birth_date", "1965-07-21"},
-                                {"phone", "13911110001"}}, "phone"},
+      {"name and birth wrong",
+       {{"name", "萧梅花"}, {"birth_date", "1965-07-21"}, {"phone", "13911110001"}},
+       "phone"},
   };
   for (const Case& c : cases) {
     auto block = linkage::BlockCandidates(store_.get(), c.values);
@@ -225,7 +231,8 @@ TEST_F(IdentityLinkage, BlockingFindsTheCandidateWhateverSingleFieldIsWrong) {
   }
   // Day and month swapped on a real date: the swapped date is looked up too.
   int64_t qian = Add("钱小红", "1980-03-04", "", "2");
-  auto block = linkage::BlockCandidates(store_.get(), {{"name", "钱晓虹"}, {"birth_date", "1980-04-03"}});
+  auto block =
+      linkage::BlockCandidates(store_.get(), {{"name", "钱晓虹"}, {"birth_date", "1980-04-03"}});
   ASSERT_TRUE(block.ok());
   EXPECT_TRUE(block->candidates.count(qian));
   // A keyed record (ID number not in the register) looks only at name + birth date.
@@ -234,7 +241,8 @@ TEST_F(IdentityLinkage, BlockingFindsTheCandidateWhateverSingleFieldIsWrong) {
   ASSERT_TRUE(keyed.ok());
   EXPECT_FALSE(keyed->candidates.count(xiao));
   // The exact name's count is the term frequency.
-  auto tf = linkage::BlockCandidates(store_.get(), {{"name", "王伟"}, {"birth_date", "1990-01-01"}});
+  auto tf =
+      linkage::BlockCandidates(store_.get(), {{"name", "王伟"}, {"birth_date", "1990-01-01"}});
   EXPECT_EQ(tf->name_count, 1);
 }
 

@@ -117,10 +117,8 @@ TEST(MatchModel, TermFrequencyMakesACommonNameWeakEvidence) {
 }
 
 TEST(MatchModel, WeightsAddUpAndTheReasonNamesEachLevel) {
-  std::map<std::string, std::string> in = {{"name", "萧美华"},
-                                           {"birth_date", "1950-03-04"},
-                                           {"phone", "13800000001"},
-                                           {"gender", "2"}};
+  std::map<std::string, std::string> in = {
+      {"name", "萧美华"}, {"birth_date", "1950-03-04"}, {"phone", "13800000001"}, {"gender", "2"}};
   Row c = Person({{"name", "肖美华"},
                   {"birth_date", "1950-03-04"},
                   {"phone", "13900000009"},

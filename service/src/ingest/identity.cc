@@ -93,8 +93,8 @@ Result<PersonMatch> PersonResolver::Resolve(const std::map<std::string, std::str
   if (!have_best) return match;
   match.weight = best.weight;
   match.probability = best.probability;
-  match.score = std::isinf(odds_sum) ? 0.5
-                                      : std::exp2(std::min(best.weight, 500.0)) / (1 + odds_sum);
+  match.score =
+      std::isinf(odds_sum) ? 0.5 : std::exp2(std::min(best.weight, 500.0)) / (1 + odds_sum);
   match.reason = best.Reason();
   match.evidence = best.evidence;
   const bool names_agree =

@@ -42,11 +42,11 @@ struct IdentityThresholds {
 struct PersonMatch {
   enum Action { kCreate, kLink, kReview };
   Action action = kCreate;
-  int64_t person_id = 0;  // kLink: the person; kReview: the candidate duplicate
-  double score = 0;       // the best candidate's share of the odds (1 for an ID number)
-  double probability = 0; // the best candidate's own match probability
-  double weight = 0;      // its match weight (log2 odds)
-  std::string reason;     // "id_number", "source_record", or the levels: "姓名姓氏异写、…"
+  int64_t person_id = 0;   // kLink: the person; kReview: the candidate duplicate
+  double score = 0;        // the best candidate's share of the odds (1 for an ID number)
+  double probability = 0;  // the best candidate's own match probability
+  double weight = 0;       // its match weight (log2 odds)
+  std::string reason;  // "id_number", "source_record", or the levels: "姓名姓氏异写、…"
   std::vector<linkage::Evidence> evidence;  // the best candidate's levels
   std::vector<std::string> rules;           // the blocking rules that found it
   int plausible = 0;                        // candidates at or above `review`

@@ -57,13 +57,13 @@ Result<Block> BlockCandidates(Store* store, const std::map<std::string, std::str
   const std::string birth = Get(values, keys::kBirthDate);
   const std::string phone = Get(values, keys::kPhone);
   const bool keyed = !Get(values, keys::kIdNumber).empty();
-  const std::vector<std::string> variants = name.empty() ? std::vector<std::string>{}
-                                                         : NameVariants(name);
+  const std::vector<std::string> variants =
+      name.empty() ? std::vector<std::string>{} : NameVariants(name);
   if (keyed) {
     if (birth.empty()) return block;
     for (const std::string& v : variants) {
-      RETURN_IF_ERROR(Lookup(store, {{keys::kName, v}, {keys::kBirthDate, birth}},
-                             "name+birth_date", &block));
+      RETURN_IF_ERROR(
+          Lookup(store, {{keys::kName, v}, {keys::kBirthDate, birth}}, "name+birth_date", &block));
     }
     return block;
   }
@@ -83,7 +83,8 @@ Result<Block> BlockCandidates(Store* store, const std::map<std::string, std::str
   if (!birth.empty()) {
     RETURN_IF_ERROR(Lookup(store, {{keys::kBirthDate, birth}}, "birth_date", &block));
     if (birth.size() == 10 && birth.substr(5, 2) != birth.substr(8, 2)) {
-      const std::string swapped = birth.substr(0, 5) + birth.substr(8, 2) + "-" + birth.substr(5, 2);
+      const std::string swapped =
+          birth.substr(0, 5) + birth.substr(8, 2) + "-" + birth.substr(5, 2);
       int month = std::atoi(swapped.substr(5, 2).c_str());
       if (month >= 1 && month <= 12) {
         RETURN_IF_ERROR(Lookup(store, {{keys::kBirthDate, swapped}}, "birth_date", &block));

@@ -19,7 +19,9 @@ bool IsIsoDate(const std::string& d) {
 }
 
 // The eight digits of an ISO date.
-std::string Digits(const std::string& d) { return d.substr(0, 4) + d.substr(5, 2) + d.substr(8, 2); }
+std::string Digits(const std::string& d) {
+  return d.substr(0, 4) + d.substr(5, 2) + d.substr(8, 2);
+}
 
 // Same characters in another order (the given names of a transposed pair).
 bool SameCharsOtherOrder(const std::string& a, const std::string& b) {
@@ -108,95 +110,139 @@ GenderLevel CompareGenders(const std::string& a, const std::string& b) {
 
 const char* LevelKey(NameLevel l) {
   switch (l) {
-    case NameLevel::kExact: return "exact";
-    case NameLevel::kSimplified: return "traditional_simplified";
-    case NameLevel::kSurnameVariant: return "surname_variant";
-    case NameLevel::kTransposed: return "transposed_given_name";
-    case NameLevel::kSameSound: return "same_pinyin";
-    case NameLevel::kDifferent: return "different";
-    case NameLevel::kMissing: return "missing";
+    case NameLevel::kExact:
+      return "exact";
+    case NameLevel::kSimplified:
+      return "traditional_simplified";
+    case NameLevel::kSurnameVariant:
+      return "surname_variant";
+    case NameLevel::kTransposed:
+      return "transposed_given_name";
+    case NameLevel::kSameSound:
+      return "same_pinyin";
+    case NameLevel::kDifferent:
+      return "different";
+    case NameLevel::kMissing:
+      return "missing";
   }
   return "";
 }
 const char* LevelKey(DateLevel l) {
   switch (l) {
-    case DateLevel::kExact: return "exact";
-    case DateLevel::kOneDigit: return "one_digit";
-    case DateLevel::kDayMonthSwap: return "day_month_swap";
-    case DateLevel::kDifferent: return "different";
-    case DateLevel::kMissing: return "missing";
+    case DateLevel::kExact:
+      return "exact";
+    case DateLevel::kOneDigit:
+      return "one_digit";
+    case DateLevel::kDayMonthSwap:
+      return "day_month_swap";
+    case DateLevel::kDifferent:
+      return "different";
+    case DateLevel::kMissing:
+      return "missing";
   }
   return "";
 }
 const char* LevelKey(PhoneLevel l) {
   switch (l) {
-    case PhoneLevel::kExact: return "exact";
-    case PhoneLevel::kDifferent: return "different";
-    case PhoneLevel::kMissing: return "missing";
+    case PhoneLevel::kExact:
+      return "exact";
+    case PhoneLevel::kDifferent:
+      return "different";
+    case PhoneLevel::kMissing:
+      return "missing";
   }
   return "";
 }
 const char* LevelKey(AddressLevel l) {
   switch (l) {
-    case AddressLevel::kExact: return "exact";
-    case AddressLevel::kSimilar: return "similar";
-    case AddressLevel::kDifferent: return "different";
-    case AddressLevel::kMissing: return "missing";
+    case AddressLevel::kExact:
+      return "exact";
+    case AddressLevel::kSimilar:
+      return "similar";
+    case AddressLevel::kDifferent:
+      return "different";
+    case AddressLevel::kMissing:
+      return "missing";
   }
   return "";
 }
 const char* LevelKey(GenderLevel l) {
   switch (l) {
-    case GenderLevel::kExact: return "exact";
-    case GenderLevel::kDifferent: return "different";
-    case GenderLevel::kMissing: return "missing";
+    case GenderLevel::kExact:
+      return "exact";
+    case GenderLevel::kDifferent:
+      return "different";
+    case GenderLevel::kMissing:
+      return "missing";
   }
   return "";
 }
 const char* LevelLabel(NameLevel l) {
   switch (l) {
-    case NameLevel::kExact: return "相同";
-    case NameLevel::kSimplified: return "繁简转换后相同";
-    case NameLevel::kSurnameVariant: return "姓氏异写";
-    case NameLevel::kTransposed: return "名字颠倒";
-    case NameLevel::kSameSound: return "同音";
-    case NameLevel::kDifferent: return "不同";
-    case NameLevel::kMissing: return "缺失";
+    case NameLevel::kExact:
+      return "相同";
+    case NameLevel::kSimplified:
+      return "繁简转换后相同";
+    case NameLevel::kSurnameVariant:
+      return "姓氏异写";
+    case NameLevel::kTransposed:
+      return "名字颠倒";
+    case NameLevel::kSameSound:
+      return "同音";
+    case NameLevel::kDifferent:
+      return "不同";
+    case NameLevel::kMissing:
+      return "缺失";
   }
   return "";
 }
 const char* LevelLabel(DateLevel l) {
   switch (l) {
-    case DateLevel::kExact: return "相同";
-    case DateLevel::kOneDigit: return "差一位数字";
-    case DateLevel::kDayMonthSwap: return "月日颠倒";
-    case DateLevel::kDifferent: return "不同";
-    case DateLevel::kMissing: return "缺失";
+    case DateLevel::kExact:
+      return "相同";
+    case DateLevel::kOneDigit:
+      return "差一位数字";
+    case DateLevel::kDayMonthSwap:
+      return "月日颠倒";
+    case DateLevel::kDifferent:
+      return "不同";
+    case DateLevel::kMissing:
+      return "缺失";
   }
   return "";
 }
 const char* LevelLabel(PhoneLevel l) {
   switch (l) {
-    case PhoneLevel::kExact: return "相同";
-    case PhoneLevel::kDifferent: return "不同";
-    case PhoneLevel::kMissing: return "缺失";
+    case PhoneLevel::kExact:
+      return "相同";
+    case PhoneLevel::kDifferent:
+      return "不同";
+    case PhoneLevel::kMissing:
+      return "缺失";
   }
   return "";
 }
 const char* LevelLabel(AddressLevel l) {
   switch (l) {
-    case AddressLevel::kExact: return "相同";
-    case AddressLevel::kSimilar: return "相近";
-    case AddressLevel::kDifferent: return "不同";
-    case AddressLevel::kMissing: return "缺失";
+    case AddressLevel::kExact:
+      return "相同";
+    case AddressLevel::kSimilar:
+      return "相近";
+    case AddressLevel::kDifferent:
+      return "不同";
+    case AddressLevel::kMissing:
+      return "缺失";
   }
   return "";
 }
 const char* LevelLabel(GenderLevel l) {
   switch (l) {
-    case GenderLevel::kExact: return "相同";
-    case GenderLevel::kDifferent: return "不同";
-    case GenderLevel::kMissing: return "缺失";
+    case GenderLevel::kExact:
+      return "相同";
+    case GenderLevel::kDifferent:
+      return "不同";
+    case GenderLevel::kMissing:
+      return "缺失";
   }
   return "";
 }

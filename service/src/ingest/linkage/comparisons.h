@@ -21,8 +21,15 @@
 
 namespace onetable::linkage {
 
-enum class NameLevel { kExact, kSimplified, kSurnameVariant, kTransposed, kSameSound, kDifferent,
-                       kMissing };
+enum class NameLevel {
+  kExact,
+  kSimplified,
+  kSurnameVariant,
+  kTransposed,
+  kSameSound,
+  kDifferent,
+  kMissing
+};
 enum class DateLevel { kExact, kOneDigit, kDayMonthSwap, kDifferent, kMissing };
 enum class PhoneLevel { kExact, kDifferent, kMissing };
 enum class AddressLevel { kExact, kSimilar, kDifferent, kMissing };

@@ -15,30 +15,41 @@ struct MU {
 // m and u per level (see the header). Levels not listed (kMissing) weigh 0.
 MU NameMU(NameLevel l) {
   switch (l) {
-    case NameLevel::kExact: return {0.86, 1e-4};  // u replaced by the name's term frequency
-    case NameLevel::kSimplified: return {0.03, 5e-5};
-    case NameLevel::kSurnameVariant: return {0.025, 1e-4};
-    case NameLevel::kTransposed: return {0.02, 2e-5};
-    case NameLevel::kSameSound: return {0.03, 5e-4};
-    default: return {0.035, 0.9993};
+    case NameLevel::kExact:
+      return {0.86, 1e-4};  // u replaced by the name's term frequency
+    case NameLevel::kSimplified:
+      return {0.03, 5e-5};
+    case NameLevel::kSurnameVariant:
+      return {0.025, 1e-4};
+    case NameLevel::kTransposed:
+      return {0.02, 2e-5};
+    case NameLevel::kSameSound:
+      return {0.03, 5e-4};
+    default:
+      return {0.035, 0.9993};
   }
 }
 MU DateMU(DateLevel l) {
   switch (l) {
-    case DateLevel::kExact: return {0.92, 4e-5};
-    case DateLevel::kOneDigit: return {0.04, 1.5e-3};
-    case DateLevel::kDayMonthSwap: return {0.01, 4e-5};
-    default: return {0.03, 0.998};
+    case DateLevel::kExact:
+      return {0.92, 4e-5};
+    case DateLevel::kOneDigit:
+      return {0.04, 1.5e-3};
+    case DateLevel::kDayMonthSwap:
+      return {0.01, 4e-5};
+    default:
+      return {0.03, 0.998};
   }
 }
-MU PhoneMU(PhoneLevel l) {
-  return l == PhoneLevel::kExact ? MU{0.7, 1e-5} : MU{0.3, 0.99999};
-}
+MU PhoneMU(PhoneLevel l) { return l == PhoneLevel::kExact ? MU{0.7, 1e-5} : MU{0.3, 0.99999}; }
 MU AddressMU(AddressLevel l) {
   switch (l) {
-    case AddressLevel::kExact: return {0.55, 1e-3};
-    case AddressLevel::kSimilar: return {0.3, 5e-3};
-    default: return {0.15, 0.994};
+    case AddressLevel::kExact:
+      return {0.55, 1e-3};
+    case AddressLevel::kSimilar:
+      return {0.3, 5e-3};
+    default:
+      return {0.15, 0.994};
   }
 }
 MU GenderMU(GenderLevel l) { return l == GenderLevel::kExact ? MU{0.99, 0.5} : MU{0.01, 0.5}; }
@@ -94,7 +105,8 @@ PairScore ScorePair(const std::map<std::string, std::string>& incoming, const Ro
     }
     add(keys::kName, "姓名", LevelKey(s.name), LevelLabel(s.name), mu);
   }
-  s.birth_date = CompareBirthDates(Get(incoming, keys::kBirthDate), Get(candidate, keys::kBirthDate));
+  s.birth_date =
+      CompareBirthDates(Get(incoming, keys::kBirthDate), Get(candidate, keys::kBirthDate));
   if (s.birth_date != DateLevel::kMissing) {
     add(keys::kBirthDate, "出生日期", LevelKey(s.birth_date), LevelLabel(s.birth_date),
         DateMU(s.birth_date));
@@ -103,8 +115,8 @@ PairScore ScorePair(const std::map<std::string, std::string>& incoming, const Ro
   if (s.phone != PhoneLevel::kMissing) {
     add(keys::kPhone, "电话", LevelKey(s.phone), LevelLabel(s.phone), PhoneMU(s.phone));
   }
-  s.address = CompareAddresses(Get(incoming, keys::kCurrentAddress),
-                               Get(candidate, keys::kCurrentAddress));
+  s.address =
+      CompareAddresses(Get(incoming, keys::kCurrentAddress), Get(candidate, keys::kCurrentAddress));
   if (s.address != AddressLevel::kMissing) {
     add(keys::kCurrentAddress, "现住址", LevelKey(s.address), LevelLabel(s.address),
         AddressMU(s.address));

@@ -40,8 +40,8 @@ struct PairScore {
   PhoneLevel phone = PhoneLevel::kMissing;
   AddressLevel address = AddressLevel::kMissing;
   GenderLevel gender = GenderLevel::kMissing;
-  double weight = 0;       // prior + evidence
-  double probability = 0;  // 2^weight / (1 + 2^weight)
+  double weight = 0;               // prior + evidence
+  double probability = 0;          // 2^weight / (1 + 2^weight)
   std::vector<Evidence> evidence;  // the compared fields with a value on both sides
 
   // "姓名姓氏异写、出生日期相同、电话不同" — the levels that were compared, for a review item.
