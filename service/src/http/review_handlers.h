@@ -7,9 +7,14 @@
 //   POST /api/v1/review/{id}/link             If-Match: the two persons are one; the older id
 //                                             survives → {"survivor_id", "item"}
 //   POST /api/v1/review/{id}/keep-apart       If-Match: they are two people → {"item"}
-//   POST /api/v1/review/{id}/choose           If-Match, {"value": "..." | null}: the chosen value
-//                                             becomes the golden value as the worker's manual
-//                                             entry (422 naming the field when invalid) → {"item"}
+//   POST /api/v1/review/{id}/choose           If-Match, {"value": "..." | null} for an item about
+//                                             one field, or {"values": {field: "..." | null}} for
+//                                             any (a conflict names its fields in "field",
+//                                             comma-separated): the chosen values become golden
+//                                             values as the worker's manual entries; fields not
+//                                             chosen keep survivorship's (422 naming the field
+//                                             when invalid, 400 for a field the item lacks)
+//                                             → {"item"}
 // An item: {"id", "kind", "status", "entity", "entity_id", "other_id", "field", "detail" (the
 // ingest's JSON text: scores, sources, competing values), "created_at", "resolved_by",
 // "resolution", "version"}.
@@ -18,8 +23,8 @@
 // version: 412 with the current item when someone settled it first).
 //
 // Access: kReviewQueue; an item is shown and may be settled only when the caller sees every
-// person it names (AccessPolicy::RequireRow, else 404) and, for a conflict, the field
-// (SeesField: its detail holds the competing values). Settling is audited (action "write",
+// person it names (AccessPolicy::RequireRow, else 404) and, for a conflict, every field it
+// names (SeesField: its detail holds the competing values). Settling is audited (action "write",
 // object "review/<id>").
 //
 // Thread-safety: the handlers keep no state.
