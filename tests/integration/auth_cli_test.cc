@@ -11,6 +11,7 @@
 #include <sys/wait.h>
 #include <unistd.h>
 
+#include <chrono>
 #include <filesystem>
 #include <map>
 #include <memory>
@@ -226,20 +227,27 @@ TEST_F(AuthCli, UserAddCreatesAnAuditedAccountThatSignsInToServe) {
   EXPECT_NE(log.find(" user=zhang"), std::string::npos) << log;
 }
 
-// Reads from a pty's master side until `text` has appeared (or 10 s passed); returns all read.
-std::string ReadUntil(int master, const std::string& text, std::string* seen) {
+// Reads from a pty's master side until `text` has appeared, the child closed its side, or
+// `seconds` passed (generous: under load the child may take long to start and to hash); returns
+// all read. The deadline is wall-clock time, not a count of reads.
+std::string ReadUntil(int master, const std::string& text, std::string* seen, int seconds = 120) {
   char buffer[256];
-  for (int waited = 0; seen->find(text) == std::string::npos && waited < 100; ++waited) {
+  const auto until = std::chrono::steady_clock::now() + std::chrono::seconds(seconds);
+  while (seen->find(text) == std::string::npos && std::chrono::steady_clock::now() < until) {
     pollfd fd{master, POLLIN, 0};
     if (poll(&fd, 1, 100) <= 0) continue;
     const ssize_t n = read(master, buffer, sizeof buffer);
-    if (n <= 0) break;
+    if (n <= 0) break;  // EIO: the child has closed the terminal
     seen->append(buffer, static_cast<size_t>(n));
   }
   return *seen;
 }
 
 // Without --password-stdin, on a terminal: asks twice with echo off, and the account works.
+// Both answers are typed ahead, in one go, as soon as the first prompt shows: echo is already
+// off then (it goes off before the prompt is printed), and the second line must survive the
+// second prompt's terminal change (TCSANOW, not TCSAFLUSH). Nothing here depends on timing: the
+// test waits for the prompt, then for the child to finish.
 TEST_F(AuthCli, UserAddAsksForThePasswordTwiceOnATerminal) {
   int master = -1;
   const pid_t pid = forkpty(&master, nullptr, nullptr, nullptr);
@@ -253,16 +261,17 @@ TEST_F(AuthCli, UserAddAsksForThePasswordTwiceOnATerminal) {
   std::string seen;
   ReadUntil(master, "密码：", &seen);
   ASSERT_NE(seen.find("密码："), std::string::npos) << seen;
-  const std::string typed = "Typed-password-3\n";
-  ASSERT_EQ(write(master, typed.data(), typed.size()), static_cast<ssize_t>(typed.size()));
-  ReadUntil(master, "再次输入密码：", &seen);
-  ASSERT_NE(seen.find("再次输入密码："), std::string::npos) << seen;
+  const std::string typed = "Typed-password-3\nTyped-password-3\n";
   ASSERT_EQ(write(master, typed.data(), typed.size()), static_cast<ssize_t>(typed.size()));
   ReadUntil(master, "已创建用户 tty_user", &seen);
   int status = 0;
   waitpid(pid, &status, 0);
+  // What the child wrote after the last read (it has exited: reads end at EIO).
+  ReadUntil(master, "\x01never\x01", &seen, 5);
   close(master);
   EXPECT_TRUE(WIFEXITED(status) && WEXITSTATUS(status) == 0) << seen;
+  EXPECT_NE(seen.find("再次输入密码："), std::string::npos) << seen;
+  EXPECT_NE(seen.find("已创建用户 tty_user"), std::string::npos) << seen;
   EXPECT_EQ(seen.find("Typed-password-3"), std::string::npos) << "echo must be off: " << seen;
   Result<User> user = store_->GetUser("tty_user");
   ASSERT_TRUE(user.ok()) << seen;
