@@ -163,6 +163,15 @@ Result<Config> LoadConfig(const std::string& path, bool explicit_path) {
   return c;
 }
 
+std::string SecretKeyPathOf(const Config& config) {
+  if (!config.secret_key_file.empty()) return config.secret_key_file;
+  if (config.store_url.rfind("sqlite:", 0) == 0) {
+    const fs::path db(config.store_url.substr(7));
+    return (db.parent_path() / "secret.key").string();
+  }
+  return "var/secret.key";
+}
+
 AppSettings SettingsOf(const Config& config) {
   AppSettings settings;
   settings.schema_dir = config.schema_dir;

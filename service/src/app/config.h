@@ -15,7 +15,9 @@
 //                                          # (exact IPs; default none: the peer is the client)
 //   connections_per_address: 64            # open connections one client address may hold
 //   secret_key: var/secret.key             # the service's secret for keyed hashes (login
-//                                          # throttle keys); made (mode 0600) when missing
+//                                          # throttle keys); made (mode 0600) when missing;
+//                                          # default: secret.key beside a SQLite database,
+//                                          # else var/secret.key
 #ifndef ONETABLE_APP_CONFIG_H_
 #define ONETABLE_APP_CONFIG_H_
 
@@ -40,8 +42,11 @@ struct Config {
   bool secure_cookie = false;
   std::vector<std::string> trusted_proxies;
   int connections_per_address = 64;
-  std::string secret_key_file = "var/secret.key";
+  std::string secret_key_file;  // "": SecretKeyPathOf's default
 };
+
+// The secret key file of `config` (see above).
+std::string SecretKeyPathOf(const Config& config);
 
 // Loads `path`. When `explicit_path` is false and the file does not exist, returns defaults.
 // Unknown keys and bad values are errors naming file:line:col.

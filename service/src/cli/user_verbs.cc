@@ -185,7 +185,7 @@ int RunUserUnlock(const Config& config, const std::vector<std::string>& args) {
     const Status& st = store.status();
     return Fail(st.code() == StatusCode::kInvalidArgument ? kExitUsage : ExitFor(st), st.message());
   }
-  Result<std::string> secret = LoadOrCreateSecretKey(config.secret_key_file);
+  Result<std::string> secret = LoadOrCreateSecretKey(SecretKeyPathOf(config));
   if (!secret.ok()) return Fail(ExitFor(secret.status()), secret.status().message());
   const LoginThrottler throttle(*secret);
   if (!name.empty()) {

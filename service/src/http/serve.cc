@@ -64,7 +64,7 @@ int RunServe(const Config& config, const std::vector<std::string>& args) {
   AccessPolicy policy(*catalog);
   AuthOptions auth_options;
   auth_options.secure_cookie = config.secure_cookie;
-  Result<std::string> secret = LoadOrCreateSecretKey(config.secret_key_file);
+  Result<std::string> secret = LoadOrCreateSecretKey(SecretKeyPathOf(config));
   if (!secret.ok()) return Fail(ExitFor(secret.status()), secret.status().message());
   auth_options.throttle_secret = *secret;
   Authenticator auth(auth_options);

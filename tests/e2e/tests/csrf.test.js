@@ -82,3 +82,22 @@ test('a page on another port cannot create a user with the admin\'s session', { 
   assert.equal(status, 201);
   assert.deepEqual(page.errors, []);
 });
+
+test('the password page changes one\'s own password and signs out', { timeout: 120000 }, async () => {
+  const user = await server.addUser('mima_user', 'admin', { password: 'Kx9-first-pass-2024' });
+  const page = await e2e.newPage(browser);
+  await e2e.login(page, server, user);
+  await page.click('#change-password');
+  await page.fill('#password-old', user.password);
+  await page.fill('#password-new', 'aaaaaaaaa1');
+  await page.fill('#password-again', 'aaaaaaaaa1');
+  await page.click('#password-submit');
+  await page.waitForSelector('#password-error:not([hidden])');
+  assert.match(await page.locator('#password-error').innerText(), /不同字符太少|常见|简单/);
+  await page.fill('#password-new', 'Kx9-second-pass-2024');
+  await page.fill('#password-again', 'Kx9-second-pass-2024');
+  await page.click('#password-submit');
+  await page.waitForSelector('#login-submit');
+  await e2e.login(page, server, { name: user.name, password: 'Kx9-second-pass-2024' });
+  assert.deepEqual(page.errors, []);
+});
