@@ -18,7 +18,10 @@
 #include <string>
 
 #include "cli_runner.h"
+#include "app/config.h"
+#include "auth/login_throttle.h"
 #include "auth/password.h"
+#include "auth/secret_key.h"
 #include "model/catalog.h"
 #include "store/store.h"
 
@@ -225,6 +228,43 @@ TEST_F(AuthCli, UserAddCreatesAnAuditedAccountThatSignsInToServe) {
   EXPECT_EQ(log.find(token), std::string::npos);
   EXPECT_EQ(log.find("Good-password-1"), std::string::npos);
   EXPECT_NE(log.find(" user=zhang"), std::string::npos) << log;
+}
+
+// `user unlock` clears the login wait of an account name or a client address, with the same
+// keyed hashes as the server (the secret key file beside a SQLite store, var/secret.key in the
+// working directory otherwise), and audits it.
+TEST_F(AuthCli, UserUnlockEndsTheLoginWaitOfANameOrAnAddress) {
+  Config config;
+  config.store_url = url_;
+  std::string key_path = SecretKeyPathOf(config);
+  if (key_path.front() != '/') key_path = dir_ + "/" + key_path;
+  Result<std::string> secret = LoadOrCreateSecretKey(key_path);
+  ASSERT_TRUE(secret.ok()) << secret.status().message();
+  const LoginThrottler throttle(*secret);
+  const int64_t now = 1767225600;
+  for (int i = 0; i < 12; ++i) {
+    ASSERT_TRUE(throttle.RecordFailure(*store_, "admin", "198.51.100.7", now).ok());
+  }
+  ASSERT_GT(*throttle.WaitSeconds(*store_, "admin", "", now), 0);
+  ASSERT_GT(*throttle.WaitSeconds(*store_, "other", "198.51.100.7", now), 0);
+
+  CliResult unlocked = RunCli({"--store", url_, "user", "unlock", "admin"}, dir_);
+  ASSERT_EQ(unlocked.exit_code, 0) << unlocked.err;
+  EXPECT_NE(unlocked.out.find("已解除账号 admin 的登录等待"), std::string::npos) << unlocked.out;
+  EXPECT_EQ(*throttle.WaitSeconds(*store_, "admin", "", now), 0);
+  EXPECT_GT(*throttle.WaitSeconds(*store_, "other", "198.51.100.7", now), 0);
+  unlocked = RunCli({"--store", url_, "user", "unlock", "--address", "198.51.100.7"}, dir_);
+  ASSERT_EQ(unlocked.exit_code, 0) << unlocked.err;
+  EXPECT_EQ(*throttle.WaitSeconds(*store_, "other", "198.51.100.7", now), 0);
+
+  AuditQuery query;
+  query.action = "user_change";
+  Result<std::vector<AuditEntry>> rows = store_->ListAudit(query);
+  ASSERT_TRUE(rows.ok());
+  int cleared = 0;
+  for (const AuditEntry& e : *rows) cleared += e.detail == "login throttle cleared" ? 1 : 0;
+  EXPECT_EQ(cleared, 2);
+  EXPECT_EQ(RunCli({"--store", url_, "user", "unlock"}, dir_).exit_code, 2);
 }
 
 // Reads from a pty's master side until `text` has appeared, the child closed its side, or

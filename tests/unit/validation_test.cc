@@ -85,7 +85,8 @@ TEST(ValidationTest, StringTrimsAndCountsCharactersNotBytes) {
 }
 
 // Issue 16: a NUL cut "ID\0GARBAGE" to a valid ID number in some readers, and names could hold
-// CR/LF (forged lines in exports and logs). Every control character is refused, in every type.
+// CR/LF (forged lines in exports and logs). Control characters are refused in every value; only
+// free text (an address from a multi-line cell) keeps line breaks and tabs, never a NUL.
 TEST(ValidationTest, ControlCharactersAreRefusedInEveryValue) {
   Validator v(Shipped(), nullptr);
   const std::string id = "11010519491231002X";
@@ -98,7 +99,10 @@ TEST(ValidationTest, ControlCharactersAreRefusedInEveryValue) {
                   {P, "name", "张\x1b[31m三", "control_character", false},
                   {P, "name", "张\x7f三", "control_character", false},
                   {P, "name", "张\xc2\x85三", "control_character", false},  // U+0085 NEL
-                  {P, "current_address", "东城区\n1号", "control_character", false},
+                  {P, "current_address", "东城区\n1号", "东城区\n1号", true},
+                  {P, "current_address", std::string("东城区\0", 10) + "1号", "control_character",
+                   false},
+                  {P, "former_name", "张\n三", "control_character", false},
                   {P, "phone", "1380000\t0001", "control_character", false},
                   {P, "name", "张三", "张三", true},
               });
