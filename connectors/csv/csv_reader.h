@@ -90,7 +90,7 @@ class CsvParser {
   size_t oversized_column_ = 0;  // 1-based; first field over max_field_bytes
   bool record_too_big_ = false;
   bool capturing_ = false;    // inside a quoted field: its text is kept in raw_
-  std::string raw_;          // the open quoted field's text from its quote, as fed (for Resync)
+  std::string raw_;           // the open quoted field's text from its quote, as fed (for Resync)
   int64_t quoted_lines_ = 0;  // line breaks inside the current quoted field
   int64_t lost_lines_ = 0;
 };

@@ -17,11 +17,11 @@
 #include <memory>
 #include <string>
 
-#include "cli_runner.h"
 #include "app/config.h"
 #include "auth/login_throttle.h"
 #include "auth/password.h"
 #include "auth/secret_key.h"
+#include "cli_runner.h"
 #include "model/catalog.h"
 #include "store/store.h"
 

@@ -115,9 +115,9 @@ TEST_F(AuthSecurity, AnAdminCanEndAWaitThroughTheApi) {
   ASSERT_EQ(LoginFrom("203.0.113.1", "gw_a1", kPassword).status, 429);
   const std::string admin = TokenOf("admin");
   // Not for everyone.
-  EXPECT_EQ(Call(TokenOf("ca_a"), "POST", "/api/v1/login-throttle/unlock", R"({"name":"gw_a1"})")
-                .status,
-            403);
+  EXPECT_EQ(
+      Call(TokenOf("ca_a"), "POST", "/api/v1/login-throttle/unlock", R"({"name":"gw_a1"})").status,
+      403);
   Answer unlocked = Call(admin, "POST", "/api/v1/login-throttle/unlock", R"({"name":"gw_a1"})");
   ASSERT_EQ(unlocked.status, 200) << unlocked.body;
   EXPECT_EQ(LoginFrom("203.0.113.1", "gw_a1", kPassword).status, 200);
@@ -192,8 +192,7 @@ TEST_F(AuthSecurity, CookieWritesMustComeFromTheServicesOwnPages) {
   const std::string session = SessionOf("admin", kPassword);
   const std::string cookie = "onetable_session=" + session;
   const std::string host = "127.0.0.1:" + std::to_string(server_->port());
-  const std::string body =
-      R"({"name":"csrf_user","role":"admin","password":"Zq7-csrf-user-2024"})";
+  const std::string body = R"({"name":"csrf_user","role":"admin","password":"Zq7-csrf-user-2024"})";
   const auto post = [&](std::map<std::string, std::string> headers) {
     headers["Cookie"] = cookie;
     return Call("", "POST", "/api/v1/users", body, headers);
@@ -216,8 +215,9 @@ TEST_F(AuthSecurity, CookieWritesMustComeFromTheServicesOwnPages) {
   Answer own = post({{"Sec-Fetch-Site", "same-origin"}});
   EXPECT_EQ(own.status, 201) << own.body;
   // An older browser without Sec-Fetch-Site: Origin names this host.
-  Answer older = Call("", "PUT", "/api/v1/users/csrf_user", R"({"display_name":"跨站测试"})",
-                      {{"Cookie", cookie}, {"Origin", "http://" + host}, {"If-Match", own.Header("etag")}});
+  Answer older =
+      Call("", "PUT", "/api/v1/users/csrf_user", R"({"display_name":"跨站测试"})",
+           {{"Cookie", cookie}, {"Origin", "http://" + host}, {"If-Match", own.Header("etag")}});
   EXPECT_EQ(older.status, 200) << older.body;
   // Bearer tokens are not affected (no browser sends them by itself).
   Answer bearer = Call(session, "POST", "/api/v1/logout", "{}", {{"Content-Type", "text/plain"}});
@@ -229,8 +229,8 @@ TEST_F(AuthSecurity, ApiTokensEndAfterAYearOrTheirOwnLifetime) {
   Answer year = Call(admin, "POST", "/api/v1/users/dept/tokens", R"({"label":"一年"})");
   ASSERT_EQ(year.status, 201) << year.body;
   EXPECT_EQ(std::string(year.Json()["expires_at"].GetString()), "2027-01-01T00:00:00Z");
-  Answer day = Call(admin, "POST", "/api/v1/users/dept/tokens",
-                    R"({"label":"一天","expires_in_days":1})");
+  Answer day =
+      Call(admin, "POST", "/api/v1/users/dept/tokens", R"({"label":"一天","expires_in_days":1})");
   ASSERT_EQ(day.status, 201) << day.body;
   EXPECT_EQ(Call(admin, "POST", "/api/v1/users/dept/tokens", R"({"expires_in_days":0})").status,
             400);
@@ -295,9 +295,9 @@ TEST_F(AuthSecurity, PeopleChangeTheirOwnPasswordWithTheOldOne) {
 TEST_F(AuthSecurity, WeakAndNameDerivedPasswordsAreRefusedForNewAccounts) {
   const std::string admin = TokenOf("admin");
   for (const char* weak : {"aaaaaaaaa1", "zhangsanzhangsan", "zhangsan2024", "qwerty12345"}) {
-    Answer a = Call(admin, "POST", "/api/v1/users",
-                    std::string(R"({"name":"zhangsan","role":"admin","password":")") + weak +
-                        "\"}");
+    Answer a =
+        Call(admin, "POST", "/api/v1/users",
+             std::string(R"({"name":"zhangsan","role":"admin","password":")") + weak + "\"}");
     EXPECT_EQ(a.status, 400) << weak << ": " << a.body;
   }
   Answer ok = Call(admin, "POST", "/api/v1/users",

@@ -225,9 +225,9 @@ TEST_F(HttpConnectionTest, SlowHeaderClientsDoNotDelayOthers) {
       for (int i = 0; i < 50; ++i) {
         const auto start = Clock::now();
         const int fd = Connect("127.0.0.1", port_, 5);
-        const std::string reply =
-            fd >= 0 && SendAll(fd, Get("/healthz", "Connection: close\r\n")) ? ReadResponse(fd)
-                                                                              : "";
+        const std::string reply = fd >= 0 && SendAll(fd, Get("/healthz", "Connection: close\r\n"))
+                                      ? ReadResponse(fd)
+                                      : "";
         if (fd >= 0) ::close(fd);
         if (StatusOf(reply) != 200) ++failures;
         const double elapsed =
@@ -336,8 +336,9 @@ TEST_F(HttpConnectionTest, ATrickledBodyIsAnswered408AtItsDeadline) {
   options.socket_timeout_seconds = 30;
   StartServer(options);
   const int fd = Keep(Connect("127.0.0.1", port_));
-  ASSERT_TRUE(SendAll(fd, "POST /api/v1/echo HTTP/1.1\r\nHost: x\r\nContent-Type: "
-                          "application/json\r\nContent-Length: 1000\r\n\r\n{"));
+  ASSERT_TRUE(SendAll(fd,
+                      "POST /api/v1/echo HTTP/1.1\r\nHost: x\r\nContent-Type: "
+                      "application/json\r\nContent-Length: 1000\r\n\r\n{"));
   std::atomic<bool> done{false};
   // One byte every 200 ms: each receive is quick, the whole would take minutes.
   std::thread trickle([&] {

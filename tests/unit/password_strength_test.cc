@@ -17,19 +17,19 @@ struct StrengthCase {
 
 TEST(PasswordStrengthTest, RefusesCommonAndNameDerivedPasswords) {
   const StrengthCase cases[] = {
-      {"aaaaaaaaa1", "", false},            // too few different characters
+      {"aaaaaaaaa1", "", false},                 // too few different characters
       {"zhangsanzhangsan1", "zhangsan", false},  // the user name twice
-      {"zhangsan2024", "zhangsan", false},  // the name and a year
-      {"nasgnahz2024", "zhangsan", false},  // the name reversed
-      {"Zhangsan@2024", "zhangsan", false},  // case does not hide it
-      {"password123", "", false},           // a dictionary word
-      {"qwerty12345", "", false},           // a keyboard run
-      {"abcd123456", "", false},            // systematic
-      {"short1", "", false},                // too short
-      {"onlyletterslong", "", false},       // no digit
+      {"zhangsan2024", "zhangsan", false},       // the name and a year
+      {"nasgnahz2024", "zhangsan", false},       // the name reversed
+      {"Zhangsan@2024", "zhangsan", false},      // case does not hide it
+      {"password123", "", false},                // a dictionary word
+      {"qwerty12345", "", false},                // a keyboard run
+      {"abcd123456", "", false},                 // systematic
+      {"short1", "", false},                     // too short
+      {"onlyletterslong", "", false},            // no digit
       {"Typed-password-3", "tty_user", true},
       {"Good-password-1", "zhang", true},
-      {"shequ-pass-2024", "shequ", true},   // the name with enough else is allowed
+      {"shequ-pass-2024", "shequ", true},  // the name with enough else is allowed
       {"Kx9-morning-tea-river", "admin", true},
   };
   for (const StrengthCase& c : cases) {

@@ -32,9 +32,9 @@ Result<int64_t> LoginThrottler::WaitSeconds(Store& store, const std::string& nam
 
 Result<int64_t> LoginThrottler::RecordFailure(Store& store, const std::string& name,
                                               const std::string& address, int64_t now) const {
-  ASSIGN_OR_RETURN(LoginThrottle account,
-                   store.RecordLoginFailure(AccountKey(name), now, options_.window_seconds,
-                                            options_.account));
+  ASSIGN_OR_RETURN(
+      LoginThrottle account,
+      store.RecordLoginFailure(AccountKey(name), now, options_.window_seconds, options_.account));
   int64_t until = account.next_allowed_at;
   bool fresh = account.failures == 1;
   if (!address.empty()) {

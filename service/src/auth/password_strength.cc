@@ -1,7 +1,9 @@
 #include "auth/password_strength.h"
 
+// clang-format off
 #include <cstddef>  // crack.h uses size_t without including it
 #include <crack.h>
+// clang-format on
 
 #include <algorithm>
 #include <filesystem>
@@ -34,7 +36,8 @@ std::string CracklibMessage(const char* reason) {
     return "密码由用户名变化而来";
   }
   if (r.find("DIFFERENT") != std::string::npos) return "密码包含的不同字符太少";
-  if (r.find("simplistic") != std::string::npos) return "密码过于简单或有规律（如键盘顺序、连续字符）";
+  if (r.find("simplistic") != std::string::npos)
+    return "密码过于简单或有规律（如键盘顺序、连续字符）";
   if (r.find("short") != std::string::npos) return "密码太短";
   return "密码过于常见，容易被猜到";
 }

@@ -176,7 +176,8 @@ int RunUserUnlock(const Config& config, const std::vector<std::string>& args) {
     }
   }
   if (name.empty() && address.empty()) {
-    return Fail(kExitUsage, "user unlock 需要用户名或 --address 客户端地址\n\n" + std::string(kUserUsage));
+    return Fail(kExitUsage,
+                "user unlock 需要用户名或 --address 客户端地址\n\n" + std::string(kUserUsage));
   }
   auto catalog = Catalog::Load(config.schema_dir);
   if (!catalog.ok()) return Fail(kExitInvalid, catalog.status().message());

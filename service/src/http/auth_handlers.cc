@@ -44,16 +44,15 @@ HttpResponse HandleLogin(const RequestContext& ctx, const ServiceContext& servic
   if (ctx.store == nullptr) return NoStore();
 
   const Authenticator& auth = *service.auth;
-  LoginOutcome outcome = auth.Login(*ctx.store, name->value_or(""), password->value_or(""),
-                                    ctx.request.remote_addr);
+  LoginOutcome outcome =
+      auth.Login(*ctx.store, name->value_or(""), password->value_or(""), ctx.request.remote_addr);
   if (!outcome.status.ok() && outcome.failure == LoginFailure::kNone) {
     return StatusToHttp(outcome.status);  // the store failed: no login happened
   }
   if (outcome.failure == LoginFailure::kThrottled) {
     // Refused unheard: not audited one by one (a flood would fill the log); the server merges
     // repeated refusals from one client into one record with a count (server.h).
-    HttpResponse response =
-        ErrorResponse(429, "too_many_requests", outcome.status.message());
+    HttpResponse response = ErrorResponse(429, "too_many_requests", outcome.status.message());
     response.headers["Retry-After"] = std::to_string(outcome.retry_after);
     return response;
   }
@@ -177,7 +176,8 @@ HttpResponse HandleChangePassword(const RequestContext& ctx, const ServiceContex
   const Authenticator& auth = *service.auth;
   const int64_t now = auth.Now();
   const std::string& name = (*who)->user;
-  Result<int64_t> wait = auth.throttle().WaitSeconds(*ctx.store, name, ctx.request.remote_addr, now);
+  Result<int64_t> wait =
+      auth.throttle().WaitSeconds(*ctx.store, name, ctx.request.remote_addr, now);
   if (!wait.ok()) return StatusToHttp(wait.status());
   if (*wait > 0) {
     HttpResponse response = ErrorResponse(
@@ -188,9 +188,11 @@ HttpResponse HandleChangePassword(const RequestContext& ctx, const ServiceContex
   Result<User> user = ctx.store->GetUserById((*who)->user_id);
   if (!user.ok()) return StatusToHttp(user.status());
   if (!VerifyPassword(**old_password, user->password_hash)) {
-    Result<int64_t> after = auth.throttle().RecordFailure(*ctx.store, name, ctx.request.remote_addr, now);
+    Result<int64_t> after =
+        auth.throttle().RecordFailure(*ctx.store, name, ctx.request.remote_addr, now);
     if (!after.ok()) return StatusToHttp(after.status());
-    st = Audit(ctx, kAuditUserChange, "user/" + name, kAuditFailed, "own password: old password wrong");
+    st = Audit(ctx, kAuditUserChange, "user/" + name, kAuditFailed,
+               "own password: old password wrong");
     if (!st.ok()) return StatusToHttp(st);
     return ErrorResponse(400, "invalid_argument", "当前密码不正确",
                          {ErrorDetail{"old_password", "wrong_password", "当前密码不正确"}});
@@ -205,8 +207,9 @@ HttpResponse HandleChangePassword(const RequestContext& ctx, const ServiceContex
   UserOutcome updated = accounts.Update(*ctx.store, ActorOf(ctx), name, user->version, change);
   if (!updated.status.ok()) {
     if (updated.field == "password") {
-      return ErrorResponse(400, "invalid_argument", updated.status.message(),
-                           {ErrorDetail{"new_password", "weak_password", updated.status.message()}});
+      return ErrorResponse(
+          400, "invalid_argument", updated.status.message(),
+          {ErrorDetail{"new_password", "weak_password", updated.status.message()}});
     }
     return StatusToHttp(updated.status);
   }
@@ -243,8 +246,7 @@ HttpResponse HandleUnlock(const RequestContext& ctx, const ServiceContext& servi
   if (!address->value_or("").empty()) {
     st = throttle.UnlockAddress(*ctx.store, **address);
     if (st.ok()) {
-      st = Audit(ctx, kAuditUserChange, "address/" + **address, kAuditOk,
-                 "login throttle cleared");
+      st = Audit(ctx, kAuditUserChange, "address/" + **address, kAuditOk, "login throttle cleared");
     }
     if (!st.ok()) return StatusToHttp(st);
   }
@@ -269,9 +271,9 @@ Status RegisterAuthRoutes(Router* router, const ServiceContext& service) {
   RouteDoc password;
   password.summary = "修改自己的密码：需要当前密码；成功后所有会话结束，需重新登录";
   password.body = "{\"old_password\": 当前密码, \"new_password\": 新密码}";
-  RETURN_IF_ERROR(router->Add("POST", "/api/v1/me/password", password, [s](const RequestContext& ctx) {
-    return HandleChangePassword(ctx, *s);
-  }));
+  RETURN_IF_ERROR(
+      router->Add("POST", "/api/v1/me/password", password,
+                  [s](const RequestContext& ctx) { return HandleChangePassword(ctx, *s); }));
   RouteDoc unlock;
   unlock.summary = "解除登录失败造成的等待（按账号或客户端地址；管理员）";
   unlock.body = "{\"name\": 用户名, \"address\": 客户端地址}（至少一项）";

@@ -132,7 +132,7 @@ class ConnectionGate::Impl {
     wake_[0] = wake_[1] = -1;
   }
 
- int open_connections() const {
+  int open_connections() const {
     std::lock_guard<std::mutex> lock(mutex_);
     return open_;
   }
@@ -396,8 +396,8 @@ class ConnectionGate::Impl {
   int wake_[2] = {-1, -1};
   std::thread gate_thread_;
   std::vector<std::thread> workers_;
-  std::vector<char> peek_;   // gate thread only
-  size_t lingering_ = 0;     // gate thread only
+  std::vector<char> peek_;  // gate thread only
+  size_t lingering_ = 0;    // gate thread only
 
   mutable std::mutex mutex_;
   std::condition_variable ready_;
@@ -414,7 +414,9 @@ ConnectionGate::ConnectionGate(GateOptions options, ServeOne serve)
 
 ConnectionGate::~ConnectionGate() = default;
 
-Status ConnectionGate::Start(Poco::Net::ServerSocket socket) { return impl_->Start(std::move(socket)); }
+Status ConnectionGate::Start(Poco::Net::ServerSocket socket) {
+  return impl_->Start(std::move(socket));
+}
 
 void ConnectionGate::Stop() { impl_->Stop(); }
 

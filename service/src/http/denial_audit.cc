@@ -26,7 +26,8 @@ DenialAudit::Decision DenialAudit::Note(const Kind& kind, int64_t now) {
   }
   if (it != windows_.end()) {
     Window& w = it->second;
-    if (w.suppressed > 0) decision.summaries.push_back(Summary{w.kind, w.suppressed, w.started, w.last});
+    if (w.suppressed > 0)
+      decision.summaries.push_back(Summary{w.kind, w.suppressed, w.started, w.last});
     w = Window{kind, now, now, 0};
     return decision;
   }

@@ -42,7 +42,7 @@ class DenialAudit {
     int64_t last_at = 0;
   };
   struct Decision {
-    bool record_this = true;        // write this denial's own record
+    bool record_this = true;         // write this denial's own record
     std::vector<Summary> summaries;  // counts to write first (a window that is over)
   };
 

@@ -9,11 +9,11 @@
 #include <Poco/Net/HTTPServerSession.h>
 #include <Poco/Net/IPAddress.h>
 #include <Poco/Net/NetException.h>
-#include <Poco/Timestamp.h>
 #include <Poco/Net/ServerSocket.h>
 #include <Poco/Net/SocketAddress.h>
 #include <Poco/String.h>
 #include <Poco/Timespan.h>
+#include <Poco/Timestamp.h>
 #include <Poco/URI.h>
 #include <Poco/Util/ServerApplication.h>
 #include <pthread.h>
@@ -225,7 +225,6 @@ void Drain(std::istream& in, int64_t limit) {
     total += in.gcount();
   }
 }
-
 
 // An HTTPServerSession that tells whether bytes of a next (pipelined) request were read into its
 // buffer: such a connection cannot go back to the gate, which only sees the socket.
@@ -464,7 +463,8 @@ class Server::Impl {
         break;
       }
       if (socket != nullptr) {
-        const int64_t ms = std::min<int64_t>(left.count(), options_.socket_timeout_seconds * 1000LL);
+        const int64_t ms =
+            std::min<int64_t>(left.count(), options_.socket_timeout_seconds * 1000LL);
         socket->setReceiveTimeout(Poco::Timespan(ms / 1000, (ms % 1000) * 1000));
       }
       if (body.peek() == std::char_traits<char>::eof()) break;

@@ -63,7 +63,8 @@ Status CheckCookieWrite(const HttpRequest& request) {
                              type == "application/octet-stream";
     if (!preflighted) {
       return Status::Denied(
-          "请求被拒绝：通过浏览器会话修改数据时，请求体必须是 JSON（Content-Type: application/json）");
+          "请求被拒绝：通过浏览器会话修改数据时，请求体必须是 JSON（Content-Type: "
+          "application/json）");
     }
   }
   const std::string fetch_site = Header(request, "sec-fetch-site");

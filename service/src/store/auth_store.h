@@ -58,7 +58,7 @@ struct ApiToken {
 // (auth/login_throttle.h), never the name or the address itself.
 struct LoginThrottle {
   std::string key;
-  int failures = 0;             // failures in a row, each within the window of the one before
+  int failures = 0;  // failures in a row, each within the window of the one before
   int64_t last_failure_at = 0;
   int64_t next_allowed_at = 0;  // attempts before this are refused without checking a password
 };
