@@ -74,9 +74,49 @@ void CsvParser::EndRecord(std::deque<Row>* out) {
   }
   out->push_back(std::move(record_));
   in_record_ = false;
+  raw_.clear();
+}
+
+std::string CsvParser::Resync(const std::string& raw, std::deque<Row>* out) {
+  Row bad;
+  bad.number = record_.number;
+  const int64_t lost = quote_line_ - record_.number + 1;
+  lost_lines_ += lost;
+  bad.error = source_name_ + " 第 " + std::to_string(record_.number) + " 行: 第 " +
+              std::to_string(quote_line_) +
+              " 行的引号没有闭合，该记录无法读取，已从下一行起重新读取（丢失 " +
+              std::to_string(lost) + " 行）";
+  out->push_back(std::move(bad));
+  in_record_ = false;
+  state_ = State::kFieldStart;
+  after_cr_ = false;
+  field_.clear();
+  raw_.clear();
+  line_ = quote_line_ + 1;
+  // Read again from the line after the one where the quote opened.
+  capturing_ = false;
+  size_t next = raw.find_first_of("\r\n");
+  if (next == std::string::npos) return "";
+  if (raw[next] == '\r' && next + 1 < raw.size() && raw[next + 1] == '\n') ++next;
+  return raw.substr(next + 1);
 }
 
 void CsvParser::Feed(std::string_view text, std::deque<Row>* out) {
+  // A resync hands back text to read again before the rest; a loop, not recursion, so that a
+  // file of many stray quotes cannot exhaust the stack.
+  std::string owned;
+  for (;;) {
+    std::string replay;
+    const size_t stopped = Scan(text, out, &replay);
+    if (replay.empty() && stopped >= text.size()) return;
+    std::string next = std::move(replay);
+    next.append(text.data() + stopped, text.size() - stopped);
+    owned = std::move(next);
+    text = owned;
+  }
+}
+
+size_t CsvParser::Scan(std::string_view text, std::deque<Row>* out, std::string* replay) {
   size_t i = 0;
   const size_t n = text.size();
   auto end_line = [&](char c) {
@@ -84,6 +124,7 @@ void CsvParser::Feed(std::string_view text, std::deque<Row>* out) {
     ++line_;
     after_cr_ = c == '\r';
   };
+  size_t capture_begin = 0;  // where in `text` the open quoted field's text starts
   while (i < n) {
     char c = text[i];
     if (after_cr_) {
@@ -99,6 +140,10 @@ void CsvParser::Feed(std::string_view text, std::deque<Row>* out) {
           StartRecordIfNeeded();
           state_ = State::kQuoted;
           quote_line_ = line_;
+          capturing_ = true;
+          raw_.clear();
+          capture_begin = i;
+          quoted_lines_ = 0;
           ++i;
           break;
         }
@@ -142,6 +187,7 @@ void CsvParser::Feed(std::string_view text, std::deque<Row>* out) {
         } else {
           Append("\n");
           ++line_;
+          ++quoted_lines_;
         }
         ++i;
         break;
@@ -158,18 +204,38 @@ void CsvParser::Feed(std::string_view text, std::deque<Row>* out) {
         } else if (c == '\n' || c == '\r') {
           end_line(c);
           ++i;
+        } else if (quoted_lines_ > 0) {
+          // A quote that "closed" lines later and is followed by text was not closed where it
+          // should have been: the quote of a later field ended it. Read again from the line
+          // after the one where it opened, instead of keeping everything between as one field.
+          std::string raw = raw_;
+          raw.append(text.data() + capture_begin, i - capture_begin);
+          *replay = Resync(raw, out);
+          return i;
         } else {
           state_ = State::kUnquoted;  // text after the closing quote: keep it
+        }
+        if (state_ != State::kQuoted) {  // the quoted field is over
+          capturing_ = false;
+          raw_.clear();
         }
         break;
     }
   }
+  if (capturing_) raw_.append(text.data() + capture_begin, n - capture_begin);
+  // A quoted field open for longer than a record may be is taken as never closed.
+  if (state_ == State::kQuoted && raw_.size() > max_record_bytes_) {
+    const std::string raw = std::move(raw_);
+    *replay = Resync(raw, out);
+  }
+  return n;
 }
 
 Status CsvParser::Finish(std::deque<Row>* out) {
-  if (state_ == State::kQuoted) {
-    return Status::Invalid(source_name_ + " 第 " + std::to_string(quote_line_) +
-                           " 行: 引号未闭合：从这一行开始的带引号字段直到文件末尾都没有结束");
+  // Each resync drops at least the line where the open quote is, so this ends.
+  while (state_ == State::kQuoted) {
+    const std::string raw = std::move(raw_);
+    Feed(Resync(raw, out), out);
   }
   EndRecord(out);
   return Status::Ok();

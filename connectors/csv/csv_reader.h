@@ -5,9 +5,14 @@
 // LF, CRLF or CR; the last line may lack a line end; blank lines are skipped. Being lenient where
 // exports are sloppy: a quote inside an unquoted field, or text after a closing quote, is kept
 // as text. A record over a limit (field size, column count, record size) comes out with
-// Row::error set and is otherwise cut short, so memory stays bounded whatever the input. Errors
-// that end the read: bytes not valid in the encoding, a quote still open at end of input, a read
-// failure. Records carry the physical line they start on.
+// Row::error set and is otherwise cut short, so memory stays bounded whatever the input.
+//
+// An unclosed quote does not swallow the rest of the file: a quoted field still open at the end
+// of input, open for more than max_record_bytes, or "closed" on a later line and followed by
+// text (the quote of a later field ended it), makes its record come out as one Row with error set
+// ("第 N 行的引号没有闭合 ... 丢失 K 行"), and reading starts again at the line after the one
+// where the quote opened; lost_lines() counts the lines lost so. Errors that end the read: bytes
+// not valid in the encoding, a read failure. Records carry the physical line they start on.
 //
 // Thread-safety: not thread-safe; one parser or reader per input.
 #ifndef ONETABLE_CONNECTORS_CSV_CSV_READER_H_
@@ -46,9 +51,12 @@ class CsvParser {
 
   // Consumes `text`; each record completed by it is appended to `*out`.
   void Feed(std::string_view text, std::deque<Row>* out);
-  // Ends the input: a last record without a line end is appended. Fails when a quoted field is
-  // still open, naming the line where its quote opened.
+  // Ends the input: a last record without a line end is appended; a quoted field still open is
+  // resynchronised (see above). Always OK.
   Status Finish(std::deque<Row>* out);
+
+  // Lines given up by resynchronising after unclosed quotes.
+  int64_t lost_lines() const { return lost_lines_; }
 
  private:
   enum class State { kFieldStart, kUnquoted, kQuoted, kQuoteInQuoted };
@@ -57,6 +65,12 @@ class CsvParser {
   void EndField();
   void EndRecord(std::deque<Row>* out);
   void StartRecordIfNeeded();
+  // Parses `text` until its end or a resync; returns where it stopped, with the text to read
+  // again before the rest in *replay (empty when none).
+  size_t Scan(std::string_view text, std::deque<Row>* out, std::string* replay);
+  // Gives up the current record (an unclosed quote): appends its error row and returns `raw`,
+  // the text from the opening quote on, from the line after the one where the quote opened.
+  std::string Resync(const std::string& raw, std::deque<Row>* out);
 
   char delimiter_;
   size_t max_field_bytes_;
@@ -75,6 +89,10 @@ class CsvParser {
   size_t record_bytes_ = 0;
   size_t oversized_column_ = 0;  // 1-based; first field over max_field_bytes
   bool record_too_big_ = false;
+  bool capturing_ = false;    // inside a quoted field: its text is kept in raw_
+  std::string raw_;           // the open quoted field's text from its quote, as fed (for Resync)
+  int64_t quoted_lines_ = 0;  // line breaks inside the current quoted field
+  int64_t lost_lines_ = 0;
 };
 
 class CsvReader {
@@ -93,6 +111,8 @@ class CsvReader {
   // The declared or detected encoding (meaningful once reading has started).
   TextEncoding encoding() const { return decoder_.encoding(); }
   const std::string& source_name() const { return source_name_; }
+  // Lines given up after unclosed quotes (CsvParser::lost_lines).
+  int64_t lost_lines() const { return parser_.lost_lines(); }
 
  private:
   Status Fill();

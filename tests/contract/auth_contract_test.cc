@@ -7,8 +7,7 @@ namespace onetable::testing {
 namespace {
 
 constexpr int64_t kT0 = 1767225600;  // 2026-01-01T00:00:00Z
-constexpr int64_t kWindow = 900, kLock = 900;
-constexpr int kMax = 5;
+constexpr int64_t kWindow = 900;
 
 User MakeUser(const std::string& name, const std::string& role = "grid_worker") {
   User u;
@@ -95,47 +94,58 @@ TEST_F(StoreContract, SessionsOfAUserEndTogetherAndStaleOnesArePurged) {
   EXPECT_FALSE(store_->FindSession(Hash('5')).ok());
 }
 
-TEST_F(StoreContract, LoginFailuresLockAfterFiveInTheWindow) {
-  auto fresh = store_->GetLoginThrottle("zhao");
+TEST_F(StoreContract, LoginFailuresInARowMakeAKeyWaitLongerEachTime) {
+  auto fresh = store_->GetLoginThrottle("account:aa");
   ASSERT_TRUE(fresh.ok()) << fresh.status().message();
   EXPECT_EQ(fresh->failures, 0);
-  EXPECT_EQ(fresh->locked_until, 0);
+  EXPECT_EQ(fresh->next_allowed_at, 0);
 
-  // Case table: (time, failures after, locked_until after).
+  const LoginDelay delay{3, 2, 10};  // 3 free, then 2 s, 4 s, 8 s, at most 10 s
+  // Case table: (time, failures after, next_allowed_at after).
   struct Step {
     int64_t at;
     int failures;
-    int64_t locked_until;
+    int64_t next_allowed_at;
   } steps[] = {
-      {kT0, 1, 0},
-      {kT0 + 60, 2, 0},
-      {kT0 + 120, 3, 0},
-      {kT0 + 180, 4, 0},
-      {kT0 + 240, 0, kT0 + 240 + kLock},          // the fifth locks
-      {kT0 + 300, 0, kT0 + 240 + kLock},          // while locked: not counted
-      {kT0 + 240 + kLock, 1, kT0 + 240 + kLock},  // lock over: a new window
+      {kT0, 1, kT0},
+      {kT0 + 60, 2, kT0 + 60},
+      {kT0 + 120, 3, kT0 + 120},
+      {kT0 + 180, 4, kT0 + 182},
+      {kT0 + 190, 5, kT0 + 194},
+      {kT0 + 200, 6, kT0 + 208},
+      {kT0 + 210, 7, kT0 + 220},  // the cap
+      {kT0 + 230, 8, kT0 + 240},
+      {kT0 + 230 + kWindow + 1, 1, kT0 + 230 + kWindow + 1},  // a quiet window: a new row
   };
   for (const Step& s : steps) {
     SCOPED_TRACE(s.at - kT0);
-    auto t = store_->RecordLoginFailure("zhao", s.at, kWindow, kMax, kLock);
+    auto t = store_->RecordLoginFailure("account:aa", s.at, kWindow, delay);
     ASSERT_TRUE(t.ok()) << t.status().message();
     EXPECT_EQ(t->failures, s.failures);
-    EXPECT_EQ(t->locked_until, s.locked_until);
+    EXPECT_EQ(t->next_allowed_at, s.next_allowed_at);
   }
-  EXPECT_EQ(store_->GetLoginThrottle("zhao")->failures, 1);
+  EXPECT_EQ(store_->GetLoginThrottle("account:aa")->failures, 1);
 
-  // Failures spread wider than the window never lock.
-  for (int i = 0; i < 8; ++i) {
-    auto t = store_->RecordLoginFailure("qian", kT0 + i * (kWindow / 2 + 1), kWindow, kMax, kLock);
-    ASSERT_TRUE(t.ok());
-    EXPECT_EQ(t->locked_until, 0) << i;
-    EXPECT_LE(t->failures, 2) << i;
-  }
-  // Names are counted apart, and Clear forgets one.
-  EXPECT_EQ(store_->GetLoginThrottle("sun")->failures, 0);
-  ASSERT_TRUE(store_->ClearLoginThrottle("zhao").ok());
-  EXPECT_EQ(store_->GetLoginThrottle("zhao")->failures, 0);
+  // Keys are counted apart, and Clear forgets one.
+  EXPECT_EQ(store_->GetLoginThrottle("address:bb")->failures, 0);
+  ASSERT_TRUE(store_->ClearLoginThrottle("account:aa").ok());
+  EXPECT_EQ(store_->GetLoginThrottle("account:aa")->failures, 0);
   EXPECT_TRUE(store_->ClearLoginThrottle("nobody").ok());
+}
+
+TEST_F(StoreContract, PruningForgetsQuietKeysOnly) {
+  const LoginDelay long_wait{0, 100000, 100000};
+  ASSERT_TRUE(store_->RecordLoginFailure("account:old", kT0, kWindow, LoginDelay{}).ok());
+  ASSERT_TRUE(store_->RecordLoginFailure("account:waiting", kT0, kWindow, long_wait).ok());
+  ASSERT_TRUE(store_->RecordLoginFailure("account:recent", kT0 + kWindow, kWindow, {}).ok());
+  // At kT0 + kWindow + 1: "old" is quiet for longer than the window and goes; "waiting" is as
+  // quiet but still waits; "recent" is recent.
+  auto pruned = store_->PruneLoginThrottle(kT0 + kWindow + 1, kWindow);
+  ASSERT_TRUE(pruned.ok()) << pruned.status().message();
+  EXPECT_EQ(*pruned, 1);
+  EXPECT_EQ(store_->GetLoginThrottle("account:old")->failures, 0);
+  EXPECT_EQ(store_->GetLoginThrottle("account:waiting")->failures, 1);
+  EXPECT_EQ(store_->GetLoginThrottle("account:recent")->failures, 1);
 }
 
 TEST_F(StoreContract, ApiTokensAreFoundByHashRecordUseAndRevoke) {
@@ -148,6 +158,7 @@ TEST_F(StoreContract, ApiTokensAreFoundByHashRecordUseAndRevoke) {
   t.label = "民政局报表系统";
   t.created_by = "admin";
   t.created_at = kT0;
+  t.expires_at = kT0 + 365 * 86400;
   auto id = store_->AddApiToken(t);
   ASSERT_TRUE(id.ok()) << id.status().message();
   t.token_hash = Hash('d');
@@ -165,6 +176,7 @@ TEST_F(StoreContract, ApiTokensAreFoundByHashRecordUseAndRevoke) {
   EXPECT_EQ(found->created_at, kT0);
   EXPECT_EQ(found->last_used_at, 0);
   EXPECT_EQ(found->revoked_at, 0);
+  EXPECT_EQ(found->expires_at, kT0 + 365 * 86400);
   EXPECT_EQ(store_->FindApiToken(Hash('e')).status().code(), StatusCode::kNotFound);
 
   ASSERT_TRUE(store_->TouchApiToken(*id, kT0 + 50).ok());

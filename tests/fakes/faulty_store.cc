@@ -233,12 +233,11 @@ Result<int64_t> FaultyStore::PurgeSessions(int64_t now, int64_t idle_before) {
   return StoreWrapper::PurgeSessions(now, idle_before);
 }
 
-Result<LoginThrottle> FaultyStore::RecordLoginFailure(const std::string& user_name, int64_t now,
-                                                      int64_t window_seconds, int max_failures,
-                                                      int64_t lock_seconds) {
+Result<LoginThrottle> FaultyStore::RecordLoginFailure(const std::string& key, int64_t now,
+                                                      int64_t window_seconds,
+                                                      const LoginDelay& delay) {
   RETURN_IF_ERROR(Write("RecordLoginFailure"));
-  return StoreWrapper::RecordLoginFailure(user_name, now, window_seconds, max_failures,
-                                          lock_seconds);
+  return StoreWrapper::RecordLoginFailure(key, now, window_seconds, delay);
 }
 
 Status FaultyStore::ClearLoginThrottle(const std::string& user_name) {

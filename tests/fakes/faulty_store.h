@@ -79,9 +79,9 @@ class FaultyStore : public StoreWrapper {
   Status DeleteSession(int64_t id) override;
   Result<int64_t> DeleteUserSessions(int64_t user_id) override;
   Result<int64_t> PurgeSessions(int64_t now, int64_t idle_before) override;
-  Result<LoginThrottle> RecordLoginFailure(const std::string& user_name, int64_t now,
-                                           int64_t window_seconds, int max_failures,
-                                           int64_t lock_seconds) override;
+  Result<LoginThrottle> RecordLoginFailure(const std::string& key, int64_t now,
+                                           int64_t window_seconds,
+                                           const LoginDelay& delay) override;
   Status ClearLoginThrottle(const std::string& user_name) override;
   Result<int64_t> AddApiToken(const ApiToken& token) override;
   Status TouchApiToken(int64_t id, int64_t used_at) override;

@@ -11,13 +11,17 @@
 #include <sys/wait.h>
 #include <unistd.h>
 
+#include <chrono>
 #include <filesystem>
 #include <map>
 #include <memory>
 #include <string>
 
-#include "cli_runner.h"
+#include "app/config.h"
+#include "auth/login_throttle.h"
 #include "auth/password.h"
+#include "auth/secret_key.h"
+#include "cli_runner.h"
 #include "model/catalog.h"
 #include "store/store.h"
 
@@ -226,20 +230,64 @@ TEST_F(AuthCli, UserAddCreatesAnAuditedAccountThatSignsInToServe) {
   EXPECT_NE(log.find(" user=zhang"), std::string::npos) << log;
 }
 
-// Reads from a pty's master side until `text` has appeared (or 10 s passed); returns all read.
-std::string ReadUntil(int master, const std::string& text, std::string* seen) {
+// `user unlock` clears the login wait of an account name or a client address, with the same
+// keyed hashes as the server (the secret key file beside a SQLite store, var/secret.key in the
+// working directory otherwise), and audits it.
+TEST_F(AuthCli, UserUnlockEndsTheLoginWaitOfANameOrAnAddress) {
+  Config config;
+  config.store_url = url_;
+  std::string key_path = SecretKeyPathOf(config);
+  if (key_path.front() != '/') key_path = dir_ + "/" + key_path;
+  Result<std::string> secret = LoadOrCreateSecretKey(key_path);
+  ASSERT_TRUE(secret.ok()) << secret.status().message();
+  const LoginThrottler throttle(*secret);
+  const int64_t now = 1767225600;
+  for (int i = 0; i < 12; ++i) {
+    ASSERT_TRUE(throttle.RecordFailure(*store_, "admin", "198.51.100.7", now).ok());
+  }
+  ASSERT_GT(*throttle.WaitSeconds(*store_, "admin", "", now), 0);
+  ASSERT_GT(*throttle.WaitSeconds(*store_, "other", "198.51.100.7", now), 0);
+
+  CliResult unlocked = RunCli({"--store", url_, "user", "unlock", "admin"}, dir_);
+  ASSERT_EQ(unlocked.exit_code, 0) << unlocked.err;
+  EXPECT_NE(unlocked.out.find("已解除账号 admin 的登录等待"), std::string::npos) << unlocked.out;
+  EXPECT_EQ(*throttle.WaitSeconds(*store_, "admin", "", now), 0);
+  EXPECT_GT(*throttle.WaitSeconds(*store_, "other", "198.51.100.7", now), 0);
+  unlocked = RunCli({"--store", url_, "user", "unlock", "--address", "198.51.100.7"}, dir_);
+  ASSERT_EQ(unlocked.exit_code, 0) << unlocked.err;
+  EXPECT_EQ(*throttle.WaitSeconds(*store_, "other", "198.51.100.7", now), 0);
+
+  AuditQuery query;
+  query.action = "user_change";
+  Result<std::vector<AuditEntry>> rows = store_->ListAudit(query);
+  ASSERT_TRUE(rows.ok());
+  int cleared = 0;
+  for (const AuditEntry& e : *rows) cleared += e.detail == "login throttle cleared" ? 1 : 0;
+  EXPECT_EQ(cleared, 2);
+  EXPECT_EQ(RunCli({"--store", url_, "user", "unlock"}, dir_).exit_code, 2);
+}
+
+// Reads from a pty's master side until `text` has appeared, the child closed its side, or
+// `seconds` passed (generous: under load the child may take long to start and to hash); returns
+// all read. The deadline is wall-clock time, not a count of reads.
+std::string ReadUntil(int master, const std::string& text, std::string* seen, int seconds = 120) {
   char buffer[256];
-  for (int waited = 0; seen->find(text) == std::string::npos && waited < 100; ++waited) {
+  const auto until = std::chrono::steady_clock::now() + std::chrono::seconds(seconds);
+  while (seen->find(text) == std::string::npos && std::chrono::steady_clock::now() < until) {
     pollfd fd{master, POLLIN, 0};
     if (poll(&fd, 1, 100) <= 0) continue;
     const ssize_t n = read(master, buffer, sizeof buffer);
-    if (n <= 0) break;
+    if (n <= 0) break;  // EIO: the child has closed the terminal
     seen->append(buffer, static_cast<size_t>(n));
   }
   return *seen;
 }
 
 // Without --password-stdin, on a terminal: asks twice with echo off, and the account works.
+// Both answers are typed ahead, in one go, as soon as the first prompt shows: echo is already
+// off then (it goes off before the prompt is printed), and the second line must survive the
+// second prompt's terminal change (TCSANOW, not TCSAFLUSH). Nothing here depends on timing: the
+// test waits for the prompt, then for the child to finish.
 TEST_F(AuthCli, UserAddAsksForThePasswordTwiceOnATerminal) {
   int master = -1;
   const pid_t pid = forkpty(&master, nullptr, nullptr, nullptr);
@@ -253,16 +301,17 @@ TEST_F(AuthCli, UserAddAsksForThePasswordTwiceOnATerminal) {
   std::string seen;
   ReadUntil(master, "密码：", &seen);
   ASSERT_NE(seen.find("密码："), std::string::npos) << seen;
-  const std::string typed = "Typed-password-3\n";
-  ASSERT_EQ(write(master, typed.data(), typed.size()), static_cast<ssize_t>(typed.size()));
-  ReadUntil(master, "再次输入密码：", &seen);
-  ASSERT_NE(seen.find("再次输入密码："), std::string::npos) << seen;
+  const std::string typed = "Typed-password-3\nTyped-password-3\n";
   ASSERT_EQ(write(master, typed.data(), typed.size()), static_cast<ssize_t>(typed.size()));
   ReadUntil(master, "已创建用户 tty_user", &seen);
   int status = 0;
   waitpid(pid, &status, 0);
+  // What the child wrote after the last read (it has exited: reads end at EIO).
+  ReadUntil(master, "\x01never\x01", &seen, 5);
   close(master);
   EXPECT_TRUE(WIFEXITED(status) && WEXITSTATUS(status) == 0) << seen;
+  EXPECT_NE(seen.find("再次输入密码："), std::string::npos) << seen;
+  EXPECT_NE(seen.find("已创建用户 tty_user"), std::string::npos) << seen;
   EXPECT_EQ(seen.find("Typed-password-3"), std::string::npos) << "echo must be off: " << seen;
   Result<User> user = store_->GetUser("tty_user");
   ASSERT_TRUE(user.ok()) << seen;

@@ -100,6 +100,9 @@ class AuthHarness : public ::testing::Test {
 
   // Set before SetUp runs (in the derived fixture's constructor) to capture the request log.
   bool capture_log_ = false;
+  // Set before SetUp: peers whose X-Forwarded-For the server believes (tests then speak for
+  // several clients from loopback).
+  std::vector<std::string> trusted_proxies_;
 
   void SetUp() override {
     Result<Catalog> catalog = Catalog::Load(ONETABLE_SOURCE_DIR "/schema");
@@ -144,6 +147,7 @@ class AuthHarness : public ::testing::Test {
     routes_ = router.Routes();
     ServerOptions options;
     options.log_requests = capture_log_;
+    options.trusted_proxies = trusted_proxies_;
     options.authenticator = auth_.get();
     options.metrics = metrics_.get();
     const Catalog* cat = catalog_.get();
@@ -185,7 +189,7 @@ class AuthHarness : public ::testing::Test {
     if (!token.empty()) request.set("Authorization", "Bearer " + token);
     for (const auto& [k, v] : headers) request.set(k, v);
     if (!body.empty() || method == "POST" || method == "PUT") {
-      request.setContentType("application/json");
+      if (!request.has("Content-Type")) request.setContentType("application/json");
       request.setContentLength64(static_cast<Poco::Int64>(body.size()));
     }
     std::ostream& out = session.sendRequest(request);

@@ -101,45 +101,41 @@ TEST_F(AuthSession, WrongPasswordAndUnknownNameAreTheSame401) {
   EXPECT_EQ(Call("", "POST", "/api/v1/login", "{\"name\":\"\",\"password\":\"\"}").status, 401);
 }
 
-TEST_F(AuthSession, FiveFailuresLockTheAccountForFifteenMinutes) {
-  for (int i = 1; i <= 4; ++i) {
+// Issue 16 (M4): failures make an account wait, growing, instead of locking it for 15 minutes
+// (auth_security_test.cc has the details); the right password works once the wait is over.
+TEST_F(AuthSession, FailuresMakeTheAccountWaitNotLock) {
+  for (int i = 1; i <= 5; ++i) {
     Answer a = Login("gw_a1", "Wrong-password-" + std::to_string(i));
     ASSERT_EQ(a.status, 401);
     EXPECT_EQ(a.ErrorMessage(), "用户名或密码错误") << i;
-    Advance(60);
   }
-  Answer fifth = Login("gw_a1", "Wrong-password-5");
-  EXPECT_EQ(fifth.status, 401);
-  EXPECT_NE(fifth.ErrorMessage().find("已锁定"), std::string::npos) << fifth.body;
-  // Locked: the right password does not open it, for 15 minutes from the fifth failure.
-  Answer locked = Login("gw_a1", kPassword);
-  EXPECT_EQ(locked.status, 401);
-  EXPECT_NE(locked.ErrorMessage().find("15 分钟"), std::string::npos) << locked.body;
-  Advance(14 * 60 + 59);
-  EXPECT_EQ(Login("gw_a1", kPassword).status, 401);
+  Answer sixth = Login("gw_a1", "Wrong-password-6");
+  EXPECT_EQ(sixth.status, 401);
+  EXPECT_NE(sixth.ErrorMessage().find("请 2 秒后再试"), std::string::npos) << sixth.body;
+  Answer waiting = Login("gw_a1", kPassword);
+  EXPECT_EQ(waiting.status, 429) << waiting.body;
   // Other accounts are not affected.
   EXPECT_EQ(Login("ca_a", kPassword).status, 200);
-  Advance(1);
+  Advance(2);
   EXPECT_EQ(Login("gw_a1", kPassword).status, 200);
 }
 
-TEST_F(AuthSession, UnknownNamesLockLikeKnownOnes) {
+TEST_F(AuthSession, UnknownNamesWaitLikeKnownOnes) {
   for (int i = 0; i < 5; ++i) Login("ghost", "Wrong-password-1");
   Answer a = Login("ghost", "Wrong-password-1");
-  EXPECT_NE(a.ErrorMessage().find("已锁定"), std::string::npos) << a.body;
+  EXPECT_NE(a.ErrorMessage().find("秒后再试"), std::string::npos) << a.body;
+  EXPECT_EQ(Login("ghost", "Wrong-password-1").status, 429);
 }
 
 TEST_F(AuthSession, ASuccessfulLoginResetsTheCount) {
   for (int i = 0; i < 4; ++i) ASSERT_EQ(Login("gw_a1", "Wrong-password-1").status, 401);
   ASSERT_EQ(Login("gw_a1", kPassword).status, 200);
-  for (int i = 0; i < 4; ++i) ASSERT_EQ(Login("gw_a1", "Wrong-password-1").status, 401);
-  EXPECT_EQ(Login("gw_a1", kPassword).status, 200);
-  // Failures spread over more than the window do not add up either.
-  for (int i = 0; i < 8; ++i) {
-    ASSERT_EQ(Login("ca_a", "Wrong-password-1").status, 401);
-    Advance(8 * 60);
+  for (int i = 0; i < 4; ++i) {
+    Answer a = Login("gw_a1", "Wrong-password-1");
+    ASSERT_EQ(a.status, 401);
+    EXPECT_EQ(a.ErrorMessage(), "用户名或密码错误") << "counted again from 0";
   }
-  EXPECT_EQ(Login("ca_a", kPassword).status, 200);
+  EXPECT_EQ(Login("gw_a1", kPassword).status, 200);
 }
 
 TEST_F(AuthSession, ThirtyIdleMinutesEndASession) {

@@ -79,12 +79,73 @@ INSTANTIATE_TEST_SUITE_P(
                   {{1, {"姓名", "地址"}}, {2, {"龚喆", "东城区，1号"}}}},
         ParseCase{
             "tab", "a\tb,c\n1\t\"x\ty\"\n", {{1, {"a", "b,c"}}, {2, {"1", "x\ty"}}}, nullptr, '\t'},
-        ParseCase{"empty input", "", {}},
-        ParseCase{"unterminated quote", "a,\"open\n", {}, "t.csv 第 1 行: 引号未闭合"},
-        ParseCase{"unterminated quote names its line",
-                  "x\ny\nz,\"open\nmore\n",
-                  {},
-                  "t.csv 第 3 行: 引号未闭合"}));
+        ParseCase{"empty input", "", {}}));
+
+// An unclosed quote: its record comes out as one error row saying how many lines were lost, and
+// reading starts again at the next line, instead of the rest of the file becoming one field (or
+// the read failing). Whole input and one byte at a time agree.
+struct ResyncCase {
+  const char* title;
+  std::string input;
+  std::vector<ExpectedRow> rows;  // the good rows, in order
+  int64_t error_line;             // the line of the error row
+  const char* error;              // substring of its message
+  int64_t lost;
+};
+
+TEST(CsvResyncTest, AnUnclosedQuoteCostsOnlyItsOwnLine) {
+  const std::vector<ResyncCase> cases = {
+      {"open at the end",
+       "a,b\n1,\"open\n2,x\n3,y\n",
+       {{1, {"a", "b"}}, {3, {"2", "x"}}, {4, {"3", "y"}}},
+       2,
+       "t.csv 第 2 行: 第 2 行的引号没有闭合，该记录无法读取，已从下一行起重新读取（丢失 1 行）",
+       1},
+      {"closed by a later field's quote",
+       "a,b\n1,\"open\n2,x\n3,\"quoted\"\n4,z\n",
+       {{1, {"a", "b"}}, {3, {"2", "x"}}, {4, {"3", "quoted"}}, {5, {"4", "z"}}},
+       2,
+       "第 2 行的引号没有闭合",
+       1},
+      {"last line", "x\ny\nz,\"open", {{1, {"x"}}, {2, {"y"}}}, 3, "（丢失 1 行）", 1},
+      {"crlf", "a\r\n\"open\r\nb\r\n", {{1, {"a"}}, {3, {"b"}}}, 2, "第 2 行的引号", 1},
+  };
+  for (const ResyncCase& c : cases) {
+    for (size_t chunk : {size_t{65536}, size_t{1}}) {
+      CsvOptions options;
+      options.chunk_bytes = chunk;
+      std::istringstream in(c.input);
+      CsvReader reader(in, "t.csv", options);
+      std::vector<Row> good;
+      std::vector<Row> bad;
+      Row row;
+      for (;;) {
+        Result<bool> more = reader.Next(&row);
+        ASSERT_TRUE(more.ok()) << c.title << ": " << more.status().message();
+        if (!*more) break;
+        (row.error.empty() ? good : bad).push_back(row);
+      }
+      ASSERT_EQ(bad.size(), 1u) << c.title << " chunk " << chunk;
+      EXPECT_EQ(bad[0].number, c.error_line) << c.title;
+      EXPECT_NE(bad[0].error.find(c.error), std::string::npos) << c.title << ": " << bad[0].error;
+      EXPECT_EQ(reader.lost_lines(), c.lost) << c.title;
+      ASSERT_EQ(good.size(), c.rows.size()) << c.title << " chunk " << chunk;
+      for (size_t i = 0; i < c.rows.size(); ++i) {
+        EXPECT_EQ(good[i].number, c.rows[i].number) << c.title << " row " << i;
+        EXPECT_EQ(good[i].cells, c.rows[i].cells) << c.title << " row " << i;
+      }
+    }
+  }
+}
+
+TEST(CsvResyncTest, ManyStrayQuotesNeitherRecurseNorSwallowTheFile) {
+  // Every line opens a quote that the next line's quote "closes": 20,000 resyncs in a row.
+  std::string input;
+  for (int i = 0; i < 20000; ++i) input += "\"x\nab\"c\n";
+  Result<std::vector<Row>> rows = ParseCsv(input, "stray.csv", CsvOptions{});
+  ASSERT_TRUE(rows.ok()) << rows.status().message();
+  EXPECT_GE(rows->size(), 20000u);
+}
 
 TEST(CsvLimitsTest, OversizedFieldIsCutAndReportedOnItsRowOnly) {
   CsvOptions options;
@@ -130,10 +191,13 @@ TEST(CsvLimitsTest, HugeInputsStayBounded) {
   EXPECT_EQ((*rows)[0].cells.size(), options.max_columns);
   EXPECT_NE((*rows)[0].error.find("列数 1048577 超过上限 1000"), std::string::npos);
 
-  rows = ParseCsv("a\n\"" + one_line, "open.csv", options);
-  ASSERT_FALSE(rows.ok());
-  EXPECT_EQ(rows.status().message(),
-            "open.csv 第 2 行: 引号未闭合：从这一行开始的带引号字段直到文件末尾都没有结束");
+  // A quote open for more than a record may hold: the record is given up, the read goes on.
+  rows = ParseCsv("a\n\"" + one_line + "\nb\n", "open.csv", options);
+  ASSERT_TRUE(rows.ok()) << rows.status().message();
+  ASSERT_GE(rows->size(), 2u);
+  EXPECT_EQ((*rows)[0].cells, (Cells{"a"}));
+  EXPECT_NE((*rows)[1].error.find("open.csv 第 2 行: 第 2 行的引号没有闭合"), std::string::npos)
+      << (*rows)[1].error;
 }
 
 TEST(CsvLimitsTest, UnusableDelimiterIsRefused) {
@@ -246,18 +310,26 @@ TEST(CsvReaderTest, RaggedRowsAreReportedPerRowWithExpectedAndActualCounts) {
   EXPECT_EQ(data[3].cells.size(), 4u);
 }
 
-TEST(CsvReaderTest, UnterminatedQuoteEndsTheReadNamingWhereItOpened) {
+TEST(CsvReaderTest, UnterminatedQuoteLosesOnlyItsLineAndTheReadGoesOn) {
   Result<std::unique_ptr<CsvReader>> reader = CsvReader::OpenFile(Fixture("unterminated.csv"), {});
   ASSERT_TRUE(reader.ok());
   Row row;
-  Result<bool> first = (*reader)->Next(&row);
-  ASSERT_TRUE(first.ok() && *first);
-  EXPECT_EQ(row.cells, (Cells{"姓名", "地址"}));
-  Result<bool> second = (*reader)->Next(&row);
-  ASSERT_FALSE(second.ok());
-  EXPECT_NE(second.status().message().find("unterminated.csv 第 2 行: 引号未闭合"),
-            std::string::npos);
-  EXPECT_FALSE((*reader)->Next(&row).ok());  // stays failed
+  std::vector<Row> rows;
+  for (;;) {
+    Result<bool> more = (*reader)->Next(&row);
+    ASSERT_TRUE(more.ok()) << more.status().message();
+    if (!*more) break;
+    rows.push_back(row);
+  }
+  ASSERT_EQ(rows.size(), 4u);
+  EXPECT_EQ(rows[0].cells, (Cells{"姓名", "地址"}));
+  EXPECT_NE(rows[1].error.find("unterminated.csv 第 2 行: 第 2 行的引号没有闭合"),
+            std::string::npos)
+      << rows[1].error;
+  EXPECT_NE(rows[1].error.find("丢失 1 行"), std::string::npos);
+  EXPECT_EQ(rows[3].cells, (Cells{"李四", "西城区"}));
+  EXPECT_EQ(rows[3].error, "");
+  EXPECT_EQ((*reader)->lost_lines(), 1);
 }
 
 TEST(CsvReaderTest, BadBytesYieldEarlierRecordsThenTheError) {

@@ -84,6 +84,30 @@ TEST(ValidationTest, StringTrimsAndCountsCharactersNotBytes) {
            });
 }
 
+// Issue 16: a NUL cut "ID\0GARBAGE" to a valid ID number in some readers, and names could hold
+// CR/LF (forged lines in exports and logs). Control characters are refused in every value; only
+// free text (an address from a multi-line cell) keeps line breaks and tabs, never a NUL.
+TEST(ValidationTest, ControlCharactersAreRefusedInEveryValue) {
+  Validator v(Shipped(), nullptr);
+  const std::string id = "11010519491231002X";
+  RunCases(
+      v,
+      {
+          {P, "id_number", id + std::string("\0GARBAGE", 8), "control_character", false},
+          {P, "id_number", std::string("110105\0", 7) + "19491231002X", "control_character", false},
+          {P, "name", "张三\r\n李四", "control_character", false},
+          {P, "name", "张三\n", "张三", true},  // trailing blanks are trimmed, as ever
+          {P, "name", "张\x1b[31m三", "control_character", false},
+          {P, "name", "张\x7f三", "control_character", false},
+          {P, "name", "张\xc2\x85三", "control_character", false},  // U+0085 NEL
+          {P, "current_address", "东城区\n1号", "东城区\n1号", true},
+          {P, "current_address", std::string("东城区\0", 10) + "1号", "control_character", false},
+          {P, "former_name", "张\n三", "control_character", false},
+          {P, "phone", "1380000\t0001", "control_character", false},
+          {P, "name", "张三", "张三", true},
+      });
+}
+
 TEST(ValidationTest, CodeAcceptsCodesAndLabels) {
   Validator v(Shipped(), nullptr);
   RunCases(v, {

@@ -1,5 +1,6 @@
 #include "app/config.h"
 
+#include <arpa/inet.h>
 #include <yaml-cpp/yaml.h>
 
 #include <filesystem>
@@ -21,6 +22,12 @@ std::string Where(const std::string& path, const std::string& text, const YAML::
 std::string Resolve(const fs::path& base, const std::string& p) {
   if (p.empty() || fs::path(p).is_absolute()) return p;
   return (base / p).lexically_normal().string();
+}
+
+bool IsIpAddress(const std::string& text) {
+  unsigned char buffer[16];
+  return inet_pton(AF_INET, text.c_str(), buffer) == 1 ||
+         inet_pton(AF_INET6, text.c_str(), buffer) == 1;
 }
 
 }  // namespace
@@ -76,6 +83,28 @@ Result<Config> LoadConfig(const std::string& path, bool explicit_path) {
     std::string key = kv.first.as<std::string>();
     const YAML::Node& v = kv.second;
     std::string where = Where(path, text, kv.second.Mark());
+    if (key == "trusted_proxies") {
+      c.trusted_proxies.clear();
+      std::vector<std::string> items;
+      if (v.IsSequence()) {
+        for (const auto& item : v) items.push_back(item.IsScalar() ? item.as<std::string>() : "");
+      } else if (v.IsScalar()) {
+        std::stringstream list(v.as<std::string>());
+        for (std::string item; std::getline(list, item, ',');) {
+          item.erase(0, item.find_first_not_of(' '));
+          item.erase(item.find_last_not_of(' ') + 1);
+          if (!item.empty()) items.push_back(item);
+        }
+      }
+      for (const std::string& item : items) {
+        if (IsIpAddress(item)) {
+          c.trusted_proxies.push_back(item);
+        } else {
+          errors += where + ": trusted_proxies 的每一项应为 IP 地址（" + item + " 不是）\n";
+        }
+      }
+      continue;
+    }
     if (!v.IsScalar()) {
       errors += where + ": " + key + " 应为单个值\n";
       continue;
@@ -110,10 +139,21 @@ Result<Config> LoadConfig(const std::string& path, bool explicit_path) {
       } else {
         errors += where + ": secure_cookie 应为 true 或 false\n";
       }
+    } else if (key == "connections_per_address") {
+      try {
+        c.connections_per_address = v.as<int>();
+      } catch (const YAML::Exception&) {
+        c.connections_per_address = 0;
+      }
+      if (c.connections_per_address < 1 || c.connections_per_address > 100000) {
+        errors += where + ": connections_per_address 应为 1–100000 的整数\n";
+      }
+    } else if (key == "secret_key") {
+      c.secret_key_file = Resolve(base, s);
     } else {
-      errors +=
-          Where(path, text, kv.first.Mark()) + ": 未知的配置项 " + key +
-          "（可用：store, schema, mappings, connectors, web, listen, threads, secure_cookie）\n";
+      errors += Where(path, text, kv.first.Mark()) + ": 未知的配置项 " + key +
+                "（可用：store, schema, mappings, connectors, web, listen, threads, secure_cookie, "
+                "trusted_proxies, connections_per_address, secret_key）\n";
     }
   }
   if (!errors.empty()) {
@@ -121,6 +161,15 @@ Result<Config> LoadConfig(const std::string& path, bool explicit_path) {
     return Status::Invalid(errors);
   }
   return c;
+}
+
+std::string SecretKeyPathOf(const Config& config) {
+  if (!config.secret_key_file.empty()) return config.secret_key_file;
+  if (config.store_url.rfind("sqlite:", 0) == 0) {
+    const fs::path db(config.store_url.substr(7));
+    return (db.parent_path() / "secret.key").string();
+  }
+  return "var/secret.key";
 }
 
 AppSettings SettingsOf(const Config& config) {

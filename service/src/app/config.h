@@ -11,10 +11,18 @@
 //   threads: 8
 //   secure_cookie: false                   # true when users reach onetable over HTTPS (a TLS
 //                                          # proxy in front): the session cookie gets Secure
+//   trusted_proxies: [127.0.0.1]           # reverse proxies whose X-Forwarded-For is believed
+//                                          # (exact IPs; default none: the peer is the client)
+//   connections_per_address: 64            # open connections one client address may hold
+//   secret_key: var/secret.key             # the service's secret for keyed hashes (login
+//                                          # throttle keys); made (mode 0600) when missing;
+//                                          # default: secret.key beside a SQLite database,
+//                                          # else var/secret.key
 #ifndef ONETABLE_APP_CONFIG_H_
 #define ONETABLE_APP_CONFIG_H_
 
 #include <string>
+#include <vector>
 
 #include "app/context.h"
 #include "onetable/status.h"
@@ -32,7 +40,13 @@ struct Config {
   int listen_port = 8080;
   int threads = 8;
   bool secure_cookie = false;
+  std::vector<std::string> trusted_proxies;
+  int connections_per_address = 64;
+  std::string secret_key_file;  // "": SecretKeyPathOf's default
 };
+
+// The secret key file of `config` (see above).
+std::string SecretKeyPathOf(const Config& config);
 
 // Loads `path`. When `explicit_path` is false and the file does not exist, returns defaults.
 // Unknown keys and bad values are errors naming file:line:col.

@@ -65,8 +65,8 @@ const char* LoginFailureName(LoginFailure failure) {
       return "unknown_user";
     case LoginFailure::kBadPassword:
       return "bad_password";
-    case LoginFailure::kLocked:
-      return "locked";
+    case LoginFailure::kThrottled:
+      return "throttled";
     case LoginFailure::kDisabled:
       return "disabled";
     case LoginFailure::kMissing:
@@ -94,7 +94,23 @@ std::string IsoTime(int64_t unix_seconds) {
   return buffer;
 }
 
-Authenticator::Authenticator(AuthOptions options) : options_(std::move(options)) {}
+namespace {
+
+std::string SecretOrRandom(const std::string& secret) {
+  if (!secret.empty()) return secret;
+  unsigned char bytes[32];
+  if (RAND_bytes(bytes, sizeof bytes) != 1) {
+    // No randomness: keys are still hashed, only guessable to someone with the binary.
+    return "onetable-throttle-without-randomness";
+  }
+  return std::string(reinterpret_cast<const char*>(bytes), sizeof bytes);
+}
+
+}  // namespace
+
+Authenticator::Authenticator(AuthOptions options)
+    : options_(std::move(options)),
+      throttle_(SecretOrRandom(options_.throttle_secret), options_.throttle) {}
 
 int64_t Authenticator::Now() const {
   if (options_.clock) return options_.clock();
@@ -113,7 +129,8 @@ const std::string& Authenticator::DummyHash() const {
 }
 
 LoginOutcome Authenticator::Login(Store& store, const std::string& name,
-                                  const std::string& password) const {
+                                  const std::string& password,
+                                  const std::string& client_address) const {
   LoginOutcome out;
   if (name.empty() || password.empty()) {
     out.failure = LoginFailure::kMissing;
@@ -129,19 +146,18 @@ LoginOutcome Authenticator::Login(Store& store, const std::string& name,
     return out;
   }
 
-  Result<LoginThrottle> throttle = store.GetLoginThrottle(name);
-  if (!throttle.ok()) {
-    out.status = throttle.status();
+  Result<int64_t> wait = throttle_.WaitSeconds(store, name, client_address, now);
+  if (!wait.ok()) {
+    out.status = wait.status();
     return out;
   }
-  const auto locked_message = [&](int64_t until) {
-    const int64_t minutes = (until - now + 59) / 60;
-    return Status::Unauthenticated("登录失败次数过多，该账号已锁定，请 " +
-                                   std::to_string(minutes < 1 ? 1 : minutes) + " 分钟后再试");
+  const auto wait_message = [](int64_t seconds) {
+    return "登录尝试过于频繁，请 " + std::to_string(seconds < 1 ? 1 : seconds) + " 秒后再试";
   };
-  if (throttle->locked_until > now) {
-    out.failure = LoginFailure::kLocked;
-    out.status = locked_message(throttle->locked_until);
+  if (*wait > 0) {
+    out.failure = LoginFailure::kThrottled;
+    out.retry_after = *wait;
+    out.status = Status::Unauthenticated(wait_message(*wait));
     return out;
   }
 
@@ -154,13 +170,12 @@ LoginOutcome Authenticator::Login(Store& store, const std::string& name,
   }
   if (!password_ok) {
     out.failure = out.account ? LoginFailure::kBadPassword : LoginFailure::kUnknownUser;
-    Result<LoginThrottle> after =
-        store.RecordLoginFailure(name, now, options_.failure_window_seconds, options_.max_failures,
-                                 options_.lockout_seconds);
+    Result<int64_t> after = throttle_.RecordFailure(store, name, client_address, now);
     if (!after.ok()) {
       out.status = after.status();
-    } else if (after->locked_until > now) {
-      out.status = locked_message(after->locked_until);
+    } else if (*after > 0) {
+      out.retry_after = *after;
+      out.status = Status::Unauthenticated(std::string(kBadLogin) + "；" + wait_message(*after));
     } else {
       out.status = Status::Unauthenticated(kBadLogin);
     }
@@ -172,7 +187,7 @@ LoginOutcome Authenticator::Login(Store& store, const std::string& name,
     return out;
   }
 
-  Status cleared = store.ClearLoginThrottle(name);
+  Status cleared = throttle_.RecordSuccess(store, name, now);
   // Sessions that ended without a logout are removed here, where a write happens anyway.
   if (cleared.ok()) cleared = store.PurgeSessions(now, now - options_.idle_seconds).status();
   if (!cleared.ok()) {
@@ -210,6 +225,7 @@ Result<Authenticated> Authenticator::Authenticate(const std::string& token, Stor
     Result<ApiToken> record = store.FindApiToken(TokenHash(token));
     if (!record.ok()) return RejectedOr(record.status());
     if (record->revoked_at != 0) return Rejected();
+    if (record->expires_at != 0 && now >= record->expires_at) return Rejected();
     Result<User> user = store.GetUserById(record->user_id);
     if (!user.ok()) return RejectedOr(user.status());
     if (user->disabled) return Rejected();
@@ -254,7 +270,8 @@ Status Authenticator::Logout(const std::string& token, Store& store) const {
 }
 
 Result<std::pair<std::string, ApiToken>> Authenticator::IssueApiToken(
-    Store& store, const User& user, const std::string& label, const std::string& created_by) const {
+    Store& store, const User& user, const std::string& label, const std::string& created_by,
+    int64_t lifetime_seconds) const {
   ASSIGN_OR_RETURN(std::string token, NewToken(kTokenPrefix));
   ApiToken record;
   record.user_id = user.id;
@@ -262,6 +279,8 @@ Result<std::pair<std::string, ApiToken>> Authenticator::IssueApiToken(
   record.label = label;
   record.created_by = created_by;
   record.created_at = Now();
+  record.expires_at =
+      record.created_at + (lifetime_seconds > 0 ? lifetime_seconds : options_.api_token_seconds);
   ASSIGN_OR_RETURN(record.id, store.AddApiToken(record));
   return std::make_pair(std::move(token), std::move(record));
 }

@@ -13,10 +13,15 @@
 // end can come up to that much early. Routes marked passive (GET /api/v1/me) do not count as
 // activity, so a UI polling its idle time does not keep a session alive.
 //
-// Lockout: 5 failed logins of one account name within 15 minutes lock that name for 15
-// minutes, whether or not the account exists (so lockout reveals nothing about which names
-// exist); while locked no password is checked. A good login clears the count. Wrong name and
-// wrong password get one message; an unknown name costs the same hashing time as a known one.
+// Throttling (auth/login_throttle.h): failed logins make the account name and the client
+// address wait, the wait growing with each failure in a row; while either waits, a login is
+// refused without checking the password (LoginFailure::kThrottled, with the seconds left). No
+// account is ever locked outright, so a stranger cannot keep its owner out. A good login clears
+// the account's count. Wrong name and wrong password get one message; an unknown name costs the
+// same hashing time as a known one and is throttled the same way.
+//
+// API tokens end api_token_seconds (default a year) after they are issued; the last use of each
+// is recorded.
 //
 // The clock is injectable (AuthOptions::clock) so that tests move time instead of sleeping.
 //
@@ -32,6 +37,7 @@
 #include <string>
 
 #include "access/access.h"
+#include "auth/login_throttle.h"
 #include "auth/password.h"
 #include "onetable/status.h"
 #include "store/store.h"
@@ -41,9 +47,11 @@ namespace onetable {
 struct AuthOptions {
   int64_t idle_seconds = 30 * 60;
   int64_t absolute_seconds = 12 * 60 * 60;
-  int max_failures = 5;
-  int64_t failure_window_seconds = 15 * 60;
-  int64_t lockout_seconds = 15 * 60;
+  ThrottleOptions throttle;
+  // The secret of the throttle keys (auth/secret_key.h); "" makes a random one for this
+  // process (tests; the CLI's unlock then cannot match it).
+  std::string throttle_secret;
+  int64_t api_token_seconds = 365 * 24 * 60 * 60;
   int64_t touch_interval_seconds = 30;
   bool secure_cookie = false;  // the HTTP session cookie gets "Secure": set behind HTTPS
   // Unix seconds; empty: the system clock.
@@ -54,7 +62,7 @@ struct AuthOptions {
 };
 
 // Why a login failed, for the audit record; the client sees only Status::message().
-enum class LoginFailure { kNone, kUnknownUser, kBadPassword, kLocked, kDisabled, kMissing };
+enum class LoginFailure { kNone, kUnknownUser, kBadPassword, kThrottled, kDisabled, kMissing };
 
 const char* LoginFailureName(LoginFailure failure);  // "unknown_user", "bad_password", ...
 
@@ -65,6 +73,7 @@ struct LoginOutcome {
   std::optional<User> account;  // the account named, when it exists (audit: user and role)
   std::string token;            // on success: the session token, shown once
   AuthSession session;          // on success
+  int64_t retry_after = 0;      // seconds before the next attempt is heard (0: now)
 };
 
 // A request's verified caller.
@@ -85,9 +94,14 @@ class Authenticator {
   const AuthOptions& options() const { return options_; }
   int64_t Now() const;
 
-  // Checks the lockout, then the password; on success clears the failure count and opens a
-  // session. Never throws; see LoginOutcome.
-  LoginOutcome Login(Store& store, const std::string& name, const std::string& password) const;
+  // Checks the throttle, then the password; on success clears the account's failure count and
+  // opens a session. `client_address` is the caller's address ("" for none: only the account is
+  // throttled). Never throws; see LoginOutcome.
+  LoginOutcome Login(Store& store, const std::string& name, const std::string& password,
+                     const std::string& client_address = "") const;
+
+  // The throttle logins go through (admin unlock, password change).
+  const LoginThrottler& throttle() const { return throttle_; }
 
   // The caller presenting `token` (a session or API token). kUnauthenticated when there is no
   // token, or it is unknown, expired, revoked, or its user is disabled. `activity` false leaves a
@@ -99,14 +113,17 @@ class Authenticator {
   Status Logout(const std::string& token, Store& store) const;
 
   // A new API token for `user` (a department): the token, shown once, and its stored record.
+  // It ends `lifetime_seconds` after now (0: options().api_token_seconds).
   Result<std::pair<std::string, ApiToken>> IssueApiToken(Store& store, const User& user,
                                                          const std::string& label,
-                                                         const std::string& created_by) const;
+                                                         const std::string& created_by,
+                                                         int64_t lifetime_seconds = 0) const;
 
  private:
   const std::string& DummyHash() const;
 
   AuthOptions options_;
+  LoginThrottler throttle_;
   mutable std::once_flag dummy_once_;
   mutable std::string dummy_hash_;
 };

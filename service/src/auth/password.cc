@@ -72,15 +72,4 @@ Result<std::string> RandomPassword(int length) {
   return out;
 }
 
-std::string PasswordWeakness(const std::string& password) {
-  bool letter = false, digit = false;
-  for (char c : password) {
-    letter = letter || (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z');
-    digit = digit || (c >= '0' && c <= '9');
-  }
-  if (password.size() < 10) return "密码至少需要 10 个字符";
-  if (!letter || !digit) return "密码需要同时包含字母和数字";
-  return "";
-}
-
 }  // namespace onetable

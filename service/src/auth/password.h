@@ -6,6 +6,7 @@
 
 #include <string>
 
+#include "auth/password_strength.h"
 #include "onetable/status.h"
 
 namespace onetable {
@@ -21,9 +22,7 @@ bool VerifyPassword(const std::string& password, const std::string& encoded);
 // A random password of `length` characters from an alphabet without look-alikes (no 0/O, 1/l).
 Result<std::string> RandomPassword(int length = 16);
 
-// Minimum rules for a password a person chooses: 10+ characters with letters and digits.
-// Returns a Chinese message saying what is missing, or "" when acceptable.
-std::string PasswordWeakness(const std::string& password);
+// PasswordWeakness, the strength check of a password a person chooses: auth/password_strength.h.
 
 }  // namespace onetable
 

@@ -38,12 +38,18 @@ UserOutcome UserAccounts::Apply(Store& store, const UserChange& change, bool nee
   if (user->display_name.size() > 100) {
     return Failed(Status::Invalid("显示名称不能超过 100 个字节"), "display_name");
   }
+  for (char c : user->display_name) {
+    // A CR or LF would forge lines where the name is shown or logged; NUL cuts it.
+    if (static_cast<unsigned char>(c) < 0x20 || c == 0x7F) {
+      return Failed(Status::Invalid("显示名称不能包含控制字符（如换行、NUL）"), "display_name");
+    }
+  }
   st = ValidateScopes(app_.policy, store, user->role, user->scopes);
   if (!st.ok()) return Failed(st, st.code() == StatusCode::kInvalidArgument ? "scopes" : "");
   st = ValidateGrants(app_.catalog, app_.settings.mappings_dir, user->grants);
   if (!st.ok()) return Failed(st, "grants");
   if (change.password) {
-    const std::string weak = PasswordWeakness(*change.password);
+    const std::string weak = PasswordWeakness(*change.password, user->name);
     if (!weak.empty()) return Failed(Status::Invalid("密码不符合要求：" + weak), "password");
     Result<std::string> hash = HashPassword(*change.password, password_iterations_);
     if (!hash.ok()) return Failed(hash.status());

@@ -11,6 +11,8 @@
 #include "app/context.h"
 #include "app/store_open.h"
 #include "audit/audit_log.h"
+#include "auth/login_throttle.h"
+#include "auth/secret_key.h"
 #include "auth/user_rules.h"
 #include "auth/users.h"
 #include "cli/verbs.h"
@@ -23,13 +25,17 @@ namespace {
 
 // The first migration that has the auth tables (schema/sql/*/0003_auth.sql).
 constexpr int kAuthSchemaVersion = 3;
+// The first migration with the throttle keyed by hash (0008_login_delay_token_expiry.sql).
+constexpr int kThrottleSchemaVersion = 8;
 
 const char kUserUsage[] =
     "用法：onetable user add 用户名 --role 角色 [--scope 代码 ...] [--grant 映射ID ...]\n"
     "                        [--display-name 显示名称] [--password-stdin]\n"
     "角色：admin（管理员）、community_admin（社区管理员，--scope 社区代码）、\n"
     "      grid_worker（网格员，--scope 网格代码 或 社区代码/网格代码）、\n"
-    "      department（部门账号，--grant 可用的报表映射）\n";
+    "      department（部门账号，--grant 可用的报表映射）\n"
+    "      onetable user unlock [用户名] [--address 客户端地址]\n"
+    "      （解除登录失败造成的等待：按账号、按客户端地址，或两者）\n";
 
 int Fail(int code, const std::string& message) {
   std::cerr << message << "\n";
@@ -156,6 +162,54 @@ int RunUserAdd(const Config& config, const std::vector<std::string>& args) {
   return kExitOk;
 }
 
+// `user unlock [NAME] [--address ADDR]`: clears the login throttle of an account name and/or a
+// client address (auth/login_throttle.h), with an audit record.
+int RunUserUnlock(const Config& config, const std::vector<std::string>& args) {
+  std::string name, address;
+  for (size_t i = 0; i < args.size(); ++i) {
+    if (args[i] == "--address" && i + 1 < args.size()) {
+      address = args[++i];
+    } else if (args[i].rfind("--", 0) == 0 || !name.empty()) {
+      return Fail(kExitUsage, "user unlock 不认识参数 " + args[i] + "\n\n" + kUserUsage);
+    } else {
+      name = args[i];
+    }
+  }
+  if (name.empty() && address.empty()) {
+    return Fail(kExitUsage,
+                "user unlock 需要用户名或 --address 客户端地址\n\n" + std::string(kUserUsage));
+  }
+  auto catalog = Catalog::Load(config.schema_dir);
+  if (!catalog.ok()) return Fail(kExitInvalid, catalog.status().message());
+  auto store = OpenReadyStore(config.store_url, *catalog, kThrottleSchemaVersion);
+  if (!store.ok()) {
+    const Status& st = store.status();
+    return Fail(st.code() == StatusCode::kInvalidArgument ? kExitUsage : ExitFor(st), st.message());
+  }
+  Result<std::string> secret = LoadOrCreateSecretKey(SecretKeyPathOf(config));
+  if (!secret.ok()) return Fail(ExitFor(secret.status()), secret.status().message());
+  const LoginThrottler throttle(*secret);
+  if (!name.empty()) {
+    Status st = throttle.UnlockAccount(**store, name);
+    if (st.ok()) {
+      st = AppendAudit(**store, CliActor(), kAuditUserChange, "user/" + name, kAuditOk,
+                       "login throttle cleared");
+    }
+    if (!st.ok()) return Fail(ExitFor(st), st.message());
+    std::cout << "已解除账号 " << name << " 的登录等待\n";
+  }
+  if (!address.empty()) {
+    Status st = throttle.UnlockAddress(**store, address);
+    if (st.ok()) {
+      st = AppendAudit(**store, CliActor(), kAuditUserChange, "address/" + address, kAuditOk,
+                       "login throttle cleared");
+    }
+    if (!st.ok()) return Fail(ExitFor(st), st.message());
+    std::cout << "已解除地址 " << address << " 的登录等待\n";
+  }
+  return kExitOk;
+}
+
 }  // namespace
 
 int RunUser(const Config& config, const std::vector<std::string>& args) {
@@ -164,6 +218,9 @@ int RunUser(const Config& config, const std::vector<std::string>& args) {
   }
   if (args[0] == "add") {
     return RunUserAdd(config, std::vector<std::string>(args.begin() + 1, args.end()));
+  }
+  if (args[0] == "unlock") {
+    return RunUserUnlock(config, std::vector<std::string>(args.begin() + 1, args.end()));
   }
   return Fail(kExitUsage, "user 不认识子命令 " + args[0] + "\n\n" + kUserUsage);
 }

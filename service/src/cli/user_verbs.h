@@ -1,6 +1,8 @@
 // The account verb of the `onetable` command:
 //   onetable user add NAME --role ROLE [--scope CODE ...] [--grant MAPPING_ID ...]
 //                          [--display-name TEXT] [--password-stdin]
+//   onetable user unlock [NAME] [--address ADDR]   clears the login wait of an account name and/or
+//                          a client address (auth/login_throttle.h); audited as user_change
 // --scope and --grant may repeat, or take several values each. The password is asked twice on
 // the terminal with echo off; --password-stdin reads one line from standard input instead (for
 // scripts). Name, role, scopes, grants and password follow http/user_rules.h (scope codes must

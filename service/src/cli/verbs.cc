@@ -70,7 +70,7 @@ Status CreateFirstAdmin(Store* store, const Config& config, const Catalog& catal
   bool printed = false;
   if (env && *env) {
     password = env;
-    const std::string weak = PasswordWeakness(password);
+    const std::string weak = PasswordWeakness(password, "admin");
     if (!weak.empty()) return Status::Invalid("ONETABLE_ADMIN_PASSWORD 不符合要求：" + weak);
   } else {
     ASSIGN_OR_RETURN(password, RandomPassword(16));

@@ -9,6 +9,7 @@
 #include "app/exit_codes.h"
 #include "app/store_open.h"
 #include "auth/authenticator.h"
+#include "auth/secret_key.h"
 #include "http/metrics.h"
 #include "http/server.h"
 #include "http/service_context.h"
@@ -20,8 +21,9 @@
 namespace onetable {
 namespace {
 
-// The schema serve needs: auth tables (0003) and the append-only audit log (0004).
-constexpr int kServeSchemaVersion = 4;
+// The schema serve needs: auth tables (0003), the append-only audit log (0004), the login
+// throttle by keyed hash and API token expiry (0008).
+constexpr int kServeSchemaVersion = 8;
 
 int Fail(int code, const std::string& message) {
   std::cerr << message << "\n";
@@ -62,6 +64,9 @@ int RunServe(const Config& config, const std::vector<std::string>& args) {
   AccessPolicy policy(*catalog);
   AuthOptions auth_options;
   auth_options.secure_cookie = config.secure_cookie;
+  Result<std::string> secret = LoadOrCreateSecretKey(SecretKeyPathOf(config));
+  if (!secret.ok()) return Fail(ExitFor(secret.status()), secret.status().message());
+  auth_options.throttle_secret = *secret;
   Authenticator auth(auth_options);
   Metrics metrics;
   const Catalog& cat = *catalog;
@@ -82,6 +87,8 @@ int RunServe(const Config& config, const std::vector<std::string>& args) {
   if (!st.ok()) return Fail(kExitInvalid, st.message());
   ServerOptions options;
   options.threads = config.threads;
+  options.trusted_proxies = config.trusted_proxies;
+  options.max_connections_per_address = config.connections_per_address;
   options.authenticator = &auth;
   options.metrics = &metrics;
   Server server(std::move(router), open_store, options);

@@ -1,18 +1,19 @@
 #include "http/server.h"
 
 #include <Poco/Exception.h>
-#include <Poco/Net/HTTPRequestHandler.h>
-#include <Poco/Net/HTTPRequestHandlerFactory.h>
-#include <Poco/Net/HTTPServer.h>
 #include <Poco/Net/HTTPServerParams.h>
 #include <Poco/Net/HTTPServerRequest.h>
 #include <Poco/Net/HTTPServerRequestImpl.h>
 #include <Poco/Net/HTTPServerResponse.h>
+#include <Poco/Net/HTTPServerResponseImpl.h>
+#include <Poco/Net/HTTPServerSession.h>
+#include <Poco/Net/IPAddress.h>
+#include <Poco/Net/NetException.h>
 #include <Poco/Net/ServerSocket.h>
 #include <Poco/Net/SocketAddress.h>
 #include <Poco/String.h>
-#include <Poco/ThreadPool.h>
 #include <Poco/Timespan.h>
+#include <Poco/Timestamp.h>
 #include <Poco/URI.h>
 #include <Poco/Util/ServerApplication.h>
 #include <pthread.h>
@@ -27,6 +28,7 @@
 #include <mutex>
 #include <ostream>
 #include <random>
+#include <set>
 #include <streambuf>
 #include <string>
 #include <thread>
@@ -35,9 +37,12 @@
 
 #include "access/access.h"
 #include "auth/authenticator.h"
+#include "http/connection_gate.h"
+#include "http/denial_audit.h"
 #include "http/metrics.h"
 #include "http/request_audit.h"
 #include "http/session_cookie.h"
+#include "onetable/text.h"
 #include "store/store.h"
 
 namespace onetable {
@@ -221,6 +226,39 @@ void Drain(std::istream& in, int64_t limit) {
   }
 }
 
+// An HTTPServerSession that tells whether bytes of a next (pipelined) request were read into its
+// buffer: such a connection cannot go back to the gate, which only sees the socket.
+class OneRequestSession : public Poco::Net::HTTPServerSession {
+ public:
+  using Poco::Net::HTTPServerSession::HTTPServerSession;
+  bool HasBuffered() const { return buffered() > 0; }
+};
+
+// The client address of a request: the peer, or behind a trusted proxy the rightmost
+// X-Forwarded-For entry that is not a trusted proxy (proxies append the address they saw, so
+// entries left of it may be forged by the client). An entry that is not an IP address ends the
+// walk at the last good one.
+std::string ClientAddress(const std::string& peer, const std::string& forwarded,
+                          const std::set<std::string>& trusted) {
+  if (trusted.count(peer) == 0 || forwarded.empty()) return peer;
+  std::string client = peer;
+  size_t end = forwarded.size();
+  while (end > 0) {
+    const size_t comma = forwarded.rfind(',', end - 1);
+    const size_t begin = comma == std::string::npos ? 0 : comma + 1;
+    std::string entry = forwarded.substr(begin, end - begin);
+    entry.erase(0, entry.find_first_not_of(" \t"));
+    entry.erase(entry.find_last_not_of(" \t") + 1);
+    Poco::Net::IPAddress address;
+    if (!Poco::Net::IPAddress::tryParse(entry, address)) break;
+    client = address.toString();
+    if (trusted.count(client) == 0) break;
+    if (comma == std::string::npos) break;
+    end = comma;
+  }
+  return client;
+}
+
 }  // namespace
 
 class Server::Impl {
@@ -228,6 +266,7 @@ class Server::Impl {
   Impl(Router router, StoreFactory factory, ServerOptions options)
       : router_(std::move(router)),
         options_(options),
+        trusted_(options.trusted_proxies.begin(), options.trusted_proxies.end()),
         stores_(std::move(factory), std::max(1, options.threads)) {}
 
   // What the log line tells besides the response: the route as it may be logged, the caller.
@@ -253,6 +292,8 @@ class Server::Impl {
       response = ServeRoute(request, match, request_id, &user, emit);
     }
     response.headers["X-Request-Id"] = request_id;
+    response.headers["X-Content-Type-Options"] = "nosniff";
+    if (StartsWith(request.path, "/api/")) response.headers["Cache-Control"] = "no-store";
     const std::string route = match.pattern != nullptr ? *match.pattern : "(unmatched)";
     if (options_.metrics != nullptr) {
       const double seconds =
@@ -274,6 +315,24 @@ class Server::Impl {
     return response;
   }
 
+  // Writes the counts of merged denials (denial_audit.h); a failed append is reported on stderr.
+  static void RecordRepeated(Store& store, const std::vector<DenialAudit::Summary>& summaries,
+                             const std::string& request_id) {
+    for (const DenialAudit::Summary& s : summaries) {
+      Actor actor;
+      actor.user = s.kind.user;
+      actor.role = s.kind.role;
+      actor.source_addr = s.kind.address;
+      actor.request_id = request_id;
+      Status st = AppendAudit(store, actor, kAuditDenied, s.kind.route, kAuditRefused,
+                              DenialAudit::Detail(s));
+      if (!st.ok()) {
+        std::fprintf(stderr, "audit: merged denials not recorded: %s\n",
+                     ScrubAuditText(st.message()).c_str());
+      }
+    }
+  }
+
   HttpResponse ServeRoute(const HttpRequest& request, const Router::Match& match,
                           const std::string& request_id, std::string* user, const Emitter* emit) {
     Result<std::unique_ptr<Store>> store = stores_.Checkout();
@@ -285,7 +344,13 @@ class Server::Impl {
     Principal principal;
     HttpResponse response;
     bool authenticated = true;
-    if (options_.authenticator != nullptr && !match.doc->is_public) {
+    // A cookie-carried write must come from the service's own pages (session_cookie.h: CSRF).
+    const Status same_origin =
+        options_.authenticator != nullptr ? CheckCookieWrite(request) : Status::Ok();
+    if (!same_origin.ok()) {
+      authenticated = false;
+      response = StatusToHttp(same_origin);
+    } else if (options_.authenticator != nullptr && !match.doc->is_public) {
       Result<Authenticated> caller =
           options_.authenticator->Authenticate(RequestToken(request), **store, !match.doc->passive);
       if (caller.ok()) {
@@ -301,6 +366,8 @@ class Server::Impl {
     if (response.stream) {
       // Still inside the request: the store and the context the stream may use are alive.
       response.headers["X-Request-Id"] = request_id;
+      response.headers["X-Content-Type-Options"] = "nosniff";
+      if (StartsWith(request.path, "/api/")) response.headers["Cache-Control"] = "no-store";
       response =
           emit != nullptr ? (*emit)(std::move(response)) : MaterializeStream(std::move(response));
     }
@@ -308,13 +375,29 @@ class Server::Impl {
     // on a route naming a row is audited too: it may be a refusal, and probing shows in the log.
     const bool maybe_refused = response.status == 404 && context.principal != nullptr &&
                                IsScopeLimited(*context.principal) && !match.params.empty();
-    if (options_.authenticator != nullptr &&
-        (response.status == 401 || response.status == 403 || maybe_refused) && !response.audited) {
-      // A failed append is reported on stderr by Audit; the answer stays the denial.
-      Audit(context, kAuditDenied, AuditObjectOf(context), kAuditRefused,
-            "status=" + std::to_string(response.status) +
-                (maybe_refused ? " (not found or outside the caller's scope)" : ""))
-          .IgnoreError();
+    if (options_.authenticator != nullptr) {
+      const int64_t now = options_.authenticator->Now();
+      const bool denied = response.status == 401 || response.status == 403 ||
+                          response.status == 429 || maybe_refused;
+      if (denied && !response.audited) {
+        // Repeated denials of one client are merged into one record with a count (M3).
+        DenialAudit::Kind kind;
+        kind.address = request.remote_addr;
+        kind.user = principal.user;
+        kind.role = context.principal != nullptr ? RoleName(principal.role) : "";
+        kind.route = request.method + " " + *match.pattern;
+        kind.status = response.status;
+        DenialAudit::Decision decision = denials_.Note(kind, now);
+        RecordRepeated(**store, decision.summaries, request_id);
+        // A failed append is reported on stderr by Audit; the answer stays the denial.
+        if (decision.record_this) {
+          Audit(context, kAuditDenied, AuditObjectOf(context), kAuditRefused,
+                "status=" + std::to_string(response.status) +
+                    (maybe_refused ? " (not found or outside the caller's scope)" : ""))
+              .IgnoreError();
+        }
+      }
+      RecordRepeated(**store, denials_.TakeExpired(now), request_id);
     }
     // A 503 means the store could not answer; its connection may be dead, so open a new one.
     stores_.Return(std::move(*store), response.status != 503);
@@ -324,11 +407,14 @@ class Server::Impl {
   // Reads the Poco request into `out`. When the request cannot be served (bad URI, body too
   // large) fills `error` and returns false; `close` is set when the connection must not be
   // reused because unread body bytes remain on it.
-  bool ReadRequest(Poco::Net::HTTPServerRequest& in, HttpRequest* out, HttpResponse* error,
-                   bool* close) {
+  bool ReadRequest(Poco::Net::HTTPServerRequest& in, Poco::Net::StreamSocket* socket,
+                   HttpRequest* out, HttpResponse* error, bool* close) {
     out->method = in.getMethod();
-    out->remote_addr = in.clientAddress().host().toString();
     for (const auto& [name, value] : in) out->headers.emplace(Poco::toLower(name), value);
+    const auto forwarded = out->headers.find("x-forwarded-for");
+    out->remote_addr =
+        ClientAddress(in.clientAddress().host().toString(),
+                      forwarded == out->headers.end() ? "" : forwarded->second, trusted_);
     try {
       Poco::URI uri(in.getURI());
       out->path = uri.getPath();
@@ -362,12 +448,41 @@ class Server::Impl {
     // A chunked body has no declared size: read one byte past the limit to detect excess.
     const size_t want = has_length ? static_cast<size_t>(length) : max + 1;
     out->body.reserve(has_length ? want : 0);
+    // The whole body must arrive by the deadline: each receive waits at most until then, and
+    // each turn takes only what one receive brought (peek, then readsome), so a client that
+    // trickles bytes cannot stretch the wait.
+    const auto deadline =
+        std::chrono::steady_clock::now() + std::chrono::seconds(options_.body_timeout_seconds);
+    bool late = false;
     char chunk[64 * 1024];
     while (out->body.size() < want && body) {
-      body.read(chunk,
-                static_cast<std::streamsize>(std::min(sizeof chunk, want - out->body.size())));
-      if (body.gcount() == 0) break;
-      out->body.append(chunk, static_cast<size_t>(body.gcount()));
+      const auto left = std::chrono::duration_cast<std::chrono::milliseconds>(
+          deadline - std::chrono::steady_clock::now());
+      if (left.count() <= 0) {
+        late = true;
+        break;
+      }
+      if (socket != nullptr) {
+        const int64_t ms =
+            std::min<int64_t>(left.count(), options_.socket_timeout_seconds * 1000LL);
+        socket->setReceiveTimeout(Poco::Timespan(ms / 1000, (ms % 1000) * 1000));
+      }
+      if (body.peek() == std::char_traits<char>::eof()) break;
+      const std::streamsize n = body.readsome(
+          chunk, static_cast<std::streamsize>(std::min(sizeof chunk, want - out->body.size())));
+      if (n <= 0) break;
+      out->body.append(chunk, static_cast<size_t>(n));
+    }
+    if (socket != nullptr) {
+      socket->setReceiveTimeout(Poco::Timespan(options_.socket_timeout_seconds, 0));
+    }
+    if (has_length && out->body.size() < want) {
+      late = late || std::chrono::steady_clock::now() >= deadline;
+      out->body.clear();
+      *close = true;
+      *error = late ? ErrorResponse(408, "request_timeout", "请求体未在规定时间内发送完毕")
+                    : ErrorResponse(400, "invalid_argument", "请求体不完整");
+      return false;
     }
     if (out->body.size() > max) {
       out->body.clear();
@@ -408,7 +523,9 @@ class Server::Impl {
     return response;
   }
 
-  void HandlePoco(Poco::Net::HTTPServerRequest& in, Poco::Net::HTTPServerResponse& out) {
+  // Answers one request; returns false when the connection must be closed after it.
+  bool HandlePoco(Poco::Net::HTTPServerRequest& in, Poco::Net::HTTPServerResponse& out,
+                  Poco::Net::StreamSocket* socket) {
     const auto start = std::chrono::steady_clock::now();
     HttpRequest request;
     HttpResponse response;
@@ -416,7 +533,7 @@ class Server::Impl {
     bool close = false;
     bool sent = false;
     try {
-      if (ReadRequest(in, &request, &response, &close)) {
+      if (ReadRequest(in, socket, &request, &response, &close)) {
         const Emitter emit = [&](HttpResponse streamed) {
           return StreamTo(in, out, std::move(streamed), &sent);
         };
@@ -427,6 +544,8 @@ class Server::Impl {
       if (!sent) {  // a streamed answer is on the wire already
         out.setStatusAndReason(static_cast<Poco::Net::HTTPResponse::HTTPStatus>(response.status));
         out.setContentType(response.content_type);
+        response.headers["X-Content-Type-Options"] = "nosniff";
+        if (StartsWith(request.path, "/api/")) response.headers["Cache-Control"] = "no-store";
         for (const auto& [name, value] : response.headers) out.set(name, value);
         if (close) out.setKeepAlive(false);
         out.setContentLength64(static_cast<Poco::Int64>(response.body.size()));
@@ -435,11 +554,20 @@ class Server::Impl {
     } catch (const Poco::Exception& e) {
       // The connection failed mid-request (timeout, reset); there is no one to answer.
       response.status = 0;
+      close = true;
       response.log_note = "connection: " + e.displayText();
     } catch (const std::exception& e) {
       response.status = 0;
+      close = true;
       response.log_note = std::string("connection: ") + e.what();
     }
+    if (sent && !response.log_note.empty()) close = true;
+    LogLine(request, info, response, start);
+    return !close;
+  }
+
+  void LogLine(const HttpRequest& request, const LogInfo& info, const HttpResponse& response,
+               std::chrono::steady_clock::time_point start) const {
     if (!options_.log_requests) return;
     const double ms =
         std::chrono::duration<double, std::milli>(std::chrono::steady_clock::now() - start).count();
@@ -453,86 +581,121 @@ class Server::Impl {
   }
 
   Status Start(const std::string& host, int port) {
-    if (http_server_ != nullptr) return Status::Precondition("HTTP 服务已经启动");
+    if (gate_ != nullptr) return Status::Precondition("HTTP 服务已经启动");
     if (port < 0 || port > 65535) {
       return Status::Invalid("端口 " + std::to_string(port) + " 无效：必须在 0 到 65535 之间");
     }
-    const int threads = std::max(1, options_.threads);
+    params_ = new Poco::Net::HTTPServerParams;
+    params_->setKeepAlive(true);
+    params_->setKeepAliveTimeout(Poco::Timespan(options_.keep_alive_seconds, 0));
+    params_->setTimeout(Poco::Timespan(options_.socket_timeout_seconds, 0));
+    GateOptions gate;
+    gate.workers = std::max(1, options_.threads);
+    gate.max_queued = std::max(1, options_.max_queued_connections);
+    gate.max_connections = std::max(1, options_.max_connections);
+    gate.max_per_address = std::max(1, options_.max_connections_per_address);
+    gate.header_seconds = std::max(1, options_.header_timeout_seconds);
+    gate.keep_alive_seconds = std::max(1, options_.keep_alive_seconds);
+    gate.retry_after_seconds = std::max(1, options_.retry_after_seconds);
+    gate.exempt = trusted_;
+    auto connections = std::make_unique<ConnectionGate>(
+        gate, [this](Poco::Net::StreamSocket& socket, bool closing) {
+          return ServeConnection(socket, closing);
+        });
     try {
       Poco::Net::ServerSocket socket;
       // SO_REUSEADDR for quick restarts, but not SO_REUSEPORT: a second server on the same port
       // must fail here rather than silently share the traffic.
       socket.bind(Poco::Net::SocketAddress(host, static_cast<Poco::UInt16>(port)), true, false);
-      socket.listen(64);
-      Poco::Net::HTTPServerParams::Ptr params = new Poco::Net::HTTPServerParams;
-      params->setMaxThreads(threads);
-      params->setMaxQueued(options_.max_queued_connections);
-      params->setKeepAlive(true);
-      params->setKeepAliveTimeout(Poco::Timespan(options_.keep_alive_seconds, 0));
-      params->setTimeout(Poco::Timespan(options_.socket_timeout_seconds, 0));
-      // Poco's dispatcher can miss the stop wake-up when a worker is between connections, and
-      // that worker then sleeps out its idle time before Stop can join it. A short idle time
-      // bounds that stall; the cost is only that surplus workers return to the pool sooner.
-      params->setThreadIdleTime(Poco::Timespan(1, 0));
-      thread_pool_ = std::make_unique<Poco::ThreadPool>("http", std::min(2, threads), threads);
-      http_server_ =
-          std::make_unique<Poco::Net::HTTPServer>(new Factory(this), *thread_pool_, socket, params);
-      http_server_->start();
-      port_ = socket.address().port();
+      // A deep backlog: a burst is accepted and answered (503 when full), not left to time out
+      // in the kernel's queue.
+      socket.listen(1024);
+      const int bound = socket.address().port();
+      Status started = connections->Start(std::move(socket));
+      if (!started.ok()) return started;
+      port_ = bound;
     } catch (const Poco::Exception& e) {
-      http_server_.reset();
-      thread_pool_.reset();
       return Status::Unavailable("无法在 " + host + ":" + std::to_string(port) +
                                  " 上启动 HTTP 服务：" + e.displayText());
     }
+    gate_ = std::move(connections);
     return Status::Ok();
   }
 
   void Stop() {
-    if (http_server_ == nullptr) return;
-    // Stops accepting, then closes each connection once its current request is answered.
-    http_server_->stopAll(false);
-    // Waits for the workers to leave their last connection.
-    thread_pool_->joinAll();
-    http_server_.reset();
-    thread_pool_.reset();
+    if (gate_ == nullptr) return;
+    // Stops accepting, closes waiting connections, answers what is queued or in progress (with
+    // Connection: close) and joins the workers.
+    gate_->Stop();
+    gate_.reset();
     port_ = 0;
+    FlushDenials();
+  }
+
+  // The counts of merged denials still open, at shutdown.
+  void FlushDenials() {
+    std::vector<DenialAudit::Summary> open = denials_.TakeAll();
+    if (open.empty()) return;
+    Result<std::unique_ptr<Store>> store = stores_.Checkout();
+    if (!store.ok()) {
+      std::fprintf(stderr, "audit: merged denials not recorded at shutdown: %s\n",
+                   ScrubAuditText(store.status().message()).c_str());
+      return;
+    }
+    RecordRepeated(**store, open, "");
+    stores_.Return(std::move(*store), true);
   }
 
   int port() const { return port_; }
+  int open_connections() const { return gate_ == nullptr ? 0 : gate_->open_connections(); }
 
  private:
-  class Handler : public Poco::Net::HTTPRequestHandler {
-   public:
-    explicit Handler(Impl* impl) : impl_(impl) {}
-    void handleRequest(Poco::Net::HTTPServerRequest& request,
-                       Poco::Net::HTTPServerResponse& response) override {
-      impl_->HandlePoco(request, response);
+  // One request on a connection whose request head has arrived (the gate's ServeOne). Returns
+  // whether the connection may wait for another request.
+  bool ServeConnection(Poco::Net::StreamSocket& socket, bool closing) {
+    bool keep = false;
+    try {
+      socket.setSendTimeout(Poco::Timespan(options_.socket_timeout_seconds, 0));
+      OneRequestSession session(socket, params_);
+      try {
+        Poco::Net::HTTPServerResponseImpl response(session);
+        Poco::Net::HTTPServerRequestImpl request(response, session, params_.get());
+        response.setDate(Poco::Timestamp());
+        response.setVersion(request.getVersion());
+        response.setKeepAlive(!closing && request.getKeepAlive());
+        if (request.getExpectContinue() && response.getStatus() == 200) response.sendContinue();
+        const bool reusable = HandlePoco(request, response, &socket);
+        keep = reusable && !closing && response.getKeepAlive() && !session.HasBuffered();
+      } catch (const Poco::Net::NoMessageException&) {
+        keep = false;  // the client closed before sending a request
+      } catch (const Poco::Net::MessageException&) {
+        Poco::Net::HTTPServerResponseImpl response(session);
+        response.setVersion(Poco::Net::HTTPMessage::HTTP_1_1);
+        response.setStatusAndReason(Poco::Net::HTTPResponse::HTTP_BAD_REQUEST);
+        response.setKeepAlive(false);
+        response.setContentLength(0);
+        response.send();
+        keep = false;
+      }
+      // The session would close the socket when it goes; the gate still owns it.
+      session.detachSocket();
+    } catch (const Poco::Exception&) {
+      keep = false;  // reset or timed out while answering: nothing more to do
+    } catch (const std::exception&) {
+      keep = false;
     }
-
-   private:
-    Impl* impl_;
-  };
-
-  class Factory : public Poco::Net::HTTPRequestHandlerFactory {
-   public:
-    explicit Factory(Impl* impl) : impl_(impl) {}
-    Poco::Net::HTTPRequestHandler* createRequestHandler(
-        const Poco::Net::HTTPServerRequest&) override {
-      return new Handler(impl_);
-    }
-
-   private:
-    Impl* impl_;
-  };
+    return keep;
+  }
 
   Router router_;
   const ServerOptions options_;
+  const std::set<std::string> trusted_;
   StorePool stores_;
   std::atomic<int> port_{0};
+  Poco::Net::HTTPServerParams::Ptr params_;
+  DenialAudit denials_;
   // Declared after the pool and router: destroyed first, so no worker outlives what it uses.
-  std::unique_ptr<Poco::ThreadPool> thread_pool_;
-  std::unique_ptr<Poco::Net::HTTPServer> http_server_;
+  std::unique_ptr<ConnectionGate> gate_;
 };
 
 Server::Server(Router router, StoreFactory store_factory, ServerOptions options)
@@ -545,6 +708,8 @@ Status Server::Start(const std::string& host, int port) { return impl_->Start(ho
 int Server::port() const { return impl_->port(); }
 
 void Server::Stop() { impl_->Stop(); }
+
+int Server::open_connections() const { return impl_->open_connections(); }
 
 HttpResponse Server::Serve(const HttpRequest& request) { return impl_->Serve(request, nullptr); }
 

@@ -66,6 +66,7 @@ HttpResponse UserResponse(Store& store, const User& user, int status) {
     WriteTimeOrNull(w, "created_at", t.created_at);
     WriteTimeOrNull(w, "last_used_at", t.last_used_at);
     WriteTimeOrNull(w, "revoked_at", t.revoked_at);
+    WriteTimeOrNull(w, "expires_at", t.expires_at);
     w.EndObject();
   }
   w.EndArray();
@@ -227,10 +228,20 @@ HttpResponse HandleIssueToken(const RequestContext& ctx, const ServiceContext& s
   if (ctx.store == nullptr) return NoStoreResponse();
   rapidjson::Document body;
   Status st = ParseJsonBody(ctx.request, &body);
-  if (st.ok()) st = CheckKeys(body, {"label"});
+  if (st.ok()) st = CheckKeys(body, {"label", "expires_in_days"});
   if (!st.ok()) return StatusToHttp(st);
   Result<std::optional<std::string>> label = OptionalString(body, "label");
   if (!label.ok()) return BadField("label", label.status());
+  // A token ends: by default a year after issue, at most ten years.
+  int64_t lifetime = 0;
+  if (body.HasMember("expires_in_days")) {
+    const rapidjson::Value& days = body["expires_in_days"];
+    if (!days.IsInt64() || days.GetInt64() < 1 || days.GetInt64() > 3650) {
+      return BadField("expires_in_days",
+                      Status::Invalid("expires_in_days 应为 1–3650 的整数（天）"));
+    }
+    lifetime = days.GetInt64() * 24 * 60 * 60;
+  }
   if (label->value_or("").size() > 200) {
     return BadField("label", Status::Invalid("令牌说明不能超过 200 个字节"));
   }
@@ -240,7 +251,7 @@ HttpResponse HandleIssueToken(const RequestContext& ctx, const ServiceContext& s
     return StatusToHttp(Status::Precondition("只有部门账号可以使用接口令牌"));
   }
   Result<std::pair<std::string, ApiToken>> issued =
-      service.auth->IssueApiToken(*ctx.store, *user, label->value_or(""), (*who)->user);
+      service.auth->IssueApiToken(*ctx.store, *user, label->value_or(""), (*who)->user, lifetime);
   if (!issued.ok()) return StatusToHttp(issued.status());
   const ApiToken& token = issued->second;
   st = Audit(ctx, kAuditTokenIssue, "user/" + user->name, kAuditOk,
@@ -257,6 +268,7 @@ HttpResponse HandleIssueToken(const RequestContext& ctx, const ServiceContext& s
   w.Key("token").String(issued->first);
   w.Key("label").String(token.label);
   w.Key("created_at").String(IsoTime(token.created_at));
+  w.Key("expires_at").String(IsoTime(token.expires_at));
   w.EndObject();
   HttpResponse response = JsonResponse(w.Take());
   response.status = 201;
@@ -315,7 +327,7 @@ Status RegisterUserRoutes(Router* router, const ServiceContext& service) {
   update.body = "{role?, display_name?, scopes?, grants?, disabled?, password?}";
   RETURN_IF_ERROR(add("PUT", "/api/v1/users/{name}", update, HandleUpdate));
   RouteDoc issue{"为部门账号签发接口令牌（只显示一次）"};
-  issue.body = "{label}";
+  issue.body = "{label, expires_in_days（可选，默认 365）}";
   RETURN_IF_ERROR(add("POST", "/api/v1/users/{name}/tokens", issue, HandleIssueToken));
   return add("DELETE", "/api/v1/users/{name}/tokens/{id}", RouteDoc{"吊销接口令牌（管理员）"},
              HandleRevokeToken);

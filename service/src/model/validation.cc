@@ -1,6 +1,7 @@
 #include "model/validation.h"
 
 #include <cctype>
+#include <cstdio>
 #include <map>
 #include <memory>
 #include <mutex>
@@ -189,6 +190,35 @@ std::optional<Problem> NormalizeCode(const CodeTable& table, std::string* value)
   return Problem{"code_unknown", message};
 }
 
+// The first control character of `v` (C0, DEL or C1; a NUL cuts a value in C and in some
+// readers, a CR or LF forges lines in logs and exports), or nullopt. `free_text` lets TAB, LF
+// and CR through.
+std::optional<char32_t> ControlCharacter(const std::string& v, bool free_text) {
+  for (size_t i = 0; i < v.size(); ++i) {
+    const unsigned char c = static_cast<unsigned char>(v[i]);
+    if (c < 0x20 || c == 0x7F) {
+      if (free_text && (c == '\t' || c == '\n' || c == '\r')) continue;
+      return static_cast<char32_t>(c);
+    }
+    // C1 controls U+0080..U+009F are 0xC2 0x80..0x9F in UTF-8.
+    if (c == 0xC2 && i + 1 < v.size()) {
+      const unsigned char next = static_cast<unsigned char>(v[i + 1]);
+      if (next >= 0x80 && next <= 0x9F) return static_cast<char32_t>(next);
+    }
+  }
+  return std::nullopt;
+}
+
+std::string ControlName(char32_t c) {
+  if (c == 0) return "NUL";
+  if (c == '\n') return "换行符 LF";
+  if (c == '\r') return "回车符 CR";
+  if (c == '\t') return "制表符";
+  char buffer[8];
+  std::snprintf(buffer, sizeof buffer, "U+%04X", static_cast<unsigned>(c));
+  return buffer;
+}
+
 }  // namespace
 
 Validator::Validator(const Catalog& catalog, const Divisions* divisions)
@@ -202,6 +232,15 @@ std::optional<Problem> Validator::NormalizeField(const FieldDef& field, std::str
   }
   if (!utf8::IsValid(v)) {
     return Problem{"encoding", "含有无法识别的字符（不是 UTF-8 编码），请检查来源文件的编码"};
+  }
+  // Only free text (an address copied from a multi-line cell) may keep TAB, CR and LF; names,
+  // codes, numbers and every typed value hold no control character at all.
+  const bool free_text = field.type == FieldType::kString && field.key != keys::kName &&
+                         field.key != "code" && !EndsWith(field.key, "_name") &&
+                         !EndsWith(field.key, "_code") && !EndsWith(field.key, "_number");
+  if (std::optional<char32_t> control = ControlCharacter(v, free_text)) {
+    return Problem{"control_character",
+                   "含有控制字符（" + ControlName(*control) + "），请检查来源数据"};
   }
   std::optional<Problem> problem;
   switch (field.type) {

@@ -40,7 +40,8 @@ struct AuthSession {
   int64_t expires_at = 0;  // absolute end
 };
 
-// A department's API token: no expiry, revocable, remembers when it was last used.
+// A department's API token: ends at expires_at (0: never, for tokens issued before expiry
+// existed and not migrated), revocable, remembers when it was last used.
 struct ApiToken {
   int64_t id = 0;
   int64_t user_id = 0;
@@ -50,15 +51,31 @@ struct ApiToken {
   int64_t created_at = 0;
   int64_t last_used_at = 0;  // 0: never
   int64_t revoked_at = 0;    // 0: valid
+  int64_t expires_at = 0;    // refused from this time on; 0: no end
 };
 
-// Failed logins of one account name (known or not, so that lockout does not reveal which names
-// exist). failures counts within the window that started at window_start.
+// Failed logins under one throttle key: a keyed hash of an account name or of a client address
+// (auth/login_throttle.h), never the name or the address itself.
 struct LoginThrottle {
-  std::string user_name;
-  int failures = 0;
-  int64_t window_start = 0;
-  int64_t locked_until = 0;  // logins refused while now < locked_until
+  std::string key;
+  int failures = 0;  // failures in a row, each within the window of the one before
+  int64_t last_failure_at = 0;
+  int64_t next_allowed_at = 0;  // attempts before this are refused without checking a password
+};
+
+// How long a key waits after its n-th failure in a row: nothing for the first free_failures,
+// then first_delay seconds, doubling each time, at most max_delay.
+struct LoginDelay {
+  int free_failures = 5;
+  int64_t first_delay = 2;
+  int64_t max_delay = 300;
+
+  int64_t After(int failures) const {
+    if (failures <= free_failures) return 0;
+    int64_t delay = first_delay;
+    for (int i = free_failures + 1; i < failures && delay < max_delay; ++i) delay *= 2;
+    return delay < max_delay ? delay : max_delay;
+  }
 };
 
 class AuthStore {
@@ -87,16 +104,18 @@ class AuthStore {
   // Deletes sessions past expires_at at `now` or last seen before `idle_before`.
   virtual Result<int64_t> PurgeSessions(int64_t now, int64_t idle_before) = 0;
 
-  // --- login throttling, per account name ---------------------------------------------------
-  // GetLoginThrottle returns a zero record for a name with no failures. RecordLoginFailure
-  // counts one failure atomically: a failure while locked is not counted; a window older than
-  // `window_seconds` starts again at 1; reaching `max_failures` locks the name until
-  // now + lock_seconds and starts a new count. Returns the record after.
-  virtual Result<LoginThrottle> GetLoginThrottle(const std::string& user_name) = 0;
-  virtual Result<LoginThrottle> RecordLoginFailure(const std::string& user_name, int64_t now,
-                                                   int64_t window_seconds, int max_failures,
-                                                   int64_t lock_seconds) = 0;
-  virtual Status ClearLoginThrottle(const std::string& user_name) = 0;
+  // --- login throttling, per keyed hash (auth/login_throttle.h) ----------------------------
+  // GetLoginThrottle returns a zero record for a key with no failures. RecordLoginFailure
+  // counts one failure atomically: a key whose last failure is more than `window_seconds`
+  // before `now` starts again at 1; then next_allowed_at becomes now + delay.After(failures).
+  // Returns the record after. PruneLoginThrottle deletes the keys whose last failure is more
+  // than `window_seconds` before `now` and whose delay has passed; returns how many.
+  virtual Result<LoginThrottle> GetLoginThrottle(const std::string& key) = 0;
+  virtual Result<LoginThrottle> RecordLoginFailure(const std::string& key, int64_t now,
+                                                   int64_t window_seconds,
+                                                   const LoginDelay& delay) = 0;
+  virtual Status ClearLoginThrottle(const std::string& key) = 0;
+  virtual Result<int64_t> PruneLoginThrottle(int64_t now, int64_t window_seconds) = 0;
 
   // --- API tokens ---------------------------------------------------------------------------
   // FindApiToken is kNotFound for an unknown hash. RevokeApiToken is kNotFound unless token `id`

@@ -113,11 +113,12 @@ class SqlStore : public Store {
   Status DeleteSession(int64_t id) override;
   Result<int64_t> DeleteUserSessions(int64_t user_id) override;
   Result<int64_t> PurgeSessions(int64_t now, int64_t idle_before) override;
-  Result<LoginThrottle> GetLoginThrottle(const std::string& user_name) override;
-  Result<LoginThrottle> RecordLoginFailure(const std::string& user_name, int64_t now,
-                                           int64_t window_seconds, int max_failures,
-                                           int64_t lock_seconds) override;
-  Status ClearLoginThrottle(const std::string& user_name) override;
+  Result<LoginThrottle> GetLoginThrottle(const std::string& key) override;
+  Result<LoginThrottle> RecordLoginFailure(const std::string& key, int64_t now,
+                                           int64_t window_seconds,
+                                           const LoginDelay& delay) override;
+  Status ClearLoginThrottle(const std::string& key) override;
+  Result<int64_t> PruneLoginThrottle(int64_t now, int64_t window_seconds) override;
   Result<int64_t> AddApiToken(const ApiToken& token) override;
   Result<ApiToken> FindApiToken(const std::string& token_hash) override;
   Result<std::vector<ApiToken>> ListApiTokens(int64_t user_id) override;

@@ -1,5 +1,5 @@
 // What authentication keeps in SQL: sessions, department API tokens and login throttling
-// (schema/sql/*/0003_auth.sql).
+// (schema/sql/*/0003_auth.sql, 0008_login_delay_token_expiry.sql).
 #include "store/sql_store.h"
 
 namespace onetable {
@@ -8,8 +8,8 @@ namespace {
 const char kSessionColumns[] =
     "SELECT id, token_hash, user_id, created_at, last_seen_at, expires_at FROM auth_session";
 const char kTokenColumns[] =
-    "SELECT id, user_id, token_hash, label, created_by, created_at, last_used_at, revoked_at "
-    "FROM api_token";
+    "SELECT id, user_id, token_hash, label, created_by, created_at, last_used_at, revoked_at, "
+    "expires_at FROM api_token";
 
 AuthSession ReadSession(SqlStatement* s) {
   AuthSession session;
@@ -32,6 +32,7 @@ ApiToken ReadToken(SqlStatement* s) {
   token.created_at = s->Int(5);
   token.last_used_at = s->Int(6);
   token.revoked_at = s->Int(7);
+  token.expires_at = s->Int(8);
   return token;
 }
 
@@ -124,18 +125,18 @@ Result<int64_t> SqlStore::PurgeSessions(int64_t now, int64_t idle_before) {
 
 // --- login throttling --------------------------------------------------------------------------
 
-Result<LoginThrottle> SqlStore::GetLoginThrottle(const std::string& user_name) {
+Result<LoginThrottle> SqlStore::GetLoginThrottle(const std::string& key) {
   ASSIGN_OR_RETURN(SqlStatement * s,
-                   Stmt("SELECT failures, window_start, locked_until FROM login_throttle WHERE "
-                        "user_name = ?"));
-  s->BindText(1, user_name);
+                   Stmt("SELECT failures, last_failure_at, next_allowed_at FROM login_throttle "
+                        "WHERE throttle_key = ?"));
+  s->BindText(1, key);
   LoginThrottle throttle;
-  throttle.user_name = user_name;
+  throttle.key = key;
   ASSIGN_OR_RETURN(bool found, s->Step());
   if (found) {
     throttle.failures = static_cast<int>(s->Int(0));
-    throttle.window_start = s->Int(1);
-    throttle.locked_until = s->Int(2);
+    throttle.last_failure_at = s->Int(1);
+    throttle.next_allowed_at = s->Int(2);
   }
   s->Reset();
   return throttle;
@@ -143,62 +144,52 @@ Result<LoginThrottle> SqlStore::GetLoginThrottle(const std::string& user_name) {
 
 // Writes first (UPDATE) and reads after, inside one transaction, so that on MySQL the row lock is
 // taken before the read and concurrent failures each count; SQLite's BEGIN IMMEDIATE serialises.
-Result<LoginThrottle> SqlStore::RecordLoginFailure(const std::string& user_name, int64_t now,
-                                                   int64_t window_seconds, int max_failures,
-                                                   int64_t lock_seconds) {
+Result<LoginThrottle> SqlStore::RecordLoginFailure(const std::string& key, int64_t now,
+                                                   int64_t window_seconds,
+                                                   const LoginDelay& delay) {
   LoginThrottle out;
   Status st = InTransaction([&]() -> Status {
-    // Inside the current window and not locked: one more.
+    // Within the window of the last failure: one more in a row; else a new row of one.
     ASSIGN_OR_RETURN(SqlStatement * inc,
-                     Stmt("UPDATE login_throttle SET failures = failures + 1 WHERE user_name = ? "
-                          "AND locked_until <= ? AND window_start > ?"));
-    inc->BindText(1, user_name);
+                     Stmt("UPDATE login_throttle SET failures = CASE WHEN last_failure_at >= ? "
+                          "THEN failures + 1 ELSE 1 END, last_failure_at = ? "
+                          "WHERE throttle_key = ?"));
+    inc->BindInt(1, now - window_seconds);
     inc->BindInt(2, now);
-    inc->BindInt(3, now - window_seconds);
+    inc->BindText(3, key);
     ASSIGN_OR_RETURN(int64_t n, inc->Execute());
     if (n == 0) {
-      // Window over (or a lock that has ended): a new window starting with this failure.
-      ASSIGN_OR_RETURN(SqlStatement * restart,
-                       Stmt("UPDATE login_throttle SET failures = 1, window_start = ? WHERE "
-                            "user_name = ? AND locked_until <= ?"));
-      restart->BindInt(1, now);
-      restart->BindText(2, user_name);
-      restart->BindInt(3, now);
-      ASSIGN_OR_RETURN(n, restart->Execute());
-    }
-    if (n == 0) {
-      ASSIGN_OR_RETURN(LoginThrottle current, GetLoginThrottle(user_name));
-      if (current.locked_until > now) {  // locked: not counted
-        out = current;
-        return Status::Ok();
-      }
       ASSIGN_OR_RETURN(SqlStatement * add,
-                       Stmt("INSERT INTO login_throttle (user_name, failures, window_start, "
-                            "locked_until) VALUES (?, 1, ?, 0)"));
-      add->BindText(1, user_name);
+                       Stmt("INSERT INTO login_throttle (throttle_key, failures, last_failure_at, "
+                            "next_allowed_at) VALUES (?, 1, ?, 0)"));
+      add->BindText(1, key);
       add->BindInt(2, now);
       RETURN_IF_ERROR(add->Execute().status());
     }
-    ASSIGN_OR_RETURN(out, GetLoginThrottle(user_name));
-    if (out.failures >= max_failures) {
-      ASSIGN_OR_RETURN(SqlStatement * lock,
-                       Stmt("UPDATE login_throttle SET failures = 0, window_start = 0, "
-                            "locked_until = ? WHERE user_name = ?"));
-      lock->BindInt(1, now + lock_seconds);
-      lock->BindText(2, user_name);
-      RETURN_IF_ERROR(lock->Execute().status());
-      ASSIGN_OR_RETURN(out, GetLoginThrottle(user_name));
-    }
-    return Status::Ok();
+    ASSIGN_OR_RETURN(out, GetLoginThrottle(key));
+    out.next_allowed_at = now + delay.After(out.failures);
+    ASSIGN_OR_RETURN(SqlStatement * wait,
+                     Stmt("UPDATE login_throttle SET next_allowed_at = ? WHERE throttle_key = ?"));
+    wait->BindInt(1, out.next_allowed_at);
+    wait->BindText(2, key);
+    return wait->Execute().status();
   });
   if (!st.ok()) return st;
   return out;
 }
 
-Status SqlStore::ClearLoginThrottle(const std::string& user_name) {
-  ASSIGN_OR_RETURN(SqlStatement * s, Stmt("DELETE FROM login_throttle WHERE user_name = ?"));
-  s->BindText(1, user_name);
+Status SqlStore::ClearLoginThrottle(const std::string& key) {
+  ASSIGN_OR_RETURN(SqlStatement * s, Stmt("DELETE FROM login_throttle WHERE throttle_key = ?"));
+  s->BindText(1, key);
   return s->Execute().status();
+}
+
+Result<int64_t> SqlStore::PruneLoginThrottle(int64_t now, int64_t window_seconds) {
+  ASSIGN_OR_RETURN(SqlStatement * s, Stmt("DELETE FROM login_throttle WHERE last_failure_at < ? "
+                                          "AND next_allowed_at <= ?"));
+  s->BindInt(1, now - window_seconds);
+  s->BindInt(2, now);
+  return s->Execute();
 }
 
 // --- API tokens --------------------------------------------------------------------------------
@@ -208,12 +199,13 @@ Result<int64_t> SqlStore::AddApiToken(const ApiToken& token) {
   Status st = InTransaction([&]() -> Status {
     ASSIGN_OR_RETURN(SqlStatement * s,
                      Stmt("INSERT INTO api_token (user_id, token_hash, label, created_by, "
-                          "created_at) VALUES (?, ?, ?, ?, ?)"));
+                          "created_at, expires_at) VALUES (?, ?, ?, ?, ?, ?)"));
     s->BindInt(1, token.user_id);
     s->BindText(2, token.token_hash);
     BindOpt(s, 3, token.label);
     BindOpt(s, 4, token.created_by);
     s->BindInt(5, token.created_at);
+    s->BindInt(6, token.expires_at);
     Status ex = s->Execute().status();
     if (ex.code() == StatusCode::kFailedPrecondition) {
       return Status::Precondition("编号为 " + std::to_string(token.user_id) + " 的用户不存在");

@@ -184,16 +184,19 @@ class StoreWrapper : public Store {
   Result<int64_t> PurgeSessions(int64_t now, int64_t idle_before) override {
     return target_.PurgeSessions(now, idle_before);
   }
-  Result<LoginThrottle> GetLoginThrottle(const std::string& user_name) override {
-    return target_.GetLoginThrottle(user_name);
+  Result<LoginThrottle> GetLoginThrottle(const std::string& key) override {
+    return target_.GetLoginThrottle(key);
   }
-  Result<LoginThrottle> RecordLoginFailure(const std::string& user_name, int64_t now,
-                                           int64_t window_seconds, int max_failures,
-                                           int64_t lock_seconds) override {
-    return target_.RecordLoginFailure(user_name, now, window_seconds, max_failures, lock_seconds);
+  Result<LoginThrottle> RecordLoginFailure(const std::string& key, int64_t now,
+                                           int64_t window_seconds,
+                                           const LoginDelay& delay) override {
+    return target_.RecordLoginFailure(key, now, window_seconds, delay);
   }
-  Status ClearLoginThrottle(const std::string& user_name) override {
-    return target_.ClearLoginThrottle(user_name);
+  Status ClearLoginThrottle(const std::string& key) override {
+    return target_.ClearLoginThrottle(key);
+  }
+  Result<int64_t> PruneLoginThrottle(int64_t now, int64_t window_seconds) override {
+    return target_.PruneLoginThrottle(now, window_seconds);
   }
   Result<int64_t> AddApiToken(const ApiToken& token) override { return target_.AddApiToken(token); }
   Result<ApiToken> FindApiToken(const std::string& token_hash) override {

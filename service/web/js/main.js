@@ -28,6 +28,7 @@ const ROUTES = [
   ['/admin/users', './pages/users.js', 'users'],
   ['/admin/audit', './pages/audit.js', 'audit'],
   ['/quality', './pages/quality.js', 'quality'],
+  ['/account/password', './pages/password.js', ''],
 ];
 
 // The menu: each entry shows when the signed-in user holds its permission (GET /me).
@@ -111,6 +112,7 @@ function renderWho() {
     h('span', me.user.display_name || me.user.name),
     h('span.role', me.role_label),
     h('span.timer#session-timer', { title: '无操作自动退出的剩余时间' }),
+    h('a#change-password', { href: '/account/password', 'data-link': true }, '修改密码'),
     h('button', { type: 'button', onclick: () => session.logout() }, '退出'),
   );
   session.tick();

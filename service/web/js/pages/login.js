@@ -39,5 +39,5 @@ export function render() {
   button);
   setTimeout(() => user.focus(), 0);
   return h('div.login', h('h1', '一张表'), h('div.sub', '社区居民信息登记与报表'), form,
-    h('p.muted.small', '连续 5 次密码错误将锁定账号 15 分钟。无操作 30 分钟后自动退出。'));
+    h('p.muted.small', '多次密码错误后需等待片刻才能再试，等待时间随错误次数增加。无操作 30 分钟后自动退出。'));
 }
