@@ -215,7 +215,17 @@ TEST_F(ApiTables, PreviewsAndDownloadsHoldOnlyTheCallersRows) {
     Reply preview = As(c.user)->Get("/api/v1/mappings/minzheng/gaoling-jintie/preview?as_of=2026");
     ASSERT_EQ(preview.status, 200) << preview.body;
     EXPECT_EQ(preview.Json()["data_rows"].GetInt64(), static_cast<int64_t>(c.names.size()));
+    // The change roster since a date before anyone was born: every row is new, in the same scope.
+    Reply changes = As(c.user)->Get(table + "?format=json&as_of=2026-06-30&changes_since=1900-01-01");
+    ASSERT_EQ(changes.status, 200) << c.user << ": " << changes.body.substr(0, 300);
+    std::vector<std::vector<std::string>> rows = Cells(changes, "json", dir_);
+    std::vector<std::string> names = Column(rows, "姓名");
+    EXPECT_EQ(std::set<std::string>(names.begin(), names.end()), c.names) << c.user;
+    for (const std::string& kind : Column(rows, "变动类型")) EXPECT_EQ(kind, "新增") << c.user;
   }
+  EXPECT_EQ(As("admin")->Get(table + "?format=json&changes_since=2026-13-01").status, 400);
+  EXPECT_EQ(As("admin")->Get(table + "?format=json&as_of=2026-06-30&changes_since=2026-06-30").status,
+            400);
   // Scope inside, outside, unknown; bad parameters.
   EXPECT_EQ(As("ca_a")->Get(table + "?format=json&scope=420581001001/01").status, 200);
   EXPECT_EQ(As("ca_a")->Get(table + "?format=json&scope=420581001002").status, 403);
