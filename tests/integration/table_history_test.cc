@@ -186,15 +186,15 @@ TEST_F(TableHistory, APastRosterListsWhoWasAliveThenInTheHouseholdOfThen) {
   EXPECT_EQ(june, (Table{{"序号", "姓名", "年龄", "户号", "联系电话"},
                          {"1", "老甲", "86", "H1", ""},  // died 2026-09-10: alive then
                          {"2", "老丙", "84", "H1", ""},  // moved to H2 on 07-15
-                         {"3", "老丁", "80", "H2", ""},
-                         {"4", "老戊", "83", "H2", "13900000002"}}));
+                         {"3", "老戊", "83", "H2", "13900000002"},
+                         {"4", "老丁", "80", "H2", ""}}));
   // 老乙 (died 03-01) and 老己 (06-10) are not listed.
   const Table may = Run({"test/gaoling", "--as-of", "2026-05-31"});
   EXPECT_EQ(may, (Table{{"序号", "姓名", "年龄", "户号", "联系电话"},
                         {"1", "老甲", "86", "H1", ""},
                         {"2", "老丙", "84", "H1", ""},
-                        {"3", "老己", "82", "H1", ""},  // died 06-10: alive on 05-31
-                        {"4", "老戊", "83", "H2", "13800000001"}}));  // the phone of then
+                        {"3", "老戊", "83", "H2", "13800000001"},  // the phone of then
+                        {"4", "老己", "82", "H1", ""}}));          // died 06-10: alive on 05-31
 
   // Households count their members of then.
   EXPECT_EQ(Run({"test/hu", "--as-of", "2026-06-30"}),
@@ -207,8 +207,8 @@ TEST_F(TableHistory, ChangesSinceListsAddedChangedAndRemovedTheSameWayLater) {
   const std::vector<std::string> args = {"test/gaoling", "--as-of", "2026-06-30",
                                          "--changes-since", "2026-05-31"};
   const Table expected = {{"变动类型", "变动项", "序号", "姓名", "年龄", "户号", "联系电话"},
-                          {"新增", "", "1", "老丁", "80", "H2", ""},
-                          {"变更", "联系电话", "2", "老戊", "83", "H2", "13900000002"},
+                          {"变更", "联系电话", "1", "老戊", "83", "H2", "13900000002"},
+                          {"新增", "", "2", "老丁", "80", "H2", ""},
                           {"减少", "", "3", "老己", "82", "H1", ""}};
   EXPECT_EQ(Run(args), expected);
 
