@@ -131,14 +131,14 @@ TEST_F(HistoryContract, AMovedPersonSitsInTheHouseholdHeWasInThen) {
   DateHistory("2026-07-15 09:00:00");
 
   ScanRequest r;
-  r.fields = {"person.name", "grid.code", "household.household_number",
-              "household.member_count", "person.relationship"};
+  r.fields = {"person.name", "grid.code", "household.household_number", "household.member_count",
+              "person.relationship"};
   r.order = {{"person.id_number"}};
-  EXPECT_EQ(Rows(r), (std::vector<std::string>{"张三|01|H1|1|∅", "李四|02|H2|2|10",
-                                                "王五|02|H2|2|∅"}));
+  EXPECT_EQ(Rows(r),
+            (std::vector<std::string>{"张三|01|H1|1|∅", "李四|02|H2|2|10", "王五|02|H2|2|∅"}));
   r.history_at = "2026-06-30 23:59:59";
-  EXPECT_EQ(Rows(r), (std::vector<std::string>{"张三|01|H1|2|∅", "李四|01|H1|2|∅",
-                                                "王五|02|H2|1|∅"}));
+  EXPECT_EQ(Rows(r),
+            (std::vector<std::string>{"张三|01|H1|2|∅", "李四|01|H1|2|∅", "王五|02|H2|1|∅"}));
 
   // Scopes follow the household of then.
   r.fields = {"person.name"};
@@ -155,21 +155,19 @@ TEST_F(HistoryContract, AMovedPersonSitsInTheHouseholdHeWasInThen) {
   households.leaf = EntityKind::kPerson;
   households.fields = {"household.household_number", "person.name"};
   households.order = {{"household.household_number"}};
-  EXPECT_EQ(Rows(households),
-            (std::vector<std::string>{"H1|张三", "H2|李四", "H2|王五"}));
+  EXPECT_EQ(Rows(households), (std::vector<std::string>{"H1|张三", "H2|李四", "H2|王五"}));
   households.history_at = "2026-06-30 23:59:59";
-  EXPECT_EQ(Rows(households),
-            (std::vector<std::string>{"H1|张三", "H1|李四", "H2|王五"}));
+  EXPECT_EQ(Rows(households), (std::vector<std::string>{"H1|张三", "H1|李四", "H2|王五"}));
 }
 
 TEST_F(HistoryContract, AliveAtADateReadsDatesAsKnownNow) {
-  Change(zhang_, {{"death_date", "2026-09-10"}}, kStatusDeceased);   // died after the date
-  Change(li_, {{"death_date", "2026-03-01"}}, kStatusDeceased);      // died before it
-  Person(h2_, "赵六", 4, {{"residence_status", "4"}});               // 居住状态 死亡, no date
-  Person(h2_, "钱七", 5, {{"move_out_date", "2026-08-01"}});          // moves out later
+  Change(zhang_, {{"death_date", "2026-09-10"}}, kStatusDeceased);  // died after the date
+  Change(li_, {{"death_date", "2026-03-01"}}, kStatusDeceased);     // died before it
+  Person(h2_, "赵六", 4, {{"residence_status", "4"}});              // 居住状态 死亡, no date
+  Person(h2_, "钱七", 5, {{"move_out_date", "2026-08-01"}});        // moves out later
   Change(Person(h2_, "孙八", 6, {}), {{"move_out_date", "2026-05-01"}}, kStatusMovedAway);
-  Person(h2_, "周九", 7, {{"move_in_date", "2026-08-01"}});           // moves in later
-  Person(h2_, "吴十", 8, {{"birth_date", "2026-07-01"}});             // born later
+  Person(h2_, "周九", 7, {{"move_in_date", "2026-08-01"}});  // moves in later
+  Person(h2_, "吴十", 8, {{"birth_date", "2026-07-01"}});    // born later
 
   ScanRequest r;
   r.fields = {"person.name"};

@@ -61,8 +61,9 @@ class TableHistory : public ::testing::Test {
     WriteFile(dir_ + "/mappings/test/gaoling.yaml", kGaoling);
     WriteFile(dir_ + "/mappings/test/hu.yaml", kHouseholds);
     config_ = dir_ + "/onetable.yaml";
-    WriteFile(config_, "store: \"" + url_ + "\"\nschema: " ONETABLE_SOURCE_DIR
-                           "/schema\nmappings: " + dir_ + "/mappings\n");
+    WriteFile(config_, "store: \"" + url_ +
+                           "\"\nschema: " ONETABLE_SOURCE_DIR "/schema\nmappings: " + dir_ +
+                           "/mappings\n");
     CliResult init = RunCli({"--config", config_, "init"}, "",
                             {{"ONETABLE_ADMIN_PASSWORD", "Secret-pass-2026"}});
     ASSERT_EQ(init.exit_code, 0) << init.err;
@@ -112,7 +113,8 @@ class TableHistory : public ::testing::Test {
   }
 
   int64_t Person(int64_t household, const std::string& name, const std::string& birth, int serial,
-                 std::map<std::string, std::string> more, const std::string& status = kStatusActive) {
+                 std::map<std::string, std::string> more,
+                 const std::string& status = kStatusActive) {
     more["name"] = name;
     more["birth_date"] = birth.substr(0, 4) + "-" + birth.substr(4, 2) + "-" + birth.substr(6, 2);
     char id[19];
@@ -149,14 +151,16 @@ class TableHistory : public ::testing::Test {
   void DateHistory(const std::string& at) {
     auto parsed = ParseStoreUrl(url_);
     ASSERT_TRUE(parsed.ok());
-    auto raw = parsed->scheme == "sqlite" ? OpenSqlite(parsed->sqlite_path)
-                                          : OpenMysql(parsed->mysql);
+    auto raw =
+        parsed->scheme == "sqlite" ? OpenSqlite(parsed->sqlite_path) : OpenMysql(parsed->mysql);
     ASSERT_TRUE(raw.ok()) << raw.status().message();
     const std::string now = "'2026-11-01 00:00:00'";
-    ASSERT_TRUE((*raw)->Exec("UPDATE field_change SET replaced_at = '" + at +
-                             "' WHERE replaced_at > " + now).ok());
-    ASSERT_TRUE((*raw)->Exec("UPDATE membership SET valid_to = '" + at + "' WHERE valid_to > " +
-                             now).ok());
+    ASSERT_TRUE(
+        (*raw)
+            ->Exec("UPDATE field_change SET replaced_at = '" + at + "' WHERE replaced_at > " + now)
+            .ok());
+    ASSERT_TRUE(
+        (*raw)->Exec("UPDATE membership SET valid_to = '" + at + "' WHERE valid_to > " + now).ok());
   }
 
   // The table as CSV rows (header first).
@@ -197,15 +201,17 @@ TEST_F(TableHistory, APastRosterListsWhoWasAliveThenInTheHouseholdOfThen) {
                         {"4", "老己", "82", "H1", ""}}));          // died 06-10: alive on 05-31
 
   // Households count their members of then.
-  EXPECT_EQ(Run({"test/hu", "--as-of", "2026-06-30"}),
-            (Table{{"户号", "在世人数", "成员"}, {"H1", "2", "老甲、老丙"}, {"H2", "2", "老丁、老戊"}}));
-  EXPECT_EQ(Run({"test/hu", "--as-of", "2027-01-31"}),
-            (Table{{"户号", "在世人数", "成员"}, {"H1", "0", ""}, {"H2", "3", "老丙、老丁、老戊"}}));
+  EXPECT_EQ(
+      Run({"test/hu", "--as-of", "2026-06-30"}),
+      (Table{{"户号", "在世人数", "成员"}, {"H1", "2", "老甲、老丙"}, {"H2", "2", "老丁、老戊"}}));
+  EXPECT_EQ(
+      Run({"test/hu", "--as-of", "2027-01-31"}),
+      (Table{{"户号", "在世人数", "成员"}, {"H1", "0", ""}, {"H2", "3", "老丙、老丁、老戊"}}));
 }
 
 TEST_F(TableHistory, ChangesSinceListsAddedChangedAndRemovedTheSameWayLater) {
-  const std::vector<std::string> args = {"test/gaoling", "--as-of", "2026-06-30",
-                                         "--changes-since", "2026-05-31"};
+  const std::vector<std::string> args = {"test/gaoling", "--as-of", "2026-06-30", "--changes-since",
+                                         "2026-05-31"};
   const Table expected = {{"变动类型", "变动项", "序号", "姓名", "年龄", "户号", "联系电话"},
                           {"变更", "联系电话", "1", "老戊", "83", "H2", "13900000002"},
                           {"新增", "", "2", "老丁", "80", "H2", ""},

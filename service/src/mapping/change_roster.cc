@@ -138,12 +138,11 @@ Result<TableResult> GenerateChanges(const Catalog& catalog, Store* store, const 
 
   // 1. The earlier table, as hashes per key.
   std::unordered_map<int64_t, CellHashes> before;
-  ASSIGN_OR_RETURN(TableResult first,
-                   Pass(catalog, store, spec, request, from.ToString(), masked,
-                        [&](int64_t key, const std::vector<std::string>& cells) {
-                          before[key] = HashCells(cells);
-                          return Status::Ok();
-                        }));
+  ASSIGN_OR_RETURN(TableResult first, Pass(catalog, store, spec, request, from.ToString(), masked,
+                                           [&](int64_t key, const std::vector<std::string>& cells) {
+                                             before[key] = HashCells(cells);
+                                             return Status::Ok();
+                                           }));
 
   TableMeta meta = MetaOf(spec, first.scope_name, as_of);
   meta.title += "变动名单（" + from.ToString() + " 至 " + as_of.ToString() + "）";
