@@ -172,9 +172,8 @@ int RunTable(const Config& config, const std::vector<std::string>& args) {
     return Fail(ExitFor(result.status()), result.status().message());
   }
   const mapping::TableCounts& n = result->counts;
-  std::cerr << spec.title << (a.changes_since.empty() ? "" : "变动名单") << "："
-            << n.data_rows << " 行"
-            << (n.truncated ? "（预览，未显示全部）" : "") << "，基准日 "
+  std::cerr << spec.title << (a.changes_since.empty() ? "" : "变动名单") << "：" << n.data_rows
+            << " 行" << (n.truncated ? "（预览，未显示全部）" : "") << "，基准日 "
             << result->as_of.ToString()
             << (a.changes_since.empty() ? "" : "，自 " + a.changes_since + " 起")
             << (a.output.empty() ? "" : "，已写入 " + a.output) << "\n";

@@ -120,8 +120,7 @@ Value Evaluator::EvalAlive(const Expr& e, RowContext& ctx) const {
   auto date_at = [&](const FieldPath& p) -> std::optional<Date> {
     return p.key.empty() ? std::nullopt : AsDate(ctx.Field(p));
   };
-  const std::optional<Date> death =
-      has_death_date_ ? AsDate(ctx.Field(e.aux_path2)) : std::nullopt;
+  const std::optional<Date> death = has_death_date_ ? AsDate(ctx.Field(e.aux_path2)) : std::nullopt;
   if (death && !(as_of_ < *death)) return Value::Bool(false);
   std::optional<Date> birth, move_in, move_out;
   bool ending_residence = false;

@@ -281,7 +281,8 @@ Status RegisterMappingRoutes(Router* router, const ServiceContext& service) {
   const std::vector<ParamDoc> preview = {
       {"scope", "string", "区划或网格代码（默认：本人可见的全部）", false},
       {"as_of", "string", "基准日 YYYY-MM-DD 或年份", false},
-      {"changes_since", "string", "YYYY-MM-DD：预览该日至基准日之间的变动名单（新增、变更、减少）", false},
+      {"changes_since", "string", "YYYY-MM-DD：预览该日至基准日之间的变动名单（新增、变更、减少）",
+       false},
       {"limit", "integer", "预览行数，1–200，默认 20", false}};
   RETURN_IF_ERROR(
       router->Add("GET", "/api/v1/mappings",

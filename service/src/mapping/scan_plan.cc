@@ -160,7 +160,8 @@ Result<ScanPlan> ScanPlan::Build(const MappingSpec& spec, const Catalog& catalog
       }
       return true;
     };
-    PushdownSplit split = SplitForPushdown(CloneExpr(*spec.where), as_of, expr::AliveEndingCodes(catalog), accept);
+    PushdownSplit split =
+        SplitForPushdown(CloneExpr(*spec.where), as_of, expr::AliveEndingCodes(catalog), accept);
     for (PushdownPredicate& p : split.pushed) {
       r.predicates.push_back(
           ScanPredicate{p.op == "has_tag" ? "" : ChainPath(p.path), p.op, std::move(p.values)});

@@ -302,15 +302,17 @@ Status SqlStore::StaleOrMissing(const std::string& table, const std::string& wha
 }
 
 Status SqlStore::RecordChange(EntityKind kind, int64_t id, const std::string& field,
-                              const std::optional<std::string>& old_value,
-                              const std::string& at) {
+                              const std::optional<std::string>& old_value, const std::string& at) {
   ASSIGN_OR_RETURN(SqlStatement * s,
                    Stmt("INSERT INTO field_change (entity, entity_id, field, old_value, "
                         "replaced_at) VALUES (?, ?, ?, ?, ?)"));
   s->BindText(1, EntityName(kind));
   s->BindInt(2, id);
   s->BindText(3, field);
-  if (old_value) s->BindText(4, *old_value); else s->BindNull(4);
+  if (old_value)
+    s->BindText(4, *old_value);
+  else
+    s->BindNull(4);
   s->BindText(5, at);
   return s->Execute().status();
 }
@@ -333,13 +335,16 @@ Status SqlStore::Update(EntityKind kind, Row* row) {
   // enclosing transaction: the lambda reports it through `outcome` and writes nothing.
   Status outcome;
   Status st = InTransaction([&]() -> Status {
-    ASSIGN_OR_RETURN(SqlStatement * s, Stmt("UPDATE " + t.name + " SET " + sets +
-                                            " WHERE id = ? AND version = ?"));
+    ASSIGN_OR_RETURN(SqlStatement * s,
+                     Stmt("UPDATE " + t.name + " SET " + sets + " WHERE id = ? AND version = ?"));
     int i = 1;
     s->BindText(i++, status);
     for (const FieldDef* f : t.fields) {
       auto it = row->values.find(f->key);
-      if (it == row->values.end()) s->BindNull(i++); else s->BindText(i++, it->second);
+      if (it == row->values.end())
+        s->BindNull(i++);
+      else
+        s->BindText(i++, it->second);
     }
     s->BindInt(i++, row->id);
     s->BindInt(i++, row->version);
@@ -397,9 +402,15 @@ Result<int64_t> SqlStore::Move(EntityKind kind, int64_t id, int64_t expected_ver
     if (person) sql += ", relationship = ?";
     ASSIGN_OR_RETURN(SqlStatement * s, Stmt(sql + " WHERE id = ? AND version = ?"));
     int i = 1;
-    if (new_parent_id) s->BindInt(i++, new_parent_id); else s->BindNull(i++);
+    if (new_parent_id)
+      s->BindInt(i++, new_parent_id);
+    else
+      s->BindNull(i++);
     if (person) {
-      if (relationship.empty()) s->BindNull(i++); else s->BindText(i++, relationship);
+      if (relationship.empty())
+        s->BindNull(i++);
+      else
+        s->BindText(i++, relationship);
     }
     s->BindInt(i++, id);
     s->BindInt(i++, expected_version);

@@ -254,7 +254,8 @@ class ScanQuery {
     }
     // Dates are facts, read as known now — except 入住日期, which belongs to the household the
     // person was in (expr/alive_rule.h).
-    if (kind == EntityKind::kPerson && (def->type != FieldType::kDate || key == keys::kMoveInDate)) {
+    if (kind == EntityKind::kPerson &&
+        (def->type != FieldType::kDate || key == keys::kMoveInDate)) {
       return AsOf(alias, key, def);
     }
     return Column{alias + "." + def->key, def};
@@ -288,8 +289,11 @@ class ScanQuery {
     const std::string& at = history_->at;
     return "(" + m + ".valid_to IS NULL OR " + m + ".valid_to > '" + at +
            "') AND NOT EXISTS (SELECT 1 FROM membership me WHERE me.entity = 'person' AND "
-           "me.entity_id = " + m + ".entity_id AND me.id < " + m + ".id AND (me.valid_to IS NULL OR "
-           "me.valid_to > '" + at + "'))";
+           "me.entity_id = " +
+           m + ".entity_id AND me.id < " + m +
+           ".id AND (me.valid_to IS NULL OR "
+           "me.valid_to > '" +
+           at + "'))";
   }
 
   // The household a person (alias p) was in at the instant.
@@ -309,8 +313,8 @@ class ScanQuery {
     const std::string& day = history_->date;
     std::string alive =
         "(COALESCE((SELECT fs.old_value FROM field_change fs WHERE fs.entity = 'person' AND "
-        "fs.entity_id = mc.id AND fs.field = 'status' AND fs.replaced_at > '" + at +
-        "' ORDER BY fs.id LIMIT 1), mc.status) = '" + kStatusActive + "'";
+        "fs.entity_id = mc.id AND fs.field = 'status' AND fs.replaced_at > '" +
+        at + "' ORDER BY fs.id LIMIT 1), mc.status) = '" + kStatusActive + "'";
     std::string dead_by;
     if (catalog_.Find(EntityKind::kPerson, keys::kDeathDate) != nullptr) {
       alive += " OR mc.death_date > '" + day + "'";
@@ -320,7 +324,8 @@ class ScanQuery {
       alive += " OR mc.move_out_date > '" + day + "'";
     }
     alive += ")";
-    return "(CASE WHEN " + alias + ".id IS NULL THEN NULL ELSE (SELECT COUNT(*) FROM membership mm "
+    return "(CASE WHEN " + alias +
+           ".id IS NULL THEN NULL ELSE (SELECT COUNT(*) FROM membership mm "
            "JOIN person mc ON mc.id = mm.entity_id WHERE mm.entity = 'person' AND mm.parent_id = " +
            alias + ".id AND " + HeldThen("mm") + dead_by + " AND " + alive + ") END)";
   }
@@ -411,10 +416,13 @@ class ScanQuery {
     std::string from = std::string(" FROM ") + EntityName(r_.grain) + " " + Alias(r_.grain);
     if (Moved() && r_.grain == EntityKind::kPerson) {
       // The membership each person who moved since the instant held then.
-      from += " LEFT JOIN (SELECT m.entity_id, m.parent_id FROM membership m JOIN (SELECT "
-              "MIN(m1.id) AS first_id FROM membership m1 WHERE m1.entity = 'person' AND "
-              "m1.valid_to > '" + history_->at + "' GROUP BY m1.entity_id) m2 ON m.id = "
-              "m2.first_id) pm ON pm.entity_id = p.id";
+      from +=
+          " LEFT JOIN (SELECT m.entity_id, m.parent_id FROM membership m JOIN (SELECT "
+          "MIN(m1.id) AS first_id FROM membership m1 WHERE m1.entity = 'person' AND "
+          "m1.valid_to > '" +
+          history_->at +
+          "' GROUP BY m1.entity_id) m2 ON m.id = "
+          "m2.first_id) pm ON pm.entity_id = p.id";
     }
     bool left = false;
     for (int k = Level(r_.grain) - 1; k >= top_; --k) {
@@ -516,7 +524,7 @@ class ScanQuery {
 
   const Catalog& catalog_;
   const ScanRequest& r_;
-  const ScanHistory* history_;  // null: as now
+  const ScanHistory* history_;                      // null: as now
   std::map<std::string, std::string> as_of_joins_;  // "p.name" → its join alias ("hf1")
   std::vector<AliveColumns> alive_cols_;            // per alive_at predicate, in order
   mutable size_t alive_index_ = 0;                  // reset by each Sql()
