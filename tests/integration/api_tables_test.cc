@@ -8,6 +8,7 @@
 #include <vector>
 
 #include "api_harness.h"
+#include "model/date.h"
 #include "xlsx/xlsx_reader.h"
 
 namespace onetable::testing {
@@ -215,7 +216,17 @@ TEST_F(ApiTables, PreviewsAndDownloadsHoldOnlyTheCallersRows) {
     Reply preview = As(c.user)->Get("/api/v1/mappings/minzheng/gaoling-jintie/preview?as_of=2026");
     ASSERT_EQ(preview.status, 200) << preview.body;
     EXPECT_EQ(preview.Json()["data_rows"].GetInt64(), static_cast<int64_t>(c.names.size()));
+    // The change roster since a date before anyone was born: every row is new, in the same scope.
+    Reply changes = As(c.user)->Get(table + "?format=json&as_of=2026-06-30&changes_since=1900-01-01");
+    ASSERT_EQ(changes.status, 200) << c.user << ": " << changes.body.substr(0, 300);
+    std::vector<std::vector<std::string>> rows = Cells(changes, "json", dir_);
+    std::vector<std::string> names = Column(rows, "姓名");
+    EXPECT_EQ(std::set<std::string>(names.begin(), names.end()), c.names) << c.user;
+    for (const std::string& kind : Column(rows, "变动类型")) EXPECT_EQ(kind, "新增") << c.user;
   }
+  EXPECT_EQ(As("admin")->Get(table + "?format=json&changes_since=2026-13-01").status, 400);
+  EXPECT_EQ(As("admin")->Get(table + "?format=json&as_of=2026-06-30&changes_since=2026-06-30").status,
+            400);
   // Scope inside, outside, unknown; bad parameters.
   EXPECT_EQ(As("ca_a")->Get(table + "?format=json&scope=420581001001/01").status, 200);
   EXPECT_EQ(As("ca_a")->Get(table + "?format=json&scope=420581001002").status, 403);
@@ -246,15 +257,18 @@ TEST_F(ApiTables, SensitiveColumnsAreMaskedInEveryFormat) {
   zhang->values["health_status"] = "4";
   ASSERT_TRUE(store_->Update(EntityKind::kPerson, &*zhang).ok());
   const std::string table = "/api/v1/tables/minzheng/laonianren";
+  // A change made now shows in tables from today on; a past reference date reads the register
+  // as it stood then (mapping/table_generator.h).
+  const std::string as_of = Today().ToString();
   for (const std::string format : {"json", "csv", "xlsx"}) {
-    Reply plain = As("gw_a1")->Get(table + "?format=" + format + "&as_of=2026-06-30");
+    Reply plain = As("gw_a1")->Get(table + "?format=" + format + "&as_of=" + as_of);
     ASSERT_EQ(plain.status, 200) << plain.body.substr(0, 300);
     std::vector<std::vector<std::string>> rows = Cells(plain, format, dir_);
     EXPECT_EQ(Column(rows, "姓名"), (std::vector<std::string>{"张三", "李四"})) << format;
     EXPECT_EQ(Column(rows, "健康状况"), (std::vector<std::string>{"***", "***"})) << format;
     EXPECT_EQ(plain.body.find("生活不能自理"), std::string::npos) << format;
 
-    Reply granted = As("admin_s")->Get(table + "?format=" + format + "&as_of=2026-06-30");
+    Reply granted = As("admin_s")->Get(table + "?format=" + format + "&as_of=" + as_of);
     ASSERT_EQ(granted.status, 200);
     EXPECT_EQ(Column(Cells(granted, format, dir_), "健康状况")[0], "生活不能自理") << format;
   }

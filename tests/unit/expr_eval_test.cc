@@ -239,6 +239,32 @@ TEST(ExprEvalTest, AliveMeansActiveAndNoDeathDate) {
   EXPECT_EQ(Cell("household.head.alive", head), "是");
 }
 
+// alive at the reference date (expr/alive_rule.h): dates decide against the reference date, and
+// 居住状态 迁出 / 死亡 ends alive unless an end date after the reference date says it came later.
+TEST(ExprEvalTest, AliveIsJudgedAtTheReferenceDate) {
+  FakeRow died_later = Person("1940-01-01");
+  died_later.Set("status", Value::String("deceased"));
+  died_later.Set("death_date", Value::FromDate(D("2024-09-10")));
+  EXPECT_EQ(Cell("alive", died_later), "是");
+  EXPECT_EQ(Cell("alive", died_later, D("2024-09-10")), "否");
+  FakeRow moved_later = Person("1940-01-01");
+  moved_later.Set("status", Value::String("moved_away"));
+  moved_later.Set("move_out_date", Value::FromDate(D("2024-07-01")));
+  EXPECT_EQ(Cell("alive", moved_later), "是");
+  EXPECT_EQ(Cell("alive", moved_later, D("2024-07-01")), "否");
+  FakeRow left = Person("1940-01-01");
+  left.Set("residence_status", Value::String("3"));  // 迁出
+  EXPECT_EQ(Cell("alive", left), "否");
+  left.Set("residence_status", Value::String("2"));  // 外出: still on the register
+  EXPECT_EQ(Cell("alive", left), "是");
+  FakeRow newborn = Person("2024-07-01");
+  EXPECT_EQ(Cell("alive", newborn), "否");
+  EXPECT_EQ(Cell("alive", newborn, D("2024-07-01")), "是");
+  FakeRow arrives = Person("1980-01-01");
+  arrives.Set("move_in_date", Value::FromDate(D("2024-08-01")));
+  EXPECT_EQ(Cell("alive", arrives), "否");
+}
+
 TEST(ExprEvalTest, Arithmetic) {
   FakeRow row = Person("1944-06-30");
   EXPECT_EQ(Cell("1 + 2 * 3", row), "7");
@@ -339,7 +365,7 @@ TEST(PushdownTest, SimpleConjunctsGoToSqlTheRestStays) {
     const char* split;
   } cases[] = {
       {"age >= 80 and population_type == \"01\" and alive",
-       "birth_date <= 1944-06-30; population_type == 01; status == active; death_date is null; "
+       "birth_date <= 1944-06-30; population_type == 01; status alive_at 2024-06-30 3 4; "
        "residual: -"},
       {"gender == '2' and (age < 18 or age > 60)",
        "gender == 2; residual: (or (< age 18) (> age 60))"},
@@ -359,7 +385,7 @@ TEST(PushdownTest, SimpleConjunctsGoToSqlTheRestStays) {
   for (const Case& c : cases) {
     ExprPtr e = Compile(c.where);
     ASSERT_NE(e, nullptr);
-    EXPECT_EQ(Describe(SplitForPushdown(std::move(e), as_of, accept_all)), c.split) << c.where;
+    EXPECT_EQ(Describe(SplitForPushdown(std::move(e), as_of, {"3", "4"}, accept_all)), c.split) << c.where;
   }
   // A generator that cannot join the household head keeps that conjunct in C++.
   auto own_columns_only = [](const std::vector<PushdownPredicate>& preds) {
@@ -369,7 +395,7 @@ TEST(PushdownTest, SimpleConjunctsGoToSqlTheRestStays) {
     return true;
   };
   ExprPtr e = Compile("household.head.gender == '1' and gender == '2'");
-  EXPECT_EQ(Describe(SplitForPushdown(std::move(e), as_of, own_columns_only)),
+  EXPECT_EQ(Describe(SplitForPushdown(std::move(e), as_of, {}, own_columns_only)),
             "gender == 2; residual: (== household.head.gender \"1\")");
 }
 

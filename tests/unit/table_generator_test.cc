@@ -149,7 +149,8 @@ TEST_F(TableGeneratorTest, SimplePartsOfWhereGoToSqlTheRestStaysInCpp) {
   }
   EXPECT_EQ(pushed, (std::vector<std::string>{
                         "person.birth_date <= 1944-06-30", "person.population_type == 01",
-                        "person.status == active", "person.death_date is null"}));
+                        // alive at the reference date; 3 and 4 are 居住状态 迁出 and 死亡
+                        "person.status alive_at 2024-06-30 3 4"}));
   ASSERT_NE(plan->residual(), nullptr);
   EXPECT_EQ(ToDebugString(*plan->residual()), "(or (== gender \"1\") (has_tag dibao))");
   EXPECT_EQ(plan->request().tags, std::vector<std::string>{"dibao"});

@@ -32,6 +32,7 @@ namespace fs = std::filesystem;
 const char kTableUsage[] =
     "  table 映射ID [--scope 代码] [--as-of 日期] [--format xlsx|csv|json] [-o 文件]\n"
     "        [--preview N] [--savings]   按映射生成部门报表（映射ID 如 minzheng/gaoling-jintie）\n"
+    "        [--changes-since 日期]      只列出该日期至基准日之间新增、变更、减少的行\n"
     "  mapping draft 模板.xlsx|.csv [--title 标题] [-o 文件]   由部门空白模板生成映射草稿\n";
 
 namespace {
@@ -54,7 +55,7 @@ std::string Percent(int64_t part, int64_t whole) {
 }
 
 struct TableArgs {
-  std::string id, scope, as_of, format, output;
+  std::string id, scope, as_of, format, output, changes_since;
   int64_t preview = 0;
   bool savings = false;
 };
@@ -70,6 +71,8 @@ Status ParseTableArgs(const std::vector<std::string>& args, TableArgs* out) {
       ASSIGN_OR_RETURN(out->scope, value("--scope"));
     } else if (a == "--as-of") {
       ASSIGN_OR_RETURN(out->as_of, value("--as-of"));
+    } else if (a == "--changes-since") {
+      ASSIGN_OR_RETURN(out->changes_since, value("--changes-since"));
     } else if (a == "--format") {
       ASSIGN_OR_RETURN(out->format, value("--format"));
     } else if (a == "-o" || a == "--output") {
@@ -151,7 +154,7 @@ int RunTable(const Config& config, const std::vector<std::string>& args) {
   const Actor actor = CliActor();
   TableRunRequest request;
   request.mapping_id = a.id;
-  request.params = {a.scope, a.as_of};
+  request.params = {a.scope, a.as_of, a.changes_since};
   request.format_name = mapping::TableFormatName(*format);
   request.max_rows = a.preview;
   Result<TableRun> run =
@@ -169,9 +172,11 @@ int RunTable(const Config& config, const std::vector<std::string>& args) {
     return Fail(ExitFor(result.status()), result.status().message());
   }
   const mapping::TableCounts& n = result->counts;
-  std::cerr << spec.title << "：" << n.data_rows << " 行"
-            << (n.truncated ? "（预览，未显示全部）" : "") << "，基准日 "
-            << result->as_of.ToString() << (a.output.empty() ? "" : "，已写入 " + a.output) << "\n";
+  std::cerr << spec.title << (a.changes_since.empty() ? "" : "变动名单") << "：" << n.data_rows
+            << " 行" << (n.truncated ? "（预览，未显示全部）" : "") << "，基准日 "
+            << result->as_of.ToString()
+            << (a.changes_since.empty() ? "" : "，自 " + a.changes_since + " 起")
+            << (a.output.empty() ? "" : "，已写入 " + a.output) << "\n";
   if (a.savings) {
     std::cerr << "录入节省：表内 " << n.cells << " 格中有 " << n.register_cells
               << " 格由登记库自动填写，占 " << Percent(n.register_cells, n.cells)

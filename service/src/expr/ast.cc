@@ -129,6 +129,7 @@ ExprPtr CloneExpr(const Expr& e) {
   c->path = e.path;
   c->aux_path = e.aux_path;
   c->aux_path2 = e.aux_path2;
+  c->alive_paths = e.alive_paths;
   c->field = e.field;
   c->mask_hint = e.mask_hint;
   for (const ExprPtr& child : e.children) {

@@ -122,9 +122,12 @@ struct Expr {
   FieldPath path;  // kField, kAlive
   // The columns a node reads besides `path`, kept here so the evaluator hands every RowContext
   // a FieldPath that lives as long as the tree (contexts may cache by its address):
-  // kField age → birth_date; kAlive → status (aux_path) and death_date (aux_path2).
+  // kField age → birth_date; kAlive → status (aux_path) and death_date (aux_path2), and for
+  // persons birth_date, move_in_date, move_out_date, residence_status in alive_paths (expr/alive_rule.h; a
+  // key the catalog lacks is left empty).
   FieldPath aux_path;
   FieldPath aux_path2;
+  std::vector<FieldPath> alive_paths;
   const FieldDef* field = nullptr;           // kField, kTagAttr: the catalog definition
   FieldType mask_hint = FieldType::kString;  // kCall mask: the argument's catalog type
 };

@@ -3,6 +3,7 @@
 #include <string>
 #include <vector>
 
+#include "expr/alive_rule.h"
 #include "expr/check_internal.h"
 #include "model/catalog_keys.h"
 #include "onetable/text.h"
@@ -148,6 +149,14 @@ std::optional<ExprType> Checker::CheckField(Expr* e, const Scope& s) {
     e->aux_path = e->aux_path2 = e->path;
     e->aux_path.key = "status";
     e->aux_path2.key = keys::kDeathDate;
+    if (cur == EntityKind::kPerson) {
+      const AliveFields f = AliveFieldsOf(catalog_);
+      for (const std::string& key :
+           {f.birth_date, f.move_in_date, f.move_out_date, f.residence_status}) {
+        e->alive_paths.push_back(e->path);
+        e->alive_paths.back().key = key;
+      }
+    }
     return ExprType::Of(TypeKind::kBoolean);
   }
   const FieldDef* def = catalog_.Find(cur, key);

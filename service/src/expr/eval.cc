@@ -113,11 +113,32 @@ Value Evaluator::EvalField(const Expr& e, RowContext& ctx) const {
 Value Evaluator::EvalAlive(const Expr& e, RowContext& ctx) const {
   Value s = ctx.Field(e.aux_path);  // status
   if (s.is_null()) return Value::Null();
-  bool alive = s.kind() == Value::Kind::kString && s.as_string() == "active";
-  if (alive && e.path.entity == EntityKind::kPerson && has_death_date_) {
-    alive = ctx.Field(e.aux_path2).is_null();  // death_date
+  const bool active = s.kind() == Value::Kind::kString && s.as_string() == "active";
+  if (e.path.entity != EntityKind::kPerson) return Value::Bool(active);
+  // The rule of alive_rule.h at the reference date; the store's "alive_at" predicate says the
+  // same in SQL.
+  auto date_at = [&](const FieldPath& p) -> std::optional<Date> {
+    return p.key.empty() ? std::nullopt : AsDate(ctx.Field(p));
+  };
+  const std::optional<Date> death = has_death_date_ ? AsDate(ctx.Field(e.aux_path2)) : std::nullopt;
+  if (death && !(as_of_ < *death)) return Value::Bool(false);
+  std::optional<Date> birth, move_in, move_out;
+  bool ending_residence = false;
+  if (e.alive_paths.size() == 4) {
+    birth = date_at(e.alive_paths[0]);
+    move_in = date_at(e.alive_paths[1]);
+    move_out = date_at(e.alive_paths[2]);
+    if (!e.alive_paths[3].key.empty()) {
+      Value r = ctx.Field(e.alive_paths[3]);
+      const std::string code = r.is_null() ? std::string() : r.ToCanonical();
+      for (const std::string& c : ending_codes_) ending_residence = ending_residence || c == code;
+    }
   }
-  return Value::Bool(alive);
+  if (birth && as_of_ < *birth) return Value::Bool(false);
+  if (move_in && as_of_ < *move_in) return Value::Bool(false);
+  if (active && !ending_residence) return Value::Bool(true);
+  // Ended — unless the end came after the reference date.
+  return Value::Bool((death && as_of_ < *death) || (move_out && as_of_ < *move_out));
 }
 
 Result<Value> Evaluator::EvalCompare(const Expr& e, RowContext& ctx) const {

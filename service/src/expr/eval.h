@@ -21,7 +21,9 @@
 
 #include <cstdint>
 #include <string>
+#include <vector>
 
+#include "expr/alive_rule.h"
 #include "expr/ast.h"
 #include "expr/value.h"
 #include "model/catalog.h"
@@ -71,7 +73,8 @@ class Evaluator {
   Evaluator(const Catalog& catalog, const Date& as_of)
       : catalog_(catalog),
         as_of_(as_of),
-        has_death_date_(catalog.Find(EntityKind::kPerson, keys::kDeathDate) != nullptr) {}
+        has_death_date_(catalog.Find(EntityKind::kPerson, keys::kDeathDate) != nullptr),
+        ending_codes_(AliveEndingCodes(catalog)) {}
 
   const Date& as_of() const { return as_of_; }
 
@@ -94,6 +97,7 @@ class Evaluator {
   const Catalog& catalog_;
   Date as_of_;
   bool has_death_date_;  // looked up once: `alive` runs for every row
+  std::vector<std::string> ending_codes_;  // 居住状态 codes that end `alive` (alive_rule.h)
 };
 
 // Folds rows for one aggregate call: count of rows where the filter holds, or sum of the value

@@ -3,6 +3,7 @@
 # the model, so that ingest does not pull in table generation. Included from
 # service/CMakeLists.txt (its scope: ONETABLE_SRC is service/src).
 add_library(onetable_expr STATIC
+  ${ONETABLE_SRC}/expr/alive_rule.cc
   ${ONETABLE_SRC}/expr/ast.cc
   ${ONETABLE_SRC}/expr/cell_functions.cc
   ${ONETABLE_SRC}/expr/check.cc

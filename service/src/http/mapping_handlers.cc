@@ -163,8 +163,12 @@ HttpResponse PreviewResponse(const mapping::MappingSpec& spec, const CollectingS
   for (const std::string& h : sink.meta().headers) w.String(h);
   w.EndArray();
   w.Key("masked").StartArray();
-  for (size_t i = 0; i < masked.size() && i < sink.meta().headers.size(); ++i) {
-    if (masked[i]) w.String(sink.meta().headers[i]);
+  // A change roster puts its two columns (变动类型, 变动项) before the spec's.
+  const size_t shift = sink.meta().headers.size() > spec.columns.size()
+                           ? sink.meta().headers.size() - spec.columns.size()
+                           : 0;
+  for (size_t i = 0; i < masked.size() && i + shift < sink.meta().headers.size(); ++i) {
+    if (masked[i]) w.String(sink.meta().headers[i + shift]);
   }
   w.EndArray();
   w.Key("rows").StartArray();
@@ -277,6 +281,8 @@ Status RegisterMappingRoutes(Router* router, const ServiceContext& service) {
   const std::vector<ParamDoc> preview = {
       {"scope", "string", "区划或网格代码（默认：本人可见的全部）", false},
       {"as_of", "string", "基准日 YYYY-MM-DD 或年份", false},
+      {"changes_since", "string", "YYYY-MM-DD：预览该日至基准日之间的变动名单（新增、变更、减少）",
+       false},
       {"limit", "integer", "预览行数，1–200，默认 20", false}};
   RETURN_IF_ERROR(
       router->Add("GET", "/api/v1/mappings",

@@ -146,6 +146,9 @@ TableParams ReadTableParams(const HttpRequest& request) {
   TableParams params;
   if (auto it = request.query.find("scope"); it != request.query.end()) params.scope = it->second;
   if (auto it = request.query.find("as_of"); it != request.query.end()) params.as_of = it->second;
+  if (auto it = request.query.find("changes_since"); it != request.query.end()) {
+    params.changes_since = it->second;
+  }
   return params;
 }
 

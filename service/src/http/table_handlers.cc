@@ -103,7 +103,11 @@ Status RegisterTableRoutes(Router* router, const ServiceContext& service) {
   doc.summary = "生成并下载部门报表（XLSX、CSV 或 JSON）";
   doc.query = {{"format", "string", "xlsx（默认）、csv 或 json", false},
                {"scope", "string", "区划或网格代码（默认：本人可见的全部）", false},
-               {"as_of", "string", "基准日 YYYY-MM-DD 或年份（默认按映射）", false}};
+               {"as_of", "string", "基准日 YYYY-MM-DD 或年份（默认按映射）", false},
+               {"changes_since", "string",
+                "YYYY-MM-DD：只返回该日至基准日之间新增、变更、减少的行（变动名单，首两列为"
+                "变动类型与变动项）",
+                false}};
   return router->Add("GET", "/api/v1/tables/{department}/{table}", doc,
                      [s](const RequestContext& ctx) { return HandleDownload(ctx, *s); });
 }

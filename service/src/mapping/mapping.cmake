@@ -3,6 +3,7 @@
 # Included from service/CMakeLists.txt (its scope: ONETABLE_SRC is service/src).
 add_library(onetable_mapping STATIC
   ${ONETABLE_SRC}/mapping/atomic_file.cc
+  ${ONETABLE_SRC}/mapping/change_roster.cc
   ${ONETABLE_SRC}/mapping/csv_sink.cc
   ${ONETABLE_SRC}/mapping/json_sink.cc
   ${ONETABLE_SRC}/mapping/mapping_spec.cc

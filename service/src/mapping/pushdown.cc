@@ -72,18 +72,16 @@ std::optional<Predicates> AgePredicates(const Expr& age, Op op, int64_t n, const
   }
 }
 
-std::optional<Predicates> Translate(const Expr& e, const Date& as_of) {
+std::optional<Predicates> Translate(const Expr& e, const Date& as_of,
+                                    const std::vector<std::string>& ending_codes) {
   switch (e.kind) {
     case ExprKind::kAlive: {
       FieldPath status = e.path;
       status.key = "status";
-      Predicates out{Pred(status, "==", {"active"})};
-      if (e.path.entity == EntityKind::kPerson) {
-        FieldPath death = e.path;
-        death.key = keys::kDeathDate;
-        out.push_back(Pred(death, "is null", {}));
-      }
-      return out;
+      if (e.path.entity != EntityKind::kPerson) return Predicates{Pred(status, "==", {"active"})};
+      std::vector<std::string> values{as_of.ToString()};
+      values.insert(values.end(), ending_codes.begin(), ending_codes.end());
+      return Predicates{Pred(status, "alive_at", std::move(values))};
     }
     case ExprKind::kHasTag:
       return Predicates{PushdownPredicate{"", FieldPath{}, "has_tag", {e.name}}};
@@ -161,13 +159,14 @@ Date LatestBirthDateForAge(const Date& as_of, int years) {
 }
 
 PushdownSplit SplitForPushdown(ExprPtr where, const Date& as_of,
+                               const std::vector<std::string>& alive_ending_codes,
                                const std::function<bool(const Predicates&)>& accept) {
   PushdownSplit split;
   if (where == nullptr) return split;
   std::vector<ExprPtr> conjuncts;
   Flatten(std::move(where), &conjuncts);
   for (ExprPtr& c : conjuncts) {
-    std::optional<Predicates> preds = Translate(*c, as_of);
+    std::optional<Predicates> preds = Translate(*c, as_of, alive_ending_codes);
     if (preds && accept(*preds)) {
       for (PushdownPredicate& p : *preds) split.pushed.push_back(std::move(p));
       continue;

@@ -11,7 +11,9 @@
 //   field == null / field != null                    → "is null" / "is not null"
 //   field [not] in (literal, …)                      → "in" / "not in"
 //   field [not] between literal and literal          → "between" (2 values) / "not between"
-//   alive                                            → status == "active" [and death_date is null]
+//   alive                                            → "alive_at" {as_of, ending 居住状态 codes} on
+//                                                      a person's status (expr/alive_rule.h);
+//                                                      status == "active" for other rows
 //   has_tag(t)                                       → "has_tag" with values {t}
 //   age op N, age between / in, where age is the derived person age at the reference date
 //                                                    → birth_date comparisons computed here
@@ -34,7 +36,7 @@ struct PushdownPredicate {
   std::string field_path;  // FieldPath::ToString(): "gender", "grid.code", "status", ...
   FieldPath path;          // the same, structured
   // "==" "!=" "<" "<=" ">" ">=" "in" "not in" "between" "not between" "is null" "is not null"
-  // "has_tag"
+  // "has_tag" "alive_at"
   std::string op;
   std::vector<std::string> values;  // canonical literals, bound as SQL parameters
 };
@@ -48,8 +50,9 @@ struct PushdownSplit {
 // generator can run all of that conjunct's predicates in SQL (e.g. only paths it has joined);
 // a conjunct it refuses stays in the residual whole. `as_of` turns age comparisons into
 // birth-date bounds consistent with AgeAt (a 29 February birthday counts on 1 March).
+// `alive_ending_codes` are expr::AliveEndingCodes of the catalog the clause was checked against.
 PushdownSplit SplitForPushdown(
-    ExprPtr where, const Date& as_of,
+    ExprPtr where, const Date& as_of, const std::vector<std::string>& alive_ending_codes,
     const std::function<bool(const std::vector<PushdownPredicate>&)>& accept);
 
 // The latest birth date at which a person is at least `years` old on `as_of`.

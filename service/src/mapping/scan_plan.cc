@@ -3,6 +3,7 @@
 #include <algorithm>
 #include <optional>
 
+#include "expr/alive_rule.h"
 #include "mapping/pushdown.h"
 #include "model/catalog_keys.h"
 
@@ -93,6 +94,9 @@ void ScanPlan::NeedAll(const Expr& root) {
             catalog_->Find(EntityKind::kPerson, keys::kDeathDate) != nullptr) {
           Need(WithKey(e.path, keys::kDeathDate));
         }
+        for (const FieldPath& p : e.alive_paths) {
+          if (!p.key.empty()) Need(p);
+        }
         break;
       case ExprKind::kCall:
         if (e.name == "age" && e.children.empty()) {
@@ -156,7 +160,8 @@ Result<ScanPlan> ScanPlan::Build(const MappingSpec& spec, const Catalog& catalog
       }
       return true;
     };
-    PushdownSplit split = SplitForPushdown(CloneExpr(*spec.where), as_of, accept);
+    PushdownSplit split =
+        SplitForPushdown(CloneExpr(*spec.where), as_of, expr::AliveEndingCodes(catalog), accept);
     for (PushdownPredicate& p : split.pushed) {
       r.predicates.push_back(
           ScanPredicate{p.op == "has_tag" ? "" : ChainPath(p.path), p.op, std::move(p.values)});

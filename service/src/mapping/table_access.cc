@@ -6,6 +6,7 @@
 #include <set>
 #include <utility>
 
+#include "mapping/change_roster.h"
 #include "mapping/scan_plan.h"
 #include "model/catalog_keys.h"
 
@@ -148,6 +149,10 @@ Result<mapping::TableResult> GenerateFor(const AppContext& service, const Princi
   request.as_of = params.as_of;
   request.max_rows = max_rows;
   ASSIGN_OR_RETURN(request.allowed_scopes, AllowedScopes(service, who, store));
+  if (!params.changes_since.empty()) {
+    return mapping::GenerateChanges(service.catalog, &store, spec, request, params.changes_since,
+                                    MaskedColumns(service, who, spec), sink);
+  }
   MaskingSink masking(sink, MaskedColumns(service, who, spec));
   mapping::TableGenerator generator(service.catalog, &store);
   return generator.Generate(spec, request, &masking);

@@ -59,13 +59,16 @@ Status RequireRowSelectorsSeen(const AppContext& service, const Principal& who,
 Result<std::vector<std::string>> AllowedScopes(const AppContext& service, const Principal& who,
                                                Store& store);
 
-// The scope and reference date a table is asked for (both optional).
+// The scope and reference date a table is asked for (both optional), and for a change roster
+// (change_roster.h) the earlier date it lists changes since.
 struct TableParams {
   std::string scope;
   std::string as_of;
+  std::string changes_since;  // "": the table itself
 };
 
-// Generates `spec` for `who` into `sink`, with the caller's scope and masking applied;
+// Generates `spec` (or its change roster, when params.changes_since is set) for `who` into
+// `sink`, with the caller's scope and masking applied;
 // `max_rows` > 0 limits the body rows (previews). Errors name the parameter at fault (scope,
 // as_of): kInvalidArgument, kNotFound, kPermissionDenied; store errors as they are.
 Result<mapping::TableResult> GenerateFor(const AppContext& service, const Principal& who,

@@ -16,8 +16,14 @@ namespace {
 // grain row when its group ends.
 class GroupFolder {
  public:
-  GroupFolder(const ScanPlan& plan, const Catalog& catalog, const Evaluator& eval, TableRows* rows)
-      : plan_(plan), eval_(eval), rows_(rows), fold_ctx_(plan, catalog), row_ctx_(plan, catalog) {
+  GroupFolder(const ScanPlan& plan, const Catalog& catalog, const Evaluator& eval, TableRows* rows,
+              const std::function<void(int64_t)>& row_key)
+      : plan_(plan),
+        eval_(eval),
+        rows_(rows),
+        row_key_(row_key),
+        fold_ctx_(plan, catalog),
+        row_ctx_(plan, catalog) {
     const size_t levels = static_cast<size_t>(plan.LevelOf(plan.request().leaf)) + 1;
     by_level_.resize(levels);
     for (const AggregateCall* call : plan.aggregates()) {
@@ -68,12 +74,14 @@ class GroupFolder {
       ASSIGN_OR_RETURN(bool keep, eval_.Matches(*plan_.residual(), row_ctx_));
       if (!keep) return Status::Ok();
     }
+    if (row_key_) row_key_(first_.ids[0]);
     return rows_->Add(eval_, row_ctx_);
   }
 
   const ScanPlan& plan_;
   const Evaluator& eval_;
   TableRows* rows_;
+  const std::function<void(int64_t)>& row_key_;
   ScanRowContext fold_ctx_;  // answers for the row being folded
   ScanRowContext row_ctx_;   // answers for the grain row being written
   std::vector<std::vector<const AggregateCall*>> by_level_;  // level 0 (the grain) unused
@@ -106,6 +114,11 @@ Result<TableResult> TableGenerator::Generate(const MappingSpec& spec, const Tabl
   ASSIGN_OR_RETURN(ScanPlan plan,
                    ScanPlan::Build(spec, catalog_, result.as_of, std::move(scope.scopes)));
   plan.mutable_request().page_size = request.page_size;
+  // A past reference date reads the register as it stood at the end of that day (see
+  // ScanRequest::history_at); today or later reads it as it is, with nothing extra to do.
+  if (result.as_of < request.today) {
+    plan.mutable_request().history_at = result.as_of.ToString() + " 23:59:59";
+  }
 
   const Evaluator eval(catalog_, result.as_of);
   TableRows rows(spec, sink, request.max_rows);
@@ -120,10 +133,11 @@ Result<TableResult> TableGenerator::Generate(const MappingSpec& spec, const Tabl
         ASSIGN_OR_RETURN(bool keep, eval.Matches(*plan.residual(), ctx));
         if (!keep) return Status::Ok();
       }
+      if (request.row_key) request.row_key(row.ids[0]);
       return rows.Add(eval, ctx);
     });
   } else {
-    GroupFolder folder(plan, catalog_, eval, &rows);
+    GroupFolder folder(plan, catalog_, eval, &rows, request.row_key);
     st = store_->Scan(plan.request(), [&](const ScanRow& row) { return folder.Visit(row); });
     if (st.ok()) st = folder.Finish();
   }

@@ -2,7 +2,11 @@
 // TableSink — the reason onetable exists (DESIGN.md §6).
 //
 // One run: the reference date (the request's override, else the spec's as_of, else today), the
-// scope (table_scope.h), then one Store::Scan (scan_plan.h): the where clause's simple parts and
+// scope (table_scope.h), then one Store::Scan (scan_plan.h). Every person-level status the table
+// reads is the one at the reference date: `alive` by expr/alive_rule.h, tags by their validity,
+// and for a past date the persons' statuses, fields and households as the register held them at
+// the end of that day (ScanRequest::history_at) — so a roster for a past date comes out the same
+// whenever it is generated. The where clause's simple parts and
 // the scope run in SQL as bound parameters, the rest in the Evaluator. At the person grain each
 // streamed row becomes a table row. At summary grains (household … community) the scan joins
 // the rows below, ordered so each grain row's rows arrive together; aggregates fold them as they
@@ -19,6 +23,7 @@
 #define ONETABLE_MAPPING_TABLE_GENERATOR_H_
 
 #include <cstdint>
+#include <functional>
 #include <string>
 #include <vector>
 
@@ -39,6 +44,9 @@ struct TableRequest {
   Date today = Today();                     // fills {year} when there is no override
   int64_t max_rows = 0;                     // > 0: stop after this many body rows (preview)
   int page_size = 0;                        // passed to Store::Scan (0: the store chooses)
+  // Optional: told the id of the grain row (person, household …) each data row stands for, just
+  // before that row goes to the sink (change rosters key rows by it: change_roster.h).
+  std::function<void(int64_t)> row_key;
 };
 
 struct TableResult {

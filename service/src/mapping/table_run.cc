@@ -3,6 +3,8 @@
 #include <optional>
 #include <utility>
 
+#include "mapping/change_roster.h"
+
 namespace onetable {
 namespace {
 
@@ -11,7 +13,8 @@ std::string RequestDetail(const TableRunRequest& request) {
   const std::string format =
       request.max_rows > 0 ? std::string("preview") : request.format_name.substr(0, 8);
   return "format=" + format + " scope=" + (p.scope.empty() ? "all" : p.scope.substr(0, 64)) +
-         " as_of=" + (p.as_of.empty() ? "default" : p.as_of.substr(0, 16));
+         " as_of=" + (p.as_of.empty() ? "default" : p.as_of.substr(0, 16)) +
+         (p.changes_since.empty() ? "" : " changes_since=" + p.changes_since.substr(0, 16));
 }
 
 const char* ActionOf(const TableRunRequest& request) {
@@ -57,6 +60,11 @@ Result<TableRun> TableRun::Start(Store& store, const AppContext& app, const Acto
   if (!spec.ok()) return refuse(spec.status());
   Status seen = RequireRowSelectorsSeen(app, who, *spec);
   if (!seen.ok()) return refuse(seen);
+  if (!request.params.changes_since.empty()) {
+    Status since = mapping::CheckChangesSince(*spec, request.params.as_of,
+                                              request.params.changes_since, Today());
+    if (!since.ok()) return refuse(since);
+  }
   return TableRun(app, actor, who, std::move(request), std::move(*spec), *format);
 }
 

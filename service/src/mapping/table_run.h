@@ -3,7 +3,7 @@
 // (AccessPolicy::RequireTable) and the data that chooses its rows (table_access.h); its scope
 // and masking apply; and the run is audited in one vocabulary whichever adapter asked: action
 // download (preview when only the first rows are asked for), object "table/<id>", detail
-// "format=… scope=… as_of=…" and, once complete, " as_of_used=… rows=N"; result ok, denied (a
+// "format=… scope=… as_of=…[ changes_since=…]" and, once complete, " as_of_used=… rows=N"; result ok, denied (a
 // refusal) or failed. A refusal is audited when Start finds it; a run when Generate has the
 // table complete (or failed) — before the caller sends its last byte, so no download finishes
 // without its record.

@@ -34,6 +34,11 @@ inline constexpr char kCurrentAddress[] = "current_address";
 inline constexpr char kRelationship[] = "relationship";  // to the household head
 inline constexpr char kDeathDate[] = "death_date";
 inline constexpr char kAge[] = "age";  // derived from birth_date (and death_date)
+// Optional (not in kRequiredKeys): `alive` at a date reads them when the catalog defines them
+// (expr/alive_rule.h).
+inline constexpr char kMoveInDate[] = "move_in_date";
+inline constexpr char kMoveOutDate[] = "move_out_date";
+inline constexpr char kResidenceStatus[] = "residence_status";
 
 struct RequiredKey {
   EntityKind entity;

@@ -117,6 +117,8 @@ struct ScanPredicate {
   std::string path;
   // == != < <= > >= | in, not in (values: the list) | between, not between (values: low, high)
   // | is null, is not null (no values) | has_tag (values: {tag key}; on the chain's person)
+  // | alive_at (path: a person's "<chain>.status"; values: {YYYY-MM-DD, the 居住状态 codes that
+  //   end residence...}): the person is alive at that date as expr/alive_rule.h defines it
   std::string op;
   std::vector<std::string> values;  // canonical text, bound as SQL parameters
 };
@@ -139,6 +141,13 @@ struct ScanRequest {
   std::vector<std::string> fields;        // paths read into ScanRow::values, in this order
   std::vector<std::string> tags;          // tag keys read into ScanRow::tag_attrs (chain's person)
   std::string tag_date;  // YYYY-MM-DD: only assignments valid that day count; "": any
+  // "YYYY-MM-DD HH:MM:SS" (UTC): read persons as the register held them at that instant — a
+  // status or field (other than a date field: dates are facts, read as known now) replaced
+  // later reads its value of then, and a person sits in the household he was in then (for the
+  // chain above him, scopes, the persons below a summary row, and member_count). "": as now.
+  // Rows as now cost nothing extra; history is read in the same query, only for the fields
+  // changed and persons moved since then.
+  std::string history_at;
   std::vector<ScanOrderKey> order;  // then by the id of each level from grain down to leaf
   // Rows fetched per query (keyset paging); 0: the store chooses (SQLite streams one query,
   // MySQL pages so the client never buffers a whole result).

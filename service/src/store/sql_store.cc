@@ -301,24 +301,79 @@ Status SqlStore::StaleOrMissing(const std::string& table, const std::string& wha
                           std::to_string(current) + "），请刷新后再改");
 }
 
+Status SqlStore::RecordChange(EntityKind kind, int64_t id, const std::string& field,
+                              const std::optional<std::string>& old_value, const std::string& at) {
+  ASSIGN_OR_RETURN(SqlStatement * s,
+                   Stmt("INSERT INTO field_change (entity, entity_id, field, old_value, "
+                        "replaced_at) VALUES (?, ?, ?, ?, ?)"));
+  s->BindText(1, EntityName(kind));
+  s->BindInt(2, id);
+  s->BindText(3, field);
+  if (old_value)
+    s->BindText(4, *old_value);
+  else
+    s->BindNull(4);
+  s->BindText(5, at);
+  return s->Execute().status();
+}
+
 Status SqlStore::Update(EntityKind kind, Row* row) {
   RETURN_IF_ERROR(CheckFields(kind, row->values));
   const Table& t = TableOf(kind);
   std::string sets = "version = version + 1, status = ?";
   for (const FieldDef* f : t.fields) sets += ", " + f->key + " = ?";
-  ASSIGN_OR_RETURN(SqlStatement * s, Stmt("UPDATE " + t.name + " SET " + sets +
-                                          " WHERE id = ? AND version = ?"));
-  int i = 1;
-  s->BindText(i++, row->status.empty() ? kStatusActive : row->status);
-  for (const FieldDef* f : t.fields) {
-    auto it = row->values.find(f->key);
-    if (it == row->values.end()) s->BindNull(i++); else s->BindText(i++, it->second);
+  const std::string status = row->status.empty() ? kStatusActive : row->status;
+  // A person's replaced values are kept (field_change) so tables can be generated as of a past
+  // date. The row read here is the one the compare-and-set below replaces: same version.
+  std::optional<Row> before;
+  if (kind == EntityKind::kPerson) {
+    ASSIGN_OR_RETURN(Row current, Get(kind, row->id));
+    if (current.version != row->version) return StaleOrMissing(t.name, EntityLabel(kind), row->id);
+    before = std::move(current);
   }
-  s->BindInt(i++, row->id);
-  s->BindInt(i++, row->version);
-  auto n = s->Execute();
-  if (!n.ok()) return RewriteConstraintError(kind, n.status());
-  if (*n == 0) return StaleOrMissing(t.name, EntityLabel(kind), row->id);
+  // A refused write (stale version, duplicate key) is this call's answer, not a failure of an
+  // enclosing transaction: the lambda reports it through `outcome` and writes nothing.
+  Status outcome;
+  Status st = InTransaction([&]() -> Status {
+    ASSIGN_OR_RETURN(SqlStatement * s,
+                     Stmt("UPDATE " + t.name + " SET " + sets + " WHERE id = ? AND version = ?"));
+    int i = 1;
+    s->BindText(i++, status);
+    for (const FieldDef* f : t.fields) {
+      auto it = row->values.find(f->key);
+      if (it == row->values.end())
+        s->BindNull(i++);
+      else
+        s->BindText(i++, it->second);
+    }
+    s->BindInt(i++, row->id);
+    s->BindInt(i++, row->version);
+    auto n = s->Execute();
+    if (!n.ok()) {
+      outcome = RewriteConstraintError(kind, n.status());
+      return outcome.code() == StatusCode::kAlreadyExists ? Status::Ok() : outcome;
+    }
+    if (*n == 0) {
+      outcome = StaleOrMissing(t.name, EntityLabel(kind), row->id);
+      return Status::Ok();
+    }
+    if (!before) return Status::Ok();
+    const std::string now = NowUtc();
+    if (before->status != status) {
+      RETURN_IF_ERROR(RecordChange(kind, row->id, "status", before->status, now));
+    }
+    for (const FieldDef* f : t.fields) {
+      const std::string* was = before->Get(f->key);
+      const std::string* is = row->Get(f->key);
+      if ((was == nullptr) == (is == nullptr) && (was == nullptr || *was == *is)) continue;
+      std::optional<std::string> old;
+      if (was) old = *was;
+      RETURN_IF_ERROR(RecordChange(kind, row->id, f->key, old, now));
+    }
+    return Status::Ok();
+  });
+  if (!st.ok()) return st;
+  if (!outcome.ok()) return outcome;
   row->version += 1;
   return Status::Ok();
 }
@@ -333,13 +388,29 @@ Result<int64_t> SqlStore::Move(EntityKind kind, int64_t id, int64_t expected_ver
   }
   bool person = kind == EntityKind::kPerson;
   Status st = InTransaction([&]() -> Status {
+    if (person) {
+      // The relationship is a field of the person: keep the one it replaces (see Update).
+      ASSIGN_OR_RETURN(Row before, Get(kind, id));
+      const std::string* rel = before.Get(keys::kRelationship);
+      if (before.version == expected_version && (rel ? *rel : "") != relationship) {
+        std::optional<std::string> old;
+        if (rel) old = *rel;
+        RETURN_IF_ERROR(RecordChange(kind, id, keys::kRelationship, old, NowUtc()));
+      }
+    }
     std::string sql = "UPDATE " + t.name + " SET version = version + 1, parent_id = ?";
     if (person) sql += ", relationship = ?";
     ASSIGN_OR_RETURN(SqlStatement * s, Stmt(sql + " WHERE id = ? AND version = ?"));
     int i = 1;
-    if (new_parent_id) s->BindInt(i++, new_parent_id); else s->BindNull(i++);
+    if (new_parent_id)
+      s->BindInt(i++, new_parent_id);
+    else
+      s->BindNull(i++);
     if (person) {
-      if (relationship.empty()) s->BindNull(i++); else s->BindText(i++, relationship);
+      if (relationship.empty())
+        s->BindNull(i++);
+      else
+        s->BindText(i++, relationship);
     }
     s->BindInt(i++, id);
     s->BindInt(i++, expected_version);

@@ -10,6 +10,7 @@
 #include <map>
 #include <memory>
 #include <optional>
+#include <set>
 #include <string>
 #include <vector>
 
@@ -143,10 +144,17 @@ class SqlStore : public Store {
   Status RewriteConstraintError(EntityKind kind, const Status& st) const;
   Status OpenMembership(EntityKind kind, int64_t id, int64_t parent_id,
                         const std::string& relationship, const std::string& actor);
+  // Keeps the value a change of `field` (or "status") replaced, for reading the register as of
+  // a past date (field_change, migration 0012).
+  Status RecordChange(EntityKind kind, int64_t id, const std::string& field,
+                      const std::optional<std::string>& old_value, const std::string& at);
   Result<std::vector<std::string>> ReadStrings(const std::string& sql, int64_t id);
   Status WriteUserLists(const User& user);
   Result<std::vector<ImportRun>> ReadImportRuns(SqlStatement* s);
   Status OutsideTransaction(const char* what) const;
+  // For a scan as of `at`: the person fields (and "status") replaced since, into `changed`;
+  // returns whether any person changed household since (sql_store_scan.cc).
+  Result<bool> ReadScanHistory(const std::string& at, std::set<std::string>* changed);
 
   std::unique_ptr<SqlConnection> db_;
   const Catalog& catalog_;

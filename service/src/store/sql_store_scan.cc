@@ -5,7 +5,9 @@
 // buffers a prepared statement's whole result on the client.
 #include <algorithm>
 #include <cstdint>
+#include <map>
 #include <optional>
+#include <set>
 #include <string>
 #include <vector>
 
@@ -48,10 +50,37 @@ std::string Canonical(const FieldDef* def, std::string v) {
   return v;
 }
 
+// What a scan as of a past instant (ScanRequest::history_at) needs to know about the history
+// recorded since: which person fields (and "status") were replaced, and whether any person
+// changed household. Read once per scan, before its rows.
+struct ScanHistory {
+  std::string at;    // validated "YYYY-MM-DD HH:MM:SS": safe to write into SQL text
+  std::string date;  // its day, YYYY-MM-DD
+  std::set<std::string> changed;
+  bool moved = false;
+};
+
+bool ValidInstant(const std::string& t) {
+  static const char kShape[] = "dddd-dd-dd dd:dd:dd";
+  if (t.size() != sizeof kShape - 1) return false;
+  for (size_t i = 0; i < t.size(); ++i) {
+    const bool digit = t[i] >= '0' && t[i] <= '9';
+    if (kShape[i] == 'd' ? !digit : t[i] != kShape[i]) return false;
+  }
+  return true;
+}
+
 // Builds the SQL of one scan, checking every identifier against the catalog.
+//
+// As of a past instant, a person's replaced value is read through a LEFT JOIN to the first
+// field_change after that instant (its old_value is what the register held then), and his
+// household through the first membership closed after it. The instant and the catalog keys are
+// the only text written into that SQL: the instant is checked digit by digit (ValidInstant), the
+// keys come from the catalog.
 class ScanQuery {
  public:
-  ScanQuery(const Catalog& catalog, const ScanRequest& r) : catalog_(catalog), r_(r) {}
+  ScanQuery(const Catalog& catalog, const ScanRequest& r, const ScanHistory* history)
+      : catalog_(catalog), r_(r), history_(history) {}
 
   Status Prepare() {
     if (Level(r_.leaf) < Level(r_.grain)) {
@@ -78,6 +107,7 @@ class ScanQuery {
       ASSIGN_OR_RETURN(Column c, Resolve(p.path));
       pred_cols_.push_back(c.sql);
       RETURN_IF_ERROR(CheckOp(p));
+      if (p.op == "alive_at") RETURN_IF_ERROR(PrepareAlive(p));
     }
     for (const std::string& t : r_.tags) {
       RETURN_IF_ERROR(NeedPerson("标签属性"));
@@ -102,6 +132,7 @@ class ScanQuery {
   // page); `limit` 0: no LIMIT.
   std::string Sql(const std::vector<std::optional<std::string>>& after, int limit,
                   std::vector<Param>* params) const {
+    alive_index_ = 0;
     std::string sql = "SELECT ";
     bool first = true;
     auto add = [&](const std::string& item) {
@@ -129,7 +160,7 @@ class ScanQuery {
         if (s.kind == r_.grain) {
           any += std::string(Alias(s.kind)) + ".id = ?";
         } else {
-          any += std::string(Alias(KindAt(Level(s.kind) + 1))) + ".parent_id = ?";
+          any += ParentOf(KindAt(Level(s.kind) + 1)) + " = ?";
         }
         params->push_back(Int(s.id));
       }
@@ -198,10 +229,15 @@ class ScanQuery {
       alias = Alias(kind);
       top_ = std::min(top_, Level(kind));
     }
+    if (key == "status" && kind == EntityKind::kPerson) return AsOf(alias, key, nullptr);
     if (key == "id" || key == "status") return Column{alias + "." + key, nullptr};
     const FieldDef* def = catalog_.Find(kind, key);
     if (def == nullptr) return bad("字段目录中没有该字段");
     if (def->derived) {
+      if (kind == EntityKind::kHousehold && key == keys::kMemberCount && entity != "head" &&
+          Moved()) {
+        return Column{MemberCountAsOf(alias), nullptr};
+      }
       if (kind == EntityKind::kHousehold && key == keys::kMemberCount && entity != "head") {
         // Current members: active rows of the household without a death date.
         // NULL, not 0, for a person outside any household.
@@ -216,7 +252,146 @@ class ScanQuery {
       }
       return bad("该字段是计算字段，登记库不存储");
     }
+    // Dates are facts, read as known now — except 入住日期, which belongs to the household the
+    // person was in (expr/alive_rule.h).
+    if (kind == EntityKind::kPerson &&
+        (def->type != FieldType::kDate || key == keys::kMoveInDate)) {
+      return AsOf(alias, key, def);
+    }
     return Column{alias + "." + def->key, def};
+  }
+
+  // The column `alias`.`key` of a person (key "status" or a stored field) as of the history
+  // instant: its old value where it was replaced since, else the current one.
+  Column AsOf(const std::string& alias, const std::string& key, const FieldDef* def) {
+    const std::string current = alias + "." + key;
+    if (history_ == nullptr || !history_->changed.count(key)) return Column{current, def};
+    std::string& join = as_of_joins_[alias + "." + key];
+    if (join.empty()) join = "hf" + std::to_string(as_of_joins_.size());
+    return Column{"(CASE WHEN " + join + ".entity_id IS NULL THEN " + current + " ELSE " + join +
+                      ".old_value END)",
+                  def};
+  }
+
+  bool Moved() const { return history_ != nullptr && history_->moved; }
+
+  // The first change of `key` after the instant, per person: its old value is the one held then.
+  std::string FirstChangeSince(const std::string& key) const {
+    return "(SELECT fc.entity_id, fc.old_value FROM field_change fc JOIN (SELECT MIN(f1.id) AS "
+           "first_id FROM field_change f1 WHERE f1.entity = 'person' AND f1.field = '" +
+           key + "' AND f1.replaced_at > '" + history_->at +
+           "' GROUP BY f1.entity_id) f2 ON fc.id = f2.first_id)";
+  }
+
+  // Memberships `m` of a person that were his at the instant: not closed by then, and no earlier
+  // one not closed by then (a person's memberships follow one another).
+  std::string HeldThen(const std::string& m) const {
+    const std::string& at = history_->at;
+    return "(" + m + ".valid_to IS NULL OR " + m + ".valid_to > '" + at +
+           "') AND NOT EXISTS (SELECT 1 FROM membership me WHERE me.entity = 'person' AND "
+           "me.entity_id = " +
+           m + ".entity_id AND me.id < " + m +
+           ".id AND (me.valid_to IS NULL OR "
+           "me.valid_to > '" +
+           at + "'))";
+  }
+
+  // The household a person (alias p) was in at the instant.
+  std::string PersonParent() const {
+    if (!Moved() || r_.grain != EntityKind::kPerson) return "p.parent_id";
+    return "(CASE WHEN pm.entity_id IS NULL THEN p.parent_id ELSE pm.parent_id END)";
+  }
+  std::string ParentOf(EntityKind kind) const {
+    if (kind == EntityKind::kPerson) return PersonParent();
+    return std::string(Alias(kind)) + ".parent_id";
+  }
+
+  // member_count at the instant: the household's members then, alive at its day (status as
+  // held then; dates as known now — expr/alive_rule.h, without 居住状态).
+  std::string MemberCountAsOf(const std::string& alias) const {
+    const std::string& at = history_->at;
+    const std::string& day = history_->date;
+    std::string alive =
+        "(COALESCE((SELECT fs.old_value FROM field_change fs WHERE fs.entity = 'person' AND "
+        "fs.entity_id = mc.id AND fs.field = 'status' AND fs.replaced_at > '" +
+        at + "' ORDER BY fs.id LIMIT 1), mc.status) = '" + kStatusActive + "'";
+    std::string dead_by;
+    if (catalog_.Find(EntityKind::kPerson, keys::kDeathDate) != nullptr) {
+      alive += " OR mc.death_date > '" + day + "'";
+      dead_by = " AND (mc.death_date IS NULL OR mc.death_date > '" + day + "')";
+    }
+    if (catalog_.Find(EntityKind::kPerson, keys::kMoveOutDate) != nullptr) {
+      alive += " OR mc.move_out_date > '" + day + "'";
+    }
+    alive += ")";
+    return "(CASE WHEN " + alias +
+           ".id IS NULL THEN NULL ELSE (SELECT COUNT(*) FROM membership mm "
+           "JOIN person mc ON mc.id = mm.entity_id WHERE mm.entity = 'person' AND mm.parent_id = " +
+           alias + ".id AND " + HeldThen("mm") + dead_by + " AND " + alive + ") END)";
+  }
+
+  // The columns an alive_at predicate reads next to the status it is written on.
+  struct AliveColumns {
+    std::string status, death, birth, move_in, move_out, residence;
+  };
+  Status PrepareAlive(const ScanPredicate& p) {
+    const std::string prefix = p.path.substr(0, p.path.find('.') + 1);
+    if (prefix != "person." && prefix != "head.") {
+      return Status::Invalid("读取条件 alive_at 只能用于人员");
+    }
+    AliveColumns cols;
+    cols.status = pred_cols_.back();
+    auto column = [&](const char* key, std::string* out) -> Status {
+      if (catalog_.Find(EntityKind::kPerson, key) == nullptr) return Status::Ok();
+      ASSIGN_OR_RETURN(Column c, Resolve(prefix + key));
+      *out = c.sql;
+      return Status::Ok();
+    };
+    RETURN_IF_ERROR(column(keys::kDeathDate, &cols.death));
+    RETURN_IF_ERROR(column(keys::kBirthDate, &cols.birth));
+    RETURN_IF_ERROR(column(keys::kMoveInDate, &cols.move_in));
+    RETURN_IF_ERROR(column(keys::kMoveOutDate, &cols.move_out));
+    RETURN_IF_ERROR(column(keys::kResidenceStatus, &cols.residence));
+    alive_cols_.push_back(cols);
+    return Status::Ok();
+  }
+
+  // alive_at as SQL (expr/alive_rule.h): values {date, ending 居住状态 codes...}.
+  std::string AliveSql(const ScanPredicate& p, const AliveColumns& c,
+                       std::vector<Param>* params) const {
+    const std::string& day = p.values[0];
+    std::string sql = "(";
+    if (!c.death.empty()) {
+      sql += "(" + c.death + " IS NULL OR " + c.death + " > ?) AND ";
+      params->push_back(Text(day));
+    }
+    if (!c.birth.empty()) {
+      sql += "(" + c.birth + " IS NULL OR " + c.birth + " <= ?) AND ";
+      params->push_back(Text(day));
+    }
+    if (!c.move_in.empty()) {
+      sql += "(" + c.move_in + " IS NULL OR " + c.move_in + " <= ?) AND ";
+      params->push_back(Text(day));
+    }
+    sql += "((" + c.status + " = '" + kStatusActive + "'";
+    if (!c.residence.empty() && p.values.size() > 1) {
+      sql += " AND (" + c.residence + " IS NULL OR " + c.residence + " NOT IN (";
+      for (size_t i = 1; i < p.values.size(); ++i) {
+        sql += i > 1 ? ", ?" : "?";
+        params->push_back(Text(p.values[i]));
+      }
+      sql += "))";
+    }
+    sql += ")";
+    if (!c.death.empty()) {
+      sql += " OR " + c.death + " > ?";
+      params->push_back(Text(day));
+    }
+    if (!c.move_out.empty()) {
+      sql += " OR " + c.move_out + " > ?";
+      params->push_back(Text(day));
+    }
+    return sql + "))";
   }
 
   static Status CheckOp(const ScanPredicate& p) {
@@ -226,7 +401,7 @@ class ScanQuery {
       need = 1;
     } else if (p.op == "between" || p.op == "not between") {
       need = 2;
-    } else if (p.op == "in" || p.op == "not in") {
+    } else if (p.op == "in" || p.op == "not in" || p.op == "alive_at") {
       need = SIZE_MAX;
     } else if (p.op != "is null" && p.op != "is not null") {
       return Status::Invalid("读取条件的运算符 “" + p.op + "” 不受支持");
@@ -239,21 +414,41 @@ class ScanQuery {
 
   std::string From() const {
     std::string from = std::string(" FROM ") + EntityName(r_.grain) + " " + Alias(r_.grain);
+    if (Moved() && r_.grain == EntityKind::kPerson) {
+      // The membership each person who moved since the instant held then.
+      from +=
+          " LEFT JOIN (SELECT m.entity_id, m.parent_id FROM membership m JOIN (SELECT "
+          "MIN(m1.id) AS first_id FROM membership m1 WHERE m1.entity = 'person' AND "
+          "m1.valid_to > '" +
+          history_->at +
+          "' GROUP BY m1.entity_id) m2 ON m.id = "
+          "m2.first_id) pm ON pm.entity_id = p.id";
+    }
     bool left = false;
     for (int k = Level(r_.grain) - 1; k >= top_; --k) {
       // A person may stand outside any household; everything above it is then NULL as well.
       left = left || KindAt(k + 1) == EntityKind::kPerson;
       from += std::string(left ? " LEFT JOIN " : " JOIN ") + EntityName(KindAt(k)) + " " +
-              Alias(KindAt(k)) + " ON " + Alias(KindAt(k)) + ".id = " + Alias(KindAt(k + 1)) +
-              ".parent_id";
+              Alias(KindAt(k)) + " ON " + Alias(KindAt(k)) + ".id = " + ParentOf(KindAt(k + 1));
     }
     for (int k = Level(r_.grain) + 1; k <= Level(r_.leaf); ++k) {
+      if (KindAt(k) == EntityKind::kPerson && Moved()) {
+        // The persons in the household at the instant, through the memberships held then.
+        from += " LEFT JOIN membership pmd ON pmd.entity = 'person' AND pmd.parent_id = h.id AND " +
+                HeldThen("pmd") + " LEFT JOIN person p ON p.id = pmd.entity_id";
+        continue;
+      }
       from += std::string(" LEFT JOIN ") + EntityName(KindAt(k)) + " " + Alias(KindAt(k)) + " ON " +
               Alias(KindAt(k)) + ".parent_id = " + Alias(KindAt(k - 1)) + ".id";
     }
     if (head_) {
       from += std::string(" LEFT JOIN person ") + kHeadAlias + " ON " + kHeadAlias +
               ".id = h.head_person_id";
+    }
+    for (const auto& [column, join] : as_of_joins_) {
+      const std::string alias = column.substr(0, column.find('.'));
+      from += " LEFT JOIN " + FirstChangeSince(column.substr(column.find('.') + 1)) + " " + join +
+              " ON " + join + ".entity_id = " + alias + ".id";
     }
     return from;
   }
@@ -274,6 +469,7 @@ class ScanQuery {
           "EXISTS (SELECT 1 FROM tag_assignment t WHERE t.person_id = p.id AND t.tag = ?";
       return sql + Validity(params) + ")";
     }
+    if (p.op == "alive_at") return AliveSql(p, alive_cols_[alive_index_++], params);
     auto one = [&](const char* op) {
       params->push_back(Text(p.values.empty() ? "" : p.values[0]));
       return col + " " + op + " ?";
@@ -328,6 +524,10 @@ class ScanQuery {
 
   const Catalog& catalog_;
   const ScanRequest& r_;
+  const ScanHistory* history_;                      // null: as now
+  std::map<std::string, std::string> as_of_joins_;  // "p.name" → its join alias ("hf1")
+  std::vector<AliveColumns> alive_cols_;            // per alive_at predicate, in order
+  mutable size_t alive_index_ = 0;                  // reset by each Sql()
   std::vector<Column> fields_;
   std::vector<Column> order_;
   std::vector<std::string> pred_cols_;  // per predicate; empty for has_tag
@@ -348,9 +548,40 @@ void BindAll(SqlStatement* s, const std::vector<Param>& params) {
 
 }  // namespace
 
+Result<bool> SqlStore::ReadScanHistory(const std::string& at, std::set<std::string>* changed) {
+  {
+    ASSIGN_OR_RETURN(SqlStatement * s, Stmt("SELECT DISTINCT field FROM field_change WHERE "
+                                            "entity = 'person' AND replaced_at > ?"));
+    s->BindText(1, at);
+    while (true) {
+      ASSIGN_OR_RETURN(bool more, s->Step());
+      if (!more) break;
+      if (std::optional<std::string> f = s->Text(0)) changed->insert(*f);
+    }
+  }
+  ASSIGN_OR_RETURN(SqlStatement * s, Stmt("SELECT COUNT(*) FROM membership WHERE entity = "
+                                          "'person' AND valid_to > ?"));
+  s->BindText(1, at);
+  ASSIGN_OR_RETURN(bool row, s->Step());
+  const bool moved = row && s->Int(0) > 0;
+  s->Reset();
+  return moved;
+}
+
 Status SqlStore::Scan(const ScanRequest& request,
                       const std::function<Status(const ScanRow&)>& visit) {
-  ScanQuery query(catalog_, request);
+  std::optional<ScanHistory> history;
+  if (!request.history_at.empty()) {
+    if (!ValidInstant(request.history_at)) {
+      return Status::Invalid("读取请求的历史时刻应为 YYYY-MM-DD HH:MM:SS");
+    }
+    history.emplace();
+    history->at = request.history_at;
+    history->date = request.history_at.substr(0, 10);
+    ASSIGN_OR_RETURN(history->moved, ReadScanHistory(history->at, &history->changed));
+    // A recorded field is only ever written into SQL as the catalog key Resolve found.
+  }
+  ScanQuery query(catalog_, request, history ? &*history : nullptr);
   RETURN_IF_ERROR(query.Prepare());
   const size_t levels = query.levels();
   const size_t nfields = query.fields().size();

@@ -1,5 +1,7 @@
 // 报表: the department tables this user may run. Pick one, its scope, reference date and format;
 // preview the first rows (with how many cells the register filled: the entry saved), download.
+// With a "changes since" date the same buttons give the change roster (新增 / 变更 / 减少 between
+// that date and the reference date; mapping/change_roster.h).
 import { h, clear, notice, saveBlob, today } from '../dom.js';
 import * as session from '../session.js';
 import * as reg from '../reg.js';
@@ -41,11 +43,14 @@ export function savingsLine(c) {
 function panel(mapping, tree) {
   const scope = h('select#table-scope', scopeOptions(tree));
   const asOf = h('input#table-as-of', { type: 'date' });
+  const since = h('input#table-changes-since', { type: 'date' });
   const format = h('select#table-format', h('option', { value: 'xlsx' }, 'Excel（XLSX）'),
     h('option', { value: 'csv' }, 'CSV（UTF-8）'), h('option', { value: 'json' }, 'JSON'));
   const out = h('div#table-output');
   const status = h('div');
-  const params = () => ({ scope: scope.value || undefined, as_of: asOf.value || undefined });
+  const params = () => ({
+    scope: scope.value || undefined, as_of: asOf.value || undefined, changes_since: since.value || undefined,
+  });
   const preview = h('button#table-preview', {
     type: 'button',
     onclick: async () => {
@@ -87,7 +92,9 @@ function panel(mapping, tree) {
       h('dt', '映射编号'), h('dd.mono', mapping.id)),
     h('div.fields', h('div.field', h('label', { for: 'table-scope' }, '范围'), scope),
       h('div.field', h('label', { for: 'table-as-of' }, '统计时点（参考日期）'), asOf,
-        h('div.hint', `留空则按映射的默认时点（今天是 ${today()}）`)),
+        h('div.hint', `留空则按映射的默认时点（今天是 ${today()}）；过去的时点按当时登记库的状态生成`)),
+      h('div.field', h('label', { for: 'table-changes-since' }, '变动名单：自'), since,
+        h('div.hint', '填写后只列出此日至统计时点之间新增、变更、减少的行（首两列为变动类型、变动项）')),
       h('div.field', h('label', { for: 'table-format' }, '格式'), format)),
     restricted.length ? h('div.notice.warn#table-restricted',
       `这张表按敏感信息（${restricted.join('、')}）选取人员，名单本身即属敏感信息。您的账号未获该敏感信息的授权，不能预览或下载；如工作需要，请联系管理员授权。`) : '',
