@@ -17,6 +17,7 @@
 #include <cstddef>
 #include <functional>
 #include <memory>
+#include <regex>
 #include <string>
 #include <string_view>
 #include <vector>
@@ -127,6 +128,8 @@ struct Expr {
   FieldPath aux_path2;
   const FieldDef* field = nullptr;           // kField, kTagAttr: the catalog definition
   FieldType mask_hint = FieldType::kString;  // kCall mask: the argument's catalog type
+  // kCall regex_extract: the pattern, compiled once by the checker (shared by clones).
+  std::shared_ptr<const std::regex> pattern;
 };
 
 using ExprPtr = std::unique_ptr<Expr>;

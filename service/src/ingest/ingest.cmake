@@ -7,6 +7,7 @@ add_library(onetable_ingest STATIC
   ${ONETABLE_SRC}/ingest/connector_spec.cc
   ${ONETABLE_SRC}/ingest/content_hash.cc
   ${ONETABLE_SRC}/ingest/identity.cc
+  ${ONETABLE_SRC}/ingest/placement.cc
   ${ONETABLE_SRC}/ingest/plugin_loader.cc
   ${ONETABLE_SRC}/ingest/record_applier.cc
   ${ONETABLE_SRC}/ingest/record_mapper.cc

@@ -34,6 +34,9 @@ inline constexpr char kCurrentAddress[] = "current_address";
 inline constexpr char kRelationship[] = "relationship";  // to the household head
 inline constexpr char kDeathDate[] = "death_date";
 inline constexpr char kAge[] = "age";  // derived from birth_date (and death_date)
+// Optional (not in kRequiredKeys): where the catalog defines it, ingest reads its 死亡 / 迁出
+// codes (by label) to end a person's `alive`.
+inline constexpr char kResidenceStatus[] = "residence_status";
 
 struct RequiredKey {
   EntityKind entity;
