@@ -148,10 +148,10 @@ TEST_F(ConnectorSpecTest, ReportsEachMistakeWithItsPosition) {
        "x.yaml:4:10", "不支持的上级字段"},
       // Transforms: checked like any expression, positions in characters.
       {"id: a\ntype: csv\nfields:\n  id_number: {value: \"substr(残疾人证号, '1', 18)\"}\n",
-       "x.yaml:4:36", "value 表达式有误：substr() 的第 2 个参数应为 整数"},
+       "x.yaml:4:37", "value 表达式有误：substr() 的第 2 个参数应为 整数"},
       {"id: a\ntype: csv\nfields:\n  id_number: 身份证号\n  birth_date: {value: \"parse_date(出生, "
        "'MM')\"}\n",
-       "x.yaml:5:40", "value 表达式有误：parse_date() 的日期格式中没有年份"},
+       "x.yaml:5:39", "value 表达式有误：parse_date() 的日期格式中没有年份"},
       {"id: a\ntype: csv\nfields:\n  id_number: {column: 证号, value: \"trim(证号)\"}\n",
        "x.yaml:4:14", "不能同时有 column 和 value"},
       {"id: a\ntype: csv\nfields: {id_number: 身份证号}\nplacement: {create_grids: maybe}\n",

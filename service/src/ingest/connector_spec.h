@@ -77,6 +77,7 @@ struct ColumnRef {
 struct FieldMapping {
   // The spec's entity, or a place above it (household.x; for persons also building.x, grid.x,
   // community.x: the row's placement).
+  EntityKind entity = EntityKind::kPerson;
   const FieldDef* field = nullptr;
   ColumnRef source;
 };
