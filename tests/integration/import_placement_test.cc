@@ -127,7 +127,9 @@ class PlacementImport : public ::testing::Test {
     return spec.ok() ? *spec : ConnectorSpec();
   }
 
+  // Runs `spec` from the start (as a file source re-reads its file).
   ImportRun Run(const ConnectorSpec& spec) {
+    EXPECT_TRUE(store_->SetCursor(spec.id, "").ok());
     Importer importer(store_.get(), *catalog_, *validator_);
     ImportOptions options;
     options.batch_size = 3;
@@ -174,7 +176,7 @@ Catalog* PlacementImport::catalog_ = nullptr;
 Divisions* PlacementImport::divisions_ = nullptr;
 Validator* PlacementImport::validator_ = nullptr;
 
-const char kRegister[] = R"(id: register
+const char kRegister[] = R"yaml(id: register
 title: 台账
 type: placemem
 options: {table: register}
@@ -190,12 +192,16 @@ fields:
   building.address: 楼栋地址
   household.room: 房号
   household.household_number: 户号
-)";
+)yaml";
 
-// A row of the register table; empty values are left out.
+// A row of the register table: every column of kRegister, blank unless given in `m`.
 Record Line(const std::string& id, const std::string& name, std::map<std::string, std::string> m) {
   Record r = {{"身份证号", id}, {"姓名", name}};
-  for (auto& [k, v] : m) r.emplace_back(k, v);
+  for (const char* column :
+       {"与户主关系", "社区代码", "社区", "网格编号", "网格", "楼栋编码", "楼栋地址", "房号", "户号"}) {
+    auto it = m.find(column);
+    r.emplace_back(column, it == m.end() ? "" : it->second);
+  }
   return r;
 }
 
@@ -345,12 +351,12 @@ TEST_F(PlacementImport, HouseholdOnlyHintThatFindsNothingIsCountedUnplaced) {
   // The pre-placement shape: only 户号, and no such household. The person lands without one and
   // the run says so.
   g_tables["p"] = {{{"身份证号", Id(1)}, {"姓名", "张一"}, {"户号", "H404"}}};
-  ImportRun run = Run(Spec(R"(id: p
+  ImportRun run = Run(Spec(R"yaml(id: p
 type: placemem
 options: {table: p}
 match: {id_number: 身份证号}
 fields: {name: 姓名, household.household_number: 户号}
-)"));
+)yaml"));
   EXPECT_EQ(run.created, 1);
   EXPECT_EQ(run.problems, (std::map<std::string, int64_t>{{"unplaced", 1}}));
   EXPECT_EQ(Person(Id(1)).parent_id, 0);
@@ -364,7 +370,7 @@ TEST_F(PlacementImport, DeathAndMovingOutEndAlive) {
       {{"身份证号", Id(4)}, {"姓名", "赵四"}, {"死亡日期", "2024-12-31"}},
       {{"身份证号", Id(5)}, {"姓名", "钱五"}, {"状态", "在住"}},
   };
-  const char* yaml = R"(id: p
+  const char* yaml = R"yaml(id: p
 type: placemem
 options: {table: p}
 match: {id_number: 身份证号}
@@ -372,7 +378,7 @@ fields:
   name: 姓名
   residence_status: {column: 状态, codes: {"4 死亡": "4"}}
   death_date: 死亡日期
-)";
+)yaml";
   ImportRun run = Run(Spec(yaml));
   EXPECT_EQ(run.created, 5);
   EXPECT_EQ(Person(Id(1)).status, kStatusDeceased);
@@ -396,7 +402,7 @@ TEST_F(PlacementImport, TwentyDigitDisabilityCardKeysAConnector) {
   ASSERT_TRUE(store_->Insert(EntityKind::kPerson, known).ok());
   g_tables["cj"] = {{{"残疾人证号", Id(7) + "41"}, {"姓名", "孙七"}, {"办证日期", "2019.07"}},
                     {{"残疾人证号", Id(8) + "12"}, {"姓名", "周八"}, {"办证日期", "2020.1"}}};
-  ImportRun run = Run(Spec(R"(id: cj
+  ImportRun run = Run(Spec(R"yaml(id: cj
 type: placemem
 options: {table: cj}
 match: {id_number: {value: "substr(残疾人证号, 1, 18)"}}
@@ -409,7 +415,7 @@ tags:
       category: {value: "substr(残疾人证号, 19, 1)"}
       grade: {value: "substr(残疾人证号, 20, 1)"}
       issued_on: {value: "parse_date(办证日期, 'yyyy.M')"}
-)"));
+)yaml"));
   EXPECT_EQ(run.read, 2);
   EXPECT_EQ(run.updated, 1);
   EXPECT_EQ(run.linked, 1);
@@ -476,14 +482,14 @@ TEST_F(PlacementImport, EveryDroppedValueKindIsCounted) {
   }
   // tag_rule_failed: a condition that cannot be evaluated for the row.
   g_tables["tr"] = {{{"身份证号", Id(2)}, {"姓名", "李二"}, {"认定", "2020/1"}}};
-  ImportRun run = Run(Spec(R"(id: tr
+  ImportRun run = Run(Spec(R"yaml(id: tr
 type: placemem
 options: {table: tr}
 match: {id_number: 身份证号}
 fields: {name: 姓名}
 tags:
   - {tag: dibao, when: "parse_date(认定, 'yyyy.M') > '2019-01-01'"}
-)"));
+)yaml"));
   EXPECT_EQ(run.rejected, 1);
   EXPECT_EQ(run.problems, (std::map<std::string, int64_t>{{"tag_rule_failed", 1}}));
 }

@@ -294,7 +294,7 @@ class SpecParser {
     }
     if (spec_.place_grid.empty()) Error(v, "place 缺少 grid（网格编号）");
     if (spec_.entity == EntityKind::kPerson) {
-      Error(v, "place 只用于户或楼栋数据源：人员导入只关联已有的户");
+      Error(v, "place 只用于户或楼栋数据源：人员数据源逐行落户，用 placement 和 community.code、grid.code 等列");
     }
   }
 
