@@ -197,8 +197,8 @@ fields:
 // A row of the register table: every column of kRegister, blank unless given in `m`.
 Record Line(const std::string& id, const std::string& name, std::map<std::string, std::string> m) {
   Record r = {{"身份证号", id}, {"姓名", name}};
-  for (const char* column :
-       {"与户主关系", "社区代码", "社区", "网格编号", "网格", "楼栋编码", "楼栋地址", "房号", "户号"}) {
+  for (const char* column : {"与户主关系", "社区代码", "社区", "网格编号", "网格", "楼栋编码",
+                             "楼栋地址", "房号", "户号"}) {
     auto it = m.find(column);
     r.emplace_back(column, it == m.end() ? "" : it->second);
   }
@@ -207,14 +207,28 @@ Record Line(const std::string& id, const std::string& name, std::map<std::string
 
 TEST_F(PlacementImport, CreatesCommunityFromDivisionCodesThenGridBuildingHousehold) {
   g_tables["register"] = {
-      Line(Id(1), "张一", {{"社区代码", "420581001003"}, {"网格编号", "01"}, {"楼栋编码", "B1"},
-                          {"房号", "101"}, {"户号", "H1"}, {"与户主关系", "户主"}}),
-      Line(Id(2), "李二", {{"社区代码", "420581001003"}, {"网格编号", "01"}, {"楼栋编码", "B1"},
-                          {"房号", "101"}, {"户号", "H1"}, {"与户主关系", "配偶"}}),
+      Line(Id(1), "张一",
+           {{"社区代码", "420581001003"},
+            {"网格编号", "01"},
+            {"楼栋编码", "B1"},
+            {"房号", "101"},
+            {"户号", "H1"},
+            {"与户主关系", "户主"}}),
+      Line(Id(2), "李二",
+           {{"社区代码", "420581001003"},
+            {"网格编号", "01"},
+            {"楼栋编码", "B1"},
+            {"房号", "101"},
+            {"户号", "H1"},
+            {"与户主关系", "配偶"}}),
       // The same community now by its name: found in the register, not created again.
-      Line(Id(3), "王三", {{"社区", "清江社区居委会"}, {"网格", "第二网格"},
-                          {"楼栋地址", "清江大道８８号３幢"}, {"房号", "502"}, {"户号", "H2"},
-                          {"与户主关系", "户主"}}),
+      Line(Id(3), "王三",
+           {{"社区", "清江社区居委会"},
+            {"网格", "第二网格"},
+            {"楼栋地址", "清江大道８８号３幢"},
+            {"房号", "502"},
+            {"户号", "H2"},
+            {"与户主关系", "户主"}}),
   };
   ImportRun run = Run(Spec(kRegister));
   EXPECT_EQ(run.created, 3);
@@ -268,10 +282,10 @@ TEST_F(PlacementImport, CreatesCommunityFromDivisionCodesThenGridBuildingHouseho
 TEST_F(PlacementImport, UnresolvablePlaceIsQuarantinedWithTheReason) {
   g_tables["register"] = {
       // No such community in the register nor in the division codes.
-      Line(Id(1), "张一", {{"社区代码", "110101001999"}, {"网格编号", "01"}, {"楼栋编码", "B1"},
-                          {"户号", "H1"}}),
-      Line(Id(2), "李二", {{"社区", "不存在社区"}, {"网格编号", "01"}, {"楼栋编码", "B1"},
-                          {"户号", "H2"}}),
+      Line(Id(1), "张一",
+           {{"社区代码", "110101001999"}, {"网格编号", "01"}, {"楼栋编码", "B1"}, {"户号", "H1"}}),
+      Line(Id(2), "李二",
+           {{"社区", "不存在社区"}, {"网格编号", "01"}, {"楼栋编码", "B1"}, {"户号", "H2"}}),
       // A known community, but no building and no household address.
       Line(Id(3), "王三", {{"社区代码", "420581001001"}, {"网格编号", "01"}, {"户号", "H3"}}),
   };
@@ -291,8 +305,8 @@ TEST_F(PlacementImport, UnresolvablePlaceIsQuarantinedWithTheReason) {
 
 TEST_F(PlacementImport, OptionForbidsCreatingGrids) {
   g_tables["register"] = {
-      Line(Id(1), "张一", {{"社区代码", "420581001001"}, {"网格编号", "01"}, {"楼栋编码", "B1"},
-                          {"户号", "H1"}}),
+      Line(Id(1), "张一",
+           {{"社区代码", "420581001001"}, {"网格编号", "01"}, {"楼栋编码", "B1"}, {"户号", "H1"}}),
   };
   std::string yaml = std::string(kRegister) + "placement: {create_grids: false}\n";
   ImportRun run = Run(Spec(yaml));
@@ -317,9 +331,12 @@ TEST_F(PlacementImport, OptionForbidsCreatingGrids) {
 
 TEST_F(PlacementImport, MoveClosesTheOldMembershipAndOpensTheNew) {
   auto place = [](const std::string& room, const std::string& number) {
-    return std::map<std::string, std::string>{{"社区代码", "420581001001"}, {"网格编号", "01"},
-                                              {"楼栋编码", "B1"},          {"房号", room},
-                                              {"户号", number},           {"与户主关系", "户主"}};
+    return std::map<std::string, std::string>{{"社区代码", "420581001001"},
+                                              {"网格编号", "01"},
+                                              {"楼栋编码", "B1"},
+                                              {"房号", room},
+                                              {"户号", number},
+                                              {"与户主关系", "户主"}};
   };
   g_tables["register"] = {Line(Id(1), "张一", place("101", "H1"))};
   ImportRun first = Run(Spec(kRegister));
@@ -440,25 +457,38 @@ TEST_F(PlacementImport, EveryDroppedValueKindIsCounted) {
     const char* extra_fields;  // appended to the spec's fields
   };
   const std::vector<Case> cases = {
-      {"invalid_value", {{{"身份证号", Id(1)}, {"姓名", "张一"}, {"电话", "12345"}}}, 1,
+      {"invalid_value",
+       {{{"身份证号", Id(1)}, {"姓名", "张一"}, {"电话", "12345"}}},
+       1,
        "  phone: 电话\n"},
       {"invalid_value", {{{"身份证号", "000000199403239632"}, {"姓名", "张一"}}}, 1, ""},
-      {"unknown_code", {{{"身份证号", Id(1)}, {"姓名", "张一"}, {"关系", "干儿子"}}}, 1,
+      {"unknown_code",
+       {{{"身份证号", Id(1)}, {"姓名", "张一"}, {"关系", "干儿子"}}},
+       1,
        "  relationship: 关系\n"},
-      {"transform_failed", {{{"身份证号", Id(1)}, {"姓名", "张一"}, {"出生", "1980/01"}}}, 1,
+      {"transform_failed",
+       {{{"身份证号", Id(1)}, {"姓名", "张一"}, {"出生", "1980/01"}}},
+       1,
        "  birth_date: {value: \"parse_date(出生, 'yyyy.MM')\"}\n"},
-      {"inconsistent_value", {{{"身份证号", Id(1)}, {"姓名", "张一"}, {"出生", "1999-09-09"}}}, 1,
+      {"inconsistent_value",
+       {{{"身份证号", Id(1)}, {"姓名", "张一"}, {"出生", "1999-09-09"}}},
+       1,
        "  birth_date: 出生\n"},
       {"missing_required", {{{"身份证号", Id(1)}}}, 1, ""},
       {"empty_row", {{{"身份证号", " "}, {"姓名", ""}}}, 1, ""},
       {"duplicate_in_run",
-       {{{"身份证号", Id(1)}, {"姓名", "张一"}}, {{"身份证号", Id(1)}, {"姓名", "张一"}}}, 1, ""},
+       {{{"身份证号", Id(1)}, {"姓名", "张一"}}, {{"身份证号", Id(1)}, {"姓名", "张一"}}},
+       1,
+       ""},
       {"unreadable_row", {{{"!reject", "列数不对"}}}, 1, ""},
       {"missing_column", {{{"身份证号", Id(1)}, {"姓名", "张一"}}}, 0, "  phone: 手机号码\n"},
-      {"unplaced", {{{"身份证号", Id(1)}, {"姓名", "张一"}, {"户号", "H404"}}}, 0,
+      {"unplaced",
+       {{{"身份证号", Id(1)}, {"姓名", "张一"}, {"户号", "H404"}}},
+       0,
        "  household.household_number: 户号\n"},
       {"place_unresolved",
-       {{{"身份证号", Id(1)}, {"姓名", "张一"}, {"社区", "110101001999"}, {"网格", "1"}}}, 1,
+       {{{"身份证号", Id(1)}, {"姓名", "张一"}, {"社区", "110101001999"}, {"网格", "1"}}},
+       1,
        "  community.code: 社区\n  grid.code: 网格\n"},
   };
   int n = 0;

@@ -144,7 +144,8 @@ TEST_F(ConnectorSpecTest, ReportsEachMistakeWithItsPosition) {
       {"id: a\ntype: csv\nfields: [a, b]\n", "x.yaml:3:9", "fields 应为"},
       {"id: a\ntype: csv\nfields: {id_number: 身份证号\n", "x.yaml:", "YAML 格式错误"},
       {"- a\n- b\n", "x.yaml:1:1", "键值对"},
-      {"id: a\ntype: csv\nentity: person\nfields: {household.floor_area: 面积, id_number: 身份证号}\n",
+      {"id: a\ntype: csv\nentity: person\nfields: {household.floor_area: 面积, id_number: "
+       "身份证号}\n",
        "x.yaml:4:10", "不支持的上级字段"},
       // Transforms: checked like any expression, positions in characters.
       {"id: a\ntype: csv\nfields:\n  id_number: {value: \"substr(残疾人证号, '1', 18)\"}\n",

@@ -62,12 +62,18 @@ TEST(TransformFunctions, ParseDateWithStatedFormat) {
     const char* format;
     const char* expected;  // nullptr: does not parse
   } cases[] = {
-      {"1994.03", "yyyy.MM", "1994-03-01"},  {"1994.3", "yyyy.M", "1994-03-01"},
-      {"1994年3月5日", "yyyy年M月d日", "1994-03-05"}, {"05/03/1994", "dd/MM/yyyy", "1994-03-05"},
-      {"940305", "yyMMdd", "1994-03-05"},    {"050305", "yyMMdd", "2005-03-05"},
-      {" 1994 ", "yyyy", "1994-01-01"},      {"1994.13", "yyyy.MM", nullptr},
-      {"1994-03", "yyyy.MM", nullptr},       {"1994.03.x", "yyyy.MM", nullptr},
-      {"2023.02.29", "yyyy.MM.dd", nullptr}, {"94.3", "yyyy.M", nullptr},
+      {"1994.03", "yyyy.MM", "1994-03-01"},
+      {"1994.3", "yyyy.M", "1994-03-01"},
+      {"1994年3月5日", "yyyy年M月d日", "1994-03-05"},
+      {"05/03/1994", "dd/MM/yyyy", "1994-03-05"},
+      {"940305", "yyMMdd", "1994-03-05"},
+      {"050305", "yyMMdd", "2005-03-05"},
+      {" 1994 ", "yyyy", "1994-01-01"},
+      {"1994.13", "yyyy.MM", nullptr},
+      {"1994-03", "yyyy.MM", nullptr},
+      {"1994.03.x", "yyyy.MM", nullptr},
+      {"2023.02.29", "yyyy.MM.dd", nullptr},
+      {"94.3", "yyyy.M", nullptr},
   };
   for (const Case& c : cases) {
     std::string error;

@@ -19,10 +19,18 @@ struct FunctionSpec {
 };
 
 constexpr FunctionSpec kFunctions[] = {
-    {"age", 0, 1},     {"label", 1, 1},     {"mask", 1, 1},       {"format_date", 2, 2},
-    {"concat", 1, -1}, {"coalesce", 1, -1}, {"row_number", 0, 0},
+    {"age", 0, 1},
+    {"label", 1, 1},
+    {"mask", 1, 1},
+    {"format_date", 2, 2},
+    {"concat", 1, -1},
+    {"coalesce", 1, -1},
+    {"row_number", 0, 0},
     // Transforms (transform_functions.h): connector `fields: {x: {value: ...}}`, mappings too.
-    {"substr", 2, 3},  {"trim", 1, 1},       {"split_part", 3, 3}, {"regex_extract", 2, 3},
+    {"substr", 2, 3},
+    {"trim", 1, 1},
+    {"split_part", 3, 3},
+    {"regex_extract", 2, 3},
     {"parse_date", 2, 2},
 };
 
@@ -345,9 +353,8 @@ std::optional<ExprType> Checker::CheckTransform(Expr* e, std::vector<ExprType>& 
     int64_t group = groups > 0 ? 1 : 0;
     if (types.size() == 3 && !literal_int(2, &group)) return std::nullopt;
     if (group < 0 || static_cast<size_t>(group) > groups) {
-      Error(e->children.back()->pos, "regex_extract() 的正则表达式只有 " +
-                                         std::to_string(groups) + " 个分组，没有第 " +
-                                         std::to_string(group) + " 组");
+      Error(e->children.back()->pos, "regex_extract() 的正则表达式只有 " + std::to_string(groups) +
+                                         " 个分组，没有第 " + std::to_string(group) + " 组");
       return std::nullopt;
     }
     e->pattern = std::move(compiled);

@@ -248,8 +248,8 @@ Result<Value> Evaluator::EvalCall(const Expr& e, RowContext& ctx) const {
     return Value::String(Substr(arg.ToCell(), at[0], at[1]));
   }
   if (fn == "split_part") {
-    std::optional<std::string> part = SplitPart(
-        arg.ToCell(), e.children[1]->literal.as_string(), e.children[2]->literal.as_int());
+    std::optional<std::string> part = SplitPart(arg.ToCell(), e.children[1]->literal.as_string(),
+                                                e.children[2]->literal.as_int());
     return part ? Value::String(std::move(*part)) : Value::Null();
   }
   if (fn == "regex_extract") {

@@ -39,8 +39,7 @@ std::string Substr(std::string_view text, int64_t start, int64_t length) {
 
 std::string TrimText(std::string_view text) { return std::string(TrimWideBlank(text)); }
 
-std::optional<std::string> SplitPart(std::string_view text, std::string_view separator,
-                                     int64_t n) {
+std::optional<std::string> SplitPart(std::string_view text, std::string_view separator, int64_t n) {
   if (separator.empty() || n < 1) return std::nullopt;
   size_t pos = 0;
   for (int64_t i = 1;; ++i) {

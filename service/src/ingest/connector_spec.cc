@@ -13,9 +13,9 @@
 #include "ingest/content_hash.h"
 #include "model/catalog_keys.h"
 #include "model/sha256.h"
+#include "model/yaml_location.h"
 #include "onetable/text.h"
 #include "onetable/utf8.h"
-#include "model/yaml_location.h"
 
 namespace onetable {
 namespace fs = std::filesystem;
@@ -294,7 +294,9 @@ class SpecParser {
     }
     if (spec_.place_grid.empty()) Error(v, "place 缺少 grid（网格编号）");
     if (spec_.entity == EntityKind::kPerson) {
-      Error(v, "place 只用于户或楼栋数据源：人员数据源逐行落户，用 placement 和 community.code、grid.code 等列");
+      Error(v,
+            "place 只用于户或楼栋数据源：人员数据源逐行落户，用 placement 和 "
+            "community.code、grid.code 等列");
     }
   }
 
@@ -358,7 +360,8 @@ class SpecParser {
         }
       }
     } else {
-      Error(v, what + " 应为来源列名，或 {column: 列名, codes: {来源值: 代码}}，或 {value: 表达式}");
+      Error(v,
+            what + " 应为来源列名，或 {column: 列名, codes: {来源值: 代码}}，或 {value: 表达式}");
       return false;
     }
     if (has_value && !out->column.empty()) {
@@ -432,14 +435,15 @@ class SpecParser {
       std::string prefix = key.substr(0, dot);
       std::string rest = key.substr(dot + 1);
       const bool person = spec_.entity == EntityKind::kPerson;
-      bool ok = (person && prefix == "household" &&
-                 (rest == keys::kHouseholdNumber || rest == keys::kAddress || rest == keys::kRoom)) ||
-                (person && prefix == "building" &&
-                 (rest == keys::kBuildingCode || rest == keys::kAddress)) ||
-                (person && (prefix == "grid" || prefix == "community") &&
-                 (rest == keys::kCode || rest == keys::kName)) ||
-                (spec_.entity == EntityKind::kHousehold && prefix == "building" &&
-                 (rest == keys::kBuildingCode || rest == keys::kAddress || rest == keys::kName));
+      bool ok =
+          (person && prefix == "household" &&
+           (rest == keys::kHouseholdNumber || rest == keys::kAddress || rest == keys::kRoom)) ||
+          (person && prefix == "building" &&
+           (rest == keys::kBuildingCode || rest == keys::kAddress)) ||
+          (person && (prefix == "grid" || prefix == "community") &&
+           (rest == keys::kCode || rest == keys::kName)) ||
+          (spec_.entity == EntityKind::kHousehold && prefix == "building" &&
+           (rest == keys::kBuildingCode || rest == keys::kAddress || rest == keys::kName));
       if (!ok) {
         Error(key_node,
               "不支持的上级字段 “" + key +

@@ -113,8 +113,8 @@ struct ConnectorSpec {
   double link_score = kDefaultLinkScore;
   double review_score = kDefaultReviewScore;
   int conflict_threshold = kDefaultConflictThreshold;
-  bool create_grids = true;           // person imports: placement may create missing grids
-  std::string placement_community;   // person imports: 12-digit code for rows naming none
+  bool create_grids = true;         // person imports: placement may create missing grids
+  std::string placement_community;  // person imports: 12-digit code for rows naming none
   SourceLocation placement_where;
   std::string place_community;  // 12-digit code
   std::string place_grid;       // grid code within it

@@ -7,8 +7,8 @@
 namespace onetable {
 
 struct Placer::Hints {
-  std::string community_code, community_name, grid_code, grid_name, building_code,
-      building_address, room, household_number, household_address;
+  std::string community_code, community_name, grid_code, grid_name, building_code, building_address,
+      room, household_number, household_address;
 
   bool AboveHousehold() const {
     return !community_code.empty() || !community_name.empty() || !grid_code.empty() ||
@@ -134,8 +134,9 @@ Result<int64_t> Placer::Community(const Hints& h, const Claim& claim, std::strin
   }
   ASSIGN_OR_RETURN(int64_t grid, FindUnique(EntityKind::kGrid, 0, field, value));
   if (grid <= 0) {
-    *why = grid < 0 ? "不止一个社区有网格" + Quoted(value) + "，请同时映射社区（community.code 或 "
-                                                               "community.name）"
+    *why = grid < 0 ? "不止一个社区有网格" + Quoted(value) +
+                          "，请同时映射社区（community.code 或 "
+                          "community.name）"
                     : "没有社区信息，登记库中也没有网格" + Quoted(value) + "，无法确定所在社区";
     return int64_t{0};
   }
@@ -243,8 +244,7 @@ Result<Placement> Placer::Place(const std::map<std::string, std::string>& parent
   std::string why;
   if (h.grid_code.empty() && h.grid_name.empty()) {
     why = "没有网格信息（网格编码或名称），无法确定所在网格";
-  } else if (h.building_code.empty() && h.building_address.empty() &&
-             h.household_address.empty()) {
+  } else if (h.building_code.empty() && h.building_address.empty() && h.household_address.empty()) {
     why = "没有楼栋信息（楼栋编码或地址），也没有家庭地址，无法确定所在楼栋";
   } else if (h.household_number.empty() && h.room.empty() && h.household_address.empty()) {
     why = "没有户信息（户号、房号或家庭地址），无法确定所在的户";

@@ -64,8 +64,7 @@ class Placer {
   Result<int64_t> EnsureDivision(EntityKind kind, const std::string& code, const Claim& claim);
   Result<int64_t> Grid(const Hints& h, int64_t community, const Claim& claim, std::string* why);
   Result<int64_t> Building(const Hints& h, int64_t grid, const Claim& claim, std::string* why);
-  Result<int64_t> Household(const Hints& h, int64_t building, const Claim& claim,
-                            std::string* why);
+  Result<int64_t> Household(const Hints& h, int64_t building, const Claim& claim, std::string* why);
   Result<int64_t> Create(EntityKind kind, int64_t parent,
                          const std::map<std::string, std::string>& values, const Claim& claim);
   // The single row of `kind` under `parent` (0: anywhere) whose `field` is `value`; 0 when none;

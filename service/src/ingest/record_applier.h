@@ -47,9 +47,9 @@ struct AppliedRecord {
   Outcome outcome = Outcome::kUnchanged;
   std::vector<std::string> problems;  // named problems of a row that applied (e.g. unplaced)
   std::string reject_kind;            // for kRejected: the named problem
-  bool linked = false;        // attached to an existing golden record for the first time
-  int reviews = 0;            // review items opened
-  std::string reject_reason;  // for kRejected (the record could not be taken as a whole)
+  bool linked = false;                // attached to an existing golden record for the first time
+  int reviews = 0;                    // review items opened
+  std::string reject_reason;          // for kRejected (the record could not be taken as a whole)
 };
 
 class RecordApplier {

@@ -183,9 +183,9 @@ MappedRecord RecordMapper::Map(const SourceRow& row) {
     std::vector<FieldIssue> issues = validator_.NormalizeRecord(spec_.entity, &checked, false);
     for (const FieldIssue& issue : issues) {
       auto it = column_of.find(issue.field);
-      out.issues.push_back({it == column_of.end() ? issue.field : it->second, issue.message,
-                            issue.code == "code_unknown" ? kProblemUnknownCode
-                                                         : kProblemInconsistent});
+      out.issues.push_back(
+          {it == column_of.end() ? issue.field : it->second, issue.message,
+           issue.code == "code_unknown" ? kProblemUnknownCode : kProblemInconsistent});
     }
     if (issues.empty()) {
       out.values.clear();

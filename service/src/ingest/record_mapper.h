@@ -45,8 +45,8 @@ inline constexpr char kProblemInconsistent[] = "inconsistent_value";
 inline constexpr char kProblemTagRuleFailed[] = "tag_rule_failed";
 
 struct MappingIssue {
-  std::string column;  // source column (or a transform's text)
-  std::string reason;  // Chinese, names the field
+  std::string column;                       // source column (or a transform's text)
+  std::string reason;                       // Chinese, names the field
   std::string kind = kProblemInvalidValue;  // one of the kProblem* names
 };
 
@@ -78,7 +78,6 @@ class RecordMapper {
   // Columns a field's `value` transform reads that no record seen so far had (null there).
   const std::set<std::string>& missing_value_columns() const { return missing_value_; }
 
-
  private:
   // Where one ColumnRef's inputs are in the current header layout.
   struct RefColumns {
@@ -88,8 +87,8 @@ class RecordMapper {
   struct Resolved {
     std::vector<RefColumns> field_columns;              // per spec.fields
     std::vector<std::vector<RefColumns>> attr_columns;  // per tag rule, per attr
-    std::vector<std::vector<int>> when_columns;  // per tag rule, per column its `when` reads
-    bool missing = false;                        // a mapped column is absent
+    std::vector<std::vector<int>> when_columns;         // per tag rule, per column its `when` reads
+    bool missing = false;                               // a mapped column is absent
   };
   const Resolved& ResolveColumns(const SourceRow& row);
   int FindColumn(const SourceRow& row, const std::string& name, EntityKind entity,

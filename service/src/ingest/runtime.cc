@@ -303,7 +303,8 @@ Result<ImportResult> Importer::Run(const ConnectorSpec& spec, const ConnectorPlu
                               "”（也没有能按字段别名对应的列），映射到它的字段未导入");
   }
   for (const std::string& column : mapper.missing_value_columns()) {
-    result.warnings.push_back("来源中没有列 “" + column + "”：取值表达式（value）把它读作空值（null）");
+    result.warnings.push_back("来源中没有列 “" + column +
+                              "”：取值表达式（value）把它读作空值（null）");
   }
   for (const std::string& column : mapper.missing_rule_columns()) {
     result.warnings.push_back("来源中没有列 “" + column + "”：标签规则的条件把它读作空值（null）");
