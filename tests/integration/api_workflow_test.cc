@@ -177,6 +177,9 @@ TEST_F(ApiWorkflow, ConnectorsRunNowAndReportTheirRuns) {
   EXPECT_EQ(report["status"].GetString(), std::string("done")) << finished.body;
   EXPECT_EQ(report["read"].GetInt64(), 3);
   EXPECT_EQ(report["rejected"].GetInt64(), 1);
+  // The rejected row is counted under its named problem (the run page lists these).
+  ASSERT_TRUE(report.HasMember("problems")) << finished.body;
+  EXPECT_EQ(report["problems"]["invalid_value"].GetInt64(), 1) << finished.body;
   // /metrics counts the run and its rows by outcome.
   const std::string metrics = As("")->Get("/metrics").body;
   EXPECT_NE(metrics.find("onetable_import_runs_total{source=\"test-src\",status=\"done\"} 1"),

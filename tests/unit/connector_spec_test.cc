@@ -155,8 +155,22 @@ TEST_F(ConnectorSpecTest, ReportsEachMistakeWithItsPosition) {
       {"id: a\ntype: csv\nfields: [a, b]\n", "x.yaml:3:9", "fields 应为"},
       {"id: a\ntype: csv\nfields: {id_number: 身份证号\n", "x.yaml:", "YAML 格式错误"},
       {"- a\n- b\n", "x.yaml:1:1", "键值对"},
-      {"id: a\ntype: csv\nentity: person\nfields: {household.room: 房号, id_number: 身份证号}\n",
+      {"id: a\ntype: csv\nentity: person\nfields: {household.floor_area: 面积, id_number: "
+       "身份证号}\n",
        "x.yaml:4:10", "不支持的上级字段"},
+      // Transforms: checked like any expression, positions in characters.
+      {"id: a\ntype: csv\nfields:\n  id_number: {value: \"substr(残疾人证号, '1', 18)\"}\n",
+       "x.yaml:4:37", "value 表达式有误：substr() 的第 2 个参数应为 整数"},
+      {"id: a\ntype: csv\nfields:\n  id_number: 身份证号\n  birth_date: {value: \"parse_date(出生, "
+       "'MM')\"}\n",
+       "x.yaml:5:39", "value 表达式有误：parse_date() 的日期格式中没有年份"},
+      {"id: a\ntype: csv\nfields:\n  id_number: {column: 证号, value: \"trim(证号)\"}\n",
+       "x.yaml:4:14", "不能同时有 column 和 value"},
+      {"id: a\ntype: csv\nfields: {id_number: 身份证号}\nplacement: {create_grids: maybe}\n",
+       "x.yaml:4:27", "create_grids 应为 true 或 false"},
+      {"id: a\ntype: csv\nentity: household\nfields: {household_number: 户号}\nplace: {community: "
+       "\"420581001001\", grid: \"01\"}\nplacement: {create_grids: false}\n",
+       "x.yaml:6:12", "placement 只用于人员数据源"},
   };
   for (const BadCase& c : cases) {
     auto spec = ParseConnectorSpec(c.yaml, "x.yaml", *catalog_);
@@ -167,6 +181,26 @@ TEST_F(ConnectorSpecTest, ReportsEachMistakeWithItsPosition) {
         << c.yaml << "\n=> " << m;
     EXPECT_NE(m.find(c.message), std::string::npos) << c.yaml << "\n=> " << m;
   }
+}
+
+TEST_F(ConnectorSpecTest, TransformsAndPlacementColumns) {
+  auto spec = ParseConnectorSpec(
+      "id: cj\ntype: csv\nmatch: {id_number: {value: \"substr(残疾人证号, 1, 18)\"}}\nfields:\n"
+      "  name: 姓名\n  community.name: 社区\n  grid.code: 网格\n  building.address: 楼栋\n"
+      "  household.room: 房号\n  household.household_number: 户号\n"
+      "placement: {create_grids: false, community: \"420581001001\"}\n",
+      "x.yaml", *catalog_);
+  ASSERT_TRUE(spec.ok()) << spec.status().message();
+  ASSERT_EQ(spec->match.size(), 1u);
+  ASSERT_TRUE(spec->match[0].source.value.has_value());
+  EXPECT_EQ(spec->match[0].source.value->columns(), std::vector<std::string>{"残疾人证号"});
+  EXPECT_FALSE(spec->create_grids);
+  EXPECT_EQ(spec->placement_community, "420581001001");
+  const FieldMapping* room = spec->FindField(EntityKind::kHousehold, "room");
+  ASSERT_NE(room, nullptr);
+  EXPECT_EQ(room->source.column, "房号");
+  EXPECT_NE(spec->FindField(EntityKind::kCommunity, "name"), nullptr);
+  EXPECT_NE(spec->FindField(EntityKind::kGrid, "code"), nullptr);
 }
 
 TEST_F(ConnectorSpecTest, ReportsAllProblemsNotJustTheFirst) {

@@ -84,7 +84,9 @@ INSTANTIATE_TEST_SUITE_P(
                     InvalidCase{"1101051949123100XX", "id_chars"},  // X only at the end
                     InvalidCase{"11010A19491231002X", "id_chars"},
                     InvalidCase{"13050367040100X", "id_chars"},  // no X in 15-digit numbers
-                    InvalidCase{"110105 19491231002", "id_chars"},
+                    // Blanks between groups are dropped (issue 12): 17 digits remain.
+                    InvalidCase{"110105 19491231002", "id_length"},
+                    InvalidCase{"110105_1949123100X", "id_chars"},
                     InvalidCase{"110105194912310021", "id_checksum"},  // should be X
                     InvalidCase{"440524188001010015", "id_checksum"},
                     InvalidCase{"110105199902300011", "id_birth_date"},  // 1999-02-30

@@ -236,6 +236,7 @@ int RunSync(const Config& config, const std::vector<std::string>& args) {
     total.linked += o.run.linked;
     total.review += o.run.review;
     total.rejected += o.run.rejected;
+    for (const auto& [kind, n] : o.run.problems) total.problems[kind] += n;
     if (o.exit_code != kExitOk) {
       ++failed;
       // Bad config outranks an unreachable source, then a busy one, then other failures.

@@ -132,6 +132,7 @@ ExprPtr CloneExpr(const Expr& e) {
   c->alive_paths = e.alive_paths;
   c->field = e.field;
   c->mask_hint = e.mask_hint;
+  c->pattern = e.pattern;
   for (const ExprPtr& child : e.children) {
     c->children.push_back(CloneExpr(*child));
     // The aggregate's value and where point at children: point at the copies.

@@ -17,6 +17,7 @@
 #include <cstddef>
 #include <functional>
 #include <memory>
+#include <regex>
 #include <string>
 #include <string_view>
 #include <vector>
@@ -130,6 +131,8 @@ struct Expr {
   std::vector<FieldPath> alive_paths;
   const FieldDef* field = nullptr;           // kField, kTagAttr: the catalog definition
   FieldType mask_hint = FieldType::kString;  // kCall mask: the argument's catalog type
+  // kCall regex_extract: the pattern, compiled once by the checker (shared by clones).
+  std::shared_ptr<const std::regex> pattern;
 };
 
 using ExprPtr = std::unique_ptr<Expr>;

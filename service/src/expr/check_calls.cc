@@ -5,6 +5,7 @@
 
 #include "expr/alive_rule.h"
 #include "expr/check_internal.h"
+#include "expr/transform_functions.h"
 #include "model/catalog_keys.h"
 #include "onetable/text.h"
 
@@ -19,8 +20,19 @@ struct FunctionSpec {
 };
 
 constexpr FunctionSpec kFunctions[] = {
-    {"age", 0, 1},     {"label", 1, 1},     {"mask", 1, 1},       {"format_date", 2, 2},
-    {"concat", 1, -1}, {"coalesce", 1, -1}, {"row_number", 0, 0},
+    {"age", 0, 1},
+    {"label", 1, 1},
+    {"mask", 1, 1},
+    {"format_date", 2, 2},
+    {"concat", 1, -1},
+    {"coalesce", 1, -1},
+    {"row_number", 0, 0},
+    // Transforms (transform_functions.h): connector `fields: {x: {value: ...}}`, mappings too.
+    {"substr", 2, 3},
+    {"trim", 1, 1},
+    {"split_part", 3, 3},
+    {"regex_extract", 2, 3},
+    {"parse_date", 2, 2},
 };
 
 const FunctionSpec* FindFunction(const std::string& name) {
@@ -276,12 +288,96 @@ std::optional<ExprType> Checker::CheckCall(Expr* e, const Scope& s) {
     return ExprType::Of(TypeKind::kString);
   }
   if (name == "concat") return ExprType::Of(TypeKind::kString);
+  if (name == "substr" || name == "trim" || name == "split_part" || name == "regex_extract" ||
+      name == "parse_date") {
+    return CheckTransform(e, types);
+  }
   // coalesce
   std::optional<ExprType> result = types[0];
   for (size_t i = 1; i < types.size() && result; ++i) {
     result = Unify(*result, types[i], e->children[i]->pos, "coalesce() 的参数");
   }
   return result;
+}
+
+std::optional<ExprType> Checker::CheckTransform(Expr* e, std::vector<ExprType>& types) {
+  const std::string& name = e->name;
+  auto arg_error = [&](size_t i, const std::string& want) {
+    Error(e->children[i]->pos, name + "() 的第 " + std::to_string(i + 1) + " 个参数应为" + want +
+                                   "，实际是 " + TypeName(types[i]));
+    return std::nullopt;
+  };
+  // A text literal argument (a format, a pattern, a separator): its text, or null after an error.
+  auto literal_text = [&](size_t i, const std::string& example) -> const std::string* {
+    const Expr* a = e->children[i].get();
+    if (a->kind != ExprKind::kLiteral || a->literal.kind() != Value::Kind::kString) {
+      Error(a->pos, name + "() 的第 " + std::to_string(i + 1) + " 个参数应为写在引号里的文字，如 " +
+                        example);
+      return nullptr;
+    }
+    return &a->literal.as_string();
+  };
+  auto literal_int = [&](size_t i, int64_t* out) {
+    const Expr* a = e->children[i].get();
+    if (a->kind != ExprKind::kLiteral || a->literal.kind() != Value::Kind::kInt) {
+      Error(a->pos, name + "() 的第 " + std::to_string(i + 1) + " 个参数应为整数，如 1");
+      return false;
+    }
+    *out = a->literal.as_int();
+    return true;
+  };
+  if (!types[0].is_textual() && types[0].kind != TypeKind::kNull) return arg_error(0, " 文字");
+  if (name == "trim") return ExprType::Of(TypeKind::kString);
+  if (name == "substr") {
+    for (size_t i = 1; i < types.size(); ++i) {
+      if (types[i].kind != TypeKind::kInteger) return arg_error(i, " 整数");
+    }
+    return ExprType::Of(TypeKind::kString);
+  }
+  if (name == "split_part") {
+    const std::string* sep = literal_text(1, "'-'");
+    if (sep == nullptr) return std::nullopt;
+    if (sep->empty()) {
+      Error(e->children[1]->pos, "split_part() 的分隔符不能为空");
+      return std::nullopt;
+    }
+    int64_t n = 0;
+    if (!literal_int(2, &n)) return std::nullopt;
+    if (n < 1) {
+      Error(e->children[2]->pos, "split_part() 的段号从 1 开始");
+      return std::nullopt;
+    }
+    return ExprType::Of(TypeKind::kString);
+  }
+  if (name == "regex_extract") {
+    const std::string* pattern = literal_text(1, "'([0-9]{6})'");
+    if (pattern == nullptr) return std::nullopt;
+    auto compiled = std::make_shared<std::regex>();
+    size_t groups = 0;
+    std::string error;
+    if (!CompilePattern(*pattern, compiled.get(), &groups, &error)) {
+      Error(e->children[1]->pos, "regex_extract() 的" + error);
+      return std::nullopt;
+    }
+    int64_t group = groups > 0 ? 1 : 0;
+    if (types.size() == 3 && !literal_int(2, &group)) return std::nullopt;
+    if (group < 0 || static_cast<size_t>(group) > groups) {
+      Error(e->children.back()->pos, "regex_extract() 的正则表达式只有 " + std::to_string(groups) +
+                                         " 个分组，没有第 " + std::to_string(group) + " 组");
+      return std::nullopt;
+    }
+    e->pattern = std::move(compiled);
+    return ExprType::Of(TypeKind::kString);
+  }
+  // parse_date
+  const std::string* format = literal_text(1, "'yyyy.MM'");
+  if (format == nullptr) return std::nullopt;
+  std::string error;
+  if (!CheckDateFormat(*format, &error)) {
+    Error(e->children[1]->pos, "parse_date() 的" + error);
+    return std::nullopt;
+  }
+  return ExprType::Of(TypeKind::kDate);
 }
 
 std::optional<ExprType> Checker::CheckAggregate(Expr* e, const Scope& s) {

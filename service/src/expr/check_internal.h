@@ -51,6 +51,8 @@ class Checker {
   bool RefuseInSource(const Expr* e, const std::string& what);
   std::optional<ExprType> CheckCall(Expr* e, const Scope& s);
   std::optional<ExprType> CheckAggregate(Expr* e, const Scope& s);
+  // substr, trim, split_part, regex_extract, parse_date: after the arguments checked as `types`.
+  std::optional<ExprType> CheckTransform(Expr* e, std::vector<ExprType>& types);
   void ReportUnknownField(const Expr* e, size_t seg, EntityKind entity);
 
   bool CheckComparable(Op op, Expr* a, ExprType ta, Expr* b, ExprType tb);

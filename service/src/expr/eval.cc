@@ -4,7 +4,9 @@
 #include <optional>
 
 #include "expr/cell_functions.h"
+#include "expr/transform_functions.h"
 #include "model/catalog_keys.h"
+#include "onetable/text.h"
 
 namespace onetable::expr {
 
@@ -256,6 +258,37 @@ Result<Value> Evaluator::EvalCall(const Expr& e, RowContext& ctx) const {
     return Value::String(label ? *label : code);  // an unknown code shows as itself
   }
   if (fn == "mask") return Value::String(MaskText(arg.ToCell(), e.mask_hint));
+  if (fn == "trim") return Value::String(TrimText(arg.ToCell()));
+  if (fn == "substr") {
+    int64_t at[2] = {1, -1};
+    for (size_t i = 1; i < e.children.size(); ++i) {
+      ASSIGN_OR_RETURN(Value v, Eval(*e.children[i], ctx));
+      if (v.is_null()) return Value::Null();
+      at[i - 1] = v.as_int();
+    }
+    return Value::String(Substr(arg.ToCell(), at[0], at[1]));
+  }
+  if (fn == "split_part") {
+    std::optional<std::string> part = SplitPart(arg.ToCell(), e.children[1]->literal.as_string(),
+                                                e.children[2]->literal.as_int());
+    return part ? Value::String(std::move(*part)) : Value::Null();
+  }
+  if (fn == "regex_extract") {
+    if (e.pattern == nullptr) return Status::Internal("regex_extract() 未经检查");
+    int64_t group = e.pattern->mark_count() > 0 ? 1 : 0;
+    if (e.children.size() == 3) group = e.children[2]->literal.as_int();
+    std::optional<std::string> found = RegexExtract(arg.ToCell(), *e.pattern, group);
+    return found ? Value::String(std::move(*found)) : Value::Null();
+  }
+  if (fn == "parse_date") {
+    if (arg.kind() == Value::Kind::kDate) return arg;
+    const std::string text = arg.ToCell();
+    if (TrimWideBlank(text).empty()) return Value::Null();
+    std::string error;
+    std::optional<Date> d = ParseDateFormat(text, e.children[1]->literal.as_string(), &error);
+    if (!d) return Status::Invalid(error);
+    return Value::FromDate(*d);
+  }
   if (fn == "format_date") {
     std::optional<Date> d = AsDate(arg);
     if (!d) return Value::Null();

@@ -12,6 +12,7 @@ add_library(onetable_expr STATIC
   ${ONETABLE_SRC}/expr/lexer.cc
   ${ONETABLE_SRC}/expr/parser.cc
   ${ONETABLE_SRC}/expr/record_expr.cc
+  ${ONETABLE_SRC}/expr/transform_functions.cc
   ${ONETABLE_SRC}/expr/value.cc
   ${ONETABLE_SRC}/expr/yaml_source.cc
 )

@@ -49,6 +49,11 @@ void WriteRun(JsonWriter& w, const ImportRun& run) {
   w.Key("linked").Int(run.linked);
   w.Key("review").Int(run.review);
   w.Key("rejected").Int(run.rejected);
+  w.Key("problems").StartObject();
+  for (const auto& [kind, n] : run.problems) {
+    if (n != 0) w.Key(kind).Int(n);
+  }
+  w.EndObject();
   w.Key("message").String(run.message);
   w.EndObject();
 }

@@ -13,9 +13,9 @@
 #include "ingest/content_hash.h"
 #include "model/catalog_keys.h"
 #include "model/sha256.h"
+#include "model/yaml_location.h"
 #include "onetable/text.h"
 #include "onetable/utf8.h"
-#include "model/yaml_location.h"
 
 namespace onetable {
 namespace fs = std::filesystem;
@@ -43,8 +43,9 @@ bool IsMatchKey(EntityKind entity, const std::string& key) {
   }
 }
 
-// "file:line:col: message" lines of a when rule's errors, each marked as the rule's.
-void AddWhenErrors(const std::string& message, std::vector<std::string>* errors) {
+// "file:line:col: message" lines of an expression's errors, each marked with `mark`.
+void AddExprErrors(const std::string& message, const std::string& mark,
+                   std::vector<std::string>* errors) {
   size_t start = 0;
   while (start <= message.size()) {
     size_t end = message.find('\n', start);
@@ -52,7 +53,7 @@ void AddWhenErrors(const std::string& message, std::vector<std::string>* errors)
     std::string line = message.substr(start, end - start);
     // After "file:line:col: " (the file name may itself hold ':', the position never ': ').
     size_t at = line.find(": ");
-    if (at != std::string::npos) line.insert(at + 2, "when 条件有误：");
+    if (at != std::string::npos) line.insert(at + 2, mark);
     errors->push_back(line);
     start = end + 1;
   }
@@ -141,6 +142,7 @@ class SpecParser {
                                         "conflict_threshold",
                                         "review_fields",
                                         "place",
+                                        "placement",
                                         "batch_size"};
     bool has_id = false, has_type = false;
     // The entity decides what `fields` may name, so read it first.
@@ -170,7 +172,7 @@ class SpecParser {
         Error(kv.first,
               "未知的配置项 “" + key +
                   "”（可用：id, title, type, trust, options, entity, match, fields, tags, "
-                  "identity, conflict_threshold, review_fields, place, batch_size）");
+                  "identity, conflict_threshold, review_fields, place, placement, batch_size）");
         continue;
       }
       if (key == "id") {
@@ -210,6 +212,8 @@ class SpecParser {
         ParseReviewFields(v);
       } else if (key == "place") {
         ParsePlace(v);
+      } else if (key == "placement") {
+        ParsePlacement(v);
       } else if (key == "batch_size") {
         Int(v, "batch_size", 1, 100000, &spec_.batch_size);
       }
@@ -313,14 +317,51 @@ class SpecParser {
     }
     if (spec_.place_grid.empty()) Error(v, "place 缺少 grid（网格编号）");
     if (spec_.entity == EntityKind::kPerson) {
-      Error(v, "place 只用于户或楼栋数据源：人员导入只关联已有的户");
+      Error(v,
+            "place 只用于户或楼栋数据源：人员数据源逐行落户，用 placement 和 "
+            "community.code、grid.code 等列");
     }
   }
 
-  // Reads `column` or {column, codes} for `field` (which may be null for unknown targets).
+  void ParsePlacement(const YAML::Node& v) {
+    spec_.placement_where = Loc(v);
+    if (!v.IsMap()) {
+      Error(v, "placement 应为 {create_grids: true|false, community: 社区12位代码}");
+      return;
+    }
+    for (const auto& kv : v) {
+      std::string key = kv.first.Scalar();
+      std::string value;
+      if (key == "create_grids") {
+        if (!Scalar(kv.second, "placement.create_grids", &value)) continue;
+        if (value == "true" || value == "yes" || value == "是") {
+          spec_.create_grids = true;
+        } else if (value == "false" || value == "no" || value == "否") {
+          spec_.create_grids = false;
+        } else {
+          Error(kv.second, "placement.create_grids 应为 true 或 false");
+        }
+      } else if (key == "community") {
+        static const std::regex kCode("^[0-9]{12}$");
+        if (Scalar(kv.second, "placement.community", &spec_.placement_community) &&
+            !std::regex_match(spec_.placement_community, kCode)) {
+          Error(kv.second, "placement.community 应为12位社区（村）统计用区划代码");
+        }
+      } else {
+        Error(kv.first, "placement 中未知的配置项 “" + key + "”（可用：create_grids, community）");
+      }
+    }
+    if (spec_.entity != EntityKind::kPerson) {
+      Error(v, "placement 只用于人员数据源（户或楼栋数据源用 place）");
+    }
+  }
+
+  // Reads `column`, {column, codes} or {value, codes} for `field` (which may be null for
+  // unknown targets).
   bool ParseColumnRef(const YAML::Node& v, const FieldDef* field, const std::string& what,
                       ColumnRef* out) {
     out->where = Loc(v);
+    bool has_value = false;
     if (v.IsScalar()) {
       out->column = v.Scalar();
     } else if (v.IsMap()) {
@@ -329,21 +370,46 @@ class SpecParser {
         if (key == "column") {
           Scalar(kv.second, what + ".column", &out->column);
           out->where = Loc(kv.second);
+        } else if (key == "value") {
+          has_value = true;
+          std::string text;
+          if (!Scalar(kv.second, what + ".value", &text)) continue;
+          out->where = Loc(kv.second);
+          ParseValueExpr(kv.second, &out->value);
         } else if (key == "codes") {
           ParseCodes(kv.second, field, what, &out->codes);
         } else {
-          Error(kv.first, what + " 中未知的配置项 “" + key + "”（可用：column, codes）");
+          Error(kv.first, what + " 中未知的配置项 “" + key + "”（可用：column, value, codes）");
         }
       }
     } else {
-      Error(v, what + " 应为来源列名，或 {column: 列名, codes: {来源值: 代码}}");
+      Error(v,
+            what + " 应为来源列名，或 {column: 列名, codes: {来源值: 代码}}，或 {value: 表达式}");
       return false;
     }
+    if (has_value && !out->column.empty()) {
+      Error(v, what + " 不能同时有 column 和 value：value 的表达式里直接写列名");
+      return false;
+    }
+    if (has_value) return out->value.has_value();
     if (out->column.empty()) {
       Error(v, what + " 缺少来源列名");
       return false;
     }
     return true;
+  }
+
+  // A transform: an expression over the source columns, of any type.
+  void ParseValueExpr(const YAML::Node& node, std::optional<expr::RecordExpr>* out) {
+    expr::SourceColumns columns;
+    expr::YamlSource source(path_, text_);
+    std::unique_ptr<expr::ExprLocator> loc = source.ScalarLocator(node);
+    auto parsed = expr::RecordExpr::ParseValue(node.Scalar(), *loc, catalog_, columns);
+    if (!parsed.ok()) {
+      AddExprErrors(parsed.status().message(), "value 表达式有误：", &errors_);
+      return;
+    }
+    *out = std::move(*parsed);
   }
 
   void ParseCodes(const YAML::Node& v, const FieldDef* field, const std::string& what,
@@ -391,14 +457,22 @@ class SpecParser {
     if (dot != std::string::npos) {
       std::string prefix = key.substr(0, dot);
       std::string rest = key.substr(dot + 1);
-      bool ok = (spec_.entity == EntityKind::kPerson && prefix == "household" &&
-                 (rest == keys::kHouseholdNumber || rest == keys::kAddress)) ||
-                (spec_.entity == EntityKind::kHousehold && prefix == "building" &&
-                 (rest == keys::kBuildingCode || rest == keys::kAddress || rest == keys::kName));
+      const bool person = spec_.entity == EntityKind::kPerson;
+      bool ok =
+          (person && prefix == "household" &&
+           (rest == keys::kHouseholdNumber || rest == keys::kAddress || rest == keys::kRoom)) ||
+          (person && prefix == "building" &&
+           (rest == keys::kBuildingCode || rest == keys::kAddress)) ||
+          (person && (prefix == "grid" || prefix == "community") &&
+           (rest == keys::kCode || rest == keys::kName)) ||
+          (spec_.entity == EntityKind::kHousehold && prefix == "building" &&
+           (rest == keys::kBuildingCode || rest == keys::kAddress || rest == keys::kName));
       if (!ok) {
         Error(key_node,
               "不支持的上级字段 “" + key +
-                  "”：人员数据源可用 household.household_number、household.address；户数据源可用 "
+                  "”：人员数据源可用 community.code、community.name、grid.code、grid.name、"
+                  "building.building_code、building.address、household.room、"
+                  "household.household_number、household.address；户数据源可用 "
                   "building.building_code、building.address、building.name");
         return nullptr;
       }
@@ -547,13 +621,17 @@ class SpecParser {
   // The rule's condition over the source columns; the columns the spec names are known ones.
   void ParseWhen(const YAML::Node& node, TagRule* rule) {
     expr::SourceColumns columns;
-    for (const FieldMapping& m : spec_.fields) columns.known.push_back(m.source.column);
-    for (const auto& attr : rule->attrs) columns.known.push_back(attr.second.column);
+    for (const FieldMapping& m : spec_.fields) {
+      if (!m.source.column.empty()) columns.known.push_back(m.source.column);
+    }
+    for (const auto& attr : rule->attrs) {
+      if (!attr.second.column.empty()) columns.known.push_back(attr.second.column);
+    }
     expr::YamlSource source(path_, text_);
     std::unique_ptr<expr::ExprLocator> loc = source.ScalarLocator(node);
     auto parsed = expr::RecordExpr::ParseCondition(node.Scalar(), *loc, catalog_, columns);
     if (!parsed.ok()) {
-      AddWhenErrors(parsed.status().message(), &errors_);
+      AddExprErrors(parsed.status().message(), "when 条件有误：", &errors_);
       return;
     }
     rule->when = std::move(*parsed);

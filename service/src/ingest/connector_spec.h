@@ -10,7 +10,16 @@
 //   fields:                         # catalog field <- source column, optional code map
 //     name: 姓名
 //     gender: {column: 性别, codes: {男: "1", 女: "2"}}
-//     household.household_number: 户号   # person imports: place new persons in a known household
+//     id_number: {value: "substr(残疾人证号, 1, 18)"}   # a transform: an expression over the
+//                                   # source columns (record_expr.h), then codes and validation
+//     community.code: 社区代码       # person imports: where each row lives (placement.h):
+//     grid.name: 网格                #   community.code|name, grid.code|name,
+//     building.address: 楼栋地址     #   building.building_code|address, household.room,
+//     household.room: 房号           #   household.household_number|address
+//     household.household_number: 户号
+//   placement: {create_grids: false, community: "420581001001"}   # person imports: may missing
+//                                   # grids be created (default true); the community of rows
+//                                   # that name none
 //   tags:                           # person imports only
 //     - {tag: dibao, when: '救助类型 in ("城市低保", "农村低保")', attrs: {category: 救助类型}}
 //                                   # `when`: an expression over the source columns (record_expr.h)
@@ -66,14 +75,22 @@ inline const std::set<std::string>& DefaultReviewFields() {
 inline constexpr int kDefaultConflictThreshold = 60;
 inline constexpr int kDefaultBatchSize = 1000;
 
+// Where a mapped value comes from: one column, or an expression over the record's columns
+// (`{value: "..."}`: column is then empty). The code map applies to either.
 struct ColumnRef {
   std::string column;
+  std::optional<expr::RecordExpr> value;
   std::map<std::string, std::string> codes;  // source value -> catalog value (canonical)
   SourceLocation where;
+
+  // What the value is read from, for messages: the column, or the expression's text.
+  std::string Describe() const { return value ? value->text() : column; }
 };
 
 struct FieldMapping {
-  EntityKind entity = EntityKind::kPerson;  // the spec's entity, or a parent (household.x)
+  // The spec's entity, or a place above it (household.x; for persons also building.x, grid.x,
+  // community.x: the row's placement).
+  EntityKind entity = EntityKind::kPerson;
   const FieldDef* field = nullptr;
   ColumnRef source;
 };
@@ -110,6 +127,9 @@ struct ConnectorSpec {
   double review_score = kDefaultReviewScore;
   int conflict_threshold = kDefaultConflictThreshold;
   std::set<std::string> review_fields = DefaultReviewFields();
+  bool create_grids = true;         // person imports: placement may create missing grids
+  std::string placement_community;  // person imports: 12-digit code for rows naming none
+  SourceLocation placement_where;
   std::string place_community;  // 12-digit code
   std::string place_grid;       // grid code within it
   SourceLocation place_where;

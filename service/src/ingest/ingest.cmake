@@ -21,6 +21,7 @@ add_library(onetable_ingest STATIC
   ${ONETABLE_SRC}/ingest/linkage/chinese_names.cc
   ${ONETABLE_SRC}/ingest/linkage/comparisons.cc
   ${ONETABLE_SRC}/ingest/linkage/match_model.cc
+  ${ONETABLE_SRC}/ingest/placement.cc
   ${ONETABLE_LINKAGE_DATA_CC}
   ${ONETABLE_SRC}/ingest/plugin_loader.cc
   ${ONETABLE_SRC}/ingest/record_applier.cc

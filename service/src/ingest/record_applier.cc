@@ -16,6 +16,17 @@ std::string Get(const std::map<std::string, std::string>& m, const std::string& 
   return it == m.end() ? "" : it->second;
 }
 
+// 与户主关系 户主 (GB/T 4761).
+constexpr char kRelationshipHead[] = "02";
+// The code of `label` in the code table of `entity`.`key`, or "" when the catalog has none.
+std::string CodeOfLabel(const Catalog& catalog, EntityKind entity, const std::string& key,
+                        const std::string& label) {
+  const FieldDef* f = catalog.Find(entity, key);
+  const CodeTable* table = f ? catalog.FindCodeTable(f->code_table) : nullptr;
+  const std::string* code = table ? table->CodeForLabel(label) : nullptr;
+  return code ? *code : "";
+}
+
 std::string DuplicateDetail(const PersonMatch& match, const std::string& source,
                             const std::string& record_key) {
   rapidjson::StringBuffer buf;
@@ -61,12 +72,26 @@ std::string DuplicateDetail(const PersonMatch& match, const std::string& source,
 }  // namespace
 
 RecordApplier::RecordApplier(Store* store, const Catalog& catalog, const ConnectorSpec& spec,
-                             int64_t grid_id)
+                             int64_t grid_id, const Divisions* divisions)
     : store_(store),
       catalog_(catalog),
       spec_(spec),
       grid_id_(grid_id),
-      resolver_(store, IdentityThresholds{spec.link_score, spec.review_score}) {}
+      resolver_(store, IdentityThresholds{spec.link_score, spec.review_score}),
+      placer_(store, divisions, spec),
+      residence_dead_(CodeOfLabel(catalog, EntityKind::kPerson, keys::kResidenceStatus, "死亡")),
+      residence_moved_out_(
+          CodeOfLabel(catalog, EntityKind::kPerson, keys::kResidenceStatus, "迁出")) {}
+
+std::string RecordApplier::ImpliedStatus(const std::map<std::string, std::string>& values) const {
+  const std::string residence = Get(values, keys::kResidenceStatus);
+  if (!Get(values, keys::kDeathDate).empty() ||
+      (!residence.empty() && residence == residence_dead_)) {
+    return kStatusDeceased;
+  }
+  if (!residence.empty() && residence == residence_moved_out_) return kStatusMovedAway;
+  return "";
+}
 
 Result<int> RecordApplier::TrustOf(const std::string& source) {
   if (source == spec_.id) return spec_.trust;
@@ -126,12 +151,16 @@ Result<AppliedRecord> RecordApplier::ApplyPerson(const MappedRecord& mapped, Sou
   }
   ASSIGN_OR_RETURN(PersonMatch match, resolver_.Resolve(mapped.values, previous));
   TrustLookup trust = [this](const std::string& s) { return TrustOf(s); };
-  int64_t household = 0;
-  std::string household_number = Get(mapped.parent, "household.household_number");
-  std::string household_address = Get(mapped.parent, "household.address");
-  if (!household_number.empty() || !household_address.empty()) {
-    ASSIGN_OR_RETURN(household, FindHousehold(store_, household_number, household_address));
+  ASSIGN_OR_RETURN(Placement place, placer_.Place(mapped.parent, MakeClaim(0)));
+  if (!place.quarantine.empty()) {
+    out.outcome = Outcome::kRejected;
+    out.reject_reason = place.quarantine;
+    out.reject_kind = kProblemPlaceUnresolved;
+    return out;
   }
+  if (place.unplaced) out.problems.push_back(kProblemUnplaced);
+  const int64_t household = place.household_id;
+  const std::string relationship = Get(mapped.values, keys::kRelationship);
   int64_t person_id = 0;
   if (match.action == PersonMatch::kLink) {
     person_id = match.person_id;
@@ -140,10 +169,10 @@ Result<AppliedRecord> RecordApplier::ApplyPerson(const MappedRecord& mapped, Sou
     out.outcome = Outcome::kUpdated;
     record->person_id = person_id;
     RETURN_IF_ERROR(store_->PutSourceRecord(record).status());
-    if (row.parent_id == 0 && household != 0) {
-      ASSIGN_OR_RETURN(row.version,
-                       store_->Move(EntityKind::kPerson, person_id, row.version, household,
-                                    Get(mapped.values, keys::kRelationship), spec_.id));
+    if (household != 0 && row.parent_id != household) {
+      // A move: the old membership closes, the new one opens (RegisterStore::Move).
+      ASSIGN_OR_RETURN(row.version, store_->Move(EntityKind::kPerson, person_id, row.version,
+                                                 household, relationship, spec_.id));
       row.parent_id = household;
     }
     std::map<std::string, std::string> incoming = mapped.values;
@@ -154,16 +183,24 @@ Result<AppliedRecord> RecordApplier::ApplyPerson(const MappedRecord& mapped, Sou
                      ApplyClaims(store_, EntityKind::kPerson, &row, incoming, MakeClaim(record->id),
                                  spec_.conflict_threshold, trust, spec_.review_fields));
     out.reviews += applied.conflicts;
+    std::string status = ImpliedStatus(row.values);
+    if (!status.empty() && status != row.status && row.status != kStatusDeceased) {
+      row.status = status;
+      RETURN_IF_ERROR(store_->Update(EntityKind::kPerson, &row));
+    }
   } else {
     std::string missing = MissingRequired(EntityKind::kPerson, mapped.values);
     if (!missing.empty()) {
       out.outcome = Outcome::kRejected;
       out.reject_reason = missing;
+      out.reject_kind = kProblemMissingRequired;
       return out;
     }
     Row row;
     row.parent_id = household;
     row.values = mapped.values;
+    std::string status = ImpliedStatus(row.values);
+    if (!status.empty()) row.status = status;
     ASSIGN_OR_RETURN(person_id, store_->Insert(EntityKind::kPerson, row));
     resolver_.NoteCreated();
     record->person_id = person_id;
@@ -184,6 +221,9 @@ Result<AppliedRecord> RecordApplier::ApplyPerson(const MappedRecord& mapped, Sou
         ++out.reviews;
       }
     }
+  }
+  if (household != 0 && relationship == kRelationshipHead) {
+    RETURN_IF_ERROR(ApplyHead(household, person_id, mapped, MakeClaim(record->id)));
   }
   RETURN_IF_ERROR(ApplyTags(person_id, mapped));
   return out;
@@ -226,6 +266,7 @@ Result<AppliedRecord> RecordApplier::ApplyPlace(const MappedRecord& mapped, Sour
   if (!missing.empty()) {
     out.outcome = Outcome::kRejected;
     out.reject_reason = missing;
+    out.reject_kind = kProblemMissingRequired;
     return out;
   }
   RETURN_IF_ERROR(store_->PutSourceRecord(record).status());
@@ -251,6 +292,19 @@ Result<AppliedRecord> RecordApplier::ApplyPlace(const MappedRecord& mapped, Sour
   RETURN_IF_ERROR(RecordNewRow(store_, kind, id, values, claim));
   out.outcome = Outcome::kNew;
   return out;
+}
+
+Status RecordApplier::ApplyHead(int64_t household, int64_t person_id, const MappedRecord&,
+                                const Claim& claim) {
+  ASSIGN_OR_RETURN(Row row, store_->Get(EntityKind::kHousehold, household));
+  const std::string id = std::to_string(person_id);
+  if (const std::string* head = row.Get(keys::kHeadPersonId); head && *head == id) {
+    return Status::Ok();
+  }
+  TrustLookup trust = [this](const std::string& s) { return TrustOf(s); };
+  return ApplyClaims(store_, EntityKind::kHousehold, &row, {{keys::kHeadPersonId, id}}, claim,
+                     spec_.conflict_threshold, trust)
+      .status();
 }
 
 Status RecordApplier::ApplyTags(int64_t person_id, const MappedRecord& mapped) {

@@ -3,10 +3,15 @@
 // survivorship and provenance, tags, and the kept source record (with its content hash).
 //
 // Where new rows go:
-//   - person imports never create households: a new person is placed in the household named by
-//     household.household_number / household.address when the register has it, else left
-//     without a household (parent 0) for a worker to place; an existing person without a
-//     household is moved into a known one the same way;
+//   - person imports place each row by its place columns (placement.h), creating missing
+//     communities (from the division codes), grids, buildings and households; a known person in
+//     another household is moved (the old membership closed, the new one opened, as a manual
+//     move); a row whose 与户主关系 is 户主 (02) becomes its household's head (through
+//     survivorship, so a worker's choice stands); a row naming only a household that does not
+//     exist lands without one (problem `unplaced`); one whose place cannot be resolved is
+//     rejected with the reason;
+//   - persons whose 居住状态 is 死亡 (4) or who have a 死亡日期 get status deceased, 迁出 (3)
+//     moved_away, so that `alive` ends for them;
 //   - household imports find the household by 户号 else normalized address; a new household goes
 //     into the building named by building.building_code / building.address (else one at the
 //     household's own address), created under the spec's `place` grid when missing;
@@ -20,9 +25,11 @@
 
 #include <map>
 #include <string>
+#include <vector>
 
 #include "ingest/connector_spec.h"
 #include "ingest/identity.h"
+#include "ingest/placement.h"
 #include "ingest/record_mapper.h"
 #include "ingest/survivorship.h"
 #include "store/store.h"
@@ -31,17 +38,26 @@ namespace onetable {
 
 enum class Outcome { kNew, kUpdated, kUnchanged, kRejected };
 
+// Named problems (the run report's names, runtime.h) of rows that apply.
+inline constexpr char kProblemUnplaced[] = "unplaced";
+inline constexpr char kProblemPlaceUnresolved[] = "place_unresolved";
+inline constexpr char kProblemMissingRequired[] = "missing_required";
+
 struct AppliedRecord {
   Outcome outcome = Outcome::kUnchanged;
-  bool linked = false;        // attached to an existing golden record for the first time
-  int reviews = 0;            // review items opened
-  std::string reject_reason;  // for kRejected (the record could not be taken as a whole)
+  std::vector<std::string> problems;  // named problems of a row that applied (e.g. unplaced)
+  std::string reject_kind;            // for kRejected: the named problem
+  bool linked = false;                // attached to an existing golden record for the first time
+  int reviews = 0;                    // review items opened
+  std::string reject_reason;          // for kRejected (the record could not be taken as a whole)
 };
 
 class RecordApplier {
  public:
-  // `grid_id`: the spec's place (0 for person imports). All must outlive the applier.
-  RecordApplier(Store* store, const Catalog& catalog, const ConnectorSpec& spec, int64_t grid_id);
+  // `grid_id`: the spec's place (0 for person imports). `divisions` (may be null) lets placement
+  // create communities the register lacks. All must outlive the applier.
+  RecordApplier(Store* store, const Catalog& catalog, const ConnectorSpec& spec, int64_t grid_id,
+                const Divisions* divisions = nullptr);
 
   // Applies `mapped` (issue-free) for the source record `key` with content `hash` and `payload`.
   // `existing` is the kept source record with that key (id 0 when first seen).
@@ -56,6 +72,12 @@ class RecordApplier {
   Result<AppliedRecord> ApplyPlace(const MappedRecord& mapped, SourceRecord* record,
                                    const SourceRecord& existing);
   Status ApplyTags(int64_t person_id, const MappedRecord& mapped);
+  // The status a person's values imply: deceased with a death date or 居住状态 死亡,
+  // moved_away with 迁出; "" when they imply nothing (the row keeps its status).
+  std::string ImpliedStatus(const std::map<std::string, std::string>& values) const;
+  // Makes `person_id` the head of `household` when the row says 户主.
+  Status ApplyHead(int64_t household, int64_t person_id, const MappedRecord& mapped,
+                   const Claim& claim);
   Claim MakeClaim(int64_t source_record_id) const;
   // Missing required fields of a row about to be created, as a Chinese reason; "" when none.
   std::string MissingRequired(EntityKind kind, const std::map<std::string, std::string>& values);
@@ -64,9 +86,11 @@ class RecordApplier {
   const Catalog& catalog_;
   const ConnectorSpec& spec_;
   int64_t grid_id_;
+  PersonResolver resolver_;
+  Placer placer_;
+  std::string residence_dead_, residence_moved_out_;  // 居住状态 codes of 死亡, 迁出
   std::string now_;
   std::map<std::string, int> trust_cache_;
-  PersonResolver resolver_;
 };
 
 }  // namespace onetable

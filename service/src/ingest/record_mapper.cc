@@ -34,6 +34,30 @@ int RecordMapper::FindColumn(const SourceRow& row, const std::string& name, Enti
   return -1;
 }
 
+RecordMapper::RefColumns RecordMapper::ResolveRef(const SourceRow& row, const ColumnRef& ref,
+                                                  EntityKind entity, const FieldDef* field,
+                                                  bool attribute) {
+  RefColumns out;
+  if (!ref.value) {
+    out.column = FindColumn(row, ref.column, entity, field, attribute);
+    if (out.column < 0) resolved_.missing = true;
+    return out;
+  }
+  for (const std::string& column : ref.value->columns()) {
+    const std::string wanted = std::string(TrimHeaderBlank(column));
+    int found = -1;
+    for (size_t i = 0; i < row.fields.size() && found < 0; ++i) {
+      if (TrimHeaderBlank(row.fields[i].first) == wanted) found = static_cast<int>(i);
+    }
+    if (found < 0) {
+      missing_value_.insert(column);
+      resolved_.missing = true;
+    }
+    out.reads.push_back(found);
+  }
+  return out;
+}
+
 const RecordMapper::Resolved& RecordMapper::ResolveColumns(const SourceRow& row) {
   std::string signature;
   for (const auto& f : row.fields) signature += f.first + '\x1f';
@@ -41,12 +65,12 @@ const RecordMapper::Resolved& RecordMapper::ResolveColumns(const SourceRow& row)
   header_signature_ = signature;
   resolved_ = Resolved();
   for (const FieldMapping& m : spec_.fields) {
-    resolved_.field_columns.push_back(FindColumn(row, m.source.column, m.entity, m.field, false));
+    resolved_.field_columns.push_back(ResolveRef(row, m.source, m.entity, m.field, false));
   }
   for (const TagRule& rule : spec_.tags) {
-    std::vector<int> cols;
+    std::vector<RefColumns> cols;
     for (const auto& [attr, ref] : rule.attrs) {
-      cols.push_back(FindColumn(row, ref.column, EntityKind::kPerson, attr, true));
+      cols.push_back(ResolveRef(row, ref, EntityKind::kPerson, attr, true));
     }
     resolved_.attr_columns.push_back(std::move(cols));
     std::vector<int> when_cols;
@@ -66,8 +90,40 @@ const RecordMapper::Resolved& RecordMapper::ResolveColumns(const SourceRow& row)
   return resolved_;
 }
 
+bool RecordMapper::RawValue(const SourceRow& row, const ColumnRef& ref, const RefColumns& cols,
+                            std::optional<std::string>* out, std::string* column,
+                            MappingIssue* issue) const {
+  out->reset();
+  if (!ref.value) {
+    if (cols.column < 0) return true;
+    const auto& cell = row.fields[static_cast<size_t>(cols.column)];
+    *column = cell.first;
+    if (!IsBlank(cell.second)) *out = *cell.second;
+    return true;
+  }
+  *column = ref.value->text();
+  std::vector<expr::Value> slots;
+  slots.reserve(cols.reads.size());
+  for (int idx : cols.reads) {
+    slots.push_back(idx < 0 ? expr::Value::Null()
+                            : expr::SourceValue(row.fields[static_cast<size_t>(idx)].second));
+  }
+  Result<expr::Value> v = ref.value->Eval(slots);
+  if (!v.ok()) {
+    issue->column = *column;
+    issue->reason = "取值表达式 " + ref.value->text() + " 无法求值：" + v.status().message();
+    issue->kind = kProblemTransformFailed;
+    return false;
+  }
+  if (!v->is_null()) {
+    std::string text = v->ToCanonical();
+    if (!TrimHeaderBlank(text).empty()) *out = std::move(text);
+  }
+  return true;
+}
+
 bool RecordMapper::Normalize(const FieldDef& field, const ColumnRef& ref, std::string* value,
-                             std::string* reason) const {
+                             std::string* reason, std::string* kind) const {
   std::string v(TrimHeaderBlank(*value));
   bool mapped = false;
   if (!ref.codes.empty()) {
@@ -79,7 +135,9 @@ bool RecordMapper::Normalize(const FieldDef& field, const ColumnRef& ref, std::s
   }
   std::string original = v;
   if (std::optional<Problem> problem = validator_.NormalizeField(field, &v)) {
+    *kind = problem->code == "code_unknown" ? kProblemUnknownCode : kProblemInvalidValue;
     if (!ref.codes.empty() && !mapped) {
+      if (field.type == FieldType::kCode) *kind = kProblemUnknownCode;
       *reason = field.label + "：“" + original + "” 不在连接器的代码映射中，也不是有效的代码（" +
                 problem->message + "）";
     } else {
@@ -95,22 +153,27 @@ MappedRecord RecordMapper::Map(const SourceRow& row) {
   MappedRecord out;
   const Resolved& cols = ResolveColumns(row);
   std::map<std::string, std::string> column_of;  // field key -> source column used
+  out.missing_columns = cols.missing;
   for (size_t i = 0; i < spec_.fields.size(); ++i) {
     const FieldMapping& m = spec_.fields[i];
-    int idx = cols.field_columns[i];
-    if (idx < 0) continue;
-    const auto& cell = row.fields[static_cast<size_t>(idx)];
-    if (IsBlank(cell.second)) continue;
-    std::string v = *cell.second;
-    std::string reason;
-    if (!Normalize(*m.field, m.source, &v, &reason)) {
-      out.issues.push_back({cell.first, reason});
+    std::optional<std::string> raw;
+    std::string column;
+    MappingIssue failed;
+    if (!RawValue(row, m.source, cols.field_columns[i], &raw, &column, &failed)) {
+      out.issues.push_back(std::move(failed));
+      continue;
+    }
+    if (!raw) continue;
+    std::string v = std::move(*raw);
+    std::string reason, kind;
+    if (!Normalize(*m.field, m.source, &v, &reason, &kind)) {
+      out.issues.push_back({column, reason, kind});
       continue;
     }
     if (v.empty()) continue;
     if (m.entity == spec_.entity) {
       out.values[m.field->key] = v;
-      column_of[m.field->key] = cell.first;
+      column_of[m.field->key] = column;
     } else {
       out.parent[std::string(EntityName(m.entity)) + "." + m.field->key] = v;
     }
@@ -120,7 +183,9 @@ MappedRecord RecordMapper::Map(const SourceRow& row) {
     std::vector<FieldIssue> issues = validator_.NormalizeRecord(spec_.entity, &checked, false);
     for (const FieldIssue& issue : issues) {
       auto it = column_of.find(issue.field);
-      out.issues.push_back({it == column_of.end() ? issue.field : it->second, issue.message});
+      out.issues.push_back(
+          {it == column_of.end() ? issue.field : it->second, issue.message,
+           issue.code == "code_unknown" ? kProblemUnknownCode : kProblemInconsistent});
     }
     if (issues.empty()) {
       out.values.clear();
@@ -143,7 +208,8 @@ MappedRecord RecordMapper::Map(const SourceRow& row) {
       }
       Result<bool> holds = rule.when->Matches(slots);
       if (!holds.ok()) {
-        out.issues.push_back({"", rule.tag->label + "的条件无法求值：" + holds.status().message()});
+        out.issues.push_back({"", rule.tag->label + "的条件无法求值：" + holds.status().message(),
+                              kProblemTagRuleFailed});
         continue;
       }
       if (!*holds) continue;
@@ -151,14 +217,18 @@ MappedRecord RecordMapper::Map(const SourceRow& row) {
     MappedTag tag;
     tag.tag = rule.tag;
     for (size_t a = 0; a < rule.attrs.size(); ++a) {
-      int idx = cols.attr_columns[r][a];
-      if (idx < 0) continue;
-      const auto& cell = row.fields[static_cast<size_t>(idx)];
-      if (IsBlank(cell.second)) continue;
-      std::string v = *cell.second;
-      std::string reason;
-      if (!Normalize(*rule.attrs[a].first, rule.attrs[a].second, &v, &reason)) {
-        out.issues.push_back({cell.first, rule.tag->label + "的" + reason});
+      std::optional<std::string> raw;
+      std::string column;
+      MappingIssue failed;
+      if (!RawValue(row, rule.attrs[a].second, cols.attr_columns[r][a], &raw, &column, &failed)) {
+        out.issues.push_back(std::move(failed));
+        continue;
+      }
+      if (!raw) continue;
+      std::string v = std::move(*raw);
+      std::string reason, kind;
+      if (!Normalize(*rule.attrs[a].first, rule.attrs[a].second, &v, &reason, &kind)) {
+        out.issues.push_back({column, rule.tag->label + "的" + reason, kind});
         continue;
       }
       if (!v.empty()) tag.attrs[rule.attrs[a].first->key] = v;

@@ -7,6 +7,7 @@
 #include <cstdio>
 #include <ctime>
 #include <random>
+#include <set>
 #include <unordered_set>
 
 #include "ingest/content_hash.h"
@@ -45,6 +46,8 @@ class BatchWriter {
         new_keys_(new_keys),
         run_(run) {}
 
+  void Count(const std::string& problem) { ++run_->problems[problem]; }
+
   Status Quarantine(const std::string& location, int64_t row, const std::string& column,
                     const std::string& reason, const std::string& raw) {
     QuarantinedRow q;
@@ -61,6 +64,7 @@ class BatchWriter {
   Status Rejected(const RejectedRow& r) {
     ++run_->read;
     ++run_->rejected;
+    Count(kProblemUnreadableRow);
     return Quarantine(r.location, r.row, r.column, r.reason, r.raw);
   }
 
@@ -68,20 +72,25 @@ class BatchWriter {
     ++run_->read;
     MappedRecord mapped = mapper_->Map(row);
     std::string raw = RecordJson(row.fields);
+    if (mapped.missing_columns) Count(kProblemMissingColumn);
     if (!mapped.issues.empty()) {
       ++run_->rejected;
+      std::set<std::string> kinds;
       for (const MappingIssue& issue : mapped.issues) {
+        if (kinds.insert(issue.kind).second) Count(issue.kind);
         RETURN_IF_ERROR(Quarantine(row.location, row.row, issue.column, issue.reason, raw));
       }
       return Status::Ok();
     }
     if (mapped.values.empty()) {
       ++run_->rejected;
+      Count(kProblemEmptyRow);
       return Quarantine(row.location, row.row, "", "该行没有可导入的字段值（映射的列都为空）", raw);
     }
     std::string key = KeyOf(mapped, row);
     if (!seen_keys_->insert(key).second) {
       ++run_->rejected;
+      Count(kProblemDuplicateInRun);
       return Quarantine(row.location, row.row, "",
                         "与本次导入中前面的一行是同一对象（识别字段相同），重复的行未导入", raw);
     }
@@ -111,8 +120,10 @@ class BatchWriter {
         break;
       case Outcome::kRejected:
         ++run_->rejected;
+        Count(applied.reject_kind.empty() ? kProblemMissingRequired : applied.reject_kind);
         return Quarantine(row.location, row.row, "", applied.reject_reason, raw);
     }
+    for (const std::string& problem : applied.problems) Count(problem);
     if (applied.linked) ++run_->linked;
     run_->review += applied.reviews;
     return Status::Ok();
@@ -226,7 +237,7 @@ Result<ImportResult> Importer::Run(const ConnectorSpec& spec, const ConnectorPlu
   };
 
   RecordMapper mapper(spec, catalog_, validator_);
-  RecordApplier applier(store_, catalog_, spec, grid_id);
+  RecordApplier applier(store_, catalog_, spec, grid_id, validator_.divisions());
   ImportResult result;
   ImportRun& run = result.run;
   run.source = spec.id;
@@ -291,6 +302,10 @@ Result<ImportResult> Importer::Run(const ConnectorSpec& spec, const ConnectorPlu
     result.warnings.push_back("来源中没有列 “" + column +
                               "”（也没有能按字段别名对应的列），映射到它的字段未导入");
   }
+  for (const std::string& column : mapper.missing_value_columns()) {
+    result.warnings.push_back("来源中没有列 “" + column +
+                              "”：取值表达式（value）把它读作空值（null）");
+  }
   for (const std::string& column : mapper.missing_rule_columns()) {
     result.warnings.push_back("来源中没有列 “" + column + "”：标签规则的条件把它读作空值（null）");
   }
@@ -319,6 +334,14 @@ std::string ImportReportJson(const ImportRun& run, const std::vector<std::string
     w.Key(k);
     w.Int64(v);
   }
+  w.Key("problems");
+  w.StartObject();
+  for (const auto& [kind, n] : run.problems) {
+    if (n == 0) continue;
+    w.Key(kind.c_str());
+    w.Int64(n);
+  }
+  w.EndObject();
   if (!error.empty()) str("error", error);
   if (!warnings.empty()) {
     w.Key("warnings");

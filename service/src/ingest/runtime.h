@@ -28,6 +28,19 @@
 // `review` counts the review items the run opened (possible duplicates and conflicts). A row
 // whose record key repeats within one run (two rows with the same ID number) is rejected.
 //
+// Nothing a source sends is dropped without a word: each mapped value lands, or its row is
+// quarantined, or the run counts the row under a named problem. `problems` counts rows per kind
+// (a row counts once per kind):
+//   quarantined (also in `rejected`): invalid_value (an ID number, date, phone … that does not
+//     validate), unknown_code (neither in the code map nor the code table), transform_failed (a
+//     `value` expression that cannot be evaluated, e.g. a date not in its stated format),
+//     inconsistent_value (an ID number against the birth date or gender given), tag_rule_failed,
+//     place_unresolved (placement.h), missing_required (a new row lacks a required field),
+//     empty_row, duplicate_in_run, unreadable_row (the connector could not read the row);
+//   landed, with a value lost: unplaced (the row named a household that does not exist and
+//     nothing to create it in: the person has none), missing_column (the source lacks a mapped
+//     column, or one a transform reads: also a warning naming it).
+//
 // Thread-safety: one import at a time per Store (a Store is one connection).
 #ifndef ONETABLE_INGEST_RUNTIME_H_
 #define ONETABLE_INGEST_RUNTIME_H_
@@ -82,8 +95,14 @@ class Importer {
   const Validator& validator_;
 };
 
+// Named problems of the run report (see above; the record mapper and applier name theirs).
+inline constexpr char kProblemMissingColumn[] = "missing_column";
+inline constexpr char kProblemEmptyRow[] = "empty_row";
+inline constexpr char kProblemDuplicateInRun[] = "duplicate_in_run";
+inline constexpr char kProblemUnreadableRow[] = "unreadable_row";
+
 // The run report as one JSON object: {"source", "status", "run_id", "read", "new", "updated",
-// "unchanged", "linked", "review", "rejected"[, "error"][, "warnings"]}.
+// "unchanged", "linked", "review", "rejected", "problems": {kind: rows}[, "error"][, "warnings"]}.
 std::string ImportReportJson(const ImportRun& run, const std::vector<std::string>& warnings,
                              const std::string& error);
 

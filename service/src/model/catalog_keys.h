@@ -35,7 +35,8 @@ inline constexpr char kRelationship[] = "relationship";  // to the household hea
 inline constexpr char kDeathDate[] = "death_date";
 inline constexpr char kAge[] = "age";  // derived from birth_date (and death_date)
 // Optional (not in kRequiredKeys): `alive` at a date reads them when the catalog defines them
-// (expr/alive_rule.h).
+// (expr/alive_rule.h); ingest reads residence_status's 死亡 / 迁出 codes (by label) to end a
+// person's `alive`.
 inline constexpr char kMoveInDate[] = "move_in_date";
 inline constexpr char kMoveOutDate[] = "move_out_date";
 inline constexpr char kResidenceStatus[] = "residence_status";

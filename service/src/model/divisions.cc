@@ -182,6 +182,17 @@ Result<Divisions> Divisions::Load(const std::string& dir) {
   }
 
   for (auto& [parent, codes] : divisions.children_) std::sort(codes.begin(), codes.end());
+
+  // Codes no longer in force (optional): code,name,... rows, checked for shape only. Read into a
+  // scratch tree so that they never become parents of current codes.
+  const fs::path historic = fs::path(dir) / "areas-historic.csv";
+  if (fs::exists(historic, ec)) {
+    static const LevelFile kHistoric = {"", 6, "", 0};
+    std::unordered_map<std::string, Division> rows;
+    std::unordered_map<std::string, std::vector<std::string>> unused;
+    RETURN_IF_ERROR(LoadLevel(historic, kHistoric, &rows, &unused));
+    for (auto& [code, d] : rows) divisions.historic_areas_.emplace(code, d.name);
+  }
   return divisions;
 }
 
@@ -220,6 +231,20 @@ std::optional<Problem> Divisions::CheckCommunityCode(std::string_view code) cons
                    "社区/村代码 " + c + " 不在“" + s->name + "”的社区/村名单中"};
   }
   return std::nullopt;
+}
+
+std::optional<Problem> Divisions::CheckIdAreaCode(std::string_view code) const {
+  std::string c(code);
+  if (c.size() != 6 || !AllDigits(c)) {
+    return Problem{"id_region", "身份证号前6位不是行政区划代码"};
+  }
+  if (Find(c) != nullptr || historic_areas_.count(c) != 0) return std::nullopt;
+  // A city's or province's own code (xxxx00, xx0000), as some early numbers carry.
+  if (c.compare(4, 2, "00") == 0 && Find(c.substr(0, 4)) != nullptr) return std::nullopt;
+  if (c.compare(2, 4, "0000") == 0 && Find(c.substr(0, 2)) != nullptr) return std::nullopt;
+  // The message never holds the number or part of it (it may reach logs).
+  return Problem{"id_region",
+                 "身份证号前6位不是现行或曾经使用过的行政区划代码（GB/T 2260），请核对"};
 }
 
 std::optional<Problem> Divisions::CheckDivisionCode(std::string_view code) const {

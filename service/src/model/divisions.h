@@ -1,6 +1,7 @@
 // Administrative divisions: provinces, cities, districts (GB/T 2260, 6 digits), streets/towns
 // (9 digits) and communities/villages (12-digit 统计用区划代码). Loaded from the CSV files in
-// schema/divisions/ (code,name,... with a header row). Immutable after Load; thread-safe to read.
+// schema/divisions/ (code,name,... with a header row); areas-historic.csv (optional) lists the
+// 6-digit codes no longer in force, for ID numbers. Immutable after Load; thread-safe to read.
 #ifndef ONETABLE_MODEL_DIVISIONS_H_
 #define ONETABLE_MODEL_DIVISIONS_H_
 
@@ -41,9 +42,17 @@ class Divisions {
   // Checks a GB/T 2260 6-digit area code or a 9/12-digit code that exists. Code: division_unknown.
   std::optional<Problem> CheckDivisionCode(std::string_view code) const;
 
+  // Checks the area code of an ID number (its first 6 digits): a current district, a city or
+  // province code (xxxx00, xx0000), or a code that was in force once (areas-historic.csv, when
+  // present: people keep the code of a district merged since they were born). Code: id_region.
+  std::optional<Problem> CheckIdAreaCode(std::string_view code) const;
+  // Whether areas-historic.csv was loaded.
+  bool has_historic_areas() const { return !historic_areas_.empty(); }
+
  private:
   std::unordered_map<std::string, Division> by_code_;
   std::unordered_map<std::string, std::vector<std::string>> children_;
+  std::unordered_map<std::string, std::string> historic_areas_;  // code -> name
 };
 
 }  // namespace onetable

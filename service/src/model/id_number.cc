@@ -30,8 +30,16 @@ char IdCheckCharacter(std::string_view first17) {
 }
 
 std::optional<Problem> ParseIdNumber(std::string_view text, IdNumber* out, std::string_view today) {
+  // Full-width digits and X fold to ASCII; blanks and hyphens typed between groups of digits
+  // (" 411481 19320114 079X ", "411481-19320114-079X") are dropped.
   std::string folded = FoldWidth(text);
-  std::string_view s = TrimBlank(folded);
+  std::string compact;
+  compact.reserve(folded.size());
+  for (char c : TrimBlank(folded)) {
+    if (c == ' ' || c == '\t' || c == '-') continue;
+    compact.push_back(c);
+  }
+  std::string_view s = compact;
   size_t length = utf8::CountCodePoints(s);
   if (length != 18 && length != 15) {
     return Problem{"id_length",

@@ -1,6 +1,8 @@
 // Validation of the 公民身份号码 (GB 11643-1999): 6-digit area code, 8-digit birth date,
 // 3-digit sequence (odd = male), ISO 7064 MOD 11-2 check character (upper-case X).
 // Legacy 15-digit numbers (GB 11643-1989) are upgraded by inserting "19" and computing the check.
+// Whether the area code is a real one (GB/T 2260, current or historic) needs the division list:
+// Divisions::CheckIdAreaCode, applied by the Validator.
 // Pure functions; thread-safe.
 #ifndef ONETABLE_MODEL_ID_NUMBER_H_
 #define ONETABLE_MODEL_ID_NUMBER_H_
@@ -24,7 +26,8 @@ struct IdNumber {
 // The check character ('0'..'9' or 'X') for the first 17 digits. Precondition: 17 ASCII digits.
 char IdCheckCharacter(std::string_view first17);
 
-// Parses `text` (surrounding blanks ignored, lower-case x accepted). On success fills `*out` and
+// Parses `text` (full-width digits folded; blanks and hyphens anywhere ignored, as typed between
+// groups of digits; lower-case x accepted). On success fills `*out` and
 // returns nullopt; otherwise returns the problem (codes: id_length, id_chars, id_birth_date,
 // id_checksum). `today` (YYYY-MM-DD, optional) rejects birth dates in the future.
 std::optional<Problem> ParseIdNumber(std::string_view text, IdNumber* out,

@@ -272,6 +272,8 @@ std::optional<Problem> Validator::NormalizeField(const FieldDef& field, std::str
     case FieldType::kIdNumber: {
       IdNumber id;
       problem = ParseIdNumber(v, &id, Today().ToString());
+      // The area code must be a real one, current or historic (GB/T 2260).
+      if (!problem && divisions_ != nullptr) problem = divisions_->CheckIdAreaCode(id.area_code);
       if (!problem) v = id.normalized;
       break;
     }

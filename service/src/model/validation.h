@@ -37,6 +37,9 @@ class Validator {
                                           std::map<std::string, std::string>* values,
                                           bool check_required) const;
 
+  // The division codes given at construction (may be null).
+  const Divisions* divisions() const { return divisions_; }
+
  private:
   const Catalog& catalog_;
   const Divisions* divisions_;

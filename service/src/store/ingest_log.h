@@ -9,6 +9,7 @@
 #define ONETABLE_STORE_INGEST_LOG_H_
 
 #include <cstdint>
+#include <map>
 #include <optional>
 #include <string>
 #include <vector>
@@ -47,6 +48,9 @@ struct ImportRun {
   int64_t read = 0, created = 0, updated = 0, unchanged = 0, linked = 0, review = 0,
           rejected = 0;
   std::string message;         // why a run failed (Chinese), empty when done
+  // Rows per named problem whose mapped values did not all land as sent (runtime.h lists the
+  // kinds: unplaced, unknown_code, ...); kinds with no rows are absent.
+  std::map<std::string, int64_t> problems;
 };
 
 // A source row the runtime could not take in. One entry per problem; a row with two bad cells

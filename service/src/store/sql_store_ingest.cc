@@ -1,5 +1,8 @@
 // What ingest keeps in SQL beyond the register itself: import runs and their quarantined rows,
 // the sources' trust, history-only observations, person merges (aliases) and kept-apart pairs.
+#include <cstdlib>
+#include <map>
+
 #include "model/catalog_keys.h"
 #include "store/sql_store.h"
 
@@ -16,7 +19,33 @@ void BindOpt(SqlStatement* s, int i, const std::string& v) {
 const char kRunColumns[] =
     "SELECT id, source, title, connector_type, spec_file, status, started_at, finished_at, "
     "read_count, new_count, updated_count, unchanged_count, linked_count, review_count, "
-    "rejected_count, message FROM import_run";
+    "rejected_count, message, problem_counts FROM import_run";
+
+// "kind=count,kind=count" (kinds are [a-z_] names).
+std::string EncodeProblems(const std::map<std::string, int64_t>& problems) {
+  std::string out;
+  for (const auto& [kind, n] : problems) {
+    if (n == 0) continue;
+    out += (out.empty() ? "" : ",") + kind + "=" + std::to_string(n);
+  }
+  return out;
+}
+
+std::map<std::string, int64_t> DecodeProblems(const std::string& text) {
+  std::map<std::string, int64_t> out;
+  size_t pos = 0;
+  while (pos < text.size()) {
+    size_t end = text.find(',', pos);
+    if (end == std::string::npos) end = text.size();
+    std::string item = text.substr(pos, end - pos);
+    size_t eq = item.find('=');
+    if (eq != std::string::npos && eq > 0) {
+      out[item.substr(0, eq)] = std::strtoll(item.c_str() + eq + 1, nullptr, 10);
+    }
+    pos = end + 1;
+  }
+  return out;
+}
 
 }  // namespace
 
@@ -29,8 +58,8 @@ Result<int64_t> SqlStore::AddImportRun(const ImportRun& run) {
         SqlStatement * s,
         Stmt("INSERT INTO import_run (source, title, connector_type, spec_file, status, "
              "started_at, finished_at, read_count, new_count, updated_count, unchanged_count, "
-             "linked_count, review_count, rejected_count, message) VALUES "
-             "(?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)"));
+             "linked_count, review_count, rejected_count, message, problem_counts) VALUES "
+             "(?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)"));
     s->BindText(1, run.source);
     BindOpt(s, 2, run.title);
     s->BindText(3, run.connector_type);
@@ -44,6 +73,7 @@ Result<int64_t> SqlStore::AddImportRun(const ImportRun& run) {
       s->BindInt(i++, n);
     }
     BindOpt(s, 15, run.message);
+    BindOpt(s, 16, EncodeProblems(run.problems));
     RETURN_IF_ERROR(s->Execute().status());
     ASSIGN_OR_RETURN(id, db_->LastInsertId());
     return Status::Ok();
@@ -56,8 +86,8 @@ Status SqlStore::UpdateImportRun(const ImportRun& run) {
   ASSIGN_OR_RETURN(SqlStatement * s,
                    Stmt("UPDATE import_run SET status = ?, finished_at = ?, read_count = ?, "
                         "new_count = ?, updated_count = ?, unchanged_count = ?, "
-                        "linked_count = ?, review_count = ?, rejected_count = ?, message = ? "
-                        "WHERE id = ?"));
+                        "linked_count = ?, review_count = ?, rejected_count = ?, message = ?, "
+                        "problem_counts = ? WHERE id = ?"));
   s->BindText(1, run.status);
   BindOpt(s, 2, run.finished_at);
   int i = 3;
@@ -66,7 +96,8 @@ Status SqlStore::UpdateImportRun(const ImportRun& run) {
     s->BindInt(i++, n);
   }
   BindOpt(s, 10, run.message);
-  s->BindInt(11, run.id);
+  BindOpt(s, 11, EncodeProblems(run.problems));
+  s->BindInt(12, run.id);
   ASSIGN_OR_RETURN(int64_t n, s->Execute());
   if (n == 0) return Status::NotFound("导入记录 " + std::to_string(run.id) + " 不存在");
   return Status::Ok();
@@ -94,6 +125,7 @@ Result<std::vector<ImportRun>> SqlStore::ReadImportRuns(SqlStatement* s) {
     r.review = s->Int(13);
     r.rejected = s->Int(14);
     r.message = s->Text(15).value_or("");
+    r.problems = DecodeProblems(s->Text(16).value_or(""));
     out.push_back(std::move(r));
   }
   return out;

@@ -8,7 +8,30 @@ import { navigate } from '../main.js';
 export const title = (p) => `连接器 ${p.id}`;
 
 // A run (connector_handlers.h): {id, source, title, type, spec_file, status, started_at,
-// finished_at, read, new, updated, unchanged, linked, review, rejected, message}.
+// finished_at, read, new, updated, unchanged, linked, review, rejected, problems, message}.
+// `problems`: rows per named problem whose values did not all land (runtime.h).
+const PROBLEM_LABELS = {
+  unplaced: '未能落户（所指的户不存在）',
+  place_unresolved: '无法确定所在的户（已隔离）',
+  missing_column: '来源缺少映射的列',
+  invalid_value: '取值无效（已隔离）',
+  unknown_code: '代码不在对照表或代码表中（已隔离）',
+  transform_failed: '取值表达式无法求值（已隔离）',
+  inconsistent_value: '与身份证号不一致（已隔离）',
+  tag_rule_failed: '标签条件无法求值（已隔离）',
+  missing_required: '缺少必填项（已隔离）',
+  empty_row: '空行（已隔离）',
+  duplicate_in_run: '本次导入中重复的行（已隔离）',
+  unreadable_row: '无法读取的行（已隔离）',
+};
+
+function problems(run) {
+  const entries = Object.entries(run.problems || {});
+  if (!entries.length) return null;
+  return [h('dt', '问题分类'), h('dd', h('ul.problems', entries.map(([kind, n]) =>
+    h('li', { 'data-problem': kind }, `${PROBLEM_LABELS[kind] || kind}（${kind}）：${n} 行`))))];
+}
+
 function report(run) {
   return h('dl.kv',
     h('dt', '状态'), h('dd', runBadge(run.status)),
@@ -17,6 +40,7 @@ function report(run) {
     h('dt', '更新'), h('dd', run.updated), h('dt', '未变化'), h('dd', run.unchanged),
     h('dt', '关联到已有人员'), h('dd', run.linked), h('dt', '转入待核实'), h('dd', run.review),
     h('dt', '隔离（有误的行）'), h('dd', run.rejected),
+    problems(run),
     run.message ? [h('dt', '说明'), h('dd', run.message)] : null);
 }
 
