@@ -55,7 +55,7 @@ export const FILL_LABELS = {
   register: '登记库自动填写',
   sensitive: '需敏感数据授权',
   blank: '无法填写（打印空白，手工填写）',
-  number: '系统编号',
+  number: '系统填写（编号或固定值）',
 };
 
 export const STATUS_BADGE = {
