@@ -32,15 +32,17 @@ std::string MakeXlsx(const std::string& dir, const std::vector<std::string>& hea
                      "wb = openpyxl.Workbook()\n"
                      "ws = wb.active\n"
                      "ws.append(['困难群众慰问名册'])\n"
-                     "ws.append(" + list + ")\n"
-                     "wb.save(sys.argv[1])\n");
+                     "ws.append(" +
+                         list +
+                         ")\n"
+                         "wb.save(sys.argv[1])\n");
   const std::string command = "/usr/bin/python3 " + script + " " + path;
   EXPECT_EQ(std::system(command.c_str()), 0) << "python3-openpyxl is needed (ops/setup)";
   return testing::ReadFile(path);
 }
 
-const std::vector<std::string> kHeaders = {"序号",   "姓名",     "性别",     "公民身份号码", "联系电话",
-                                           "所属网格", "低保类别", "慰问金额", "签字"};
+const std::vector<std::string> kHeaders = {
+    "序号", "姓名", "性别", "公民身份号码", "联系电话", "所属网格", "低保类别", "慰问金额", "签字"};
 
 class RequestsApi : public AuthHarness {
  protected:
@@ -156,8 +158,9 @@ TEST_F(RequestsApi, FiledDraftApprovedWithOneColumnLessIsWhatTheDepartmentDownlo
   // Only an admin reviews.
   Answer own = Call(mz_, "GET", Path(id));
   ASSERT_EQ(own.status, 200);
-  EXPECT_EQ(Call(mz_, "POST", Path(id, "/approve"), "{}", {{"If-Match", own.Header("etag")}}).status,
-            403);
+  EXPECT_EQ(
+      Call(mz_, "POST", Path(id, "/approve"), "{}", {{"If-Match", own.Header("etag")}}).status,
+      403);
   EXPECT_EQ(Call(admin_, "POST", Path(id, "/approve"), "{}").status, 428);
   Answer review = Call(admin_, "POST", Path(id, "/review"), "", {{"If-Match", ETag(id)}});
   ASSERT_EQ(review.status, 200) << review.body;
@@ -172,9 +175,9 @@ TEST_F(RequestsApi, FiledDraftApprovedWithOneColumnLessIsWhatTheDepartmentDownlo
     if (h != "联系电话") keep += (keep.size() > 1 ? "," : "") + Q(h);
   }
   keep += "]";
-  Answer approved = Call(admin_, "POST", Path(id, "/approve"),
-                         "{\"columns\":" + keep + ",\"note\":\"联系电话不需要\"}",
-                         {{"If-Match", ETag(id)}});
+  Answer approved =
+      Call(admin_, "POST", Path(id, "/approve"),
+           "{\"columns\":" + keep + ",\"note\":\"联系电话不需要\"}", {{"If-Match", ETag(id)}});
   ASSERT_EQ(approved.status, 200) << approved.body;
   rapidjson::Document done = approved.Json();
   EXPECT_STREQ(done["status_label"].GetString(), "已通过");
@@ -183,8 +186,7 @@ TEST_F(RequestsApi, FiledDraftApprovedWithOneColumnLessIsWhatTheDepartmentDownlo
   EXPECT_EQ(done["approved_columns"].Size(), kHeaders.size() - 1);
   EXPECT_TRUE(std::filesystem::exists(dir_ + "/mappings/" + mapping_id + ".yaml"));
   // Decided: no second approval.
-  EXPECT_EQ(Call(admin_, "POST", Path(id, "/approve"), "{}", {{"If-Match", ETag(id)}}).status,
-            409);
+  EXPECT_EQ(Call(admin_, "POST", Path(id, "/approve"), "{}", {{"If-Match", ETag(id)}}).status, 409);
 
   // The department now holds the table, and its download has exactly the approved columns.
   Result<User> mz = store_->GetUser("mz");
@@ -210,9 +212,9 @@ TEST_F(RequestsApi, FiledDraftApprovedWithOneColumnLessIsWhatTheDepartmentDownlo
 
   const std::set<std::string> actions = AuditActions();
   const std::string object = "request/" + std::to_string(id);
-  for (const std::string& a : {"request_file " + object, "request_review " + object,
-                               "request_approve " + object, "mapping_change mapping/" + mapping_id,
-                               std::string("user_change user/mz")}) {
+  for (const std::string& a :
+       {"request_file " + object, "request_review " + object, "request_approve " + object,
+        "mapping_change mapping/" + mapping_id, std::string("user_change user/mz")}) {
     EXPECT_EQ(actions.count(a), 1u) << a;
   }
 }
@@ -220,10 +222,10 @@ TEST_F(RequestsApi, FiledDraftApprovedWithOneColumnLessIsWhatTheDepartmentDownlo
 TEST_F(RequestsApi, ADeclinedRequestGrantsNothing) {
   const int64_t id = FileOk(mz_);
   ASSERT_GT(id, 0);
-  EXPECT_EQ(Call(admin_, "POST", Path(id, "/decline"), "{\"reason\":\"\"}",
-                 {{"If-Match", ETag(id)}})
-                .status,
-            400);
+  EXPECT_EQ(
+      Call(admin_, "POST", Path(id, "/decline"), "{\"reason\":\"\"}", {{"If-Match", ETag(id)}})
+          .status,
+      400);
   Answer declined = Call(admin_, "POST", Path(id, "/decline"),
                          "{\"reason\":\"用途不需要公民身份号码，请修改模板后重新申请\"}",
                          {{"If-Match", ETag(id)}});
@@ -241,8 +243,7 @@ TEST_F(RequestsApi, ADeclinedRequestGrantsNothing) {
   EXPECT_FALSE(std::filesystem::exists(dir_ + "/mappings/" + mapping_id + ".yaml"));
   // Not granted (and not published): refused like any table the account does not hold.
   EXPECT_EQ(Call(mz_, "GET", "/api/v1/tables/" + mapping_id + "?format=csv").status, 403);
-  EXPECT_EQ(Call(admin_, "POST", Path(id, "/approve"), "{}", {{"If-Match", ETag(id)}}).status,
-            409);
+  EXPECT_EQ(Call(admin_, "POST", Path(id, "/approve"), "{}", {{"If-Match", ETag(id)}}).status, 409);
   EXPECT_EQ(AuditActions().count("request_decline request/" + std::to_string(id)), 1u);
 }
 
@@ -292,8 +293,9 @@ TEST_F(RequestsApi, BadFormsAndHostileTemplatesAreRefusedNamingTheField) {
     ASSERT_GT(doc["error"]["details"].Size(), 0u) << a.body;
     EXPECT_EQ(doc["error"]["details"][0]["field"].GetString(), c.field) << a.body;
   }
-  Answer not_base64 = File(mz_, "{\"title\":\"x\",\"template_name\":\"t.csv\","
-                                "\"template_base64\":\"%%%\"}");
+  Answer not_base64 = File(mz_,
+                           "{\"title\":\"x\",\"template_name\":\"t.csv\","
+                           "\"template_base64\":\"%%%\"}");
   EXPECT_EQ(not_base64.status, 400);
   EXPECT_EQ(File(mz_, "{\"titel\":\"x\"}").status, 400);
   // A CSV template works as well as an XLSX one.
@@ -313,13 +315,15 @@ TEST_F(RequestsApi, TheAdminEditsTheDraftWhichMustCheck) {
   // A broken expression: 422 naming the line, nothing saved.
   std::string broken = yaml;
   broken.replace(broken.find("\"label(gender)\""), 15, "\"label(gendr)\"");
-  Answer bad = Call(admin_, "PUT", Path(id, "/draft"), broken, {{"If-Match", current.Header("etag")}});
+  Answer bad =
+      Call(admin_, "PUT", Path(id, "/draft"), broken, {{"If-Match", current.Header("etag")}});
   EXPECT_EQ(bad.status, 422) << bad.body;
   EXPECT_NE(bad.body.find("draft.yaml:"), std::string::npos) << bad.body;
   // A good edit: 慰问金额 left blank becomes a constant; the draft moves to 审核中.
   std::string edited = yaml;
   edited.replace(edited.find("value: \"''\"}"), 12, "value: \"'500'\"}");
-  Answer good = Call(admin_, "PUT", Path(id, "/draft"), edited, {{"If-Match", current.Header("etag")}});
+  Answer good =
+      Call(admin_, "PUT", Path(id, "/draft"), edited, {{"If-Match", current.Header("etag")}});
   ASSERT_EQ(good.status, 200) << good.body;
   rapidjson::Document doc = good.Json();
   EXPECT_STREQ(doc["status"].GetString(), "in_review");

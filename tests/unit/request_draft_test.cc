@@ -112,7 +112,8 @@ TEST(RequestDraftTest, DraftFillsForADepartmentAndNarrows) {
   dept.grants = {"sensitive:dibao"};
   EXPECT_EQ(PlanColumns(app, dept, *spec).columns[3].fill, ColumnFill::kRegister);
 
-  Result<std::string> narrowed = NarrowColumns(yaml, {"序号", "姓名", "签字 \"本人\""}, "由申请 #1 生成");
+  Result<std::string> narrowed =
+      NarrowColumns(yaml, {"序号", "姓名", "签字 \"本人\""}, "由申请 #1 生成");
   ASSERT_TRUE(narrowed.ok()) << narrowed.status().message();
   Result<mapping::MappingSpec> published =
       mapping::ParseMappingSpec(*narrowed, "published.yaml", catalog);

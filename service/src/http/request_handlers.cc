@@ -87,8 +87,8 @@ HttpResponse HandleFile(const RequestContext& ctx, const ServiceContext& service
   form.template_bytes = std::move(*bytes);
   std::string field;
   TableRequests uc(service);
-  Result<TableRequestRecord> record = uc.File(*ctx.store, ActorOf(ctx), **who, std::move(form),
-                                              &field);
+  Result<TableRequestRecord> record =
+      uc.File(*ctx.store, ActorOf(ctx), **who, std::move(form), &field);
   if (!record.ok()) {
     if (record.status().code() == StatusCode::kInvalidArgument) {
       return BadParameter(field.empty() ? "body" : field, record.status().message());

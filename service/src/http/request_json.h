@@ -12,8 +12,7 @@ namespace onetable {
 
 // Writes the fields of `view` into the object `w` is in. `full`: also the columns and, for
 // `reviewer`, the draft's YAML and its problems.
-void WriteRequestFields(JsonWriter& w, const requests::RequestView& view, bool full,
-                        bool reviewer);
+void WriteRequestFields(JsonWriter& w, const requests::RequestView& view, bool full, bool reviewer);
 
 }  // namespace onetable
 

@@ -16,11 +16,21 @@ std::string Quoted(const std::string& text) {
   std::string out = "\"";
   for (char c : text) {
     switch (c) {
-      case '"': out += "\\\""; break;
-      case '\\': out += "\\\\"; break;
-      case '\n': out += "\\n"; break;
-      case '\t': out += "\\t"; break;
-      case '\r': out += "\\r"; break;
+      case '"':
+        out += "\\\"";
+        break;
+      case '\\':
+        out += "\\\\";
+        break;
+      case '\n':
+        out += "\\n";
+        break;
+      case '\t':
+        out += "\\t";
+        break;
+      case '\r':
+        out += "\\r";
+        break;
       default:
         if (static_cast<unsigned char>(c) < 0x20) {
           out += ' ';
@@ -88,10 +98,14 @@ bool ValidDepartmentPart(const std::string& part) {
 
 const char* ColumnFillName(ColumnFill fill) {
   switch (fill) {
-    case ColumnFill::kRegister: return "register";
-    case ColumnFill::kSensitive: return "sensitive";
-    case ColumnFill::kBlank: return "blank";
-    case ColumnFill::kNumber: return "number";
+    case ColumnFill::kRegister:
+      return "register";
+    case ColumnFill::kSensitive:
+      return "sensitive";
+    case ColumnFill::kBlank:
+      return "blank";
+    case ColumnFill::kNumber:
+      return "number";
   }
   return "blank";
 }

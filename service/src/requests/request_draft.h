@@ -37,7 +37,7 @@ const char* ColumnFillName(ColumnFill fill);
 
 struct ColumnPlan {
   std::string header;
-  std::string value;             // the expression as written
+  std::string value;  // the expression as written
   ColumnFill fill = ColumnFill::kBlank;
   std::vector<std::string> needs;  // kSensitive: labels of the sensitive data it reads
 };

@@ -71,7 +71,8 @@ Status CheckRequestForm(RequestForm* form, std::string* field) {
   }
   RETURN_IF_ERROR(CheckText(&form->scope_wanted, field, "scope", "所需范围", 0, 200));
   if (form->frequency != kOnce && form->frequency != kMonthly && form->frequency != kOnChange) {
-    return Bad(field, "frequency", "报送频次应为 once（一次性）、monthly（每月）或 on_change（数据变化时）");
+    return Bad(field, "frequency",
+               "报送频次应为 once（一次性）、monthly（每月）或 on_change（数据变化时）");
   }
   RETURN_IF_ERROR(CheckText(&form->contact, field, "contact", "联系人", 2, 200));
   const std::string name = AsciiLower(form->template_name);

@@ -60,8 +60,7 @@ std::string PlanDetail(const DraftPlan& plan) {
 
 }  // namespace
 
-Result<Principal> TableRequests::RequesterOf(Store& store,
-                                             const TableRequestRecord& record) const {
+Result<Principal> TableRequests::RequesterOf(Store& store, const TableRequestRecord& record) const {
   ASSIGN_OR_RETURN(User user, store.GetUserById(record.requester_id));
   Principal p;
   p.user_id = user.id;
@@ -102,7 +101,8 @@ Result<TableRequestRecord> TableRequests::File(Store& store, const Actor& actor,
     if (field != nullptr) *field = "template";
     return Status::Invalid("模板无法读取：" + rows.status().message());
   }
-  Result<mapping::MappingDraft> draft = mapping::DraftMapping(app_.catalog, *rows, name, form.title);
+  Result<mapping::MappingDraft> draft =
+      mapping::DraftMapping(app_.catalog, *rows, name, form.title);
   if (!draft.ok()) {
     if (field != nullptr) *field = "template";
     return Status::Invalid(draft.status().message());
@@ -128,8 +128,7 @@ Result<TableRequestRecord> TableRequests::File(Store& store, const Actor& actor,
 
   // The draft, at once: the department sees what the register fills before anyone approves.
   record.mapping_id = DefaultMappingId(who.user, record.id);
-  const std::string department =
-      account.display_name.empty() ? account.name : account.display_name;
+  const std::string department = account.display_name.empty() ? account.name : account.display_name;
   record.draft_yaml = RequestDraftYaml(*draft, form, record.mapping_id, department);
   record.status = kDrafted;
   DraftPlan plan;
@@ -139,11 +138,10 @@ Result<TableRequestRecord> TableRequests::File(Store& store, const Actor& actor,
     plan = PlanColumns(app_, who, *spec);
   }
   RETURN_IF_ERROR(store.UpdateTableRequest(&record));
-  RETURN_IF_ERROR(AppendAudit(store, actor, kAuditRequestFile, ObjectOf(record.id), kAuditOk,
-                              "template=" + std::string(EndsWith(AsciiLower(name), ".csv")
-                                                            ? "csv"
-                                                            : "xlsx") +
-                                  " " + PlanDetail(plan) + " frequency=" + record.frequency));
+  RETURN_IF_ERROR(
+      AppendAudit(store, actor, kAuditRequestFile, ObjectOf(record.id), kAuditOk,
+                  "template=" + std::string(EndsWith(AsciiLower(name), ".csv") ? "csv" : "xlsx") +
+                      " " + PlanDetail(plan) + " frequency=" + record.frequency));
   return record;
 }
 
@@ -175,8 +173,8 @@ Result<RequestView> TableRequests::View(Store& store, const TableRequestRecord& 
   RequestView view;
   view.record = record;
   Result<User> account = store.GetUserById(record.requester_id);
-  view.requester_label = account.ok() && !account->display_name.empty() ? account->display_name
-                                                                         : record.requester;
+  view.requester_label =
+      account.ok() && !account->display_name.empty() ? account->display_name : record.requester;
   if (record.draft_yaml.empty()) return view;
   Result<mapping::MappingSpec> spec = CheckDraft(app_, record.draft_yaml);
   if (!spec.ok()) {
@@ -220,8 +218,8 @@ Result<TableRequestRecord> TableRequests::StartReview(Store& store, const Actor&
   record.status = kInReview;
   record.reviewer = who.user;
   RETURN_IF_ERROR(store.UpdateTableRequest(&record));
-  RETURN_IF_ERROR(AppendAudit(store, actor, kAuditRequestReview, ObjectOf(id), kAuditOk,
-                              "review started"));
+  RETURN_IF_ERROR(
+      AppendAudit(store, actor, kAuditRequestReview, ObjectOf(id), kAuditOk, "review started"));
   return record;
 }
 
@@ -245,8 +243,7 @@ Result<TableRequestRecord> TableRequests::SaveDraft(Store& store, const Actor& a
 }
 
 Result<TableRequestRecord> TableRequests::Approve(Store& store, const Actor& actor,
-                                                  const Principal& who, int64_t id,
-                                                  int64_t version,
+                                                  const Principal& who, int64_t id, int64_t version,
                                                   const std::vector<std::string>& columns,
                                                   const std::string& note) const {
   RETURN_IF_ERROR(RequireReviewer(who));
@@ -316,17 +313,15 @@ Result<TableRequestRecord> TableRequests::Approve(Store& store, const Actor& act
   lock.unlock();
   RETURN_IF_ERROR(AppendAudit(store, actor, kAuditMappingChange, "mapping/" + spec.id, kAuditOk,
                               "created from " + ObjectOf(id)));
-  RETURN_IF_ERROR(AppendAudit(store, actor, kAuditRequestApprove, ObjectOf(id), kAuditOk,
-                              "mapping=" + spec.id + " columns=" +
-                                  std::to_string(spec.columns.size()) + " of " +
-                                  std::to_string(draft.columns.size()) +
-                                  " granted=" + record.requester));
+  RETURN_IF_ERROR(AppendAudit(
+      store, actor, kAuditRequestApprove, ObjectOf(id), kAuditOk,
+      "mapping=" + spec.id + " columns=" + std::to_string(spec.columns.size()) + " of " +
+          std::to_string(draft.columns.size()) + " granted=" + record.requester));
   return record;
 }
 
 Result<TableRequestRecord> TableRequests::Decline(Store& store, const Actor& actor,
-                                                  const Principal& who, int64_t id,
-                                                  int64_t version,
+                                                  const Principal& who, int64_t id, int64_t version,
                                                   const std::string& reason) const {
   RETURN_IF_ERROR(RequireReviewer(who));
   const std::string text(TrimWideBlank(reason));
@@ -339,8 +334,8 @@ Result<TableRequestRecord> TableRequests::Decline(Store& store, const Actor& act
   record.reviewer = who.user;
   record.reason = text;
   RETURN_IF_ERROR(store.UpdateTableRequest(&record));
-  RETURN_IF_ERROR(AppendAudit(store, actor, kAuditRequestDecline, ObjectOf(id), kAuditOk,
-                              "declined"));
+  RETURN_IF_ERROR(
+      AppendAudit(store, actor, kAuditRequestDecline, ObjectOf(id), kAuditOk, "declined"));
   return record;
 }
 

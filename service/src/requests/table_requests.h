@@ -80,8 +80,7 @@ class TableRequests {
                                      const std::vector<std::string>& columns,
                                      const std::string& note) const;
   Result<TableRequestRecord> Decline(Store& store, const Actor& actor, const Principal& who,
-                                     int64_t id, int64_t version,
-                                     const std::string& reason) const;
+                                     int64_t id, int64_t version, const std::string& reason) const;
 
  private:
   Status RequireReviewer(const Principal& who) const;

@@ -57,7 +57,8 @@ class RequestStore {
   // Newest first: requests of account `requester_id` (0: every account) with id < before_id
   // (0: from the newest), at most `limit`.
   virtual Result<std::vector<TableRequestRecord>> ListTableRequests(int64_t requester_id,
-                                                              int64_t before_id, int limit) = 0;
+                                                                    int64_t before_id,
+                                                                    int limit) = 0;
   // Replaces the mutable fields (status through reason) if the stored version is
   // request->version; then bumps request->version and updated_at. kNotFound / kConflict.
   virtual Status UpdateTableRequest(TableRequestRecord* request) = 0;

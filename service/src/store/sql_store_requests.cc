@@ -126,7 +126,7 @@ Result<TableRequestRecord> SqlStore::GetTableRequest(int64_t id) {
 }
 
 Result<std::vector<TableRequestRecord>> SqlStore::ListTableRequests(int64_t requester_id,
-                                                              int64_t before_id, int limit) {
+                                                                    int64_t before_id, int limit) {
   // One statement for both filters: 0 means "any" for each.
   ASSIGN_OR_RETURN(SqlStatement * s,
                    Stmt(std::string("SELECT ") + kColumns +

@@ -75,6 +75,6 @@ export async function render() {
   const table = h('div.card', h('h2', admin ? '待审核与历史申请（新的在前）' : '我的申请'),
     h('div.table-wrap', h('table.list#request-list', h('thead', h('tr', headers.map((x) => h('th', x)))),
       h('tbody', items.length ? items.map((r) => row(r, admin)) : h('tr', h('td.empty', { colspan: headers.length }, '还没有申请'))))));
-  return h('div', h('div.page-head', h('h1', admin ? '新表申请（审核）' : '新表申请')),
+  return h('div', h('div.page-head', h('h1', '新表申请')),
     admin ? null : fileForm(), table);
 }
