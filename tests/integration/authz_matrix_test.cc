@@ -60,7 +60,25 @@ class AuthzMatrix : public AuthHarness {
     v["review.other"] = id(review_other_);
     v["connector.own"] = "matrix";
     v["run.own"] = id(run_);
+    v["request.own"] = id(AddRequest("dept"));
+    v["request.other"] = id(AddRequest("ca_a"));
     return v;
+  }
+
+  // A table request filed by account `name` (requests/table_requests.h), without a draft.
+  int64_t AddRequest(const std::string& name) {
+    Result<User> user = store_->GetUser(name);
+    EXPECT_TRUE(user.ok()) << name;
+    TableRequestRecord r;
+    r.requester_id = user.ok() ? user->id : 0;
+    r.requester = name;
+    r.status = "drafted";
+    r.title = "矩阵测试申请";
+    r.frequency = "once";
+    r.template_name = "t.csv";
+    Result<int64_t> id = store_->AddTableRequest(r);
+    EXPECT_TRUE(id.ok()) << id.status().message();
+    return id.ok() ? *id : 0;
   }
 
   // Rows that a successful write uses up (a settled review item, a deleted tag), one for each

@@ -44,6 +44,12 @@ inline constexpr char kAuditUserChange[] = "user_change";  // users, roles, scop
 inline constexpr char kAuditTokenIssue[] = "token_issue";  // a department API token
 inline constexpr char kAuditTokenRevoke[] = "token_revoke";
 inline constexpr char kAuditDenied[] = "denied";  // a 401 or 403 answer
+// Table requests (service/src/requests/): a department files one; an admin reviews the draft,
+// then approves (publishes and grants) or declines it. Object "request/<id>".
+inline constexpr char kAuditRequestFile[] = "request_file";
+inline constexpr char kAuditRequestReview[] = "request_review";  // review started, draft saved
+inline constexpr char kAuditRequestApprove[] = "request_approve";
+inline constexpr char kAuditRequestDecline[] = "request_decline";
 
 // Results (AuditEntry::result).
 inline constexpr char kAuditOk[] = "ok";

@@ -11,6 +11,7 @@
 #include "http/person_handlers.h"
 #include "http/quality_handlers.h"
 #include "http/register_handlers.h"
+#include "http/request_handlers.h"
 #include "http/review_handlers.h"
 #include "http/static_files.h"
 #include "http/table_handlers.h"
@@ -37,6 +38,7 @@ Status RegisterServiceRoutes(Router* router, const ServiceContext& service,
   RETURN_IF_ERROR(RegisterCatalogRoutes(router, service));
   RETURN_IF_ERROR(RegisterMappingEditRoutes(router, service));
   RETURN_IF_ERROR(RegisterQualityRoutes(router, service));
+  RETURN_IF_ERROR(RegisterRequestRoutes(router, service));
   if (!web_dir.empty()) RETURN_IF_ERROR(RegisterStaticRoutes(router, web_dir));  // the UI, at /
   RETURN_IF_ERROR(RegisterMetricsRoute(router, service.metrics));
   return RegisterOpenApiRoute(router);  // last: it documents the routes above

@@ -102,6 +102,13 @@ class SqlStore : public Store {
   Result<int64_t> AppendAudit(const AuditEntry& entry) override;
   Result<std::vector<AuditEntry>> ListAudit(const AuditQuery& query) override;
 
+  // --- table requests (sql_store_requests.cc) ---
+  Result<int64_t> AddTableRequest(const TableRequestRecord& request) override;
+  Result<TableRequestRecord> GetTableRequest(int64_t id) override;
+  Result<std::vector<TableRequestRecord>> ListTableRequests(int64_t requester_id, int64_t before_id,
+                                                      int limit) override;
+  Status UpdateTableRequest(TableRequestRecord* request) override;
+
   // --- table generation (see service/src/mapping/; sql_store_scan.cc) ------------------------
   Status Scan(const ScanRequest& request,
               const std::function<Status(const ScanRow&)>& visit) override;

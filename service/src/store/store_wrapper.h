@@ -220,6 +220,19 @@ class StoreWrapper : public Store {
     return target_.ListAudit(query);
   }
 
+  // --- RequestStore ---
+  Result<int64_t> AddTableRequest(const TableRequestRecord& request) override {
+    return target_.AddTableRequest(request);
+  }
+  Result<TableRequestRecord> GetTableRequest(int64_t id) override { return target_.GetTableRequest(id); }
+  Result<std::vector<TableRequestRecord>> ListTableRequests(int64_t requester_id, int64_t before_id,
+                                                      int limit) override {
+    return target_.ListTableRequests(requester_id, before_id, limit);
+  }
+  Status UpdateTableRequest(TableRequestRecord* request) override {
+    return target_.UpdateTableRequest(request);
+  }
+
  private:
   Store& target_;
 };

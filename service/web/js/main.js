@@ -29,6 +29,8 @@ const ROUTES = [
   ['/admin/audit', './pages/audit.js', 'audit'],
   ['/quality', './pages/quality.js', 'quality'],
   ['/account/password', './pages/password.js', ''],
+  ['/requests', './pages/requests.js', 'requests'],
+  ['/requests/:id', './pages/request.js', 'requests'],
 ];
 
 // The menu: each entry shows when the signed-in user holds its permission (GET /me).
@@ -37,6 +39,8 @@ const NAV = [
   { key: 'review', label: '待核实', href: '/review', permission: 'review_queue' },
   { key: 'tables', label: '报表', href: '/tables', permission: 'run_tables' },
   { key: 'quality', label: '数据质量', href: '/quality', permission: 'read_register' },
+  // Departments file table requests; admins review them (a grid worker has neither).
+  { key: 'requests', label: '新表申请', href: '/requests', permission: 'run_tables', roles: ['department', 'admin'] },
   { sep: true },
   { key: 'mappings', label: '报表映射', href: '/admin/mappings', permission: 'manage_mappings' },
   { key: 'connectors', label: '数据接入', href: '/admin/connectors', permission: 'manage_connectors' },
@@ -48,6 +52,14 @@ const NAV = [
 function permissionFor(navKey) {
   const item = NAV.find((n) => n.key === navKey);
   return item ? item.permission : null;
+}
+
+// Whether the signed-in user may use the pages of menu entry `item`: its permission, and its
+// roles when it names some.
+function allowed(item) {
+  if (!session.may(item.permission)) return false;
+  const me = session.current();
+  return !item.roles || (me && item.roles.includes(me.user.role));
 }
 
 // A page the user may not use: said plainly, with nothing on it to click but the way back. The
@@ -97,7 +109,7 @@ function renderNav(activeKey) {
   let pendingSep = false;
   for (const item of NAV) {
     if (item.sep) { pendingSep = nav.childElementCount > 0; continue; }
-    if (!session.may(item.permission)) continue;
+    if (!allowed(item)) continue;
     if (pendingSep) { nav.append(h('span.sep')); pendingSep = false; }
     nav.append(h('a', { href: item.href, 'data-link': true, class: item.key === activeKey ? 'active' : '' }, item.label));
   }
@@ -148,7 +160,8 @@ export async function render() {
   renderNav(found.nav);
   renderWho();
   const permission = permissionFor(found.nav);
-  if (permission && !session.may(permission)) {
+  const navItem = NAV.find((n) => n.key === found.nav);
+  if (permission && !allowed(navItem)) {
     clear(app).append(forbidden(me));
     document.title = '无权访问 · 一张表';
     return;

@@ -4,8 +4,9 @@ import { h, clear, notice, toast } from '../dom.js';
 import * as tbl from '../tables_api.js';
 import { previewTable } from './tables.js';
 import { navigate } from '../main.js';
+import * as req from '../requests_api.js';
 
-export const title = (p) => (p.id ? `映射 ${p.id}` : '新建映射');
+export const title = (p) => (p.id ? `映射 ${p.id}` : '编辑映射');
 
 const TEMPLATE = `id: bumen/xin-baobiao
 title: 新报表
@@ -54,7 +55,13 @@ export async function render({ id }, query) {
   let mapping = null;
   let yaml = TEMPLATE;
   const draft = query.from === 'draft' ? JSON.parse(sessionStorage.getItem('onetable.mapping_draft')) : null;
-  if (id) {
+  // ?request=N: the draft of a table request, saved back to the request (not to mappings/) until
+  // the request is approved.
+  const request = query.request ? await req.get(query.request) : null;
+  if (request) {
+    if (!request.yaml) throw new Error(`新表申请 #${request.id} 没有可编辑的草稿`);
+    yaml = request.yaml;
+  } else if (id) {
     mapping = await tbl.source(id);
     if (!mapping.exists) throw new Error(`未找到报表映射 ${id}`);
     yaml = mapping.yaml;
@@ -118,6 +125,17 @@ export async function render({ id }, query) {
     type: 'button',
     onclick: async () => {
       if (!(await check())) { toast('映射有错误，未保存', 'error'); return; }
+      if (request) {
+        try {
+          await req.saveDraft(request.id, text.value, request.etag);
+          toast('草稿已保存');
+          navigate(`/requests/${request.id}`);
+        } catch (e) {
+          state.replaceChildren(notice('error', e.message));
+          if (e.status === 422) showProblems(problems, text, problemsOfDetails(e.details));
+        }
+        return;
+      }
       const idMatch = text.value.match(/^id:\s*["']?([^\s"'#]+)/m);
       const targetId = id || (idMatch && idMatch[1]);
       if (!targetId) { toast('映射缺少 id', 'error'); return; }
@@ -135,8 +153,12 @@ export async function render({ id }, query) {
   }, '保存');
   check();
   return h('div',
-    h('div.crumbs', h('a', { href: '/admin/mappings', 'data-link': true }, '报表映射'), ' › ', id || '新建'),
-    h('div.page-head', h('h1', id || '新建映射'), h('span.spacer'), saveBtn),
+    request
+      ? h('div.crumbs', h('a', { href: '/requests', 'data-link': true }, '新表申请'), ' › ',
+        h('a', { href: `/requests/${request.id}`, 'data-link': true }, `#${request.id}`), ' › 草稿')
+      : h('div.crumbs', h('a', { href: '/admin/mappings', 'data-link': true }, '报表映射'), ' › ', id || '新建'),
+    h('div.page-head', h('h1', request ? `新表申请 #${request.id} 的映射草稿：${request.title}` : (id || '新建映射')), h('span.spacer'), saveBtn),
+    request ? notice('info', '保存只更新申请中的草稿；审核通过时才发布为报表。') : null,
     draft && draft.unmatched.length ? notice('warn', `模板中有 ${draft.unmatched.length} 列未能匹配字段：${draft.unmatched.map((u) => u.header).join('、')}。请在下方补全。`) : null,
     h('div.editor',
       h('div.card', h('h2', 'YAML'), text, state, problems,

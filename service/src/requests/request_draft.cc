@@ -1,0 +1,216 @@
+#include "requests/request_draft.h"
+
+#include <yaml-cpp/yaml.h>
+
+#include <algorithm>
+#include <set>
+
+#include "mapping/table_access.h"
+#include "onetable/text.h"
+
+namespace onetable::requests {
+namespace {
+
+// A YAML double-quoted scalar: every character as it is, but for the escapes YAML needs.
+std::string Quoted(const std::string& text) {
+  std::string out = "\"";
+  for (char c : text) {
+    switch (c) {
+      case '"':
+        out += "\\\"";
+        break;
+      case '\\':
+        out += "\\\\";
+        break;
+      case '\n':
+        out += "\\n";
+        break;
+      case '\t':
+        out += "\\t";
+        break;
+      case '\r':
+        out += "\\r";
+        break;
+      default:
+        if (static_cast<unsigned char>(c) < 0x20) {
+          out += ' ';
+        } else {
+          out += c;
+        }
+    }
+  }
+  return out + "\"";
+}
+
+bool IsBlankValue(const std::string& value) {
+  const std::string v(TrimBlank(value));
+  return v.empty() || v == "''" || v == "\"\"";
+}
+
+bool ReadsRegister(const mapping::Expr& root) {
+  bool reads = false;
+  mapping::VisitExpr(root, [&](const mapping::Expr& e) {
+    switch (e.kind) {
+      case mapping::ExprKind::kField:
+      case mapping::ExprKind::kAlive:
+      case mapping::ExprKind::kHasTag:
+      case mapping::ExprKind::kTagAttr:
+      case mapping::ExprKind::kAggregate:
+        reads = true;
+        break;
+      case mapping::ExprKind::kCall:
+        reads = reads || (e.name == "age" && e.children.empty());
+        break;
+      default:
+        break;
+    }
+  });
+  return reads;
+}
+
+// Labels of the sensitive fields and tags `expr` reads that `who` may not see.
+std::vector<std::string> Unseen(const AppContext& app, const Principal& who,
+                                const mapping::Expr& expr) {
+  std::set<std::string> labels;
+  mapping::VisitExpr(expr, [&](const mapping::Expr& e) {
+    if (e.kind == mapping::ExprKind::kField && e.field != nullptr &&
+        !app.policy.SeesField(who, *e.field)) {
+      labels.insert(e.field->label);
+    }
+    if (e.kind == mapping::ExprKind::kTagAttr || e.kind == mapping::ExprKind::kHasTag) {
+      const TagDef* tag = app.catalog.FindTag(e.name);
+      if (tag != nullptr && !app.policy.SeesTag(who, *tag)) labels.insert(tag->label);
+    }
+  });
+  return {labels.begin(), labels.end()};
+}
+
+bool ValidDepartmentPart(const std::string& part) {
+  if (part.empty() || part.size() > 40) return false;
+  for (char c : part) {
+    const bool ok = (c >= 'a' && c <= 'z') || (c >= '0' && c <= '9') || c == '-' || c == '_';
+    if (!ok) return false;
+  }
+  return true;
+}
+
+}  // namespace
+
+const char* ColumnFillName(ColumnFill fill) {
+  switch (fill) {
+    case ColumnFill::kRegister:
+      return "register";
+    case ColumnFill::kSensitive:
+      return "sensitive";
+    case ColumnFill::kBlank:
+      return "blank";
+    case ColumnFill::kNumber:
+      return "number";
+  }
+  return "blank";
+}
+
+int DraftPlan::Count(ColumnFill fill) const {
+  return static_cast<int>(std::count_if(columns.begin(), columns.end(),
+                                        [fill](const ColumnPlan& c) { return c.fill == fill; }));
+}
+
+std::vector<std::string> DraftPlan::SensitiveHeaders() const {
+  std::vector<std::string> out;
+  for (const ColumnPlan& c : columns) {
+    if (c.fill == ColumnFill::kSensitive) out.push_back(c.header);
+  }
+  return out;
+}
+
+std::string DefaultMappingId(const std::string& account, int64_t request_id) {
+  std::string part = AsciiLower(account);
+  std::replace(part.begin(), part.end(), '.', '-');
+  if (!ValidDepartmentPart(part)) part = "requests";
+  return part + "/request-" + std::to_string(request_id);
+}
+
+std::string RequestDraftYaml(const mapping::MappingDraft& draft, const RequestForm& form,
+                             const std::string& mapping_id, const std::string& department) {
+  std::string y;
+  y += "# 新表申请的映射草稿：由部门空白模板 " + form.template_name + " 生成。\n";
+  y += "# 审核时可修改各列取值、删去不需要的列；取值为 '' 的列登记库无法填写，\n";
+  y += "# 表中打印为空白，由部门手工填写。\n";
+  y += "id: " + mapping_id + "\n";
+  y += "title: " + Quoted(form.title) + "\n";
+  y += "department: " + Quoted(department) + "\n";
+  y += "purpose: " + Quoted(form.purpose) + "\n";
+  y += "legal_basis: " + Quoted(form.legal_basis) + "\n";
+  y += "grain: person\n";
+  if (!form.as_of_rule.empty()) y += "as_of: " + Quoted(form.as_of_rule) + "\n";
+  y += "where: alive\n";
+  y += "columns:\n";
+  for (const mapping::DraftColumn& c : draft.columns) {
+    if (c.value.empty()) {
+      y += "  - {header: " + Quoted(c.header) + ", value: \"" + kBlankValue +
+           "\"}  # 登记库无法填写：打印为空白\n";
+    } else {
+      y += "  - {header: " + Quoted(c.header) + ", value: " + Quoted(c.value) + "}\n";
+    }
+  }
+  return y;
+}
+
+DraftPlan PlanColumns(const AppContext& app, const Principal& who,
+                      const mapping::MappingSpec& spec) {
+  DraftPlan plan;
+  for (const mapping::ColumnSpec& c : spec.columns) {
+    ColumnPlan p;
+    p.header = c.header;
+    p.value = c.value_text;
+    if (IsBlankValue(c.value_text)) {
+      p.fill = ColumnFill::kBlank;
+    } else if (c.value == nullptr || !ReadsRegister(*c.value)) {
+      p.fill = ColumnFill::kNumber;
+    } else {
+      p.needs = Unseen(app, who, *c.value);
+      p.fill = p.needs.empty() ? ColumnFill::kRegister : ColumnFill::kSensitive;
+    }
+    plan.columns.push_back(std::move(p));
+  }
+  plan.row_selectors = UnseenRowSelectors(app, who, spec);
+  return plan;
+}
+
+Result<std::string> NarrowColumns(const std::string& yaml, const std::vector<std::string>& keep,
+                                  const std::string& comment) {
+  if (keep.empty()) return Status::Invalid("至少要保留一列");
+  YAML::Node root;
+  try {
+    root = YAML::Load(yaml);
+  } catch (const YAML::Exception& e) {
+    return Status::Invalid(std::string("映射草稿不是有效的 YAML：") + e.what());
+  }
+  if (!root.IsMap() || !root["columns"] || !root["columns"].IsSequence()) {
+    return Status::Invalid("映射草稿没有列（columns）");
+  }
+  std::set<std::string> wanted(keep.begin(), keep.end());
+  std::set<std::string> found;
+  YAML::Node kept(YAML::NodeType::Sequence);
+  for (const YAML::Node& column : root["columns"]) {
+    std::string header;
+    if (column.IsMap() && column["header"] && column["header"].IsScalar()) {
+      header = column["header"].as<std::string>();
+    }
+    if (wanted.count(header) == 0) continue;
+    found.insert(header);
+    kept.push_back(column);
+  }
+  for (const std::string& h : keep) {
+    if (found.count(h) == 0) return Status::Invalid("映射草稿中没有列“" + h + "”");
+  }
+  root["columns"] = kept;
+  YAML::Emitter out;
+  out << root;
+  if (!out.good()) return Status::Internal(std::string("emitting YAML: ") + out.GetLastError());
+  std::string text;
+  for (std::string_view line : Split(comment, '\n')) text += "# " + std::string(line) + "\n";
+  return text + out.c_str() + "\n";
+}
+
+}  // namespace onetable::requests

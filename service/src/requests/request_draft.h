@@ -1,0 +1,77 @@
+// The draft mapping of a table request, and what it means for the department that asked: the
+// YAML made from the template's headers (mapping/template_draft.h does the matching), how each
+// column will be filled, and the YAML that approval publishes with only the approved columns.
+//
+// Column fill (ColumnFill), for the account that asked:
+//   register   the register fills it (reads fields, tags, age … the account may see)
+//   sensitive  the register could fill it, but it reads sensitive data the account holds no
+//              grant for: it stays masked (***) until an admin grants that data
+//   blank      the register cannot fill it: the column's value is '' — the table prints it
+//              blank and the department types it by hand
+//   number     filled by onetable without the register: row_number(), constants
+// A header of the template that matches nothing in the catalog becomes a blank column (value
+// ''), so the published table still has every column of the department's form.
+//
+// Thread-safety: pure functions over the catalog and policy given.
+#ifndef ONETABLE_REQUESTS_REQUEST_DRAFT_H_
+#define ONETABLE_REQUESTS_REQUEST_DRAFT_H_
+
+#include <string>
+#include <vector>
+
+#include "access/access.h"
+#include "app/context.h"
+#include "mapping/mapping_spec.h"
+#include "mapping/template_draft.h"
+#include "onetable/status.h"
+#include "requests/request_form.h"
+
+namespace onetable::requests {
+
+// The expression of a column left blank.
+inline constexpr char kBlankValue[] = "''";
+
+enum class ColumnFill { kRegister, kSensitive, kBlank, kNumber };
+// "register" | "sensitive" | "blank" | "number" (the API's words).
+const char* ColumnFillName(ColumnFill fill);
+
+struct ColumnPlan {
+  std::string header;
+  std::string value;  // the expression as written
+  ColumnFill fill = ColumnFill::kBlank;
+  std::vector<std::string> needs;  // kSensitive: labels of the sensitive data it reads
+};
+
+struct DraftPlan {
+  std::vector<ColumnPlan> columns;
+  // Sensitive data that chooses the rows (where, order_by, subtotal_by) and that the account
+  // may not see: the whole table would be refused until it is granted (table_access.h).
+  std::vector<std::string> row_selectors;
+  int Count(ColumnFill fill) const;
+  // Headers of the kSensitive columns.
+  std::vector<std::string> SensitiveHeaders() const;
+};
+
+// The request's draft YAML: `draft`'s columns (unmatched ones as blank columns), with the id,
+// title, department, purpose, legal basis and reference date from the request.
+std::string RequestDraftYaml(const mapping::MappingDraft& draft, const RequestForm& form,
+                             const std::string& mapping_id, const std::string& department);
+
+// The default id a request publishes under: "<account>/request-<id>" when the account name
+// makes a valid department part (lower-cased, '.' as '-'), else "requests/request-<id>".
+std::string DefaultMappingId(const std::string& account, int64_t request_id);
+
+// How each column of `spec` is filled for `who` (see the top of this file).
+DraftPlan PlanColumns(const AppContext& app, const Principal& who,
+                      const mapping::MappingSpec& spec);
+
+// The YAML that approval publishes: `yaml` with only the columns whose header is in `keep`
+// (in the draft's order), a comment naming the request, and nothing else changed. Errors
+// (kInvalidArgument): `keep` empty, naming a header the draft does not have, or the YAML has no
+// column list.
+Result<std::string> NarrowColumns(const std::string& yaml, const std::vector<std::string>& keep,
+                                  const std::string& comment);
+
+}  // namespace onetable::requests
+
+#endif  // ONETABLE_REQUESTS_REQUEST_DRAFT_H_

@@ -1,0 +1,342 @@
+#include "requests/table_requests.h"
+
+#include <filesystem>
+#include <memory>
+#include <mutex>
+#include <optional>
+
+#include "auth/users.h"
+#include "mapping/atomic_file.h"
+#include "mapping/scan_plan.h"
+#include "mapping/table_access.h"
+#include "mapping/template_draft.h"
+#include "mapping/template_reader.h"
+#include "model/sha256.h"
+#include "onetable/text.h"
+#include "onetable/utf8.h"
+
+namespace onetable::requests {
+namespace fs = std::filesystem;
+
+namespace {
+
+std::mutex& PublishMutex() {
+  static std::mutex* const m = new std::mutex;
+  return *m;
+}
+
+std::string ObjectOf(int64_t id) { return "request/" + std::to_string(id); }
+
+Status NoSuchRequest(int64_t id) {
+  return Status::NotFound("新表申请 " + std::to_string(id) + " 不存在");
+}
+
+// The request's draft, parsed and checked as a saved mapping is (mapping_edit_handlers.h).
+Result<mapping::MappingSpec> CheckDraft(const AppContext& app, const std::string& yaml) {
+  ASSIGN_OR_RETURN(mapping::MappingSpec spec,
+                   mapping::ParseMappingSpec(yaml, "draft.yaml", app.catalog));
+  RETURN_IF_ERROR(mapping::CheckOrderBy(spec));
+  if (!ValidMappingId(spec.id)) {
+    return Status::Invalid("draft.yaml:1:1: 映射编号 " + spec.id +
+                           " 无效：应为“部门/报表”，只含小写字母、数字、- 和 _");
+  }
+  return spec;
+}
+
+// Counts only: the generator's counters are the savings figure.
+class DiscardSink : public mapping::TableSink {
+ public:
+  Status Begin(const mapping::TableMeta&) override { return Status::Ok(); }
+  Status Row(const std::vector<std::string>&) override { return Status::Ok(); }
+  Status End() override { return Status::Ok(); }
+};
+
+std::string PlanDetail(const DraftPlan& plan) {
+  return "columns=" + std::to_string(plan.columns.size()) +
+         " register=" + std::to_string(plan.Count(ColumnFill::kRegister)) +
+         " sensitive=" + std::to_string(plan.Count(ColumnFill::kSensitive)) +
+         " blank=" + std::to_string(plan.Count(ColumnFill::kBlank));
+}
+
+}  // namespace
+
+Result<Principal> TableRequests::RequesterOf(Store& store, const TableRequestRecord& record) const {
+  ASSIGN_OR_RETURN(User user, store.GetUserById(record.requester_id));
+  Principal p;
+  p.user_id = user.id;
+  p.user = user.name;
+  p.role = ParseRole(user.role).value_or(Role::kDepartment);
+  p.scopes = user.scopes;
+  p.grants = user.grants;
+  p.via = "request";
+  return p;
+}
+
+void TableRequests::ComputeSavings(Store& store, const Principal& requester,
+                                   const mapping::MappingSpec& spec,
+                                   TableRequestRecord* record) const {
+  DiscardSink sink;
+  Result<mapping::TableResult> result = GenerateFor(app_, requester, store, spec, {}, 0, &sink);
+  record->data_rows = result.ok() ? result->counts.data_rows : 0;
+  record->cells = result.ok() ? result->counts.cells : 0;
+  record->register_cells = result.ok() ? result->counts.register_cells : 0;
+}
+
+Result<TableRequestRecord> TableRequests::File(Store& store, const Actor& actor,
+                                               const Principal& who, RequestForm form,
+                                               std::string* field) const {
+  if (who.role != Role::kDepartment) {
+    return Status::Denied("只有部门账号可以提交新表申请");
+  }
+  RETURN_IF_ERROR(CheckRequestForm(&form, field));
+  const std::string name = fs::path(form.template_name).filename().string();
+  if (!utf8::IsValid(name) || name.size() > 200) {
+    if (field != nullptr) *field = "template";
+    return Status::Invalid("模板文件名无效");
+  }
+  form.template_name = name;
+  Result<std::vector<std::vector<std::string>>> rows =
+      mapping::ReadTemplateRows(form.template_bytes, name);
+  if (!rows.ok()) {
+    if (field != nullptr) *field = "template";
+    return Status::Invalid("模板无法读取：" + rows.status().message());
+  }
+  Result<mapping::MappingDraft> draft =
+      mapping::DraftMapping(app_.catalog, *rows, name, form.title);
+  if (!draft.ok()) {
+    if (field != nullptr) *field = "template";
+    return Status::Invalid(draft.status().message());
+  }
+  ASSIGN_OR_RETURN(User account, store.GetUserById(who.user_id));
+
+  TableRequestRecord record;
+  record.requester_id = who.user_id;
+  record.requester = who.user;
+  record.status = kSubmitted;
+  record.title = form.title;
+  record.purpose = form.purpose;
+  record.legal_basis = form.legal_basis;
+  record.as_of_rule = form.as_of_rule;
+  record.scope_wanted = form.scope_wanted;
+  record.frequency = form.frequency;
+  record.contact = form.contact;
+  record.template_name = name;
+  record.template_size = static_cast<int64_t>(form.template_bytes.size());
+  record.template_sha256 = Sha256Hex(form.template_bytes);
+  ASSIGN_OR_RETURN(record.id, store.AddTableRequest(record));
+  record.version = 1;
+
+  // The draft, at once: the department sees what the register fills before anyone approves.
+  record.mapping_id = DefaultMappingId(who.user, record.id);
+  const std::string department = account.display_name.empty() ? account.name : account.display_name;
+  record.draft_yaml = RequestDraftYaml(*draft, form, record.mapping_id, department);
+  record.status = kDrafted;
+  DraftPlan plan;
+  Result<mapping::MappingSpec> spec = CheckDraft(app_, record.draft_yaml);
+  if (spec.ok()) {
+    ComputeSavings(store, who, *spec, &record);
+    plan = PlanColumns(app_, who, *spec);
+  }
+  RETURN_IF_ERROR(store.UpdateTableRequest(&record));
+  RETURN_IF_ERROR(
+      AppendAudit(store, actor, kAuditRequestFile, ObjectOf(record.id), kAuditOk,
+                  "template=" + std::string(EndsWith(AsciiLower(name), ".csv") ? "csv" : "xlsx") +
+                      " " + PlanDetail(plan) + " frequency=" + record.frequency));
+  return record;
+}
+
+Result<std::vector<TableRequestRecord>> TableRequests::List(Store& store, const Principal& who,
+                                                            int64_t before_id, int limit) const {
+  if (who.role == Role::kAdmin) return store.ListTableRequests(0, before_id, limit);
+  if (who.role == Role::kDepartment) return store.ListTableRequests(who.user_id, before_id, limit);
+  return Status::Denied("只有部门账号和管理员可以查看新表申请");
+}
+
+Result<TableRequestRecord> TableRequests::Get(Store& store, const Principal& who,
+                                              int64_t id) const {
+  if (who.role != Role::kAdmin && who.role != Role::kDepartment) {
+    return Status::Denied("只有部门账号和管理员可以查看新表申请");
+  }
+  Result<TableRequestRecord> record = store.GetTableRequest(id);
+  if (!record.ok()) {
+    if (record.status().code() == StatusCode::kNotFound) return NoSuchRequest(id);
+    return record.status();
+  }
+  // Another department's request does not exist for this one (same answer as a missing id).
+  if (who.role == Role::kDepartment && record->requester_id != who.user_id) {
+    return NoSuchRequest(id);
+  }
+  return record;
+}
+
+Result<RequestView> TableRequests::View(Store& store, const TableRequestRecord& record) const {
+  RequestView view;
+  view.record = record;
+  Result<User> account = store.GetUserById(record.requester_id);
+  view.requester_label =
+      account.ok() && !account->display_name.empty() ? account->display_name : record.requester;
+  if (record.draft_yaml.empty()) return view;
+  Result<mapping::MappingSpec> spec = CheckDraft(app_, record.draft_yaml);
+  if (!spec.ok()) {
+    view.problems = spec.status().message();
+    return view;
+  }
+  ASSIGN_OR_RETURN(Principal requester, RequesterOf(store, record));
+  view.plan = PlanColumns(app_, requester, *spec);
+  return view;
+}
+
+Status TableRequests::RequireReviewer(const Principal& who) const {
+  RETURN_IF_ERROR(app_.policy.Require(who, Permission::kManageMappings));
+  return app_.policy.Require(who, Permission::kManageUsers);
+}
+
+Result<TableRequestRecord> TableRequests::ForReview(Store& store, int64_t id,
+                                                    int64_t version) const {
+  Result<TableRequestRecord> record = store.GetTableRequest(id);
+  if (!record.ok()) {
+    if (record.status().code() == StatusCode::kNotFound) return NoSuchRequest(id);
+    return record.status();
+  }
+  if (!UnderReview(record->status)) {
+    return Status::Precondition("新表申请 " + std::to_string(id) + " " +
+                                StatusLabel(record->status) + "，不能再审核");
+  }
+  if (record->version != version) {
+    return Status::Conflict("新表申请 " + std::to_string(id) + " 已被他人修改（当前版本 " +
+                            std::to_string(record->version) + "），请刷新后再操作");
+  }
+  return record;
+}
+
+Result<TableRequestRecord> TableRequests::StartReview(Store& store, const Actor& actor,
+                                                      const Principal& who, int64_t id,
+                                                      int64_t version) const {
+  RETURN_IF_ERROR(RequireReviewer(who));
+  ASSIGN_OR_RETURN(TableRequestRecord record, ForReview(store, id, version));
+  if (record.status == kInReview) return record;
+  record.status = kInReview;
+  record.reviewer = who.user;
+  RETURN_IF_ERROR(store.UpdateTableRequest(&record));
+  RETURN_IF_ERROR(
+      AppendAudit(store, actor, kAuditRequestReview, ObjectOf(id), kAuditOk, "review started"));
+  return record;
+}
+
+Result<TableRequestRecord> TableRequests::SaveDraft(Store& store, const Actor& actor,
+                                                    const Principal& who, int64_t id,
+                                                    int64_t version,
+                                                    const std::string& yaml) const {
+  RETURN_IF_ERROR(RequireReviewer(who));
+  ASSIGN_OR_RETURN(TableRequestRecord record, ForReview(store, id, version));
+  ASSIGN_OR_RETURN(mapping::MappingSpec spec, CheckDraft(app_, yaml));
+  ASSIGN_OR_RETURN(Principal requester, RequesterOf(store, record));
+  record.draft_yaml = yaml;
+  record.mapping_id = spec.id;
+  record.status = kInReview;
+  record.reviewer = who.user;
+  ComputeSavings(store, requester, spec, &record);
+  RETURN_IF_ERROR(store.UpdateTableRequest(&record));
+  RETURN_IF_ERROR(AppendAudit(store, actor, kAuditRequestReview, ObjectOf(id), kAuditOk,
+                              "draft saved " + PlanDetail(PlanColumns(app_, requester, spec))));
+  return record;
+}
+
+Result<TableRequestRecord> TableRequests::Approve(Store& store, const Actor& actor,
+                                                  const Principal& who, int64_t id, int64_t version,
+                                                  const std::vector<std::string>& columns,
+                                                  const std::string& note) const {
+  RETURN_IF_ERROR(RequireReviewer(who));
+  const std::string trimmed_note(TrimWideBlank(note));
+  if (!utf8::IsValid(trimmed_note) || utf8::CountCodePoints(trimmed_note) > 500) {
+    return Status::Invalid("审核意见不能超过 500 个字");
+  }
+  ASSIGN_OR_RETURN(TableRequestRecord record, ForReview(store, id, version));
+  ASSIGN_OR_RETURN(mapping::MappingSpec draft, CheckDraft(app_, record.draft_yaml));
+  const std::vector<std::string> keep = columns.empty() ? draft.Headers() : columns;
+  ASSIGN_OR_RETURN(std::string text,
+                   NarrowColumns(record.draft_yaml, keep,
+                                 "由新表申请 #" + std::to_string(id) + "（" + record.requester +
+                                     "）生成，" + who.user + " 审核通过。"));
+  ASSIGN_OR_RETURN(mapping::MappingSpec spec, CheckDraft(app_, text));
+  if (TrimWideBlank(spec.legal_basis).empty()) {
+    return Status::Invalid("映射缺少法律依据（legal_basis），不能通过");
+  }
+
+  // Publish: never over an existing mapping; atomically; then read back as the server will.
+  const std::string path = app_.settings.mappings_dir + "/" + spec.id + ".yaml";
+  std::unique_lock<std::mutex> lock(PublishMutex());
+  std::error_code ec;
+  if (fs::exists(path, ec)) {
+    return Status::Exists("报表映射 " + spec.id + " 已存在：请在草稿中改用另一个 id");
+  }
+  fs::create_directories(fs::path(path).parent_path(), ec);
+  {
+    Result<std::unique_ptr<mapping::AtomicFile>> out = mapping::AtomicFile::Create(path);
+    if (!out.ok()) return Status::Internal(out.status().message());
+    (*out)->stream() << text;
+    Status written = (*out)->Commit();
+    if (!written.ok()) return Status::Internal(written.message());
+  }
+  const auto unpublish = [&path]() {
+    std::error_code ignored;
+    fs::remove(path, ignored);
+  };
+  Result<mapping::MappingSpec> published = LoadMappingById(app_, spec.id);
+  if (!published.ok() || published->Headers() != spec.Headers()) {
+    unpublish();
+    return published.ok() ? Status::Internal("published mapping reads back differently")
+                          : published.status();
+  }
+
+  // The request's new status and the grant stand or fall together.
+  record.status = kApproved;
+  record.mapping_id = spec.id;
+  record.approved_columns = spec.Headers();
+  record.draft_yaml = text;
+  record.reviewer = who.user;
+  record.reason = trimmed_note;
+  UserAccounts accounts(app_);
+  Status st = store.InTransaction([&]() -> Status {
+    RETURN_IF_ERROR(store.UpdateTableRequest(&record));
+    ASSIGN_OR_RETURN(User account, store.GetUserById(record.requester_id));
+    UserChange change;
+    change.grants = account.grants;
+    change.grants->push_back(spec.id);
+    UserOutcome out = accounts.Update(store, actor, account.name, account.version, change);
+    return out.status;
+  });
+  if (!st.ok()) {
+    unpublish();
+    return st;
+  }
+  lock.unlock();
+  RETURN_IF_ERROR(AppendAudit(store, actor, kAuditMappingChange, "mapping/" + spec.id, kAuditOk,
+                              "created from " + ObjectOf(id)));
+  RETURN_IF_ERROR(AppendAudit(
+      store, actor, kAuditRequestApprove, ObjectOf(id), kAuditOk,
+      "mapping=" + spec.id + " columns=" + std::to_string(spec.columns.size()) + " of " +
+          std::to_string(draft.columns.size()) + " granted=" + record.requester));
+  return record;
+}
+
+Result<TableRequestRecord> TableRequests::Decline(Store& store, const Actor& actor,
+                                                  const Principal& who, int64_t id, int64_t version,
+                                                  const std::string& reason) const {
+  RETURN_IF_ERROR(RequireReviewer(who));
+  const std::string text(TrimWideBlank(reason));
+  if (!utf8::IsValid(text) || utf8::CountCodePoints(text) < 2) {
+    return Status::Invalid("请填写退回原因（至少 2 个字）");
+  }
+  if (utf8::CountCodePoints(text) > 500) return Status::Invalid("退回原因不能超过 500 个字");
+  ASSIGN_OR_RETURN(TableRequestRecord record, ForReview(store, id, version));
+  record.status = kDeclined;
+  record.reviewer = who.user;
+  record.reason = text;
+  RETURN_IF_ERROR(store.UpdateTableRequest(&record));
+  RETURN_IF_ERROR(
+      AppendAudit(store, actor, kAuditRequestDecline, ObjectOf(id), kAuditOk, "declined"));
+  return record;
+}
+
+}  // namespace onetable::requests

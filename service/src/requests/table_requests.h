@@ -1,0 +1,99 @@
+// Table requests (issue 20): the one way for a department to ask for a new table by sending its
+// blank template, and for an admin to review, approve or decline it. The API (http/
+// request_handlers.h) and the web UI go through here; nothing else writes a request.
+//
+//   File        a department account files: the form is checked (request_form.h), the template
+//               read by the one template reader (hostile files are its business: size-limited
+//               here, zip limits there), the draft mapping made at once (request_draft.h) and
+//               the entry-savings figure computed on the register for that account → drafted.
+//   SaveDraft   an admin saves the draft edited in the mapping editor; it must check exactly as
+//               a saved mapping does → in_review.
+//   StartReview an admin takes the request up → in_review.
+//   Approve     an admin approves the columns to keep: the draft narrowed to them is checked,
+//               published atomically as <mappings_dir>/<id>.yaml (never over an existing file)
+//               and read back, and the table granted to the requesting account (UserAccounts,
+//               the one way to change grants) in the same transaction as the request's new
+//               status → approved. The published file has only the approved columns, so the
+//               grant gives exactly those.
+//   Decline     an admin declines with a reason → declined; nothing is published or granted.
+// Every step is audited (request_file, request_review, request_approve, request_decline; object
+// "request/<id>"; publishing also as mapping_change, the grant as user_change), never with the
+// content of the request's texts.
+//
+// Who: File is for department accounts only; List and Get show a department its own requests
+// and an admin all of them; another department's request is kNotFound, exactly like a missing
+// one. Review steps need kManageMappings and kManageUsers (admin). Other roles: kPermissionDenied.
+//
+// Errors: kInvalidArgument (a field of the form, or the draft's "file:line:col: message" lines;
+// `field` names the field when there is one), kNotFound, kPermissionDenied, kConflict (stale
+// version), kFailedPrecondition (the request is already approved or declined), kAlreadyExists
+// (a mapping with the draft's id exists), store errors as they are.
+//
+// Thread-safety: stateless over the Store given, apart from a process-wide lock that keeps two
+// approvals from publishing the same file at once.
+#ifndef ONETABLE_REQUESTS_TABLE_REQUESTS_H_
+#define ONETABLE_REQUESTS_TABLE_REQUESTS_H_
+
+#include <cstdint>
+#include <string>
+#include <vector>
+
+#include "access/access.h"
+#include "app/context.h"
+#include "audit/audit_log.h"
+#include "onetable/status.h"
+#include "requests/request_draft.h"
+#include "requests/request_form.h"
+#include "store/store.h"
+
+namespace onetable::requests {
+
+// A request as shown: the record, who asked, and how its draft fills for them.
+struct RequestView {
+  TableRequestRecord record;
+  std::string requester_label;  // the account's display name (or name)
+  DraftPlan plan;               // empty when the draft does not check
+  std::string problems;         // the draft's problems ("file:line:col: …" lines), if any
+};
+
+class TableRequests {
+ public:
+  // `app` must outlive this.
+  explicit TableRequests(const AppContext& app) : app_(app) {}
+
+  Result<TableRequestRecord> File(Store& store, const Actor& actor, const Principal& who,
+                                  RequestForm form, std::string* field) const;
+  // Newest first, id < before_id (0: from the newest), at most `limit`.
+  Result<std::vector<TableRequestRecord>> List(Store& store, const Principal& who,
+                                               int64_t before_id, int limit) const;
+  Result<TableRequestRecord> Get(Store& store, const Principal& who, int64_t id) const;
+  // The view of `record` (it must come from List or Get).
+  Result<RequestView> View(Store& store, const TableRequestRecord& record) const;
+
+  Result<TableRequestRecord> StartReview(Store& store, const Actor& actor, const Principal& who,
+                                         int64_t id, int64_t version) const;
+  Result<TableRequestRecord> SaveDraft(Store& store, const Actor& actor, const Principal& who,
+                                       int64_t id, int64_t version, const std::string& yaml) const;
+  // `columns`: the headers to keep (empty: every column of the draft).
+  Result<TableRequestRecord> Approve(Store& store, const Actor& actor, const Principal& who,
+                                     int64_t id, int64_t version,
+                                     const std::vector<std::string>& columns,
+                                     const std::string& note) const;
+  Result<TableRequestRecord> Decline(Store& store, const Actor& actor, const Principal& who,
+                                     int64_t id, int64_t version, const std::string& reason) const;
+
+ private:
+  Status RequireReviewer(const Principal& who) const;
+  // The record, under review, at `version`.
+  Result<TableRequestRecord> ForReview(Store& store, int64_t id, int64_t version) const;
+  // Sets the draft's savings figure for the requesting account (zeros when it cannot run).
+  void ComputeSavings(Store& store, const Principal& requester, const mapping::MappingSpec& spec,
+                      TableRequestRecord* record) const;
+  Result<Principal> RequesterOf(Store& store, const TableRequestRecord& record) const;
+
+  const AppContext& app_;
+};
+
+}  // namespace onetable::requests
+
+#endif  // ONETABLE_REQUESTS_TABLE_REQUESTS_H_
