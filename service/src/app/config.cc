@@ -110,10 +110,18 @@ Result<Config> LoadConfig(const std::string& path, bool explicit_path) {
       } else {
         errors += where + ": secure_cookie 应为 true 或 false\n";
       }
+    } else if (key == "throwaway_store") {
+      if (s == "true") {
+        c.throwaway_store = true;
+      } else if (s == "false") {
+        c.throwaway_store = false;
+      } else {
+        errors += where + ": throwaway_store 应为 true 或 false\n";
+      }
     } else {
       errors +=
           Where(path, text, kv.first.Mark()) + ": 未知的配置项 " + key +
-          "（可用：store, schema, mappings, connectors, web, listen, threads, secure_cookie）\n";
+          "（可用：store, schema, mappings, connectors, web, listen, threads, secure_cookie, throwaway_store）\n";
     }
   }
   if (!errors.empty()) {

@@ -11,6 +11,8 @@
 //   threads: 8
 //   secure_cookie: false                   # true when users reach onetable over HTTPS (a TLS
 //                                          # proxy in front): the session cookie gets Secure
+//   throwaway_store: false                 # true only for a test database that may lose data:
+//                                          # init and serve then accept unsafe MySQL settings
 #ifndef ONETABLE_APP_CONFIG_H_
 #define ONETABLE_APP_CONFIG_H_
 
@@ -32,6 +34,9 @@ struct Config {
   int listen_port = 8080;
   int threads = 8;
   bool secure_cookie = false;
+  // The store may lose acknowledged writes (a test database): init and serve skip the durability
+  // guard (store/durability.h). Also set by --throwaway-store or ONETABLE_THROWAWAY_STORE=1.
+  bool throwaway_store = false;
 };
 
 // Loads `path`. When `explicit_path` is false and the file does not exist, returns defaults.
