@@ -46,8 +46,9 @@ request = function()
 end
 EOF
   # Each thread takes every other person of the list; when it has been through its share it
-  # starts again, one version further on (each PUT changes the phone, so each bumps the
-  # version by one), with a phone that differs from the pass before.
+  # starts again with a phone that differs from the pass before. The version each PUT names is
+  # the one the last answer for that person gave (its ETag; the list's at first), so a 412
+  # (the version was not what the list said) costs one request, not every later pass.
   cat >"$work/so-put-$4.lua" <<EOF
 local all = {}
 for line in io.lines("$3") do
@@ -59,7 +60,12 @@ setup = function(thread)
   thread:set("offset", threads)
   threads = threads + 1
 end
-local mine, sent = nil, 0
+local mine, sent, versions = nil, 0, {}
+response = function(status, headers, body)
+  local id = body:match('"id"%s*:%s*(%d+)')
+  local etag = headers["ETag"] or headers["Etag"] or headers["etag"]
+  if id and etag then versions[tonumber(id)] = tonumber((etag:gsub('[^%d]', ''))) end
+end
 request = function()
   if mine == nil then
     mine = {}
@@ -70,7 +76,7 @@ request = function()
   sent = sent + 1
   local phone = string.format("13%d%08d", pass % 10, p[1] % 100000000)
   local headers = {["Authorization"] = "Bearer $1", ["Content-Type"] = "application/json",
-                   ["If-Match"] = '"' .. (p[2] + pass) .. '"'}
+                   ["If-Match"] = '"' .. (versions[p[1]] or p[2]) .. '"'}
   return wrk.format("PUT", "/api/v1/persons/" .. p[1], headers,
                     '{"fields": {"phone": "' .. phone .. '"}}')
 end
@@ -87,6 +93,7 @@ wrk_spread() {
   while [[ "$1" != -- ]]; do scripts+=("$1"); shift; done
   shift
   local ports=("$@") n=$# i pids=() each
+  last_spread="$name"
   each=$((conns / n))
   for ((i = 0; i < n; i++)); do
     local s="${scripts[$((${#scripts[@]} > 1 ? i : 0))]}"
@@ -109,6 +116,18 @@ wrk_spread() {
     [[ -n "$slow" && "$slow" != 0 ]] && p99=10000
   done
   return $ok
+}
+
+# After wrk_spread: true when under 1% of the requests got no 2xx (PUTs refused as stale, 412,
+# or rolled back by a certification conflict, 409, are answers the service must give; errors
+# are counted in the row). Socket errors and anything more fail the row.
+few_errors() {
+  local total
+  total="$(cat "$work"/wrk-"$last_spread"-*.log | sed -n 's/^ *\([0-9]*\) requests in.*/\1/p' | awk '{ s += $1 } END { print s + 0 }')"
+  refused_note=""
+  ((errors == 0)) && return 0
+  refused_note=", $errors of $total refused"
+  ((total > 0 && errors * 100 < total))
 }
 
 # A register of `mariadb_persons` persons at URL, imported by the csv connector; 0 when ready.
@@ -181,27 +200,27 @@ scaleout_one_mariadb() {
   write_lua "$token" "$max_id" "$work/so-people-mariadb-1.txt" m1
   write_lua "$token" "$max_id" "$work/so-people-mariadb-2.txt" m2
 
-  local get1 put1 p99_1 get2 put2 p99_2
+  local get1 put1 p99_1 get2 put2 p99_2 refused_1
   wrk_spread get1 64 "$work/so-get.lua" -- "$p1" && ((errors == 0)) || {
     fail_row "MariaDB: GET, 1 instance" "wrk failed or $errors errors"; return; }
   get1="$rate"
-  wrk_spread put1 64 "$work/so-put-m0.lua" -- "$p1" && ((errors == 0)) || {
+  wrk_spread put1 64 "$work/so-put-m0.lua" -- "$p1" && few_errors || {
     fail_row "MariaDB: PUT, 1 instance" "wrk failed or $errors errors"; return; }
-  put1="$rate" p99_1="$p99"
+  put1="$rate" p99_1="$p99" refused_1="$refused_note"
 
   start_instance "$url" so-b || { fail_row "MariaDB: 2 instances" "second serve did not start"; return; }
   p2="$instance_port"
   wrk_spread get2 64 "$work/so-get.lua" -- "$p1" "$p2" && ((errors == 0)) || {
     fail_row "MariaDB: GET, 2 instances" "wrk failed or $errors errors"; return; }
   get2="$rate"
-  wrk_spread put2 64 "$work/so-put-m1.lua" "$work/so-put-m2.lua" -- "$p1" "$p2" && ((errors == 0)) || {
+  wrk_spread put2 64 "$work/so-put-m1.lua" "$work/so-put-m2.lua" -- "$p1" "$p2" && few_errors || {
     fail_row "MariaDB: PUT, 2 instances" "wrk failed or $errors errors"; return; }
   put2="$rate" p99_2="$p99"
 
   row "MariaDB ($mariadb_persons persons): GET a person, 2 instances vs 1 (wrk -c64 split, ${wrk_seconds}s)" \
     "$(printf '%.0f req/s' "$get2")" "$(printf '%.0f req/s' "$get1") (1 instance)" \
     "$(ratio "$get2" "$get1")" "—" "info"
-  row "MariaDB: PUT a person, 2 instances vs 1: throughput (p99 $(printf '%.1f' "$p99_2") vs $(printf '%.1f' "$p99_1") ms)" \
+  row "MariaDB: PUT a person, 2 instances vs 1: throughput (p99 $(printf '%.1f' "$p99_2") vs $(printf '%.1f' "$p99_1") ms${refused_note:+; 2 instances$refused_note}${refused_1:+; 1 instance$refused_1})" \
     "$(printf '%.0f req/s' "$put2")" "$(printf '%.0f req/s' "$put1") (1 instance)" \
     "$(ratio "$put2" "$put1")" "—" "info"
 }
@@ -256,8 +275,8 @@ scaleout_galera() {
   people_lists galera 3
   for i in 0 1 2; do write_lua "$token" "$max_id" "$work/so-people-galera-$i.txt" "g$i"; done
   if wrk_spread gput 63 "$work/so-put-g0.lua" "$work/so-put-g1.lua" "$work/so-put-g2.lua" -- \
-    "${ports[@]}" && ((errors == 0)); then
-    row "Galera: PUT a person, 3 instances (one per node, wrk -c63 split, ${wrk_seconds}s): p99 latency ($(printf '%.0f req/s' "$rate"))" \
+    "${ports[@]}" && few_errors; then
+    row "Galera: PUT a person, 3 instances (one per node, wrk -c63 split, ${wrk_seconds}s): p99 latency ($(printf '%.0f req/s' "$rate")$refused_note)" \
       "$(printf '%.2f ms' "$p99")" "—" "—" "p99 ≤ 25 ms" "$(judge "$p99" "<=" 25)"
   else
     fail_row "Galera: PUT a person, 3 instances" "wrk failed or $errors errors ($(grep -h -m1 -i 'non-2xx\|socket' "$work"/wrk-gput-*.log | head -1))"
