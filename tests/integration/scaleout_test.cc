@@ -11,10 +11,9 @@
 // at logout; failed logins count toward one lockout wherever they land; concurrent
 // read-modify-writes with If-Match lose no acknowledged update whichever instances they go
 // through; and on Galera, losing a node loses no acknowledged write and the service goes on.
+#include <Poco/Exception.h>
 #include <signal.h>
 #include <sys/wait.h>
-
-#include <Poco/Exception.h>
 
 #include <atomic>
 #include <chrono>
@@ -104,8 +103,8 @@ class ScaleOut : public ::testing::Test {
     dir_ = MakeTempDir();
     WipeDatabase(urls_[0]);
     if (HasFatalFailure()) return;
-    CliResult init = RunCli({"--store", urls_[0], "init"}, dir_,
-                            {{"ONETABLE_ADMIN_PASSWORD", kAdminPassword}});
+    CliResult init =
+        RunCli({"--store", urls_[0], "init"}, dir_, {{"ONETABLE_ADMIN_PASSWORD", kAdminPassword}});
     ASSERT_EQ(init.exit_code, 0) << init.out << init.err;
     Seed();
     if (HasFatalFailure()) return;
@@ -167,12 +166,14 @@ class ScaleOut : public ::testing::Test {
     auto opened = OpenStore(urls_[0], *catalog);
     ASSERT_TRUE(opened.ok()) << opened.status().message();
     Store& s = **opened;
-    const int64_t district = Add(s, EntityKind::kDistrict, 0, {{"code", "420581"}, {"name", "宜都市"}});
+    const int64_t district =
+        Add(s, EntityKind::kDistrict, 0, {{"code", "420581"}, {"name", "宜都市"}});
     const int64_t street =
         Add(s, EntityKind::kStreet, district, {{"code", "420581001"}, {"name", "陆城街道"}});
     const int64_t community =
         Add(s, EntityKind::kCommunity, street, {{"code", "420581001001"}, {"name", "东风社区"}});
-    const int64_t grid = Add(s, EntityKind::kGrid, community, {{"code", "01"}, {"name", "第一网格"}});
+    const int64_t grid =
+        Add(s, EntityKind::kGrid, community, {{"code", "01"}, {"name", "第一网格"}});
     const int64_t building =
         Add(s, EntityKind::kBuilding, grid, {{"name", "1栋"}, {"address", "清江大道1号"}});
     household_ = Add(s, EntityKind::kHousehold, building, {{"household_number", "H-1"}});
@@ -185,8 +186,9 @@ class ScaleOut : public ::testing::Test {
 
   // Signs admin in at instance `i`; "" on failure (the test has failed then).
   std::string Login(size_t i) {
-    Reply r = CallSafely(instances_[i].port, "", "POST", "/api/v1/login",
-                         R"({"name": "admin", "password": ")" + std::string(kAdminPassword) + "\"}");
+    Reply r =
+        CallSafely(instances_[i].port, "", "POST", "/api/v1/login",
+                   R"({"name": "admin", "password": ")" + std::string(kAdminPassword) + "\"}");
     EXPECT_EQ(r.status, 200) << r.body;
     rapidjson::Document doc = r.Json();
     if (r.status != 200 || !doc.IsObject() || !doc.HasMember("token")) return "";
@@ -360,14 +362,15 @@ TEST_F(MysqlScaleOut, FailedLoginsOnDifferentInstancesCountTowardOneLockout) {
   // Five wrong passwords, spread over the instances, lock the name on all of them: a guesser
   // gains nothing by going round the load balancer.
   for (int i = 0; i < 5; ++i) {
-    Reply r = CallSafely(instances_[i % instances_.size()].port, "", "POST", "/api/v1/login",
-                         R"({"name": "admin", "password": "wrong-password-)" + std::to_string(i) +
-                             "\"}");
+    Reply r =
+        CallSafely(instances_[i % instances_.size()].port, "", "POST", "/api/v1/login",
+                   R"({"name": "admin", "password": "wrong-password-)" + std::to_string(i) + "\"}");
     ASSERT_EQ(r.status, 401) << r.body;
   }
   for (const Instance& in : instances_) {
-    Reply r = CallSafely(in.port, "", "POST", "/api/v1/login",
-                         R"({"name": "admin", "password": ")" + std::string(kAdminPassword) + "\"}");
+    Reply r =
+        CallSafely(in.port, "", "POST", "/api/v1/login",
+                   R"({"name": "admin", "password": ")" + std::string(kAdminPassword) + "\"}");
     EXPECT_EQ(r.status, 401) << "port " << in.port << " let a locked name in: " << r.body;
   }
 }
@@ -427,8 +430,8 @@ TEST_F(MysqlScaleOut, PersonsCreatedThroughEveryInstanceAreAllStoredOnce) {
 class GaleraScaleOut : public ScaleOut {
  protected:
   static int Galera(const std::string& verb) {
-    const std::string command = std::string(ONETABLE_SOURCE_DIR "/ops/galera ") + verb +
-                                " >/dev/null 2>&1";
+    const std::string command =
+        std::string(ONETABLE_SOURCE_DIR "/ops/galera ") + verb + " >/dev/null 2>&1";
     return std::system(command.c_str());
   }
   void TearDown() override {
@@ -460,9 +463,10 @@ TEST_F(GaleraScaleOut, StoppingANodeMidTestLosesNoAcknowledgedWriteAndServiceGoe
     std::this_thread::sleep_for(std::chrono::milliseconds(100));
   }
   ExpectNothingLost(instances_[2].port, token, persons_, run);
-  std::printf("node 3 stopped after %d acknowledged updates: %d acknowledged in all, %d without "
-              "answer, %d refused as stale or aborted\n",
-              updates / 3, Total(run.acked), Total(run.unknown), run.conflicts);
+  std::printf(
+      "node 3 stopped after %d acknowledged updates: %d acknowledged in all, %d without "
+      "answer, %d refused as stale or aborted\n",
+      updates / 3, Total(run.acked), Total(run.unknown), run.conflicts);
 }
 
 // --- the durability guard ---------------------------------------------------------------------
@@ -478,7 +482,8 @@ TEST(MysqlDurabilityGuard, InitAndServeRefuseAServerThatMayLoseCommitsUnlessThro
   EXPECT_EQ(init.exit_code, 2) << init.out << init.err;
   EXPECT_NE(init.err.find("innodb_flush_log_at_trx_commit = 0"), std::string::npos) << init.err;
   EXPECT_NE(init.err.find("throwaway_store: true"), std::string::npos) << init.err;
-  CliResult serve = RunCli({"--store", urls[0], "serve", "--listen", "127.0.0.1:0"}, dir, production);
+  CliResult serve =
+      RunCli({"--store", urls[0], "serve", "--listen", "127.0.0.1:0"}, dir, production);
   EXPECT_NE(serve.exit_code, 0);
   // serve first checks the schema (init may not have run); either way it never starts.
   const bool refused = serve.err.find("innodb_flush_log_at_trx_commit") != std::string::npos ||

@@ -9,11 +9,14 @@ namespace {
 using Vars = std::map<std::string, std::string>;
 
 TEST(DurabilityProblems, SafeSettingsPass) {
-  EXPECT_TRUE(DurabilityProblems({{"innodb_flush_log_at_trx_commit", "1"}, {"log_bin", "OFF"},
-                                  {"sync_binlog", "0"}})
-                  .empty());
-  EXPECT_TRUE(DurabilityProblems({{"innodb_flush_log_at_trx_commit", "1"}, {"log_bin", "ON"},
-                                  {"sync_binlog", "1"}, {"wsrep_on", "ON"},
+  EXPECT_TRUE(
+      DurabilityProblems(
+          {{"innodb_flush_log_at_trx_commit", "1"}, {"log_bin", "OFF"}, {"sync_binlog", "0"}})
+          .empty());
+  EXPECT_TRUE(DurabilityProblems({{"innodb_flush_log_at_trx_commit", "1"},
+                                  {"log_bin", "ON"},
+                                  {"sync_binlog", "1"},
+                                  {"wsrep_on", "ON"},
                                   {"wsrep_sync_wait", "3"}})
                   .empty());
   // MySQL has no wsrep_* variables: not a Galera node.
@@ -44,8 +47,10 @@ TEST(DurabilityProblems, EachUnsafeSettingIsNamed) {
 }
 
 TEST(DurabilityProblems, AllProblemsAtOnce) {
-  EXPECT_EQ(DurabilityProblems({{"innodb_flush_log_at_trx_commit", "0"}, {"log_bin", "ON"},
-                                {"sync_binlog", "100"}, {"wsrep_on", "ON"},
+  EXPECT_EQ(DurabilityProblems({{"innodb_flush_log_at_trx_commit", "0"},
+                                {"log_bin", "ON"},
+                                {"sync_binlog", "100"},
+                                {"wsrep_on", "ON"},
                                 {"wsrep_sync_wait", "x"}})
                 .size(),
             3u);

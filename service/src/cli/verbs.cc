@@ -46,7 +46,8 @@ const char kUsage[] =
     "  --config FILE  配置文件（默认 onetable.yaml）\n"
     "  --store URL    登记库地址，覆盖配置：sqlite:PATH 或 mysql://用户:密码@主机:端口/库名\n"
     "  --throwaway-store  登记库是可丢弃的测试库：init 与 serve 不检查 MySQL 的持久性设置\n"
-    "                 （也可在配置中设 throwaway_store: true，或设环境变量 ONETABLE_THROWAWAY_STORE=1）\n";
+    "                 （也可在配置中设 throwaway_store: true，或设环境变量 "
+    "ONETABLE_THROWAWAY_STORE=1）\n";
 
 int Fail(int code, const std::string& message) {
   std::cerr << message << "\n";

@@ -7,8 +7,11 @@
 
 namespace onetable {
 
-const char* const kDurabilityVariables[] = {"innodb_flush_log_at_trx_commit", "log_bin",
-                                            "sync_binlog", "wsrep_on", "wsrep_sync_wait",
+const char* const kDurabilityVariables[] = {"innodb_flush_log_at_trx_commit",
+                                            "log_bin",
+                                            "sync_binlog",
+                                            "wsrep_on",
+                                            "wsrep_sync_wait",
                                             nullptr};
 
 namespace {
@@ -37,14 +40,16 @@ std::vector<std::string> DurabilityProblems(const std::map<std::string, std::str
   std::vector<std::string> problems;
   const std::string flush = Get(variables, "innodb_flush_log_at_trx_commit");
   if (flush != "1") {
-    problems.push_back("innodb_flush_log_at_trx_commit = " + (flush.empty() ? "（未知）" : flush) +
-                       "，应为 1：否则提交时重做日志不落盘，服务器断电或崩溃会丢失最近已确认的修改");
+    problems.push_back(
+        "innodb_flush_log_at_trx_commit = " + (flush.empty() ? "（未知）" : flush) +
+        "，应为 1：否则提交时重做日志不落盘，服务器断电或崩溃会丢失最近已确认的修改");
   }
   if (IsOn(Get(variables, "log_bin"))) {
     const std::string sync = Get(variables, "sync_binlog");
     if (sync != "1") {
-      problems.push_back("已开启二进制日志，但 sync_binlog = " + (sync.empty() ? "（未知）" : sync) +
-                         "，应为 1：否则崩溃后二进制日志可能缺少已确认的事务，副本与按时间点恢复会丢数据");
+      problems.push_back(
+          "已开启二进制日志，但 sync_binlog = " + (sync.empty() ? "（未知）" : sync) +
+          "，应为 1：否则崩溃后二进制日志可能缺少已确认的事务，副本与按时间点恢复会丢数据");
     }
   }
   if (IsOn(Get(variables, "wsrep_on"))) {
@@ -76,8 +81,8 @@ Status CheckStoreDurability(const std::string& url) {
   for (const char* const* n = kDurabilityVariables; *n != nullptr; ++n) {
     names += std::string(names.empty() ? "" : ", ") + "'" + *n + "'";
   }
-  ASSIGN_OR_RETURN(auto stmt, db->Prepare("SHOW GLOBAL VARIABLES WHERE Variable_name IN (" +
-                                          names + ")"));
+  ASSIGN_OR_RETURN(auto stmt,
+                   db->Prepare("SHOW GLOBAL VARIABLES WHERE Variable_name IN (" + names + ")"));
   std::map<std::string, std::string> variables;
   while (true) {
     ASSIGN_OR_RETURN(bool more, stmt->Step());
@@ -88,7 +93,8 @@ Status CheckStoreDurability(const std::string& url) {
   }
   std::vector<std::string> problems = DurabilityProblems(variables);
   if (problems.empty()) return Status::Ok();
-  std::string message = "登记库所在的 MySQL/MariaDB 服务器设置不安全，已确认的修改可能丢失，拒绝使用：\n";
+  std::string message =
+      "登记库所在的 MySQL/MariaDB 服务器设置不安全，已确认的修改可能丢失，拒绝使用：\n";
   for (const std::string& p : problems) message += "  - " + p + "\n";
   message +=
       "请在服务器配置（my.cnf 的 [mysqld] 段）中改正后重启数据库。"
