@@ -144,3 +144,10 @@ stop_mariadb() {
     mariadb_started=0
   fi
 }
+galera_started=0
+stop_galera() {
+  if ((galera_started)); then
+    ONETABLE_GALERA_DIR="$work/galera" "$ROOT/ops/galera" stop >/dev/null 2>&1
+    galera_started=0
+  fi
+}

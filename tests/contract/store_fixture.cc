@@ -5,6 +5,7 @@
 #include <cstdlib>
 #include <filesystem>
 #include <iostream>
+#include <sstream>
 
 #include "model/id_number.h"
 #include "store/store_url.h"
@@ -52,6 +53,20 @@ void StoreContract::SetUp() {
     ASSERT_NE(mkdtemp(tmpl), nullptr);
     dir_ = tmpl;
     url_ = "sqlite:" + dir_ + "/register.db";
+  } else if (g_backend == "galera") {
+    const char* urls = std::getenv("ONETABLE_TEST_GALERA_URLS");
+    ASSERT_TRUE(urls && *urls) << "ONETABLE_TEST_GALERA_URLS is not set: run through ops/test, "
+                                  "which starts a throwaway Galera cluster (ops/galera start)";
+    std::istringstream in(urls);
+    std::vector<std::string> nodes;
+    for (std::string u; in >> u;) nodes.push_back(u);
+    ASSERT_GE(nodes.size(), 2u) << "ONETABLE_TEST_GALERA_URLS needs two or more node URLs";
+    url_ = nodes[0];
+    other_urls_.assign(nodes.begin() + 1, nodes.end());
+    other_urls_.push_back(nodes[0]);
+    auto raw = RawConnection();
+    ASSERT_TRUE(raw);
+    WipeMysql(raw.get());
   } else {
     const char* url = std::getenv("ONETABLE_TEST_MYSQL_URL");
     ASSERT_TRUE(url && *url) << "ONETABLE_TEST_MYSQL_URL is not set: run through ops/test, "
@@ -84,7 +99,9 @@ std::unique_ptr<SqlConnection> StoreContract::RawConnection() {
 }
 
 std::unique_ptr<Store> StoreContract::OpenAnother() {
-  auto store = OpenStore(url_, *catalog_);
+  const std::string& url =
+      other_urls_.empty() ? url_ : other_urls_[next_other_++ % other_urls_.size()];
+  auto store = OpenStore(url, *catalog_);
   EXPECT_TRUE(store.ok()) << store.status().message();
   return store.ok() ? std::move(*store) : nullptr;
 }
@@ -158,8 +175,9 @@ int main(int argc, char** argv) {
     std::string arg = argv[i];
     if (arg.rfind("--store=", 0) == 0) onetable::testing::g_backend = arg.substr(8);
   }
-  if (onetable::testing::g_backend != "sqlite" && onetable::testing::g_backend != "mysql") {
-    std::cerr << "usage: contract_tests --store=sqlite|mysql\n";
+  const std::string& backend = onetable::testing::g_backend;
+  if (backend != "sqlite" && backend != "mysql" && backend != "galera") {
+    std::cerr << "usage: contract_tests --store=sqlite|mysql|galera\n";
     return 2;
   }
   std::cout << "Store contract suite on " << onetable::testing::g_backend << "\n";

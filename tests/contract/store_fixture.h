@@ -1,6 +1,9 @@
 // The contract suite's fixture: a fresh, migrated store per test on the backend chosen with
-// --store=sqlite|mysql. MySQL needs ONETABLE_TEST_MYSQL_URL (ops/test sets it); without it the
-// suite fails rather than skipping.
+// --store=sqlite|mysql|galera. MySQL needs ONETABLE_TEST_MYSQL_URL, Galera
+// ONETABLE_TEST_GALERA_URLS (the three nodes' URLs, space-separated; ops/test sets both); without
+// them the suite fails rather than skipping. On Galera the test's store is on node 1 and each
+// OpenAnother() connects to the next node in turn, so a "second process" writes through another
+// node and two nodes race for one row the way two instances behind a load balancer do.
 #ifndef ONETABLE_TESTS_CONTRACT_STORE_FIXTURE_H_
 #define ONETABLE_TESTS_CONTRACT_STORE_FIXTURE_H_
 
@@ -8,6 +11,7 @@
 
 #include <memory>
 #include <string>
+#include <vector>
 
 #include "model/catalog.h"
 #include "store/sql_connection.h"
@@ -26,7 +30,7 @@ class StoreContract : public ::testing::Test {
 
   // A second, raw connection to the same database (for tampering a test needs).
   std::unique_ptr<SqlConnection> RawConnection();
-  // Opens another Store on the same database (a second "process").
+  // Opens another Store on the same database (a second "process"; on Galera, the next node).
   std::unique_ptr<Store> OpenAnother();
 
   // Helpers that build a small tree and return the ids.
@@ -44,6 +48,8 @@ class StoreContract : public ::testing::Test {
 
   std::unique_ptr<Store> store_;
   std::string url_;
+  std::vector<std::string> other_urls_;  // where OpenAnother connects, in turn
+  size_t next_other_ = 0;
 
  private:
   static std::unique_ptr<Catalog> catalog_;

@@ -102,9 +102,19 @@ int FreePort() {
 
 std::string TestStoreUrl(const std::string& dir) {
   const char* store = std::getenv("ONETABLE_TEST_STORE");
-  if (!store || std::string(store) != "mysql") return "sqlite:" + dir + "/register.db";
-  const char* url = std::getenv("ONETABLE_TEST_MYSQL_URL");
-  if (!url || !*url) throw std::runtime_error("ONETABLE_TEST_MYSQL_URL is not set");
+  const std::string backend = store ? store : "";
+  if (backend != "mysql" && backend != "galera") return "sqlite:" + dir + "/register.db";
+  std::string url;
+  if (backend == "galera") {
+    // Node 1 of the cluster (the scale-out tests spread over all of them themselves).
+    const char* urls = std::getenv("ONETABLE_TEST_GALERA_URLS");
+    if (!urls || !*urls) throw std::runtime_error("ONETABLE_TEST_GALERA_URLS is not set");
+    url = std::string(urls).substr(0, std::string(urls).find(' '));
+  } else {
+    const char* mysql = std::getenv("ONETABLE_TEST_MYSQL_URL");
+    if (!mysql || !*mysql) throw std::runtime_error("ONETABLE_TEST_MYSQL_URL is not set");
+    url = mysql;
+  }
   auto parsed = ParseStoreUrl(url);
   if (!parsed.ok()) throw std::runtime_error(parsed.status().message());
   auto db = OpenMysql(parsed->mysql);

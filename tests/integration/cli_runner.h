@@ -32,8 +32,9 @@ void WriteFile(const std::string& path, const std::string& text);
 // A TCP port on 127.0.0.1 that was free a moment ago.
 int FreePort();
 
-// The store URL integration tests run against: a SQLite file in `dir`, or the throwaway MariaDB
-// when ONETABLE_TEST_STORE=mysql (whose tables are dropped first, so each test starts empty).
+// The store URL integration tests run against: a SQLite file in `dir`, the throwaway MariaDB
+// when ONETABLE_TEST_STORE=mysql, or node 1 of the throwaway Galera cluster when it is galera
+// (whose tables are dropped first, so each test starts empty).
 std::string TestStoreUrl(const std::string& dir);
 
 // The counts of an import report (the last line `onetable import` prints): read, new, updated,

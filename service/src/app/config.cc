@@ -150,10 +150,15 @@ Result<Config> LoadConfig(const std::string& path, bool explicit_path) {
       }
     } else if (key == "secret_key") {
       c.secret_key_file = Resolve(base, s);
-    } else {
+    } else if (key == "throwaway_store") {
+      if (s == "true") {
+        c.throwaway_store = true;
+      } else if (s == "false") {
+        c.throwaway_store = false;
+      } else {
       errors += Where(path, text, kv.first.Mark()) + ": 未知的配置项 " + key +
                 "（可用：store, schema, mappings, connectors, web, listen, threads, secure_cookie, "
-                "trusted_proxies, connections_per_address, secret_key）\n";
+                "trusted_proxies, connections_per_address, secret_key, throwaway_store）\n";
     }
   }
   if (!errors.empty()) {

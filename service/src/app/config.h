@@ -18,6 +18,8 @@
 //                                          # throttle keys); made (mode 0600) when missing;
 //                                          # default: secret.key beside a SQLite database,
 //                                          # else var/secret.key
+//   throwaway_store: false                 # true only for a test database that may lose data:
+//                                          # init and serve then accept unsafe MySQL settings
 #ifndef ONETABLE_APP_CONFIG_H_
 #define ONETABLE_APP_CONFIG_H_
 
@@ -43,6 +45,9 @@ struct Config {
   std::vector<std::string> trusted_proxies;
   int connections_per_address = 64;
   std::string secret_key_file;  // "": SecretKeyPathOf's default
+  // The store may lose acknowledged writes (a test database): init and serve skip the durability
+  // guard (store/durability.h). Also set by --throwaway-store or ONETABLE_THROWAWAY_STORE=1.
+  bool throwaway_store = false;
 };
 
 // The secret key file of `config` (see above).

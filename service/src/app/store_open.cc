@@ -2,6 +2,8 @@
 
 #include <utility>
 
+#include "store/durability.h"
+
 namespace onetable {
 
 Result<std::unique_ptr<Store>> OpenReadyStore(const std::string& url, const Catalog& catalog,
@@ -13,6 +15,11 @@ Result<std::unique_ptr<Store>> OpenReadyStore(const std::string& url, const Cata
     return Status::Invalid("登记库结构版本过旧：请先运行 onetable init 升级");
   }
   return store;
+}
+
+Status GuardStoreDurability(const std::string& url, bool throwaway) {
+  if (throwaway) return Status::Ok();
+  return CheckStoreDurability(url);
 }
 
 }  // namespace onetable

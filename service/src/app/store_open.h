@@ -21,6 +21,11 @@ namespace onetable {
 Result<std::unique_ptr<Store>> OpenReadyStore(const std::string& url, const Catalog& catalog,
                                               int min_version);
 
+// The durability guard for `init` and `serve` (store/durability.h): OK for SQLite and for a
+// store the configuration calls throwaway; otherwise the server's unsafe settings as
+// kFailedPrecondition, or the connection's error.
+Status GuardStoreDurability(const std::string& url, bool throwaway);
+
 }  // namespace onetable
 
 #endif  // ONETABLE_APP_STORE_OPEN_H_

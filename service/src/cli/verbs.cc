@@ -8,6 +8,7 @@
 
 #include "access/access.h"
 #include "app/context.h"
+#include "app/store_open.h"
 #include "audit/audit_log.h"
 #include "auth/password.h"
 #include "auth/users.h"
@@ -43,7 +44,10 @@ const char kUsage[] =
     "\n"
     "全局选项：\n"
     "  --config FILE  配置文件（默认 onetable.yaml）\n"
-    "  --store URL    登记库地址，覆盖配置：sqlite:PATH 或 mysql://用户:密码@主机:端口/库名\n";
+    "  --store URL    登记库地址，覆盖配置：sqlite:PATH 或 mysql://用户:密码@主机:端口/库名\n"
+    "  --throwaway-store  登记库是可丢弃的测试库：init 与 serve 不检查 MySQL 的持久性设置\n"
+    "                 （也可在配置中设 throwaway_store: true，或设环境变量 "
+    "ONETABLE_THROWAWAY_STORE=1）\n";
 
 int Fail(int code, const std::string& message) {
   std::cerr << message << "\n";
@@ -126,6 +130,11 @@ int RunInit(const Config& config, const std::vector<std::string>& args) {
     return Fail(ExitFor(st), st.message());
   };
 
+  Status durable = GuardStoreDurability(config.store_url, config.throwaway_store);
+  if (!durable.ok()) {
+    return durable.code() == StatusCode::kFailedPrecondition ? Fail(kExitUsage, durable.message())
+                                                             : fail(durable);
+  }
   auto store = OpenStore(config.store_url, *catalog);
   if (!store.ok()) return fail(store.status());
   auto before = (*store)->SchemaVersion();
@@ -204,6 +213,10 @@ int RunCommandLine(const std::vector<std::string>& argv, const Verb& serve) {
   std::string config_path = "onetable.yaml";
   bool explicit_config = false;
   std::string store_override;
+  // The tests' throwaway databases (ops/mariadb, ops/galera) are marked by the environment, so
+  // every test that runs the binary against them need not pass the flag.
+  const char* throwaway_env = std::getenv("ONETABLE_THROWAWAY_STORE");
+  bool throwaway = throwaway_env != nullptr && std::string(throwaway_env) == "1";
   size_t i = 0;
   for (; i < argv.size(); ++i) {
     const std::string& a = argv[i];
@@ -212,6 +225,8 @@ int RunCommandLine(const std::vector<std::string>& argv, const Verb& serve) {
       explicit_config = true;
     } else if (a == "--store" && i + 1 < argv.size()) {
       store_override = argv[++i];
+    } else if (a == "--throwaway-store") {
+      throwaway = true;
     } else if (a == "--help" || a == "-h" || a == "help") {
       std::cout << kUsage;
       return kExitOk;
@@ -225,6 +240,7 @@ int RunCommandLine(const std::vector<std::string>& argv, const Verb& serve) {
   auto config = LoadConfig(config_path, explicit_config);
   if (!config.ok()) return Fail(kExitUsage, config.status().message());
   if (!store_override.empty()) config->store_url = store_override;
+  if (throwaway) config->throwaway_store = true;
   std::string verb = argv[i];
   std::vector<std::string> rest(argv.begin() + static_cast<long>(i) + 1, argv.end());
   if (verb == "init") return RunInit(*config, rest);

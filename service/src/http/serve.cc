@@ -55,6 +55,11 @@ int RunServe(const Config& config, const std::vector<std::string>& args) {
     auto probe = OpenReadyStore(config.store_url, *catalog, kServeSchemaVersion);
     if (!probe.ok()) return Fail(ExitFor(probe.status()), probe.status().message());
   }
+  Status durable = GuardStoreDurability(config.store_url, config.throwaway_store);
+  if (!durable.ok()) {
+    return Fail(durable.code() == StatusCode::kFailedPrecondition ? kExitUsage : ExitFor(durable),
+                durable.message());
+  }
 
   // What every handler shares (http/service_context.h); lives until the server has stopped.
   auto divisions = Divisions::Load(config.schema_dir + "/divisions");

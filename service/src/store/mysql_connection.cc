@@ -269,6 +269,8 @@ class MysqlConnection : public SqlConnection {
 
   std::string Dialect() const override { return "mysql"; }
 
+  bool in_transaction() const { return in_transaction_; }
+
   Result<std::unique_ptr<SqlStatement>> Prepare(const std::string& sql) override {
     try {
       std::unique_ptr<sql::PreparedStatement> stmt(connection_->prepareStatement(sql));
@@ -395,16 +397,30 @@ class MysqlConnection : public SqlConnection {
   bool in_transaction_ = false;
 };
 
+// A statement run on its own (autocommit) that loses a deadlock, or on Galera fails
+// certification because another node committed a change to the same row first, was rolled back
+// whole and changed nothing: running it again is safe, and it then sees the winner's row (a
+// compare-and-set then matches no row, as it would have on one server). Inside a transaction
+// the whole transaction is gone and only the caller can run it again (kAborted).
+constexpr int kAutocommitAttempts = 4;
+
 Result<int64_t> MysqlStatement::Execute() {
-  try {
-    results_.reset();
-    BindMissingAsNull();
-    return static_cast<int64_t>(stmt_->executeUpdate());
-  } catch (const sql::SQLException& e) {
-    return connection_->Error(e, sql_);
-  } catch (const std::exception& e) {
-    return Status::Internal(std::string("MySQL 执行失败：") + e.what() + "；SQL：" +
-                            Abbreviate(sql_));
+  for (int attempt = 1;; ++attempt) {
+    try {
+      results_.reset();
+      BindMissingAsNull();
+      return static_cast<int64_t>(stmt_->executeUpdate());
+    } catch (const sql::SQLException& e) {
+      const bool autocommit = !connection_->in_transaction();
+      Status st = connection_->Error(e, sql_);
+      if (st.code() == StatusCode::kAborted && autocommit && attempt < kAutocommitAttempts) {
+        continue;
+      }
+      return st;
+    } catch (const std::exception& e) {
+      return Status::Internal(std::string("MySQL 执行失败：") + e.what() + "；SQL：" +
+                              Abbreviate(sql_));
+    }
   }
 }
 

@@ -1,0 +1,502 @@
+// Several `onetable serve` processes on one register (DESIGN §4: the service is stateless over
+// its store): real processes on loopback, clients spread over them the way a load balancer
+// spreads them.
+//
+//   ONETABLE_TEST_STORE=mysql   two instances on the one MariaDB at ONETABLE_TEST_MYSQL_URL.
+//   ONETABLE_TEST_STORE=galera  three instances, instance i on node i of the Galera cluster at
+//                               ONETABLE_TEST_GALERA_URLS (ops/galera); the GaleraScaleOut tests
+//                               also stop a node mid-test (ops/galera stop 3) and start it again.
+//
+// What a user relies on: a session begun on one instance works on every other and ends on all
+// at logout; failed logins count toward one lockout wherever they land; concurrent
+// read-modify-writes with If-Match lose no acknowledged update whichever instances they go
+// through; and on Galera, losing a node loses no acknowledged write and the service goes on.
+#include <Poco/Exception.h>
+#include <signal.h>
+#include <sys/wait.h>
+
+#include <atomic>
+#include <chrono>
+#include <cstdlib>
+#include <functional>
+#include <memory>
+#include <mutex>
+#include <random>
+#include <sstream>
+#include <thread>
+
+#include "api_harness.h"
+#include "cli_runner.h"
+#include "onetable/mysql_url.h"
+#include "store/store_url.h"
+
+namespace onetable::testing {
+namespace {
+
+constexpr char kAdminPassword[] = "Scale-0ut-Test-2026";
+
+// The instances' store URLs, one per instance.
+std::vector<std::string> InstanceUrls() {
+  const char* store = std::getenv("ONETABLE_TEST_STORE");
+  const std::string backend = store ? store : "";
+  if (backend == "galera") {
+    const char* urls = std::getenv("ONETABLE_TEST_GALERA_URLS");
+    if (!urls || !*urls) throw std::runtime_error("ONETABLE_TEST_GALERA_URLS is not set");
+    std::istringstream in(urls);
+    std::vector<std::string> out;
+    for (std::string u; in >> u;) out.push_back(u);
+    return out;
+  }
+  const char* url = std::getenv("ONETABLE_TEST_MYSQL_URL");
+  if (!url || !*url) throw std::runtime_error("ONETABLE_TEST_MYSQL_URL is not set");
+  return {url, url};
+}
+
+// Drops every table of the database at `url`, so the test starts from nothing.
+void WipeDatabase(const std::string& url) {
+  auto parsed = ParseStoreUrl(url);
+  ASSERT_TRUE(parsed.ok()) << parsed.status().message();
+  auto db = OpenMysql(parsed->mysql);
+  ASSERT_TRUE(db.ok()) << db.status().message();
+  std::vector<std::string> tables;
+  auto stmt = (*db)->Prepare(
+      "SELECT table_name FROM information_schema.tables WHERE table_schema = DATABASE()");
+  ASSERT_TRUE(stmt.ok()) << stmt.status().message();
+  while (true) {
+    auto more = (*stmt)->Step();
+    ASSERT_TRUE(more.ok()) << more.status().message();
+    if (!*more) break;
+    tables.push_back((*stmt)->Text(0).value_or(""));
+  }
+  ASSERT_TRUE((*db)->Exec("SET FOREIGN_KEY_CHECKS = 0").ok());
+  for (const auto& t : tables) ASSERT_TRUE((*db)->Exec("DROP TABLE IF EXISTS `" + t + "`").ok());
+  ASSERT_TRUE((*db)->Exec("SET FOREIGN_KEY_CHECKS = 1").ok());
+}
+
+// One HTTP call that never throws: status 0 when the instance could not be reached.
+Reply CallSafely(int port, const std::string& token, const std::string& method,
+                 const std::string& target, const std::string& body = "",
+                 const std::string& if_match = "") {
+  try {
+    ApiClient client(port, token);
+    std::map<std::string, std::string> headers;
+    if (!if_match.empty()) headers["If-Match"] = if_match;
+    return client.Call(method, target, body, headers);
+  } catch (const Poco::Exception& e) {
+    Reply r;
+    r.body = e.displayText();
+    return r;
+  }
+}
+
+struct Instance {
+  pid_t pid = 0;
+  int port = 0;
+  std::string url;
+  std::string log;
+};
+
+class ScaleOut : public ::testing::Test {
+ protected:
+  void SetUp() override {
+    ASSERT_NO_THROW(urls_ = InstanceUrls());
+    dir_ = MakeTempDir();
+    WipeDatabase(urls_[0]);
+    if (HasFatalFailure()) return;
+    CliResult init =
+        RunCli({"--store", urls_[0], "init"}, dir_, {{"ONETABLE_ADMIN_PASSWORD", kAdminPassword}});
+    ASSERT_EQ(init.exit_code, 0) << init.out << init.err;
+    Seed();
+    if (HasFatalFailure()) return;
+    for (size_t i = 0; i < urls_.size(); ++i) StartInstance(urls_[i]);
+  }
+
+  void TearDown() override {
+    for (Instance& in : instances_) {
+      if (in.pid > 0) {
+        kill(in.pid, SIGTERM);
+        int status = 0;
+        waitpid(in.pid, &status, 0);
+      }
+    }
+    if (HasFailure()) {
+      for (const Instance& in : instances_) {
+        std::string err = ReadFile(in.log + ".err");
+        if (err.size() > 4000) err = err.substr(err.size() - 4000);
+        std::printf("--- instance on port %d (%s) ---\n%s\n", in.port,
+                    RedactUrlPassword(in.url).c_str(), err.c_str());
+      }
+    }
+    std::filesystem::remove_all(dir_);
+  }
+
+  void StartInstance(const std::string& url) {
+    Instance in;
+    in.url = url;
+    in.port = FreePort();
+    in.log = dir_ + "/serve-" + std::to_string(instances_.size()) + ".log";
+    in.pid = StartCli({"--store", url, "serve", "--listen", "127.0.0.1:" + std::to_string(in.port)},
+                      in.log);
+    ASSERT_GT(in.pid, 0);
+    // Wait for the instance to answer (a condition, not a sleep of a guessed length).
+    const auto deadline = std::chrono::steady_clock::now() + std::chrono::seconds(60);
+    while (CallSafely(in.port, "", "GET", "/healthz").status != 200) {
+      int status = 0;
+      ASSERT_EQ(waitpid(in.pid, &status, WNOHANG), 0)
+          << "serve exited: " << ReadFile(in.log + ".err");
+      ASSERT_LT(std::chrono::steady_clock::now(), deadline) << "serve did not answer /healthz";
+      std::this_thread::sleep_for(std::chrono::milliseconds(50));
+    }
+    instances_.push_back(in);
+  }
+
+  int64_t Add(Store& store, EntityKind kind, int64_t parent,
+              std::map<std::string, std::string> values) {
+    Row row;
+    row.parent_id = parent;
+    row.values = std::move(values);
+    Result<int64_t> id = store.Insert(kind, row);
+    EXPECT_TRUE(id.ok()) << id.status().message();
+    return id.ok() ? *id : 0;
+  }
+
+  void Seed() {
+    auto catalog = Catalog::Load(ONETABLE_SOURCE_DIR "/schema");
+    ASSERT_TRUE(catalog.ok()) << catalog.status().message();
+    auto opened = OpenStore(urls_[0], *catalog);
+    ASSERT_TRUE(opened.ok()) << opened.status().message();
+    Store& s = **opened;
+    const int64_t district =
+        Add(s, EntityKind::kDistrict, 0, {{"code", "420581"}, {"name", "宜都市"}});
+    const int64_t street =
+        Add(s, EntityKind::kStreet, district, {{"code", "420581001"}, {"name", "陆城街道"}});
+    const int64_t community =
+        Add(s, EntityKind::kCommunity, street, {{"code", "420581001001"}, {"name", "东风社区"}});
+    const int64_t grid =
+        Add(s, EntityKind::kGrid, community, {{"code", "01"}, {"name", "第一网格"}});
+    const int64_t building =
+        Add(s, EntityKind::kBuilding, grid, {{"name", "1栋"}, {"address", "清江大道1号"}});
+    household_ = Add(s, EntityKind::kHousehold, building, {{"household_number", "H-1"}});
+    for (int i = 0; i < kPersons; ++i) {
+      persons_.push_back(Add(s, EntityKind::kPerson, household_,
+                             {{"name", "并发" + std::to_string(i)},
+                              {"id_number", MakeIdNumber("19850101", 100 + i)}}));
+    }
+  }
+
+  // Signs admin in at instance `i`; "" on failure (the test has failed then).
+  std::string Login(size_t i) {
+    Reply r =
+        CallSafely(instances_[i].port, "", "POST", "/api/v1/login",
+                   R"({"name": "admin", "password": ")" + std::string(kAdminPassword) + "\"}");
+    EXPECT_EQ(r.status, 200) << r.body;
+    rapidjson::Document doc = r.Json();
+    if (r.status != 200 || !doc.IsObject() || !doc.HasMember("token")) return "";
+    return doc["token"].GetString();
+  }
+
+  static constexpr int kPersons = 10;
+  std::vector<std::string> urls_;
+  std::vector<Instance> instances_;
+  std::string dir_;
+  int64_t household_ = 0;
+  std::vector<int64_t> persons_;
+};
+
+// Each person's `employer` holds one counter per client (three hex digits each), as in
+// api_concurrency_test.cc: a lost update would drop another client's increment.
+std::string Encode(const std::vector<int>& counters) {
+  std::string out;
+  char cell[4];
+  for (int c : counters) {
+    std::snprintf(cell, sizeof cell, "%03x", c);
+    out += cell;
+  }
+  return out;
+}
+
+bool Decode(const std::string& text, size_t clients, std::vector<int>* counters) {
+  counters->assign(clients, 0);
+  if (text.empty()) return true;
+  if (text.size() != clients * 3) return false;
+  for (size_t i = 0; i < clients; ++i) {
+    (*counters)[i] = std::stoi(text.substr(i * 3, 3), nullptr, 16);
+  }
+  return true;
+}
+
+std::string Employer(const rapidjson::Document& doc) {
+  if (!doc.IsObject() || !doc.HasMember("fields")) return "";
+  auto it = doc["fields"].FindMember("employer");
+  return it == doc["fields"].MemberEnd() || !it->value.IsString() ? "" : it->value.GetString();
+}
+
+// The outcome of a read-modify-write run over the instances.
+struct WriteRun {
+  std::vector<std::vector<int>> acked;    // [client][person]: 200s
+  std::vector<std::vector<int>> unknown;  // [client][person]: writes with no answer (5xx, reset)
+  int conflicts = 0;                      // 412 (stale) and 409 (aborted, rolled back)
+  std::string failure;                    // the first unexpected answer
+};
+
+// `clients` threads, client c starting at instance c % N, make `updates` acknowledged updates
+// in all. A client that gets no answer or a 5xx from an instance moves to the next one, as a
+// load balancer's health check would; `after_acks` runs once when `trigger_at` updates are
+// acknowledged (0: never).
+WriteRun ReadModifyWrite(const std::vector<Instance>& instances, const std::string& token,
+                         const std::vector<int64_t>& persons, int clients, int updates,
+                         int trigger_at = 0, const std::function<void()>& after_acks = {}) {
+  WriteRun run;
+  run.acked.assign(clients, std::vector<int>(persons.size(), 0));
+  run.unknown.assign(clients, std::vector<int>(persons.size(), 0));
+  std::atomic<int> claimed{0}, acknowledged{0}, conflicts{0};
+  std::atomic<bool> triggered{false};
+  std::mutex failure_mu;
+  std::vector<std::thread> threads;
+  for (int c = 0; c < clients; ++c) {
+    threads.emplace_back([&, c]() {
+      size_t at = static_cast<size_t>(c) % instances.size();
+      std::mt19937 rng(4321 + c);
+      std::uniform_int_distribution<size_t> pick(0, persons.size() - 1);
+      auto fail = [&](const std::string& what) {
+        std::lock_guard<std::mutex> lock(failure_mu);
+        if (run.failure.empty()) run.failure = "client " + std::to_string(c) + ": " + what;
+      };
+      int hops = 0;
+      while (claimed.fetch_add(1) < updates) {
+        const size_t p = pick(rng);
+        const std::string path = "/api/v1/persons/" + std::to_string(persons[p]);
+        bool done = false;
+        for (int attempt = 0; attempt < 2000 && !done; ++attempt) {
+          if (hops > 200) return fail("no instance answers");
+          const int port = instances[at].port;
+          Reply read = CallSafely(port, token, "GET", path);
+          if (read.status == 0 || read.status >= 500) {
+            at = (at + 1) % instances.size();
+            ++hops;
+            continue;
+          }
+          std::vector<int> counters;
+          if (read.status != 200 || !Decode(Employer(read.Json()), run.acked.size(), &counters)) {
+            return fail("read " + std::to_string(read.status) + " " + read.body);
+          }
+          ++counters[c];
+          Reply write = CallSafely(port, token, "PUT", path,
+                                   R"({"fields": {"employer": ")" + Encode(counters) + "\"}}",
+                                   read.Header("ETag"));
+          if (write.status == 200) {
+            ++run.acked[c][p];
+            done = true;
+            const int n = ++acknowledged;
+            if (trigger_at > 0 && n >= trigger_at && !triggered.exchange(true) && after_acks) {
+              after_acks();
+            }
+          } else if (write.status == 412 || write.status == 409) {
+            ++conflicts;
+          } else if (write.status == 0 || write.status >= 500) {
+            // The write may or may not have committed: the next read tells.
+            ++run.unknown[c][p];
+            at = (at + 1) % instances.size();
+            ++hops;
+          } else {
+            return fail("write " + std::to_string(write.status) + " " + write.body);
+          }
+        }
+        if (!done) return fail("no acknowledged write after 2000 attempts");
+      }
+    });
+  }
+  for (std::thread& t : threads) t.join();
+  run.conflicts = conflicts.load();
+  return run;
+}
+
+// Every acknowledged update is in the register, read through `port`: each counter is at least
+// what its client was told and at most that plus its unanswered writes, and each version is one
+// more than the updates applied.
+void ExpectNothingLost(int port, const std::string& token, const std::vector<int64_t>& persons,
+                       const WriteRun& run) {
+  const size_t clients = run.acked.size();
+  for (size_t p = 0; p < persons.size(); ++p) {
+    Reply r = CallSafely(port, token, "GET", "/api/v1/persons/" + std::to_string(persons[p]));
+    ASSERT_EQ(r.status, 200) << r.body;
+    rapidjson::Document doc = r.Json();
+    std::vector<int> counters;
+    ASSERT_TRUE(Decode(Employer(doc), clients, &counters)) << Employer(doc);
+    int applied = 0;
+    for (size_t c = 0; c < clients; ++c) {
+      EXPECT_GE(counters[c], run.acked[c][p]) << "client " << c << ", person " << p << ": lost";
+      EXPECT_LE(counters[c], run.acked[c][p] + run.unknown[c][p]) << "client " << c;
+      applied += counters[c];
+    }
+    EXPECT_EQ(doc["version"].GetInt64(), 1 + applied) << "person " << p;
+  }
+}
+
+int Total(const std::vector<std::vector<int>>& counts) {
+  int n = 0;
+  for (const auto& row : counts) {
+    for (int v : row) n += v;
+  }
+  return n;
+}
+
+using MysqlScaleOut = ScaleOut;
+
+TEST_F(MysqlScaleOut, SessionBegunOnOneInstanceWorksOnAllAndEndsOnAll) {
+  const std::string token = Login(0);
+  ASSERT_FALSE(token.empty());
+  for (const Instance& in : instances_) {
+    Reply me = CallSafely(in.port, token, "GET", "/api/v1/me");
+    EXPECT_EQ(me.status, 200) << "port " << in.port << ": " << me.body;
+    EXPECT_NE(me.body.find("\"admin\""), std::string::npos) << me.body;
+  }
+  Reply out = CallSafely(instances_.back().port, token, "POST", "/api/v1/logout", "{}");
+  ASSERT_EQ(out.status, 200) << out.body;
+  for (const Instance& in : instances_) {
+    EXPECT_EQ(CallSafely(in.port, token, "GET", "/api/v1/me").status, 401) << "port " << in.port;
+  }
+}
+
+TEST_F(MysqlScaleOut, FailedLoginsOnDifferentInstancesCountTowardOneLockout) {
+  // Five wrong passwords, spread over the instances, lock the name on all of them: a guesser
+  // gains nothing by going round the load balancer.
+  for (int i = 0; i < 5; ++i) {
+    Reply r =
+        CallSafely(instances_[i % instances_.size()].port, "", "POST", "/api/v1/login",
+                   R"({"name": "admin", "password": "wrong-password-)" + std::to_string(i) + "\"}");
+    ASSERT_EQ(r.status, 401) << r.body;
+  }
+  for (const Instance& in : instances_) {
+    Reply r =
+        CallSafely(in.port, "", "POST", "/api/v1/login",
+                   R"({"name": "admin", "password": ")" + std::string(kAdminPassword) + "\"}");
+    EXPECT_EQ(r.status, 401) << "port " << in.port << " let a locked name in: " << r.body;
+  }
+}
+
+TEST_F(MysqlScaleOut, ConcurrentIfMatchWritesThroughSeveralInstancesLoseNothing) {
+  const std::string token = Login(0);
+  ASSERT_FALSE(token.empty());
+  const int clients = 8;
+  const int updates = instances_.size() > 2 ? 300 : 600;
+  WriteRun run = ReadModifyWrite(instances_, token, persons_, clients, updates);
+  ASSERT_EQ(run.failure, "");
+  EXPECT_EQ(Total(run.acked), updates);
+  EXPECT_EQ(Total(run.unknown), 0) << "an instance failed a write with a healthy store";
+  for (const Instance& in : instances_) {
+    ExpectNothingLost(in.port, token, persons_, run);
+  }
+  EXPECT_GT(run.conflicts, 0) << "the clients never raced";
+  std::printf("%zu instances: %d updates acknowledged, %d refused as stale or aborted\n",
+              instances_.size(), Total(run.acked), run.conflicts);
+}
+
+TEST_F(MysqlScaleOut, PersonsCreatedThroughEveryInstanceAreAllStoredOnce) {
+  const std::string token = Login(0);
+  ASSERT_FALSE(token.empty());
+  constexpr int kClients = 6, kEach = 10;
+  std::vector<std::vector<int>> statuses(kClients);
+  std::vector<std::thread> threads;
+  for (int c = 0; c < kClients; ++c) {
+    threads.emplace_back([&, c]() {
+      const int port = instances_[c % instances_.size()].port;
+      for (int i = 0; i < kEach; ++i) {
+        Reply r = CallSafely(port, token, "POST", "/api/v1/persons",
+                             R"({"parent_id": )" + std::to_string(household_) +
+                                 R"(, "fields": {"name": "新人", "id_number": ")" +
+                                 MakeIdNumber("19900101", 300 + c * kEach + i) + "\"}}");
+        statuses[c].push_back(r.status);
+      }
+    });
+  }
+  for (std::thread& t : threads) t.join();
+  for (int c = 0; c < kClients; ++c) {
+    EXPECT_EQ(statuses[c], std::vector<int>(kEach, 201)) << "client " << c;
+  }
+  auto catalog = Catalog::Load(ONETABLE_SOURCE_DIR "/schema");
+  ASSERT_TRUE(catalog.ok());
+  auto store = OpenStore(urls_.back(), *catalog);
+  ASSERT_TRUE(store.ok()) << store.status().message();
+  ListQuery query;
+  query.parent_id = household_;
+  Result<int64_t> count = (*store)->Count(EntityKind::kPerson, query);
+  ASSERT_TRUE(count.ok()) << count.status().message();
+  EXPECT_EQ(*count, kPersons + kClients * kEach);
+}
+
+// --- Galera only: a node goes away mid-test ---------------------------------------------------
+
+class GaleraScaleOut : public ScaleOut {
+ protected:
+  static int Galera(const std::string& verb) {
+    const std::string command =
+        std::string(ONETABLE_SOURCE_DIR "/ops/galera ") + verb + " >/dev/null 2>&1";
+    return std::system(command.c_str());
+  }
+  void TearDown() override {
+    // Whatever happened, leave three nodes for the tests after this one.
+    EXPECT_EQ(Galera("start 3"), 0) << "ops/galera start 3 failed";
+    ScaleOut::TearDown();
+  }
+};
+
+TEST_F(GaleraScaleOut, StoppingANodeMidTestLosesNoAcknowledgedWriteAndServiceGoesOn) {
+  ASSERT_EQ(instances_.size(), 3u) << "needs the three Galera nodes";
+  const std::string token = Login(0);
+  ASSERT_FALSE(token.empty());
+  const int clients = 6, updates = 240;
+  std::atomic<int> stopped{-1};
+  WriteRun run = ReadModifyWrite(instances_, token, persons_, clients, updates, updates / 3,
+                                 [&]() { stopped = Galera("stop 3"); });
+  ASSERT_EQ(stopped.load(), 0) << "ops/galera stop 3 failed or never ran";
+  ASSERT_EQ(run.failure, "");
+  EXPECT_EQ(Total(run.acked), updates) << "the service did not go on with two nodes";
+  // Read through the instances whose nodes stayed up.
+  ExpectNothingLost(instances_[0].port, token, persons_, run);
+  ExpectNothingLost(instances_[1].port, token, persons_, run);
+  // The node rejoins (incremental state transfer) and its instance serves the same register.
+  ASSERT_EQ(Galera("start 3"), 0);
+  const auto deadline = std::chrono::steady_clock::now() + std::chrono::seconds(30);
+  while (CallSafely(instances_[2].port, token, "GET", "/api/v1/me").status != 200) {
+    ASSERT_LT(std::chrono::steady_clock::now(), deadline) << "instance 3 did not recover";
+    std::this_thread::sleep_for(std::chrono::milliseconds(100));
+  }
+  ExpectNothingLost(instances_[2].port, token, persons_, run);
+  std::printf(
+      "node 3 stopped after %d acknowledged updates: %d acknowledged in all, %d without "
+      "answer, %d refused as stale or aborted\n",
+      updates / 3, Total(run.acked), Total(run.unknown), run.conflicts);
+}
+
+// --- the durability guard ---------------------------------------------------------------------
+
+// ops/mariadb and ops/galera run without fsync per commit: init and serve must refuse them unless
+// told the store is throwaway.
+TEST(MysqlDurabilityGuard, InitAndServeRefuseAServerThatMayLoseCommitsUnlessThrowaway) {
+  std::vector<std::string> urls;
+  ASSERT_NO_THROW(urls = InstanceUrls());
+  const std::string dir = MakeTempDir();
+  const std::map<std::string, std::string> production = {{"ONETABLE_THROWAWAY_STORE", ""}};
+  CliResult init = RunCli({"--store", urls[0], "init"}, dir, production);
+  EXPECT_EQ(init.exit_code, 2) << init.out << init.err;
+  EXPECT_NE(init.err.find("innodb_flush_log_at_trx_commit = 0"), std::string::npos) << init.err;
+  EXPECT_NE(init.err.find("throwaway_store: true"), std::string::npos) << init.err;
+  CliResult serve =
+      RunCli({"--store", urls[0], "serve", "--listen", "127.0.0.1:0"}, dir, production);
+  EXPECT_NE(serve.exit_code, 0);
+  // serve first checks the schema (init may not have run); either way it never starts.
+  const bool refused = serve.err.find("innodb_flush_log_at_trx_commit") != std::string::npos ||
+                       serve.err.find("onetable init") != std::string::npos;
+  EXPECT_TRUE(refused) << serve.err;
+  // The flag says the store is throwaway.
+  CliResult flagged = RunCli({"--throwaway-store", "--store", urls[0], "init"}, dir, production);
+  EXPECT_EQ(flagged.exit_code, 0) << flagged.err;
+  serve = RunCli({"--store", urls[0], "serve", "--listen", "127.0.0.1:0"}, dir, production);
+  EXPECT_EQ(serve.exit_code, 2) << serve.err;
+  EXPECT_NE(serve.err.find("innodb_flush_log_at_trx_commit = 0"), std::string::npos) << serve.err;
+  std::filesystem::remove_all(dir);
+}
+
+}  // namespace
+}  // namespace onetable::testing
