@@ -44,6 +44,8 @@ inline constexpr char kAuditUserChange[] = "user_change";  // users, roles, scop
 inline constexpr char kAuditTokenIssue[] = "token_issue";  // a department API token
 inline constexpr char kAuditTokenRevoke[] = "token_revoke";
 inline constexpr char kAuditDenied[] = "denied";  // a 401 or 403 answer
+inline constexpr char kAuditDeliveryRun[] = "delivery_run";        // a delivery run (push)
+inline constexpr char kAuditDeliveryChange[] = "delivery_change";  // pause, resume, retry
 
 // Results (AuditEntry::result).
 inline constexpr char kAuditOk[] = "ok";
