@@ -136,6 +136,7 @@ void Receiver::Handle(Request request, int* status, std::string* retry_after) {
     --fail_next_;
     *status = 503;
     *retry_after = retry_after_;
+    retry_after_.clear();  // only the first refusal says when to come back
   } else {
     *status = answer_all_ ? answer_all_ : 200;
   }

@@ -33,7 +33,8 @@ class Receiver {
   int port() const { return port_; }
   std::string url() const { return "http://127.0.0.1:" + std::to_string(port_) + "/push"; }
 
-  // The next `n` requests answer 503 (with Retry-After: `retry_after` when not empty).
+  // The next `n` requests answer 503, the first of them with Retry-After: `retry_after` when
+  // that is not empty.
   void FailNext(int n, const std::string& retry_after = "");
   // Every request answers `status` (0: back to 200).
   void AnswerAll(int status);

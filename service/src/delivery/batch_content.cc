@@ -81,9 +81,11 @@ std::string BatchBody(const BatchHeader& header, const std::vector<std::string>&
   w.StartArray();
   for (const std::string& c : header.columns) Str(w, c);
   w.EndArray();
-  w.Key("changes");
+  w.EndObject();
+  // The changes are JSON already: splice them in before the closing brace.
   std::string out = Done(buf);
-  out += '[';
+  out.pop_back();
+  out += ",\"changes\":[";
   for (size_t i = 0; i < changes.size(); ++i) {
     if (i) out += ',';
     out += changes[i];
