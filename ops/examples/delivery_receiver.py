@@ -54,6 +54,7 @@ class Handler(BaseHTTPRequestHandler):
         with LOCK:
             if opts.fail_first > 0:
                 opts.fail_first -= 1
+                print(f"{key}: answered 503 (--fail-first), onetable will retry", flush=True)
                 return self.answer(503, {"error": "busy, try later"}, {"Retry-After": "1"})
         if self.headers.get("Authorization", "") != "Bearer " + opts.token:
             return self.answer(401, {"error": "bad token"})

@@ -85,6 +85,16 @@ int Rank(int code) {
   return code == kExitUsage ? 4 : code == kExitUnavailable ? 3 : code == kExitBusy ? 2 : code ? 1 : 0;
 }
 
+// Each attempt that did not get through is said on stderr, with the wait before the next.
+DeliveryRunOptions RunOptions() {
+  DeliveryRunOptions options;
+  options.on_retry = [](const DeliveryBatch& batch, const std::string& message, int64_t delay) {
+    std::cerr << "第 " << batch.seq << " 批第 " << batch.attempts << " 次发送未成功：" << message
+              << "；" << delay << " 毫秒后重试\n";
+  };
+  return options;
+}
+
 std::string When(int64_t t) { return t ? UtcTimestamp(t) + " UTC" : "从未"; }
 
 }  // namespace
@@ -176,12 +186,12 @@ int RunDeliver(const Config& config, const std::vector<std::string>& args) {
       std::cerr << entry.status().message() << "\n";
       return kExitUsage;
     }
-    DeliveryOutcome o = RunDelivery(**store, app, actor, *entry, DeliveryRunOptions{});
+    DeliveryOutcome o = RunDelivery(**store, app, actor, *entry, RunOptions());
     Report(o);
     return ExitFor(o);
   }
   Result<std::vector<DeliveryOutcome>> runs =
-      RunDueDeliveries(**store, app, actor, DeliveryRunOptions{});
+      RunDueDeliveries(**store, app, actor, RunOptions());
   if (!runs.ok()) {
     std::cerr << runs.status().message() << "\n";
     return kExitUsage;

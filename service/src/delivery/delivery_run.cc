@@ -130,7 +130,9 @@ class Sender {
                                    "；下次运行将以同一幂等键重发");
       }
       std::uniform_real_distribution<double> jitter(0.0, 1.0);
-      RETURN_IF_ERROR(Wait(RetryDelayMs(retry, attempt, r.retry_after_ms, jitter(rng_))));
+      const int64_t delay = RetryDelayMs(retry, attempt, r.retry_after_ms, jitter(rng_));
+      if (options_.on_retry) options_.on_retry(batch, r.message, delay);
+      RETURN_IF_ERROR(Wait(delay));
     }
   }
 

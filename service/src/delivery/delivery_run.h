@@ -48,6 +48,9 @@ struct DeliveryRunOptions {
   std::function<int64_t()> clock;     // Unix seconds; empty: the system clock
   // Waits between attempts; empty: sleeps (renewing the lease). Tests record the delays.
   std::function<void(int64_t ms)> sleep;
+  // After an attempt that is not an acknowledgement, before the wait (`delay_ms`, -1: no retry).
+  std::function<void(const DeliveryBatch& batch, const std::string& message, int64_t delay_ms)>
+      on_retry;
   // Polled during waits: true stops the run before its next attempt (`serve` shutting down).
   std::function<bool()> stopping;
   // After a batch is stored and before it is first sent in this run.
