@@ -33,7 +33,7 @@ const char kUsage[] =
     "命令：\n"
     "  init [--demo] [--persons N]  创建或升级登记库；--demo 载入演示社区数据\n"
     "  serve [--listen HOST:PORT]   启动 HTTP 服务（API 与网页）\n"
-    "  check                        检查字段目录、代码表、行政区划、报表映射与连接器配置\n"
+    "  check                        检查字段目录、代码表、行政区划、报表映射、连接器与推送配置\n"
     "  import 连接器.yaml [--plugins 目录] [--batch 条数]  立即运行一个连接器，导入部门数据\n"
     "  sync [--plugins 目录] [--batch 条数]   运行连接器目录中的全部连接器\n"
     "  table 映射ID [--scope 代码] [--as-of 日期] [--format xlsx|csv|json] [-o 文件]\n"

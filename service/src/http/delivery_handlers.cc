@@ -166,6 +166,11 @@ HttpResponse HandleRun(const RequestContext& ctx, const ServiceContext& service)
   if (!entry->spec) {
     return ErrorResponse(422, "validation_failed", "推送配置有误，未运行");
   }
+  Result<DeliveryControl> control = ctx.store->GetDeliveryControl(entry->id);
+  if (!control.ok()) return StatusToHttp(control.status());
+  if (control->paused) {
+    return StatusToHttp(Status::Precondition("推送 " + entry->id + " 已暂停：请先恢复再运行"));
+  }
   Status st = StartRun(ctx, service, *entry);
   if (!st.ok()) return StatusToHttp(st);
   JsonWriter w;

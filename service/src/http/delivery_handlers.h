@@ -9,7 +9,7 @@
 //        "status", "upserts", "deletes", "attempts", "last_status", "response_code",
 //        "created_at", "acked_at", "idempotency_key"} — never the rows themselves
 //   POST /api/v1/deliveries/{id}/run            starts a run in the background: 202; 409 while
-//        another run holds the delivery's lease
+//        another run holds the delivery's lease, or while it is paused
 //   POST /api/v1/deliveries/{id}/pause | resume | retry   (retry: refused batches go again on
 //        the next run, which it starts) — answer the delivery's state
 //
