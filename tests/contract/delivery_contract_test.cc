@@ -52,17 +52,21 @@ TEST_F(DeliveryContract, BatchesKeepTheirBytesAndSeq) {
 TEST_F(DeliveryContract, AckAppliesStateOnce) {
   DeliveryBatch a = Add(1, "{}");
   ASSERT_TRUE(store_->RecordDeliveryAttempt(a.id, kBatchPending, 1, "HTTP 503", 503).ok());
-  ASSERT_TRUE(store_->AckDeliveryBatch(a.id, 2, "ok", 200, {{"k1", "r1", "甲"}, {"k2", "r2", "乙"}}, {})
-                  .ok());
+  ASSERT_TRUE(
+      store_->AckDeliveryBatch(a.id, 2, "ok", 200, {{"k1", "r1", "甲"}, {"k2", "r2", "乙"}}, {})
+          .ok());
   DeliveryBatch b = Add(2, "{}");
   ASSERT_TRUE(store_->AckDeliveryBatch(b.id, 1, "ok", 200, {{"k1", "r9", "甲"}}, {"k2"}).ok());
   // A second acknowledgement of the same batch changes nothing.
   ASSERT_TRUE(store_->AckDeliveryBatch(b.id, 5, "again", 201, {{"k3", "r3", "丙"}}, {"k1"}).ok());
   std::vector<DeliveryKeyState> state;
-  ASSERT_TRUE(store_->ScanDeliveryState("d", [&](const DeliveryKeyState& k) {
-    state.push_back(k);
-    return Status::Ok();
-  }).ok());
+  ASSERT_TRUE(store_
+                  ->ScanDeliveryState("d",
+                                      [&](const DeliveryKeyState& k) {
+                                        state.push_back(k);
+                                        return Status::Ok();
+                                      })
+                  .ok());
   ASSERT_EQ(state.size(), 1u);
   EXPECT_EQ(state[0].key_hash, "k1");
   EXPECT_EQ(state[0].row_hash, "r9");
@@ -87,10 +91,13 @@ TEST_F(DeliveryContract, StateReadsInPagesAndRetryMovesRefused) {
   }
   ASSERT_TRUE(store_->AckDeliveryBatch(a.id, 1, "ok", 200, many, {}).ok());
   std::set<std::string> seen;
-  ASSERT_TRUE(store_->ScanDeliveryState("d", [&](const DeliveryKeyState& k) {
-    seen.insert(k.key_hash);
-    return Status::Ok();
-  }).ok());
+  ASSERT_TRUE(store_
+                  ->ScanDeliveryState("d",
+                                      [&](const DeliveryKeyState& k) {
+                                        seen.insert(k.key_hash);
+                                        return Status::Ok();
+                                      })
+                  .ok());
   EXPECT_EQ(seen.size(), 12000u);
 
   DeliveryBatch b = Add(2, "{}");

@@ -1,11 +1,12 @@
 // The pure parts of deliveries: the YAML spec (with its located errors), schedules, environment
 // expansion, Retry-After, backoff with jitter, and batch content read back as it was built.
+#include "delivery/delivery_spec.h"
+
 #include <gtest/gtest.h>
 
 #include <cstdlib>
 
 #include "delivery/batch_content.h"
-#include "delivery/delivery_spec.h"
 #include "delivery/delivery_target.h"
 
 namespace onetable {
@@ -32,7 +33,8 @@ TEST(DeliverySpec, ParsesAndExpandsAtRunTime) {
   unsetenv("PUSH_TOKEN_FOR_TEST");
   Result<DeliveryTargetSpec> unset = ResolveTarget(*spec);
   ASSERT_FALSE(unset.ok());
-  EXPECT_NE(unset.status().message().find("d.yaml:7:"), std::string::npos) << unset.status().message();
+  EXPECT_NE(unset.status().message().find("d.yaml:7:"), std::string::npos)
+      << unset.status().message();
   EXPECT_NE(unset.status().message().find("PUSH_TOKEN_FOR_TEST"), std::string::npos);
   setenv("PUSH_TOKEN_FOR_TEST", "s3cret", 1);
   Result<DeliveryTargetSpec> t = ResolveTarget(*spec);
@@ -48,16 +50,25 @@ TEST(DeliverySpec, ErrorsNameTheLine) {
     const char* expected;
   } cases[] = {
       {"title: t\nmapping: a/b\nkey: k\ntarget: {type: file, dir: x}\n", "缺少 id"},
-      {"id: A B\ntitle: t\nmapping: a/b\nkey: k\ntarget: {type: file, dir: x}\n", "d.yaml:1:5: id 只能"},
-      {"id: a\ntitle: t\nmapping: a/b\nkey: k\ntarget: {type: ftp}\n", "d.yaml:5:16: target.type 应为"},
+      {"id: A B\ntitle: t\nmapping: a/b\nkey: k\ntarget: {type: file, dir: x}\n",
+       "d.yaml:1:5: id 只能"},
+      {"id: a\ntitle: t\nmapping: a/b\nkey: k\ntarget: {type: ftp}\n",
+       "d.yaml:5:16: target.type 应为"},
       {"id: a\ntitle: t\nmapping: a/b\nkey: k\ntarget: {type: http}\n", "缺少 url"},
-      {"id: a\ntitle: t\nmapping: a/b\nkey: k\ntarget: {type: http, url: ftp://x}\n", "应以 http://"},
-      {"id: a\ntitle: t\nmapping: a/b\nkey: k\ntarget: {type: http, url: \"http://u:p@h/\"}\n", "不能含用户名"},
-      {"id: a\ntitle: t\nmapping: a/b\nkey: k\ntarget: {type: file, dir: x, batch: 0}\n", "target.batch 应为 1–100000"},
-      {"id: a\ntitle: t\nmapping: a/b\nkey: k\ntarget: {type: file, dir: x}\nschedule: hourly\n", "d.yaml:6:11: schedule 应为"},
-      {"id: a\ntitle: t\nmapping: a/b\nkey: k\ntarget: {type: file, dir: x}\ncolour: red\n", "d.yaml:6:1: 未知的配置项 colour"},
-      {"id: a\ntitle: t\nmapping: a/b\nkey: k\ntarget: {type: mysql, url: x, table: \"t; drop\"}\n", "target.table 应为表名"},
-      {"id: a\ntitle: t\nmapping: a/b\nkey: k\ntarget: {type: file, dir: x, table: t}\n", "未知的配置项 target.table"},
+      {"id: a\ntitle: t\nmapping: a/b\nkey: k\ntarget: {type: http, url: ftp://x}\n",
+       "应以 http://"},
+      {"id: a\ntitle: t\nmapping: a/b\nkey: k\ntarget: {type: http, url: \"http://u:p@h/\"}\n",
+       "不能含用户名"},
+      {"id: a\ntitle: t\nmapping: a/b\nkey: k\ntarget: {type: file, dir: x, batch: 0}\n",
+       "target.batch 应为 1–100000"},
+      {"id: a\ntitle: t\nmapping: a/b\nkey: k\ntarget: {type: file, dir: x}\nschedule: hourly\n",
+       "d.yaml:6:11: schedule 应为"},
+      {"id: a\ntitle: t\nmapping: a/b\nkey: k\ntarget: {type: file, dir: x}\ncolour: red\n",
+       "d.yaml:6:1: 未知的配置项 colour"},
+      {"id: a\ntitle: t\nmapping: a/b\nkey: k\ntarget: {type: mysql, url: x, table: \"t; drop\"}\n",
+       "target.table 应为表名"},
+      {"id: a\ntitle: t\nmapping: a/b\nkey: k\ntarget: {type: file, dir: x, table: t}\n",
+       "未知的配置项 target.table"},
       {"- a\n- b\n", "应为键值对"},
       {"id: [\n", "YAML 格式错误"},
   };
@@ -88,11 +99,11 @@ TEST(DeliveryRetry, RetryAfterAndBackoff) {
   RetrySpec r;
   r.delay_ms = 1000;
   r.max_delay_ms = 10000;
-  EXPECT_EQ(RetryDelayMs(r, 1, -1, 0.0), 500);     // lower edge of the jitter
+  EXPECT_EQ(RetryDelayMs(r, 1, -1, 0.0), 500);  // lower edge of the jitter
   EXPECT_EQ(RetryDelayMs(r, 1, -1, 0.999), 999);
-  EXPECT_EQ(RetryDelayMs(r, 3, -1, 0.0), 2000);    // 4000, jittered
-  EXPECT_EQ(RetryDelayMs(r, 10, -1, 0.999), 9995); // capped at max
-  EXPECT_EQ(RetryDelayMs(r, 1, 4000, 0.0), 4000);  // Retry-After longer: wins
+  EXPECT_EQ(RetryDelayMs(r, 3, -1, 0.0), 2000);      // 4000, jittered
+  EXPECT_EQ(RetryDelayMs(r, 10, -1, 0.999), 9995);   // capped at max
+  EXPECT_EQ(RetryDelayMs(r, 1, 4000, 0.0), 4000);    // Retry-After longer: wins
   EXPECT_EQ(RetryDelayMs(r, 1, 60000, 0.0), 10000);  // but capped
 }
 
@@ -101,8 +112,7 @@ TEST(BatchContent, ReadsBackWhatWasBuilt) {
   Change up{true, "42058119900101001X", {"42058119900101001X", "𠈌\"引号\"", "a\tb\nc"}};
   Change del{false, "420581198001010011", {}};
   BatchHeader header{"d", 7, "gongan/liudong-renkou", "2026-12-01T00:00:00Z", columns};
-  const std::string body =
-      BatchBody(header, {ChangeJson(columns, up), ChangeJson(columns, del)});
+  const std::string body = BatchBody(header, {ChangeJson(columns, up), ChangeJson(columns, del)});
   Result<ParsedBatch> parsed = ParseBatchBody(body);
   ASSERT_TRUE(parsed.ok()) << parsed.status().message();
   EXPECT_EQ(parsed->header.seq, 7);
@@ -117,9 +127,10 @@ TEST(BatchContent, ReadsBackWhatWasBuilt) {
   EXPECT_NE(RowHash({"a"}, up.cells), rh);  // the headers count
   std::vector<DeliveryKeyState> upserts;
   std::vector<std::string> deletes;
-  ASSERT_TRUE(ParseBatchState(BatchState({StateJson(up, kh, rh), StateJson(del, KeyHash(del.key), "")}),
-                              &upserts, &deletes)
-                  .ok());
+  ASSERT_TRUE(
+      ParseBatchState(BatchState({StateJson(up, kh, rh), StateJson(del, KeyHash(del.key), "")}),
+                      &upserts, &deletes)
+          .ok());
   ASSERT_EQ(upserts.size(), 1u);
   EXPECT_EQ(upserts[0].key, up.key);
   EXPECT_EQ(upserts[0].row_hash, rh);

@@ -79,9 +79,10 @@ class Delivery : public ::testing::Test {
     fs::create_directories(dir_ + "/deliveries");
     WriteFile(dir_ + "/mappings/test/push.yaml", kMapping);
     config_ = dir_ + "/onetable.yaml";
-    WriteFile(config_, "store: \"" + url_ + "\"\nschema: " ONETABLE_SOURCE_DIR
-                       "/schema\nmappings: " + dir_ + "/mappings\ndeliveries: " + dir_ +
-                           "/deliveries\nconnectors: " + dir_ + "/connectors\n");
+    WriteFile(config_, "store: \"" + url_ +
+                           "\"\nschema: " ONETABLE_SOURCE_DIR "/schema\nmappings: " + dir_ +
+                           "/mappings\ndeliveries: " + dir_ + "/deliveries\nconnectors: " + dir_ +
+                           "/connectors\n");
     CliResult init = RunCli({"--config", config_, "init"}, "",
                             {{"ONETABLE_ADMIN_PASSWORD", "Secret-pass-2026"}});
     ASSERT_EQ(init.exit_code, 0) << init.err;
@@ -140,13 +141,15 @@ class Delivery : public ::testing::Test {
   static std::string Key(int i) { return "42058119500101001" + std::to_string(i); }
 
   void WriteDelivery(const std::string& target, const std::string& extra = "") {
-    WriteFile(dir_ + "/deliveries/d.yaml", "id: d\ntitle: 测试推送\nmapping: test/push\n"
-                                           "scope: \"420581001001\"\nkey: 公民身份号码\n" +
-                                               extra + "target: " + target + "\n");
+    WriteFile(dir_ + "/deliveries/d.yaml",
+              "id: d\ntitle: 测试推送\nmapping: test/push\n"
+              "scope: \"420581001001\"\nkey: 公民身份号码\n" +
+                  extra + "target: " + target + "\n");
   }
   std::string HttpTarget(int batch = 500, int attempts = 4) {
-    return "{type: http, url: \"" + receiver_.url() + "\", auth: {bearer: \"${TEST_PUSH_TOKEN:-tok123}\"}, batch: " +
-           std::to_string(batch) + ", retry: {attempts: " + std::to_string(attempts) +
+    return "{type: http, url: \"" + receiver_.url() +
+           "\", auth: {bearer: \"${TEST_PUSH_TOKEN:-tok123}\"}, batch: " + std::to_string(batch) +
+           ", retry: {attempts: " + std::to_string(attempts) +
            ", delay_ms: 100, max_delay_ms: 5000}}";
   }
 
@@ -244,7 +247,8 @@ TEST_F(Delivery, SendsOnlyTheChanges) {
   UpdatePerson(persons_[1], "name", "改名者");
   auto p = store_->Get(EntityKind::kPerson, persons_[2]);
   ASSERT_TRUE(p.ok());
-  ASSERT_TRUE(store_->Move(EntityKind::kPerson, persons_[2], p->version, household_b_, "", "test").ok());
+  ASSERT_TRUE(
+      store_->Move(EntityKind::kPerson, persons_[2], p->version, household_b_, "", "test").ok());
 
   DeliveryOutcome o = Run();
   ASSERT_TRUE(o.status.ok()) << o.status.message();
@@ -508,8 +512,9 @@ TEST_F(MysqlDelivery, Target) {
   auto db = OpenMysql(parsed->mysql);
   ASSERT_TRUE(db.ok()) << db.status().message();
   ASSERT_TRUE((*db)->Exec("DROP TABLE IF EXISTS dept_push").ok());
-  ASSERT_TRUE((*db)->Exec("CREATE TABLE dept_push (sfzh VARCHAR(18) PRIMARY KEY, xm VARCHAR(50), "
-                          "lxdh VARCHAR(20), jkzk VARCHAR(10)) DEFAULT CHARSET=utf8mb4")
+  ASSERT_TRUE((*db)
+                  ->Exec("CREATE TABLE dept_push (sfzh VARCHAR(18) PRIMARY KEY, xm VARCHAR(50), "
+                         "lxdh VARCHAR(20), jkzk VARCHAR(10)) DEFAULT CHARSET=utf8mb4")
                   .ok());
   WriteDelivery(std::string("{type: mysql, url: \"") + mysql_url +
                 "\", table: dept_push, batch: 2, columns: {公民身份号码: sfzh, 姓名: xm, 联系电话: "
@@ -526,7 +531,8 @@ TEST_F(MysqlDelivery, Target) {
   EXPECT_EQ(count(), 5);
   UpdatePerson(persons_[0], "name", "𠈌字");
   auto p = store_->Get(EntityKind::kPerson, persons_[1]);
-  ASSERT_TRUE(store_->Move(EntityKind::kPerson, persons_[1], p->version, household_b_, "", "t").ok());
+  ASSERT_TRUE(
+      store_->Move(EntityKind::kPerson, persons_[1], p->version, household_b_, "", "t").ok());
   ASSERT_TRUE(Run().status.ok());
   EXPECT_EQ(count(), 4);
   auto s = (*db)->Prepare("SELECT xm FROM dept_push WHERE sfzh = ?");

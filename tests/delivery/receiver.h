@@ -20,7 +20,7 @@ namespace onetable::testing {
 class Receiver {
  public:
   struct Request {
-    std::string key;   // Idempotency-Key
+    std::string key;  // Idempotency-Key
     std::string body;
     std::string authorization;
     std::string content_type;

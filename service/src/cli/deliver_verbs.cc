@@ -82,7 +82,11 @@ void Report(const DeliveryOutcome& o) {
 }
 
 int Rank(int code) {
-  return code == kExitUsage ? 4 : code == kExitUnavailable ? 3 : code == kExitBusy ? 2 : code ? 1 : 0;
+  return code == kExitUsage         ? 4
+         : code == kExitUnavailable ? 3
+         : code == kExitBusy        ? 2
+         : code                     ? 1
+                                    : 0;
 }
 
 // Each attempt that did not get through is said on stderr, with the wait before the next.
@@ -153,7 +157,9 @@ int RunDeliver(const Config& config, const std::vector<std::string>& args) {
         return kExitUnavailable;
       }
       std::cout << e.id << "\t" << (e.spec ? e.spec->title : "（配置有误）") << "\t"
-                << (s->control.paused ? "已暂停" : s->running ? "运行中" : "正常")
+                << (s->control.paused ? "已暂停"
+                    : s->running      ? "运行中"
+                                      : "正常")
                 << "\t上次成功：" << When(s->control.last_success_at) << "\t待确认："
                 << s->pending_batches << " 批 " << s->pending_changes << " 行\t被拒收："
                 << s->failed_batches << " 批";
@@ -172,10 +178,10 @@ int RunDeliver(const Config& config, const std::vector<std::string>& args) {
       return moved.status().code() == StatusCode::kNotFound ? kExitUsage : kExitInvalid;
     }
     std::cerr << "推送 " << id
-              << (what == DeliveryAction::kPause    ? " 已暂停"
-                  : what == DeliveryAction::kResume ? " 已恢复"
-                                                    : " 的 " + std::to_string(*moved) +
-                                                          " 批被拒收的批次将在下次运行时重发")
+              << (what == DeliveryAction::kPause ? " 已暂停"
+                  : what == DeliveryAction::kResume
+                      ? " 已恢复"
+                      : " 的 " + std::to_string(*moved) + " 批被拒收的批次将在下次运行时重发")
               << "\n";
     return kExitOk;
   }
@@ -190,8 +196,7 @@ int RunDeliver(const Config& config, const std::vector<std::string>& args) {
     Report(o);
     return ExitFor(o);
   }
-  Result<std::vector<DeliveryOutcome>> runs =
-      RunDueDeliveries(**store, app, actor, RunOptions());
+  Result<std::vector<DeliveryOutcome>> runs = RunDueDeliveries(**store, app, actor, RunOptions());
   if (!runs.ok()) {
     std::cerr << runs.status().message() << "\n";
     return kExitUsage;

@@ -11,10 +11,9 @@
 #ifndef ONETABLE_CLI_DELIVER_VERBS_H_
 #define ONETABLE_CLI_DELIVER_VERBS_H_
 
+#include <ostream>
 #include <string>
 #include <vector>
-
-#include <ostream>
 
 #include "app/config.h"
 #include "model/catalog.h"
@@ -24,8 +23,7 @@ namespace onetable {
 int RunDeliver(const Config& config, const std::vector<std::string>& args);
 
 // The delivery half of `onetable check`: problem lines to `out`; returns how many.
-int CheckDeliveryDir(const Config& config, const Catalog& catalog, std::ostream& out,
-                     int* checked);
+int CheckDeliveryDir(const Config& config, const Catalog& catalog, std::ostream& out, int* checked);
 
 }  // namespace onetable
 

@@ -11,9 +11,13 @@ namespace {
 
 using Writer = rapidjson::Writer<rapidjson::StringBuffer>;
 
-void Str(Writer& w, const std::string& s) { w.String(s.data(), static_cast<rapidjson::SizeType>(s.size())); }
+void Str(Writer& w, const std::string& s) {
+  w.String(s.data(), static_cast<rapidjson::SizeType>(s.size()));
+}
 
-std::string Done(rapidjson::StringBuffer& buf) { return std::string(buf.GetString(), buf.GetSize()); }
+std::string Done(rapidjson::StringBuffer& buf) {
+  return std::string(buf.GetString(), buf.GetSize());
+}
 
 Status Bad(const std::string& what) { return Status::Invalid("推送批次内容有误：" + what); }
 
@@ -21,7 +25,8 @@ Status Bad(const std::string& what) { return Status::Invalid("推送批次内容
 
 std::string KeyHash(const std::string& key) { return Sha256Hex(key).substr(0, 32); }
 
-std::string RowHash(const std::vector<std::string>& columns, const std::vector<std::string>& cells) {
+std::string RowHash(const std::vector<std::string>& columns,
+                    const std::vector<std::string>& cells) {
   std::string text;
   for (const std::string& c : columns) text += c + '\x1f';
   text += '\x1e';
@@ -115,9 +120,11 @@ Result<ParsedBatch> ParseBatchBody(const std::string& body) {
       !doc["changes"].IsArray()) {
     return Bad("缺少 columns 或 changes");
   }
-  if (doc.HasMember("delivery") && doc["delivery"].IsString()) out.header.delivery = text(doc["delivery"]);
+  if (doc.HasMember("delivery") && doc["delivery"].IsString())
+    out.header.delivery = text(doc["delivery"]);
   if (doc.HasMember("batch") && doc["batch"].IsInt64()) out.header.seq = doc["batch"].GetInt64();
-  if (doc.HasMember("mapping") && doc["mapping"].IsString()) out.header.mapping = text(doc["mapping"]);
+  if (doc.HasMember("mapping") && doc["mapping"].IsString())
+    out.header.mapping = text(doc["mapping"]);
   if (doc.HasMember("generated_at") && doc["generated_at"].IsString()) {
     out.header.generated_at = text(doc["generated_at"]);
   }
@@ -139,7 +146,7 @@ Result<ParsedBatch> ParseBatchBody(const std::string& body) {
       for (const std::string& h : out.header.columns) {
         auto it = row.FindMember(h.c_str());
         change.cells.push_back(it != row.MemberEnd() && it->value.IsString() ? text(it->value)
-                                                                            : std::string());
+                                                                             : std::string());
       }
     }
     out.changes.push_back(std::move(change));

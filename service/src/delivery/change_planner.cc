@@ -77,8 +77,9 @@ Status ChangePlanner::Row(const std::vector<std::string>& cells) {
   const std::string row_hash = RowHash(columns_, change.cells);
   Known& known = known_[Parse(key_hash)];
   if (known.seen) {
-    return Status::Invalid("报表 " + mapping_.id + " 的 key 列 “" + key_header_ + "” 有重复值（第 " +
-                           std::to_string(rows_) + " 行）：推送需要每行的 key 唯一");
+    return Status::Invalid("报表 " + mapping_.id + " 的 key 列 “" + key_header_ +
+                           "” 有重复值（第 " + std::to_string(rows_) +
+                           " 行）：推送需要每行的 key 唯一");
   }
   known.seen = true;
   if (known.acked && known.row == Parse(row_hash)) {
@@ -108,9 +109,9 @@ Status ChangePlanner::Finish(Store& store, const std::string& delivery) {
 }
 
 Status ChangePlanner::Batches(
-    size_t size, const std::function<Status(const std::vector<std::string>&,
-                                            const std::vector<std::string>&, int64_t,
-                                            int64_t)>& batch) {
+    size_t size,
+    const std::function<Status(const std::vector<std::string>&, const std::vector<std::string>&,
+                               int64_t, int64_t)>& batch) {
   if (!spill_) return Status::Ok();
   if (std::fflush(spill_) != 0 || std::fseek(spill_, 0, SEEK_SET) != 0) {
     return Status::Internal(std::string("读临时文件失败：") + std::strerror(errno));

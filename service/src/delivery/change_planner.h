@@ -54,10 +54,9 @@ class ChangePlanner : public mapping::TableSink {
 
   // Calls `batch` with up to `size` changes at a time (their change and state JSON, in plan
   // order); stops at the first error it returns.
-  Status Batches(size_t size,
-                 const std::function<Status(const std::vector<std::string>& changes,
-                                            const std::vector<std::string>& states,
-                                            int64_t upserts, int64_t deletes)>& batch);
+  Status Batches(size_t size, const std::function<Status(const std::vector<std::string>& changes,
+                                                         const std::vector<std::string>& states,
+                                                         int64_t upserts, int64_t deletes)>& batch);
 
  private:
   struct Hash128 {

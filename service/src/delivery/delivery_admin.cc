@@ -7,8 +7,10 @@ namespace onetable {
 Result<DeliveryState> ReadDeliveryState(Store& store, const std::string& id, int64_t now) {
   DeliveryState s;
   ASSIGN_OR_RETURN(s.control, store.GetDeliveryControl(id));
-  ASSIGN_OR_RETURN(s.pending_batches, store.CountDeliveryBatches(id, kBatchPending, &s.pending_changes));
-  ASSIGN_OR_RETURN(s.failed_batches, store.CountDeliveryBatches(id, kBatchFailed, &s.failed_changes));
+  ASSIGN_OR_RETURN(s.pending_batches,
+                   store.CountDeliveryBatches(id, kBatchPending, &s.pending_changes));
+  ASSIGN_OR_RETURN(s.failed_batches,
+                   store.CountDeliveryBatches(id, kBatchFailed, &s.failed_changes));
   ASSIGN_OR_RETURN(s.acked_batches, store.CountDeliveryBatches(id, kBatchAcked, nullptr));
   ASSIGN_OR_RETURN(std::optional<Lease> lease, store.GetLease(DeliveryLeaseName(id)));
   if (lease && now < lease->expires_at) {

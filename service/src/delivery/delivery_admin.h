@@ -25,7 +25,7 @@ struct DeliveryState {
   int64_t failed_batches = 0;
   int64_t failed_changes = 0;
   int64_t acked_batches = 0;
-  bool running = false;         // a run holds the lease now
+  bool running = false;  // a run holds the lease now
   std::string running_holder;
 };
 

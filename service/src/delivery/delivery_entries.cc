@@ -20,7 +20,8 @@ DeliveryEntry LoadDeliveryEntry(const std::string& path, const AppContext& app) 
   }
   entry.id = spec->id;
   if (!ValidMappingId(spec->mapping)) {
-    entry.problem = Status::Invalid(path + ": mapping “" + spec->mapping + "” 不是报表编号（部门/表名）");
+    entry.problem =
+        Status::Invalid(path + ": mapping “" + spec->mapping + "” 不是报表编号（部门/表名）");
     return entry;
   }
   Result<mapping::MappingSpec> mapping = LoadMappingById(app, spec->mapping);

@@ -92,7 +92,12 @@ class Sender {
  public:
   Sender(Store& store, const DeliverySpec& spec, DeliveryTarget& target, DeliveryLease& lease,
          const DeliveryRunOptions& options, DeliveryOutcome* out)
-      : store_(store), spec_(spec), target_(target), lease_(lease), options_(options), out_(out),
+      : store_(store),
+        spec_(spec),
+        target_(target),
+        lease_(lease),
+        options_(options),
+        out_(out),
         rng_(std::random_device{}()) {}
 
   // OK once acknowledged; kUnavailable after the retries; kFailedPrecondition when refused.
@@ -107,8 +112,8 @@ class Sender {
         std::vector<DeliveryKeyState> upserts;
         std::vector<std::string> deletes;
         RETURN_IF_ERROR(ParseBatchState(batch.state, &upserts, &deletes));
-        RETURN_IF_ERROR(store_.AckDeliveryBatch(batch.id, batch.attempts, r.message, r.code,
-                                                upserts, deletes));
+        RETURN_IF_ERROR(
+            store_.AckDeliveryBatch(batch.id, batch.attempts, r.message, r.code, upserts, deletes));
         ++out_->batches;
         out_->upserts += batch.upserts;
         out_->deletes += batch.deletes;
@@ -228,7 +233,8 @@ DeliveryOutcome RunDelivery(Store& store, const AppContext& app, const Actor& ac
            " attempts=" + std::to_string(out.attempts) + " rows=" + std::to_string(out.rows);
   };
   if (!entry.spec) {
-    out.status = entry.problem.ok() ? Status::Invalid(entry.path + ": 推送配置有误") : entry.problem;
+    out.status =
+        entry.problem.ok() ? Status::Invalid(entry.path + ": 推送配置有误") : entry.problem;
     return audited(NotStartedWord(out.status));
   }
   const DeliverySpec& spec = *entry.spec;
@@ -250,9 +256,9 @@ DeliveryOutcome RunDelivery(Store& store, const AppContext& app, const Actor& ac
   if (options.only_if_due && !DeliveryDue(spec, *control, lease.Now())) return out;
   if (control->paused) {
     out.paused = true;
-    out.status = Status::Precondition("推送 " + spec.id +
-                                      " 已暂停：请先在网页上恢复，或运行 onetable deliver --resume " +
-                                      spec.id);
+    out.status = Status::Precondition(
+        "推送 " + spec.id + " 已暂停：请先在网页上恢复，或运行 onetable deliver --resume " +
+        spec.id);
     return audited("not started: paused");
   }
   out.ran = true;
@@ -280,10 +286,12 @@ DeliveryOutcome RunDelivery(Store& store, const AppContext& app, const Actor& ac
   // A refused batch blocks the delivery until someone retries it.
   Result<int64_t> failed = store.CountDeliveryBatches(spec.id, kBatchFailed, nullptr);
   if (!failed.ok() || *failed > 0) {
-    out.status = failed.ok() ? Status::Precondition("推送 " + spec.id + " 有 " +
-                                                    std::to_string(*failed) +
-                                                    " 批被目标拒收，未继续推送：修正后请重试（网页上的“重试”或 onetable deliver --retry " + spec.id + "）")
-                             : failed.status();
+    out.status = failed.ok()
+                     ? Status::Precondition("推送 " + spec.id + " 有 " + std::to_string(*failed) +
+                                            " 批被目标拒收，未继续推送：修正后请重试（网页上的“重试"
+                                            "”或 onetable deliver --retry " +
+                                            spec.id + "）")
+                     : failed.status();
     out.failed_batches = failed.ok() ? *failed : 0;
     return finish(NotStartedWord(out.status));
   }

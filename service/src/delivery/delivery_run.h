@@ -44,8 +44,8 @@ namespace onetable {
 struct DeliveryRunOptions {
   bool only_if_due = false;  // the schedule: run only when due (checked inside the lease)
   int64_t lease_ttl_seconds = 60;
-  std::string lease_holder;           // "": "<host>:<pid>:<random>"
-  std::function<int64_t()> clock;     // Unix seconds; empty: the system clock
+  std::string lease_holder;        // "": "<host>:<pid>:<random>"
+  std::function<int64_t()> clock;  // Unix seconds; empty: the system clock
   // Waits between attempts; empty: sleeps (renewing the lease). Tests record the delays.
   std::function<void(int64_t ms)> sleep;
   // After an attempt that is not an acknowledgement, before the wait (`delay_ms`, -1: no retry).
@@ -60,20 +60,20 @@ struct DeliveryRunOptions {
 struct DeliveryOutcome {
   Status status;
   std::string delivery;
-  bool ran = false;      // false: not due, paused, busy, or bad config before anything ran
+  bool ran = false;  // false: not due, paused, busy, or bad config before anything ran
   bool paused = false;
   int64_t rows = 0;       // rows of the generated table
   int64_t unchanged = 0;  // rows the target already has
   int64_t upserts = 0;    // changes acknowledged in this run (resent batches included)
   int64_t deletes = 0;
-  int64_t batches = 0;    // batches acknowledged in this run
-  int64_t resent = 0;     // of them, batches planned by an earlier run
-  int64_t attempts = 0;   // sends in this run
-  int64_t blank_keys = 0;  // rows skipped for an empty key
+  int64_t batches = 0;         // batches acknowledged in this run
+  int64_t resent = 0;          // of them, batches planned by an earlier run
+  int64_t attempts = 0;        // sends in this run
+  int64_t blank_keys = 0;      // rows skipped for an empty key
   int64_t failed_batches = 0;  // refused by the target (now or before)
 };
 
-std::string DeliveryLeaseName(const std::string& id);  // "delivery:<id>"
+std::string DeliveryLeaseName(const std::string& id);    // "delivery:<id>"
 std::string DeliveryAuditObject(const std::string& id);  // "delivery/<id>"
 
 DeliveryOutcome RunDelivery(Store& store, const AppContext& app, const Actor& actor,

@@ -76,7 +76,8 @@ void DeliveryScheduler::Loop() {
       } else {
         for (const DeliveryOutcome& o : *runs) {
           if (!o.ran) continue;
-          if (!o.status.ok()) std::cerr << "定时推送 " << o.delivery << "：" << o.status.message() << "\n";
+          if (!o.status.ok())
+            std::cerr << "定时推送 " << o.delivery << "：" << o.status.message() << "\n";
           if (on_outcome_) on_outcome_(o);
         }
       }

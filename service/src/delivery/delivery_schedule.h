@@ -37,7 +37,8 @@ Result<std::vector<DeliveryOutcome>> RunDueDeliveries(Store& store, const AppCon
 class DeliveryScheduler {
  public:
   // `app` must outlive the scheduler; `on_outcome` (may be empty) sees every run that ran.
-  DeliveryScheduler(const AppContext& app, StoreFactory open_store, std::chrono::milliseconds period,
+  DeliveryScheduler(const AppContext& app, StoreFactory open_store,
+                    std::chrono::milliseconds period,
                     std::function<void(const DeliveryOutcome&)> on_outcome);
   DeliveryScheduler(const DeliveryScheduler&) = delete;
   DeliveryScheduler& operator=(const DeliveryScheduler&) = delete;

@@ -36,7 +36,8 @@ class Parser {
     if (!root["target"]) Error(root, "缺少 target（推送目标：http、mysql 或 file）");
     static const std::regex kId("^[a-z0-9][a-z0-9_.-]{0,99}$");
     if (!spec_.id.empty() && !std::regex_match(spec_.id, kId)) {
-      Error(root["id"], "id 只能由小写字母、数字和 _ . - 组成（以字母或数字开头，至多 100 个字符）");
+      Error(root["id"],
+            "id 只能由小写字母、数字和 _ . - 组成（以字母或数字开头，至多 100 个字符）");
     }
     if (!errors_.empty()) return Status::Invalid(Join(errors_, "\n"));
     return spec_;
@@ -48,7 +49,8 @@ class Parser {
     errors_.push_back(Where(at.Mark()) + ": " + message);
   }
   void Require(const YAML::Node& root, const char* key, const std::string& value) {
-    if (root[key] && value.empty() && errors_.empty()) Error(root[key], std::string(key) + " 不能为空");
+    if (root[key] && value.empty() && errors_.empty())
+      Error(root[key], std::string(key) + " 不能为空");
     if (!root[key]) Error(root, std::string("缺少 ") + key);
   }
   bool Scalar(const YAML::Node& n, const std::string& what, std::string* out) {
@@ -64,8 +66,8 @@ class Parser {
     if (!Scalar(n, what, &s)) return false;
     static const std::regex kInt("^[0-9]{1,12}$");
     if (!std::regex_match(s, kInt) || std::stoll(s) < lo || std::stoll(s) > hi) {
-      Error(n, what + " 应为 " + std::to_string(lo) + "–" + std::to_string(hi) + " 的整数，实际是 “" +
-                   s + "”");
+      Error(n, what + " 应为 " + std::to_string(lo) + "–" + std::to_string(hi) +
+                   " 的整数，实际是 “" + s + "”");
       return false;
     }
     *out = std::stoll(s);
@@ -156,10 +158,9 @@ class Parser {
           Error(v, "target.format 应为 json、csv 或 xlsx");
         }
       } else {
-        const char* allowed =
-            t.type == "http"    ? "type, url, auth, batch, timeout, retry, ca_file"
-            : t.type == "mysql" ? "type, url, table, columns, batch, retry"
-                                : "type, dir, format, batch, retry";
+        const char* allowed = t.type == "http" ? "type, url, auth, batch, timeout, retry, ca_file"
+                              : t.type == "mysql" ? "type, url, table, columns, batch, retry"
+                                                  : "type, dir, format, batch, retry";
         Unknown(kv.first, "target." + key, allowed);
       }
     }
@@ -242,7 +243,8 @@ class Parser {
       std::string column;
       if (!Scalar(kv.second, "target.columns", &column)) continue;
       if (!Identifier(column)) {
-        Error(kv.second, "目标表列名 “" + column + "” 应由字母、数字、下划线组成（至多 64 个字符）");
+        Error(kv.second,
+              "目标表列名 “" + column + "” 应由字母、数字、下划线组成（至多 64 个字符）");
         continue;
       }
       spec_.target.columns[kv.first.as<std::string>()] = column;
@@ -262,8 +264,8 @@ Result<int64_t> ParseSchedule(const std::string& text) {
   std::smatch m;
   const std::string t(TrimBlank(text));
   if (!std::regex_match(t, m, kEvery) || std::stoll(m[1].str()) == 0) {
-    return Status::Invalid("schedule 应为 “every N单位”，单位为 s、m、h、d（如 every 10m），实际是 “" +
-                           text + "”");
+    return Status::Invalid(
+        "schedule 应为 “every N单位”，单位为 s、m、h、d（如 every 10m），实际是 “" + text + "”");
   }
   const int64_t n = std::stoll(m[1].str());
   const char unit = m[2].str()[0];

@@ -37,9 +37,9 @@
 namespace onetable {
 
 struct RetrySpec {
-  int attempts = 6;               // attempts per batch in one run (the first included)
-  int64_t delay_ms = 1000;        // before the first retry; doubled each time (with jitter)
-  int64_t max_delay_ms = 60000;   // no wait is longer, Retry-After included
+  int attempts = 6;              // attempts per batch in one run (the first included)
+  int64_t delay_ms = 1000;       // before the first retry; doubled each time (with jitter)
+  int64_t max_delay_ms = 60000;  // no wait is longer, Retry-After included
 };
 
 struct DeliveryTargetSpec {
@@ -48,8 +48,8 @@ struct DeliveryTargetSpec {
   RetrySpec retry;
   // http
   std::string url;
-  std::string bearer;                        // auth: {bearer: TOKEN}
-  std::string basic_user, basic_password;    // auth: {basic: {user: U, password: P}}
+  std::string bearer;                      // auth: {bearer: TOKEN}
+  std::string basic_user, basic_password;  // auth: {basic: {user: U, password: P}}
   int timeout_seconds = 30;
   std::string ca_file;
   // mysql (url too)
@@ -68,7 +68,7 @@ struct DeliverySpec {
   std::string schedule;       // as written
   int64_t every_seconds = 0;  // 0: no schedule (runs only when asked)
   DeliveryTargetSpec target;
-  std::string key_where;      // "file:line:col" of `key`
+  std::string key_where;  // "file:line:col" of `key`
 };
 
 Result<DeliverySpec> ParseDeliverySpec(const std::string& text, const std::string& file);

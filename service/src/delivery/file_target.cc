@@ -72,14 +72,16 @@ class FileTarget : public DeliveryTarget {
  private:
   Status WriteBatch(const std::string& path, const DeliveryBatch& batch) {
     if (spec_.format == "json") {
-      ASSIGN_OR_RETURN(std::unique_ptr<mapping::AtomicFile> file, mapping::AtomicFile::Create(path));
+      ASSIGN_OR_RETURN(std::unique_ptr<mapping::AtomicFile> file,
+                       mapping::AtomicFile::Create(path));
       file->stream() << batch.body;
       return file->Commit();
     }
     ASSIGN_OR_RETURN(ParsedBatch parsed, ParseBatchBody(batch.body));
     const mapping::TableFormat format =
         spec_.format == "csv" ? mapping::TableFormat::kCsv : mapping::TableFormat::kXlsx;
-    ASSIGN_OR_RETURN(std::unique_ptr<mapping::TableSink> sink, mapping::OpenTableSink(format, path));
+    ASSIGN_OR_RETURN(std::unique_ptr<mapping::TableSink> sink,
+                     mapping::OpenTableSink(format, path));
     mapping::TableMeta meta;
     meta.title = parsed.header.mapping + " 第 " + std::to_string(batch.seq) + " 批变动";
     meta.headers = {"操作", "键"};
@@ -124,8 +126,8 @@ class FileTarget : public DeliveryTarget {
         }
       }
     }
-    ManifestEntry e{batch.seq, name, Sha256Hex(ReadAll(path)), NowIso(), batch.upserts,
-                    batch.deletes};
+    ManifestEntry e{batch.seq, name,          Sha256Hex(ReadAll(path)),
+                    NowIso(),  batch.upserts, batch.deletes};
     entries[batch.seq] = e;
     rapidjson::StringBuffer buf;
     rapidjson::Writer<rapidjson::StringBuffer> w(buf);

@@ -128,8 +128,7 @@ class HttpTarget : public DeliveryTarget {
       params.verificationMode = Poco::Net::Context::VERIFY_RELAXED;
       Poco::Net::Context::Ptr context =
           new Poco::Net::Context(Poco::Net::Context::TLS_CLIENT_USE, params);
-      return std::make_unique<Poco::Net::HTTPSClientSession>(uri.getHost(), uri.getPort(),
-                                                             context);
+      return std::make_unique<Poco::Net::HTTPSClientSession>(uri.getHost(), uri.getPort(), context);
     }
 #endif
     return std::make_unique<Poco::Net::HTTPClientSession>(uri.getHost(), uri.getPort());
@@ -157,8 +156,7 @@ int64_t ParseRetryAfter(const std::string& value, int64_t now) {
   }
 }
 
-int64_t RetryDelayMs(const RetrySpec& retry, int attempt, int64_t retry_after_ms,
-                     double random01) {
+int64_t RetryDelayMs(const RetrySpec& retry, int attempt, int64_t retry_after_ms, double random01) {
   const int shift = std::min(std::max(attempt - 1, 0), 30);
   double base = static_cast<double>(retry.delay_ms) * std::pow(2.0, shift);
   base = std::min(base, static_cast<double>(retry.max_delay_ms));
@@ -172,7 +170,8 @@ Result<std::unique_ptr<DeliveryTarget>> OpenHttpTarget(const DeliveryTargetSpec&
 #ifndef ONETABLE_DELIVERY_TLS
   if (StartsWith(target.url, "https://")) {
     const std::string at = target.where.count("url") ? target.where.at("url") + ": " : "";
-    return Status::Invalid(at + "本程序构建时没有 TLS 支持（Poco NetSSL），不能推送到 https:// 地址");
+    return Status::Invalid(at +
+                           "本程序构建时没有 TLS 支持（Poco NetSSL），不能推送到 https:// 地址");
   }
 #endif
   return std::unique_ptr<DeliveryTarget>(new HttpTarget(target));

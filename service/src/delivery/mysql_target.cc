@@ -88,7 +88,8 @@ class MysqlTarget : public DeliveryTarget {
       for (const Change& c : batch.changes) {
         if (c.upsert) {
           up->Reset();
-          for (size_t i = 0; i < c.cells.size(); ++i) up->BindText(static_cast<int>(i + 1), c.cells[i]);
+          for (size_t i = 0; i < c.cells.size(); ++i)
+            up->BindText(static_cast<int>(i + 1), c.cells[i]);
           RETURN_IF_ERROR(up->Execute().status());
         } else {
           rm->Reset();

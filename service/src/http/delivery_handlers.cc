@@ -133,8 +133,7 @@ Status StartRun(const RequestContext& ctx, const ServiceContext& service,
   if (service.jobs == nullptr || !service.open_store) {
     return Status::Unavailable("后台任务不可用，无法运行推送");
   }
-  ASSIGN_OR_RETURN(std::optional<Lease> lease,
-                   ctx.store->GetLease(DeliveryLeaseName(entry.id)));
+  ASSIGN_OR_RETURN(std::optional<Lease> lease, ctx.store->GetLease(DeliveryLeaseName(entry.id)));
   if (lease && Now() < lease->expires_at) {
     return Status::Busy("推送 " + entry.id + " 正由 " + lease->holder + " 运行，请稍后再试");
   }
@@ -150,8 +149,8 @@ Status StartRun(const RequestContext& ctx, const ServiceContext& service,
       o.status = store.status();
     }
     if (s->metrics != nullptr && o.ran) {
-      s->metrics->CountDelivery(o.delivery, o.status.ok() ? "done" : "failed", o.batches,
-                                o.upserts, o.deletes, o.attempts, o.failed_batches);
+      s->metrics->CountDelivery(o.delivery, o.status.ok() ? "done" : "failed", o.batches, o.upserts,
+                                o.deletes, o.attempts, o.failed_batches);
     }
   });
   return Status::Ok();
@@ -204,32 +203,30 @@ HttpResponse HandleChange(const RequestContext& ctx, const ServiceContext& servi
 
 Status RegisterDeliveryRoutes(Router* router, const ServiceContext& service) {
   const ServiceContext* s = &service;
-  RETURN_IF_ERROR(router->Add("GET", "/api/v1/deliveries",
-                              RouteDoc("推送列表：各推送的配置、状态、上次成功时间、待确认与被拒收的批次"),
-                              [s](const RequestContext& ctx) { return HandleList(ctx, *s); }));
-  RETURN_IF_ERROR(router->Add(
-      "GET", "/api/v1/deliveries/{id}/batches",
-      RouteDoc("推送的批次回执（由早到晚）：行数、尝试次数、最近状态、响应码、确认时间",
-               {{"after", "integer", "翻页：上一页的 next_after（批次号）", false},
-                {"limit", "integer", "每页条数，1–500，默认 50", false}}),
-      [s](const RequestContext& ctx) { return HandleBatches(ctx, *s); }));
+  RETURN_IF_ERROR(
+      router->Add("GET", "/api/v1/deliveries",
+                  RouteDoc("推送列表：各推送的配置、状态、上次成功时间、待确认与被拒收的批次"),
+                  [s](const RequestContext& ctx) { return HandleList(ctx, *s); }));
+  RETURN_IF_ERROR(
+      router->Add("GET", "/api/v1/deliveries/{id}/batches",
+                  RouteDoc("推送的批次回执（由早到晚）：行数、尝试次数、最近状态、响应码、确认时间",
+                           {{"after", "integer", "翻页：上一页的 next_after（批次号）", false},
+                            {"limit", "integer", "每页条数，1–500，默认 50", false}}),
+                  [s](const RequestContext& ctx) { return HandleBatches(ctx, *s); }));
   RETURN_IF_ERROR(router->Add("POST", "/api/v1/deliveries/{id}/run",
                               RouteDoc("在后台立即运行推送：返回 202；另一运行持有租约时 409"),
                               [s](const RequestContext& ctx) { return HandleRun(ctx, *s); }));
-  RETURN_IF_ERROR(router->Add("POST", "/api/v1/deliveries/{id}/pause",
-                              RouteDoc("暂停推送（定时与手动运行都不再推送，直到恢复）"),
-                              [s](const RequestContext& ctx) {
-                                return HandleChange(ctx, *s, DeliveryAction::kPause);
-                              }));
-  RETURN_IF_ERROR(router->Add("POST", "/api/v1/deliveries/{id}/resume", RouteDoc("恢复推送"),
-                              [s](const RequestContext& ctx) {
-                                return HandleChange(ctx, *s, DeliveryAction::kResume);
-                              }));
-  RETURN_IF_ERROR(router->Add("POST", "/api/v1/deliveries/{id}/retry",
-                              RouteDoc("重发被拒收的批次（同一内容与幂等键），并在后台开始运行"),
-                              [s](const RequestContext& ctx) {
-                                return HandleChange(ctx, *s, DeliveryAction::kRetry);
-                              }));
+  RETURN_IF_ERROR(router->Add(
+      "POST", "/api/v1/deliveries/{id}/pause",
+      RouteDoc("暂停推送（定时与手动运行都不再推送，直到恢复）"),
+      [s](const RequestContext& ctx) { return HandleChange(ctx, *s, DeliveryAction::kPause); }));
+  RETURN_IF_ERROR(router->Add(
+      "POST", "/api/v1/deliveries/{id}/resume", RouteDoc("恢复推送"),
+      [s](const RequestContext& ctx) { return HandleChange(ctx, *s, DeliveryAction::kResume); }));
+  RETURN_IF_ERROR(router->Add(
+      "POST", "/api/v1/deliveries/{id}/retry",
+      RouteDoc("重发被拒收的批次（同一内容与幂等键），并在后台开始运行"),
+      [s](const RequestContext& ctx) { return HandleChange(ctx, *s, DeliveryAction::kRetry); }));
   return Status::Ok();
 }
 

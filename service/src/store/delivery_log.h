@@ -33,13 +33,13 @@ struct DeliveryBatch {
   std::string status = kBatchPending;
   int64_t upserts = 0;
   int64_t deletes = 0;
-  int64_t attempts = 0;      // every attempt to send it, over all runs
-  std::string last_status;   // what the last attempt came to (no personal values)
-  int response_code = 0;     // the last HTTP status (0: none, or not HTTP)
-  std::string created_at;    // "YYYY-MM-DD HH:MM:SS" UTC
-  std::string acked_at;      // "" until acknowledged
-  std::string body;          // the exact content sent, JSON (empty when listed without it)
-  std::string state;         // the key state it brings once acked (delivery/batch_state.h)
+  int64_t attempts = 0;     // every attempt to send it, over all runs
+  std::string last_status;  // what the last attempt came to (no personal values)
+  int response_code = 0;    // the last HTTP status (0: none, or not HTTP)
+  std::string created_at;   // "YYYY-MM-DD HH:MM:SS" UTC
+  std::string acked_at;     // "" until acknowledged
+  std::string body;         // the exact content sent, JSON (empty when listed without it)
+  std::string state;        // the key state it brings once acked (delivery/batch_state.h)
 };
 
 // What the target holds for one key, as far as onetable knows.
@@ -77,8 +77,7 @@ class DeliveryLog {
                                                                  bool with_body) = 0;
   // Counts and change totals of the delivery's batches in `status`.
   virtual Result<int64_t> CountDeliveryBatches(const std::string& delivery,
-                                               const std::string& status,
-                                               int64_t* changes) = 0;
+                                               const std::string& status, int64_t* changes) = 0;
   // Records an attempt that was not an acknowledgement: status stays or becomes `status`
   // (pending or failed). kNotFound for an unknown id; kFailedPrecondition when it is acked.
   virtual Status RecordDeliveryAttempt(int64_t batch_id, const std::string& status,

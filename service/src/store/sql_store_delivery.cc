@@ -181,9 +181,8 @@ Status SqlStore::AckDeliveryBatch(int64_t batch_id, int64_t attempts,
 }
 
 Result<int64_t> SqlStore::RetryDeliveryBatches(const std::string& delivery) {
-  ASSIGN_OR_RETURN(SqlStatement * s,
-                   Stmt("UPDATE delivery_batch SET status = 'pending' "
-                        "WHERE delivery = ? AND status = 'failed'"));
+  ASSIGN_OR_RETURN(SqlStatement * s, Stmt("UPDATE delivery_batch SET status = 'pending' "
+                                          "WHERE delivery = ? AND status = 'failed'"));
   s->BindText(1, delivery);
   return s->Execute();
 }
@@ -212,9 +211,8 @@ Status SqlStore::ScanDeliveryState(const std::string& delivery,
 }
 
 Result<DeliveryControl> SqlStore::GetDeliveryControl(const std::string& delivery) {
-  ASSIGN_OR_RETURN(SqlStatement * s,
-                   Stmt("SELECT paused, last_run_at, last_success_at, last_error "
-                        "FROM delivery_control WHERE delivery = ?"));
+  ASSIGN_OR_RETURN(SqlStatement * s, Stmt("SELECT paused, last_run_at, last_success_at, last_error "
+                                          "FROM delivery_control WHERE delivery = ?"));
   s->BindText(1, delivery);
   DeliveryControl c;
   c.delivery = delivery;
