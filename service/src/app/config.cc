@@ -55,6 +55,7 @@ Result<Config> LoadConfig(const std::string& path, bool explicit_path) {
   c.schema_dir = ONETABLE_SOURCE_DIR "/schema";
   c.mappings_dir = ONETABLE_SOURCE_DIR "/mappings";
   c.connectors_dir = ONETABLE_SOURCE_DIR "/ops/examples/connectors";
+  // No deliveries unless configured: a push reaches another department's system.
   c.web_dir = ONETABLE_SOURCE_DIR "/service/web";
   // A checkout's own schema/ wins over the compiled-in source tree.
   if (fs::exists("schema/fields.yaml")) c.schema_dir = fs::absolute("schema").string();
@@ -119,6 +120,8 @@ Result<Config> LoadConfig(const std::string& path, bool explicit_path) {
       c.mappings_dir = Resolve(base, s);
     } else if (key == "connectors") {
       c.connectors_dir = Resolve(base, s);
+    } else if (key == "deliveries") {
+      c.deliveries_dir = Resolve(base, s);
     } else if (key == "web") {
       c.web_dir = Resolve(base, s);
     } else if (key == "listen") {
@@ -156,9 +159,13 @@ Result<Config> LoadConfig(const std::string& path, bool explicit_path) {
       } else if (s == "false") {
         c.throwaway_store = false;
       } else {
+        errors += where + ": throwaway_store 应为 true 或 false\n";
+      }
+    } else {
       errors += Where(path, text, kv.first.Mark()) + ": 未知的配置项 " + key +
-                "（可用：store, schema, mappings, connectors, web, listen, threads, secure_cookie, "
-                "trusted_proxies, connections_per_address, secret_key, throwaway_store）\n";
+                "（可用：store, schema, mappings, connectors, deliveries, web, listen, threads, "
+                "secure_cookie, trusted_proxies, connections_per_address, secret_key, "
+                "throwaway_store）\n";
     }
   }
   if (!errors.empty()) {
@@ -182,6 +189,7 @@ AppSettings SettingsOf(const Config& config) {
   settings.schema_dir = config.schema_dir;
   settings.mappings_dir = config.mappings_dir;
   settings.connectors_dir = config.connectors_dir;
+  settings.deliveries_dir = config.deliveries_dir;
   return settings;
 }
 

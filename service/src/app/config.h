@@ -6,6 +6,8 @@
 //   schema: schema                         # fields.yaml, codes/, divisions/
 //   mappings: mappings
 //   connectors: ops/examples/connectors    # connector YAML files for `sync`
+//   deliveries: ops/examples/deliveries    # delivery YAML files for `deliver` and `serve`
+//                                          # (none when not set)
 //   web: service/web                       # the web UI's static files, served at /
 //   listen: 127.0.0.1:8080
 //   threads: 8
@@ -37,6 +39,7 @@ struct Config {
   std::string schema_dir;
   std::string mappings_dir;
   std::string connectors_dir;
+  std::string deliveries_dir;
   std::string web_dir;
   std::string listen_host = "127.0.0.1";
   int listen_port = 8080;

@@ -30,6 +30,7 @@ struct AppSettings {
   std::string mappings_dir;    // mappings/*.yaml (department tables)
   std::string connectors_dir;  // connector YAML files
   std::string plugins_dir;     // connector plugins (.so); "" for the built-in default
+  std::string deliveries_dir;  // delivery YAML files (service/src/delivery/); "" for none
 };
 
 struct AppContext {

@@ -50,6 +50,8 @@ inline constexpr char kAuditRequestFile[] = "request_file";
 inline constexpr char kAuditRequestReview[] = "request_review";  // review started, draft saved
 inline constexpr char kAuditRequestApprove[] = "request_approve";
 inline constexpr char kAuditRequestDecline[] = "request_decline";
+inline constexpr char kAuditDeliveryRun[] = "delivery_run";        // a delivery run (push)
+inline constexpr char kAuditDeliveryChange[] = "delivery_change";  // pause, resume, retry
 
 // Results (AuditEntry::result).
 inline constexpr char kAuditOk[] = "ok";

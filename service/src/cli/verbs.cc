@@ -12,6 +12,7 @@
 #include "audit/audit_log.h"
 #include "auth/password.h"
 #include "auth/users.h"
+#include "cli/deliver_verbs.h"
 #include "cli/import_verbs.h"
 #include "cli/table_verbs.h"
 #include "cli/user_verbs.h"
@@ -33,12 +34,14 @@ const char kUsage[] =
     "命令：\n"
     "  init [--demo] [--persons N]  创建或升级登记库；--demo 载入演示社区数据\n"
     "  serve [--listen HOST:PORT]   启动 HTTP 服务（API 与网页）\n"
-    "  check                        检查字段目录、代码表、行政区划、报表映射与连接器配置\n"
+    "  check                        检查字段目录、代码表、行政区划、报表映射、连接器与推送配置\n"
     "  import 连接器.yaml [--plugins 目录] [--batch 条数]  立即运行一个连接器，导入部门数据\n"
     "  sync [--plugins 目录] [--batch 条数]   运行连接器目录中的全部连接器\n"
     "  table 映射ID [--scope 代码] [--as-of 日期] [--format xlsx|csv|json] [-o 文件]\n"
     "        [--preview N] [--savings]   按映射生成部门报表（如 minzheng/gaoling-jintie）\n"
     "  mapping draft 模板.xlsx|.csv [--title 标题] [-o 文件]   由部门空白模板生成映射草稿\n"
+    "  deliver [推送ID] [--list] [--pause|--resume|--retry 推送ID]\n"
+    "                               把报表的新增、变更、删除推送到部门系统（不带 ID：全部到期的）\n"
     "  user add 用户名 --role 角色 [--scope 代码 ...] [--grant 映射ID ...] [--password-stdin]\n"
     "                               新建用户（终端中输入两次密码）\n"
     "\n"
@@ -206,6 +209,12 @@ int RunCheck(const Config& config, const std::vector<std::string>& args) {
     if (bad.empty()) std::cerr << "连接器无误：" << connectors << " 个\n";
     problems += static_cast<int>(bad.size());
   }
+  if (catalog.ok()) {
+    int deliveries = 0;
+    int bad = CheckDeliveryDir(config, *catalog, std::cout, &deliveries);
+    if (bad == 0) std::cerr << "推送配置无误：" << deliveries << " 个\n";
+    problems += bad;
+  }
   return problems ? kExitInvalid : kExitOk;
 }
 
@@ -249,6 +258,7 @@ int RunCommandLine(const std::vector<std::string>& argv, const Verb& serve) {
   if (verb == "user") return RunUser(*config, rest);
   if (verb == "import") return RunImport(*config, rest);
   if (verb == "sync") return RunSync(*config, rest);
+  if (verb == "deliver") return RunDeliver(*config, rest);
   if (verb == "table") return RunTable(*config, rest);
   if (verb == "mapping") return RunMapping(*config, rest);
   return Fail(kExitUsage, "不认识的命令 " + verb + "\n\n" + kUsage);

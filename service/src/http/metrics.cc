@@ -66,6 +66,19 @@ void Metrics::CountImport(const ImportRun& run) {
   for (const auto& [outcome, rows] : outcomes) CountImportRows(run.source, outcome, rows);
 }
 
+void Metrics::CountDelivery(const std::string& delivery, const std::string& status,
+                            int64_t batches, int64_t upserts, int64_t deletes, int64_t attempts,
+                            int64_t refused) {
+  std::lock_guard<std::mutex> lock(mutex_);
+  ++delivery_runs_[{delivery, status}];
+  std::array<int64_t, 5>& c = delivery_counts_[delivery];
+  c[0] += batches;
+  c[1] += upserts;
+  c[2] += deletes;
+  c[3] += attempts;
+  c[4] += refused;
+}
+
 std::string Metrics::Render() const {
   std::lock_guard<std::mutex> lock(mutex_);
   std::string out;
@@ -104,6 +117,33 @@ std::string Metrics::Render() const {
   for (const auto& [key, n] : import_rows_) {
     out += "onetable_import_rows_total{source=\"" + Label(key.first) + "\",outcome=\"" +
            Label(key.second) + "\"} " + std::to_string(n) + "\n";
+  }
+  out += "# HELP onetable_delivery_runs_total Delivery runs, by delivery and status.\n";
+  out += "# TYPE onetable_delivery_runs_total counter\n";
+  for (const auto& [key, n] : delivery_runs_) {
+    out += "onetable_delivery_runs_total{delivery=\"" + Label(key.first) + "\",status=\"" +
+           Label(key.second) + "\"} " + std::to_string(n) + "\n";
+  }
+  const char* series[][2] = {
+      {"onetable_delivery_batches_total", "Batches the delivery's target acknowledged."},
+      {"onetable_delivery_changes_total", "Acknowledged changes, by delivery and op."},
+      {"onetable_delivery_attempts_total", "Batch sends, retries included."},
+      {"onetable_delivery_refused_batches_total", "Batches the target refused for good."}};
+  for (int i = 0; i < 4; ++i) {
+    out += std::string("# HELP ") + series[i][0] + " " + series[i][1] + "\n";
+    out += std::string("# TYPE ") + series[i][0] + " counter\n";
+    for (const auto& [delivery, c] : delivery_counts_) {
+      const std::string label = "delivery=\"" + Label(delivery) + "\"";
+      if (i == 1) {
+        out += std::string(series[i][0]) + "{" + label + ",op=\"upsert\"} " +
+               std::to_string(c[1]) + "\n";
+        out += std::string(series[i][0]) + "{" + label + ",op=\"delete\"} " +
+               std::to_string(c[2]) + "\n";
+      } else {
+        out += std::string(series[i][0]) + "{" + label + "} " +
+               std::to_string(c[i == 0 ? 0 : i == 2 ? 3 : 4]) + "\n";
+      }
+    }
   }
   return out;
 }

@@ -8,6 +8,12 @@
 //                                                             a CLI import is another process)
 //   onetable_import_rows_total{source, outcome}               rows by outcome: new, updated,
 //                                                             unchanged, linked, review, rejected
+//   onetable_delivery_runs_total{delivery, status}            delivery runs of this server
+//                                                             (schedule and API; done | failed)
+//   onetable_delivery_batches_total{delivery}                 batches the targets acknowledged
+//   onetable_delivery_changes_total{delivery, op}             acknowledged upserts and deletes
+//   onetable_delivery_attempts_total{delivery}                sends (retries included)
+//   onetable_delivery_refused_batches_total{delivery}         batches a target refused (4xx)
 //
 // `route` is the matched pattern ("/api/v1/grids/{id}/buildings"), never the path, so series
 // stay few and no id or personal value becomes a label; unmatched requests are "(unmatched)".
@@ -42,6 +48,9 @@ class Metrics {
   void CountImportRows(const std::string& source, const std::string& outcome, int64_t rows);
   // Both for one finished (or failed) run.
   void CountImport(const ImportRun& run);
+  // One delivery run that ran (delivery/delivery_run.h DeliveryOutcome's counts).
+  void CountDelivery(const std::string& delivery, const std::string& status, int64_t batches,
+                     int64_t upserts, int64_t deletes, int64_t attempts, int64_t refused);
 
   // The exposition text.
   std::string Render() const;
@@ -60,6 +69,9 @@ class Metrics {
   std::map<std::pair<std::string, std::string>, Histogram> latency_;
   std::map<std::pair<std::string, std::string>, uint64_t> import_runs_;
   std::map<std::pair<std::string, std::string>, int64_t> import_rows_;
+  std::map<std::pair<std::string, std::string>, uint64_t> delivery_runs_;
+  // Per delivery: batches, upserts, deletes, attempts, refused.
+  std::map<std::string, std::array<int64_t, 5>> delivery_counts_;
 };
 
 // GET /metrics (public: counts only, no personal data; bind the server to a trusted network).

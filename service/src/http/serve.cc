@@ -1,5 +1,7 @@
 #include "http/serve.h"
 
+#include <chrono>
+#include <cstdlib>
 #include <iostream>
 #include <string>
 #include <utility>
@@ -10,6 +12,7 @@
 #include "app/store_open.h"
 #include "auth/authenticator.h"
 #include "auth/secret_key.h"
+#include "delivery/delivery_schedule.h"
 #include "http/metrics.h"
 #include "http/server.h"
 #include "http/service_context.h"
@@ -32,6 +35,13 @@ int Fail(int code, const std::string& message) {
 
 int ExitFor(const Status& st) {
   return st.code() == StatusCode::kUnavailable ? kExitUnavailable : kExitInvalid;
+}
+
+// How often the scheduler looks for due deliveries: ONETABLE_DELIVERY_TICK_MS (tests), else 15 s.
+std::chrono::milliseconds DeliveryTickPeriod() {
+  const char* env = std::getenv("ONETABLE_DELIVERY_TICK_MS");
+  const long ms = env ? std::atol(env) : 0;
+  return std::chrono::milliseconds(ms > 0 ? ms : 15000);
 }
 
 }  // namespace
@@ -97,6 +107,14 @@ int RunServe(const Config& config, const std::vector<std::string>& args) {
   options.authenticator = &auth;
   options.metrics = &metrics;
   Server server(std::move(router), open_store, options);
+  // Scheduled deliveries run in the background while the server runs; the scheduler stops
+  // (finishing a run under way) before the context it uses goes.
+  DeliveryScheduler deliveries(service, open_store, DeliveryTickPeriod(),
+                               [&metrics](const DeliveryOutcome& o) {
+                                 metrics.CountDelivery(o.delivery, o.status.ok() ? "done" : "failed",
+                                                       o.batches, o.upserts, o.deletes,
+                                                       o.attempts, o.failed_batches);
+                               });
   return RunServerUntilTerminated(server, host, port);
 }
 

@@ -4,6 +4,7 @@
 #include "http/auth_handlers.h"
 #include "http/catalog_handlers.h"
 #include "http/connector_handlers.h"
+#include "http/delivery_handlers.h"
 #include "http/mapping_edit_handlers.h"
 #include "http/mapping_handlers.h"
 #include "http/metrics.h"
@@ -33,6 +34,7 @@ Status RegisterServiceRoutes(Router* router, const ServiceContext& service,
   RETURN_IF_ERROR(RegisterTagRoutes(router, service));
   RETURN_IF_ERROR(RegisterReviewRoutes(router, service));
   RETURN_IF_ERROR(RegisterConnectorRoutes(router, service));
+  RETURN_IF_ERROR(RegisterDeliveryRoutes(router, service));
   RETURN_IF_ERROR(RegisterMappingRoutes(router, service));
   RETURN_IF_ERROR(RegisterTableRoutes(router, service));
   RETURN_IF_ERROR(RegisterCatalogRoutes(router, service));

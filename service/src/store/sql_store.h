@@ -95,6 +95,28 @@ class SqlStore : public Store {
   Status ReleaseLease(const std::string& name, const std::string& holder) override;
   Result<std::optional<Lease>> GetLease(const std::string& name) override;
 
+  // --- deliveries (sql_store_delivery.cc) ---
+  Status AddDeliveryBatch(DeliveryBatch* batch) override;
+  Result<int64_t> LastDeliverySeq(const std::string& delivery) override;
+  Result<std::vector<DeliveryBatch>> ListDeliveryBatches(const std::string& delivery,
+                                                         const std::string& status,
+                                                         int64_t after_seq, int limit,
+                                                         bool with_body) override;
+  Result<int64_t> CountDeliveryBatches(const std::string& delivery, const std::string& status,
+                                       int64_t* changes) override;
+  Status RecordDeliveryAttempt(int64_t batch_id, const std::string& status, int64_t attempts,
+                               const std::string& last_status, int response_code) override;
+  Status AckDeliveryBatch(int64_t batch_id, int64_t attempts, const std::string& last_status,
+                          int response_code, const std::vector<DeliveryKeyState>& upserts,
+                          const std::vector<std::string>& delete_hashes) override;
+  Result<int64_t> RetryDeliveryBatches(const std::string& delivery) override;
+  Status ScanDeliveryState(const std::string& delivery,
+                           const std::function<Status(const DeliveryKeyState&)>& visit) override;
+  Result<DeliveryControl> GetDeliveryControl(const std::string& delivery) override;
+  Status SetDeliveryPaused(const std::string& delivery, bool paused) override;
+  Status RecordDeliveryRun(const std::string& delivery, int64_t run_at,
+                           const std::string& error) override;
+
   Result<int64_t> AddUser(const User& user) override;
   Result<User> GetUser(const std::string& name) override;
   Result<std::vector<User>> ListUsers() override;
@@ -162,6 +184,7 @@ class SqlStore : public Store {
   // For a scan as of `at`: the person fields (and "status") replaced since, into `changed`;
   // returns whether any person changed household since (sql_store_scan.cc).
   Result<bool> ReadScanHistory(const std::string& at, std::set<std::string>* changed);
+  Status InsertDeliveryControl(const std::string& delivery);
 
   std::unique_ptr<SqlConnection> db_;
   const Catalog& catalog_;

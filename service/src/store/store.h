@@ -1,5 +1,5 @@
 // Store: the register's persistence, with two backends (SQLite, MySQL/MariaDB) that pass one
-// contract suite (tests/contract). It is made of five interfaces, one per part of the house, so
+// contract suite (tests/contract). It is made of six interfaces, one per part of the house, so
 // that code and test doubles can name the part they use:
 //   RegisterStore (store/register_store.h)  the tree, memberships, tags, provenance, review, Scan
 //   IngestLog     (store/ingest_log.h)      source records, cursors, import runs, quarantine,
@@ -7,6 +7,7 @@
 //   AuthStore     (store/auth_store.h)      users, sessions, API tokens, login throttling
 //   AuditStore    (store/audit_store.h)     the append-only audit log
 //   RequestStore  (store/request_store.h)   departments' requests for new tables
+//   DeliveryLog   (store/delivery_log.h)    deliveries' batches, receipts and acknowledged state
 // plus what spans them: the schema, transactions and the SQL dialect. StoreWrapper
 // (store/store_wrapper.h) forwards all of it to another Store, for test doubles that change one
 // method.
@@ -33,6 +34,7 @@
 #include "onetable/status.h"
 #include "store/audit_store.h"
 #include "store/auth_store.h"
+#include "store/delivery_log.h"
 #include "store/ingest_log.h"
 #include "store/register_store.h"
 #include "store/request_store.h"
@@ -43,7 +45,8 @@ class Store : public RegisterStore,
               public IngestLog,
               public AuthStore,
               public AuditStore,
-              public RequestStore {
+              public RequestStore,
+              public DeliveryLog {
  public:
   Store() = default;
   ~Store() override = default;

@@ -233,6 +233,51 @@ class StoreWrapper : public Store {
     return target_.UpdateTableRequest(request);
   }
 
+  // --- DeliveryLog ---
+  Status AddDeliveryBatch(DeliveryBatch* batch) override {
+    return target_.AddDeliveryBatch(batch);
+  }
+  Result<int64_t> LastDeliverySeq(const std::string& delivery) override {
+    return target_.LastDeliverySeq(delivery);
+  }
+  Result<std::vector<DeliveryBatch>> ListDeliveryBatches(const std::string& delivery,
+                                                         const std::string& status,
+                                                         int64_t after_seq, int limit,
+                                                         bool with_body) override {
+    return target_.ListDeliveryBatches(delivery, status, after_seq, limit, with_body);
+  }
+  Result<int64_t> CountDeliveryBatches(const std::string& delivery, const std::string& status,
+                                       int64_t* changes) override {
+    return target_.CountDeliveryBatches(delivery, status, changes);
+  }
+  Status RecordDeliveryAttempt(int64_t batch_id, const std::string& status, int64_t attempts,
+                               const std::string& last_status, int response_code) override {
+    return target_.RecordDeliveryAttempt(batch_id, status, attempts, last_status, response_code);
+  }
+  Status AckDeliveryBatch(int64_t batch_id, int64_t attempts, const std::string& last_status,
+                          int response_code, const std::vector<DeliveryKeyState>& upserts,
+                          const std::vector<std::string>& delete_hashes) override {
+    return target_.AckDeliveryBatch(batch_id, attempts, last_status, response_code, upserts,
+                                    delete_hashes);
+  }
+  Result<int64_t> RetryDeliveryBatches(const std::string& delivery) override {
+    return target_.RetryDeliveryBatches(delivery);
+  }
+  Status ScanDeliveryState(const std::string& delivery,
+                           const std::function<Status(const DeliveryKeyState&)>& visit) override {
+    return target_.ScanDeliveryState(delivery, visit);
+  }
+  Result<DeliveryControl> GetDeliveryControl(const std::string& delivery) override {
+    return target_.GetDeliveryControl(delivery);
+  }
+  Status SetDeliveryPaused(const std::string& delivery, bool paused) override {
+    return target_.SetDeliveryPaused(delivery, paused);
+  }
+  Status RecordDeliveryRun(const std::string& delivery, int64_t run_at,
+                           const std::string& error) override {
+    return target_.RecordDeliveryRun(delivery, run_at, error);
+  }
+
  private:
   Store& target_;
 };

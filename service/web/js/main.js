@@ -25,6 +25,7 @@ const ROUTES = [
   ['/admin/mappings/:id+', './pages/mapping_edit.js', 'mappings'],
   ['/admin/connectors', './pages/connectors.js', 'connectors'],
   ['/admin/connectors/:id', './pages/connector.js', 'connectors'],
+  ['/admin/deliveries', './pages/deliveries.js', 'deliveries'],
   ['/admin/users', './pages/users.js', 'users'],
   ['/admin/audit', './pages/audit.js', 'audit'],
   ['/quality', './pages/quality.js', 'quality'],
@@ -44,6 +45,7 @@ const NAV = [
   { sep: true },
   { key: 'mappings', label: '报表映射', href: '/admin/mappings', permission: 'manage_mappings' },
   { key: 'connectors', label: '数据接入', href: '/admin/connectors', permission: 'manage_connectors' },
+  { key: 'deliveries', label: '推送', href: '/admin/deliveries', permission: 'manage_connectors' },
   { key: 'users', label: '用户与授权', href: '/admin/users', permission: 'manage_users' },
   { key: 'audit', label: '审计日志', href: '/admin/audit', permission: 'read_audit' },
 ];

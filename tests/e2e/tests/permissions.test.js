@@ -16,6 +16,7 @@ const PAGES = {
   数据质量: '#quality-table tbody tr',
   报表映射: 'tr[data-mapping]',
   数据接入: '.card table.list tbody tr',
+  推送: '.card table.list tbody tr',
   用户与授权: 'tr[data-user]',
   审计日志: '.pager span:has-text("第 1 页")',
   新表申请: '#request-list',
@@ -47,7 +48,7 @@ after(async () => {
 const menu = (page) => page.locator('#nav a').allInnerTexts();
 
 const EXPECTED = {
-  admin: { label: '管理员', menu: ['居民', '待核实', '报表', '数据质量', '新表申请', '报表映射', '数据接入', '用户与授权', '审计日志'] },
+  admin: { label: '管理员', menu: ['居民', '待核实', '报表', '数据质量', '新表申请', '报表映射', '数据接入', '推送', '用户与授权', '审计日志'] },
   community_admin: { label: '社区管理员', menu: ['居民', '待核实', '报表', '数据质量'] },
   grid_worker: { label: '网格员', menu: ['居民', '待核实', '报表', '数据质量'] },
   department: { label: '部门账号', menu: ['报表', '新表申请'] },
@@ -72,7 +73,7 @@ for (const [role, want] of Object.entries(EXPECTED)) {
 
 test('a page the user may not use shows a refusal with no controls on it', { timeout: 120000 }, async () => {
   const refused = {
-    grid_worker: ['/admin/users', '/admin/audit', '/admin/connectors', '/admin/mappings', '/admin/mappings/new',
+    grid_worker: ['/admin/users', '/admin/audit', '/admin/connectors', '/admin/deliveries', '/admin/mappings', '/admin/mappings/new',
       `/admin/mappings/${MAPPING}`, '/requests', '/requests/1'],
     department: ['/residents', `/grids/${grid.id}`, '/review', '/quality', '/admin/users'],
   };

@@ -1,0 +1,148 @@
+#include "delivery/change_planner.h"
+
+#include <cerrno>
+#include <cstdlib>
+#include <cstring>
+
+#include "delivery/batch_content.h"
+#include "delivery/delivery_spec.h"
+
+namespace onetable {
+
+ChangePlanner::ChangePlanner(const mapping::MappingSpec& mapping, std::string key_header)
+    : mapping_(mapping), key_header_(std::move(key_header)) {}
+
+ChangePlanner::~ChangePlanner() {
+  if (spill_) std::fclose(spill_);
+}
+
+ChangePlanner::Hash128 ChangePlanner::Parse(const std::string& hex) {
+  Hash128 h;
+  for (size_t i = 0; i < hex.size() && i < 32; ++i) {
+    const char c = hex[i];
+    const uint64_t v = c >= '0' && c <= '9' ? c - '0' : c >= 'a' && c <= 'f' ? c - 'a' + 10 : 0;
+    uint64_t& half = i < 16 ? h.hi : h.lo;
+    half = (half << 4) | v;
+  }
+  return h;
+}
+
+Status ChangePlanner::LoadState(Store& store, const std::string& delivery) {
+  return store.ScanDeliveryState(delivery, [&](const DeliveryKeyState& k) {
+    Known& known = known_[Parse(k.key_hash)];
+    known.row = Parse(k.row_hash);
+    known.acked = true;
+    return Status::Ok();
+  });
+}
+
+Status ChangePlanner::Begin(const mapping::TableMeta& meta) {
+  spill_ = std::tmpfile();
+  if (!spill_) return Status::Internal(std::string("无法创建临时文件：") + std::strerror(errno));
+  bool found = false;
+  for (size_t i = 0; i < meta.headers.size(); ++i) {
+    if (i < mapping_.columns.size() && LeftOutColumn(mapping_.columns[i])) continue;
+    if (meta.headers[i] == key_header_ && !found) {
+      key_index_ = kept_.size();
+      found = true;
+    }
+    kept_.push_back(i);
+    columns_.push_back(meta.headers[i]);
+  }
+  if (!found) return Status::Invalid("报表 " + mapping_.id + " 没有 key 列 “" + key_header_ + "”");
+  return Status::Ok();
+}
+
+Status ChangePlanner::Spill(const std::string& change, const std::string& state) {
+  if (std::fwrite(change.data(), 1, change.size(), spill_) != change.size() ||
+      std::fputc('\t', spill_) == EOF ||
+      std::fwrite(state.data(), 1, state.size(), spill_) != state.size() ||
+      std::fputc('\n', spill_) == EOF) {
+    return Status::Internal(std::string("写临时文件失败：") + std::strerror(errno));
+  }
+  return Status::Ok();
+}
+
+Status ChangePlanner::Row(const std::vector<std::string>& cells) {
+  ++rows_;
+  Change change;
+  change.cells.reserve(kept_.size());
+  for (size_t i : kept_) change.cells.push_back(i < cells.size() ? cells[i] : std::string());
+  change.key = change.cells[key_index_];
+  if (change.key.empty()) {
+    ++blank_keys_;
+    return Status::Ok();
+  }
+  const std::string key_hash = KeyHash(change.key);
+  const std::string row_hash = RowHash(columns_, change.cells);
+  Known& known = known_[Parse(key_hash)];
+  if (known.seen) {
+    return Status::Invalid("报表 " + mapping_.id + " 的 key 列 “" + key_header_ +
+                           "” 有重复值（第 " + std::to_string(rows_) +
+                           " 行）：推送需要每行的 key 唯一");
+  }
+  known.seen = true;
+  if (known.acked && known.row == Parse(row_hash)) {
+    ++unchanged_;
+    return Status::Ok();
+  }
+  ++upserts_;
+  return Spill(ChangeJson(columns_, change), StateJson(change, key_hash, row_hash));
+}
+
+Status ChangePlanner::Finish(Store& store, const std::string& delivery) {
+  if (!spill_) return Status::Internal("ChangePlanner::Finish before Begin");
+  int64_t vanished = 0;
+  for (const auto& [hash, known] : known_) {
+    if (known.acked && !known.seen) ++vanished;
+  }
+  if (vanished == 0) return Status::Ok();
+  return store.ScanDeliveryState(delivery, [&](const DeliveryKeyState& k) -> Status {
+    auto it = known_.find(Parse(k.key_hash));
+    if (it == known_.end() || it->second.seen || !it->second.acked) return Status::Ok();
+    Change change;
+    change.upsert = false;
+    change.key = k.key;
+    ++deletes_;
+    return Spill(ChangeJson(columns_, change), StateJson(change, k.key_hash, ""));
+  });
+}
+
+Status ChangePlanner::Batches(
+    size_t size,
+    const std::function<Status(const std::vector<std::string>&, const std::vector<std::string>&,
+                               int64_t, int64_t)>& batch) {
+  if (!spill_) return Status::Ok();
+  if (std::fflush(spill_) != 0 || std::fseek(spill_, 0, SEEK_SET) != 0) {
+    return Status::Internal(std::string("读临时文件失败：") + std::strerror(errno));
+  }
+  std::vector<std::string> changes, states;
+  int64_t ups = 0, dels = 0;
+  std::string line;
+  auto flush = [&]() -> Status {
+    if (changes.empty()) return Status::Ok();
+    Status st = batch(changes, states, ups, dels);
+    changes.clear();
+    states.clear();
+    ups = dels = 0;
+    return st;
+  };
+  char* buf = nullptr;
+  size_t cap = 0;
+  ssize_t n;
+  Status st;
+  while (st.ok() && (n = getline(&buf, &cap, spill_)) > 0) {
+    line.assign(buf, static_cast<size_t>(n));
+    if (!line.empty() && line.back() == '\n') line.pop_back();
+    const size_t tab = line.find('\t');
+    changes.push_back(line.substr(0, tab));
+    states.push_back(line.substr(tab + 1));
+    (states.back().compare(0, 4, "[\"d\"") == 0 ? dels : ups)++;
+    if (changes.size() >= size) st = flush();
+  }
+  std::free(buf);
+  RETURN_IF_ERROR(st);
+  return flush();
+}
+
+}  // namespace onetable

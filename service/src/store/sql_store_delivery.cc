@@ -1,0 +1,282 @@
+// Deliveries in SQL (schema/sql/*/0011_delivery.sql). Portable statements only: "upserts" are an
+// UPDATE and, when it touched no row, an INSERT; every writer of one delivery's batches and state
+// holds the delivery's run lease, so the two steps do not race there.
+#include "store/sql_store.h"
+
+namespace onetable {
+namespace {
+
+// State rows read per page by ScanDeliveryState.
+constexpr int kStatePage = 5000;
+
+const char kBatchColumns[] =
+    "SELECT id, delivery, seq, status, upserts, deletes, attempts, last_status, response_code, "
+    "created_at, acked_at";
+
+}  // namespace
+
+Status SqlStore::AddDeliveryBatch(DeliveryBatch* batch) {
+  return InTransaction([&]() -> Status {
+    const int64_t seq = batch->seq;
+    batch->created_at = NowUtc();
+    ASSIGN_OR_RETURN(
+        SqlStatement * s,
+        Stmt("INSERT INTO delivery_batch (delivery, seq, status, upserts, deletes, attempts, "
+             "last_status, response_code, created_at, acked_at, body, state) VALUES "
+             "(?, ?, ?, ?, ?, ?, ?, ?, ?, NULL, ?, ?)"));
+    s->BindText(1, batch->delivery);
+    s->BindInt(2, seq);
+    s->BindText(3, batch->status.empty() ? kBatchPending : batch->status);
+    s->BindInt(4, batch->upserts);
+    s->BindInt(5, batch->deletes);
+    s->BindInt(6, batch->attempts);
+    s->BindText(7, batch->last_status);
+    s->BindInt(8, batch->response_code);
+    s->BindText(9, batch->created_at);
+    s->BindText(10, batch->body);
+    s->BindText(11, batch->state);
+    RETURN_IF_ERROR(s->Execute().status());
+    ASSIGN_OR_RETURN(batch->id, db_->LastInsertId());
+    return Status::Ok();
+  });
+}
+
+Result<int64_t> SqlStore::LastDeliverySeq(const std::string& delivery) {
+  ASSIGN_OR_RETURN(SqlStatement * q,
+                   Stmt("SELECT MAX(seq) FROM delivery_batch WHERE delivery = ?"));
+  q->BindText(1, delivery);
+  ASSIGN_OR_RETURN(bool row, q->Step());
+  const int64_t seq = row ? q->Int(0) : 0;
+  q->Reset();
+  return seq;
+}
+
+Result<std::vector<DeliveryBatch>> SqlStore::ListDeliveryBatches(const std::string& delivery,
+                                                                 const std::string& status,
+                                                                 int64_t after_seq, int limit,
+                                                                 bool with_body) {
+  std::string sql = std::string(kBatchColumns) + (with_body ? ", body, state" : "") +
+                    " FROM delivery_batch WHERE delivery = ? AND seq > ?" +
+                    (status.empty() ? "" : " AND status = ?") + " ORDER BY seq LIMIT " +
+                    std::to_string(limit < 1 ? 1 : limit);
+  ASSIGN_OR_RETURN(SqlStatement * s, Stmt(sql));
+  s->BindText(1, delivery);
+  s->BindInt(2, after_seq);
+  if (!status.empty()) s->BindText(3, status);
+  std::vector<DeliveryBatch> out;
+  while (true) {
+    ASSIGN_OR_RETURN(bool row, s->Step());
+    if (!row) break;
+    DeliveryBatch b;
+    b.id = s->Int(0);
+    b.delivery = s->Text(1).value_or("");
+    b.seq = s->Int(2);
+    b.status = s->Text(3).value_or("");
+    b.upserts = s->Int(4);
+    b.deletes = s->Int(5);
+    b.attempts = s->Int(6);
+    b.last_status = s->Text(7).value_or("");
+    b.response_code = static_cast<int>(s->Int(8));
+    b.created_at = s->Text(9).value_or("");
+    b.acked_at = s->Text(10).value_or("");
+    if (with_body) {
+      b.body = s->Text(11).value_or("");
+      b.state = s->Text(12).value_or("");
+    }
+    out.push_back(std::move(b));
+  }
+  s->Reset();
+  return out;
+}
+
+Result<int64_t> SqlStore::CountDeliveryBatches(const std::string& delivery,
+                                               const std::string& status, int64_t* changes) {
+  ASSIGN_OR_RETURN(SqlStatement * s,
+                   Stmt("SELECT COUNT(*), SUM(upserts + deletes) FROM delivery_batch "
+                        "WHERE delivery = ? AND status = ?"));
+  s->BindText(1, delivery);
+  s->BindText(2, status);
+  ASSIGN_OR_RETURN(bool row, s->Step());
+  const int64_t n = row ? s->Int(0) : 0;
+  if (changes) *changes = row ? s->Int(1) : 0;
+  s->Reset();
+  return n;
+}
+
+Status SqlStore::RecordDeliveryAttempt(int64_t batch_id, const std::string& status,
+                                       int64_t attempts, const std::string& last_status,
+                                       int response_code) {
+  ASSIGN_OR_RETURN(SqlStatement * s,
+                   Stmt("UPDATE delivery_batch SET status = ?, attempts = ?, last_status = ?, "
+                        "response_code = ? WHERE id = ? AND status <> 'acked'"));
+  s->BindText(1, status);
+  s->BindInt(2, attempts);
+  s->BindText(3, last_status);
+  s->BindInt(4, response_code);
+  s->BindInt(5, batch_id);
+  ASSIGN_OR_RETURN(int64_t n, s->Execute());
+  if (n == 1) return Status::Ok();
+  ASSIGN_OR_RETURN(SqlStatement * q, Stmt("SELECT status FROM delivery_batch WHERE id = ?"));
+  q->BindInt(1, batch_id);
+  ASSIGN_OR_RETURN(bool row, q->Step());
+  q->Reset();
+  if (!row) return Status::NotFound("批次 " + std::to_string(batch_id) + " 不存在");
+  return Status::Precondition("批次 " + std::to_string(batch_id) + " 已确认接收");
+}
+
+Status SqlStore::AckDeliveryBatch(int64_t batch_id, int64_t attempts,
+                                  const std::string& last_status, int response_code,
+                                  const std::vector<DeliveryKeyState>& upserts,
+                                  const std::vector<std::string>& delete_hashes) {
+  return InTransaction([&]() -> Status {
+    ASSIGN_OR_RETURN(SqlStatement * q,
+                     Stmt("SELECT delivery, status FROM delivery_batch WHERE id = ?"));
+    q->BindInt(1, batch_id);
+    ASSIGN_OR_RETURN(bool row, q->Step());
+    if (!row) {
+      q->Reset();
+      return Status::NotFound("批次 " + std::to_string(batch_id) + " 不存在");
+    }
+    const std::string delivery = q->Text(0).value_or("");
+    const bool acked = q->Text(1).value_or("") == kBatchAcked;
+    q->Reset();
+    if (acked) return Status::Ok();
+    ASSIGN_OR_RETURN(SqlStatement * s,
+                     Stmt("UPDATE delivery_batch SET status = 'acked', attempts = ?, "
+                          "last_status = ?, response_code = ?, acked_at = ? WHERE id = ?"));
+    s->BindInt(1, attempts);
+    s->BindText(2, last_status);
+    s->BindInt(3, response_code);
+    s->BindText(4, NowUtc());
+    s->BindInt(5, batch_id);
+    RETURN_IF_ERROR(s->Execute().status());
+    for (const DeliveryKeyState& k : upserts) {
+      ASSIGN_OR_RETURN(SqlStatement * u,
+                       Stmt("UPDATE delivery_state SET row_hash = ?, key_text = ? "
+                            "WHERE delivery = ? AND key_hash = ?"));
+      u->BindText(1, k.row_hash);
+      u->BindText(2, k.key);
+      u->BindText(3, delivery);
+      u->BindText(4, k.key_hash);
+      ASSIGN_OR_RETURN(int64_t n, u->Execute());
+      if (n > 0) continue;
+      ASSIGN_OR_RETURN(SqlStatement * i,
+                       Stmt("INSERT INTO delivery_state (delivery, key_hash, row_hash, key_text) "
+                            "VALUES (?, ?, ?, ?)"));
+      i->BindText(1, delivery);
+      i->BindText(2, k.key_hash);
+      i->BindText(3, k.row_hash);
+      i->BindText(4, k.key);
+      RETURN_IF_ERROR(i->Execute().status());
+    }
+    for (const std::string& hash : delete_hashes) {
+      ASSIGN_OR_RETURN(SqlStatement * d,
+                       Stmt("DELETE FROM delivery_state WHERE delivery = ? AND key_hash = ?"));
+      d->BindText(1, delivery);
+      d->BindText(2, hash);
+      RETURN_IF_ERROR(d->Execute().status());
+    }
+    return Status::Ok();
+  });
+}
+
+Result<int64_t> SqlStore::RetryDeliveryBatches(const std::string& delivery) {
+  ASSIGN_OR_RETURN(SqlStatement * s, Stmt("UPDATE delivery_batch SET status = 'pending' "
+                                          "WHERE delivery = ? AND status = 'failed'"));
+  s->BindText(1, delivery);
+  return s->Execute();
+}
+
+Status SqlStore::ScanDeliveryState(const std::string& delivery,
+                                   const std::function<Status(const DeliveryKeyState&)>& visit) {
+  std::string after;
+  while (true) {
+    ASSIGN_OR_RETURN(SqlStatement * s,
+                     Stmt("SELECT key_hash, row_hash, key_text FROM delivery_state "
+                          "WHERE delivery = ? AND key_hash > ? ORDER BY key_hash LIMIT " +
+                          std::to_string(kStatePage)));
+    s->BindText(1, delivery);
+    s->BindText(2, after);
+    std::vector<DeliveryKeyState> page;
+    while (true) {
+      ASSIGN_OR_RETURN(bool row, s->Step());
+      if (!row) break;
+      page.push_back({s->Text(0).value_or(""), s->Text(1).value_or(""), s->Text(2).value_or("")});
+    }
+    s->Reset();
+    for (const DeliveryKeyState& k : page) RETURN_IF_ERROR(visit(k));
+    if (static_cast<int>(page.size()) < kStatePage) return Status::Ok();
+    after = page.back().key_hash;
+  }
+}
+
+Result<DeliveryControl> SqlStore::GetDeliveryControl(const std::string& delivery) {
+  ASSIGN_OR_RETURN(SqlStatement * s, Stmt("SELECT paused, last_run_at, last_success_at, last_error "
+                                          "FROM delivery_control WHERE delivery = ?"));
+  s->BindText(1, delivery);
+  DeliveryControl c;
+  c.delivery = delivery;
+  ASSIGN_OR_RETURN(bool row, s->Step());
+  if (row) {
+    c.paused = s->Int(0) != 0;
+    c.last_run_at = s->Int(1);
+    c.last_success_at = s->Int(2);
+    c.last_error = s->Text(3).value_or("");
+  }
+  s->Reset();
+  return c;
+}
+
+namespace {
+
+// Runs `update`; when it touched no row, inserts the control row with defaults and runs it again
+// (a concurrent insert of the same row is fine: the update then finds it).
+template <typename Update, typename Insert>
+Status UpdateOrInsert(Update update, Insert insert) {
+  ASSIGN_OR_RETURN(int64_t n, update());
+  if (n > 0) return Status::Ok();
+  Status st = insert();
+  if (!st.ok() && st.code() != StatusCode::kAlreadyExists) return st;
+  return update().status();
+}
+
+}  // namespace
+
+Status SqlStore::SetDeliveryPaused(const std::string& delivery, bool paused) {
+  auto update = [&]() -> Result<int64_t> {
+    ASSIGN_OR_RETURN(SqlStatement * s,
+                     Stmt("UPDATE delivery_control SET paused = ? WHERE delivery = ?"));
+    s->BindInt(1, paused ? 1 : 0);
+    s->BindText(2, delivery);
+    return s->Execute();
+  };
+  return UpdateOrInsert(update, [&]() { return InsertDeliveryControl(delivery); });
+}
+
+Status SqlStore::RecordDeliveryRun(const std::string& delivery, int64_t run_at,
+                                   const std::string& error) {
+  auto update = [&]() -> Result<int64_t> {
+    ASSIGN_OR_RETURN(SqlStatement * s,
+                     Stmt(error.empty() ? "UPDATE delivery_control SET last_run_at = ?, "
+                                          "last_success_at = ?, last_error = ? WHERE delivery = ?"
+                                        : "UPDATE delivery_control SET last_run_at = ?, "
+                                          "last_error = ? WHERE delivery = ?"));
+    int i = 1;
+    s->BindInt(i++, run_at);
+    if (error.empty()) s->BindInt(i++, run_at);
+    s->BindText(i++, error);
+    s->BindText(i++, delivery);
+    return s->Execute();
+  };
+  return UpdateOrInsert(update, [&]() { return InsertDeliveryControl(delivery); });
+}
+
+Status SqlStore::InsertDeliveryControl(const std::string& delivery) {
+  ASSIGN_OR_RETURN(SqlStatement * s,
+                   Stmt("INSERT INTO delivery_control (delivery, paused, last_run_at, "
+                        "last_success_at, last_error) VALUES (?, 0, 0, 0, '')"));
+  s->BindText(1, delivery);
+  return s->Execute().status();
+}
+
+}  // namespace onetable
