@@ -110,10 +110,22 @@ Result<Config> LoadConfig(const std::string& path, bool explicit_path) {
       } else {
         errors += where + ": secure_cookie 应为 true 或 false\n";
       }
+    } else if (key == "audit_key_file") {
+      c.audit_key_file = Resolve(base, s);
+    } else if (key == "audit_retention_days") {
+      try {
+        c.audit_retention_days = v.as<int>();
+      } catch (const YAML::Exception&) {
+        c.audit_retention_days = 0;
+      }
+      if (c.audit_retention_days < kMinAuditRetentionDays || c.audit_retention_days > 36500) {
+        errors += where + ": audit_retention_days 应为 " + std::to_string(kMinAuditRetentionDays) +
+                  "–36500 的整数（审计日志至少保留六个月）\n";
+      }
     } else {
-      errors +=
-          Where(path, text, kv.first.Mark()) + ": 未知的配置项 " + key +
-          "（可用：store, schema, mappings, connectors, web, listen, threads, secure_cookie）\n";
+      errors += Where(path, text, kv.first.Mark()) + ": 未知的配置项 " + key +
+                "（可用：store, schema, mappings, connectors, web, listen, threads, "
+                "secure_cookie, audit_key_file, audit_retention_days）\n";
     }
   }
   if (!errors.empty()) {
@@ -121,6 +133,15 @@ Result<Config> LoadConfig(const std::string& path, bool explicit_path) {
     return Status::Invalid(errors);
   }
   return c;
+}
+
+std::string AuditKeyFileOf(const Config& config) {
+  if (!config.audit_key_file.empty()) return config.audit_key_file;
+  if (config.store_url.rfind("sqlite:", 0) == 0) {
+    const fs::path db(config.store_url.substr(7));
+    return (db.parent_path() / "audit.key").string();
+  }
+  return "var/audit.key";
 }
 
 AppSettings SettingsOf(const Config& config) {

@@ -11,6 +11,12 @@
 //   threads: 8
 //   secure_cookie: false                   # true when users reach onetable over HTTPS (a TLS
 //                                          # proxy in front): the session cookie gets Secure
+//   audit_key_file: /etc/onetable/audit.key  # the key sealing the audit chain (audit/audit_key.h);
+//                                          # default: audit.key beside a SQLite store, else
+//                                          # var/audit.key. Keep it off the database host's
+//                                          # backups of the store, readable by the service only.
+//   audit_retention_days: 180              # `onetable audit purge` keeps at least this many
+//                                          # days (180 or more: 网络安全法 Art. 21)
 #ifndef ONETABLE_APP_CONFIG_H_
 #define ONETABLE_APP_CONFIG_H_
 
@@ -32,7 +38,16 @@ struct Config {
   int listen_port = 8080;
   int threads = 8;
   bool secure_cookie = false;
+  std::string audit_key_file;  // resolved; see AuditKeyFileOf for the default
+  int audit_retention_days = 180;
 };
+
+// The audit key file of `config`: audit_key_file when set, else audit.key in the directory of a
+// SQLite store, else var/audit.key.
+std::string AuditKeyFileOf(const Config& config);
+
+// The least audit_retention_days accepted.
+inline constexpr int kMinAuditRetentionDays = 180;
 
 // Loads `path`. When `explicit_path` is false and the file does not exist, returns defaults.
 // Unknown keys and bad values are errors naming file:line:col.

@@ -8,9 +8,11 @@
 
 #include "access/access.h"
 #include "app/context.h"
+#include "audit/audit_key.h"
 #include "audit/audit_log.h"
 #include "auth/password.h"
 #include "auth/users.h"
+#include "cli/audit_verbs.h"
 #include "cli/import_verbs.h"
 #include "cli/table_verbs.h"
 #include "cli/user_verbs.h"
@@ -40,6 +42,7 @@ const char kUsage[] =
     "  mapping draft 模板.xlsx|.csv [--title 标题] [-o 文件]   由部门空白模板生成映射草稿\n"
     "  user add 用户名 --role 角色 [--scope 代码 ...] [--grant 映射ID ...] [--password-stdin]\n"
     "                               新建用户（终端中输入两次密码）\n"
+    "  audit verify|export|purge    校验审计日志的完整性、导出审计日志、按保留期存档后清理\n"
     "\n"
     "全局选项：\n"
     "  --config FILE  配置文件（默认 onetable.yaml）\n"
@@ -140,6 +143,17 @@ int RunInit(const Config& config, const std::vector<std::string>& args) {
     std::cout << "登记库 " << url->redacted << " 结构已是最新（版本 " << *after << "）\n";
   }
 
+  // The key that seals the audit chain: created with the store, kept outside it.
+  const std::string key_file = AuditKeyFileOf(config);
+  const bool had_key = fs::exists(key_file);
+  auto audit_key = OpenAuditKey(key_file, **store);
+  if (!audit_key.ok()) return fail(audit_key.status());
+  (*store)->SetAuditSealer(audit_key->get());
+  if (!had_key) {
+    std::cout << "审计密钥：" << key_file << "（" << (*audit_key)->algorithm()
+              << "；请与登记库分开备份，丢失后已有审计记录无法校验）\n";
+  }
+
   if (demo) {
     ListQuery all;
     auto persons = (*store)->Count(EntityKind::kPerson, all);
@@ -231,6 +245,7 @@ int RunCommandLine(const std::vector<std::string>& argv, const Verb& serve) {
   if (verb == "check") return RunCheck(*config, rest);
   if (verb == "serve") return serve(*config, rest);
   if (verb == "user") return RunUser(*config, rest);
+  if (verb == "audit") return RunAudit(*config, rest);
   if (verb == "import") return RunImport(*config, rest);
   if (verb == "sync") return RunSync(*config, rest);
   if (verb == "table") return RunTable(*config, rest);

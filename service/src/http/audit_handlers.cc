@@ -2,6 +2,7 @@
 
 #include <string>
 
+#include "audit/audit_export.h"
 #include "http/json_writer.h"
 #include "http/register_json.h"
 #include "store/store.h"
@@ -11,26 +12,8 @@ namespace {
 
 constexpr int64_t kMaxAfter = 999999999999999999;
 
-bool Digits(const std::string& text, size_t from, size_t count) {
-  for (size_t i = from; i < from + count; ++i) {
-    if (i >= text.size() || text[i] < '0' || text[i] > '9') return false;
-  }
-  return true;
-}
-
-// "2026-05-01", "2026-05-01T08:00:00Z", "2026-05-01 08:00:00" → "2026-05-01 08:00:00" (the
-// store's form, which orders as text).
 Result<std::string> StoreTime(const std::string& text) {
-  const bool date = text.size() >= 10 && Digits(text, 0, 4) && text[4] == '-' &&
-                    Digits(text, 5, 2) && text[7] == '-' && Digits(text, 8, 2);
-  if (date && text.size() == 10) return text + " 00:00:00";
-  if (date && (text.size() == 19 || (text.size() == 20 && text[19] == 'Z')) &&
-      (text[10] == 'T' || text[10] == ' ') && Digits(text, 11, 2) && text[13] == ':' &&
-      Digits(text, 14, 2) && text[16] == ':' && Digits(text, 17, 2)) {
-    return text.substr(0, 10) + " " + text.substr(11, 8);
-  }
-  return Status::Invalid(
-      "查询参数 since 应为 UTC 日期或时间，如 2026-05-01 或 2026-05-01T08:00:00Z");
+  return AuditTimeOf(text, "查询参数 since");
 }
 
 // The store's "YYYY-MM-DD HH:MM:SS" as ISO 8601 UTC.

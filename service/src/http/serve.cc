@@ -8,6 +8,7 @@
 #include "app/background_jobs.h"
 #include "app/exit_codes.h"
 #include "app/store_open.h"
+#include "audit/audit_key.h"
 #include "auth/authenticator.h"
 #include "http/metrics.h"
 #include "http/server.h"
@@ -50,9 +51,14 @@ int RunServe(const Config& config, const std::vector<std::string>& args) {
   if (!catalog.ok()) return Fail(kExitInvalid, catalog.status().message());
   // Fail at start, not at the first request, when the store is unreachable or not initialised.
   {
-    auto probe = OpenReadyStore(config.store_url, *catalog, kServeSchemaVersion);
+    auto probe = OpenReadyStore(config.store_url, *catalog, kServeSchemaVersion,
+                                AuditKeyFileOf(config));
     if (!probe.ok()) return Fail(ExitFor(probe.status()), probe.status().message());
   }
+  // One key for every connection: each appends its records to the chain sealed with it.
+  auto audit_key = LoadAuditKey(AuditKeyFileOf(config));
+  if (!audit_key.ok()) return Fail(kExitInvalid, audit_key.status().message());
+  const AuditSealer* sealer = audit_key->get();
 
   // What every handler shares (http/service_context.h); lives until the server has stopped.
   auto divisions = Divisions::Load(config.schema_dir + "/divisions");
@@ -66,7 +72,11 @@ int RunServe(const Config& config, const std::vector<std::string>& args) {
   Metrics metrics;
   const Catalog& cat = *catalog;
   const std::string store_url = config.store_url;
-  const StoreFactory open_store = [&cat, store_url]() { return OpenStore(store_url, cat); };
+  const StoreFactory open_store = [&cat, store_url, sealer]() -> Result<std::unique_ptr<Store>> {
+    ASSIGN_OR_RETURN(std::unique_ptr<Store> store, OpenStore(store_url, cat));
+    store->SetAuditSealer(sealer);
+    return store;
+  };
   ServiceContext service{
       *catalog, policy,  SettingsOf(config), divisions.ok() ? &*divisions : nullptr,
       &auth,    &metrics};
