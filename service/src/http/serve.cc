@@ -85,6 +85,7 @@ int RunServe(const Config& config, const std::vector<std::string>& args) {
   BackgroundJobs jobs;
   service.jobs = &jobs;
   service.open_store = open_store;
+  service.audit_key = sealer;
 
   // Routes: the one list in http/service_routes.cc (the tests serve the same set).
   Router router;
