@@ -145,7 +145,9 @@ TEST(PermissionName, EachPermissionHasItsStableApiName) {
 // read, in the one place the web UI takes them from (GET /me).
 TEST(Role, NamesRoundTripAndLabelsAreChinese) {
   const std::vector<std::pair<std::string, std::string>> expected = {
-      {"admin", "管理员"},
+      {"admin", "系统管理员"},
+      {"security_admin", "安全管理员"},
+      {"auditor", "审计员"},
       {"community_admin", "社区管理员"},
       {"grid_worker", "网格员"},
       {"department", "部门账号"}};
