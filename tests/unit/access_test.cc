@@ -103,7 +103,10 @@ TEST_F(AccessPolicyTest, PermissionsByRole) {
                                        Permission::kManageUsers,      Permission::kReadAudit};
   // Which of `all` each role has, in that order.
   const std::map<std::string, std::vector<bool>> table = {
-      {"admin", {true, true, true, true, true, true, true, true}},
+      // Separated duties (三权分立): configuration, accounts and the audit log apart.
+      {"admin", {true, true, true, true, true, true, false, false}},
+      {"security_admin", {false, false, false, false, false, false, true, false}},
+      {"auditor", {false, false, false, false, false, false, false, true}},
       {"community_admin", {true, true, true, true, false, false, false, false}},
       {"grid_worker", {true, true, true, true, false, false, false, false}},
       {"department", {false, false, false, true, false, false, false, false}},
@@ -340,6 +343,36 @@ TEST_F(AccessPolicyTest, SensitiveFieldsAndTagsNeedAGrant) {
       EXPECT_EQ(policy_->SeesTag(who, *dibao), c.dibao);
     }
   }
+}
+
+}  // namespace
+}  // namespace onetable
+
+namespace onetable {
+namespace {
+
+// Identifiers (ID numbers, phones) are unmasked in a table only by a grant naming that column of
+// that table; the operator at a terminal sees every column.
+TEST_F(AccessPolicyTest, OnlyAGrantForThatColumnOfThatTableUnmasksAnIdentifier) {
+  const AccessPolicy& policy = *policy_;
+  Principal dept;
+  dept.role = Role::kDepartment;
+  dept.grants = {"minzheng/gaoling-jintie", "minzheng/dibao:公民身份号码,联系电话"};
+  EXPECT_FALSE(policy.SeesIdentifierColumn(dept, "minzheng/gaoling-jintie", "公民身份号码"));
+  EXPECT_TRUE(policy.SeesIdentifierColumn(dept, "minzheng/dibao", "公民身份号码"));
+  EXPECT_TRUE(policy.SeesIdentifierColumn(dept, "minzheng/dibao", "联系电话"));
+  EXPECT_FALSE(policy.SeesIdentifierColumn(dept, "minzheng/dibao", "联系"));
+  EXPECT_FALSE(policy.SeesIdentifierColumn(dept, "minzheng/dibao-x", "公民身份号码"));
+  EXPECT_TRUE(policy.RequireTable(dept, "minzheng/dibao").ok()) << "a column grant runs it";
+  EXPECT_FALSE(policy.RequireTable(dept, "minzheng/tekun").ok());
+  EXPECT_TRUE(policy.SeesIdentifierColumn(OperatorPrincipal("cli:root"), "a/b", "公民身份号码"));
+}
+
+TEST(IdentifierColumns, UnderFourteenCountsFromTheBirthday) {
+  EXPECT_TRUE(IsUnder14("2012-07-01", "2026-06-30"));
+  EXPECT_FALSE(IsUnder14("2012-06-30", "2026-06-30"));
+  EXPECT_FALSE(IsUnder14("1940-01-01", "2026-06-30"));
+  EXPECT_FALSE(IsUnder14("", "2026-06-30"));
 }
 
 }  // namespace
