@@ -265,4 +265,9 @@ Result<int64_t> FaultyStore::AppendAudit(const AuditEntry& entry) {
   return StoreWrapper::AppendAudit(entry);
 }
 
+Result<int64_t> FaultyStore::PurgeAudit(int64_t through_seq) {
+  RETURN_IF_ERROR(Write("PurgeAudit"));
+  return StoreWrapper::PurgeAudit(through_seq);
+}
+
 }  // namespace onetable::testing

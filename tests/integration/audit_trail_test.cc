@@ -1,11 +1,12 @@
-// Audit completeness over real HTTP: a scripted session (a failed login, a login, reads, a
-// write, a table download and preview, an out-of-scope read, a denied request, logout) leaves
+// Audit completeness over real HTTP: a scripted session (a failed login, a login, a read of a
+// person, a search, a "show in full", a write, a table download and preview, an out-of-scope read, a denied request, logout) leaves
 // exactly the expected audit rows, each with the request id the client was given; and neither
 // the request log nor the audit table ever holds the fixture's ID numbers, phones or names, a
 // password or a token, however hard the client tries to put them there.
 #include <string>
 #include <vector>
 
+#include "audit/audit_chain.h"
 #include "auth_harness.h"
 
 namespace onetable::authtest {
@@ -43,11 +44,13 @@ TEST_F(AuditTrail, AScriptedSessionLeavesExactlyTheseRows) {
   const std::string token = login.Json()["token"].GetString();
   tokens_seen_.push_back(token);
 
-  // Reads are not audited.
+  // The tree holds no personal data and is not audited; reading a person and searching are.
   EXPECT_EQ(Call(token, "GET", "/api/v1/tree").status, 200);
   Answer person = Call(token, "GET", "/api/v1/persons/" + zhang);
-  ASSERT_EQ(person.status, 200) << person.body;
+  step(person, 200);
   const std::string etag = person.Header("etag");
+  step(Call(token, "GET", "/api/v1/persons/search?name=" + std::string("%E5%BC%A0")), 200);
+  step(Call(token, "GET", "/api/v1/persons/" + zhang + "?reveal=1"), 200);
 
   step(Call(token, "PUT", "/api/v1/persons/" + zhang, R"({"fields":{"phone":"13700001111"}})",
             {{"If-Match", etag}}),
@@ -67,6 +70,9 @@ TEST_F(AuditTrail, AScriptedSessionLeavesExactlyTheseRows) {
   } expected[] = {
       {"gw_a1", "grid_worker", "login", "user/gw_a1", "failed"},
       {"gw_a1", "grid_worker", "login", "user/gw_a1", "ok"},
+      {"gw_a1", "grid_worker", "read", "person/" + zhang, "ok"},
+      {"gw_a1", "grid_worker", "search", "persons", "ok"},
+      {"gw_a1", "grid_worker", "reveal", "person/" + zhang, "ok"},
       {"gw_a1", "grid_worker", "write", "person/" + zhang, "ok"},
       {"gw_a1", "grid_worker", "download", "table/minzheng/gaoling-jintie", "ok"},
       {"gw_a1", "grid_worker", "preview", "table/minzheng/gaoling-jintie", "ok"},
@@ -90,12 +96,21 @@ TEST_F(AuditTrail, AScriptedSessionLeavesExactlyTheseRows) {
     EXPECT_EQ(rows[i].at.size(), 19u) << "UTC YYYY-MM-DD HH:MM:SS";
   }
   EXPECT_EQ(rows[0].detail, "bad_password");
-  EXPECT_EQ(rows[5].detail, "status=404 (not found or outside the caller's scope)");
-  EXPECT_EQ(rows[6].detail, "status=403");
-  EXPECT_NE(rows[2].detail.find("phone"), std::string::npos) << "names the field written";
+  EXPECT_EQ(rows[3].detail, "by=name rows=1") << "the criterion, never the text searched";
+  EXPECT_NE(rows[4].detail.find("id_number"), std::string::npos) << "names what was shown";
+  EXPECT_EQ(rows[8].detail, "status=404 (not found or outside the caller's scope)");
+  EXPECT_EQ(rows[9].detail, "status=403");
+  EXPECT_NE(rows[5].detail.find("phone"), std::string::npos) << "names the field written";
 
-  // The audit API shows the same rows to an admin, filtered and paged.
-  const std::string admin = TokenOf("admin");
+  // Every record is in the chain, unbroken.
+  Result<AuditVerifyReport> chain = VerifyAuditChain(*store_, audit_key_);
+  ASSERT_TRUE(chain.ok()) << chain.status().message();
+  EXPECT_TRUE(chain->ok()) << (chain->problems.empty() ? "" : chain->problems[0]);
+  EXPECT_EQ(chain->records, static_cast<int64_t>(rows.size()));
+
+  // The audit API shows the same rows to the auditor (and to no one else), filtered and paged.
+  EXPECT_EQ(Call(TokenOf("admin"), "GET", "/api/v1/audit").status, 403);
+  const std::string admin = TokenOf("auditor");
   Answer page = Call(admin, "GET", "/api/v1/audit?user=gw_a1&limit=2");
   ASSERT_EQ(page.status, 200) << page.body;
   rapidjson::Document doc = page.Json();
@@ -107,11 +122,11 @@ TEST_F(AuditTrail, AScriptedSessionLeavesExactlyTheseRows) {
   Answer next =
       Call(admin, "GET",
            "/api/v1/audit?user=gw_a1&after=" + std::to_string(doc["next_after"].GetInt64()));
-  EXPECT_EQ(next.Json()["items"].Size(), 6u) << next.body;
+  EXPECT_EQ(next.Json()["items"].Size(), 9u) << next.body;
   Answer denied = Call(admin, "GET", "/api/v1/audit?action=denied");
-  EXPECT_EQ(denied.Json()["items"].Size(), 3u) << denied.body;
+  EXPECT_EQ(denied.Json()["items"].Size(), 4u) << denied.body;  // + the admin's refusal
   EXPECT_EQ(Call(admin, "GET", "/api/v1/audit?since=2000-01-01").Json()["items"].Size(),
-            rows.size() + 1);  // + the admin's own login
+            rows.size() + 3);  // + the admin's login and refusal, the auditor's login
   EXPECT_EQ(Call(admin, "GET", "/api/v1/audit?since=2999-01-01").Json()["items"].Size(), 0u);
   EXPECT_EQ(Call(admin, "GET", "/api/v1/audit?since=yesterday").status, 400);
   EXPECT_EQ(Call(TokenOf("ca_a"), "GET", "/api/v1/audit").status, 403);
@@ -119,6 +134,7 @@ TEST_F(AuditTrail, AScriptedSessionLeavesExactlyTheseRows) {
 
 TEST_F(AuditTrail, NoPersonalValuePasswordOrTokenInTheLogOrTheAuditTable) {
   const std::string admin = TokenOf("admin");
+  const std::string secadmin = TokenOf("secadmin");  // accounts and tokens are its duty
   const std::string worker = TokenOf("gw_a1");
   const std::string id_number = IdNumberFor("19400101", 11);  // 张三丰's
   const std::string phone = "13912345678";                    // 李四海's
@@ -151,13 +167,13 @@ TEST_F(AuditTrail, NoPersonalValuePasswordOrTokenInTheLogOrTheAuditTable) {
        R"({"fields":{"phone":"13600002222"}})", {{"If-Match", "\"1\""}});
   personal_.push_back("13600002222");
   // Users and tokens: passwords in bodies, a token issued and revoked.
-  Call(admin, "POST", "/api/v1/users",
+  Call(secadmin, "POST", "/api/v1/users",
        R"({"name":"new_gw","role":"grid_worker","password":"Secret-pass-789",
            "scopes":["420581001001/02"]})");
-  Call(admin, "POST", "/api/v1/users",
+  Call(secadmin, "POST", "/api/v1/users",
        R"({"name":"weak_gw","role":"grid_worker","password":"weak-789",
            "scopes":["420581001001/02"]})");
-  Answer issued = Call(admin, "POST", "/api/v1/users/dept/tokens", R"({"label":"x"})");
+  Answer issued = Call(secadmin, "POST", "/api/v1/users/dept/tokens", R"({"label":"x"})");
   ASSERT_EQ(issued.status, 201) << issued.body;
   const std::string api_token = issued.Json()["token"].GetString();
   tokens_seen_.push_back(api_token);
@@ -165,7 +181,7 @@ TEST_F(AuditTrail, NoPersonalValuePasswordOrTokenInTheLogOrTheAuditTable) {
   Call(admin, "DELETE",
        "/api/v1/users/dept/tokens/" + std::to_string(issued.Json()["id"].GetInt64()));
   Call(api_token, "GET", "/api/v1/me");
-  Call(admin, "GET", "/api/v1/audit");
+  Call(TokenOf("auditor"), "GET", "/api/v1/audit");
   Call(worker, "POST", "/api/v1/logout");
 
   const std::string log = StopServer();

@@ -162,14 +162,17 @@ TEST_F(AuthCli, UserAddCreatesAnAuditedAccountThatSignsInToServe) {
   query.action = "user_change";
   Result<std::vector<AuditEntry>> audit = store_->ListAudit(query);
   ASSERT_TRUE(audit.ok());
-  // init's first admin, then the two accounts added here: every account change is a user_change.
-  ASSERT_EQ(audit->size(), 3u);
+  // init's three first accounts (separated duties), then the two added here: every account
+  // change is a user_change.
+  ASSERT_EQ(audit->size(), 5u);
   EXPECT_EQ((*audit)[0].object, "user/admin");
-  EXPECT_EQ((*audit)[1].user.rfind("cli:", 0), 0u) << (*audit)[1].user;
-  EXPECT_EQ((*audit)[1].role, "operator");
-  EXPECT_EQ((*audit)[1].object, "user/zhang");
-  EXPECT_EQ((*audit)[1].detail.find("Good-password"), std::string::npos);
-  EXPECT_EQ((*audit)[2].object, "user/mz");
+  EXPECT_EQ((*audit)[1].object, "user/secadmin");
+  EXPECT_EQ((*audit)[2].object, "user/auditor");
+  EXPECT_EQ((*audit)[3].user.rfind("cli:", 0), 0u) << (*audit)[3].user;
+  EXPECT_EQ((*audit)[3].role, "operator");
+  EXPECT_EQ((*audit)[3].object, "user/zhang");
+  EXPECT_EQ((*audit)[3].detail.find("Good-password"), std::string::npos);
+  EXPECT_EQ((*audit)[4].object, "user/mz");
 
   // The new account signs in to the real server and sees its grid.
   const int port = FreePort();

@@ -16,7 +16,7 @@
 // dibao (sensitive) on 张三 and 赵六. Review items: a possible duplicate 张三/李四 (all in A1)
 // and a phone conflict of 赵六 (in B). One connector, "matrix" (a CSV file with a header and
 // no rows, so running it changes nothing), and one finished run of it with a quarantined row.
-// Users (password kPassword): admin; ca_a (community_admin of A); gw_a1 (grid_worker of
+// Users (password kPassword): admin; secadmin (security_admin); auditor; ca_a (community_admin of A); gw_a1 (grid_worker of
 // "420581001001/01"); dept (department, granted minzheng/gaoling-jintie, minzheng/dibao and
 // sensitive:dibao); off (a disabled grid worker). personal() lists every ID number, phone and
 // name seeded.
@@ -43,6 +43,7 @@
 
 #include "access/access.h"
 #include "app/background_jobs.h"
+#include "audit/audit_key.h"
 #include "auth/authenticator.h"
 #include "auth/password.h"
 #include "cli_runner.h"
@@ -118,6 +119,7 @@ class AuthHarness : public ::testing::Test {
     Result<std::unique_ptr<Store>> store = OpenStore(url_, *catalog_);
     ASSERT_TRUE(store.ok()) << store.status().message();
     store_ = std::move(*store);
+    store_->SetAuditSealer(&audit_key_);
     Status st = store_->Migrate();
     ASSERT_TRUE(st.ok()) << st.message();
     Seed();
@@ -136,11 +138,16 @@ class AuthHarness : public ::testing::Test {
     service_ = std::make_unique<ServiceContext>(ServiceContext{
         *catalog_, *policy_, settings, divisions_.get(), auth_.get(), metrics_.get()});
     service_->jobs = jobs_.get();
-    {
-      const Catalog* cat = catalog_.get();
-      const std::string url = url_;
-      service_->open_store = [cat, url]() { return OpenStore(url, *cat); };
-    }
+    service_->audit_key = &audit_key_;
+    const AuditSealer* sealer = &audit_key_;
+    // Every connection seals its audit records, as `serve` does.
+    const auto open_sealed = [cat = catalog_.get(), url = url_,
+                              sealer]() -> Result<std::unique_ptr<Store>> {
+      Result<std::unique_ptr<Store>> opened = OpenStore(url, *cat);
+      if (opened.ok()) (*opened)->SetAuditSealer(sealer);
+      return opened;
+    };
+    service_->open_store = open_sealed;
     Router router;
     st = RegisterServiceRoutes(&router, *service_, "");
     ASSERT_TRUE(st.ok()) << st.message();
@@ -150,10 +157,7 @@ class AuthHarness : public ::testing::Test {
     options.trusted_proxies = trusted_proxies_;
     options.authenticator = auth_.get();
     options.metrics = metrics_.get();
-    const Catalog* cat = catalog_.get();
-    const std::string url = url_;
-    server_ = std::make_unique<Server>(
-        std::move(router), [cat, url]() { return OpenStore(url, *cat); }, options);
+    server_ = std::make_unique<Server>(std::move(router), open_sealed, options);
     if (capture_log_) ::testing::internal::CaptureStderr();
     st = server_->Start("127.0.0.1", 0);
     ASSERT_TRUE(st.ok()) << st.message();
@@ -376,6 +380,8 @@ class AuthHarness : public ::testing::Test {
     Result<int64_t> quarantined = store_->AddQuarantine(bad);
     ASSERT_TRUE(quarantined.ok()) << quarantined.status().message();
     AddUser("admin", "admin", {}, {});
+    AddUser("secadmin", "security_admin", {}, {});
+    AddUser("auditor", "auditor", {}, {});
     AddUser("ca_a", "community_admin", {"420581001001"}, {});
     AddUser("gw_a1", "grid_worker", {"420581001001/01"}, {});
     // sensitive:dibao: dibao's rows are chosen by a sensitive tag, so only a caller who may see
@@ -388,6 +394,8 @@ class AuthHarness : public ::testing::Test {
   // Every ID number, phone and name seeded: none may appear in a log or an audit row.
   const std::vector<std::string>& personal() const { return personal_; }
 
+  // Declared before the stores that seal with it.
+  AuditKey audit_key_{DefaultAuditAlgorithm(), std::string(32, '\x6b')};
   std::unique_ptr<Catalog> catalog_;
   std::unique_ptr<Divisions> divisions_;
   std::string dir_, url_;

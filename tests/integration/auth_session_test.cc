@@ -51,10 +51,13 @@ TEST_F(AuthSession, LoginGivesATokenACookieAndTheUser) {
 // its label, and every role with its label for the users page.
 TEST_F(AuthSession, MeSaysWhatEachRoleMayDo) {
   const std::map<std::string, std::pair<std::string, std::string>> expected = {
+      // Separated duties: configuration, accounts, audit (access.h).
       {"admin",
-       {"管理员",
+       {"系统管理员",
         "read_register write_register review_queue run_tables manage_connectors "
-        "manage_mappings manage_users read_audit "}},
+        "manage_mappings "}},
+      {"secadmin", {"安全管理员", "manage_users "}},
+      {"auditor", {"审计员", "read_audit "}},
       {"ca_a", {"社区管理员", "read_register write_register review_queue run_tables "}},
       {"gw_a1", {"网格员", "read_register write_register review_queue run_tables "}},
       {"dept", {"部门账号", "run_tables "}},
@@ -75,7 +78,8 @@ TEST_F(AuthSession, MeSaysWhatEachRoleMayDo) {
       roles += std::string(r["key"].GetString()) + "=" + r["label"].GetString() + " ";
     }
     EXPECT_EQ(roles,
-              "admin=管理员 community_admin=社区管理员 grid_worker=网格员 department=部门账号 ");
+              "admin=系统管理员 security_admin=安全管理员 auditor=审计员 "
+              "community_admin=社区管理员 grid_worker=网格员 department=部门账号 ");
   }
 }
 
@@ -191,7 +195,7 @@ TEST_F(AuthSession, LogoutEndsTheSessionAndClearsTheCookie) {
 }
 
 TEST_F(AuthSession, DepartmentApiTokensWorkRecordUseAndAreRevocable) {
-  const std::string admin = TokenOf("admin");
+  const std::string admin = TokenOf("secadmin");
   Answer issued = Call(admin, "POST", "/api/v1/users/dept/tokens", R"({"label":"民政局报表系统"})");
   ASSERT_EQ(issued.status, 201) << issued.body;
   rapidjson::Document doc = issued.Json();
@@ -212,7 +216,7 @@ TEST_F(AuthSession, DepartmentApiTokensWorkRecordUseAndAreRevocable) {
   EXPECT_TRUE(me.Json()["expires_at"].IsNull());
   // A department has no row API, even with a valid token.
   EXPECT_EQ(Call(token, "GET", "/api/v1/tree").status, 403);
-  user = Call(TokenOf("admin"), "GET", "/api/v1/users/dept");  // the first admin session idled
+  user = Call(TokenOf("secadmin"), "GET", "/api/v1/users/dept");  // the first admin session idled
   ASSERT_EQ(user.status, 200) << user.body;
   rapidjson::Document seen = user.Json();
   ASSERT_EQ(seen["tokens"].Size(), 1u) << user.body;
@@ -221,7 +225,7 @@ TEST_F(AuthSession, DepartmentApiTokensWorkRecordUseAndAreRevocable) {
   Advance(30 * 24 * 3600);
   EXPECT_EQ(Call(token, "GET", "/api/v1/me").status, 200);
 
-  const std::string admin2 = TokenOf("admin");
+  const std::string admin2 = TokenOf("secadmin");
   Answer revoke = Call(admin2, "DELETE", "/api/v1/users/dept/tokens/" + std::to_string(id));
   ASSERT_EQ(revoke.status, 200) << revoke.body;
   EXPECT_EQ(Call(token, "GET", "/api/v1/me").status, 401);
@@ -264,7 +268,7 @@ TEST_F(AuthSession, MissingOrBadCredentialsAre401) {
 }
 
 TEST_F(AuthSession, DisablingOrANewPasswordEndsSessions) {
-  const std::string admin = TokenOf("admin");
+  const std::string admin = TokenOf("secadmin");
   const std::string worker = TokenOf("gw_a1");
   const std::string chief = TokenOf("ca_a");
   const auto etag = [&](const std::string& name) {

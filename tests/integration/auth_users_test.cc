@@ -1,4 +1,4 @@
-// Managing users over real HTTP (admin only): creating with the account rules, updating with
+// Managing users over real HTTP (security_admin only): creating with the account rules, updating with
 // If-Match, keeping one admin, and the scoped tree each role then sees.
 #include <string>
 
@@ -10,7 +10,7 @@ namespace {
 class AuthUsers : public AuthHarness {};
 
 TEST_F(AuthUsers, CreateFollowsTheAccountRules) {
-  const std::string admin = TokenOf("admin");
+  const std::string admin = TokenOf("secadmin");  // accounts: the security administrator
   struct Case {
     std::string body;
     int status;
@@ -79,16 +79,16 @@ TEST_F(AuthUsers, CreateFollowsTheAccountRules) {
 }
 
 TEST_F(AuthUsers, ListAndGetNeverShowHashes) {
-  const std::string admin = TokenOf("admin");
+  const std::string admin = TokenOf("secadmin");  // accounts: the security administrator
   Answer list = Call(admin, "GET", "/api/v1/users?limit=2");
   ASSERT_EQ(list.status, 200) << list.body;
   rapidjson::Document doc = list.Json();
   ASSERT_EQ(doc["items"].Size(), 2u);
   EXPECT_EQ(std::string(doc["items"][0]["name"].GetString()), "admin");
-  EXPECT_EQ(std::string(doc["next_after"].GetString()), "ca_a");
+  EXPECT_EQ(std::string(doc["next_after"].GetString()), "auditor");
   Answer rest = Call(admin, "GET", "/api/v1/users?after=ca_a");
   rapidjson::Document r = rest.Json();
-  ASSERT_EQ(r["items"].Size(), 3u) << rest.body;  // dept, gw_a1, off
+  ASSERT_EQ(r["items"].Size(), 4u) << rest.body;  // dept, gw_a1, off, secadmin
   EXPECT_TRUE(r["next_after"].IsNull());
   EXPECT_EQ(list.body.find("pbkdf2"), std::string::npos);
   Answer one = Call(admin, "GET", "/api/v1/users/gw_a1");
@@ -100,7 +100,7 @@ TEST_F(AuthUsers, ListAndGetNeverShowHashes) {
 }
 
 TEST_F(AuthUsers, UpdatesNeedIfMatchAndKeepAnAdmin) {
-  const std::string admin = TokenOf("admin");
+  const std::string admin = TokenOf("secadmin");  // accounts: the security administrator
   const std::string body = R"({"scopes":["420581001001/02"]})";
   EXPECT_EQ(Call(admin, "PUT", "/api/v1/users/gw_a1", body).status, 428);
   EXPECT_EQ(Call(admin, "PUT", "/api/v1/users/gw_a1", body, {{"If-Match", "\"x\""}}).status, 400);

@@ -103,7 +103,10 @@ TEST_F(AccessPolicyTest, PermissionsByRole) {
                                        Permission::kManageUsers,      Permission::kReadAudit};
   // Which of `all` each role has, in that order.
   const std::map<std::string, std::vector<bool>> table = {
-      {"admin", {true, true, true, true, true, true, true, true}},
+      // Separated duties (三权分立): configuration, accounts and the audit log apart.
+      {"admin", {true, true, true, true, true, true, false, false}},
+      {"security_admin", {false, false, false, false, false, false, true, false}},
+      {"auditor", {false, false, false, false, false, false, false, true}},
       {"community_admin", {true, true, true, true, false, false, false, false}},
       {"grid_worker", {true, true, true, true, false, false, false, false}},
       {"department", {false, false, false, true, false, false, false, false}},
@@ -145,7 +148,9 @@ TEST(PermissionName, EachPermissionHasItsStableApiName) {
 // read, in the one place the web UI takes them from (GET /me).
 TEST(Role, NamesRoundTripAndLabelsAreChinese) {
   const std::vector<std::pair<std::string, std::string>> expected = {
-      {"admin", "管理员"},
+      {"admin", "系统管理员"},
+      {"security_admin", "安全管理员"},
+      {"auditor", "审计员"},
       {"community_admin", "社区管理员"},
       {"grid_worker", "网格员"},
       {"department", "部门账号"}};
@@ -272,7 +277,9 @@ TEST_F(AccessPolicyTest, VisibleRowsForLists) {
       {Who("grid_worker", {"01"}), std::set<int64_t>{}, std::set<int64_t>{}},
       {Who("department"), std::nullopt, std::nullopt},
       {Who("department", {"420581001002"}), std::set<int64_t>{c2_}, std::nullopt},
-      {Who("guest", {"420581001001"}), std::set<int64_t>{}, std::set<int64_t>{}},
+      // Accounts and the audit log are duties apart from the register: no row at all.
+      {Who("auditor", {"420581001001"}), std::set<int64_t>{}, std::set<int64_t>{}},
+      {Who("security_admin"), std::set<int64_t>{}, std::set<int64_t>{}},
   };
   for (const Case& c : cases) {
     SCOPED_TRACE(std::string(RoleName(c.who.role)) + " " + std::to_string(c.who.scopes.size()));
@@ -296,7 +303,8 @@ TEST_F(AccessPolicyTest, TablesByGrant) {
       {Who("department", {}, {"minzheng/dibao"}), "minzheng/laonianren", false},
       {Who("department", {}, {"sensitive"}), "minzheng/dibao", false},
       {Who("department"), "minzheng/dibao", false},
-      {Who("guest", {}, {"minzheng/dibao"}), "minzheng/dibao", false},
+      {Who("auditor", {}, {"minzheng/dibao"}), "minzheng/dibao", false},
+      {Who("security_admin", {}, {"minzheng/dibao"}), "minzheng/dibao", false},
   };
   for (const Case& c : cases) {
     SCOPED_TRACE(std::string(RoleName(c.who.role)) + " " + c.mapping);
@@ -338,6 +346,36 @@ TEST_F(AccessPolicyTest, SensitiveFieldsAndTagsNeedAGrant) {
       EXPECT_EQ(policy_->SeesTag(who, *dibao), c.dibao);
     }
   }
+}
+
+}  // namespace
+}  // namespace onetable
+
+namespace onetable {
+namespace {
+
+// Identifiers (ID numbers, phones) are unmasked in a table only by a grant naming that column of
+// that table; the operator at a terminal sees every column.
+TEST_F(AccessPolicyTest, OnlyAGrantForThatColumnOfThatTableUnmasksAnIdentifier) {
+  const AccessPolicy& policy = *policy_;
+  Principal dept;
+  dept.role = Role::kDepartment;
+  dept.grants = {"minzheng/gaoling-jintie", "minzheng/dibao:公民身份号码,联系电话"};
+  EXPECT_FALSE(policy.SeesIdentifierColumn(dept, "minzheng/gaoling-jintie", "公民身份号码"));
+  EXPECT_TRUE(policy.SeesIdentifierColumn(dept, "minzheng/dibao", "公民身份号码"));
+  EXPECT_TRUE(policy.SeesIdentifierColumn(dept, "minzheng/dibao", "联系电话"));
+  EXPECT_FALSE(policy.SeesIdentifierColumn(dept, "minzheng/dibao", "联系"));
+  EXPECT_FALSE(policy.SeesIdentifierColumn(dept, "minzheng/dibao-x", "公民身份号码"));
+  EXPECT_TRUE(policy.RequireTable(dept, "minzheng/dibao").ok()) << "a column grant runs it";
+  EXPECT_FALSE(policy.RequireTable(dept, "minzheng/tekun").ok());
+  EXPECT_TRUE(policy.SeesIdentifierColumn(OperatorPrincipal("cli:root"), "a/b", "公民身份号码"));
+}
+
+TEST(IdentifierColumns, UnderFourteenCountsFromTheBirthday) {
+  EXPECT_TRUE(IsUnder14("2012-07-01", "2026-06-30"));
+  EXPECT_FALSE(IsUnder14("2012-06-30", "2026-06-30"));
+  EXPECT_FALSE(IsUnder14("1940-01-01", "2026-06-30"));
+  EXPECT_FALSE(IsUnder14("", "2026-06-30"));
 }
 
 }  // namespace

@@ -1,7 +1,6 @@
--- The audit log is append-only: whatever connects to the database (the service, a script, a
--- person with the sqlite3 shell) cannot change or remove a record without first dropping these
--- triggers, which itself takes a schema change.
-CREATE TRIGGER IF NOT EXISTS audit_log_no_update BEFORE UPDATE ON audit_log
-BEGIN SELECT RAISE(ABORT, 'audit_log is append-only: records cannot be changed'); END;
-CREATE TRIGGER IF NOT EXISTS audit_log_no_delete BEFORE DELETE ON audit_log
-BEGIN SELECT RAISE(ABORT, 'audit_log is append-only: records cannot be removed'); END;
+-- Formerly: triggers refusing UPDATE and DELETE on audit_log. Whoever holds the database file
+-- could drop them and then remove rows without a trace, and TiDB has no triggers at all, so the
+-- audit log is now tamper-evident instead: every record carries a keyed hash chained to the one
+-- before it (0009_audit_chain.sql, audit/audit_chain.h), and `onetable audit verify` finds a
+-- removed or altered row. This migration creates nothing; 0009 drops the triggers of stores
+-- that applied the old version of it.

@@ -12,8 +12,9 @@
 namespace onetable {
 
 const std::vector<Role>& AllRoles() {
-  static const auto* const kRoles = new std::vector<Role>{Role::kAdmin, Role::kCommunityAdmin,
-                                                          Role::kGridWorker, Role::kDepartment};
+  static const auto* const kRoles =
+      new std::vector<Role>{Role::kAdmin,          Role::kSecurityAdmin, Role::kAuditor,
+                            Role::kCommunityAdmin, Role::kGridWorker,    Role::kDepartment};
   return *kRoles;
 }
 
@@ -21,6 +22,10 @@ const char* RoleName(Role role) {
   switch (role) {
     case Role::kAdmin:
       return "admin";
+    case Role::kSecurityAdmin:
+      return "security_admin";
+    case Role::kAuditor:
+      return "auditor";
     case Role::kCommunityAdmin:
       return "community_admin";
     case Role::kGridWorker:
@@ -34,7 +39,11 @@ const char* RoleName(Role role) {
 const char* RoleLabel(Role role) {
   switch (role) {
     case Role::kAdmin:
-      return "管理员";
+      return "系统管理员";
+    case Role::kSecurityAdmin:
+      return "安全管理员";
+    case Role::kAuditor:
+      return "审计员";
     case Role::kCommunityAdmin:
       return "社区管理员";
     case Role::kGridWorker:
@@ -58,7 +67,24 @@ Principal OperatorPrincipal(const std::string& user) {
   p.role = Role::kAdmin;
   p.grants = {"sensitive"};
   p.via = "cli";
+  p.all_columns = true;
   return p;
+}
+
+bool IsIdentifier(const FieldDef& field) {
+  return field.type == FieldType::kIdNumber || field.type == FieldType::kPhone;
+}
+
+bool IsUnder14(const std::string& birth, const std::string& today) {
+  auto date = [](const std::string& d) {
+    return d.size() >= 10 && d[4] == '-' && d[7] == '-' &&
+           std::all_of(d.begin(), d.begin() + 4, [](char c) { return c >= '0' && c <= '9'; });
+  };
+  if (!date(birth) || !date(today)) return false;
+  const int by = std::stoi(birth.substr(0, 4)), ty = std::stoi(today.substr(0, 4));
+  int age = ty - by;
+  if (today.compare(5, 5, birth, 5, 5) < 0) --age;  // birthday not yet this year
+  return age < 14;
 }
 namespace {
 
@@ -97,7 +123,13 @@ constexpr Permission kPermissions[] = {Permission::kReadRegister,     Permission
 
 // The one table of which role holds which permission (Require and PermissionsOf read it).
 bool RoleHas(Role role, Permission permission) {
-  if (role == kAdmin) return true;
+  // Separated duties: whoever configures the system neither manages accounts nor reads the
+  // audit log, and neither of those two touches the register.
+  if (role == kAdmin) {
+    return permission != Permission::kManageUsers && permission != Permission::kReadAudit;
+  }
+  if (role == Role::kSecurityAdmin) return permission == Permission::kManageUsers;
+  if (role == Role::kAuditor) return permission == Permission::kReadAudit;
   if (role == kCommunityAdmin || role == kGridWorker) {
     return permission == Permission::kReadRegister || permission == Permission::kWriteRegister ||
            permission == Permission::kReviewQueue || permission == Permission::kRunTables;
@@ -304,7 +336,11 @@ Status AccessPolicy::RequireTable(const Principal& who, const std::string& mappi
   if (who.role == kAdmin || who.role == kCommunityAdmin || who.role == kGridWorker) {
     return Status::Ok();
   }
-  if (who.role == kDepartment && Has(who.grants, mapping_id)) return Status::Ok();
+  if (who.role == kDepartment) {
+    for (const std::string& grant : who.grants) {
+      if (grant == mapping_id || grant.rfind(mapping_id + ":", 0) == 0) return Status::Ok();
+    }
+  }
   return Status::Denied("当前账号未获授权使用报表 " + mapping_id);
 }
 
@@ -316,6 +352,29 @@ bool AccessPolicy::SeesField(const Principal& who, const FieldDef& field) const 
 bool AccessPolicy::SeesTag(const Principal& who, const TagDef& tag) const {
   if (tag.sensitivity != Sensitivity::kSensitive) return true;
   return Has(who.grants, "sensitive") || Has(who.grants, "sensitive:" + tag.key);
+}
+
+bool AccessPolicy::SeesIdentifierColumn(const Principal& who, const std::string& mapping_id,
+                                        const std::string& header) const {
+  if (who.all_columns) return true;
+  const std::string prefix = mapping_id + ":";
+  for (const std::string& grant : who.grants) {
+    if (grant.rfind(prefix, 0) != 0) continue;
+    const std::string columns = grant.substr(prefix.size());
+    size_t start = 0;
+    while (start <= columns.size()) {
+      size_t comma = columns.find(',', start);
+      if (comma == std::string::npos) comma = columns.size();
+      if (columns.compare(start, comma - start, header) == 0) return true;
+      start = comma + 1;
+    }
+  }
+  return false;
+}
+
+bool AccessPolicy::MayReveal(const Principal& who, bool minor) const {
+  if (!RoleHas(who.role, Permission::kReadRegister)) return false;
+  return !minor || Has(who.grants, "sensitive") || Has(who.grants, kMinorGrant);
 }
 
 }  // namespace onetable

@@ -2,8 +2,11 @@
 // Every handler asks here; nothing else in the service decides access. The policy is tested as a
 // matrix (tests/integration/authz_matrix.yaml: role × route × {own scope, other scope, missing}).
 //
-// Roles (User::role):
-//   admin            everything, everywhere; sensitive fields only when granted (see below)
+// Roles (User::role), with duties separated (三权分立, 等保 level 3):
+//   admin            system configuration — connectors, mappings, catalog — and the register
+//                    everywhere; NOT users or the audit log; sensitive fields only when granted
+//   security_admin   users, roles, scopes, grants and API tokens; no row, table or audit log
+//   auditor          reads and exports the audit log and checks its chain; nothing else
 //   community_admin  the register of their communities (User::scopes: 12-digit community codes)
 //   grid_worker      the register of their grids (User::scopes: grid codes; a grid's code is
 //                    unique only within its community, so a scope is either
@@ -12,15 +15,24 @@
 //   department       no row API; runs only the tables granted to it (User::grants: mapping ids),
 //                    seeing only those tables' columns; the tables cover every community, or
 //                    only those of User::scopes (community codes) when it has any
+// No role can change or remove an audit record (there is no such operation; the chain of
+// store/audit_store.h shows one done behind the service's back).
 // Sensitive fields (catalog Sensitivity::kSensitive, and sensitive tags) are masked in every
 // response and export unless the user holds the grant "sensitive" (all) or "sensitive:<key>"
 // (one field or tag key).
+// Identifiers — ID numbers and phones (catalog types id_number and phone) — are masked by
+// default too: in UI lists and person pages (partially, "420***********1234"; a worker's "show in
+// full" is audited), and in every table unless the account holds a column grant for that table:
+// "<mapping id>:<column header>[,<column header>...]" (e.g. "minzheng/gaoling-jintie:公民身份号码"),
+// which also lets a department run the table. A child under 14 (PIPL Art. 28: sensitive) is
+// shown in full only to an account holding "sensitive" or "sensitive:minor".
 //
 // Out-of-scope rows answer kNotFound, not kPermissionDenied, so ids of other grids do not leak
 // (the message is the same as for a row that does not exist). A row's scope is the grid and
 // community it lies under; rows above a principal's level (a grid worker's community, a
 // community admin's street) and rows outside the tree (a person in no household) are out of
-// scope for everyone but admin. Permissions by role: admin all; community_admin and grid_worker
+// scope for everyone but admin. Permissions by role: admin all but kManageUsers and kReadAudit;
+// security_admin kManageUsers; auditor kReadAudit; community_admin and grid_worker
 // kReadRegister, kWriteRegister, kReviewQueue, kRunTables (rows limited to their scope);
 // department kRunTables only.
 // Thread-safety: stateless; safe from any thread (the Store passed in is the caller's).
@@ -43,12 +55,14 @@ namespace onetable {
 class Store;
 
 // The roles, in the order shown to people. User::role stores RoleName.
-enum class Role { kAdmin, kCommunityAdmin, kGridWorker, kDepartment };
+enum class Role { kAdmin, kSecurityAdmin, kAuditor, kCommunityAdmin, kGridWorker, kDepartment };
 
 const std::vector<Role>& AllRoles();
-// The stored and API name: "admin", "community_admin", "grid_worker", "department".
+// The stored and API name: "admin", "security_admin", "auditor", "community_admin",
+// "grid_worker", "department".
 const char* RoleName(Role role);
-// What people read: 管理员, 社区管理员, 网格员, 部门账号 (the web UI takes them from GET /me).
+// What people read: 系统管理员, 安全管理员, 审计员, 社区管理员, 网格员, 部门账号 (the web UI
+// takes them from GET /me and GET /roles).
 const char* RoleLabel(Role role);
 // The role named `name`; nullopt for anything else.
 std::optional<Role> ParseRole(std::string_view name);
@@ -61,8 +75,18 @@ struct Principal {
   Role role = Role::kDepartment;  // the least: no row at all
   std::vector<std::string> scopes;
   std::vector<std::string> grants;
-  std::string via;  // "session" | "token"
+  std::string via;  // "session" | "token" | "cli"
+  bool all_columns = false;  // the operator at a terminal: identifiers unmasked in tables
 };
+
+// Whether `field` is an identifier masked by default (an ID number or a phone, by type).
+bool IsIdentifier(const FieldDef& field);
+
+// The grant that names a minor's data (see above).
+inline constexpr char kMinorGrant[] = "sensitive:minor";
+// Whether a person born on `birth_date` ("YYYY-MM-DD") is under 14 on `today` ("YYYY-MM-DD").
+// False when either is not a date.
+bool IsUnder14(const std::string& birth_date, const std::string& today);
 
 // What a masked value shows, in every answer and table.
 inline constexpr char kMaskedValue[] = "***";
@@ -84,7 +108,7 @@ enum class Permission {
   kManageConnectors,  // list connectors, run now, runs and quarantine
   kManageMappings,    // validate, preview drafts, save mappings
   kManageUsers,       // users, grants, API tokens
-  kReadAudit,         // the audit log
+  kReadAudit,         // the audit log: read, export, verify the chain
 };
 
 // The API's stable name of a permission ("read_register", "write_register", ...), as GET /me
@@ -129,6 +153,13 @@ class AccessPolicy {
   // Whether `field` (or a tag, by key) is shown unmasked to the principal.
   bool SeesField(const Principal& who, const FieldDef& field) const;
   bool SeesTag(const Principal& who, const TagDef& tag) const;
+
+  // Whether the table column `header` of `mapping_id` shows identifiers unmasked to `who`.
+  bool SeesIdentifierColumn(const Principal& who, const std::string& mapping_id,
+                            const std::string& header) const;
+  // Whether `who` may "show in full" the identifiers of a person (a minor: only with
+  // kMinorGrant or "sensitive"). The caller has checked the row's scope.
+  bool MayReveal(const Principal& who, bool minor) const;
 
  private:
   const Catalog& catalog_;

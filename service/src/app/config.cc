@@ -161,11 +161,23 @@ Result<Config> LoadConfig(const std::string& path, bool explicit_path) {
       } else {
         errors += where + ": throwaway_store 应为 true 或 false\n";
       }
+    } else if (key == "audit_key_file") {
+      c.audit_key_file = Resolve(base, s);
+    } else if (key == "audit_retention_days") {
+      try {
+        c.audit_retention_days = v.as<int>();
+      } catch (const YAML::Exception&) {
+        c.audit_retention_days = 0;
+      }
+      if (c.audit_retention_days < kMinAuditRetentionDays || c.audit_retention_days > 36500) {
+        errors += where + ": audit_retention_days 应为 " + std::to_string(kMinAuditRetentionDays) +
+                  "–36500 的整数（审计日志至少保留六个月）\n";
+      }
     } else {
       errors += Where(path, text, kv.first.Mark()) + ": 未知的配置项 " + key +
                 "（可用：store, schema, mappings, connectors, deliveries, web, listen, threads, "
                 "secure_cookie, trusted_proxies, connections_per_address, secret_key, "
-                "throwaway_store）\n";
+                "throwaway_store, audit_key_file, audit_retention_days）\n";
     }
   }
   if (!errors.empty()) {
@@ -182,6 +194,15 @@ std::string SecretKeyPathOf(const Config& config) {
     return (db.parent_path() / "secret.key").string();
   }
   return "var/secret.key";
+}
+
+std::string AuditKeyFileOf(const Config& config) {
+  if (!config.audit_key_file.empty()) return config.audit_key_file;
+  if (config.store_url.rfind("sqlite:", 0) == 0) {
+    const fs::path db(config.store_url.substr(7));
+    return (db.parent_path() / "audit.key").string();
+  }
+  return "var/audit.key";
 }
 
 AppSettings SettingsOf(const Config& config) {

@@ -22,6 +22,12 @@
 //                                          # else var/secret.key
 //   throwaway_store: false                 # true only for a test database that may lose data:
 //                                          # init and serve then accept unsafe MySQL settings
+//   audit_key_file: /etc/onetable/audit.key  # the key sealing the audit chain (audit/audit_key.h);
+//                                          # default: audit.key beside a SQLite store, else
+//                                          # var/audit.key. Keep it off the database host's
+//                                          # backups of the store, readable by the service only.
+//   audit_retention_days: 180              # `onetable audit purge` keeps at least this many
+//                                          # days (180 or more: 网络安全法 Art. 21)
 #ifndef ONETABLE_APP_CONFIG_H_
 #define ONETABLE_APP_CONFIG_H_
 
@@ -51,10 +57,19 @@ struct Config {
   // The store may lose acknowledged writes (a test database): init and serve skip the durability
   // guard (store/durability.h). Also set by --throwaway-store or ONETABLE_THROWAWAY_STORE=1.
   bool throwaway_store = false;
+  std::string audit_key_file;  // resolved; see AuditKeyFileOf for the default
+  int audit_retention_days = 180;
 };
 
 // The secret key file of `config` (see above).
 std::string SecretKeyPathOf(const Config& config);
+
+// The audit key file of `config`: audit_key_file when set, else audit.key in the directory of a
+// SQLite store, else var/audit.key.
+std::string AuditKeyFileOf(const Config& config);
+
+// The least audit_retention_days accepted.
+inline constexpr int kMinAuditRetentionDays = 180;
 
 // Loads `path`. When `explicit_path` is false and the file does not exist, returns defaults.
 // Unknown keys and bad values are errors naming file:line:col.

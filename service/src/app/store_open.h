@@ -26,6 +26,11 @@ Result<std::unique_ptr<Store>> OpenReadyStore(const std::string& url, const Cata
 // kFailedPrecondition, or the connection's error.
 Status GuardStoreDurability(const std::string& url, bool throwaway);
 
+// The same, with the audit key of `audit_key_file` (audit/audit_key.h OpenAuditKey) loaded and
+// set on the store, which owns it: every record the verb appends is sealed into the chain.
+Result<std::unique_ptr<Store>> OpenReadyStore(const std::string& url, const Catalog& catalog,
+                                              int min_version, const std::string& audit_key_file);
+
 }  // namespace onetable
 
 #endif  // ONETABLE_APP_STORE_OPEN_H_

@@ -1,6 +1,8 @@
 // The audit log: one append-only record (Store::AppendAudit) per security-relevant event —
-// every login (success and failure), logout, write, table run, connector run, mapping change,
-// user or grant change, and every denied request — whether it comes through the API or the CLI.
+// every login (success and failure), logout, write, read of a person, search, "show in full",
+// table preview and download, delivery, connector run, mapping change, user or grant change,
+// audit export and purge, and every denied request — whether it comes through the API or the
+// CLI. Records are sealed into a keyed hash chain (store/audit_store.h, audit/audit_chain.h).
 // Both adapters use this one vocabulary, so a table run is the same action from either. A record
 // holds time, user, role, source address, action, object, result and the request id; never the
 // value of a personal or sensitive field, never a password or a token.
@@ -52,6 +54,13 @@ inline constexpr char kAuditRequestApprove[] = "request_approve";
 inline constexpr char kAuditRequestDecline[] = "request_decline";
 inline constexpr char kAuditDeliveryRun[] = "delivery_run";        // a delivery run (push)
 inline constexpr char kAuditDeliveryChange[] = "delivery_change";  // pause, resume, retry
+inline constexpr char kAuditRead[] = "read";      // a person's page (or another row) was read
+inline constexpr char kAuditSearch[] = "search";  // a list or search of persons
+inline constexpr char kAuditReveal[] = "reveal";  // "show in full": a masked ID number or phone
+inline constexpr char kAuditDelivery[] = "delivery";  // a table pushed to a department
+inline constexpr char kAuditExport[] = "audit_export";  // the audit log exported
+inline constexpr char kAuditVerify[] = "audit_verify";  // the chain checked
+inline constexpr char kAuditPurge[] = "audit_purge";    // retention: old records removed
 
 // Results (AuditEntry::result).
 inline constexpr char kAuditOk[] = "ok";

@@ -73,8 +73,10 @@ Status ValidateScopes(const AccessPolicy& policy, Store& store, const std::strin
                       const std::vector<std::string>& scopes) {
   RETURN_IF_ERROR(ValidateRole(role_name));
   const Role role = *ParseRole(role_name);
-  if (role == Role::kAdmin) {
-    if (!scopes.empty()) return Status::Invalid("管理员账号不设管辖范围");
+  if (role == Role::kAdmin || role == Role::kSecurityAdmin || role == Role::kAuditor) {
+    if (!scopes.empty()) {
+      return Status::Invalid(std::string(RoleLabel(role)) + "账号不设管辖范围");
+    }
     return Status::Ok();
   }
   if (scopes.empty() && (role == Role::kCommunityAdmin || role == Role::kGridWorker)) {
@@ -107,6 +109,7 @@ Status ValidateGrants(const Catalog& catalog, const std::string& mappings_dir,
   for (const std::string& grant : grants) {
     if (!seen.insert(grant).second) return Status::Invalid("授权 " + grant + " 重复");
     if (grant == "sensitive") continue;
+    if (grant == kMinorGrant) continue;
     if (grant.rfind("sensitive:", 0) == 0) {
       const std::string key = grant.substr(10);
       if (!SensitiveKey(catalog, key)) {
@@ -115,14 +118,34 @@ Status ValidateGrants(const Catalog& catalog, const std::string& mappings_dir,
       }
       continue;
     }
-    if (!WellFormedMappingId(grant)) {
+    // A column grant: "<mapping id>:<header>[,<header>...]" (identifiers unmasked there).
+    std::string mapping = grant;
+    const size_t colon = grant.find(':');
+    if (colon != std::string::npos) {
+      mapping = grant.substr(0, colon);
+      const std::string columns = grant.substr(colon + 1);
+      std::set<std::string> headers;
+      size_t start = 0;
+      while (start <= columns.size()) {
+        size_t comma = columns.find(',', start);
+        if (comma == std::string::npos) comma = columns.size();
+        const std::string header = columns.substr(start, comma - start);
+        if (header.empty() || header.size() > 100 || !headers.insert(header).second) {
+          return Status::Invalid("授权 " + grant.substr(0, 100) +
+                                 " 无效：应为 报表映射ID:列名[,列名]，如 "
+                                 "minzheng/gaoling-jintie:公民身份号码，列名不能为空或重复");
+        }
+        start = comma + 1;
+      }
+    }
+    if (!WellFormedMappingId(mapping)) {
       return Status::Invalid("授权 " + grant.substr(0, 100) +
                              " 无效：应为报表映射 ID（如 minzheng/dibao）或 sensitive[:字段]");
     }
     std::error_code ec;
-    if (check_files && !fs::is_regular_file(fs::path(mappings_dir) / (grant + ".yaml"), ec)) {
-      return Status::Invalid("授权的报表映射 " + grant + " 不存在（" + mappings_dir + " 中没有 " +
-                             grant + ".yaml）");
+    if (check_files && !fs::is_regular_file(fs::path(mappings_dir) / (mapping + ".yaml"), ec)) {
+      return Status::Invalid("授权的报表映射 " + mapping + " 不存在（" + mappings_dir + " 中没有 " +
+                             mapping + ".yaml）");
     }
   }
   return Status::Ok();

@@ -15,10 +15,10 @@ UserOutcome Failed(Status status, std::string field = {}) {
   return out;
 }
 
-Result<bool> OtherAdminExists(Store& store, int64_t except) {
+Result<bool> OtherEnabledExists(Store& store, int64_t except, Role role) {
   ASSIGN_OR_RETURN(std::vector<User> users, store.ListUsers());
   for (const User& u : users) {
-    if (u.id != except && u.role == RoleName(Role::kAdmin) && !u.disabled) return true;
+    if (u.id != except && u.role == RoleName(role) && !u.disabled) return true;
   }
   return false;
 }
@@ -113,12 +113,18 @@ UserOutcome UserAccounts::Update(Store& store, const Actor& actor, const std::st
   UserOutcome out = Apply(store, change, false, &user);
   if (!out.status.ok()) return out;
 
-  const bool was_admin = current->role == RoleName(Role::kAdmin) && !current->disabled;
-  const bool still_admin = user.role == RoleName(Role::kAdmin) && !user.disabled;
-  if (was_admin && !still_admin) {
-    Result<bool> other = OtherAdminExists(store, user.id);
+  // The last system administrator and the last security administrator stay: without them no
+  // one could configure the system, or manage accounts, from the web.
+  for (Role kept : {Role::kAdmin, Role::kSecurityAdmin}) {
+    const bool was = current->role == RoleName(kept) && !current->disabled;
+    const bool still = user.role == RoleName(kept) && !user.disabled;
+    if (!was || still) continue;
+    Result<bool> other = OtherEnabledExists(store, user.id, kept);
     if (!other.ok()) return Failed(other.status());
-    if (!*other) return Failed(Status::Precondition("不能停用或降级最后一个管理员账号"));
+    if (!*other) {
+      return Failed(
+          Status::Precondition(std::string("不能停用或降级最后一个") + RoleLabel(kept) + "账号"));
+    }
   }
   std::vector<std::string> changed;
   if (user.role != current->role) changed.push_back("role=" + user.role);

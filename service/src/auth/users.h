@@ -57,7 +57,8 @@ class UserAccounts {
                      const UserChange& change) const;
 
   // Changes account `name` if its version is `expected_version`. A new password or disabling
-  // the account ends its sessions. The last enabled admin cannot be disabled or demoted.
+  // the account ends its sessions. The last enabled admin, and the last enabled
+  // security_admin, cannot be disabled or demoted.
   UserOutcome Update(Store& store, const Actor& actor, const std::string& name,
                      int64_t expected_version, const UserChange& change) const;
 

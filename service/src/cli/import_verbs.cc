@@ -141,7 +141,8 @@ Status OpenContext(const Config& config, Context* ctx) {
       std::make_unique<AppContext>(AppContext{*ctx->catalog, *ctx->policy, SettingsOf(config),
                                               ctx->divisions ? &*ctx->divisions : nullptr});
   ASSIGN_OR_RETURN(ctx->store,
-                   OpenReadyStore(config.store_url, *ctx->catalog, kIngestSchemaVersion));
+                   OpenReadyStore(config.store_url, *ctx->catalog, kIngestSchemaVersion,
+                                   AuditKeyFileOf(config)));
   return Status::Ok();
 }
 

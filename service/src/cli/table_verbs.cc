@@ -144,7 +144,7 @@ int RunTable(const Config& config, const std::vector<std::string>& args) {
   if (!format.ok()) return Fail(kExitUsage, format.status().message());
   auto catalog = Catalog::Load(config.schema_dir);
   if (!catalog.ok()) return Fail(kExitInvalid, catalog.status().message());
-  auto store = OpenReadyStore(config.store_url, *catalog, 1);
+  auto store = OpenReadyStore(config.store_url, *catalog, 1, AuditKeyFileOf(config));
   if (!store.ok()) return Fail(ExitFor(store.status()), store.status().message());
 
   // The table runs as the API runs it (mapping/table_run.h), for the operator: an admin who

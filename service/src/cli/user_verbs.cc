@@ -134,7 +134,7 @@ int RunUserAdd(const Config& config, const std::vector<std::string>& args) {
   const AddArgs& a = *parsed;
   auto catalog = Catalog::Load(config.schema_dir);
   if (!catalog.ok()) return Fail(kExitInvalid, catalog.status().message());
-  auto store = OpenReadyStore(config.store_url, *catalog, kAuthSchemaVersion);
+  auto store = OpenReadyStore(config.store_url, *catalog, kAuthSchemaVersion, AuditKeyFileOf(config));
   if (!store.ok()) {
     // A store not initialised is a usage mistake here (run init first), as for import.
     const Status& st = store.status();

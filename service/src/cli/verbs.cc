@@ -9,9 +9,11 @@
 #include "access/access.h"
 #include "app/context.h"
 #include "app/store_open.h"
+#include "audit/audit_key.h"
 #include "audit/audit_log.h"
 #include "auth/password.h"
 #include "auth/users.h"
+#include "cli/audit_verbs.h"
 #include "cli/deliver_verbs.h"
 #include "cli/import_verbs.h"
 #include "cli/table_verbs.h"
@@ -44,6 +46,7 @@ const char kUsage[] =
     "                               把报表的新增、变更、删除推送到部门系统（不带 ID：全部到期的）\n"
     "  user add 用户名 --role 角色 [--scope 代码 ...] [--grant 映射ID ...] [--password-stdin]\n"
     "                               新建用户（终端中输入两次密码）\n"
+    "  audit verify|export|purge    校验审计日志的完整性、导出审计日志、按保留期存档后清理\n"
     "\n"
     "全局选项：\n"
     "  --config FILE  配置文件（默认 onetable.yaml）\n"
@@ -66,37 +69,51 @@ void RemoveSqliteFiles(const std::string& path) {
   for (const char* suffix : {"", "-wal", "-shm"}) fs::remove(path + suffix);
 }
 
-// The first admin of a new store, created like every account (auth/users.h).
-Status CreateFirstAdmin(Store* store, const Config& config, const Catalog& catalog) {
+// The first account of one role in a new store, created like every account (auth/users.h):
+// the password from the environment variable `env`, or a random one printed once.
+Status CreateFirstAccount(Store* store, const Config& config, const Catalog& catalog, Role role,
+                          const std::string& name, const std::string& display_name,
+                          const char* env_name) {
   ASSIGN_OR_RETURN(auto users, store->ListUsers());
   for (const User& u : users) {
-    if (u.role == RoleName(Role::kAdmin)) return Status::Ok();
+    if (u.role == RoleName(role)) return Status::Ok();
   }
   std::string password;
-  const char* env = std::getenv("ONETABLE_ADMIN_PASSWORD");
+  const char* env = std::getenv(env_name);
   bool printed = false;
   if (env && *env) {
     password = env;
-    const std::string weak = PasswordWeakness(password, "admin");
-    if (!weak.empty()) return Status::Invalid("ONETABLE_ADMIN_PASSWORD 不符合要求：" + weak);
+    const std::string weak = PasswordWeakness(password, name);
+    if (!weak.empty()) return Status::Invalid(std::string(env_name) + " 不符合要求：" + weak);
   } else {
     ASSIGN_OR_RETURN(password, RandomPassword(16));
     printed = true;
   }
   const AccessPolicy policy(catalog);
   const UserAccounts accounts(AppContext{catalog, policy, SettingsOf(config)});
-  UserChange admin;
-  admin.role = RoleName(Role::kAdmin);
-  admin.display_name = "系统管理员";
-  admin.password = password;
-  RETURN_IF_ERROR(accounts.Create(*store, CliActor(), "admin", admin).status);
-  std::cout << "管理员账号：admin\n";
+  UserChange account;
+  account.role = RoleName(role);
+  account.display_name = display_name;
+  account.password = password;
+  RETURN_IF_ERROR(accounts.Create(*store, CliActor(), name, account).status);
+  const std::string label = role == Role::kAdmin ? "管理员" : RoleLabel(role);
+  std::cout << label << "账号：" << name << "\n";
   if (printed) {
-    std::cout << "管理员密码：" << password << "（只显示这一次，请妥善保存）\n";
+    std::cout << label << "密码：" << password << "（只显示这一次，请妥善保存）\n";
   } else {
-    std::cout << "管理员密码：取自环境变量 ONETABLE_ADMIN_PASSWORD\n";
+    std::cout << label << "密码：取自环境变量 " << env_name << "\n";
   }
   return Status::Ok();
+}
+
+// Three accounts for three separated duties (access.h): system configuration, accounts, audit.
+Status CreateFirstAccounts(Store* store, const Config& config, const Catalog& catalog) {
+  RETURN_IF_ERROR(CreateFirstAccount(store, config, catalog, Role::kAdmin, "admin", "系统管理员",
+                                     "ONETABLE_ADMIN_PASSWORD"));
+  RETURN_IF_ERROR(CreateFirstAccount(store, config, catalog, Role::kSecurityAdmin, "secadmin",
+                                     "安全管理员", "ONETABLE_SECADMIN_PASSWORD"));
+  return CreateFirstAccount(store, config, catalog, Role::kAuditor, "auditor", "审计员",
+                            "ONETABLE_AUDITOR_PASSWORD");
 }
 
 }  // namespace
@@ -152,6 +169,17 @@ int RunInit(const Config& config, const std::vector<std::string>& args) {
     std::cout << "登记库 " << url->redacted << " 结构已是最新（版本 " << *after << "）\n";
   }
 
+  // The key that seals the audit chain: created with the store, kept outside it.
+  const std::string key_file = AuditKeyFileOf(config);
+  const bool had_key = fs::exists(key_file);
+  auto audit_key = OpenAuditKey(key_file, **store);
+  if (!audit_key.ok()) return fail(audit_key.status());
+  (*store)->SetAuditSealer(audit_key->get());
+  if (!had_key) {
+    std::cout << "审计密钥：" << key_file << "（" << (*audit_key)->algorithm()
+              << "；请与登记库分开备份，丢失后已有审计记录无法校验）\n";
+  }
+
   if (demo) {
     ListQuery all;
     auto persons = (*store)->Count(EntityKind::kPerson, all);
@@ -174,7 +202,7 @@ int RunInit(const Config& config, const std::vector<std::string>& args) {
               << " 个网格，" << summary->buildings << " 栋楼，" << summary->households << " 户，"
               << summary->persons << " 人，" << summary->tags << " 个专项标签\n";
   }
-  st = CreateFirstAdmin(store->get(), config, *catalog);
+  st = CreateFirstAccounts(store->get(), config, *catalog);
   if (!st.ok()) return fail(st);
   return kExitOk;
 }
@@ -256,6 +284,7 @@ int RunCommandLine(const std::vector<std::string>& argv, const Verb& serve) {
   if (verb == "check") return RunCheck(*config, rest);
   if (verb == "serve") return serve(*config, rest);
   if (verb == "user") return RunUser(*config, rest);
+  if (verb == "audit") return RunAudit(*config, rest);
   if (verb == "import") return RunImport(*config, rest);
   if (verb == "sync") return RunSync(*config, rest);
   if (verb == "deliver") return RunDeliver(*config, rest);

@@ -2,8 +2,12 @@
 
 #include <string>
 
+#include "audit/audit_chain.h"
+#include "audit/audit_export.h"
+#include "audit/audit_log.h"
 #include "http/json_writer.h"
 #include "http/register_json.h"
+#include "http/request_audit.h"
 #include "store/store.h"
 
 namespace onetable {
@@ -11,26 +15,8 @@ namespace {
 
 constexpr int64_t kMaxAfter = 999999999999999999;
 
-bool Digits(const std::string& text, size_t from, size_t count) {
-  for (size_t i = from; i < from + count; ++i) {
-    if (i >= text.size() || text[i] < '0' || text[i] > '9') return false;
-  }
-  return true;
-}
-
-// "2026-05-01", "2026-05-01T08:00:00Z", "2026-05-01 08:00:00" → "2026-05-01 08:00:00" (the
-// store's form, which orders as text).
 Result<std::string> StoreTime(const std::string& text) {
-  const bool date = text.size() >= 10 && Digits(text, 0, 4) && text[4] == '-' &&
-                    Digits(text, 5, 2) && text[7] == '-' && Digits(text, 8, 2);
-  if (date && text.size() == 10) return text + " 00:00:00";
-  if (date && (text.size() == 19 || (text.size() == 20 && text[19] == 'Z')) &&
-      (text[10] == 'T' || text[10] == ' ') && Digits(text, 11, 2) && text[13] == ':' &&
-      Digits(text, 14, 2) && text[16] == ':' && Digits(text, 17, 2)) {
-    return text.substr(0, 10) + " " + text.substr(11, 8);
-  }
-  return Status::Invalid(
-      "查询参数 since 应为 UTC 日期或时间，如 2026-05-01 或 2026-05-01T08:00:00Z");
+  return AuditTimeOf(text, "查询参数 since");
 }
 
 // The store's "YYYY-MM-DD HH:MM:SS" as ISO 8601 UTC.
@@ -94,18 +80,92 @@ HttpResponse HandleAudit(const RequestContext& ctx, const ServiceContext& servic
   return JsonResponse(w.Take());
 }
 
+// GET /api/v1/audit/export?since=&until=: the log as JSON Lines (audit/audit_export.h),
+// streamed; the export itself is audited.
+HttpResponse HandleExport(const RequestContext& ctx, const ServiceContext& service) {
+  Result<const Principal*> who = Authorize(service, ctx, Permission::kReadAudit);
+  if (!who.ok()) return StatusToHttp(who.status());
+  std::string bounds[2];
+  const char* names[2] = {"since", "until"};
+  for (int i = 0; i < 2; ++i) {
+    auto it = ctx.request.query.find(names[i]);
+    if (it == ctx.request.query.end() || it->second.empty()) continue;
+    Result<std::string> t = AuditTimeOf(it->second, std::string("查询参数 ") + names[i]);
+    if (!t.ok()) return BadParameter(names[i], t.status());
+    bounds[i] = *t;
+  }
+  if (ctx.store == nullptr) {
+    return StatusToHttp(Status::Internal("handler called without a store"));
+  }
+  const std::string detail = "since=" + bounds[0] + " until=" + bounds[1];
+  Status audited = Audit(ctx, kAuditExport, "audit_log", kAuditOk, detail);
+  if (!audited.ok()) return StatusToHttp(audited);
+  HttpResponse response;
+  response.content_type = "application/x-ndjson; charset=utf-8";
+  response.headers["Content-Disposition"] = "attachment; filename=\"audit-log.jsonl\"";
+  const std::string since = bounds[0], until = bounds[1];
+  response.stream = [&ctx, since, until](std::ostream& out) -> Status {
+    Result<int64_t> n = ExportAudit(*ctx.store, since, until, 0, [&](const std::string& line) {
+      out << line;
+      return static_cast<bool>(out);
+    });
+    return n.status();
+  };
+  return response;
+}
+
+// GET /api/v1/audit/verify: walks the chain with the service's key (audit/audit_chain.h).
+HttpResponse HandleVerify(const RequestContext& ctx, const ServiceContext& service) {
+  Result<const Principal*> who = Authorize(service, ctx, Permission::kReadAudit);
+  if (!who.ok()) return StatusToHttp(who.status());
+  if (service.audit_key == nullptr) {
+    return StatusToHttp(Status::Unavailable("服务未加载审计密钥，无法校验审计日志"));
+  }
+  if (ctx.store == nullptr) {
+    return StatusToHttp(Status::Internal("handler called without a store"));
+  }
+  Result<AuditVerifyReport> report = VerifyAuditChain(*ctx.store, *service.audit_key);
+  if (!report.ok()) return StatusToHttp(report.status());
+  Status audited = Audit(ctx, kAuditVerify, "audit_log", report->ok() ? kAuditOk : kAuditFailed,
+                         "records=" + std::to_string(report->records) +
+                             " problems=" + std::to_string(report->problems.size()));
+  if (!audited.ok()) return StatusToHttp(audited);
+  JsonWriter w;
+  w.StartObject();
+  w.Key("ok").Bool(report->ok());
+  w.Key("records").Int(report->records);
+  w.Key("first_seq").Int(report->first_seq);
+  w.Key("head_seq").Int(report->head_seq);
+  w.Key("head_mac").String(report->head_mac);
+  w.Key("problems").StartArray();
+  for (const std::string& p : report->problems) w.String(p);
+  w.EndArray();
+  w.EndObject();
+  return JsonResponse(w.Take());
+}
+
 }  // namespace
 
 Status RegisterAuditRoutes(Router* router, const ServiceContext& service) {
   const ServiceContext* s = &service;
-  RouteDoc doc{"审计日志（管理员）：按用户、操作、起始时间筛选，分页"};
+  RouteDoc doc{"审计日志（审计员）：按用户、操作、起始时间筛选，分页"};
   doc.query = {{"user", "string", "用户名"},
                {"action", "string", "操作：login、logout、write、download、denied 等"},
                {"since", "string", "起始时间（UTC），如 2026-05-01 或 2026-05-01T08:00:00Z"},
                {"after", "integer", "上一页的 next_after"},
                {"limit", "integer", "每页条数，1–500，默认 50"}};
-  return router->Add("GET", "/api/v1/audit", doc,
-                     [s](const RequestContext& ctx) { return HandleAudit(ctx, *s); });
+  RETURN_IF_ERROR(router->Add("GET", "/api/v1/audit", doc,
+                              [s](const RequestContext& ctx) { return HandleAudit(ctx, *s); }));
+  RouteDoc export_doc{
+      "导出审计日志（审计员）：JSON Lines，每条记录一行（含序号与校验码），末行为链头"};
+  export_doc.query = {{"since", "string", "起始时间（UTC，含）"},
+                      {"until", "string", "截止时间（UTC，不含）"}};
+  RETURN_IF_ERROR(router->Add("GET", "/api/v1/audit/export", export_doc,
+                              [s](const RequestContext& ctx) { return HandleExport(ctx, *s); }));
+  RouteDoc verify_doc{
+      "校验审计日志的完整性（审计员）：逐条核对带密钥的哈希链，列出被删除、修改或伪造的记录"};
+  return router->Add("GET", "/api/v1/audit/verify", verify_doc,
+                     [s](const RequestContext& ctx) { return HandleVerify(ctx, *s); });
 }
 
 }  // namespace onetable

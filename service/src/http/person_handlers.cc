@@ -11,6 +11,7 @@
 #include "http/register_handlers.h"
 #include "http/register_json.h"
 #include "http/register_request.h"
+#include "http/request_audit.h"
 #include "model/catalog_keys.h"
 #include "model/id_number.h"
 #include "model/phone.h"
@@ -126,6 +127,10 @@ HttpResponse HandleSearch(const RequestContext& ctx, const ServiceContext& servi
   Result<std::vector<Row>> rows =
       ListVisible(service.policy, **who, *ctx.store, EntityKind::kPerson, filter, page, &more);
   if (!rows.ok()) return StatusToHttp(rows.status());
+  // Which criterion and how many answers; never the text searched for (it may be an ID).
+  const Status audited = Audit(ctx, kAuditSearch, "persons", kAuditOk,
+                               "by=" + criterion + " rows=" + std::to_string(rows->size()));
+  if (!audited.ok()) return StatusToHttp(audited);
   return RowListResponse(service, **who, EntityKind::kPerson, *rows, more);
 }
 
@@ -183,7 +188,10 @@ HttpResponse HandleProvenance(const RequestContext& ctx, const ServiceContext& s
   const Principal& who = *read.who;
   return PositionalList(*items, read.page, [&](JsonWriter& w, const FieldObservation& obs) {
     const FieldDef* field = service.catalog.Find(EntityKind::kPerson, obs.field);
-    WriteObservation(w, obs, field, field == nullptr || service.policy.SeesField(who, *field));
+    // Identifiers stay masked in provenance: "show in full" reveals the current value only.
+    WriteObservation(
+        w, obs, field,
+        field == nullptr || (service.policy.SeesField(who, *field) && !IsIdentifier(*field)));
   });
 }
 
@@ -202,7 +210,7 @@ HttpResponse HandleHistory(const RequestContext& ctx, const ServiceContext& serv
   Result<std::vector<FieldObservation>> items =
       ctx.store->History(EntityKind::kPerson, read.id, field->key);
   if (!items.ok()) return StatusToHttp(items.status());
-  const bool visible = service.policy.SeesField(*read.who, *field);
+  const bool visible = service.policy.SeesField(*read.who, *field) && !IsIdentifier(*field);
   return PositionalList(*items, read.page, [&](JsonWriter& w, const FieldObservation& obs) {
     WriteObservation(w, obs, field, visible);
   });

@@ -25,7 +25,11 @@
 // The move and head routes are implemented in membership_handlers.h.
 //
 // Masked fields (AccessPolicy::SeesField) stay masked in provenance and history values, and may
-// not be searched by. Writes are audited like register_handlers.h.
+// not be searched by; ID numbers and phones are masked there for everyone (access.h: only the
+// person's current values can be shown in full, GET /persons/{id}?reveal=1). Writes are audited
+// like register_handlers.h; every search is audited (action "search": criterion and row count,
+// never the text searched for), as is every read of a person (action "read") and every "show in
+// full" (action "reveal").
 //
 // Thread-safety: the handlers keep no state.
 #ifndef ONETABLE_HTTP_PERSON_HANDLERS_H_

@@ -7,12 +7,15 @@
 #include <vector>
 
 #include "access/visible_rows.h"
+#include "audit/audit_log.h"
 #include "http/json_body.h"
 #include "http/register_json.h"
 #include "http/register_request.h"
 #include "http/request_audit.h"
 #include "model/catalog_keys.h"
+#include "model/date.h"
 #include "model/validation.h"
+#include "register/place_code.h"
 #include "register/register_write.h"
 #include "store/store.h"
 
@@ -120,7 +123,52 @@ HttpResponse HandleList(const RequestContext& ctx, const ServiceContext& service
   Result<std::vector<Row>> rows =
       ListVisible(service.policy, **who, *ctx.store, kind, filter, page, &more);
   if (!rows.ok()) return StatusToHttp(rows.status());
+  if (kind == EntityKind::kPerson) {
+    {
+      const Status audited = Audit(ctx, kAuditSearch, "persons", kAuditOk,
+                                   "list parent_id=" + std::to_string(filter.parent_id) +
+                                       " rows=" + std::to_string(rows->size()));
+      if (!audited.ok()) return StatusToHttp(audited);
+    }
+  }
   return RowListResponse(service, **who, kind, *rows, more);
+}
+
+// GET /persons/{id}?reveal=1: "show in full" — ID numbers and phones unmasked, audited as its
+// own action; a child under 14 only for an account with the minor grant (access.h).
+HttpResponse HandleGetPerson(const RequestContext& ctx, const ServiceContext& service,
+                             const Principal& who, const Row& row) {
+  auto reveal_param = ctx.request.query.find("reveal");
+  const bool reveal = reveal_param != ctx.request.query.end() && reveal_param->second == "1";
+  const std::string object = "person/" + std::to_string(row.id);
+  const std::string* birth = row.Get(keys::kBirthDate);
+  const bool minor = birth != nullptr && IsUnder14(*birth, Today().ToString());
+  if (!reveal) {
+    {
+      const Status audited = Audit(ctx, kAuditRead, object, kAuditOk);
+      if (!audited.ok()) return StatusToHttp(audited);
+    }
+    return RowResponse(service, who, EntityKind::kPerson, row);
+  }
+  if (!service.policy.MayReveal(who, minor)) {
+    Audit(ctx, kAuditReveal, object, kAuditRefused, "minor").IgnoreError();
+    return StatusToHttp(Status::Denied(
+        "未满十四周岁的未成年人信息属敏感个人信息：当前账号未获授权（sensitive:minor）查看完整的"
+        "身份证号和电话"));
+  }
+  std::string fields;
+  for (const FieldDef* field : service.catalog.StoredFields(EntityKind::kPerson)) {
+    if (IsIdentifier(*field) && row.Get(field->key) != nullptr &&
+        service.policy.SeesField(who, *field)) {
+      fields += (fields.empty() ? "" : ",") + field->key;
+    }
+  }
+  {
+    const Status audited =
+        Audit(ctx, kAuditReveal, object, kAuditOk, "fields: " + fields + (minor ? " minor" : ""));
+    if (!audited.ok()) return StatusToHttp(audited);
+  }
+  return RowResponse(service, who, EntityKind::kPerson, row, 200, /*reveal=*/true);
 }
 
 HttpResponse HandleGet(const RequestContext& ctx, const ServiceContext& service, EntityKind kind) {
@@ -133,6 +181,7 @@ HttpResponse HandleGet(const RequestContext& ctx, const ServiceContext& service,
   if (!allowed.ok()) return StatusToHttp(allowed);
   Result<Row> row = ctx.store->Get(kind, *id);
   if (!row.ok()) return StatusToHttp(row.status());
+  if (kind == EntityKind::kPerson) return HandleGetPerson(ctx, service, **who, *row);
   return RowResponse(service, **who, kind, *row);
 }
 
@@ -159,6 +208,12 @@ HttpResponse HandleCreate(const RequestContext& ctx, const ServiceContext& servi
   Store& store = *ctx.store;
   Status allowed = service.policy.RequireParent(**who, store, kind, parent_id);
   if (!allowed.ok()) return StatusToHttp(allowed);
+  if (auto code = input.set.find(keys::kCode); code != input.set.end()) {
+    Status checked = CheckPlaceCode(store, kind, 0, parent_id, code->second);
+    if (!checked.ok()) {
+      return StatusToHttp(checked, {ErrorDetail{keys::kCode, "invalid_code", checked.message()}});
+    }
+  }
 
   const Validator validator(service.catalog, service.divisions);
   WriteOutcome outcome =
@@ -180,6 +235,25 @@ HttpResponse HandleCreate(const RequestContext& ctx, const ServiceContext& servi
   response.headers["Location"] =
       std::string("/api/v1/") + PluralOf(kind) + "/" + std::to_string(outcome.row.id);
   return response;
+}
+
+// A community's or grid's code is what scopes name: only the system administrator changes it,
+// and only to a code that fits under its parent and is not taken (register/place_code.h).
+Status CheckCodeChange(Store& store, const Principal& who, EntityKind kind, int64_t id,
+                       const FieldInput& input) {
+  if (kind != EntityKind::kCommunity && kind != EntityKind::kGrid) return Status::Ok();
+  auto set = input.set.find(keys::kCode);
+  const bool cleared = input.cleared.count(keys::kCode) > 0;
+  if (set == input.set.end() && !cleared) return Status::Ok();
+  ASSIGN_OR_RETURN(Row current, store.Get(kind, id));
+  const std::string* now = current.Get(keys::kCode);
+  if (set != input.set.end() && now != nullptr && *now == set->second) return Status::Ok();
+  if (who.role != Role::kAdmin) {
+    return Status::Denied(std::string("只有系统管理员可以修改") + EntityLabel(kind) +
+                          "的代码（按代码授权的账号会随之失去管辖范围）");
+  }
+  if (cleared) return Status::Invalid(std::string(EntityLabel(kind)) + "的代码不能为空");
+  return CheckPlaceCode(store, kind, id, current.parent_id, set->second);
 }
 
 HttpResponse HandleUpdate(const RequestContext& ctx, const ServiceContext& service,
@@ -206,6 +280,13 @@ HttpResponse HandleUpdate(const RequestContext& ctx, const ServiceContext& servi
   Store& store = *ctx.store;
   Status allowed = service.policy.RequireRow(*write.who, store, kind, write.id);
   if (!allowed.ok()) return StatusToHttp(allowed);
+  Status code_ok = CheckCodeChange(store, *write.who, kind, write.id, input);
+  if (!code_ok.ok()) {
+    const HttpResponse refused =
+        StatusToHttp(code_ok, {ErrorDetail{keys::kCode, "invalid_code", code_ok.message()}});
+    if (!AuditWrite(ctx, kind, write.id, "update refused: code", false, &error)) return error;
+    return refused;
+  }
 
   const Validator validator(service.catalog, service.divisions);
   WriteOutcome outcome = UpdateRecord(store, validator, kind, write.id, write.expected, input,

@@ -2,12 +2,13 @@
 
 #include <utility>
 
+#include "expr/cell_functions.h"
 #include "http/register_request.h"
 
 namespace onetable {
 
 void WriteRow(JsonWriter& w, const ServiceContext& service, const Principal& who, EntityKind kind,
-              const Row& row) {
+              const Row& row, bool reveal) {
   w.StartObject();
   w.Key("id").Int(row.id);
   w.Key("type").String(EntityName(kind));
@@ -19,7 +20,7 @@ void WriteRow(JsonWriter& w, const ServiceContext& service, const Principal& who
   }
   w.Key("version").Int(row.version);
   w.Key("status").String(row.status);
-  std::vector<std::string> masked;
+  std::vector<std::string> masked, concealed;
   w.Key("fields").StartObject();
   for (const FieldDef* field : service.catalog.StoredFields(kind)) {
     if (!service.policy.SeesField(who, *field)) {
@@ -27,11 +28,22 @@ void WriteRow(JsonWriter& w, const ServiceContext& service, const Principal& who
       masked.push_back(field->key);
       continue;
     }
-    if (const std::string* value = row.Get(field->key)) w.Key(field->key).String(*value);
+    const std::string* value = row.Get(field->key);
+    if (value == nullptr) continue;
+    if (IsIdentifier(*field) && !reveal) {
+      // Masked by default: enough to tell people apart, not the number itself.
+      w.Key(field->key).String(expr::MaskText(*value, field->type));
+      concealed.push_back(field->key);
+      continue;
+    }
+    w.Key(field->key).String(*value);
   }
   w.EndObject();
   w.Key("masked").StartArray();
   for (const std::string& key : masked) w.String(key);
+  w.EndArray();
+  w.Key("concealed").StartArray();
+  for (const std::string& key : concealed) w.String(key);
   w.EndArray();
   w.EndObject();
 }
@@ -53,9 +65,9 @@ bool CheckWritableFields(const ServiceContext& service, const Principal& who, En
 }
 
 HttpResponse RowResponse(const ServiceContext& service, const Principal& who, EntityKind kind,
-                         const Row& row, int http_status) {
+                         const Row& row, int http_status, bool reveal) {
   JsonWriter w;
-  WriteRow(w, service, who, kind, row);
+  WriteRow(w, service, who, kind, row, reveal);
   HttpResponse response = JsonResponse(w.Take());
   response.status = http_status;
   response.headers["ETag"] = ETagOf(row.version);

@@ -3,11 +3,14 @@
 //
 // A row of any kind:
 //   {"id": 42, "type": "person", "parent_id": 7 | null, "version": 3, "status": "active",
-//    "fields": {"name": "张三", "religion": "***", ...}, "masked": ["religion"]}
+//    "fields": {"name": "张三", "religion": "***", "id_number": "420***********1234", ...},
+//    "masked": ["religion"], "concealed": ["id_number"]}
 // `fields` holds the stored catalog fields that have a value, in catalog order. A field the
 // caller may not see (AccessPolicy::SeesField) is always written as "***" — whether or not it
-// has a value, so masking does not tell NULL from a value — and listed in `masked`. Single-row
-// answers carry ETag: "<version>".
+// has a value, so masking does not tell NULL from a value — and listed in `masked`. An ID
+// number or phone the caller may see (access.h IsIdentifier) is still masked partially and
+// listed in `concealed` unless the answer is a "show in full" (`reveal`, audited by the caller).
+// Single-row answers carry ETag: "<version>".
 //
 // Tags the caller may not see (AccessPolicy::SeesTag) are left out entirely: for a special
 // population the tag's presence is itself the sensitive fact (being 低保对象), so showing the
@@ -30,7 +33,7 @@
 namespace onetable {
 
 void WriteRow(JsonWriter& w, const ServiceContext& service, const Principal& who, EntityKind kind,
-              const Row& row);
+              const Row& row, bool reveal = false);
 
 // False (with a 403 naming each field in `error`) when `input` sets or clears a field the caller
 // may not see: a masked value is read-only for them, or they could overwrite what they cannot
@@ -40,7 +43,7 @@ bool CheckWritableFields(const ServiceContext& service, const Principal& who, En
 
 // One row as the whole answer, with its ETag; `http_status` 200 or 201.
 HttpResponse RowResponse(const ServiceContext& service, const Principal& who, EntityKind kind,
-                         const Row& row, int http_status = 200);
+                         const Row& row, int http_status = 200, bool reveal = false);
 
 // {"items": [rows...], "next_after": id | null}.
 HttpResponse RowListResponse(const ServiceContext& service, const Principal& who, EntityKind kind,

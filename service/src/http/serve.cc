@@ -10,6 +10,7 @@
 #include "app/background_jobs.h"
 #include "app/exit_codes.h"
 #include "app/store_open.h"
+#include "audit/audit_key.h"
 #include "auth/authenticator.h"
 #include "auth/secret_key.h"
 #include "delivery/delivery_schedule.h"
@@ -62,7 +63,8 @@ int RunServe(const Config& config, const std::vector<std::string>& args) {
   if (!catalog.ok()) return Fail(kExitInvalid, catalog.status().message());
   // Fail at start, not at the first request, when the store is unreachable or not initialised.
   {
-    auto probe = OpenReadyStore(config.store_url, *catalog, kServeSchemaVersion);
+    auto probe = OpenReadyStore(config.store_url, *catalog, kServeSchemaVersion,
+                                AuditKeyFileOf(config));
     if (!probe.ok()) return Fail(ExitFor(probe.status()), probe.status().message());
   }
   Status durable = GuardStoreDurability(config.store_url, config.throwaway_store);
@@ -70,6 +72,10 @@ int RunServe(const Config& config, const std::vector<std::string>& args) {
     return Fail(durable.code() == StatusCode::kFailedPrecondition ? kExitUsage : ExitFor(durable),
                 durable.message());
   }
+  // One key for every connection: each appends its records to the chain sealed with it.
+  auto audit_key = LoadAuditKey(AuditKeyFileOf(config));
+  if (!audit_key.ok()) return Fail(kExitInvalid, audit_key.status().message());
+  const AuditSealer* sealer = audit_key->get();
 
   // What every handler shares (http/service_context.h); lives until the server has stopped.
   auto divisions = Divisions::Load(config.schema_dir + "/divisions");
@@ -86,7 +92,11 @@ int RunServe(const Config& config, const std::vector<std::string>& args) {
   Metrics metrics;
   const Catalog& cat = *catalog;
   const std::string store_url = config.store_url;
-  const StoreFactory open_store = [&cat, store_url]() { return OpenStore(store_url, cat); };
+  const StoreFactory open_store = [&cat, store_url, sealer]() -> Result<std::unique_ptr<Store>> {
+    ASSIGN_OR_RETURN(std::unique_ptr<Store> store, OpenStore(store_url, cat));
+    store->SetAuditSealer(sealer);
+    return store;
+  };
   ServiceContext service{
       *catalog, policy,  SettingsOf(config), divisions.ok() ? &*divisions : nullptr,
       &auth,    &metrics};
@@ -95,6 +105,7 @@ int RunServe(const Config& config, const std::vector<std::string>& args) {
   BackgroundJobs jobs;
   service.jobs = &jobs;
   service.open_store = open_store;
+  service.audit_key = sealer;
 
   // Routes: the one list in http/service_routes.cc (the tests serve the same set).
   Router router;

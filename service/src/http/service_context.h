@@ -20,6 +20,7 @@
 
 #include "access/access.h"
 #include "app/context.h"
+#include "store/audit_store.h"
 #include "http/router.h"
 #include "model/catalog.h"
 #include "onetable/status.h"
@@ -42,6 +43,8 @@ struct ServiceContext : AppContext {
   // start such work answer 503 without them.
   BackgroundJobs* jobs = nullptr;
   StoreFactory open_store;
+  // The audit key (audit/audit_key.h), for GET /api/v1/audit/verify; null: that route answers 503.
+  const AuditSealer* audit_key = nullptr;
 };
 
 // The authenticated caller of this request, or kUnauthenticated (401, "请先登录") when none.

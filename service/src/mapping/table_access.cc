@@ -83,13 +83,31 @@ void AddUnseen(const AppContext& service, const Principal& who, const mapping::E
 
 }  // namespace
 
+namespace {
+
+// Whether `expr` reads an ID number or a phone (masked by default: access.h).
+bool ReadsIdentifier(const mapping::ExprPtr& expr) {
+  bool reads = false;
+  if (!expr) return reads;
+  mapping::VisitExpr(*expr, [&](const mapping::Expr& e) {
+    if (e.kind == mapping::ExprKind::kField && e.field != nullptr && IsIdentifier(*e.field)) {
+      reads = true;
+    }
+  });
+  return reads;
+}
+
+}  // namespace
+
 std::vector<bool> MaskedColumns(const AppContext& service, const Principal& who,
                                 const mapping::MappingSpec& spec) {
   std::vector<bool> masked;
   for (const mapping::ColumnSpec& column : spec.columns) {
     std::set<std::string> unseen;
     AddUnseen(service, who, column.value, &unseen);
-    masked.push_back(!unseen.empty());
+    const bool identifier = ReadsIdentifier(column.value) &&
+                            !service.policy.SeesIdentifierColumn(who, spec.id, column.header);
+    masked.push_back(!unseen.empty() || identifier);
   }
   return masked;
 }

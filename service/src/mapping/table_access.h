@@ -4,7 +4,9 @@
 // Masking: a column whose value expression reads a field the caller may not see
 // (AccessPolicy::SeesField) or a tag they may not see (SeesTag) has every cell replaced by "***"
 // in every format — whether or not the expression wraps it in mask(), since a partial mask of a
-// sensitive value still shows part of it. Which rows a table holds is the mapping's (its where
+// sensitive value still shows part of it. So has a column that reads an ID number or a phone
+// (access.h IsIdentifier) unless the caller holds a column grant for it
+// (AccessPolicy::SeesIdentifierColumn: "<mapping id>:<header>"). Which rows a table holds is the mapping's (its where
 // clause) within the caller's scope.
 //
 // Row selection: which rows a table holds can itself be sensitive — the 低保 roster lists who

@@ -121,8 +121,15 @@ class SqlStore : public Store {
   Result<User> GetUser(const std::string& name) override;
   Result<std::vector<User>> ListUsers() override;
   Status UpdateUser(User* user) override;
+
+  // --- audit log (sql_store_audit.cc) ---
+  void SetAuditSealer(const AuditSealer* sealer) override { sealer_ = sealer; }
   Result<int64_t> AppendAudit(const AuditEntry& entry) override;
   Result<std::vector<AuditEntry>> ListAudit(const AuditQuery& query) override;
+  Result<AuditChainState> GetAuditChain() override;
+  Result<std::vector<AuditEntry>> ListAuditChain(int64_t after_seq, int limit) override;
+  Result<std::vector<int64_t>> ListUnchainedAudit(int limit) override;
+  Result<int64_t> PurgeAudit(int64_t through_seq) override;
 
   // --- table requests (sql_store_requests.cc) ---
   Result<int64_t> AddTableRequest(const TableRequestRecord& request) override;
@@ -185,6 +192,8 @@ class SqlStore : public Store {
   // returns whether any person changed household since (sql_store_scan.cc).
   Result<bool> ReadScanHistory(const std::string& at, std::set<std::string>* changed);
   Status InsertDeliveryControl(const std::string& delivery);
+  Result<std::vector<AuditEntry>> ReadAudit(SqlStatement* s);
+  Status SetChainMark(const char* name, int64_t seq, const std::string& mac);
 
   std::unique_ptr<SqlConnection> db_;
   const Catalog& catalog_;
@@ -192,6 +201,7 @@ class SqlStore : public Store {
   std::map<std::string, std::unique_ptr<SqlStatement>> cache_;
   int tx_depth_ = 0;
   bool tx_failed_ = false;
+  const AuditSealer* sealer_ = nullptr;
 };
 
 // "YYYY-MM-DD HH:MM:SS" in UTC: now, and of a Unix time.

@@ -1,4 +1,4 @@
-// The review queue, users with their scopes and grants, and the append-only audit log in SQL.
+// The review queue and users with their scopes and grants in SQL.
 #include "store/sql_store.h"
 
 namespace onetable {
@@ -219,66 +219,6 @@ Status SqlStore::UpdateUser(User* user) {
     user->version += 1;
     return Status::Ok();
   });
-}
-
-// --- audit log -----------------------------------------------------------------------------------
-
-Result<int64_t> SqlStore::AppendAudit(const AuditEntry& e) {
-  int64_t id = 0;
-  Status st = InTransaction([&]() -> Status {
-    ASSIGN_OR_RETURN(SqlStatement * s,
-                     Stmt("INSERT INTO audit_log (logged_at, user_name, role, source_addr, "
-                          "action, object, result, request_id, detail) VALUES "
-                          "(?, ?, ?, ?, ?, ?, ?, ?, ?)"));
-    s->BindText(1, e.at.empty() ? NowUtc() : e.at);
-    BindOpt(s, 2, e.user);
-    BindOpt(s, 3, e.role);
-    BindOpt(s, 4, e.source_addr);
-    s->BindText(5, e.action);
-    BindOpt(s, 6, e.object);
-    s->BindText(7, e.result);
-    BindOpt(s, 8, e.request_id);
-    BindOpt(s, 9, e.detail);
-    RETURN_IF_ERROR(s->Execute().status());
-    ASSIGN_OR_RETURN(id, db_->LastInsertId());
-    return Status::Ok();
-  });
-  if (!st.ok()) return st;
-  return id;
-}
-
-Result<std::vector<AuditEntry>> SqlStore::ListAudit(const AuditQuery& q) {
-  std::string sql =
-      "SELECT id, logged_at, user_name, role, source_addr, action, object, result, request_id, "
-      "detail FROM audit_log WHERE id > ?";
-  if (!q.user.empty()) sql += " AND user_name = ?";
-  if (!q.action.empty()) sql += " AND action = ?";
-  if (!q.since.empty()) sql += " AND logged_at >= ?";
-  sql += " ORDER BY id LIMIT " + std::to_string(q.limit <= 0 ? 100 : q.limit);
-  ASSIGN_OR_RETURN(SqlStatement * s, Stmt(sql));
-  int i = 1;
-  s->BindInt(i++, q.after_id);
-  if (!q.user.empty()) s->BindText(i++, q.user);
-  if (!q.action.empty()) s->BindText(i++, q.action);
-  if (!q.since.empty()) s->BindText(i++, q.since);
-  std::vector<AuditEntry> out;
-  while (true) {
-    ASSIGN_OR_RETURN(bool more, s->Step());
-    if (!more) break;
-    AuditEntry e;
-    e.id = s->Int(0);
-    e.at = s->Text(1).value_or("");
-    e.user = s->Text(2).value_or("");
-    e.role = s->Text(3).value_or("");
-    e.source_addr = s->Text(4).value_or("");
-    e.action = s->Text(5).value_or("");
-    e.object = s->Text(6).value_or("");
-    e.result = s->Text(7).value_or("");
-    e.request_id = s->Text(8).value_or("");
-    e.detail = s->Text(9).value_or("");
-    out.push_back(std::move(e));
-  }
-  return out;
 }
 
 }  // namespace onetable

@@ -213,8 +213,19 @@ class StoreWrapper : public Store {
   }
 
   // --- AuditStore ---
+  void SetAuditSealer(const AuditSealer* sealer) override { target_.SetAuditSealer(sealer); }
   Result<int64_t> AppendAudit(const AuditEntry& entry) override {
     return target_.AppendAudit(entry);
+  }
+  Result<AuditChainState> GetAuditChain() override { return target_.GetAuditChain(); }
+  Result<std::vector<AuditEntry>> ListAuditChain(int64_t after_seq, int limit) override {
+    return target_.ListAuditChain(after_seq, limit);
+  }
+  Result<std::vector<int64_t>> ListUnchainedAudit(int limit) override {
+    return target_.ListUnchainedAudit(limit);
+  }
+  Result<int64_t> PurgeAudit(int64_t through_seq) override {
+    return target_.PurgeAudit(through_seq);
   }
   Result<std::vector<AuditEntry>> ListAudit(const AuditQuery& query) override {
     return target_.ListAudit(query);

@@ -23,8 +23,8 @@ export async function findPersons(query) {
   return (await api.get('/api/v1/persons/search', { ...query, limit: 10 })).data.items;
 }
 
-export async function getPerson(id) {
-  return row(await api.get(`/api/v1/persons/${P(id)}`));
+export async function getPerson(id, { reveal = false } = {}) {
+  return row(await api.get(`/api/v1/persons/${P(id)}`, reveal ? { reveal: '1' } : undefined));
 }
 
 export async function createPerson(values, householdId) {

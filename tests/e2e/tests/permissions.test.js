@@ -37,6 +37,8 @@ before(async () => {
   users.community_admin = await server.addUser('shequ', 'community_admin', { scopes: [community.fields.code] });
   users.grid_worker = await server.addUser('wanggeyuan', 'grid_worker', { scopes: [grid.fields.code] });
   users.department = await server.addUser('minzhengju', 'department', { grants: [MAPPING] });
+  users.security_admin = await server.addUser('anquan', 'security_admin');
+  users.auditor = await server.addUser('shenji', 'auditor');
   browser = await e2e.launchBrowser();
 });
 
@@ -48,7 +50,10 @@ after(async () => {
 const menu = (page) => page.locator('#nav a').allInnerTexts();
 
 const EXPECTED = {
-  admin: { label: '管理员', menu: ['居民', '待核实', '报表', '数据质量', '新表申请', '报表映射', '数据接入', '推送', '用户与授权', '审计日志'] },
+  // Separated duties: configuration, accounts and the audit log are three people's.
+  admin: { label: '系统管理员', menu: ['居民', '待核实', '报表', '数据质量', '新表申请', '报表映射', '数据接入', '推送'] },
+  security_admin: { label: '安全管理员', menu: ['用户与授权'] },
+  auditor: { label: '审计员', menu: ['审计日志'] },
   community_admin: { label: '社区管理员', menu: ['居民', '待核实', '报表', '数据质量'] },
   grid_worker: { label: '网格员', menu: ['居民', '待核实', '报表', '数据质量'] },
   department: { label: '部门账号', menu: ['报表', '新表申请'] },
@@ -76,6 +81,9 @@ test('a page the user may not use shows a refusal with no controls on it', { tim
     grid_worker: ['/admin/users', '/admin/audit', '/admin/connectors', '/admin/deliveries', '/admin/mappings', '/admin/mappings/new',
       `/admin/mappings/${MAPPING}`, '/requests', '/requests/1'],
     department: ['/residents', `/grids/${grid.id}`, '/review', '/quality', '/admin/users'],
+    admin: ['/admin/users', '/admin/audit'],
+    security_admin: ['/residents', '/tables', '/admin/audit', '/admin/connectors'],
+    auditor: ['/residents', '/tables', '/admin/users', '/admin/mappings'],
   };
   for (const [role, paths] of Object.entries(refused)) {
     const page = await e2e.newPage(browser);
@@ -142,13 +150,13 @@ test('a grid worker has the register\'s write controls; without write_register n
 
 test('the users page offers the roles with the server\'s labels', { timeout: 60000 }, async () => {
   const page = await e2e.newPage(browser);
-  await e2e.login(page, server, server.admin);
+  await e2e.login(page, server, users.security_admin);
   await page.goto(`${server.url}/admin/users`);
   await page.waitForSelector('tr[data-user="wanggeyuan"]');
   assert.match(await page.locator('tr[data-user="wanggeyuan"]').innerText(), /网格员/);
   assert.match(await page.locator('tr[data-user="minzhengju"]').innerText(), /部门账号/);
   await page.click('#add-user');
   const options = await page.locator('#user-role option').allInnerTexts();
-  assert.deepEqual(options, ['管理员', '社区管理员', '网格员', '部门账号']);
+  assert.deepEqual(options, ['系统管理员', '安全管理员', '审计员', '社区管理员', '网格员', '部门账号']);
   assert.deepEqual(page.errors, []);
 });

@@ -128,9 +128,11 @@ test('connectors run from the UI; the conflict they open is settled on 待核实
   assert.deepEqual(page.errors, []);
 });
 
-test('an admin edits an account and the list shows the change', { timeout: 120000 }, async () => {
+test('the security administrator edits an account and the list shows the change', { timeout: 120000 }, async () => {
+  const security = await server.addUser('anquan', 'security_admin');
+  const securityApi = await e2e.apiClient(server, security);
   const page = await e2e.newPage(browser);
-  await e2e.login(page, server, server.admin);
+  await e2e.login(page, server, security);
   await page.goto(`${server.url}/admin/users`);
   await page.click('tr[data-user="wanggeyuan"] button >> text=编辑');
   assert.equal(await page.inputValue('#user-role'), 'grid_worker');
@@ -138,7 +140,7 @@ test('an admin edits an account and the list shows the change', { timeout: 12000
   await page.fill('#user-display', '王网格');
   await page.click('dialog button >> text=保存');
   await page.waitForSelector('tr[data-user="wanggeyuan"] >> text=王网格');
-  const user = (await admin.get('/api/v1/users/wanggeyuan')).data;
+  const user = (await securityApi.get('/api/v1/users/wanggeyuan')).data;
   assert.equal(user.display_name, '王网格');
   assert.deepEqual(page.errors, []);
 });

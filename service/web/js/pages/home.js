@@ -1,9 +1,14 @@
 // The start page: each user lands where its daily work is — the register for those who may read
-// it, the tables otherwise (departments).
+// it, the accounts for the security administrator, the audit log for the auditor, the tables
+// otherwise (departments).
 import * as session from '../session.js';
 import { navigate } from '../main.js';
 
 export function render() {
-  navigate(session.may('read_register') ? '/residents' : '/tables', { replace: true });
+  let start = '/tables';
+  if (session.may('read_register')) start = '/residents';
+  else if (session.may('manage_users')) start = '/admin/users';
+  else if (session.may('read_audit')) start = '/admin/audit';
+  navigate(start, { replace: true });
   return document.createComment('redirect');
 }

@@ -133,14 +133,18 @@ async function renderNew(cat, query) {
         h('a.button', { href: householdId ? `/households/${householdId}` : '/residents', 'data-link': true }, '取消'))));
 }
 
-async function renderExisting(cat, id) {
-  const [person, observations] = await Promise.all([reg.getPerson(id), reg.provenance(id)]);
+async function renderExisting(cat, id, query = {}) {
+  // ID numbers and phones come masked ("concealed"); "显示完整信息" asks again with reveal=1,
+  // which the server audits. Concealed values are read-only until shown in full.
+  const reveal = query.reveal === '1';
+  const [person, observations] = await Promise.all([reg.getPerson(id, { reveal }), reg.provenance(id)]);
+  const concealed = person.concealed || [];
   const prov = Object.fromEntries(observations.map((p) => [p.field, p]));
   const writer = session.may('write_register');
   const editable = writer && person.status !== 'deceased';
   const form = buildForm(cat, personFields(cat), {
     values: person.fields,
-    masked: new Set(person.masked),
+    masked: new Set([...person.masked, ...concealed]),
     readOnly: !editable,
     provenance: (key) => provenanceLine(cat, id, key, prov),
   });
@@ -180,7 +184,12 @@ async function renderExisting(cat, id) {
   return h('div', crumbs(person),
     h('div.page-head', h('h1#person-name', name), reg.statusBadge(person.status),
       person.parent_id ? h('a', { href: `/households/${person.parent_id}`, 'data-link': true }, '查看所在户') : null,
-      h('span.spacer'), moveButton(cat, person)),
+      h('span.spacer'),
+      concealed.length ? h('button#reveal-person', {
+        type: 'button', title: '查看完整的身份证号和电话（将记入审计日志）',
+        onclick: () => navigate(`/persons/${id}?reveal=1`, { replace: true }),
+      }, '显示完整信息') : null,
+      moveButton(cat, person)),
     person.status === 'deceased' ? notice('info', '该人员已登记死亡，记录保留但不再修改。') : null,
     h('form.card#person-form', { onsubmit: submit, novalidate: true },
       status, form.el,
@@ -191,5 +200,5 @@ async function renderExisting(cat, id) {
 
 export async function render({ id }, query) {
   const cat = await loadCatalog();
-  return id ? renderExisting(cat, id) : renderNew(cat, query);
+  return id ? renderExisting(cat, id, query || {}) : renderNew(cat, query);
 }

@@ -1,4 +1,4 @@
-// 用户与授权 (admin): accounts with role, scopes (grid or community codes) and grants (mapping
+// 用户与授权 (security_admin): accounts with role, scopes (grid or community codes) and grants (mapping
 // ids a department may run, "sensitive" / "sensitive:<key>" for unmasked fields); add, edit,
 // disable; department API tokens.
 import { h, toast, dialog, notice } from '../dom.js';
@@ -21,7 +21,7 @@ async function editUser(user) {
   const role = h('select#user-role', roles().map((r) => h('option', { value: r.key }, r.label)));
   role.value = user ? user.role : 'grid_worker';
   const scopes = h('input#user-scopes', { value: user ? user.scopes.join(' ') : '', placeholder: '网格编码或社区代码，空格分隔' });
-  const grants = h('input#user-grants', { value: user ? user.grants.join(' ') : '', placeholder: '映射编号，空格分隔；sensitive 可见全部敏感信息，sensitive:dibao 只含低保' });
+  const grants = h('input#user-grants', { value: user ? user.grants.join(' ') : '', placeholder: '映射编号，空格分隔；minzheng/gaoling-jintie:公民身份号码 可见该表完整身份证号；sensitive 可见全部敏感信息；sensitive:minor 可见未满14周岁者完整信息' });
   const password = h('input#user-password', { type: 'password', autocomplete: 'new-password', placeholder: user ? '留空则不修改' : '至少 8 位' });
   const disabled = h('input#user-disabled', { type: 'checkbox', checked: user && user.disabled });
   const err = h('div');
@@ -29,7 +29,7 @@ async function editUser(user) {
     h('div.field', h('label', '用户名'), name), h('div.field', h('label', '姓名'), display),
     h('div.field', h('label', '角色'), role), h('div.field', h('label', '密码'), password),
     h('div.field', h('label', '范围（网格员、社区管理员）'), scopes),
-    h('div.field', h('label', '授权（部门报表、敏感字段）'), grants),
+    h('div.field', h('label', '授权（部门报表、报表列、敏感字段）'), grants),
     user ? h('div.field', h('label', h('span', '停用账号 '), disabled)) : null)), [
     { label: '取消' },
     {
@@ -80,5 +80,5 @@ export async function render() {
     h('button.primary#add-user', { type: 'button', onclick: () => editUser(null) }, '新增用户')),
   h('div.card', h('div.table-wrap', h('table.list', h('thead', h('tr', ['用户', '角色', '范围', '授权', '状态', ''].map((x) => h('th', x)))),
     h('tbody', rows)))),
-  h('p.muted.small', '网格员只能查看和修改其网格内的居民；社区管理员管理其社区；部门用户只能下载授权给它的报表，且只看到报表中的列。敏感字段（如宗教信仰、健康状况、特殊人群标签）默认遮蔽，需单独授权；按敏感标签选人的报表（如低保花名册）也只对获得该授权的账号开放。'));
+  h('p.muted.small', '三权分立：系统管理员负责数据接入、报表映射和字段目录，不管理账号、不看审计日志；安全管理员只管理账号、角色与授权；审计员只查看、导出和校验审计日志。网格员只能查看和修改其网格内的居民；社区管理员管理其社区；部门用户只能下载授权给它的报表，且只看到报表中的列。身份证号和电话在列表和报表中默认遮蔽，报表中需按列授权（如 minzheng/gaoling-jintie:公民身份号码,联系电话）才显示完整号码。敏感字段（如宗教信仰、健康状况、特殊人群标签）默认遮蔽，需单独授权；按敏感标签选人的报表（如低保花名册）也只对获得该授权的账号开放。'));
 }
