@@ -25,9 +25,9 @@
 namespace onetable {
 namespace {
 
-// The schema serve needs: auth tables (0003), the append-only audit log (0004), the login
-// throttle by keyed hash and API token expiry (0008).
-constexpr int kServeSchemaVersion = 8;
+// The schema serve needs: every migration its routes read, up to the table requests (0013) — the
+// audit chain (0009), deliveries (0011) and register history (0012) among them.
+constexpr int kServeSchemaVersion = 13;
 
 int Fail(int code, const std::string& message) {
   std::cerr << message << "\n";

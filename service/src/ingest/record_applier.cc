@@ -303,7 +303,7 @@ Status RecordApplier::ApplyHead(int64_t household, int64_t person_id, const Mapp
   }
   TrustLookup trust = [this](const std::string& s) { return TrustOf(s); };
   return ApplyClaims(store_, EntityKind::kHousehold, &row, {{keys::kHeadPersonId, id}}, claim,
-                     spec_.conflict_threshold, trust)
+                     spec_.conflict_threshold, trust, spec_.review_fields)
       .status();
 }
 
