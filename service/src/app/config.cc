@@ -202,6 +202,10 @@ std::string AuditKeyFileOf(const Config& config) {
     const fs::path db(config.store_url.substr(7));
     return (db.parent_path() / "audit.key").string();
   }
+  // A MySQL store is shared by every instance and verb, whatever their working directory.
+  if (const char* env = std::getenv("ONETABLE_AUDIT_KEY_FILE"); env && *env) {
+    return env;
+  }
   return "var/audit.key";
 }
 

@@ -65,7 +65,7 @@ struct Config {
 std::string SecretKeyPathOf(const Config& config);
 
 // The audit key file of `config`: audit_key_file when set, else audit.key in the directory of a
-// SQLite store, else var/audit.key.
+// SQLite store, else $ONETABLE_AUDIT_KEY_FILE, else var/audit.key.
 std::string AuditKeyFileOf(const Config& config);
 
 // The least audit_retention_days accepted.
