@@ -116,8 +116,9 @@ async function runFromTheUi(page, id) {
 
 test('connectors run from the UI; the conflict they open is settled on 待核实', { timeout: 180000 }, async () => {
   const { member } = await fixture.householdWithMembers(admin, grid.id);
-  const person = (await admin.get(`/api/v1/persons/${member.id}`)).data;
-  assert.ok(person.fields.id_number, 'the person has an ID number to match on');
+  // The exports carry the full ID number: read it in full (audited), since it is masked by default.
+  const person = (await admin.get(`/api/v1/persons/${member.id}?reveal=1`)).data;
+  assert.match(person.fields.id_number || '', /^\d{17}[\dX]$/, 'the person has an ID number to match on');
   writeConnector('e2e-a', '甲部门导出', person.fields.id_number, '王甲');
   writeConnector('e2e-b', '乙部门导出', person.fields.id_number, '王乙');
   const page = await e2e.newPage(browser);
