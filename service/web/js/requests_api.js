@@ -30,8 +30,9 @@ export async function get(id) {
   return { ...r.data, etag: r.etag };
 }
 
+// An empty JSON body: a cookie-authenticated write without application/json is refused (CSRF).
 export async function startReview(id, etag) {
-  const r = await api.post(`/api/v1/requests/${encodeURIComponent(id)}/review`, undefined, { ifMatch: etag });
+  const r = await api.post(`/api/v1/requests/${encodeURIComponent(id)}/review`, {}, { ifMatch: etag });
   return { ...r.data, etag: r.etag };
 }
 

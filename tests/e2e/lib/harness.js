@@ -18,6 +18,8 @@ export const SOURCE_DIR = path.resolve(path.dirname(fileURLToPath(import.meta.ur
 export const OUT_DIR = process.env.ONETABLE_E2E_OUT || path.join(SOURCE_DIR, 'tests/out/e2e');
 const CHROMIUM = process.env.ONETABLE_CHROMIUM || '/usr/bin/chromium';
 export const ADMIN_PASSWORD = 'admin-e2e-2024';
+export const SECADMIN_PASSWORD = 'Vq4-keys-warden-2024';
+export const AUDITOR_PASSWORD = 'Wm6-ledger-watch-2024';
 
 function binary() {
   const bin = process.env.ONETABLE_BIN;
@@ -64,7 +66,13 @@ export async function startServer({ persons = 400 } = {}) {
     '',
   ].join('\n'));
   const cli = (args, opts = {}) => run(bin, ['--config', config, ...args], { cwd: dir, ...opts });
-  await cli(['init', '--demo', '--persons', String(persons)], { env: { ONETABLE_ADMIN_PASSWORD: ADMIN_PASSWORD } });
+  await cli(['init', '--demo', '--persons', String(persons)], {
+    env: {
+      ONETABLE_ADMIN_PASSWORD: ADMIN_PASSWORD,
+      ONETABLE_SECADMIN_PASSWORD: SECADMIN_PASSWORD,
+      ONETABLE_AUDITOR_PASSWORD: AUDITOR_PASSWORD,
+    },
+  });
 
   const child = spawn(bin, ['--config', config, 'serve'], { cwd: dir, stdio: ['ignore', 'pipe', 'pipe'] });
   let log = '';
@@ -88,6 +96,9 @@ export async function startServer({ persons = 400 } = {}) {
     cli,
     log: () => log,
     admin: { name: 'admin', password: ADMIN_PASSWORD },
+    // Accounts, grants and tokens are the security administrator's; the audit log the auditor's.
+    secadmin: { name: 'secadmin', password: SECADMIN_PASSWORD },
+    auditor: { name: 'auditor', password: AUDITOR_PASSWORD },
     async addUser(name, role, { scopes = [], grants = [], password = `${name}-pass-2024` } = {}) {
       const args = ['user', 'add', name, '--role', role, '--password-stdin'];
       for (const s of scopes) args.push('--scope', s);

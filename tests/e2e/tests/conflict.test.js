@@ -29,9 +29,12 @@ test('two browsers edit the same person: the second sees the conflict view and c
   const pageB = await e2e.newPage(browser);
   await e2e.login(pageA, server, a);
   await e2e.login(pageB, server, b);
+  // Phones are masked and read-only until shown in full (audited): both workers reveal to edit.
   for (const p of [pageA, pageB]) {
     await p.goto(`${server.url}/persons/${person.id}`);
     await p.waitForSelector('#person-form');
+    await p.click('#reveal-person');
+    await p.waitForSelector('#f-person-phone:not([disabled])');
   }
 
   // A saves first.
@@ -55,7 +58,8 @@ test('two browsers edit the same person: the second sees the conflict view and c
   await pageB.check('input[data-field="phone"][data-side="mine"]');
   await pageB.click('dialog button >> text=按所选保存');
   await pageB.waitForSelector('.toast >> text=已按所选保存');
-  const now = (await admin.get(`/api/v1/persons/${person.id}`)).data.fields;
+  // Read in full (audited): phones are masked by default.
+  const now = (await admin.get(`/api/v1/persons/${person.id}?reveal=1`)).data.fields;
   assert.equal(now.phone, '13900000002');
   assert.equal(now.employer, '宜都市第一中学');
   await e2e.screenshot(pageB, 'conflict-resolved');

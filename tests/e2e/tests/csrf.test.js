@@ -1,7 +1,8 @@
 // Cross-site request forgery (issue 16, H2): a page on another port of the same host is "same
-// site", so the SameSite=Strict session cookie goes with its requests. Signed in as admin in one
-// tab, a page served from another port auto-submits a form and fires a no-cors fetch that would
-// create an admin account; neither may, while the UI's own pages still write.
+// site", so the SameSite=Strict session cookie goes with its requests. Signed in as the security
+// administrator (who manages accounts) in one tab, a page served from another port auto-submits a
+// form and fires a no-cors fetch that would create an admin account; neither may, while the UI's
+// own pages still write.
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import http from 'node:http';
@@ -9,7 +10,7 @@ import * as e2e from '../lib/harness.js';
 
 let server;
 let browser;
-let admin;
+let secadmin;
 let evil;  // the attacker's page server
 let evilUrl;
 
@@ -33,7 +34,7 @@ function attackerPage(target) {
 
 before(async () => {
   server = await e2e.startServer({ persons: 20 });
-  admin = await e2e.apiClient(server, server.admin);
+  secadmin = await e2e.apiClient(server, server.secadmin);
   evil = http.createServer((req, res) => {
     res.writeHead(200, { 'Content-Type': 'text/html; charset=utf-8' });
     res.end(attackerPage(server.url));
@@ -49,9 +50,9 @@ after(async () => {
   if (server) await server.stop();
 });
 
-test('a page on another port cannot create a user with the admin\'s session', { timeout: 120000 }, async () => {
+test('a page on another port cannot create a user with the security administrator\'s session', { timeout: 120000 }, async () => {
   const page = await e2e.newPage(browser);
-  await e2e.login(page, server, server.admin);
+  await e2e.login(page, server, server.secadmin);
 
   const attack = await page.context().newPage();
   const fetched = attack.waitForResponse((r) => r.url() === `${server.url}/api/v1/users` && r.request().method() === 'POST'
@@ -67,7 +68,7 @@ test('a page on another port cannot create a user with the admin\'s session', { 
   ]);
   assert.equal(formAnswer.status(), 403);
 
-  const users = (await admin.get('/api/v1/users')).data;
+  const users = (await secadmin.get('/api/v1/users')).data;
   const names = JSON.stringify(users);
   assert.ok(!names.includes('mallory'), names);
 

@@ -33,16 +33,30 @@ test('a saved value shows who entered it, and its history marks the current valu
   await e2e.login(page, server, worker);
   await page.goto(`${server.url}/persons/${member.id}`);
   await page.waitForSelector('#person-form');
+  // The phone is masked and read-only until shown in full (audited).
+  await page.click('#reveal-person');
+  await page.waitForSelector('#f-person-phone:not([disabled])');
   await page.fill('#f-person-phone', '13900000123');
+  await page.fill('#f-person-employer', '宜都市第二中学');
   await page.click('#save-person');
   await page.waitForSelector('.toast >> text=已保存');
-  const history = page.locator('button[data-history="phone"]');
+  const history = page.locator('button[data-history="employer"]');
   await history.waitFor();
   assert.match(await page.locator('.prov', { has: history }).innerText(), /录入：wanggeyuan/);
   await history.click();
   const rows = page.locator('#history-table tbody tr');
   await rows.first().waitFor();
-  assert.match(await rows.first().innerText(), /13900000123[\s\S]*录入：wanggeyuan[\s\S]*当前值/);
+  assert.match(await rows.first().innerText(), /宜都市第二中学[\s\S]*录入：wanggeyuan[\s\S]*当前值/);
+  await page.click('dialog button >> text=关闭');
+  // An identifier's history stays masked ("show in full" reveals the current value only), yet
+  // still names who entered it and marks the current value.
+  const phoneHistory = page.locator('button[data-history="phone"]');
+  assert.match(await page.locator('.prov', { has: phoneHistory }).innerText(), /录入：wanggeyuan/);
+  await phoneHistory.click();
+  await rows.first().waitFor();
+  const phoneRow = await rows.first().innerText();
+  assert.match(phoneRow, /\*\*\*[\s\S]*录入：wanggeyuan[\s\S]*当前值/);
+  assert.doesNotMatch(phoneRow, /13900000123/);
   assert.deepEqual(page.errors, []);
 });
 
@@ -102,8 +116,9 @@ async function runFromTheUi(page, id) {
 
 test('connectors run from the UI; the conflict they open is settled on 待核实', { timeout: 180000 }, async () => {
   const { member } = await fixture.householdWithMembers(admin, grid.id);
-  const person = (await admin.get(`/api/v1/persons/${member.id}`)).data;
-  assert.ok(person.fields.id_number, 'the person has an ID number to match on');
+  // The exports carry the full ID number: read it in full (audited), since it is masked by default.
+  const person = (await admin.get(`/api/v1/persons/${member.id}?reveal=1`)).data;
+  assert.match(person.fields.id_number || '', /^\d{17}[\dX]$/, 'the person has an ID number to match on');
   writeConnector('e2e-a', '甲部门导出', person.fields.id_number, '王甲');
   writeConnector('e2e-b', '乙部门导出', person.fields.id_number, '王乙');
   const page = await e2e.newPage(browser);

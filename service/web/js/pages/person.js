@@ -164,7 +164,8 @@ async function renderExisting(cat, id, query = {}) {
         const rest = form.setErrors(e.fieldErrors());
         status.append(notice('error', e.message, Object.values(rest).length ? `：${Object.values(rest).join('；')}` : ''));
       } else if (e.status === 412) {
-        const current = await reg.getPerson(id);
+        // Read the other version as this page was read: a shown-in-full page compares full values.
+        const current = await reg.getPerson(id, { reveal });
         const r = await resolveConflict({ catalog: cat, entity: 'person', base: person.fields, mine: changed, theirs: current.fields });
         if (!r) return;
         if (r.discard) { navigate(`/persons/${id}`, { replace: true }); return; }
