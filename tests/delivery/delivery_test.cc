@@ -397,14 +397,16 @@ TEST_F(Delivery, AccountGrantsAndMasksApply) {
   dept.role = "department";
   dept.display_name = "部门";
   dept.password_hash = "x";
-  dept.grants = {"test/push"};
+  // ID numbers are masked unless a column grant names them; the key column must be granted.
+  dept.grants = {"test/push", "test/push:公民身份号码"};
   ASSERT_TRUE(store_->AddUser(dept).ok());
   WriteDelivery(HttpTarget(), "account: dept01\n");
   ASSERT_TRUE(Run().status.ok());
   std::vector<Op> ops = OpsOf(receiver_.requests().at(0).body);
   ASSERT_EQ(ops.size(), 5u);
   EXPECT_EQ(ops[0].row["健康状况"], "***");
-  EXPECT_EQ(ops[0].row["联系电话"], "1381234567" + ops[0].key.substr(17));
+  EXPECT_EQ(ops[0].key.size(), 18u);  // granted: the key in full
+  EXPECT_NE(ops[0].row["联系电话"], "1381234567" + ops[0].key.substr(17));  // masked by default
 
   WriteFile(dir_ + "/deliveries/d.yaml",
             ReadFile(dir_ + "/deliveries/d.yaml").replace(0, 5, "id: e"));
