@@ -151,9 +151,9 @@ TEST_F(ApiHostile, SqlTextIsStoredLiterallyOrRejectedAsAValue) {
       return kind == EntityKind::kGrid ? R"("code": ")" + S(next_code++) + R"(", )" : "";
     };
     // Every string field at once: created, and read back exactly.
-    Reply created = admin->Post("/api/v1/" + plural, R"({"parent_id": )" + S(ParentFor(kind)) +
-                                                         R"(, "fields": {)" + own_code() + fields +
-                                                         "}}");
+    Reply created =
+        admin->Post("/api/v1/" + plural, R"({"parent_id": )" + S(ParentFor(kind)) +
+                                             R"(, "fields": {)" + own_code() + fields + "}}");
     ASSERT_EQ(created.status, 201) << plural << ": " << created.body;
     const int64_t id = created.Json()["id"].GetInt64();
     rapidjson::Document back = admin->Get("/api/v1/" + plural + "/" + S(id)).Json();

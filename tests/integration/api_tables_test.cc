@@ -238,7 +238,8 @@ TEST_F(ApiTables, PreviewsAndDownloadsHoldOnlyTheCallersRows) {
   EXPECT_EQ(As("admin")->Get("/api/v1/tables/minzheng/nothing?format=json").status, 404);
 
   // Every download is audited, refusals too; never with personal values.
-  Result<std::vector<AuditEntry>> audit = store_->ListAudit(AuditQuery{"", "download", "", "", 0, 500});
+  Result<std::vector<AuditEntry>> audit =
+      store_->ListAudit(AuditQuery{"", "download", "", "", 0, 500});
   ASSERT_TRUE(audit.ok());
   int ok = 0, refused = 0;
   for (const AuditEntry& e : *audit) {
