@@ -238,7 +238,8 @@ TEST_F(ApiTables, PreviewsAndDownloadsHoldOnlyTheCallersRows) {
   EXPECT_EQ(As("admin")->Get("/api/v1/tables/minzheng/nothing?format=json").status, 404);
 
   // Every download is audited, refusals too; never with personal values.
-  Result<std::vector<AuditEntry>> audit = store_->ListAudit(AuditQuery{"", "download", "", 0, 500});
+  Result<std::vector<AuditEntry>> audit =
+      store_->ListAudit(AuditQuery{"", "download", "", "", 0, 500});
   ASSERT_TRUE(audit.ok());
   int ok = 0, refused = 0;
   for (const AuditEntry& e : *audit) {
@@ -314,7 +315,7 @@ TEST_F(ApiTables, TablesChosenBySensitiveDataNeedItsGrant) {
 
   // The refusals are audited as such.
   Result<std::vector<AuditEntry>> audit =
-      store_->ListAudit(AuditQuery{"gw_a1", "download", "", 0, 50});
+      store_->ListAudit(AuditQuery{"gw_a1", "download", "", "", 0, 50});
   ASSERT_TRUE(audit.ok());
   ASSERT_EQ(audit->size(), 3u);
   for (const AuditEntry& e : *audit) {

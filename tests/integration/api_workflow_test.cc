@@ -88,7 +88,10 @@ TEST_F(ApiWorkflow, ReviewQueueIsSettledWithinScope) {
   Reply chosen =
       gw->Post("/api/v1/review/" + S(phone) + "/choose", R"({"value": "13800000005"})", "\"1\"");
   ASSERT_EQ(chosen.status, 200) << chosen.body;
-  rapidjson::Document li = gw->Get("/api/v1/persons/" + S(ids_.li)).Json();
+  // Phones are masked by default; "show in full" (audited) shows the chosen number.
+  EXPECT_NE(gw->Get("/api/v1/persons/" + S(ids_.li)).Json()["fields"]["phone"].GetString(),
+            std::string("13800000005"));
+  rapidjson::Document li = gw->Get("/api/v1/persons/" + S(ids_.li) + "?reveal=1").Json();
   EXPECT_EQ(li["fields"]["phone"].GetString(), std::string("13800000005"));
   rapidjson::Document prov = gw->Get("/api/v1/persons/" + S(ids_.li) + "/provenance").Json();
   bool manual = false;
@@ -102,7 +105,7 @@ TEST_F(ApiWorkflow, ReviewQueueIsSettledWithinScope) {
   EXPECT_TRUE(Ids(gw->Get("/api/v1/review")).empty());
   EXPECT_EQ(Ids(gw->Get("/api/v1/review?status=all")).size(), 3u);  // dup_a resolved away
   Result<std::vector<AuditEntry>> audit =
-      store_->ListAudit(AuditQuery{"gw_a1", "write", "", 0, 100});
+      store_->ListAudit(AuditQuery{"gw_a1", "write", "", "", 0, 100});
   ASSERT_TRUE(audit.ok());
   std::set<std::string> objects;
   for (const AuditEntry& e : *audit) {
@@ -128,7 +131,7 @@ TEST_F(ApiWorkflow, AConflictNamingSeveralFieldsIsSettledWithValues) {
   Reply chosen = gw->Post("/api/v1/review/" + S(item) + "/choose",
                           R"({"values": {"name": "李四四", "phone": "13800000007"}})", "\"1\"");
   ASSERT_EQ(chosen.status, 200) << chosen.body;
-  rapidjson::Document li = gw->Get("/api/v1/persons/" + S(ids_.li)).Json();
+  rapidjson::Document li = gw->Get("/api/v1/persons/" + S(ids_.li) + "?reveal=1").Json();
   EXPECT_EQ(li["fields"]["name"].GetString(), std::string("李四四"));
   EXPECT_EQ(li["fields"]["phone"].GetString(), std::string("13800000007"));
   EXPECT_EQ(chosen.Json()["item"]["status"].GetString(), std::string("resolved"));
@@ -208,7 +211,7 @@ TEST_F(ApiWorkflow, ConnectorsRunNowAndReportTheirRuns) {
   EXPECT_EQ(admin->Get("/api/v1/runs/999999").status, 404);
 
   Result<std::vector<AuditEntry>> audit =
-      store_->ListAudit(AuditQuery{"", "connector_run", "", 0, 100});
+      store_->ListAudit(AuditQuery{"", "connector_run", "", "", 0, 100});
   ASSERT_TRUE(audit.ok());
   ASSERT_EQ(audit->size(), 2u);  // broken (422) and test-src; "nothing" is no connector (404)
   EXPECT_EQ(audit->back().object, "connector/test-src");

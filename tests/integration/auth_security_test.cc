@@ -113,7 +113,7 @@ TEST_F(AuthSecurity, PasswordSprayingFromOneAddressIsSlowedDown) {
 TEST_F(AuthSecurity, AnAdminCanEndAWaitThroughTheApi) {
   for (int i = 0; i < 6; ++i) LoginFrom("198.51.100.7", "gw_a1", "Wrong-password-1");
   ASSERT_EQ(LoginFrom("203.0.113.1", "gw_a1", kPassword).status, 429);
-  const std::string admin = TokenOf("admin");
+  const std::string admin = TokenOf("secadmin");
   // Not for everyone.
   EXPECT_EQ(
       Call(TokenOf("ca_a"), "POST", "/api/v1/login-throttle/unlock", R"({"name":"gw_a1"})").status,
@@ -124,7 +124,7 @@ TEST_F(AuthSecurity, AnAdminCanEndAWaitThroughTheApi) {
   bool audited = false;
   for (const AuditEntry& e : AuditOf("user_change")) {
     audited = audited || (e.object == "user/gw_a1" && e.detail == "login throttle cleared" &&
-                          e.user == "admin");
+                          e.user == "secadmin");
   }
   EXPECT_TRUE(audited);
   EXPECT_EQ(Call(admin, "POST", "/api/v1/login-throttle/unlock", "{}").status, 400);
@@ -189,7 +189,7 @@ TEST_F(AuthSecurity, RepeatedDenialsOfOneClientAreOneRecordWithACount) {
 }
 
 TEST_F(AuthSecurity, CookieWritesMustComeFromTheServicesOwnPages) {
-  const std::string session = SessionOf("admin", kPassword);
+  const std::string session = SessionOf("secadmin", kPassword);
   const std::string cookie = "onetable_session=" + session;
   const std::string host = "127.0.0.1:" + std::to_string(server_->port());
   const std::string body = R"({"name":"csrf_user","role":"admin","password":"Zq7-csrf-user-2024"})";
@@ -225,7 +225,7 @@ TEST_F(AuthSecurity, CookieWritesMustComeFromTheServicesOwnPages) {
 }
 
 TEST_F(AuthSecurity, ApiTokensEndAfterAYearOrTheirOwnLifetime) {
-  const std::string admin = TokenOf("admin");
+  const std::string admin = TokenOf("secadmin");
   Answer year = Call(admin, "POST", "/api/v1/users/dept/tokens", R"({"label":"一年"})");
   ASSERT_EQ(year.status, 201) << year.body;
   EXPECT_EQ(std::string(year.Json()["expires_at"].GetString()), "2027-01-01T00:00:00Z");
@@ -247,7 +247,7 @@ TEST_F(AuthSecurity, ApiTokensEndAfterAYearOrTheirOwnLifetime) {
   Advance(1);
   EXPECT_EQ(Call(year_token, "GET", "/api/v1/me").status, 401);
   // The list shows each token's end and last use.
-  Answer user = Call(TokenOf("admin"), "GET", "/api/v1/users/dept");
+  Answer user = Call(TokenOf("secadmin"), "GET", "/api/v1/users/dept");
   ASSERT_EQ(user.status, 200) << user.body;
   const rapidjson::Value& tokens = user.Json()["tokens"];
   ASSERT_EQ(tokens.Size(), 2u);
@@ -281,7 +281,7 @@ TEST_F(AuthSecurity, PeopleChangeTheirOwnPasswordWithTheOldOne) {
   }
   EXPECT_TRUE(audited);
   // An API token cannot change its account's password.
-  const std::string admin = TokenOf("admin");
+  const std::string admin = TokenOf("secadmin");
   Answer issued = Call(admin, "POST", "/api/v1/users/dept/tokens", R"({"label":"x"})");
   const std::string dept = issued.Json()["token"].GetString();
   tokens_seen_.push_back(dept);
@@ -293,7 +293,7 @@ TEST_F(AuthSecurity, PeopleChangeTheirOwnPasswordWithTheOldOne) {
 }
 
 TEST_F(AuthSecurity, WeakAndNameDerivedPasswordsAreRefusedForNewAccounts) {
-  const std::string admin = TokenOf("admin");
+  const std::string admin = TokenOf("secadmin");
   for (const char* weak : {"aaaaaaaaa1", "zhangsanzhangsan", "zhangsan2024", "qwerty12345"}) {
     Answer a =
         Call(admin, "POST", "/api/v1/users",
