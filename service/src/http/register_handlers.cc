@@ -93,6 +93,15 @@ std::string ObjectOf(EntityKind kind, int64_t id) {
   return std::string(EntityName(kind)) + "/" + std::to_string(id);
 }
 
+// The response for a code the place may not take: a malformed one is a field that fails
+// validation (422, like every other field); a taken one or one outside the account's prefix keeps
+// its own status (409, 403).
+HttpResponse CodeRefused(const Status& st) {
+  const ErrorDetail detail{keys::kCode, "invalid_code", st.message()};
+  if (st.code() == StatusCode::kInvalidArgument) return ValidationFailed({detail});
+  return StatusToHttp(st, {detail});
+}
+
 // The response for a failed write: 422, 412 with the current row, or the store's error.
 HttpResponse WriteFailure(const ServiceContext& service, const Principal& who, EntityKind kind,
                           const WriteOutcome& outcome) {
@@ -211,7 +220,7 @@ HttpResponse HandleCreate(const RequestContext& ctx, const ServiceContext& servi
   if (auto code = input.set.find(keys::kCode); code != input.set.end()) {
     Status checked = CheckPlaceCode(store, kind, 0, parent_id, code->second);
     if (!checked.ok()) {
-      return StatusToHttp(checked, {ErrorDetail{keys::kCode, "invalid_code", checked.message()}});
+      return CodeRefused(checked);
     }
   }
 
@@ -282,8 +291,7 @@ HttpResponse HandleUpdate(const RequestContext& ctx, const ServiceContext& servi
   if (!allowed.ok()) return StatusToHttp(allowed);
   Status code_ok = CheckCodeChange(store, *write.who, kind, write.id, input);
   if (!code_ok.ok()) {
-    const HttpResponse refused =
-        StatusToHttp(code_ok, {ErrorDetail{keys::kCode, "invalid_code", code_ok.message()}});
+    const HttpResponse refused = CodeRefused(code_ok);
     if (!AuditWrite(ctx, kind, write.id, "update refused: code", false, &error)) return error;
     return refused;
   }
