@@ -299,9 +299,28 @@ class MysqlConnection : public SqlConnection {
     return Run(sql);
   }
 
+  // On a Galera node a transaction is framed so that a brute-force abort cannot go unnoticed.
+  // A node aborts a local transaction whose locks a replicated write from another node needs;
+  // the client is meant to get the deadlock error on its next statement, but with prepared
+  // statements it sometimes never comes (the connector's statement reset swallows it). The
+  // session would then be back in autocommit, the rest of the "transaction" would commit
+  // statement by statement, and COMMIT would succeed on nothing. So on Galera a transaction runs
+  // with autocommit off (what follows an abort stays uncommitted) and begins by writing a row
+  // into a temporary InnoDB table of this session; Commit commits only while that row is still
+  // there, and otherwise rolls back and reports the abort.
   Status Begin() override {
     if (in_transaction_) return Status::Internal("MySQL：事务已经开始，不能嵌套开始新事务");
-    RETURN_IF_ERROR(Run("START TRANSACTION"));
+    if (galera_) {
+      RETURN_IF_ERROR(Run("SET autocommit = 0"));
+      Status marked = Run("INSERT INTO onetable_tx_marker VALUES (1)");
+      if (!marked.ok()) {
+        Run("ROLLBACK").IgnoreError();
+        Run("SET autocommit = 1").IgnoreError();
+        return marked;
+      }
+    } else {
+      RETURN_IF_ERROR(Run("START TRANSACTION"));
+    }
     in_transaction_ = true;
     return Status::Ok();
   }
@@ -309,7 +328,34 @@ class MysqlConnection : public SqlConnection {
   Status Commit() override {
     if (!in_transaction_) return Status::Internal("MySQL：没有进行中的事务，无法提交");
     in_transaction_ = false;  // after COMMIT, even a failed one, the transaction is over
-    return Run("COMMIT");
+    if (!galera_) return Run("COMMIT");
+    Result<bool> intact = MarkerPresent();
+    Status st = intact.ok() && *intact ? Run("DELETE FROM onetable_tx_marker") : intact.status();
+    if (st.ok() && !*intact) {
+      st = Status::Aborted(
+          "MySQL 事务被 Galera 集群中止（另一节点先提交了冲突的修改），未提交。请重试");
+    }
+    if (st.ok()) {
+      st = Run("COMMIT");
+    } else {
+      Run("ROLLBACK").IgnoreError();
+    }
+    Run("SET autocommit = 1").IgnoreError();
+    return st;
+  }
+
+  // Whether this is a Galera node (wsrep_on); if so, makes the session's transaction marker
+  // table (see Begin).
+  Status DetectGalera() {
+    try {
+      std::unique_ptr<sql::Statement> stmt(connection_->createStatement());
+      std::unique_ptr<sql::ResultSet> rs(stmt->executeQuery("SELECT @@wsrep_on"));
+      galera_ = rs->next() && rs->getInt(1) == 1;
+    } catch (const sql::SQLException&) {
+      galera_ = false;  // MySQL without wsrep has no such variable
+    }
+    if (!galera_) return Status::Ok();
+    return Run("CREATE TEMPORARY TABLE IF NOT EXISTS onetable_tx_marker (x INT) ENGINE=InnoDB");
   }
 
   // A no-op without a transaction, so cleanup after a failed Commit or a deadlock (which the
@@ -317,7 +363,9 @@ class MysqlConnection : public SqlConnection {
   Status Rollback() override {
     if (!in_transaction_) return Status::Ok();
     in_transaction_ = false;
-    return Run("ROLLBACK");
+    Status st = Run("ROLLBACK");
+    if (galera_) Run("SET autocommit = 1").IgnoreError();
+    return st;
   }
 
   Result<int64_t> LastInsertId() override {
@@ -368,7 +416,10 @@ class MysqlConnection : public SqlConnection {
       case kIncorrectString:
         return Status::Invalid("值不符合数据库列的定义（过长、超出范围或含无效字符）：" + why);
       case kDeadlock:
-        in_transaction_ = false;  // InnoDB rolls back the whole transaction
+        // InnoDB (and Galera, for a certification failure or a brute-force abort) has rolled
+        // the whole transaction back; in_transaction_ stays set so that the caller's Rollback
+        // still sends ROLLBACK, which is harmless then and, should any part of the transaction
+        // have survived, keeps the next START TRANSACTION from committing it implicitly.
         return Status::Aborted("MySQL 事务因死锁被回滚：" + why + "。请重试");
       case kLockWaitTimeout:
         return Status::Unavailable("MySQL 等待行锁超时：" + why + "。请稍后重试");
@@ -392,9 +443,21 @@ class MysqlConnection : public SqlConnection {
     }
   }
 
+  Result<bool> MarkerPresent() {
+    constexpr char kSql[] = "SELECT COUNT(*) FROM onetable_tx_marker";
+    try {
+      std::unique_ptr<sql::Statement> stmt(connection_->createStatement());
+      std::unique_ptr<sql::ResultSet> rs(stmt->executeQuery(kSql));
+      return rs->next() && rs->getInt(1) == 1;
+    } catch (const sql::SQLException& e) {
+      return Error(e, kSql);
+    }
+  }
+
   std::unique_ptr<sql::Connection> connection_;
   Endpoint endpoint_;
   bool in_transaction_ = false;
+  bool galera_ = false;
 };
 
 // A statement run on its own (autocommit) that loses a deadlock, or on Galera fails
@@ -483,6 +546,9 @@ Result<std::unique_ptr<SqlConnection>> OpenMysql(const MysqlParams& params) {
   }
 
   auto db = std::make_unique<MysqlConnection>(std::move(connection), endpoint);
+  if (Status galera = db->DetectGalera(); !galera.ok()) {
+    return Status(galera.code(), "无法准备 Galera 会话（" + endpoint.where + "）：" + galera.message());
+  }
   // READ COMMITTED, as SQLite effectively gives: compare-and-set versions carry the
   // consistency, and InnoDB's REPEATABLE READ gap locks would otherwise deadlock concurrent
   // writers that insert history and provenance rows for different persons.

@@ -193,6 +193,8 @@ class SqlStore : public Store {
   Result<bool> ReadScanHistory(const std::string& at, std::set<std::string>* changed);
   Status InsertDeliveryControl(const std::string& delivery);
   Result<std::vector<AuditEntry>> ReadAudit(SqlStatement* s);
+  // One attempt of AppendAudit, in its own transaction (or the caller's).
+  Result<int64_t> AppendOneAudit(const AuditEntry& entry);
   Status SetChainMark(const char* name, int64_t seq, const std::string& mac);
 
   std::unique_ptr<SqlConnection> db_;

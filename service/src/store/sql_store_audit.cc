@@ -2,6 +2,12 @@
 // audit_chain (schema/sql/*/0009_audit_chain.sql; store/audit_store.h says what each means).
 #include "store/sql_store.h"
 
+#include <algorithm>
+#include <chrono>
+#include <mutex>
+#include <random>
+#include <thread>
+
 namespace onetable {
 namespace {
 
@@ -10,6 +16,11 @@ void BindOpt(SqlStatement* s, int i, const std::string& v) {
     s->BindNull(i);
   else
     s->BindText(i, v);
+}
+
+std::mutex& ProcessAppendMutex() {
+  static std::mutex mutex;
+  return mutex;
 }
 
 constexpr char kAuditColumns[] =
@@ -55,23 +66,22 @@ Status SqlStore::SetChainMark(const char* name, int64_t seq, const std::string& 
   return s->Execute().status();
 }
 
-Result<int64_t> SqlStore::AppendAudit(const AuditEntry& entry) {
+Result<int64_t> SqlStore::AppendOneAudit(const AuditEntry& entry) {
   int64_t id = 0;
   Status st = InTransaction([&]() -> Status {
-    // Taking the head row's write lock first serialises every appender on it (InnoDB row lock;
-    // SQLite's one writer), so two records can never chain to the same predecessor.
-    ASSIGN_OR_RETURN(SqlStatement * bump,
-                     Stmt("UPDATE audit_chain SET seq = seq + 1 WHERE name = 'head'"));
-    ASSIGN_OR_RETURN(int64_t bumped, bump->Execute());
-    if (bumped != 1) return Status::Internal("audit_chain has no head row (run onetable init)");
-    ASSIGN_OR_RETURN(SqlStatement * head,
-                     Stmt("SELECT seq, mac FROM audit_chain WHERE name = 'head'"));
-    ASSIGN_OR_RETURN(bool found, head->Step());
-    if (!found) return Status::Internal("audit_chain has no head row");
+    // Taking the head row's write lock first serialises every appender on one server on it
+    // (InnoDB row lock; SQLite's one writer), so two records can never chain to the same
+    // predecessor; on a Galera cluster certification lets the first of two nodes win and aborts
+    // the other (AppendAudit tries again).
+    ASSIGN_OR_RETURN(SqlStatement * lock,
+                     Stmt("UPDATE audit_chain SET seq = seq WHERE name = 'head'"));
+    ASSIGN_OR_RETURN(int64_t locked, lock->Execute());
+    if (locked != 1) return Status::Internal("audit_chain has no head row (run onetable init)");
+    ASSIGN_OR_RETURN(AuditChainState chain, GetAuditChain());
+    const int64_t prev_seq = chain.head.seq;
+    const std::string& prev_mac = chain.head.mac;
     AuditEntry e = entry;
-    e.seq = head->Int(0);
-    const std::string prev_mac = head->Text(1).value_or("");
-    head->Reset();
+    e.seq = prev_seq + 1;
     if (e.at.empty()) e.at = NowUtc();
     e.mac = sealer_ != nullptr ? sealer_->SealEntry(e, prev_mac) : "";
     ASSIGN_OR_RETURN(SqlStatement * s,
@@ -95,6 +105,34 @@ Result<int64_t> SqlStore::AppendAudit(const AuditEntry& entry) {
   });
   if (!st.ok()) return st;
   return id;
+}
+
+Result<int64_t> SqlStore::AppendAudit(const AuditEntry& entry) {
+  // Losing to another appender is normal when several instances share a store: a deadlock
+  // victim (InnoDB), a certification failure (Galera: another node appended first) or the seq
+  // taken meanwhile (the unique index). Each left nothing behind; try again, a little later
+  // each time, so that every request's record lands. Inside a caller's transaction only the
+  // caller can retry.
+  constexpr int kAttempts = 24;
+  std::minstd_rand jitter(static_cast<unsigned>(
+      std::chrono::steady_clock::now().time_since_epoch().count()));
+  for (int attempt = 1;; ++attempt) {
+    Result<int64_t> id = [&] {
+      // Appenders in one process wait here rather than on the head row: the database would
+      // serialise them anyway, and on Galera each one in flight is one more to lose
+      // certification. (Only when this append is its own transaction.)
+      std::unique_lock<std::mutex> one_at_a_time(ProcessAppendMutex(), std::defer_lock);
+      if (tx_depth_ == 0) one_at_a_time.lock();
+      return AppendOneAudit(entry);
+    }();
+    const StatusCode code = id.ok() ? StatusCode::kOk : id.status().code();
+    const bool lost = code == StatusCode::kAborted || code == StatusCode::kAlreadyExists;
+    if (!lost || tx_depth_ > 0 || attempt == kAttempts) return id;
+    // Up to 1, 2, 4 ... 64 ms (then 64), at random: about a second in all at most.
+    const int ceiling_us = 1000 << std::min(attempt - 1, 6);
+    std::this_thread::sleep_for(std::chrono::microseconds(
+        std::uniform_int_distribution<int>(ceiling_us / 4, ceiling_us)(jitter)));
+  }
 }
 
 Result<std::vector<AuditEntry>> SqlStore::ListAudit(const AuditQuery& q) {
