@@ -1,6 +1,7 @@
 -- minzheng/gaoling-jintie (mappings/minzheng/gaoling-jintie.yaml) written by hand: local
--- (户籍, population_type 01) persons alive (status active, no death date) aged 80 or more at
--- :asof (born on or before :asof minus 80 years), ordered by community, grid, household
+-- (户籍, population_type 01) persons alive at :asof (expr/alive_rule.h: not dead by then, moved
+-- in by then, and still active and resident — 居住状态 not 迁出/死亡 — or ended only after it) aged
+-- 80 or more at :asof (born on or before :asof minus 80 years), ordered by community, grid, household
 -- address, age descending (birth date ascending), ID number, then person id; the phone masked
 -- as 138****5678.
 WITH elder AS (
@@ -8,7 +9,13 @@ WITH elder AS (
                 - (substr(:asof, 6, 5) < substr(p.birth_date, 6, 5)) AS age
   FROM person p
   WHERE p.birth_date <= date(:asof, '-80 years') AND p.population_type = '01'
-    AND p.status = 'active' AND p.death_date IS NULL)
+    AND (p.death_date IS NULL OR p.death_date > :asof)
+    AND (p.move_in_date IS NULL OR p.move_in_date <= :asof)
+    AND ((p.status = 'active'
+          AND (p.residence_status IS NULL OR p.residence_status NOT IN (
+            SELECT e.code FROM bench_code e
+            WHERE e.code_table = 'residence-status' AND e.label IN ('迁出', '死亡'))))
+         OR p.death_date > :asof OR p.move_out_date > :asof))
 SELECT row_number() OVER (ORDER BY c.code, g.code, h.address, p.birth_date, p.id_number, p.id)
          AS 序号,
        p.name AS 姓名, sex.label AS 性别, p.id_number AS 公民身份号码, p.birth_date AS 出生日期,
