@@ -15,6 +15,7 @@
 #include "cli_runner.h"
 #include "ingest/connector_spec.h"
 #include "ingest/plugin_loader.h"
+#include "ingest/review_queue.h"
 #include "ingest/runtime.h"
 #include "model/divisions.h"
 #include "model/id_number.h"
@@ -362,6 +363,74 @@ TEST_F(PlacementImport, MoveClosesTheOldMembershipAndOpensTheNew) {
     }
   }
   EXPECT_EQ(open, 1);
+}
+
+// Two departments' registers at or above the conflict trust that place one person in different
+// households: the more trusted one wins, and ONE review item (review_fields names household by
+// default) lets a worker choose; choosing the other household moves the person back.
+TEST_F(PlacementImport, TrustedSourcesDisagreeingOnTheHouseholdRaiseAReviewItem) {
+  auto place = [](const std::string& room, const std::string& number) {
+    return std::map<std::string, std::string>{{"社区代码", "420581001001"}, {"网格编号", "01"},
+                                              {"楼栋编码", "B1"},           {"房号", room},
+                                              {"户号", number},             {"与户主关系", "户主"}};
+  };
+  std::string first_yaml = kRegister;
+  first_yaml.replace(first_yaml.find("id: register"), 12, "id: register\ntrust: 70");
+  g_tables["register"] = {Line(Id(1), "张一", place("101", "H1"))};
+  ASSERT_EQ(Run(Spec(first_yaml)).created, 1);
+  const int64_t first_household = Person(Id(1)).parent_id;
+
+  std::string other_yaml = kRegister;
+  other_yaml.replace(other_yaml.find("id: register"), 12, "id: gongan\ntrust: 80");
+  other_yaml.replace(other_yaml.find("table: register"), 15, "table: gongan");
+  g_tables["gongan"] = {Line(Id(1), "张一", place("202", "H2"))};
+  ImportRun second = Run(Spec(other_yaml));
+  EXPECT_EQ(second.review, 1);
+  const Row moved = Person(Id(1));
+  EXPECT_NE(moved.parent_id, first_household) << "the more trusted source's household wins";
+
+  auto items = store_->FindOpenReview("conflict", EntityKind::kPerson, moved.id, "household", 0);
+  ASSERT_TRUE(items.ok()) << items.status().message();
+  ASSERT_EQ(items->size(), 1u);
+  const ReviewItem item = items->front();
+  // The worker keeps the first household.
+  Status chosen = ChooseValue(store_.get(), *validator_, *catalog_, item.id, item.version,
+                              {{"household", std::to_string(first_household)}}, "wangge01");
+  ASSERT_TRUE(chosen.ok()) << chosen.message();
+  EXPECT_EQ(Person(Id(1)).parent_id, first_household);
+  // A household the item did not propose cannot be chosen.
+  g_tables["gongan"] = {Line(Id(1), "张一", place("303", "H3"))};
+  Run(Spec(other_yaml));
+  items = store_->FindOpenReview("conflict", EntityKind::kPerson, moved.id, "household", 0);
+  ASSERT_TRUE(items.ok());
+  ASSERT_EQ(items->size(), 1u);
+  EXPECT_EQ(ChooseValue(store_.get(), *validator_, *catalog_, items->front().id,
+                        items->front().version, {{"household", "999999"}}, "wangge01")
+                .code(),
+            StatusCode::kInvalidArgument);
+}
+
+// A worker's move is not undone by a connector (a manual entry beats every source); the row is
+// counted as move_kept, not dropped silently.
+TEST_F(PlacementImport, AWorkersMoveIsKeptAndTheRowCountedMoveKept) {
+  auto place = [](const std::string& room, const std::string& number) {
+    return std::map<std::string, std::string>{{"社区代码", "420581001001"}, {"网格编号", "01"},
+                                              {"楼栋编码", "B1"},           {"房号", room},
+                                              {"户号", number},             {"与户主关系", "户主"}};
+  };
+  g_tables["register"] = {Line(Id(1), "张一", place("101", "H1")),
+                          Line(Id(2), "李二", place("202", "H2"))};
+  ASSERT_EQ(Run(Spec(kRegister)).created, 2);
+  // The worker moves 张一 into 李二's household.
+  const Row zhang = Person(Id(1));
+  const int64_t target = Person(Id(2)).parent_id;
+  ASSERT_TRUE(store_->Move(EntityKind::kPerson, zhang.id, zhang.version, target, "10", "wangge01")
+                  .ok());
+  // The register's next export still has 张一 in H1 (and a corrected name, so the row applies).
+  g_tables["register"][0] = Line(Id(1), "张壹", place("101", "H1"));
+  ImportRun again = Run(Spec(kRegister));
+  EXPECT_EQ(Person(Id(1)).parent_id, target);
+  EXPECT_EQ(again.problems.count("move_kept") ? again.problems.at("move_kept") : 0, 1);
 }
 
 TEST_F(PlacementImport, HouseholdOnlyHintThatFindsNothingIsCountedUnplaced) {

@@ -15,7 +15,7 @@
 //                                          # proxy in front): the session cookie gets Secure
 //   trusted_proxies: [127.0.0.1]           # reverse proxies whose X-Forwarded-For is believed
 //                                          # (exact IPs; default none: the peer is the client)
-//   connections_per_address: 64            # open connections one client address may hold
+//   connections_per_address: 256           # open connections one client address may hold
 //   secret_key: var/secret.key             # the service's secret for keyed hashes (login
 //                                          # throttle keys); made (mode 0600) when missing;
 //                                          # default: secret.key beside a SQLite database,
@@ -52,7 +52,7 @@ struct Config {
   int threads = 8;
   bool secure_cookie = false;
   std::vector<std::string> trusted_proxies;
-  int connections_per_address = 64;
+  int connections_per_address = 256;
   std::string secret_key_file;  // "": SecretKeyPathOf's default
   // The store may lose acknowledged writes (a test database): init and serve skip the durability
   // guard (store/durability.h). Also set by --throwaway-store or ONETABLE_THROWAWAY_STORE=1.

@@ -45,7 +45,7 @@ struct GateOptions {
   int workers = 8;
   int max_queued = 128;
   int max_connections = 1024;
-  int max_per_address = 64;
+  int max_per_address = 256;
   int header_seconds = 10;
   int keep_alive_seconds = 10;
   int retry_after_seconds = 2;

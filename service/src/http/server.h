@@ -61,7 +61,7 @@ struct ServerOptions {
   int header_timeout_seconds = 10;      // a request head must arrive whole within this; else 408
   int body_timeout_seconds = 30;        // a request body must arrive whole within this; else 408
   int max_connections = 1024;           // open connections in all; more are answered 503
-  int max_connections_per_address = 64;  // from one client address (not a trusted proxy)
+  int max_connections_per_address = 256;  // from one client address (not a trusted proxy)
   int retry_after_seconds = 2;           // the Retry-After of a 503 for a full server
   // Peer addresses (exact IPs) of reverse proxies: only from them is X-Forwarded-For believed,
   // and they have no per-address connection cap. The client address of a request from one is

@@ -108,6 +108,54 @@ Result<int> RecordApplier::TrustOf(const std::string& source) {
   return trust;
 }
 
+Result<bool> RecordApplier::DecideMove(const Row& row, int64_t household,
+                                       int64_t source_record_id,
+                                       std::vector<Disagreement>* disagreements) {
+  if (row.parent_id == 0) return true;
+  // Who set the current household: the open membership's actor when that is a source; a person
+  // created in it (actor "insert") by whoever gave the person's name; anyone else is a worker.
+  ASSIGN_OR_RETURN(std::vector<Membership> history,
+                   store_->MembershipHistory(EntityKind::kPerson, row.id));
+  std::string actor;
+  Claim current;
+  for (const Membership& m : history) {
+    if (m.valid_to.empty() && m.parent_id == row.parent_id) {
+      actor = m.actor;
+      current.observed_at = m.valid_from;
+    }
+  }
+  if (actor == "insert") {
+    ASSIGN_OR_RETURN(auto provenance, store_->Provenance(EntityKind::kPerson, row.id));
+    actor.clear();
+    for (const FieldObservation& o : provenance) {
+      if (o.field == keys::kName) actor = o.source;
+    }
+  }
+  current.value = std::to_string(row.parent_id);
+  current.source = kManualSource;
+  current.trust = kManualTrust;
+  if (actor == spec_.id) {
+    current.source = actor;
+    current.trust = spec_.trust;
+  } else if (!actor.empty()) {
+    Result<SourceInfo> source = store_->GetSourceInfo(actor);
+    if (source.ok()) {
+      current.source = actor;
+      current.trust = source->trust;
+    } else if (source.status().code() != StatusCode::kNotFound) {
+      return source.status();
+    }
+  }
+  Claim incoming = MakeClaim(source_record_id);
+  incoming.value = std::to_string(household);
+  const FieldDecision d = DecideField(current, incoming, spec_.conflict_threshold);
+  const bool move = d.verdict == FieldDecision::kTake;
+  if (d.conflict && spec_.review_fields.count(kReviewHousehold)) {
+    disagreements->push_back({kReviewHousehold, current, incoming, move});
+  }
+  return move;
+}
+
 Claim RecordApplier::MakeClaim(int64_t source_record_id) const {
   Claim c;
   c.source = spec_.id;
@@ -169,11 +217,17 @@ Result<AppliedRecord> RecordApplier::ApplyPerson(const MappedRecord& mapped, Sou
     out.outcome = Outcome::kUpdated;
     record->person_id = person_id;
     RETURN_IF_ERROR(store_->PutSourceRecord(record).status());
+    std::vector<Disagreement> household_disagreement;
     if (household != 0 && row.parent_id != household) {
-      // A move: the old membership closes, the new one opens (RegisterStore::Move).
-      ASSIGN_OR_RETURN(row.version, store_->Move(EntityKind::kPerson, person_id, row.version,
-                                                 household, relationship, spec_.id));
-      row.parent_id = household;
+      ASSIGN_OR_RETURN(bool move, DecideMove(row, household, record->id, &household_disagreement));
+      if (move) {
+        // A move: the old membership closes, the new one opens (RegisterStore::Move).
+        ASSIGN_OR_RETURN(row.version, store_->Move(EntityKind::kPerson, person_id, row.version,
+                                                   household, relationship, spec_.id));
+        row.parent_id = household;
+      } else {
+        out.problems.push_back(kProblemMoveKept);
+      }
     }
     std::map<std::string, std::string> incoming = mapped.values;
     for (const std::string& field : mapped.derived) {
@@ -181,7 +235,8 @@ Result<AppliedRecord> RecordApplier::ApplyPerson(const MappedRecord& mapped, Sou
     }
     ASSIGN_OR_RETURN(ApplyOutcome applied,
                      ApplyClaims(store_, EntityKind::kPerson, &row, incoming, MakeClaim(record->id),
-                                 spec_.conflict_threshold, trust, spec_.review_fields));
+                                 spec_.conflict_threshold, trust, spec_.review_fields,
+                                 household_disagreement));
     out.reviews += applied.conflicts;
     std::string status = ImpliedStatus(row.values);
     if (!status.empty() && status != row.status && row.status != kStatusDeceased) {

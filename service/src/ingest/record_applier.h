@@ -42,6 +42,9 @@ enum class Outcome { kNew, kUpdated, kUnchanged, kRejected };
 inline constexpr char kProblemUnplaced[] = "unplaced";
 inline constexpr char kProblemPlaceUnresolved[] = "place_unresolved";
 inline constexpr char kProblemMissingRequired[] = "missing_required";
+// A known person the row places in another household, kept where the register has them because
+// the household there was set by a worker or a more trusted source (survivorship.h).
+inline constexpr char kProblemMoveKept[] = "move_kept";
 
 struct AppliedRecord {
   Outcome outcome = Outcome::kUnchanged;
@@ -67,6 +70,11 @@ class RecordApplier {
 
  private:
   Result<int> TrustOf(const std::string& source);
+  // Whether a known person in `row` moves to `household` as the row says: survivorship over who
+  // set the current household (its open membership: a source, or a worker). A disagreement
+  // between trusted sources goes into `disagreements` when review_fields names household.
+  Result<bool> DecideMove(const Row& row, int64_t household, int64_t source_record_id,
+                          std::vector<Disagreement>* disagreements);
   Result<AppliedRecord> ApplyPerson(const MappedRecord& mapped, SourceRecord* record,
                                     const SourceRecord& existing);
   Result<AppliedRecord> ApplyPlace(const MappedRecord& mapped, SourceRecord* record,

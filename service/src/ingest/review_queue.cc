@@ -1,6 +1,10 @@
 #include "ingest/review_queue.h"
 
 #include <algorithm>
+#include <cstdlib>
+#include <set>
+
+#include <rapidjson/document.h>
 
 #include "ingest/connector_spec.h"
 #include "onetable/text.h"
@@ -20,6 +24,44 @@ Result<ReviewItem> OpenItem(Store* store, int64_t id, int64_t expected_version, 
                            (std::string(kind) == "duplicate" ? "疑似重复人员" : "字段冲突"));
   }
   return item;
+}
+
+// The households a household conflict proposed (its detail's current and incoming values).
+std::set<std::string> ProposedHouseholds(const ReviewItem& item) {
+  std::set<std::string> out;
+  rapidjson::Document doc;
+  doc.Parse(item.detail.c_str());
+  if (!doc.IsObject() || !doc.HasMember("fields") || !doc["fields"].IsArray()) return out;
+  for (const auto& d : doc["fields"].GetArray()) {
+    if (!d.IsObject() || !d.HasMember("field") || !d["field"].IsString() ||
+        std::string(d["field"].GetString()) != kReviewHousehold) {
+      continue;
+    }
+    for (const char* side : {"current", "incoming"}) {
+      if (d.HasMember(side) && d[side].IsObject() && d[side].HasMember("value") &&
+          d[side]["value"].IsString()) {
+        out.insert(d[side]["value"].GetString());
+      }
+    }
+  }
+  return out;
+}
+
+// Settles a household conflict: the person stays, or moves to the other proposed household.
+Status ChooseHousehold(Store* store, const ReviewItem& item, const std::string& value,
+                       const std::string& actor, Row* person) {
+  if (!ProposedHouseholds(item).count(value)) {
+    return Status::Invalid("所选的户不是该待核实事项中的任何一方");
+  }
+  const int64_t household = std::strtoll(value.c_str(), nullptr, 10);
+  if (household == person->parent_id) return Status::Ok();
+  RETURN_IF_ERROR(store->Get(EntityKind::kHousehold, household).status());
+  const std::string* relationship = person->Get(keys::kRelationship);
+  ASSIGN_OR_RETURN(person->version,
+                   store->Move(EntityKind::kPerson, person->id, person->version, household,
+                               relationship ? *relationship : "", actor));
+  person->parent_id = household;
+  return Status::Ok();
 }
 
 }  // namespace
@@ -80,6 +122,10 @@ Status ChooseValue(Store* store, const Validator& validator, const Catalog& cata
     for (const auto& [key, value] : choices) {
       if (std::find(fields.begin(), fields.end(), key) == fields.end()) {
         return Status::Invalid("待核实事项 " + std::to_string(review_id) + " 不涉及字段 " + key);
+      }
+      if (key == kReviewHousehold && item.entity == EntityKind::kPerson) {
+        RETURN_IF_ERROR(ChooseHousehold(store, item, value, actor, &row));
+        continue;
       }
       const FieldDef* field = catalog.Find(item.entity, key);
       if (field == nullptr) return Status::Invalid("字段目录中没有字段 " + key);

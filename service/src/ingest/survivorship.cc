@@ -27,12 +27,6 @@ void WriteClaim(rapidjson::Writer<rapidjson::StringBuffer>* w, const Claim& c) {
   w->EndObject();
 }
 
-struct Disagreement {
-  std::string field;
-  Claim current, incoming;
-  bool incoming_won = false;
-};
-
 void WriteDisagreement(rapidjson::Writer<rapidjson::StringBuffer>* w, const Disagreement& d) {
   w->Key("field");
   w->String(d.field.c_str(), static_cast<rapidjson::SizeType>(d.field.size()));
@@ -112,9 +106,14 @@ Result<ApplyOutcome> ApplyClaims(Store* store, EntityKind kind, Row* row,
                                  const std::map<std::string, std::string>& incoming,
                                  const Claim& claim_template, int conflict_threshold,
                                  const TrustLookup& trust_of,
-                                 const std::set<std::string>& review_fields) {
+                                 const std::set<std::string>& review_fields,
+                                 const std::vector<Disagreement>& decided_elsewhere) {
   ApplyOutcome out;
   std::vector<Disagreement> disagreements;
+  for (const Disagreement& d : decided_elsewhere) {
+    ASSIGN_OR_RETURN(auto open, store->FindOpenReview("conflict", kind, row->id, d.field, 0));
+    if (open.empty()) disagreements.push_back(d);
+  }
   ASSIGN_OR_RETURN(auto provenance, store->Provenance(kind, row->id));
   std::map<std::string, const FieldObservation*> prov;
   for (const FieldObservation& o : provenance) prov[o.field] = &o;

@@ -60,6 +60,13 @@ struct FieldDecision {
 FieldDecision DecideField(const std::optional<Claim>& current, const Claim& incoming,
                           int conflict_threshold);
 
+// Two trusted sources' different say about one field, for a conflict review item.
+struct Disagreement {
+  std::string field;
+  Claim current, incoming;
+  bool incoming_won = false;
+};
+
 // Trust of a source by id ("manual" and "manual:<user>" are 100; unknown sources 0).
 using TrustLookup = std::function<Result<int>(const std::string& source)>;
 
@@ -71,12 +78,15 @@ struct ApplyOutcome {
 
 // Applies `incoming` (field -> canonical value, blanks ignored) from one source record to the
 // row `row` of `kind` (read just before; updated in place with its new version). All writes go
-// through `store`; call it inside the batch's transaction.
+// through `store`; call it inside the batch's transaction. `decided_elsewhere`: disagreements on
+// what is not a field value (the person's household, decided by the caller) that go into the
+// same one review item, unless that field already has an open item.
 Result<ApplyOutcome> ApplyClaims(Store* store, EntityKind kind, Row* row,
                                  const std::map<std::string, std::string>& incoming,
                                  const Claim& claim_template, int conflict_threshold,
                                  const TrustLookup& trust_of,
-                                 const std::set<std::string>& review_fields);
+                                 const std::set<std::string>& review_fields,
+                                 const std::vector<Disagreement>& decided_elsewhere = {});
 
 // Records the provenance of every value of a row just created from one source record.
 Status RecordNewRow(Store* store, EntityKind kind, int64_t id,

@@ -58,6 +58,12 @@ async function duplicateView(cat, item) {
       h('span.muted.small', '合并后保留人员 A 的编号，B 的来源记录和标签并入 A。')) : null);
 }
 
+// A conflict's field: a catalog field, or "household" (the person's household, not a field).
+const fieldLabel = (cat, key) => (key === 'household' ? '所在户' : (cat.field('person', key) || { label: key }).label);
+const valueView = (cat, key, value) => (key === 'household'
+  ? h('a', { href: `/households/${value}`, 'data-link': true }, `户 #${value}`)
+  : cat.label('person', key, value));
+
 async function conflictView(cat, item) {
   const detail = parseDetail(item);
   const person = await reg.getPerson(item.entity_id);
@@ -66,7 +72,6 @@ async function conflictView(cat, item) {
   const chosen = {};
   const status = h('div');
   const sections = parts.map((part) => {
-    const f = cat.field('person', part.field) || { label: part.field };
     // Survivorship's detail: the value held so far ("current") and the one that disagreed.
     const candidates = [{ ...part.current, kept: part.kept === 'current' },
       { ...part.incoming, kept: part.kept === 'incoming' }];
@@ -74,15 +79,15 @@ async function conflictView(cat, item) {
       h('td', h('label', h('input', {
         type: 'radio', name: `pick-${part.field}`, value: i,
         onchange: () => { chosen[part.field] = c.value; },
-      }), ' ', cat.label('person', part.field, c.value))),
+      }), ' ', valueView(cat, part.field, c.value))),
       h('td', sourceText(c.source), h('span.muted.small', `（可信度 ${c.trust}）`),
         c.kept ? h('span.badge.green', '当前采用') : null),
       h('td.nowrap', fmtTime(c.observed_at))));
-    return h('div', h('h3', `字段「${f.label}」`),
+    return h('div', h('h3', `字段「${fieldLabel(cat, part.field)}」`),
       h('div.table-wrap', h('table.list', h('thead', h('tr', h('th', '值'), h('th', '来源'), h('th', '时间'))),
         h('tbody', rows))));
   });
-  const labels = parts.map((p) => (cat.field('person', p.field) || { label: p.field }).label).join('、');
+  const labels = parts.map((p) => fieldLabel(cat, p.field)).join('、');
   return h('div',
     h('p', `人员：`, h('a', { href: `/persons/${item.entity_id}`, 'data-link': true }, person.fields.name || `#${item.entity_id}`),
       `，${labels}有多个来源给出了不同的值。未选择的字段保留系统按取值规则采用的值。`),
@@ -120,7 +125,7 @@ export async function render(params, query) {
     (item) => h('tr.clickable', { onclick: () => open(item), dataset: { review: item.id } },
       h('td', h('span.badge', { class: item.kind === 'duplicate' ? 'amber' : 'red' }, KIND[item.kind] || item.kind)),
       h('td', item.kind === 'conflict'
-        ? item.field.split(',').map((k) => (cat.field('person', k) || { label: k }).label).join('、')
+        ? item.field.split(',').map((k) => fieldLabel(cat, k)).join('、')
         : `人员 #${item.entity_id} 与 #${item.other_id}`),
       h('td.nowrap.small', fmtTime(item.created_at))),
     async (after) => {
