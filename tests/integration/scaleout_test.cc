@@ -8,7 +8,8 @@
 //                               also stop a node mid-test (ops/galera stop 3) and start it again.
 //
 // What a user relies on: a session begun on one instance works on every other and ends on all
-// at logout; failed logins count toward one throttle wherever they land; concurrent
+// at logout; failed logins count toward one throttle wherever they land; a scheduled delivery
+// runs on one instance only; concurrent
 // read-modify-writes with If-Match lose no acknowledged update whichever instances they go
 // through; and on Galera, losing a node loses no acknowledged write and the service goes on.
 #include <Poco/Exception.h>
@@ -18,6 +19,7 @@
 #include <atomic>
 #include <chrono>
 #include <cstdlib>
+#include <filesystem>
 #include <functional>
 #include <memory>
 #include <mutex>
@@ -27,11 +29,13 @@
 
 #include "api_harness.h"
 #include "cli_runner.h"
+#include "model/date.h"
 #include "onetable/mysql_url.h"
 #include "store/store_url.h"
 
 namespace onetable::testing {
 namespace {
+namespace fs = std::filesystem;
 
 constexpr char kAdminPassword[] = "Scale-0ut-Test-2026";
 
@@ -112,13 +116,7 @@ class ScaleOut : public ::testing::Test {
   }
 
   void TearDown() override {
-    for (Instance& in : instances_) {
-      if (in.pid > 0) {
-        kill(in.pid, SIGTERM);
-        int status = 0;
-        waitpid(in.pid, &status, 0);
-      }
-    }
+    StopInstances();
     if (HasFailure()) {
       for (const Instance& in : instances_) {
         std::string err = ReadFile(in.log + ".err");
@@ -130,13 +128,20 @@ class ScaleOut : public ::testing::Test {
     std::filesystem::remove_all(dir_);
   }
 
-  void StartInstance(const std::string& url) {
+  // `config`: a config file for the instance ("" for none: the store URL alone).
+  void StartInstance(const std::string& url, const std::string& config = "") {
     Instance in;
     in.url = url;
     in.port = FreePort();
     in.log = dir_ + "/serve-" + std::to_string(instances_.size()) + ".log";
-    in.pid = StartCli({"--store", url, "serve", "--listen", "127.0.0.1:" + std::to_string(in.port)},
-                      in.log);
+    std::vector<std::string> args;
+    if (!config.empty()) args = {"--config", config};
+    for (const std::string& a :
+         {std::string("--store"), url, std::string("serve"), std::string("--listen"),
+          "127.0.0.1:" + std::to_string(in.port)}) {
+      args.push_back(a);
+    }
+    in.pid = StartCli(args, in.log);
     ASSERT_GT(in.pid, 0);
     // Wait for the instance to answer (a condition, not a sleep of a guessed length).
     const auto deadline = std::chrono::steady_clock::now() + std::chrono::seconds(60);
@@ -148,6 +153,18 @@ class ScaleOut : public ::testing::Test {
       std::this_thread::sleep_for(std::chrono::milliseconds(50));
     }
     instances_.push_back(in);
+  }
+
+  // Stops every instance (their logs stay for TearDown to print).
+  void StopInstances() {
+    for (Instance& in : instances_) {
+      if (in.pid > 0) {
+        kill(in.pid, SIGTERM);
+        int status = 0;
+        waitpid(in.pid, &status, 0);
+        in.pid = 0;
+      }
+    }
   }
 
   int64_t Add(Store& store, EntityKind kind, int64_t parent,
@@ -391,6 +408,78 @@ TEST_F(MysqlScaleOut, ConcurrentIfMatchWritesThroughSeveralInstancesLoseNothing)
   EXPECT_GT(run.conflicts, 0) << "the clients never raced";
   std::printf("%zu instances: %d updates acknowledged, %d refused as stale or aborted\n",
               instances_.size(), Total(run.acked), run.conflicts);
+}
+
+// The value of the series `name` (exactly, labels included) in an instance's /metrics; -1 when
+// the instance does not answer or has no such series.
+int64_t MetricValue(int port, const std::string& name) {
+  Reply r = CallSafely(port, "", "GET", "/metrics");
+  if (r.status != 200) return -1;
+  std::istringstream in(r.body);
+  for (std::string line; std::getline(in, line);) {
+    if (line.size() > name.size() && line.compare(0, name.size(), name) == 0 &&
+        line[name.size()] == ' ') {
+      return std::stoll(line.substr(name.size() + 1));
+    }
+  }
+  return -1;
+}
+
+// A delivery with a schedule is due on every instance at once; it runs on one of them only, and
+// the others, looking again, find it done.
+TEST_F(MysqlScaleOut, AScheduledDeliveryRunsOnceWhateverTheInstances) {
+  StopInstances();
+  instances_.clear();
+  fs::create_directories(dir_ + "/mappings/test");
+  fs::create_directories(dir_ + "/deliveries");
+  fs::create_directories(dir_ + "/drop");
+  WriteFile(dir_ + "/mappings/test/push.yaml",
+            "id: test/push\ntitle: 推送测试表\ndepartment: 测试部门\npurpose: 测试推送\n"
+            "grain: person\nas_of: \"" + Today().ToString() + "\"\nwhere: alive\n"
+            "order_by: [id_number]\ncolumns:\n"
+            "  - {header: 公民身份号码, value: id_number}\n  - {header: 姓名, value: name}\n");
+  WriteFile(dir_ + "/deliveries/d.yaml",
+            "id: d\ntitle: 定时推送\nmapping: test/push\nkey: 公民身份号码\n"
+            "schedule: every 1h\ntarget: {type: file, dir: " + dir_ + "/drop, format: csv}\n");
+  const std::string config = dir_ + "/onetable.yaml";
+  WriteFile(config, "schema: " ONETABLE_SOURCE_DIR "/schema\nmappings: " + dir_ +
+                        "/mappings\ndeliveries: " + dir_ + "/deliveries\n");
+  // Every instance looks for due deliveries every 50 ms.
+  setenv("ONETABLE_DELIVERY_TICK_MS", "50", 1);
+  for (const std::string& url : urls_) StartInstance(url, config);
+  unsetenv("ONETABLE_DELIVERY_TICK_MS");
+  if (HasFatalFailure()) return;
+
+  const std::string done = R"(onetable_delivery_runs_total{delivery="d",status="done"})";
+  const std::string failed = R"(onetable_delivery_runs_total{delivery="d",status="failed"})";
+  const std::string ticks = "onetable_delivery_scheduler_ticks_total";
+  const auto deadline = std::chrono::steady_clock::now() + std::chrono::seconds(120);
+  auto runs = [&](const std::string& series) {
+    int64_t n = 0;
+    for (const Instance& in : instances_) n += std::max<int64_t>(0, MetricValue(in.port, series));
+    return n;
+  };
+  auto ran = [&] { return runs(done) + runs(failed); };
+  while (ran() == 0) {
+    ASSERT_LT(std::chrono::steady_clock::now(), deadline) << "the delivery never ran";
+    std::this_thread::sleep_for(std::chrono::milliseconds(50));
+  }
+  // Once it has run, every instance looks at least three more times.
+  std::vector<int64_t> seen;
+  for (const Instance& in : instances_) seen.push_back(MetricValue(in.port, ticks));
+  for (size_t i = 0; i < instances_.size(); ++i) {
+    while (MetricValue(instances_[i].port, ticks) < seen[i] + 3) {
+      ASSERT_LT(std::chrono::steady_clock::now(), deadline) << "instance " << i << " stopped";
+      std::this_thread::sleep_for(std::chrono::milliseconds(50));
+    }
+  }
+  EXPECT_EQ(runs(done), 1);
+  EXPECT_EQ(runs(failed), 0);
+  int files = 0;
+  for (const auto& entry : fs::directory_iterator(dir_ + "/drop")) {
+    if (entry.path().extension() == ".csv") ++files;
+  }
+  EXPECT_EQ(files, 1) << "one batch of " << kPersons << " rows, written once";
 }
 
 TEST_F(MysqlScaleOut, PersonsCreatedThroughEveryInstanceAreAllStoredOnce) {

@@ -26,11 +26,13 @@ Result<std::vector<DeliveryOutcome>> RunDueDeliveries(Store& store, const AppCon
 
 DeliveryScheduler::DeliveryScheduler(const AppContext& app, StoreFactory open_store,
                                      std::chrono::milliseconds period,
-                                     std::function<void(const DeliveryOutcome&)> on_outcome)
+                                     std::function<void(const DeliveryOutcome&)> on_outcome,
+                                     std::function<void()> on_tick)
     : app_(app),
       open_store_(std::move(open_store)),
       period_(period),
       on_outcome_(std::move(on_outcome)),
+      on_tick_(std::move(on_tick)),
       thread_([this] { Loop(); }) {}
 
 DeliveryScheduler::~DeliveryScheduler() {
@@ -82,6 +84,7 @@ void DeliveryScheduler::Loop() {
         }
       }
     }
+    if (on_tick_) on_tick_();
     std::lock_guard<std::mutex> lock(mu_);
     ++ticks_;
   }

@@ -36,10 +36,12 @@ Result<std::vector<DeliveryOutcome>> RunDueDeliveries(Store& store, const AppCon
 
 class DeliveryScheduler {
  public:
-  // `app` must outlive the scheduler; `on_outcome` (may be empty) sees every run that ran.
+  // `app` must outlive the scheduler; `on_outcome` (may be empty) sees every run that ran,
+  // `on_tick` (may be empty) every look for due deliveries once it is over.
   DeliveryScheduler(const AppContext& app, StoreFactory open_store,
                     std::chrono::milliseconds period,
-                    std::function<void(const DeliveryOutcome&)> on_outcome);
+                    std::function<void(const DeliveryOutcome&)> on_outcome,
+                    std::function<void()> on_tick = {});
   DeliveryScheduler(const DeliveryScheduler&) = delete;
   DeliveryScheduler& operator=(const DeliveryScheduler&) = delete;
   ~DeliveryScheduler();  // stops and joins
@@ -54,6 +56,7 @@ class DeliveryScheduler {
   StoreFactory open_store_;
   std::chrono::milliseconds period_;
   std::function<void(const DeliveryOutcome&)> on_outcome_;
+  std::function<void()> on_tick_;
   mutable std::mutex mu_;
   std::condition_variable wake_;
   bool stop_ = false;

@@ -79,6 +79,11 @@ void Metrics::CountDelivery(const std::string& delivery, const std::string& stat
   c[4] += refused;
 }
 
+void Metrics::CountSchedulerTick() {
+  std::lock_guard<std::mutex> lock(mutex_);
+  ++scheduler_ticks_;
+}
+
 std::string Metrics::Render() const {
   std::lock_guard<std::mutex> lock(mutex_);
   std::string out;
@@ -145,6 +150,9 @@ std::string Metrics::Render() const {
       }
     }
   }
+  out += "# HELP onetable_delivery_scheduler_ticks_total Looks for due deliveries by this server.\n";
+  out += "# TYPE onetable_delivery_scheduler_ticks_total counter\n";
+  out += "onetable_delivery_scheduler_ticks_total " + std::to_string(scheduler_ticks_) + "\n";
   return out;
 }
 

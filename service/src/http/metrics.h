@@ -14,6 +14,8 @@
 //   onetable_delivery_changes_total{delivery, op}             acknowledged upserts and deletes
 //   onetable_delivery_attempts_total{delivery}                sends (retries included)
 //   onetable_delivery_refused_batches_total{delivery}         batches a target refused (4xx)
+//   onetable_delivery_scheduler_ticks_total                   times this server's scheduler
+//                                                             looked for due deliveries
 //
 // `route` is the matched pattern ("/api/v1/grids/{id}/buildings"), never the path, so series
 // stay few and no id or personal value becomes a label; unmatched requests are "(unmatched)".
@@ -52,6 +54,8 @@ class Metrics {
   void CountDelivery(const std::string& delivery, const std::string& status, int64_t batches,
                      int64_t upserts, int64_t deletes, int64_t attempts, int64_t refused);
 
+  void CountSchedulerTick();
+
   // The exposition text.
   std::string Render() const;
 
@@ -72,6 +76,7 @@ class Metrics {
   std::map<std::pair<std::string, std::string>, uint64_t> delivery_runs_;
   // Per delivery: batches, upserts, deletes, attempts, refused.
   std::map<std::string, std::array<int64_t, 5>> delivery_counts_;
+  uint64_t scheduler_ticks_ = 0;
 };
 
 // GET /metrics (public: counts only, no personal data; bind the server to a trusted network).

@@ -125,7 +125,8 @@ int RunServe(const Config& config, const std::vector<std::string>& args) {
                                  metrics.CountDelivery(o.delivery, o.status.ok() ? "done" : "failed",
                                                        o.batches, o.upserts, o.deletes,
                                                        o.attempts, o.failed_batches);
-                               });
+                               },
+                               [&metrics] { metrics.CountSchedulerTick(); });
   return RunServerUntilTerminated(server, host, port);
 }
 

@@ -59,6 +59,10 @@ enum MysqlError {
   kServerGone = 2006,
   kServerLost = 2013,
   kServerLostExtended = 2055,
+  // TiDB's optimistic-transaction answers that mean "another transaction won; run it again".
+  kTidbTxnRetryFailed = 8022,
+  kTidbSchemaChanged = 8028,
+  kTidbWriteConflict = 9007,
 };
 
 bool IsConnectionLoss(int code) {
@@ -415,6 +419,11 @@ class MysqlConnection : public SqlConnection {
       case kOutOfRange:
       case kIncorrectString:
         return Status::Invalid("值不符合数据库列的定义（过长、超出范围或含无效字符）：" + why);
+      case kTidbTxnRetryFailed:
+      case kTidbSchemaChanged:
+      case kTidbWriteConflict:
+        // TiDB rolled the transaction back (write conflict at commit): as a deadlock.
+        return Status::Aborted("TiDB 事务因写冲突被回滚：" + why + "。请重试");
       case kDeadlock:
         // InnoDB (and Galera, for a certification failure or a brute-force abort) has rolled
         // the whole transaction back; in_transaction_ stays set so that the caller's Rollback
