@@ -134,8 +134,8 @@ TEST_P(GoldenTest, TableMatchesExpected) {
     const std::string since = c["changes_since"].as<std::string>();
     std::ostringstream changes;
     mapping::PreviewSink change_sink(changes);
-    auto roster = mapping::GenerateChanges(*catalog_, store_.get(), *spec, request, since, {},
-                                           &change_sink);
+    auto roster =
+        mapping::GenerateChanges(*catalog_, store_.get(), *spec, request, since, {}, &change_sink);
     ASSERT_TRUE(roster.ok()) << roster.status().message();
     actual += "\n变动名单（自 " + since + "）\n" + changes.str() + "—— 变动行 " +
               std::to_string(roster->counts.data_rows) + "\n";
