@@ -1,8 +1,9 @@
 // Golden tests for the shipped mappings: each tests/golden/<department>/<table>/ holds case.yaml
-// (the request: as_of, scope) and expected.txt (the table as aligned text, then a line with the
-// row and entry-savings counts). The register is tests/golden/register.yaml, loaded through the
-// Store API into the store ONETABLE_TEST_STORE selects (sqlite, or mysql with
-// ONETABLE_TEST_MYSQL_URL). A difference shows as a line diff.
+// (the request: as_of, scope, page_size; optionally changes_since) and expected.txt (the table as
+// aligned text, then a line with the row and entry-savings counts; with changes_since, then the
+// change roster from that date to the reference date and its row count). The register is
+// tests/golden/register.yaml, loaded through the Store API into the store ONETABLE_TEST_STORE
+// selects (sqlite, or mysql with ONETABLE_TEST_MYSQL_URL). A difference shows as a line diff.
 //
 // ONETABLE_GOLDEN_UPDATE=1 rewrites expected.txt with what the generator produced: review the
 // change by eye (ages at the reference date, band bounds, deaths excluded, labels, masks) before
@@ -17,6 +18,7 @@
 #include <sstream>
 
 #include "../integration/cli_runner.h"
+#include "mapping/change_roster.h"
 #include "mapping/mapping_spec.h"
 #include "mapping/preview_sink.h"
 #include "mapping/scan_plan.h"
@@ -127,6 +129,17 @@ TEST_P(GoldenTest, TableMatchesExpected) {
                        std::to_string(n.subtotal_rows) + "，合计行 " +
                        std::to_string(n.total_rows) + "；登记库自动填写 " +
                        std::to_string(n.register_cells) + " / " + std::to_string(n.cells) + " 格\n";
+  if (c["changes_since"]) {
+    // The monthly list a department files: what was added, changed or removed since that date.
+    const std::string since = c["changes_since"].as<std::string>();
+    std::ostringstream changes;
+    mapping::PreviewSink change_sink(changes);
+    auto roster =
+        mapping::GenerateChanges(*catalog_, store_.get(), *spec, request, since, {}, &change_sink);
+    ASSERT_TRUE(roster.ok()) << roster.status().message();
+    actual += "\n变动名单（自 " + since + "）\n" + changes.str() + "—— 变动行 " +
+              std::to_string(roster->counts.data_rows) + "\n";
+  }
 
   const std::string expected_path = case_dir + "/expected.txt";
   const char* update = std::getenv("ONETABLE_GOLDEN_UPDATE");
