@@ -2,6 +2,7 @@
 
 #include <optional>
 #include <string>
+#include <utility>
 #include <vector>
 
 #include "http/json_body.h"
@@ -214,10 +215,10 @@ HttpResponse HandleApprove(const RequestContext& ctx, const ServiceContext& serv
   if (st.ok()) st = CheckKeys(body, {"columns", "unmasked", "scope", "note"});
   if (!st.ok()) return StatusToHttp(st, {{"body", "invalid", st.message()}});
   requests::Approval approval;
-  for (const auto& [key, out] : {std::pair<const char*, std::vector<std::string>*>{
-                                     "columns", &approval.columns},
-                                 {"unmasked", &approval.unmasked},
-                                 {"scope", &approval.scope}}) {
+  using Slot = std::pair<const char*, std::vector<std::string>*>;
+  const Slot slots[] = {
+      {"columns", &approval.columns}, {"unmasked", &approval.unmasked}, {"scope", &approval.scope}};
+  for (const auto& [key, out] : slots) {
     Result<std::optional<std::vector<std::string>>> list = OptionalStrings(body, key);
     if (!list.ok()) return BadParameter(key, list.status().message());
     if (std::string(key) == "columns" && list->has_value() && (*list)->empty()) {

@@ -29,7 +29,7 @@ function columnsTable(r, reviewing) {
   const boxes = [];
   const fullBoxes = [];
   const rows = r.columns.map((c) => {
-    const box = reviewing ? h('input', { type: 'checkbox', checked: true, dataset: { header: c.header }, 'aria-label': `保留 ${c.header}` }) : null;
+    const box = reviewing ? h('input.keep', { type: 'checkbox', checked: true, dataset: { header: c.header }, 'aria-label': `保留 ${c.header}` }) : null;
     if (box) boxes.push(box);
     // Masked by default: the reviewer may grant the column in full (unticked: stays ***).
     const full = reviewing && MASKED.has(c.fill)
