@@ -11,8 +11,8 @@
 #include <rapidjson/stringbuffer.h>
 #include <rapidjson/writer.h>
 
-#include <cstdlib>
 #include <algorithm>
+#include <cstdlib>
 #include <filesystem>
 #include <map>
 #include <set>
@@ -115,7 +115,8 @@ class RequestsApi : public AuthHarness {
     Answer approved = Call(admin_, "POST", Path(id, "/approve"), "{\"note\":\"同意\"" + extra + "}",
                            {{"If-Match", ETag(id)}});
     EXPECT_EQ(approved.status, 200) << approved.body;
-    EXPECT_EQ(approved.Json()["status"].GetString(), std::string("awaiting_grant")) << approved.body;
+    EXPECT_EQ(approved.Json()["status"].GetString(), std::string("awaiting_grant"))
+        << approved.body;
     Answer granted = Call(sec_, "POST", Path(id, "/grant"), "", {{"If-Match", ETag(id)}});
     EXPECT_EQ(granted.status, 200) << granted.body;
     return granted.Json();
@@ -388,7 +389,6 @@ TEST_F(RequestsApi, TheAdminEditsTheDraftWhichMustCheck) {
   EXPECT_TRUE(mz->grants.empty());
 }
 
-
 // The cells of the CSV table `body`, keyed by header, of the row whose 姓名 is `name` (empty
 // when it is absent).
 std::map<std::string, std::string> RowOf(const std::string& body, const std::string& name) {
@@ -422,8 +422,8 @@ TEST_F(RequestsApi, TheApprovedScopeNarrowsTheRowsAndIsNeverWiderThanTheAccount)
                  {{"If-Match", ETag(id)}})
                 .status,
             400);
-  EXPECT_FALSE(std::filesystem::exists(dir_ + "/mappings/mz_a/request-" + std::to_string(id) +
-                                       ".yaml"))
+  EXPECT_FALSE(
+      std::filesystem::exists(dir_ + "/mappings/mz_a/request-" + std::to_string(id) + ".yaml"))
       << "a refused approval publishes nothing";
   rapidjson::Document done = ApproveAndGrant(id, ",\"scope\":[\"420581001001\"]");
   EXPECT_EQ(Strings(done["approved_scope"]), std::vector<std::string>{"420581001001"});
@@ -440,18 +440,18 @@ TEST_F(RequestsApi, TheApprovedScopeNarrowsTheRowsAndIsNeverWiderThanTheAccount)
   const int64_t narrow = FileOk(mz_);
   ASSERT_GT(narrow, 0);
   rapidjson::Document b = ApproveAndGrant(narrow, ",\"scope\":[\"420581001002\"]");
-  Answer b_table = Call(mz_, "GET", "/api/v1/tables/" + std::string(b["mapping_id"].GetString()) +
-                                        "?format=csv");
+  Answer b_table = Call(
+      mz_, "GET", "/api/v1/tables/" + std::string(b["mapping_id"].GetString()) + "?format=csv");
   ASSERT_EQ(b_table.status, 200) << b_table.body;
   EXPECT_FALSE(RowOf(b_table.body, "赵六华").empty());
   for (const char* name : {"张三丰", "李四海", "王五洋"}) {
     EXPECT_TRUE(RowOf(b_table.body, name).empty()) << name;
   }
   // The published mapping says so where everyone reads it.
-  EXPECT_NE(testing::ReadFile(dir_ + "/mappings/" + std::string(b["mapping_id"].GetString()) +
-                              ".yaml")
-                .find("community.code in (\"420581001002\")"),
-            std::string::npos);
+  EXPECT_NE(
+      testing::ReadFile(dir_ + "/mappings/" + std::string(b["mapping_id"].GetString()) + ".yaml")
+          .find("community.code in (\"420581001002\")"),
+      std::string::npos);
 }
 
 TEST_F(RequestsApi, ApprovedSensitiveColumnsArriveInFullAndTheOthersMasked) {
@@ -463,8 +463,7 @@ TEST_F(RequestsApi, ApprovedSensitiveColumnsArriveInFullAndTheOthersMasked) {
   EXPECT_EQ(plain.status, 400) << plain.body;
   EXPECT_EQ(plain.Json()["error"]["details"][0]["field"].GetString(), std::string("unmasked"));
   // Granted: the ID number column and the 低保 category; the phone stays masked.
-  rapidjson::Document done =
-      ApproveAndGrant(id, ",\"unmasked\":[\"公民身份号码\",\"低保类别\"]");
+  rapidjson::Document done = ApproveAndGrant(id, ",\"unmasked\":[\"公民身份号码\",\"低保类别\"]");
   const std::string mapping_id = done["mapping_id"].GetString();
   const std::vector<std::string> grants = {mapping_id + ":公民身份号码", "sensitive:dibao"};
   EXPECT_EQ(Strings(done["approved_grants"]), grants);
@@ -491,9 +490,8 @@ TEST_F(RequestsApi, ApprovedSensitiveColumnsArriveInFullAndTheOthersMasked) {
 TEST_F(RequestsApi, TheSecurityAdminMayRefuseTheGrantAndNothingIsGranted) {
   const int64_t id = FileOk(mz_);
   ASSERT_GT(id, 0);
-  Answer approved =
-      Call(admin_, "POST", Path(id, "/approve"), "{\"unmasked\":[\"公民身份号码\"]}",
-           {{"If-Match", ETag(id)}});
+  Answer approved = Call(admin_, "POST", Path(id, "/approve"), "{\"unmasked\":[\"公民身份号码\"]}",
+                         {{"If-Match", ETag(id)}});
   ASSERT_EQ(approved.status, 200) << approved.body;
   // Awaiting its grant, the request is the security administrator's, not the admin's.
   EXPECT_EQ(Call(admin_, "POST", Path(id, "/decline"), "{\"reason\":\"不再需要\"}",
@@ -508,9 +506,9 @@ TEST_F(RequestsApi, TheSecurityAdminMayRefuseTheGrantAndNothingIsGranted) {
   Result<User> mz = store_->GetUser("mz");
   ASSERT_TRUE(mz.ok());
   EXPECT_TRUE(mz->grants.empty());
-  EXPECT_EQ(Call(mz_, "GET", "/api/v1/tables/mz/request-" + std::to_string(id) + "?format=csv")
-                .status,
-            403);
+  EXPECT_EQ(
+      Call(mz_, "GET", "/api/v1/tables/mz/request-" + std::to_string(id) + "?format=csv").status,
+      403);
 }
 
 TEST_F(RequestsApi, AMonthlyRequestOffersADeliveryTheAdminSavesAfterTheCheck) {
@@ -522,9 +520,8 @@ TEST_F(RequestsApi, AMonthlyRequestOffersADeliveryTheAdminSavesAfterTheCheck) {
   const int64_t once_id = once_filed.Json()["id"].GetInt64();
   const int64_t id = once;
   EXPECT_EQ(Call(admin_, "GET", Path(id, "/delivery")).status, 409) << "not approved yet";
-  Answer approved =
-      Call(admin_, "POST", Path(id, "/approve"), "{\"unmasked\":[\"公民身份号码\"]}",
-           {{"If-Match", ETag(id)}});
+  Answer approved = Call(admin_, "POST", Path(id, "/approve"), "{\"unmasked\":[\"公民身份号码\"]}",
+                         {{"If-Match", ETag(id)}});
   ASSERT_EQ(approved.status, 200) << approved.body;
   const std::string mapping_id = approved.Json()["mapping_id"].GetString();
 
@@ -536,8 +533,9 @@ TEST_F(RequestsApi, AMonthlyRequestOffersADeliveryTheAdminSavesAfterTheCheck) {
   const std::string delivery_id = d["id"].GetString();
   EXPECT_EQ(delivery_id, "mz-request-" + std::to_string(id));
   for (const std::string& part :
-       {"mapping: " + mapping_id, std::string("account: \"mz\""), std::string("schedule: every 30d"),
-        std::string("key: \"公民身份号码\""), std::string("type: file")}) {
+       {"mapping: " + mapping_id, std::string("account: \"mz\""),
+        std::string("schedule: every 30d"), std::string("key: \"公民身份号码\""),
+        std::string("type: file")}) {
     EXPECT_NE(yaml.find(part), std::string::npos) << part << "\n" << yaml;
   }
   EXPECT_EQ(d["notes"].Size(), 0u) << draft.body;  // the key column is granted in full

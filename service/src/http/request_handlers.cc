@@ -349,26 +349,27 @@ Status RegisterRequestRoutes(Router* router, const ServiceContext& service) {
       [s](const RequestContext& ctx) { return HandleDraft(ctx, *s); }));
   RETURN_IF_ERROR(router->Add(
       "POST", "/api/v1/requests/{id}/approve",
-      RouteDoc("管理员通过申请：发布映射（只含保留的列）并授权给申请部门（需 If-Match）", {},
-               "{columns: [保留的列标题], note}"),
+      RouteDoc("管理员通过申请：发布映射（只含保留的列与批准的范围），授权待安全管理员确认（需 "
+               "If-Match）",
+               {}, "{columns: [保留的列标题], unmasked: [完整显示的列], scope: [社区代码], note}"),
       [s](const RequestContext& ctx) { return HandleApprove(ctx, *s); }));
-  RETURN_IF_ERROR(router->Add(
-      "POST", "/api/v1/requests/{id}/grant",
-      RouteDoc("安全管理员确认通过的申请所需的授权（需 If-Match）"),
-      [s](const RequestContext& ctx) { return HandleGrant(ctx, *s); }));
-  RETURN_IF_ERROR(router->Add(
-      "GET", "/api/v1/requests/{id}/delivery",
-      RouteDoc("按报送频次（每月 / 数据变化时）生成的推送草稿（YAML）"),
-      [s](const RequestContext& ctx) { return HandleDeliveryDraft(ctx, *s); }));
-  RETURN_IF_ERROR(router->Add(
-      "POST", "/api/v1/requests/{id}/delivery",
-      RouteDoc("把推送草稿保存到推送目录（与 onetable check 同样检查；只接受文件目标）", {},
-               "{yaml}"),
-      [s](const RequestContext& ctx) { return HandleDeliverySave(ctx, *s); }));
-  return router->Add("POST", "/api/v1/requests/{id}/decline",
-                     RouteDoc("退回申请并说明原因：审核中的由管理员、待授权的由安全管理员（需 If-Match）",
-                              {}, "{reason}"),
-                     [s](const RequestContext& ctx) { return HandleDecline(ctx, *s); });
+  RETURN_IF_ERROR(router->Add("POST", "/api/v1/requests/{id}/grant",
+                              RouteDoc("安全管理员确认通过的申请所需的授权（需 If-Match）"),
+                              [s](const RequestContext& ctx) { return HandleGrant(ctx, *s); }));
+  RETURN_IF_ERROR(
+      router->Add("GET", "/api/v1/requests/{id}/delivery",
+                  RouteDoc("按报送频次（每月 / 数据变化时）生成的推送草稿（YAML）"),
+                  [s](const RequestContext& ctx) { return HandleDeliveryDraft(ctx, *s); }));
+  RETURN_IF_ERROR(
+      router->Add("POST", "/api/v1/requests/{id}/delivery",
+                  RouteDoc("把推送草稿保存到推送目录（与 onetable check 同样检查；只接受文件目标）",
+                           {}, "{yaml}"),
+                  [s](const RequestContext& ctx) { return HandleDeliverySave(ctx, *s); }));
+  return router->Add(
+      "POST", "/api/v1/requests/{id}/decline",
+      RouteDoc("退回申请并说明原因：审核中的由管理员、待授权的由安全管理员（需 If-Match）", {},
+               "{reason}"),
+      [s](const RequestContext& ctx) { return HandleDecline(ctx, *s); });
 }
 
 }  // namespace onetable

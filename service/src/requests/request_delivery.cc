@@ -124,9 +124,10 @@ Result<DeliveryDraft> RequestDeliveries::Draft(Store& store, const Principal& wh
     const std::vector<bool> masked = MaskedColumns(app_, AccountAfterGrant(account, record), spec);
     for (size_t i = 0; i < spec.columns.size(); ++i) {
       if (&spec.columns[i] == key && masked[i]) {
-        draft.notes.push_back("key 列“" + key->header + "”对账号 " + account.name +
-                              " 遮蔽（***），各行的 key 相同，推送无法进行：请在审核时授权该列完整显示，"
-                              "或改用另一列");
+        draft.notes.push_back(
+            "key 列“" + key->header + "”对账号 " + account.name +
+            " 遮蔽（***），各行的 key 相同，推送无法进行：请在审核时授权该列完整显示，"
+            "或改用另一列");
       }
     }
   }
@@ -148,9 +149,8 @@ Result<DeliveryDraft> RequestDeliveries::Draft(Store& store, const Principal& wh
   return draft;
 }
 
-Result<std::string> RequestDeliveries::Save(Store& store, const Actor& actor,
-                                            const Principal& who, int64_t request_id,
-                                            const std::string& yaml) const {
+Result<std::string> RequestDeliveries::Save(Store& store, const Actor& actor, const Principal& who,
+                                            int64_t request_id, const std::string& yaml) const {
   ASSIGN_OR_RETURN(TableRequestRecord record, Deliverable(store, who, request_id));
   const std::string dir = app_.settings.deliveries_dir;
   ASSIGN_OR_RETURN(DeliverySpec spec, ParseDeliverySpec(yaml, "delivery.yaml"));
@@ -162,7 +162,8 @@ Result<std::string> RequestDeliveries::Save(Store& store, const Actor& actor,
   }
   if (spec.target.type != "file") {
     return Status::Invalid(
-        "delivery.yaml: 网页上只能保存文件目标（type: file）；推送到部门系统请在服务器上编辑推送文件");
+        "delivery.yaml: 网页上只能保存文件目标（type: "
+        "file）；推送到部门系统请在服务器上编辑推送文件");
   }
   const fs::path target_dir(spec.target.dir);
   bool escapes = spec.target.dir.empty() || target_dir.is_absolute() ||

@@ -39,11 +39,11 @@
 namespace onetable::requests {
 
 struct DeliveryDraft {
-  std::string id;        // the delivery id it would be saved under
-  std::string yaml;      // the draft
-  std::string path;      // where saving puts it
+  std::string id;                  // the delivery id it would be saved under
+  std::string yaml;                // the draft
+  std::string path;                // where saving puts it
   std::vector<std::string> notes;  // what the admin should check (Chinese), e.g. a masked key
-  bool saved = false;    // a delivery with this id exists already
+  bool saved = false;              // a delivery with this id exists already
 };
 
 class RequestDeliveries {

@@ -264,8 +264,7 @@ Result<std::string> NarrowColumns(const std::string& yaml, const std::vector<std
     std::string where;
     if (root["where"] && root["where"].IsScalar()) where = root["where"].as<std::string>();
     const std::string in_scope = "community.code in " + CodeList(scope);
-    root["where"] =
-        TrimBlank(where).empty() ? in_scope : "(" + where + ") and " + in_scope;
+    root["where"] = TrimBlank(where).empty() ? in_scope : "(" + where + ") and " + in_scope;
   }
   YAML::Emitter out;
   out << root;

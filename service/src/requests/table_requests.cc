@@ -72,9 +72,8 @@ Status CheckScope(Store& store, const Principal& requester, std::vector<std::str
       if (row.status().code() != StatusCode::kNotFound) return row.status();
       return Status::Invalid("范围中的社区代码“" + code + "”不在登记库中");
     }
-    if (!requester.scopes.empty() &&
-        std::find(requester.scopes.begin(), requester.scopes.end(), code) ==
-            requester.scopes.end()) {
+    if (!requester.scopes.empty() && std::find(requester.scopes.begin(), requester.scopes.end(),
+                                               code) == requester.scopes.end()) {
       return Status::Invalid("社区 " + code + " 不在账号 " + requester.user +
                              " 的范围内：批准的范围不能大于账号本身的范围");
     }
@@ -298,8 +297,8 @@ Result<TableRequestRecord> TableRequests::Approve(Store& store, const Actor& act
     return scope_ok;
   }
   ASSIGN_OR_RETURN(mapping::MappingSpec draft, CheckDraft(app_, record.draft_yaml));
-  const std::vector<std::string> keep = approval.columns.empty() ? draft.Headers()
-                                                                 : approval.columns;
+  const std::vector<std::string> keep =
+      approval.columns.empty() ? draft.Headers() : approval.columns;
   Result<std::string> narrowed =
       NarrowColumns(record.draft_yaml, keep, approval.scope,
                     "由新表申请 #" + std::to_string(id) + "（" + record.requester + "）生成，" +
@@ -371,8 +370,8 @@ Result<TableRequestRecord> TableRequests::Approve(Store& store, const Actor& act
   RETURN_IF_ERROR(AppendAudit(
       store, actor, kAuditRequestApprove, ObjectOf(id), kAuditOk,
       "mapping=" + spec.id + " columns=" + std::to_string(spec.columns.size()) + " of " +
-          std::to_string(draft.columns.size()) + " unmasked=" +
-          std::to_string(approval.unmasked.size()) + " scope=" +
+          std::to_string(draft.columns.size()) +
+          " unmasked=" + std::to_string(approval.unmasked.size()) + " scope=" +
           (approval.scope.empty() ? std::string("account") : JoinComma(approval.scope)) +
           (grants_now ? " granted=" + record.requester : std::string(" awaiting_grant"))));
   return record;
@@ -386,8 +385,7 @@ Status TableRequests::GiveGrants(Store& store, const Actor& actor, const Princip
     // The account's scope may have changed since the approval: still never wider.
     if (!account.scopes.empty()) {
       for (const std::string& code : record->approved_scope) {
-        if (std::find(account.scopes.begin(), account.scopes.end(), code) ==
-            account.scopes.end()) {
+        if (std::find(account.scopes.begin(), account.scopes.end(), code) == account.scopes.end()) {
           return Status::Precondition("社区 " + code + " 已不在账号 " + account.name +
                                       " 的范围内：请退回此申请");
         }
@@ -399,8 +397,7 @@ Status TableRequests::GiveGrants(Store& store, const Actor& actor, const Princip
     UserChange change;
     change.grants = account.grants;
     for (const std::string& grant : record->approved_grants) {
-      if (std::find(change.grants->begin(), change.grants->end(), grant) ==
-          change.grants->end()) {
+      if (std::find(change.grants->begin(), change.grants->end(), grant) == change.grants->end()) {
         change.grants->push_back(grant);
       }
     }
@@ -429,8 +426,8 @@ Result<TableRequestRecord> TableRequests::Grant(Store& store, const Actor& actor
   }
   RETURN_IF_ERROR(GiveGrants(store, actor, who, &record));
   RETURN_IF_ERROR(AppendAudit(store, actor, kAuditRequestGrant, ObjectOf(id), kAuditOk,
-                              "mapping=" + record.mapping_id + " grants=" +
-                                  std::to_string(record.approved_grants.size()) +
+                              "mapping=" + record.mapping_id +
+                                  " grants=" + std::to_string(record.approved_grants.size()) +
                                   " granted=" + record.requester));
   return record;
 }
@@ -471,9 +468,8 @@ Result<TableRequestRecord> TableRequests::Decline(Store& store, const Actor& act
   }
   record.reason = text;
   RETURN_IF_ERROR(store.UpdateTableRequest(&record));
-  RETURN_IF_ERROR(
-      AppendAudit(store, actor, kAuditRequestDecline, ObjectOf(id), kAuditOk,
-                  awaiting ? "grant refused" : "declined"));
+  RETURN_IF_ERROR(AppendAudit(store, actor, kAuditRequestDecline, ObjectOf(id), kAuditOk,
+                              awaiting ? "grant refused" : "declined"));
   return record;
 }
 

@@ -100,7 +100,8 @@ Result<int64_t> SqlStore::AddTableRequest(const TableRequestRecord& r) {
              "register_cells, approved_columns, reviewer, reason, approved_scope, approved_grants, "
              "granter, requester_id, requester, "
              "template_name, template_size, template_sha256, created_at, updated_at, version) "
-             "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, 1)"));
+             "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, "
+             "?, 1)"));
     int i = BindMutable(s, 1, r);
     s->BindInt(i++, r.requester_id);
     s->BindText(i++, r.requester);
