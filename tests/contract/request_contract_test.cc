@@ -82,12 +82,18 @@ TEST_F(StoreContract, TableRequestChangesAreCompareAndSet) {
   r.status = "approved";
   r.approved_columns = {"序号", "姓名"};
   r.reviewer = "admin";
+  r.approved_scope = {"420581001001", "420581001002"};
+  r.approved_grants = {"mz/request-1:公民身份号码,联系电话", "sensitive:dibao"};
+  r.granter = "secadmin";
   ASSERT_TRUE(store_->UpdateTableRequest(&r).ok());
   EXPECT_EQ(r.version, 2);
   Result<TableRequestRecord> again = store_->GetTableRequest(*id);
   ASSERT_TRUE(again.ok());
   EXPECT_EQ(again->status, "approved");
   EXPECT_EQ(again->approved_columns, (std::vector<std::string>{"序号", "姓名"}));
+  EXPECT_EQ(again->approved_scope, r.approved_scope);
+  EXPECT_EQ(again->approved_grants, r.approved_grants);
+  EXPECT_EQ(again->granter, "secadmin");
   stale.status = "declined";
   EXPECT_EQ(store_->UpdateTableRequest(&stale).code(), StatusCode::kConflict);
   stale.id = *id + 100;

@@ -1,14 +1,20 @@
 // Table requests over the real API on both stores (issue 20): a department files a request
 // with a real XLSX template made here with python3-openpyxl; the draft says which columns the
-// register fills, which need a sensitive-data grant and which stay blank; an admin approves with
-// one column removed and the department's download has exactly the approved columns; a declined
-// request grants nothing; one department never sees another's requests.
+// register fills, which are masked by default (ID numbers, phones, sensitive data) and which
+// stay blank; an admin approves with one column removed, a security administrator confirms the
+// grant (separated duties), and the department's download has exactly the approved columns;
+// the approved scope narrows the rows and can never be wider than the account's own; approved
+// sensitive columns arrive in full and the others masked; a declined request grants nothing;
+// one department never sees another's requests; a monthly request offers a delivery draft that
+// is saved only after the same check as `onetable check`.
 #include <rapidjson/document.h>
 #include <rapidjson/stringbuffer.h>
 #include <rapidjson/writer.h>
 
+#include <algorithm>
 #include <cstdlib>
 #include <filesystem>
+#include <map>
 #include <set>
 #include <string>
 #include <vector>
@@ -52,6 +58,7 @@ class RequestsApi : public AuthHarness {
     AddUser("mz", "department", {}, {});
     AddUser("cl", "department", {}, {});
     admin_ = TokenOf("admin");
+    sec_ = TokenOf("secadmin");
     mz_ = TokenOf("mz");
     cl_ = TokenOf("cl");
     gw_ = TokenOf("gw_a1");
@@ -102,7 +109,20 @@ class RequestsApi : public AuthHarness {
     return out;
   }
 
-  std::string admin_, mz_, cl_, gw_, xlsx_;
+  // Approves `id` keeping `columns` (every column when empty) with `extra` JSON members
+  // (",\"scope\":[...]"), then has the security administrator confirm the grant.
+  rapidjson::Document ApproveAndGrant(int64_t id, const std::string& extra = "") {
+    Answer approved = Call(admin_, "POST", Path(id, "/approve"), "{\"note\":\"同意\"" + extra + "}",
+                           {{"If-Match", ETag(id)}});
+    EXPECT_EQ(approved.status, 200) << approved.body;
+    EXPECT_EQ(approved.Json()["status"].GetString(), std::string("awaiting_grant"))
+        << approved.body;
+    Answer granted = Call(sec_, "POST", Path(id, "/grant"), "", {{"If-Match", ETag(id)}});
+    EXPECT_EQ(granted.status, 200) << granted.body;
+    return granted.Json();
+  }
+
+  std::string admin_, sec_, mz_, cl_, gw_, xlsx_;
 };
 
 std::string FillOf(const rapidjson::Document& doc, const std::string& header) {
@@ -127,15 +147,17 @@ TEST_F(RequestsApi, FiledDraftApprovedWithOneColumnLessIsWhatTheDepartmentDownlo
   EXPECT_STREQ(doc["status_label"].GetString(), "草稿已生成");
   // The draft, at once: matched columns the register fills, the sensitive one, and the blanks.
   EXPECT_EQ(FillOf(doc, "序号"), "number");
-  for (const char* h : {"姓名", "性别", "公民身份号码", "联系电话", "所属网格"}) {
-    EXPECT_EQ(FillOf(doc, h), "register") << h;
-  }
+  for (const char* h : {"姓名", "性别", "所属网格"}) EXPECT_EQ(FillOf(doc, h), "register") << h;
+  // ID numbers and phones: the register fills them, masked unless the column is granted.
+  EXPECT_EQ(FillOf(doc, "公民身份号码"), "identifier");
+  EXPECT_EQ(FillOf(doc, "联系电话"), "identifier");
   EXPECT_EQ(FillOf(doc, "低保类别"), "sensitive");
   EXPECT_EQ(FillOf(doc, "慰问金额"), "blank");
   EXPECT_EQ(FillOf(doc, "签字"), "blank");
   EXPECT_EQ(doc["counts"]["columns"].GetInt(), 9);
   EXPECT_EQ(doc["counts"]["blank"].GetInt(), 2);
-  EXPECT_EQ(Strings(doc["sensitive_columns"]), std::vector<std::string>{"低保类别"});
+  const std::vector<std::string> masked_by_default = {"公民身份号码", "联系电话", "低保类别"};
+  EXPECT_EQ(Strings(doc["sensitive_columns"]), masked_by_default);
   // The savings figure over the seeded register: four living persons, 9 cells each; the
   // register fills the six register-read columns (the sensitive one counts: it is the
   // register's, masked until granted).
@@ -152,7 +174,7 @@ TEST_F(RequestsApi, FiledDraftApprovedWithOneColumnLessIsWhatTheDepartmentDownlo
   ASSERT_EQ(list["items"].Size(), 2u);
   EXPECT_EQ(list["items"][0]["id"].GetInt64(), second);
   EXPECT_EQ(list["items"][1]["id"].GetInt64(), id);
-  EXPECT_EQ(Strings(list["items"][1]["sensitive_columns"]), std::vector<std::string>{"低保类别"});
+  EXPECT_EQ(Strings(list["items"][1]["sensitive_columns"]), masked_by_default);
   EXPECT_EQ(list["items"][1]["savings"]["cells"].GetInt(), 36);
 
   // Only an admin reviews.
@@ -179,14 +201,28 @@ TEST_F(RequestsApi, FiledDraftApprovedWithOneColumnLessIsWhatTheDepartmentDownlo
       Call(admin_, "POST", Path(id, "/approve"),
            "{\"columns\":" + keep + ",\"note\":\"联系电话不需要\"}", {{"If-Match", ETag(id)}});
   ASSERT_EQ(approved.status, 200) << approved.body;
-  rapidjson::Document done = approved.Json();
-  EXPECT_STREQ(done["status_label"].GetString(), "已通过");
-  const std::string mapping_id = done["mapping_id"].GetString();
+  rapidjson::Document waiting = approved.Json();
+  // Separated duties: the admin published the table; the grant waits for the security admin.
+  EXPECT_STREQ(waiting["status"].GetString(), "awaiting_grant");
+  EXPECT_STREQ(waiting["status_label"].GetString(), "待授权");
+  const std::string mapping_id = waiting["mapping_id"].GetString();
   EXPECT_EQ(mapping_id, "mz/request-" + std::to_string(id));
-  EXPECT_EQ(done["approved_columns"].Size(), kHeaders.size() - 1);
+  EXPECT_EQ(Strings(waiting["approved_grants"]), std::vector<std::string>{mapping_id});
+  EXPECT_EQ(waiting["approved_columns"].Size(), kHeaders.size() - 1);
   EXPECT_TRUE(std::filesystem::exists(dir_ + "/mappings/" + mapping_id + ".yaml"));
-  // Decided: no second approval.
+  EXPECT_EQ(Call(mz_, "GET", "/api/v1/tables/" + mapping_id + "?format=csv").status, 403)
+      << "not granted yet";
+  // Decided by the admin: no second approval; the grant is not the admin's nor the department's.
   EXPECT_EQ(Call(admin_, "POST", Path(id, "/approve"), "{}", {{"If-Match", ETag(id)}}).status, 409);
+  EXPECT_EQ(Call(admin_, "POST", Path(id, "/grant"), "", {{"If-Match", ETag(id)}}).status, 403);
+  EXPECT_EQ(Call(mz_, "POST", Path(id, "/grant"), "", {{"If-Match", ETag(id)}}).status, 403);
+  EXPECT_EQ(Call(sec_, "POST", Path(id, "/grant"), "", {{"If-Match", "\"1\""}}).status, 412);
+  Answer granted = Call(sec_, "POST", Path(id, "/grant"), "", {{"If-Match", ETag(id)}});
+  ASSERT_EQ(granted.status, 200) << granted.body;
+  rapidjson::Document done = granted.Json();
+  EXPECT_STREQ(done["status_label"].GetString(), "已通过");
+  EXPECT_STREQ(done["granter"].GetString(), "secadmin");
+  EXPECT_EQ(Call(sec_, "POST", Path(id, "/grant"), "", {{"If-Match", ETag(id)}}).status, 409);
 
   // The department now holds the table, and its download has exactly the approved columns.
   Result<User> mz = store_->GetUser("mz");
@@ -214,7 +250,8 @@ TEST_F(RequestsApi, FiledDraftApprovedWithOneColumnLessIsWhatTheDepartmentDownlo
   const std::string object = "request/" + std::to_string(id);
   for (const std::string& a :
        {"request_file " + object, "request_review " + object, "request_approve " + object,
-        "mapping_change mapping/" + mapping_id, std::string("user_change user/mz")}) {
+        "request_grant " + object, "mapping_change mapping/" + mapping_id,
+        std::string("user_change user/mz")}) {
     EXPECT_EQ(actions.count(a), 1u) << a;
   }
 }
@@ -265,6 +302,11 @@ TEST_F(RequestsApi, ADepartmentSeesOnlyItsOwnRequests) {
   EXPECT_EQ(other.ErrorCode(), missing.ErrorCode());
   EXPECT_EQ(other.ErrorMessage().find(std::to_string(theirs)) != std::string::npos,
             missing.ErrorMessage().find("999999") != std::string::npos);
+  // The security administrator reads every request (it confirms their grants).
+  Answer all = Call(sec_, "GET", "/api/v1/requests");
+  ASSERT_EQ(all.status, 200) << all.body;
+  EXPECT_EQ(all.Json()["items"].Size(), 2u);
+  EXPECT_EQ(Call(sec_, "GET", Path(theirs)).status, 200);
   // Workers neither file nor read requests; admins review but do not file.
   EXPECT_EQ(Call(gw_, "GET", "/api/v1/requests").status, 403);
   EXPECT_EQ(File(gw_, Form("x表", "t.xlsx", xlsx_)).status, 403);
@@ -345,6 +387,199 @@ TEST_F(RequestsApi, TheAdminEditsTheDraftWhichMustCheck) {
   Result<User> mz = store_->GetUser("mz");
   ASSERT_TRUE(mz.ok());
   EXPECT_TRUE(mz->grants.empty());
+}
+
+// The cells of the CSV table `body`, keyed by header, of the row whose 姓名 is `name` (empty
+// when it is absent).
+std::map<std::string, std::string> RowOf(const std::string& body, const std::string& name) {
+  std::vector<std::string> header;
+  for (std::string_view line : Split(body, '\n')) {
+    std::vector<std::string> cells;
+    for (std::string_view cell : Split(TrimHeaderBlank(line), ',')) cells.emplace_back(cell);
+    if (header.empty()) {
+      if (std::find(cells.begin(), cells.end(), "姓名") != cells.end()) header = cells;
+      continue;
+    }
+    std::map<std::string, std::string> row;
+    for (size_t i = 0; i < header.size() && i < cells.size(); ++i) row[header[i]] = cells[i];
+    if (row["姓名"] == name) return row;
+  }
+  return {};
+}
+
+TEST_F(RequestsApi, TheApprovedScopeNarrowsTheRowsAndIsNeverWiderThanTheAccount) {
+  // A department limited to community A (东风社区).
+  AddUser("mz_a", "department", {"420581001001"}, {});
+  const std::string mz_a = TokenOf("mz_a");
+  const int64_t id = FileOk(mz_a);
+  ASSERT_GT(id, 0);
+  // Wider than the account: community B is outside its scope; an unknown code names nothing.
+  Answer wider = Call(admin_, "POST", Path(id, "/approve"), "{\"scope\":[\"420581001002\"]}",
+                      {{"If-Match", ETag(id)}});
+  EXPECT_EQ(wider.status, 400) << wider.body;
+  EXPECT_EQ(wider.Json()["error"]["details"][0]["field"].GetString(), std::string("scope"));
+  EXPECT_EQ(Call(admin_, "POST", Path(id, "/approve"), "{\"scope\":[\"999999999999\"]}",
+                 {{"If-Match", ETag(id)}})
+                .status,
+            400);
+  EXPECT_FALSE(
+      std::filesystem::exists(dir_ + "/mappings/mz_a/request-" + std::to_string(id) + ".yaml"))
+      << "a refused approval publishes nothing";
+  rapidjson::Document done = ApproveAndGrant(id, ",\"scope\":[\"420581001001\"]");
+  EXPECT_EQ(Strings(done["approved_scope"]), std::vector<std::string>{"420581001001"});
+  const std::string mapping_id = done["mapping_id"].GetString();
+  Answer table = Call(mz_a, "GET", "/api/v1/tables/" + mapping_id + "?format=csv");
+  ASSERT_EQ(table.status, 200) << table.body;
+  for (const char* name : {"张三丰", "李四海", "王五洋"}) {
+    EXPECT_FALSE(RowOf(table.body, name).empty()) << name;
+  }
+  EXPECT_TRUE(RowOf(table.body, "赵六华").empty()) << "community B is outside the scope";
+
+  // An account of the whole register, approved for community B only: only B's rows, even
+  // though the account itself could see every community.
+  const int64_t narrow = FileOk(mz_);
+  ASSERT_GT(narrow, 0);
+  rapidjson::Document b = ApproveAndGrant(narrow, ",\"scope\":[\"420581001002\"]");
+  Answer b_table = Call(
+      mz_, "GET", "/api/v1/tables/" + std::string(b["mapping_id"].GetString()) + "?format=csv");
+  ASSERT_EQ(b_table.status, 200) << b_table.body;
+  EXPECT_FALSE(RowOf(b_table.body, "赵六华").empty());
+  for (const char* name : {"张三丰", "李四海", "王五洋"}) {
+    EXPECT_TRUE(RowOf(b_table.body, name).empty()) << name;
+  }
+  // The published mapping says so where everyone reads it.
+  EXPECT_NE(
+      testing::ReadFile(dir_ + "/mappings/" + std::string(b["mapping_id"].GetString()) + ".yaml")
+          .find("community.code in (\"420581001002\")"),
+      std::string::npos);
+}
+
+TEST_F(RequestsApi, ApprovedSensitiveColumnsArriveInFullAndTheOthersMasked) {
+  const int64_t id = FileOk(mz_);
+  ASSERT_GT(id, 0);
+  // Only a column masked by default can be granted in full.
+  Answer plain = Call(admin_, "POST", Path(id, "/approve"), "{\"unmasked\":[\"姓名\"]}",
+                      {{"If-Match", ETag(id)}});
+  EXPECT_EQ(plain.status, 400) << plain.body;
+  EXPECT_EQ(plain.Json()["error"]["details"][0]["field"].GetString(), std::string("unmasked"));
+  // Granted: the ID number column and the 低保 category; the phone stays masked.
+  rapidjson::Document done = ApproveAndGrant(id, ",\"unmasked\":[\"公民身份号码\",\"低保类别\"]");
+  const std::string mapping_id = done["mapping_id"].GetString();
+  const std::vector<std::string> grants = {mapping_id + ":公民身份号码", "sensitive:dibao"};
+  EXPECT_EQ(Strings(done["approved_grants"]), grants);
+  Result<User> mz = store_->GetUser("mz");
+  ASSERT_TRUE(mz.ok());
+  EXPECT_EQ(mz->grants, grants);
+  // What the department sees now: the granted columns filled, the phone still masked.
+  EXPECT_EQ(FillOf(done, "公民身份号码"), "register");
+  EXPECT_EQ(FillOf(done, "低保类别"), "register");
+  EXPECT_EQ(FillOf(done, "联系电话"), "identifier");
+
+  Answer table = Call(mz_, "GET", "/api/v1/tables/" + mapping_id + "?format=csv");
+  ASSERT_EQ(table.status, 200) << table.body;
+  const std::map<std::string, std::string> zhang = RowOf(table.body, "张三丰");
+  ASSERT_FALSE(zhang.empty()) << table.body;
+  EXPECT_EQ(zhang.at("公民身份号码").size(), 18u) << zhang.at("公民身份号码");
+  EXPECT_EQ(zhang.at("公民身份号码").find('*'), std::string::npos);
+  EXPECT_EQ(zhang.at("联系电话"), "***");
+  EXPECT_NE(zhang.at("低保类别"), "***");
+  EXPECT_FALSE(zhang.at("低保类别").empty());
+  EXPECT_EQ(table.body.find("13800000001"), std::string::npos) << "the phone leaked";
+}
+
+TEST_F(RequestsApi, TheSecurityAdminMayRefuseTheGrantAndNothingIsGranted) {
+  const int64_t id = FileOk(mz_);
+  ASSERT_GT(id, 0);
+  Answer approved = Call(admin_, "POST", Path(id, "/approve"), "{\"unmasked\":[\"公民身份号码\"]}",
+                         {{"If-Match", ETag(id)}});
+  ASSERT_EQ(approved.status, 200) << approved.body;
+  // Awaiting its grant, the request is the security administrator's, not the admin's.
+  EXPECT_EQ(Call(admin_, "POST", Path(id, "/decline"), "{\"reason\":\"不再需要\"}",
+                 {{"If-Match", ETag(id)}})
+                .status,
+            403);
+  Answer refused = Call(sec_, "POST", Path(id, "/decline"),
+                        "{\"reason\":\"用途不需要完整的公民身份号码\"}", {{"If-Match", ETag(id)}});
+  ASSERT_EQ(refused.status, 200) << refused.body;
+  EXPECT_STREQ(refused.Json()["status_label"].GetString(), "已退回");
+  EXPECT_EQ(Call(sec_, "POST", Path(id, "/grant"), "", {{"If-Match", ETag(id)}}).status, 409);
+  Result<User> mz = store_->GetUser("mz");
+  ASSERT_TRUE(mz.ok());
+  EXPECT_TRUE(mz->grants.empty());
+  EXPECT_EQ(
+      Call(mz_, "GET", "/api/v1/tables/mz/request-" + std::to_string(id) + "?format=csv").status,
+      403);
+}
+
+TEST_F(RequestsApi, AMonthlyRequestOffersADeliveryTheAdminSavesAfterTheCheck) {
+  // Before any request is served: the deliveries directory the check and the save use.
+  service_->settings.deliveries_dir = dir_ + "/deliveries";
+  const int64_t once = FileOk(mz_);  // filed monthly (Form's default)
+  Answer once_filed = File(mz_, Form("一次性名册", "慰问名册.xlsx", xlsx_, "once"));
+  ASSERT_EQ(once_filed.status, 201) << once_filed.body;
+  const int64_t once_id = once_filed.Json()["id"].GetInt64();
+  const int64_t id = once;
+  EXPECT_EQ(Call(admin_, "GET", Path(id, "/delivery")).status, 409) << "not approved yet";
+  Answer approved = Call(admin_, "POST", Path(id, "/approve"), "{\"unmasked\":[\"公民身份号码\"]}",
+                         {{"If-Match", ETag(id)}});
+  ASSERT_EQ(approved.status, 200) << approved.body;
+  const std::string mapping_id = approved.Json()["mapping_id"].GetString();
+
+  EXPECT_EQ(Call(mz_, "GET", Path(id, "/delivery")).status, 403);
+  Answer draft = Call(admin_, "GET", Path(id, "/delivery"));
+  ASSERT_EQ(draft.status, 200) << draft.body;
+  rapidjson::Document d = draft.Json();
+  const std::string yaml = d["yaml"].GetString();
+  const std::string delivery_id = d["id"].GetString();
+  EXPECT_EQ(delivery_id, "mz-request-" + std::to_string(id));
+  for (const std::string& part :
+       {"mapping: " + mapping_id, std::string("account: \"mz\""),
+        std::string("schedule: every 30d"), std::string("key: \"公民身份号码\""),
+        std::string("type: file")}) {
+    EXPECT_NE(yaml.find(part), std::string::npos) << part << "\n" << yaml;
+  }
+  EXPECT_EQ(d["notes"].Size(), 0u) << draft.body;  // the key column is granted in full
+  EXPECT_FALSE(d["saved"].GetBool());
+
+  const auto save = [&](const std::string& text) {
+    return Call(admin_, "POST", Path(id, "/delivery"), "{\"yaml\":" + Q(text) + "}");
+  };
+  const auto replaced = [&](const std::string& from, const std::string& to) {
+    std::string text = yaml;
+    text.replace(text.find(from), from.size(), to);
+    return text;
+  };
+  // Only a file target inside the deliveries directory, for this table and this account.
+  EXPECT_EQ(save(replaced("target: {type: file, dir: drop/" + delivery_id + "/, format: xlsx}",
+                          "target: {type: http, url: \"http://127.0.0.1:9/x\"}"))
+                .status,
+            422);
+  EXPECT_EQ(save(replaced("dir: drop/", "dir: ../../")).status, 422);
+  EXPECT_EQ(save(replaced("account: \"mz\"", "account: \"dept\"")).status, 422);
+  // The same check as `onetable check`: a key that is no column of the table.
+  Answer bad_key = save(replaced("key: \"公民身份号码\"", "key: \"不存在的列\""));
+  EXPECT_EQ(bad_key.status, 422) << bad_key.body;
+  EXPECT_NE(bad_key.body.find("delivery.yaml"), std::string::npos) << bad_key.body;
+  EXPECT_FALSE(std::filesystem::exists(dir_ + "/deliveries/" + delivery_id + ".yaml"));
+
+  Answer saved = save(yaml);
+  ASSERT_EQ(saved.status, 201) << saved.body;
+  EXPECT_TRUE(std::filesystem::exists(dir_ + "/deliveries/" + delivery_id + ".yaml"));
+  EXPECT_EQ(save(yaml).status, 409);
+  // The deliveries listing (what `deliver` and `check` read) holds it, and it checks.
+  Answer list = Call(admin_, "GET", "/api/v1/deliveries");
+  ASSERT_EQ(list.status, 200) << list.body;
+  rapidjson::Document deliveries = list.Json();
+  ASSERT_EQ(deliveries["items"].Size(), 1u) << list.body;
+  EXPECT_EQ(deliveries["items"][0]["id"].GetString(), delivery_id);
+  EXPECT_EQ(deliveries["items"][0]["problems"].Size(), 0u) << list.body;
+  EXPECT_TRUE(Call(admin_, "GET", Path(id, "/delivery")).Json()["saved"].GetBool());
+  // A one-off request offers no delivery.
+  EXPECT_EQ(Call(admin_, "GET", Path(once_id, "/delivery")).status, 409);
+
+  const std::set<std::string> actions = AuditActions();
+  EXPECT_EQ(actions.count("delivery_change delivery/" + delivery_id), 1u);
+  EXPECT_EQ(actions.count("request_delivery request/" + std::to_string(id)), 1u);
 }
 
 }  // namespace

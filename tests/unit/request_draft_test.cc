@@ -1,6 +1,7 @@
 // Table requests, the pure parts: the form's rules (each failure names its field), the draft YAML
 // made from a template (blank columns for unmatched headers), how each column fills for a
-// department, and narrowing the draft to the approved columns.
+// department, narrowing the draft to the approved columns and scope, and the grants an approval
+// of masked-by-default columns implies.
 #include "requests/request_draft.h"
 
 #include <gtest/gtest.h>
@@ -68,7 +69,9 @@ TEST(RequestFormTest, StatusLabelsArePeoplesWords) {
   EXPECT_EQ(StatusLabel(kSubmitted), "已提交");
   EXPECT_EQ(StatusLabel(kDrafted), "草稿已生成");
   EXPECT_EQ(StatusLabel(kInReview), "审核中");
+  EXPECT_EQ(StatusLabel(kAwaitingGrant), "待授权");
   EXPECT_EQ(StatusLabel(kApproved), "已通过");
+  EXPECT_FALSE(UnderReview(kAwaitingGrant));
   EXPECT_EQ(StatusLabel(kDeclined), "已退回");
   EXPECT_TRUE(UnderReview(kDrafted));
   EXPECT_FALSE(UnderReview(kApproved));
@@ -104,16 +107,31 @@ TEST(RequestDraftTest, DraftFillsForADepartmentAndNarrows) {
   ASSERT_EQ(plan.columns.size(), 5u);
   EXPECT_EQ(plan.columns[0].fill, ColumnFill::kNumber);
   EXPECT_EQ(plan.columns[1].fill, ColumnFill::kRegister);
-  EXPECT_EQ(plan.columns[2].fill, ColumnFill::kRegister);
+  EXPECT_EQ(plan.columns[2].fill, ColumnFill::kIdentifier);  // a phone: masked by default
   EXPECT_EQ(plan.columns[3].fill, ColumnFill::kSensitive);
   EXPECT_EQ(plan.columns[4].fill, ColumnFill::kBlank);
-  EXPECT_EQ(plan.SensitiveHeaders(), std::vector<std::string>{"低保类别"});
-  // With the grant, the same column is the register's.
-  dept.grants = {"sensitive:dibao"};
+  EXPECT_EQ(plan.SensitiveHeaders(), (std::vector<std::string>{"联系电话", "低保类别"}));
+  // With the grants, the same columns are the register's.
+  dept.grants = {"sensitive:dibao", "minzheng/request-1:联系电话"};
+  EXPECT_EQ(PlanColumns(app, dept, *spec).columns[2].fill, ColumnFill::kRegister);
   EXPECT_EQ(PlanColumns(app, dept, *spec).columns[3].fill, ColumnFill::kRegister);
+  dept.grants.clear();
+
+  // The grants for exactly the chosen masked columns.
+  Result<std::vector<std::string>> grants = GrantsFor(app, dept, *spec, {"联系电话"});
+  ASSERT_TRUE(grants.ok()) << grants.status().message();
+  EXPECT_EQ(*grants, std::vector<std::string>{"minzheng/request-1:联系电话"});
+  grants = GrantsFor(app, dept, *spec, {"低保类别", "联系电话"});
+  ASSERT_TRUE(grants.ok()) << grants.status().message();
+  EXPECT_EQ(*grants, (std::vector<std::string>{"minzheng/request-1:联系电话", "sensitive:dibao"}));
+  grants = GrantsFor(app, dept, *spec, {});
+  ASSERT_TRUE(grants.ok());
+  EXPECT_EQ(*grants, std::vector<std::string>{"minzheng/request-1"});
+  EXPECT_FALSE(GrantsFor(app, dept, *spec, {"姓名"}).ok()) << "not masked: nothing to grant";
+  EXPECT_FALSE(GrantsFor(app, dept, *spec, {"不存在的列"}).ok());
 
   Result<std::string> narrowed =
-      NarrowColumns(yaml, {"序号", "姓名", "签字 \"本人\""}, "由申请 #1 生成");
+      NarrowColumns(yaml, {"序号", "姓名", "签字 \"本人\""}, {}, "由申请 #1 生成");
   ASSERT_TRUE(narrowed.ok()) << narrowed.status().message();
   Result<mapping::MappingSpec> published =
       mapping::ParseMappingSpec(*narrowed, "published.yaml", catalog);
@@ -122,10 +140,19 @@ TEST(RequestDraftTest, DraftFillsForADepartmentAndNarrows) {
   EXPECT_EQ(published->id, "minzheng/request-1");
   EXPECT_EQ(narrowed->rfind("# 由申请 #1 生成", 0), 0u);
 
-  EXPECT_FALSE(NarrowColumns(yaml, {}, "").ok());
-  EXPECT_FALSE(NarrowColumns(yaml, {"不存在的列"}, "").ok());
-  EXPECT_FALSE(NarrowColumns("columns: [", {"序号"}, "").ok());
-  EXPECT_FALSE(NarrowColumns("title: x\n", {"序号"}, "").ok());
+  EXPECT_FALSE(NarrowColumns(yaml, {}, {}, "").ok());
+  EXPECT_FALSE(NarrowColumns(yaml, {"不存在的列"}, {}, "").ok());
+  EXPECT_FALSE(NarrowColumns("columns: [", {"序号"}, {}, "").ok());
+  EXPECT_FALSE(NarrowColumns("title: x\n", {"序号"}, {}, "").ok());
+
+  // A scope narrows the where clause, and the result still checks.
+  Result<std::string> scoped =
+      NarrowColumns(yaml, {"序号", "姓名"}, {"420581001001", "420581001002"}, "x");
+  ASSERT_TRUE(scoped.ok()) << scoped.status().message();
+  Result<mapping::MappingSpec> in_scope = mapping::ParseMappingSpec(*scoped, "s.yaml", catalog);
+  ASSERT_TRUE(in_scope.ok()) << in_scope.status().message() << "\n" << *scoped;
+  EXPECT_EQ(in_scope->where_text,
+            "(alive) and community.code in (\"420581001001\", \"420581001002\")");
 }
 
 }  // namespace

@@ -47,11 +47,14 @@ inline constexpr char kAuditTokenIssue[] = "token_issue";  // a department API t
 inline constexpr char kAuditTokenRevoke[] = "token_revoke";
 inline constexpr char kAuditDenied[] = "denied";  // a 401 or 403 answer
 // Table requests (service/src/requests/): a department files one; an admin reviews the draft,
-// then approves (publishes and grants) or declines it. Object "request/<id>".
+// then approves (publishes, and grants when it may) or declines it; a security_admin confirms
+// the grant of an approval that waits for it. Object "request/<id>".
 inline constexpr char kAuditRequestFile[] = "request_file";
 inline constexpr char kAuditRequestReview[] = "request_review";  // review started, draft saved
 inline constexpr char kAuditRequestApprove[] = "request_approve";
 inline constexpr char kAuditRequestDecline[] = "request_decline";
+inline constexpr char kAuditRequestGrant[] = "request_grant";  // security_admin gave the grant
+inline constexpr char kAuditRequestDelivery[] = "request_delivery";  // delivery saved from it
 inline constexpr char kAuditDeliveryRun[] = "delivery_run";        // a delivery run (push)
 inline constexpr char kAuditDeliveryChange[] = "delivery_change";  // pause, resume, retry
 inline constexpr char kAuditRead[] = "read";      // a person's page (or another row) was read

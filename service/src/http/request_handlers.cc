@@ -2,6 +2,7 @@
 
 #include <optional>
 #include <string>
+#include <utility>
 #include <vector>
 
 #include "http/json_body.h"
@@ -11,6 +12,7 @@
 #include "http/request_json.h"
 #include "mapping/table_access.h"
 #include "model/base64.h"
+#include "requests/request_delivery.h"
 #include "requests/table_requests.h"
 
 namespace onetable {
@@ -99,7 +101,8 @@ HttpResponse HandleFile(const RequestContext& ctx, const ServiceContext& service
 }
 
 HttpResponse HandleList(const RequestContext& ctx, const ServiceContext& service) {
-  Result<const Principal*> who = Authorize(service, ctx, Permission::kRunTables);
+  // Departments, admins and security administrators (TableRequests::List decides).
+  Result<const Principal*> who = Caller(ctx);
   if (!who.ok()) return StatusToHttp(who.status());
   if (ctx.store == nullptr) return NoStore();
   Result<int64_t> before = IntQueryParam(ctx.request, "before", 0, 0, 999999999999999999);
@@ -131,12 +134,16 @@ HttpResponse HandleList(const RequestContext& ctx, const ServiceContext& service
 }
 
 HttpResponse HandleGet(const RequestContext& ctx, const ServiceContext& service) {
-  Result<const Principal*> who = Authorize(service, ctx, Permission::kRunTables);
+  Result<const Principal*> who = Caller(ctx);
   if (!who.ok()) return StatusToHttp(who.status());
   if (ctx.store == nullptr) return NoStore();
   Result<int64_t> id = IdParam(ctx.params, "id");
-  if (!id.ok()) return StatusToHttp(Status::NotFound("新表申请不存在"));
   TableRequests uc(service);
+  if (!id.ok()) {
+    // The role's answer first (403 for workers), as for any id.
+    Result<TableRequestRecord> probe = uc.Get(*ctx.store, **who, 0);
+    return StatusToHttp(probe.ok() ? Status::NotFound("新表申请不存在") : probe.status());
+  }
   Result<TableRequestRecord> record = uc.Get(*ctx.store, **who, *id);
   if (!record.ok()) return StatusToHttp(record.status());
   return OneRequest(service, ctx, **who, *record, 200);
@@ -149,9 +156,12 @@ struct ReviewStart {
   int64_t version = 0;
 };
 bool StartReviewStep(const RequestContext& ctx, const ServiceContext& service, ReviewStart* out,
-                     HttpResponse* error) {
-  // The system administrator (table_requests.h RequireReviewer).
-  Result<const Principal*> who = Authorize(service, ctx, Permission::kManageMappings);
+                     HttpResponse* error,
+                     std::optional<Permission> permission = Permission::kManageMappings) {
+  // The system administrator (table_requests.h RequireReviewer), for the grant the security
+  // administrator; nullopt: the use case decides (a decline is either's, by the request's state).
+  Result<const Principal*> who =
+      permission.has_value() ? Authorize(service, ctx, *permission) : Caller(ctx);
   if (!who.ok()) {
     *error = StatusToHttp(who.status());
     return false;
@@ -202,27 +212,98 @@ HttpResponse HandleApprove(const RequestContext& ctx, const ServiceContext& serv
   if (!StartReviewStep(ctx, service, &s, &error)) return error;
   rapidjson::Document body;
   Status st = ParseJsonBody(ctx.request, &body);
-  if (st.ok()) st = CheckKeys(body, {"columns", "note"});
+  if (st.ok()) st = CheckKeys(body, {"columns", "unmasked", "scope", "note"});
   if (!st.ok()) return StatusToHttp(st, {{"body", "invalid", st.message()}});
-  Result<std::optional<std::vector<std::string>>> columns = OptionalStrings(body, "columns");
-  if (!columns.ok()) return BadParameter("columns", columns.status().message());
-  if (columns->has_value() && (*columns)->empty()) {
-    return BadParameter("columns", "至少要保留一列");
+  requests::Approval approval;
+  using Slot = std::pair<const char*, std::vector<std::string>*>;
+  const Slot slots[] = {
+      {"columns", &approval.columns}, {"unmasked", &approval.unmasked}, {"scope", &approval.scope}};
+  for (const auto& [key, out] : slots) {
+    Result<std::optional<std::vector<std::string>>> list = OptionalStrings(body, key);
+    if (!list.ok()) return BadParameter(key, list.status().message());
+    if (std::string(key) == "columns" && list->has_value() && (*list)->empty()) {
+      return BadParameter("columns", "至少要保留一列");
+    }
+    *out = list->value_or(std::vector<std::string>{});
   }
   Result<std::string> note = Member(body, "note");
   if (!note.ok()) return BadParameter("note", note.status().message());
+  approval.note = *note;
+  std::string field;
   TableRequests uc(service);
   Result<TableRequestRecord> record =
-      uc.Approve(*ctx.store, ActorOf(ctx), *s.who, s.id, s.version,
-                 columns->value_or(std::vector<std::string>{}), *note);
-  if (!record.ok()) return DraftProblems(record.status());
+      uc.Approve(*ctx.store, ActorOf(ctx), *s.who, s.id, s.version, std::move(approval), &field);
+  if (!record.ok()) {
+    if (!field.empty() && record.status().code() == StatusCode::kInvalidArgument) {
+      return BadParameter(field, record.status().message());
+    }
+    return DraftProblems(record.status());
+  }
   return OneRequest(service, ctx, *s.who, *record, 200);
+}
+
+HttpResponse HandleGrant(const RequestContext& ctx, const ServiceContext& service) {
+  ReviewStart s;
+  HttpResponse error;
+  if (!StartReviewStep(ctx, service, &s, &error, Permission::kManageUsers)) return error;
+  TableRequests uc(service);
+  Result<TableRequestRecord> record = uc.Grant(*ctx.store, ActorOf(ctx), *s.who, s.id, s.version);
+  if (!record.ok()) return StatusToHttp(record.status());
+  return OneRequest(service, ctx, *s.who, *record, 200);
+}
+
+HttpResponse DeliveryDraftJson(const requests::DeliveryDraft& draft, int status) {
+  JsonWriter w;
+  w.StartObject();
+  w.Key("id").String(draft.id).Key("path").String(draft.path).Key("saved").Bool(draft.saved);
+  w.Key("yaml").String(draft.yaml);
+  w.Key("notes").StartArray();
+  for (const std::string& n : draft.notes) w.String(n);
+  w.EndArray().EndObject();
+  HttpResponse response = JsonResponse(w.Take());
+  response.status = status;
+  return response;
+}
+
+HttpResponse HandleDeliveryDraft(const RequestContext& ctx, const ServiceContext& service) {
+  Result<const Principal*> who = Authorize(service, ctx, Permission::kManageConnectors);
+  if (!who.ok()) return StatusToHttp(who.status());
+  if (ctx.store == nullptr) return NoStore();
+  Result<int64_t> id = IdParam(ctx.params, "id");
+  if (!id.ok()) return StatusToHttp(Status::NotFound("新表申请不存在"));
+  requests::RequestDeliveries uc(service);
+  Result<requests::DeliveryDraft> draft = uc.Draft(*ctx.store, **who, *id);
+  if (!draft.ok()) return StatusToHttp(draft.status());
+  return DeliveryDraftJson(*draft, 200);
+}
+
+HttpResponse HandleDeliverySave(const RequestContext& ctx, const ServiceContext& service) {
+  Result<const Principal*> who = Authorize(service, ctx, Permission::kManageConnectors);
+  if (!who.ok()) return StatusToHttp(who.status());
+  if (ctx.store == nullptr) return NoStore();
+  Result<int64_t> id = IdParam(ctx.params, "id");
+  if (!id.ok()) return StatusToHttp(Status::NotFound("新表申请不存在"));
+  rapidjson::Document body;
+  Status st = ParseJsonBody(ctx.request, &body);
+  if (st.ok()) st = CheckKeys(body, {"yaml"});
+  if (!st.ok()) return StatusToHttp(st, {{"body", "invalid", st.message()}});
+  Result<std::string> yaml = Member(body, "yaml");
+  if (!yaml.ok()) return BadParameter("yaml", yaml.status().message());
+  if (yaml->empty()) return BadParameter("yaml", "请填写推送配置（YAML）");
+  requests::RequestDeliveries uc(service);
+  Result<std::string> path = uc.Save(*ctx.store, ActorOf(ctx), **who, *id, *yaml);
+  if (!path.ok()) return DraftProblems(path.status());
+  JsonWriter w;
+  w.StartObject().Key("path").String(*path).EndObject();
+  HttpResponse response = JsonResponse(w.Take());
+  response.status = 201;
+  return response;
 }
 
 HttpResponse HandleDecline(const RequestContext& ctx, const ServiceContext& service) {
   ReviewStart s;
   HttpResponse error;
-  if (!StartReviewStep(ctx, service, &s, &error)) return error;
+  if (!StartReviewStep(ctx, service, &s, &error, std::nullopt)) return error;
   rapidjson::Document body;
   Status st = ParseJsonBody(ctx.request, &body);
   if (st.ok()) st = CheckKeys(body, {"reason"});
@@ -268,12 +349,27 @@ Status RegisterRequestRoutes(Router* router, const ServiceContext& service) {
       [s](const RequestContext& ctx) { return HandleDraft(ctx, *s); }));
   RETURN_IF_ERROR(router->Add(
       "POST", "/api/v1/requests/{id}/approve",
-      RouteDoc("管理员通过申请：发布映射（只含保留的列）并授权给申请部门（需 If-Match）", {},
-               "{columns: [保留的列标题], note}"),
+      RouteDoc("管理员通过申请：发布映射（只含保留的列与批准的范围），授权待安全管理员确认（需 "
+               "If-Match）",
+               {}, "{columns: [保留的列标题], unmasked: [完整显示的列], scope: [社区代码], note}"),
       [s](const RequestContext& ctx) { return HandleApprove(ctx, *s); }));
-  return router->Add("POST", "/api/v1/requests/{id}/decline",
-                     RouteDoc("管理员退回申请并说明原因（需 If-Match）", {}, "{reason}"),
-                     [s](const RequestContext& ctx) { return HandleDecline(ctx, *s); });
+  RETURN_IF_ERROR(router->Add("POST", "/api/v1/requests/{id}/grant",
+                              RouteDoc("安全管理员确认通过的申请所需的授权（需 If-Match）"),
+                              [s](const RequestContext& ctx) { return HandleGrant(ctx, *s); }));
+  RETURN_IF_ERROR(
+      router->Add("GET", "/api/v1/requests/{id}/delivery",
+                  RouteDoc("按报送频次（每月 / 数据变化时）生成的推送草稿（YAML）"),
+                  [s](const RequestContext& ctx) { return HandleDeliveryDraft(ctx, *s); }));
+  RETURN_IF_ERROR(
+      router->Add("POST", "/api/v1/requests/{id}/delivery",
+                  RouteDoc("把推送草稿保存到推送目录（与 onetable check 同样检查；只接受文件目标）",
+                           {}, "{yaml}"),
+                  [s](const RequestContext& ctx) { return HandleDeliverySave(ctx, *s); }));
+  return router->Add(
+      "POST", "/api/v1/requests/{id}/decline",
+      RouteDoc("退回申请并说明原因：审核中的由管理员、待授权的由安全管理员（需 If-Match）", {},
+               "{reason}"),
+      [s](const RequestContext& ctx) { return HandleDecline(ctx, *s); });
 }
 
 }  // namespace onetable

@@ -44,6 +44,7 @@ void WriteRequestFields(JsonWriter& w, const requests::RequestView& view, bool f
   w.Key("counts").StartObject();
   w.Key("columns").Int(static_cast<int64_t>(plan.columns.size()));
   w.Key("register").Int(plan.Count(ColumnFill::kRegister));
+  w.Key("identifier").Int(plan.Count(ColumnFill::kIdentifier));
   w.Key("sensitive").Int(plan.Count(ColumnFill::kSensitive));
   w.Key("blank").Int(plan.Count(ColumnFill::kBlank));
   w.Key("number").Int(plan.Count(ColumnFill::kNumber));
@@ -51,7 +52,10 @@ void WriteRequestFields(JsonWriter& w, const requests::RequestView& view, bool f
   WriteStrings(w, "sensitive_columns", plan.SensitiveHeaders());
   WriteStrings(w, "row_selectors", plan.row_selectors);
   WriteStrings(w, "approved_columns", r.approved_columns);
+  WriteStrings(w, "approved_scope", r.approved_scope);
+  WriteStrings(w, "approved_grants", r.approved_grants);
   w.Key("reviewer").String(r.reviewer);
+  w.Key("granter").String(r.granter);
   w.Key("reason").String(r.reason);
   w.Key("created_at").String(r.created_at);
   w.Key("updated_at").String(r.updated_at);

@@ -85,6 +85,50 @@ std::vector<std::string> Unseen(const AppContext& app, const Principal& who,
   return {labels.begin(), labels.end()};
 }
 
+// Keys of the sensitive fields and tags `expr` reads that `who` may not see.
+std::set<std::string> UnseenKeys(const AppContext& app, const Principal& who,
+                                 const mapping::ExprPtr& expr) {
+  std::set<std::string> keys;
+  if (!expr) return keys;
+  mapping::VisitExpr(*expr, [&](const mapping::Expr& e) {
+    if (e.kind == mapping::ExprKind::kField && e.field != nullptr &&
+        !app.policy.SeesField(who, *e.field)) {
+      keys.insert(e.field->key);
+    }
+    if (e.kind == mapping::ExprKind::kTagAttr || e.kind == mapping::ExprKind::kHasTag) {
+      const TagDef* tag = app.catalog.FindTag(e.name);
+      if (tag != nullptr && !app.policy.SeesTag(who, *tag)) keys.insert(tag->key);
+    }
+  });
+  return keys;
+}
+
+bool ReadsIdentifierField(const mapping::ExprPtr& expr) {
+  bool reads = false;
+  if (!expr) return reads;
+  mapping::VisitExpr(*expr, [&](const mapping::Expr& e) {
+    if (e.kind == mapping::ExprKind::kField && e.field != nullptr && IsIdentifier(*e.field)) {
+      reads = true;
+    }
+  });
+  return reads;
+}
+
+// `who` as it would be once granted the table itself (its columns' masks then depend only on
+// column and sensitive-data grants).
+Principal WithTable(const Principal& who, const std::string& mapping_id) {
+  Principal p = who;
+  p.grants.push_back(mapping_id);
+  return p;
+}
+
+// A YAML double-quoted list of codes for an `in (...)` test.
+std::string CodeList(const std::vector<std::string>& codes) {
+  std::string out;
+  for (const std::string& code : codes) out += (out.empty() ? "" : ", ") + Quoted(code);
+  return "(" + out + ")";
+}
+
 bool ValidDepartmentPart(const std::string& part) {
   if (part.empty() || part.size() > 40) return false;
   for (char c : part) {
@@ -100,6 +144,8 @@ const char* ColumnFillName(ColumnFill fill) {
   switch (fill) {
     case ColumnFill::kRegister:
       return "register";
+    case ColumnFill::kIdentifier:
+      return "identifier";
     case ColumnFill::kSensitive:
       return "sensitive";
     case ColumnFill::kBlank:
@@ -118,7 +164,9 @@ int DraftPlan::Count(ColumnFill fill) const {
 std::vector<std::string> DraftPlan::SensitiveHeaders() const {
   std::vector<std::string> out;
   for (const ColumnPlan& c : columns) {
-    if (c.fill == ColumnFill::kSensitive) out.push_back(c.header);
+    if (c.fill == ColumnFill::kSensitive || c.fill == ColumnFill::kIdentifier) {
+      out.push_back(c.header);
+    }
   }
   return out;
 }
@@ -159,7 +207,9 @@ std::string RequestDraftYaml(const mapping::MappingDraft& draft, const RequestFo
 DraftPlan PlanColumns(const AppContext& app, const Principal& who,
                       const mapping::MappingSpec& spec) {
   DraftPlan plan;
-  for (const mapping::ColumnSpec& c : spec.columns) {
+  const std::vector<bool> masked = MaskedColumns(app, WithTable(who, spec.id), spec);
+  for (size_t i = 0; i < spec.columns.size(); ++i) {
+    const mapping::ColumnSpec& c = spec.columns[i];
     ColumnPlan p;
     p.header = c.header;
     p.value = c.value_text;
@@ -169,7 +219,11 @@ DraftPlan PlanColumns(const AppContext& app, const Principal& who,
       p.fill = ColumnFill::kNumber;
     } else {
       p.needs = Unseen(app, who, *c.value);
-      p.fill = p.needs.empty() ? ColumnFill::kRegister : ColumnFill::kSensitive;
+      if (!p.needs.empty()) {
+        p.fill = ColumnFill::kSensitive;
+      } else {
+        p.fill = i < masked.size() && masked[i] ? ColumnFill::kIdentifier : ColumnFill::kRegister;
+      }
     }
     plan.columns.push_back(std::move(p));
   }
@@ -178,6 +232,7 @@ DraftPlan PlanColumns(const AppContext& app, const Principal& who,
 }
 
 Result<std::string> NarrowColumns(const std::string& yaml, const std::vector<std::string>& keep,
+                                  const std::vector<std::string>& scope,
                                   const std::string& comment) {
   if (keep.empty()) return Status::Invalid("至少要保留一列");
   YAML::Node root;
@@ -205,12 +260,70 @@ Result<std::string> NarrowColumns(const std::string& yaml, const std::vector<std
     if (found.count(h) == 0) return Status::Invalid("映射草稿中没有列“" + h + "”");
   }
   root["columns"] = kept;
+  if (!scope.empty()) {
+    std::string where;
+    if (root["where"] && root["where"].IsScalar()) where = root["where"].as<std::string>();
+    const std::string in_scope = "community.code in " + CodeList(scope);
+    root["where"] = TrimBlank(where).empty() ? in_scope : "(" + where + ") and " + in_scope;
+  }
   YAML::Emitter out;
   out << root;
   if (!out.good()) return Status::Internal(std::string("emitting YAML: ") + out.GetLastError());
   std::string text;
   for (std::string_view line : Split(comment, '\n')) text += "# " + std::string(line) + "\n";
   return text + out.c_str() + "\n";
+}
+
+}  // namespace onetable::requests
+
+namespace onetable::requests {
+
+Result<std::vector<std::string>> GrantsFor(const AppContext& app, const Principal& who,
+                                           const mapping::MappingSpec& spec,
+                                           const std::vector<std::string>& unmasked) {
+  const Principal base = WithTable(who, spec.id);
+  const std::vector<bool> before = MaskedColumns(app, base, spec);
+  std::vector<bool> chosen(spec.columns.size(), false);
+  std::set<std::string> keys;
+  std::vector<std::string> identifier_columns;
+  for (const std::string& header : unmasked) {
+    size_t i = 0;
+    while (i < spec.columns.size() && spec.columns[i].header != header) ++i;
+    if (i == spec.columns.size()) {
+      return Status::Invalid("要授权完整显示的列“" + header + "”不在批准的列中");
+    }
+    if (!before[i]) return Status::Invalid("列“" + header + "”并不遮蔽，无需授权");
+    if (header.find(',') != std::string::npos) {
+      return Status::Invalid("列“" + header + "”的标题含逗号，无法按列授权：请在草稿中改名");
+    }
+    if (chosen[i]) continue;
+    chosen[i] = true;
+    const std::set<std::string> unseen = UnseenKeys(app, base, spec.columns[i].value);
+    keys.insert(unseen.begin(), unseen.end());
+    if (ReadsIdentifierField(spec.columns[i].value)) identifier_columns.push_back(header);
+  }
+  std::vector<std::string> grants;
+  std::string table = spec.id;
+  for (size_t k = 0; k < identifier_columns.size(); ++k) {
+    table += (k == 0 ? ":" : ",") + identifier_columns[k];
+  }
+  grants.push_back(table);
+  for (const std::string& key : keys) grants.push_back("sensitive:" + key);
+
+  Principal after = who;
+  after.grants.insert(after.grants.end(), grants.begin(), grants.end());
+  const std::vector<bool> now = MaskedColumns(app, after, spec);
+  for (size_t i = 0; i < spec.columns.size(); ++i) {
+    if (chosen[i] && now[i]) {
+      return Status::Invalid("列“" + spec.columns[i].header + "”授权后仍会遮蔽，无法按申请授权");
+    }
+    if (!chosen[i] && before[i] && !now[i]) {
+      return Status::Invalid("列“" + spec.columns[i].header +
+                             "”与所选的敏感列读取同一项敏感信息，授权后也会完整显示：请一并选中，"
+                             "或一并不选");
+    }
+  }
+  return grants;
 }
 
 }  // namespace onetable::requests

@@ -4,8 +4,11 @@
 //
 // Column fill (ColumnFill), for the account that asked:
 //   register   the register fills it (reads fields, tags, age … the account may see)
+//   identifier the register fills it, but it reads an ID number or a phone: masked (***) in the
+//              account's table unless the approval grants the column (access.h column grant
+//              "<mapping id>:<header>")
 //   sensitive  the register could fill it, but it reads sensitive data the account holds no
-//              grant for: it stays masked (***) until an admin grants that data
+//              grant for: it stays masked (***) until that data is granted ("sensitive:<key>")
 //   blank      the register cannot fill it: the column's value is '' — the table prints it
 //              blank and the department types it by hand
 //   number     filled by onetable without the register: row_number(), constants
@@ -31,8 +34,8 @@ namespace onetable::requests {
 // The expression of a column left blank.
 inline constexpr char kBlankValue[] = "''";
 
-enum class ColumnFill { kRegister, kSensitive, kBlank, kNumber };
-// "register" | "sensitive" | "blank" | "number" (the API's words).
+enum class ColumnFill { kRegister, kIdentifier, kSensitive, kBlank, kNumber };
+// "register" | "identifier" | "sensitive" | "blank" | "number" (the API's words).
 const char* ColumnFillName(ColumnFill fill);
 
 struct ColumnPlan {
@@ -48,7 +51,8 @@ struct DraftPlan {
   // may not see: the whole table would be refused until it is granted (table_access.h).
   std::vector<std::string> row_selectors;
   int Count(ColumnFill fill) const;
-  // Headers of the kSensitive columns.
+  // Headers of the columns masked by default (kIdentifier and kSensitive), in column order: what
+  // an approval may grant in full.
   std::vector<std::string> SensitiveHeaders() const;
 };
 
@@ -66,11 +70,26 @@ DraftPlan PlanColumns(const AppContext& app, const Principal& who,
                       const mapping::MappingSpec& spec);
 
 // The YAML that approval publishes: `yaml` with only the columns whose header is in `keep`
-// (in the draft's order), a comment naming the request, and nothing else changed. Errors
-// (kInvalidArgument): `keep` empty, naming a header the draft does not have, or the YAML has no
-// column list.
+// (in the draft's order), a comment naming the request, and — when `scope` (community codes) is
+// not empty — its where clause narrowed to rows of those communities
+// ("(<where>) and community.code in (...)"); nothing else changed. Errors (kInvalidArgument):
+// `keep` empty, naming a header the draft does not have, or the YAML has no column list.
 Result<std::string> NarrowColumns(const std::string& yaml, const std::vector<std::string>& keep,
+                                  const std::vector<std::string>& scope,
                                   const std::string& comment);
+
+// The grants that show `unmasked` (headers of `spec`, the approved table) in full to `who`, the
+// requesting account, and let it run the table: "<id>" or "<id>:<identifier headers>" (the
+// column grant, access.h), plus "sensitive:<key>" for each sensitive field or tag those columns
+// read that `who` may not yet see. Note that "sensitive:<key>" is account-wide (access.h): it
+// shows that data in every table of the account that reads it.
+// kInvalidArgument (Chinese, naming the column) when a header is not a column of `spec`, is not
+// masked for `who` by default (nothing to grant), contains a comma (a column grant cannot name
+// it), or when the grants would also unmask a column not in `unmasked` (two columns reading the
+// same sensitive data: choose both or neither), so the account gets exactly these columns.
+Result<std::vector<std::string>> GrantsFor(const AppContext& app, const Principal& who,
+                                           const mapping::MappingSpec& spec,
+                                           const std::vector<std::string>& unmasked);
 
 }  // namespace onetable::requests
 

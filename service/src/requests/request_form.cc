@@ -39,6 +39,7 @@ std::string StatusLabel(const std::string& status) {
   if (status == kSubmitted) return "已提交";
   if (status == kDrafted) return "草稿已生成";
   if (status == kInReview) return "审核中";
+  if (status == kAwaitingGrant) return "待授权";
   if (status == kApproved) return "已通过";
   if (status == kDeclined) return "已退回";
   return status;

@@ -5,6 +5,8 @@
 //   submitted  已提交      filed; the draft is being made
 //   drafted    草稿已生成  the draft mapping was made from the template at once
 //   in_review  审核中      an admin started the review (or saved an edited draft)
+//   awaiting_grant 待授权  approved and published by an admin; the grant waits for a holder
+//                          of manage_users (security_admin) to confirm it (separated duties)
 //   approved   已通过      published and granted (final)
 //   declined   已退回      declined with a reason (final)
 //
@@ -22,6 +24,7 @@ namespace onetable::requests {
 inline constexpr char kSubmitted[] = "submitted";
 inline constexpr char kDrafted[] = "drafted";
 inline constexpr char kInReview[] = "in_review";
+inline constexpr char kAwaitingGrant[] = "awaiting_grant";
 inline constexpr char kApproved[] = "approved";
 inline constexpr char kDeclined[] = "declined";
 

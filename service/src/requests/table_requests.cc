@@ -1,5 +1,6 @@
 #include "requests/table_requests.h"
 
+#include <algorithm>
 #include <filesystem>
 #include <memory>
 #include <mutex>
@@ -11,6 +12,7 @@
 #include "mapping/table_access.h"
 #include "mapping/template_draft.h"
 #include "mapping/template_reader.h"
+#include "model/catalog_keys.h"
 #include "model/sha256.h"
 #include "onetable/text.h"
 #include "onetable/utf8.h"
@@ -56,6 +58,35 @@ std::string PlanDetail(const DraftPlan& plan) {
          " register=" + std::to_string(plan.Count(ColumnFill::kRegister)) +
          " sensitive=" + std::to_string(plan.Count(ColumnFill::kSensitive)) +
          " blank=" + std::to_string(plan.Count(ColumnFill::kBlank));
+}
+
+// The approved scope: distinct community codes of the register, each inside the requesting
+// account's own scope when it has one (an approval narrows, never widens).
+Status CheckScope(Store& store, const Principal& requester, std::vector<std::string>* codes) {
+  std::vector<std::string> out;
+  for (const std::string& raw : *codes) {
+    const std::string code(TrimWideBlank(raw));
+    if (code.empty() || std::find(out.begin(), out.end(), code) != out.end()) continue;
+    Result<Row> row = store.FindBy(EntityKind::kCommunity, keys::kCode, code);
+    if (!row.ok()) {
+      if (row.status().code() != StatusCode::kNotFound) return row.status();
+      return Status::Invalid("范围中的社区代码“" + code + "”不在登记库中");
+    }
+    if (!requester.scopes.empty() && std::find(requester.scopes.begin(), requester.scopes.end(),
+                                               code) == requester.scopes.end()) {
+      return Status::Invalid("社区 " + code + " 不在账号 " + requester.user +
+                             " 的范围内：批准的范围不能大于账号本身的范围");
+    }
+    out.push_back(code);
+  }
+  *codes = std::move(out);
+  return Status::Ok();
+}
+
+std::string JoinComma(const std::vector<std::string>& items) {
+  std::string out;
+  for (const std::string& item : items) out += (out.empty() ? "" : ",") + item;
+  return out;
 }
 
 }  // namespace
@@ -147,15 +178,18 @@ Result<TableRequestRecord> TableRequests::File(Store& store, const Actor& actor,
 
 Result<std::vector<TableRequestRecord>> TableRequests::List(Store& store, const Principal& who,
                                                             int64_t before_id, int limit) const {
-  if (who.role == Role::kAdmin) return store.ListTableRequests(0, before_id, limit);
+  if (who.role == Role::kAdmin || who.role == Role::kSecurityAdmin) {
+    return store.ListTableRequests(0, before_id, limit);
+  }
   if (who.role == Role::kDepartment) return store.ListTableRequests(who.user_id, before_id, limit);
-  return Status::Denied("只有部门账号和管理员可以查看新表申请");
+  return Status::Denied("只有部门账号、系统管理员和安全管理员可以查看新表申请");
 }
 
 Result<TableRequestRecord> TableRequests::Get(Store& store, const Principal& who,
                                               int64_t id) const {
-  if (who.role != Role::kAdmin && who.role != Role::kDepartment) {
-    return Status::Denied("只有部门账号和管理员可以查看新表申请");
+  if (who.role != Role::kAdmin && who.role != Role::kDepartment &&
+      who.role != Role::kSecurityAdmin) {
+    return Status::Denied("只有部门账号、系统管理员和安全管理员可以查看新表申请");
   }
   Result<TableRequestRecord> record = store.GetTableRequest(id);
   if (!record.ok()) {
@@ -186,10 +220,8 @@ Result<RequestView> TableRequests::View(Store& store, const TableRequestRecord& 
   return view;
 }
 
-// The system administrator reviews (mappings are theirs). With separated duties no role holds
-// both manage_mappings and manage_users, so the reviewer is not also asked for manage_users: the
-// one grant an approval gives, the approved table to the requesting department, is part of the
-// reviewed request and audited as a user_change.
+// The system administrator reviews (mappings are theirs); the grants an approval implies are
+// given by a holder of manage_users (see Approve and Grant).
 Status TableRequests::RequireReviewer(const Principal& who) const {
   return app_.policy.Require(who, Permission::kManageMappings);
 }
@@ -247,23 +279,43 @@ Result<TableRequestRecord> TableRequests::SaveDraft(Store& store, const Actor& a
 
 Result<TableRequestRecord> TableRequests::Approve(Store& store, const Actor& actor,
                                                   const Principal& who, int64_t id, int64_t version,
-                                                  const std::vector<std::string>& columns,
-                                                  const std::string& note) const {
+                                                  Approval approval, std::string* field) const {
+  const auto at = [field](const char* name) {
+    if (field != nullptr) *field = name;
+  };
   RETURN_IF_ERROR(RequireReviewer(who));
-  const std::string trimmed_note(TrimWideBlank(note));
+  const std::string trimmed_note(TrimWideBlank(approval.note));
   if (!utf8::IsValid(trimmed_note) || utf8::CountCodePoints(trimmed_note) > 500) {
+    at("note");
     return Status::Invalid("审核意见不能超过 500 个字");
   }
   ASSIGN_OR_RETURN(TableRequestRecord record, ForReview(store, id, version));
+  ASSIGN_OR_RETURN(Principal requester, RequesterOf(store, record));
+  Status scope_ok = CheckScope(store, requester, &approval.scope);
+  if (!scope_ok.ok()) {
+    at("scope");
+    return scope_ok;
+  }
   ASSIGN_OR_RETURN(mapping::MappingSpec draft, CheckDraft(app_, record.draft_yaml));
-  const std::vector<std::string> keep = columns.empty() ? draft.Headers() : columns;
-  ASSIGN_OR_RETURN(std::string text,
-                   NarrowColumns(record.draft_yaml, keep,
-                                 "由新表申请 #" + std::to_string(id) + "（" + record.requester +
-                                     "）生成，" + who.user + " 审核通过。"));
+  const std::vector<std::string> keep =
+      approval.columns.empty() ? draft.Headers() : approval.columns;
+  Result<std::string> narrowed =
+      NarrowColumns(record.draft_yaml, keep, approval.scope,
+                    "由新表申请 #" + std::to_string(id) + "（" + record.requester + "）生成，" +
+                        who.user + " 审核通过。");
+  if (!narrowed.ok()) {
+    at("columns");
+    return narrowed.status();
+  }
+  const std::string text = std::move(*narrowed);
   ASSIGN_OR_RETURN(mapping::MappingSpec spec, CheckDraft(app_, text));
   if (TrimWideBlank(spec.legal_basis).empty()) {
     return Status::Invalid("映射缺少法律依据（legal_basis），不能通过");
+  }
+  Result<std::vector<std::string>> grants = GrantsFor(app_, requester, spec, approval.unmasked);
+  if (!grants.ok()) {
+    at("unmasked");
+    return grants.status();
   }
 
   // Publish: never over an existing mapping; atomically; then read back as the server will.
@@ -292,23 +344,22 @@ Result<TableRequestRecord> TableRequests::Approve(Store& store, const Actor& act
                           : published.status();
   }
 
-  // The request's new status and the grant stand or fall together.
-  record.status = kApproved;
   record.mapping_id = spec.id;
   record.approved_columns = spec.Headers();
+  record.approved_scope = approval.scope;
+  record.approved_grants = *grants;
   record.draft_yaml = text;
   record.reviewer = who.user;
   record.reason = trimmed_note;
-  UserAccounts accounts(app_);
-  Status st = store.InTransaction([&]() -> Status {
-    RETURN_IF_ERROR(store.UpdateTableRequest(&record));
-    ASSIGN_OR_RETURN(User account, store.GetUserById(record.requester_id));
-    UserChange change;
-    change.grants = account.grants;
-    change.grants->push_back(spec.id);
-    UserOutcome out = accounts.Update(store, actor, account.name, account.version, change);
-    return out.status;
-  });
+  // Separated duties: the grant is given here only by a holder of manage_users.
+  const bool grants_now = app_.policy.Require(who, Permission::kManageUsers).ok();
+  Status st;
+  if (grants_now) {
+    st = GiveGrants(store, actor, who, &record);
+  } else {
+    record.status = kAwaitingGrant;
+    st = store.UpdateTableRequest(&record);
+  }
   if (!st.ok()) {
     unpublish();
     return st;
@@ -319,26 +370,106 @@ Result<TableRequestRecord> TableRequests::Approve(Store& store, const Actor& act
   RETURN_IF_ERROR(AppendAudit(
       store, actor, kAuditRequestApprove, ObjectOf(id), kAuditOk,
       "mapping=" + spec.id + " columns=" + std::to_string(spec.columns.size()) + " of " +
-          std::to_string(draft.columns.size()) + " granted=" + record.requester));
+          std::to_string(draft.columns.size()) +
+          " unmasked=" + std::to_string(approval.unmasked.size()) + " scope=" +
+          (approval.scope.empty() ? std::string("account") : JoinComma(approval.scope)) +
+          (grants_now ? " granted=" + record.requester : std::string(" awaiting_grant"))));
+  return record;
+}
+
+Status TableRequests::GiveGrants(Store& store, const Actor& actor, const Principal& who,
+                                 TableRequestRecord* record) const {
+  UserAccounts accounts(app_);
+  return store.InTransaction([&]() -> Status {
+    ASSIGN_OR_RETURN(User account, store.GetUserById(record->requester_id));
+    // The account's scope may have changed since the approval: still never wider.
+    if (!account.scopes.empty()) {
+      for (const std::string& code : record->approved_scope) {
+        if (std::find(account.scopes.begin(), account.scopes.end(), code) == account.scopes.end()) {
+          return Status::Precondition("社区 " + code + " 已不在账号 " + account.name +
+                                      " 的范围内：请退回此申请");
+        }
+      }
+    }
+    record->status = kApproved;
+    record->granter = who.user;
+    RETURN_IF_ERROR(store.UpdateTableRequest(record));
+    UserChange change;
+    change.grants = account.grants;
+    for (const std::string& grant : record->approved_grants) {
+      if (std::find(change.grants->begin(), change.grants->end(), grant) == change.grants->end()) {
+        change.grants->push_back(grant);
+      }
+    }
+    UserOutcome out = accounts.Update(store, actor, account.name, account.version, change);
+    return out.status;
+  });
+}
+
+Result<TableRequestRecord> TableRequests::Grant(Store& store, const Actor& actor,
+                                                const Principal& who, int64_t id,
+                                                int64_t version) const {
+  RETURN_IF_ERROR(app_.policy.Require(who, Permission::kManageUsers));
+  Result<TableRequestRecord> found = store.GetTableRequest(id);
+  if (!found.ok()) {
+    if (found.status().code() == StatusCode::kNotFound) return NoSuchRequest(id);
+    return found.status();
+  }
+  TableRequestRecord record = std::move(*found);
+  if (record.status != kAwaitingGrant) {
+    return Status::Precondition("新表申请 " + std::to_string(id) + " " +
+                                StatusLabel(record.status) + "，没有待确认的授权");
+  }
+  if (record.version != version) {
+    return Status::Conflict("新表申请 " + std::to_string(id) + " 已被他人修改（当前版本 " +
+                            std::to_string(record.version) + "），请刷新后再操作");
+  }
+  RETURN_IF_ERROR(GiveGrants(store, actor, who, &record));
+  RETURN_IF_ERROR(AppendAudit(store, actor, kAuditRequestGrant, ObjectOf(id), kAuditOk,
+                              "mapping=" + record.mapping_id +
+                                  " grants=" + std::to_string(record.approved_grants.size()) +
+                                  " granted=" + record.requester));
   return record;
 }
 
 Result<TableRequestRecord> TableRequests::Decline(Store& store, const Actor& actor,
                                                   const Principal& who, int64_t id, int64_t version,
                                                   const std::string& reason) const {
-  RETURN_IF_ERROR(RequireReviewer(who));
+  if (!app_.policy.Require(who, Permission::kManageMappings).ok() &&
+      !app_.policy.Require(who, Permission::kManageUsers).ok()) {
+    return RequireReviewer(who);
+  }
   const std::string text(TrimWideBlank(reason));
   if (!utf8::IsValid(text) || utf8::CountCodePoints(text) < 2) {
     return Status::Invalid("请填写退回原因（至少 2 个字）");
   }
   if (utf8::CountCodePoints(text) > 500) return Status::Invalid("退回原因不能超过 500 个字");
-  ASSIGN_OR_RETURN(TableRequestRecord record, ForReview(store, id, version));
+  // A request awaiting its grant is the security administrator's to refuse; one under review
+  // the reviewer's.
+  Result<TableRequestRecord> found = store.GetTableRequest(id);
+  const bool awaiting = found.ok() && found->status == kAwaitingGrant;
+  RETURN_IF_ERROR(awaiting ? app_.policy.Require(who, Permission::kManageUsers)
+                           : RequireReviewer(who));
+  TableRequestRecord record;
+  if (awaiting) {
+    if (found->version != version) {
+      return Status::Conflict("新表申请 " + std::to_string(id) + " 已被他人修改（当前版本 " +
+                              std::to_string(found->version) + "），请刷新后再操作");
+    }
+    record = std::move(*found);
+  } else {
+    ASSIGN_OR_RETURN(record, ForReview(store, id, version));
+  }
   record.status = kDeclined;
-  record.reviewer = who.user;
+  if (awaiting) {
+    record.granter = who.user;
+  } else {
+    record.reviewer = who.user;
+  }
   record.reason = text;
   RETURN_IF_ERROR(store.UpdateTableRequest(&record));
-  RETURN_IF_ERROR(
-      AppendAudit(store, actor, kAuditRequestDecline, ObjectOf(id), kAuditOk, "declined"));
+  RETURN_IF_ERROR(AppendAudit(store, actor, kAuditRequestDecline, ObjectOf(id), kAuditOk,
+                              awaiting ? "grant refused" : "declined"));
   return record;
 }
 

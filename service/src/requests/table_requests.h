@@ -9,25 +9,43 @@
 //   SaveDraft   an admin saves the draft edited in the mapping editor; it must check exactly as
 //               a saved mapping does → in_review.
 //   StartReview an admin takes the request up → in_review.
-//   Approve     an admin approves the columns to keep: the draft narrowed to them is checked,
-//               published atomically as <mappings_dir>/<id>.yaml (never over an existing file)
-//               and read back, and the table granted to the requesting account (UserAccounts,
-//               the one way to change grants) in the same transaction as the request's new
-//               status → approved. The published file has only the approved columns, so the
-//               grant gives exactly those.
-//   Decline     an admin declines with a reason → declined; nothing is published or granted.
-// Every step is audited (request_file, request_review, request_approve, request_decline; object
-// "request/<id>"; publishing also as mapping_change, the grant as user_change), never with the
-// content of the request's texts.
+//   Approve     an admin approves (Approval): the columns to keep, which of them — the ones
+//               masked by default: ID numbers, phones, sensitive data — the department gets in
+//               full, and the scope (community codes; never wider than the requesting account's
+//               own scope, and each a community of the register). The draft narrowed to those
+//               columns and that scope (its where clause) is checked, published atomically as
+//               <mappings_dir>/<id>.yaml (never over an existing file) and read back. The grants
+//               it implies (request_draft.h GrantsFor: the table, with column grants for the
+//               approved identifier columns, and sensitive:<key> for approved sensitive data)
+//               are recorded on the request.
+//   Grant       separated duties (三权分立): grants are a security administrator's. When the
+//               approver holds kManageUsers the grants are given in Approve, in the same
+//               transaction as the new status → approved. Otherwise (an admin: the usual case)
+//               Approve leaves the request awaiting_grant, and Grant — by a holder of
+//               kManageUsers — gives exactly the recorded grants (UserAccounts, the one way to
+//               change grants), in one transaction with → approved. Until then the published
+//               table exists but the department cannot run it.
+//   Decline     an admin declines a request under review with a reason, or a security
+//               administrator one awaiting its grant → declined; nothing is granted (a table
+//               already published stays, ungranted).
+//   DeliveryDraft / SaveDelivery  a monthly or on-change request, once approved (or awaiting
+//               its grant), offers a delivery (service/src/delivery/) of its table for the
+//               requesting account (request_delivery.h); an admin (kManageConnectors) saves it
+//               into the deliveries directory after the same check as `onetable check`.
+// Every step is audited (request_file, request_review, request_approve, request_grant,
+// request_decline, request_delivery; object "request/<id>"; publishing also as mapping_change,
+// the grant as user_change, a saved delivery as delivery_change), never with the content of
+// the request's texts.
 //
-// Who: File is for department accounts only; List and Get show a department its own requests
-// and an admin all of them; another department's request is kNotFound, exactly like a missing
-// one. Review steps need kManageMappings and kManageUsers (admin). Other roles: kPermissionDenied.
+// Who: File is for department accounts only; List and Get show a department its own requests,
+// and an admin or security_admin all of them; another department's request is kNotFound,
+// exactly like a missing one. Review steps need kManageMappings (admin); Grant kManageUsers.
+// Other roles: kPermissionDenied.
 //
 // Errors: kInvalidArgument (a field of the form, or the draft's "file:line:col: message" lines;
 // `field` names the field when there is one), kNotFound, kPermissionDenied, kConflict (stale
-// version), kFailedPrecondition (the request is already approved or declined), kAlreadyExists
-// (a mapping with the draft's id exists), store errors as they are.
+// version), kFailedPrecondition (the request is not in the state the step needs), kAlreadyExists
+// (a mapping or delivery with that id exists), store errors as they are.
 //
 // Thread-safety: stateless over the Store given, apart from a process-wide lock that keeps two
 // approvals from publishing the same file at once.
@@ -56,6 +74,14 @@ struct RequestView {
   std::string problems;         // the draft's problems ("file:line:col: …" lines), if any
 };
 
+// What an admin approves (see the top of this file).
+struct Approval {
+  std::vector<std::string> columns;   // headers to keep (empty: every column of the draft)
+  std::vector<std::string> unmasked;  // of those, the masked-by-default ones granted in full
+  std::vector<std::string> scope;     // community codes (empty: the account's own scope)
+  std::string note;
+};
+
 class TableRequests {
  public:
   // `app` must outlive this.
@@ -74,11 +100,13 @@ class TableRequests {
                                          int64_t id, int64_t version) const;
   Result<TableRequestRecord> SaveDraft(Store& store, const Actor& actor, const Principal& who,
                                        int64_t id, int64_t version, const std::string& yaml) const;
-  // `columns`: the headers to keep (empty: every column of the draft).
+  // `field` (when not null) names the part of `approval` at fault on kInvalidArgument
+  // (columns, unmasked, scope, note; empty for the draft's own problems).
   Result<TableRequestRecord> Approve(Store& store, const Actor& actor, const Principal& who,
-                                     int64_t id, int64_t version,
-                                     const std::vector<std::string>& columns,
-                                     const std::string& note) const;
+                                     int64_t id, int64_t version, Approval approval,
+                                     std::string* field) const;
+  Result<TableRequestRecord> Grant(Store& store, const Actor& actor, const Principal& who,
+                                   int64_t id, int64_t version) const;
   Result<TableRequestRecord> Decline(Store& store, const Actor& actor, const Principal& who,
                                      int64_t id, int64_t version, const std::string& reason) const;
 
@@ -90,6 +118,10 @@ class TableRequests {
   void ComputeSavings(Store& store, const Principal& requester, const mapping::MappingSpec& spec,
                       TableRequestRecord* record) const;
   Result<Principal> RequesterOf(Store& store, const TableRequestRecord& record) const;
+  // Gives `record`'s approved grants to its requester and stores it as approved, in one
+  // transaction; `record` is updated.
+  Status GiveGrants(Store& store, const Actor& actor, const Principal& who,
+                    TableRequestRecord* record) const;
 
   const AppContext& app_;
 };

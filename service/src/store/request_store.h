@@ -37,6 +37,10 @@ struct TableRequestRecord {
   std::vector<std::string> approved_columns;  // headers, once approved
   std::string reviewer;                       // the admin who approved or declined
   std::string reason;                         // why declined (or the approval note)
+  std::vector<std::string> approved_scope;    // community codes the table covers ({}: the
+                                              // account's own scope)
+  std::vector<std::string> approved_grants;   // grants the approval gives the requester
+  std::string granter;                        // who gave them (a holder of manage_users)
   std::string created_at;                     // UTC; filled by the store
   std::string updated_at;
   int64_t version = 0;

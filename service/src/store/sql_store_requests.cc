@@ -1,4 +1,4 @@
-// Table requests in SQL (schema/sql/*/0013_table_requests.sql).
+// Table requests in SQL (schema/sql/*/0013_table_requests.sql, 0015_request_grants.sql).
 #include <sstream>
 
 #include "store/sql_store.h"
@@ -10,7 +10,7 @@ constexpr char kColumns[] =
     "id, requester_id, requester, status, title, purpose, legal_basis, as_of_rule, scope_wanted, "
     "frequency, contact, template_name, template_size, template_sha256, draft_yaml, mapping_id, "
     "data_rows, cells, register_cells, approved_columns, reviewer, reason, created_at, "
-    "updated_at, version";
+    "updated_at, version, approved_scope, approved_grants, granter";
 
 std::string JoinLines(const std::vector<std::string>& items) {
   std::string out;
@@ -58,6 +58,9 @@ TableRequestRecord ReadRequest(SqlStatement* s) {
   r.created_at = s->Text(i++).value_or("");
   r.updated_at = s->Text(i++).value_or("");
   r.version = s->Int(i++);
+  r.approved_scope = SplitLines(s->Text(i++).value_or(""));
+  r.approved_grants = SplitLines(s->Text(i++).value_or(""));
+  r.granter = s->Text(i++).value_or("");
   return r;
 }
 
@@ -79,6 +82,9 @@ int BindMutable(SqlStatement* s, int i, const TableRequestRecord& r) {
   s->BindText(i++, JoinLines(r.approved_columns));
   s->BindText(i++, r.reviewer);
   s->BindText(i++, r.reason);
+  s->BindText(i++, JoinLines(r.approved_scope));
+  s->BindText(i++, JoinLines(r.approved_grants));
+  s->BindText(i++, r.granter);
   return i;
 }
 
@@ -91,9 +97,11 @@ Result<int64_t> SqlStore::AddTableRequest(const TableRequestRecord& r) {
         SqlStatement * s,
         Stmt("INSERT INTO table_request (status, title, purpose, legal_basis, as_of_rule, "
              "scope_wanted, frequency, contact, draft_yaml, mapping_id, data_rows, cells, "
-             "register_cells, approved_columns, reviewer, reason, requester_id, requester, "
+             "register_cells, approved_columns, reviewer, reason, approved_scope, approved_grants, "
+             "granter, requester_id, requester, "
              "template_name, template_size, template_sha256, created_at, updated_at, version) "
-             "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, 1)"));
+             "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, "
+             "?, 1)"));
     int i = BindMutable(s, 1, r);
     s->BindInt(i++, r.requester_id);
     s->BindText(i++, r.requester);
@@ -157,7 +165,8 @@ Status SqlStore::UpdateTableRequest(TableRequestRecord* r) {
       Stmt("UPDATE table_request SET status = ?, title = ?, purpose = ?, legal_basis = ?, "
            "as_of_rule = ?, scope_wanted = ?, frequency = ?, contact = ?, draft_yaml = ?, "
            "mapping_id = ?, data_rows = ?, cells = ?, register_cells = ?, approved_columns = ?, "
-           "reviewer = ?, reason = ?, updated_at = ?, version = version + 1 "
+           "reviewer = ?, reason = ?, approved_scope = ?, approved_grants = ?, granter = ?, "
+           "updated_at = ?, version = version + 1 "
            "WHERE id = ? AND version = ?"));
   int i = BindMutable(s, 1, *r);
   const std::string now = NowUtc();

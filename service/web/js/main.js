@@ -40,8 +40,9 @@ const NAV = [
   { key: 'review', label: '待核实', href: '/review', permission: 'review_queue' },
   { key: 'tables', label: '报表', href: '/tables', permission: 'run_tables' },
   { key: 'quality', label: '数据质量', href: '/quality', permission: 'read_register' },
-  // Departments file table requests; admins review them (a grid worker has neither).
-  { key: 'requests', label: '新表申请', href: '/requests', permission: 'run_tables', roles: ['department', 'admin'] },
+  // Departments file table requests; admins review them; security admins confirm their grants
+  // (a grid worker has none of these). `also`: a second permission that opens the entry too.
+  { key: 'requests', label: '新表申请', href: '/requests', permission: 'run_tables', also: 'manage_users', roles: ['department', 'admin', 'security_admin'] },
   { sep: true },
   { key: 'mappings', label: '报表映射', href: '/admin/mappings', permission: 'manage_mappings' },
   { key: 'connectors', label: '数据接入', href: '/admin/connectors', permission: 'manage_connectors' },
@@ -59,7 +60,7 @@ function permissionFor(navKey) {
 // Whether the signed-in user may use the pages of menu entry `item`: its permission, and its
 // roles when it names some.
 function allowed(item) {
-  if (!session.may(item.permission)) return false;
+  if (!session.may(item.permission) && !(item.also && session.may(item.also))) return false;
   const me = session.current();
   return !item.roles || (me && item.roles.includes(me.user.role));
 }

@@ -1,5 +1,6 @@
 // Table requests on the API (service/src/http/request_handlers.h): a department files one with
-// its blank template; an admin reviews, edits the draft, approves or declines.
+// its blank template; an admin reviews, edits the draft, approves or declines; a security admin
+// confirms the grant; an admin turns a monthly / on-change request into a delivery.
 import * as api from './api.js';
 
 const YAML = 'text/yaml; charset=utf-8';
@@ -41,9 +42,25 @@ export async function saveDraft(id, yaml, etag) {
   return { ...r.data, etag: r.etag };
 }
 
-export async function approve(id, columns, note, etag) {
-  const r = await api.post(`/api/v1/requests/${encodeURIComponent(id)}/approve`, { columns, note }, { ifMatch: etag });
+// `choice`: {columns, unmasked, scope, note} (request_handlers.h).
+export async function approve(id, choice, etag) {
+  const r = await api.post(`/api/v1/requests/${encodeURIComponent(id)}/approve`, choice, { ifMatch: etag });
   return { ...r.data, etag: r.etag };
+}
+
+export async function grant(id, etag) {
+  const r = await api.post(`/api/v1/requests/${encodeURIComponent(id)}/grant`, {}, { ifMatch: etag });
+  return { ...r.data, etag: r.etag };
+}
+
+export async function deliveryDraft(id) {
+  const { data } = await api.get(`/api/v1/requests/${encodeURIComponent(id)}/delivery`);
+  return data;
+}
+
+export async function saveDelivery(id, yaml) {
+  const { data } = await api.post(`/api/v1/requests/${encodeURIComponent(id)}/delivery`, { yaml });
+  return data;
 }
 
 export async function decline(id, reason, etag) {
@@ -54,19 +71,20 @@ export async function decline(id, reason, etag) {
 // What people read for a column's fill (request_draft.h).
 export const FILL_LABELS = {
   register: '登记库自动填写',
+  identifier: '登记库填写，默认遮蔽（身份证号、电话需按列授权）',
   sensitive: '需敏感数据授权',
   blank: '无法填写（打印空白，手工填写）',
   number: '系统填写（编号或固定值）',
 };
 
 export const STATUS_BADGE = {
-  submitted: 'blue', drafted: 'blue', in_review: 'amber', approved: 'green', declined: 'red',
+  submitted: 'blue', drafted: 'blue', in_review: 'amber', awaiting_grant: 'amber', approved: 'green', declined: 'red',
 };
 
 // "本表约 N 行，共 C 格，其中 R 格（P%）由登记库自动填写".
 export function savingsText(r) {
   const s = r.savings;
-  if (!s || !s.cells) return `共 ${r.counts.columns} 列，其中 ${r.counts.register + r.counts.sensitive} 列可由登记库填写`;
+  if (!s || !s.cells) return `共 ${r.counts.columns} 列，其中 ${r.counts.register + r.counts.identifier + r.counts.sensitive} 列可由登记库填写`;
   const pct = Math.round((s.register_cells * 100) / s.cells);
   return `按当前登记库约 ${s.data_rows} 行、${s.cells} 格，其中 ${s.register_cells} 格（${pct}%）由登记库自动填写，无需重复录入`;
 }

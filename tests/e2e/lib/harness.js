@@ -60,6 +60,7 @@ export async function startServer({ persons = 400 } = {}) {
     `schema: ${path.join(SOURCE_DIR, 'schema')}`,
     `mappings: ${path.join(dir, 'mappings')}`,
     `connectors: ${connectorsDir}`,
+    `deliveries: ${path.join(dir, 'deliveries')}`,
     `web: ${path.join(SOURCE_DIR, 'service/web')}`,
     'listen: 127.0.0.1:0',
     'threads: 4',

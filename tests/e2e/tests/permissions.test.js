@@ -52,7 +52,7 @@ const menu = (page) => page.locator('#nav a').allInnerTexts();
 const EXPECTED = {
   // Separated duties: configuration, accounts and the audit log are three people's.
   admin: { label: '系统管理员', menu: ['居民', '待核实', '报表', '数据质量', '新表申请', '报表映射', '数据接入', '推送'] },
-  security_admin: { label: '安全管理员', menu: ['用户与授权'] },
+  security_admin: { label: '安全管理员', menu: ['新表申请', '用户与授权'] },  // confirms requests' grants
   auditor: { label: '审计员', menu: ['审计日志'] },
   community_admin: { label: '社区管理员', menu: ['居民', '待核实', '报表', '数据质量'] },
   grid_worker: { label: '网格员', menu: ['居民', '待核实', '报表', '数据质量'] },

@@ -1,8 +1,11 @@
 // Table requests in the browser, both sides (issue 20): a department files a request with its
 // blank XLSX template (made here with python3-openpyxl) and sees at once which columns the
-// register fills; an admin finds it in the inbox, edits the draft in the mapping editor, unticks
-// a column and approves; the department downloads the table with exactly the approved columns.
-// A declined request shows its reason and grants nothing; another department sees none of it.
+// register fills and which are masked by default; an admin finds it in the inbox, edits the draft
+// in the mapping editor, unticks a column, grants the ID number column in full and approves; the
+// security admin confirms the grant (separated duties); the admin saves the monthly request's
+// delivery draft; the department downloads the table with exactly the approved columns, the ID
+// numbers in full and the sensitive column masked. A declined request shows its reason and
+// grants nothing; another department sees none of it.
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import { execFileSync } from 'node:child_process';
@@ -80,7 +83,7 @@ test('a department files a request and sees at once what the register fills', { 
   assert.ok(approvedId > 0);
   assert.equal((await page.textContent('#request-status')).trim(), '草稿已生成');
   assert.equal(await fillOf(page, '姓名'), 'register');
-  assert.equal(await fillOf(page, '公民身份号码'), 'register');
+  assert.equal(await fillOf(page, '公民身份号码'), 'identifier');
   assert.equal(await fillOf(page, '低保类别'), 'sensitive');
   assert.equal(await fillOf(page, '慰问金额'), 'blank');
   assert.equal(await fillOf(page, '签字'), 'blank');
@@ -126,12 +129,38 @@ test('an admin reviews in the inbox and the editor, approves without one column;
   await page.waitForSelector('#review-card');
   assert.equal(await fillOf(page, '慰问金额'), 'number');
 
-  // Narrow: 联系电话 is not needed for the purpose. Approve.
-  await page.uncheck('#request-columns input[data-header="联系电话"]');
+  // Narrow: 联系电话 is not needed for the purpose; the ID numbers are, in full. Approve.
+  await page.uncheck('#request-columns input.keep[data-header="联系电话"]');
+  await page.check('#request-columns input.unmask[data-header="公民身份号码"]');
   await page.fill('#review-note', '联系电话不需要');
   await page.click('#review-approve');
-  await page.waitForSelector('#request-status >> text=已通过');
+  await page.waitForSelector('#request-status >> text=待授权');
   await e2e.screenshot(page, 'request-approved');
+
+  // Separated duties: the security admin confirms exactly the grants the approval implies.
+  const secPage = await e2e.newPage(browser);
+  await e2e.login(secPage, server, server.secadmin);
+  await secPage.click('#nav a[href="/requests"]');
+  await secPage.waitForSelector(`#request-list tr[data-request="${approvedId}"]`);
+  await secPage.click(`#request-list tr[data-request="${approvedId}"] a`);
+  await secPage.waitForSelector('#grant-card');
+  assert.deepEqual(await secPage.locator('#grant-list li').allInnerTexts(),
+    [`minzheng-mz/request-${approvedId}:公民身份号码`]);
+  await secPage.click('#grant-confirm');
+  await secPage.waitForSelector('#request-status >> text=已通过');
+  await e2e.screenshot(secPage, 'request-granted');
+
+  // A monthly request: the admin saves its delivery draft into the deliveries directory.
+  await page.reload();
+  await page.waitForSelector('#delivery-card');
+  await page.click('#delivery-draft');
+  await page.waitForSelector('#delivery-yaml:not([hidden])');
+  assert.match(await page.inputValue('#delivery-yaml'), /schedule: every 30d/);
+  assert.match(await page.inputValue('#delivery-yaml'), /account: "minzheng-mz"/);
+  await page.click('#delivery-save');
+  await page.waitForSelector('#delivery-status .notice.ok');
+  const deliveryFile = path.join(server.dir, 'deliveries', `minzheng-mz-request-${approvedId}.yaml`);
+  assert.ok(fs.existsSync(deliveryFile), 'the delivery is saved');
 
   // The department downloads it from 报表.
   const deptPage = await e2e.newPage(browser);
@@ -151,8 +180,10 @@ test('an admin reviews in the inbox and the editor, approves without one column;
   assert.ok(data.every((r) => r[header.indexOf('签字')] === ''), 'a blank column prints blank');
   assert.ok(data.every((r) => r[header.indexOf('低保类别')] === '***' || r[header.indexOf('低保类别')] === ''),
     'sensitive data stays masked without its grant');
+  assert.ok(data.every((r) => /^\d{17}[\dX]$/.test(r[header.indexOf('公民身份号码')])),
+    'the granted ID number column arrives in full');
   await e2e.screenshot(deptPage, 'request-download');
-  assert.deepEqual([...page.errors, ...deptPage.errors], []);
+  assert.deepEqual([...page.errors, ...secPage.errors, ...deptPage.errors], []);
 });
 
 test('a declined request shows why and grants nothing; another department sees none of it', { timeout: 180000 }, async () => {

@@ -10,7 +10,7 @@ export const title = '审计日志';
 const ACTIONS = {
   login: '登录', logout: '退出', write: '修改数据', download: '下载报表', connector_run: '运行连接器',
   mapping_change: '修改映射', user_change: '修改用户', token_issue: '发放令牌', token_revoke: '吊销令牌', denied: '拒绝访问',
-  request_file: '提交新表申请', request_review: '审核新表申请', request_approve: '通过新表申请', request_decline: '退回新表申请',
+  request_file: '提交新表申请', request_review: '审核新表申请', request_approve: '通过新表申请', request_decline: '退回新表申请', request_grant: '确认新表申请的授权', request_delivery: '由新表申请保存推送',
 };
 const RESULTS = { ok: ['成功', 'green'], failed: ['失败', 'amber'], denied: ['拒绝', 'red'] };
 

@@ -1,6 +1,7 @@
 // 新表申请: a department files a request for a new table with its blank template (XLSX/CSV) and
 // follows its requests' status; an admin sees every request here, newest first (the inbox), with
-// the entry-savings figure and the sensitive columns asked for.
+// the entry-savings figure and the sensitive columns asked for; so does a security admin, who
+// confirms the grants of approved requests (待授权).
 import { h, notice, fmtTime, toast } from '../dom.js';
 import * as session from '../session.js';
 import * as req from '../requests_api.js';
@@ -69,10 +70,11 @@ function row(r, admin) {
 
 export async function render() {
   const me = session.current();
-  const admin = me.user.role === 'admin';
+  // Reviewers (admin) and the security admin who confirms grants see every request.
+  const admin = me.user.role === 'admin' || me.user.role === 'security_admin';
   const items = await req.list();
-  const headers = ['编号', '报表名称', admin ? '申请部门' : null, '状态', '录入节省', '涉及敏感数据的列', '提交时间'].filter(Boolean);
-  const table = h('div.card', h('h2', admin ? '待审核与历史申请（新的在前）' : '我的申请'),
+  const headers = ['编号', '报表名称', admin ? '申请部门' : null, '状态', '录入节省', '默认遮蔽的列（身份证号、电话、敏感数据）', '提交时间'].filter(Boolean);
+  const table = h('div.card', h('h2', admin ? '待审核、待授权与历史申请（新的在前）' : '我的申请'),
     h('div.table-wrap', h('table.list#request-list', h('thead', h('tr', headers.map((x) => h('th', x)))),
       h('tbody', items.length ? items.map((r) => row(r, admin)) : h('tr', h('td.empty', { colspan: headers.length }, '还没有申请'))))));
   return h('div', h('div.page-head', h('h1', '新表申请')),
