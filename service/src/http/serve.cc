@@ -25,9 +25,10 @@
 namespace onetable {
 namespace {
 
-// The schema serve needs: every migration its routes read, up to the table requests (0013) — the
-// audit chain (0009), deliveries (0011) and register history (0012) among them.
-constexpr int kServeSchemaVersion = 13;
+// The schema serve needs: every migration its routes read, up to the department fields (0014) — the
+// audit chain (0009), deliveries (0011), register history (0012) and table requests (0013) among
+// them.
+constexpr int kServeSchemaVersion = 14;
 
 int Fail(int code, const std::string& message) {
   std::cerr << message << "\n";
