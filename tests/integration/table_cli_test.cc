@@ -372,7 +372,7 @@ TEST_F(TableCli, DraftFromATemplateBecomesAWorkingMapping) {
     ASSERT_TRUE(sink.ok());
     mapping::TableMeta meta;
     meta.title = "XX社区测试花名册";
-    meta.headers = {"序号", "姓名", "身份证号码", "出生年月", "银行卡号"};
+    meta.headers = {"序号", "姓名", "身份证号码", "出生年月", "领取人签字"};
     ASSERT_TRUE((*sink)->Begin(meta).ok());
     ASSERT_TRUE((*sink)->End().ok());
   }
@@ -380,10 +380,10 @@ TEST_F(TableCli, DraftFromATemplateBecomesAWorkingMapping) {
   CliResult r = RunCli({"--config", config_, "mapping", "draft", tpl, "-o", draft});
   ASSERT_EQ(r.exit_code, 0) << r.err;
   EXPECT_NE(r.err.find("表头在第 2 行，5 列中匹配 4 列"), std::string::npos) << r.err;
-  EXPECT_NE(r.err.find("银行卡号（第 5 列）"), std::string::npos) << r.err;
+  EXPECT_NE(r.err.find("领取人签字（第 5 列）"), std::string::npos) << r.err;
   std::string yaml = ReadFile(draft);
   EXPECT_NE(yaml.find("title: \"XX社区测试花名册\""), std::string::npos) << yaml;
-  EXPECT_NE(yaml.find("# - {header: \"银行卡号\""), std::string::npos) << yaml;
+  EXPECT_NE(yaml.find("# - {header: \"领取人签字\""), std::string::npos) << yaml;
   // Give it its id and it runs.
   yaml.replace(yaml.find("draft/untitled"), 14, "test/drafted");
   WriteFile(draft, yaml);

@@ -4,6 +4,8 @@
 
 #include <gtest/gtest.h>
 
+#include <algorithm>
+#include <filesystem>
 #include <fstream>
 #include <map>
 #include <set>
@@ -186,6 +188,7 @@ TEST(CatalogTest, DerivedFieldsAreNotStored) {
 // Stored catalog fields and the SQL columns of the register tables must be the same set; the
 // contract suite checks the live database, this checks the migration text early.
 TEST(CatalogTest, StoredFieldsAreTheSqlColumns) {
+  // 0001 creates the register tables; later migrations add columns to them.
   std::string sql = ReadAll(kSchemaDir + "/sql/sqlite/0001_register.sql");
   ASSERT_FALSE(sql.empty());
   std::map<std::string, std::set<std::string>> columns;
@@ -206,6 +209,23 @@ TEST(CatalogTest, StoredFieldsAreTheSqlColumns) {
     words >> column;
     if (column == "UNIQUE" || column == "PRIMARY" || column == "FOREIGN") continue;
     columns[table].insert(column);
+  }
+  // Later migrations add columns: "ALTER TABLE person ADD COLUMN bank_name TEXT;".
+  std::vector<std::string> later;
+  for (const auto& e : std::filesystem::directory_iterator(kSchemaDir + "/sql/sqlite")) {
+    if (e.path().filename().string() > "0001") later.push_back(e.path().string());
+  }
+  std::sort(later.begin(), later.end());
+  for (const std::string& path : later) {
+    std::istringstream more(ReadAll(path));
+    while (std::getline(more, line)) {
+      std::istringstream words(line);
+      std::string alter, kw_table, name, add, kw_column, column;
+      words >> alter >> kw_table >> name >> add >> kw_column >> column;
+      if (alter == "ALTER" && kw_table == "TABLE" && add == "ADD" && kw_column == "COLUMN") {
+        columns[name].insert(column);
+      }
+    }
   }
   for (EntityKind kind : kAllEntityKinds) {
     std::set<std::string> expected = columns[EntityName(kind)];
@@ -257,13 +277,60 @@ TEST(CatalogTest, CodeTables) {
   ASSERT_NE(gender->CodeForLabel("女性"), nullptr);
   EXPECT_EQ(*gender->CodeForLabel("女性"), "2");
   EXPECT_EQ(gender->Label("3"), nullptr);
-  EXPECT_EQ(gender->CodeForLabel("女"), nullptr);  // exact only
+  EXPECT_EQ(gender->CodeForLabel("女士"), nullptr);  // exact only
+  // Forms print the short name; imports that write it find the code too.
+  ASSERT_NE(gender->ShortLabel("1"), nullptr);
+  EXPECT_EQ(*gender->ShortLabel("1"), "男");
+  ASSERT_NE(gender->CodeForLabel("女"), nullptr);
+  EXPECT_EQ(*gender->CodeForLabel("女"), "2");
+  EXPECT_EQ(gender->ShortLabel("3"), nullptr);
+  EXPECT_EQ(gender->standard().rfind("GB/T 2261.1-2003", 0), 0u) << gender->standard();
+  // A table without short names prints its labels.
+  const CodeTable* marital = Shipped().FindCodeTable("gb2261.2-marital");
+  ASSERT_NE(marital, nullptr);
+  EXPECT_EQ(*marital->ShortLabel("20"), "已婚");
+  EXPECT_EQ(*marital->ShortLabel("90"), "未说明");
+  EXPECT_EQ(*marital->Label("90"), "未说明的婚姻状况");
 
   const CodeTable* status = Shipped().FindCodeTable("residence-status");
   ASSERT_NE(status, nullptr);
   EXPECT_EQ(status->entries(), (std::vector<std::pair<std::string, std::string>>{
                                    {"1", "在住"}, {"2", "外出"}, {"3", "迁出"}, {"4", "死亡"}}));
   EXPECT_EQ(Shipped().FindCodeTable("nonexistent"), nullptr);
+}
+
+TEST(CatalogTest, EveryCodeTableNamesItsStandard) {
+  for (const auto& [id, table] : Shipped().code_tables()) {
+    EXPECT_FALSE(table.standard().empty()) << id << ".csv: no \"# standard: ...\" line";
+  }
+}
+
+TEST(CatalogTest, NationalCodeTablesByDefault) {
+  const Catalog& c = Shipped();
+  EXPECT_EQ(c.Find(EntityKind::kPerson, "occupation")->code_table, "gb6565-occupation");
+  EXPECT_EQ(c.Find(EntityKind::kPerson, "nationality")->code_table, "gb2659-nationality");
+  const CodeTable* docs = c.FindCodeTable("id-document-type");
+  ASSERT_NE(docs, nullptr);
+  for (const char* label : {"港澳居民来往内地通行证", "台湾居民来往大陆通行证", "港澳台居民居住证",
+                            "外国人永久居留身份证"}) {
+    EXPECT_NE(docs->CodeForLabel(label), nullptr) << label;
+  }
+  EXPECT_NE(c.FindCodeTable("gb4658-education")->CodeForLabel("未上过学"), nullptr);
+  EXPECT_EQ(*c.FindCodeTable("gb2659-nationality")->Label("CHN"), "中国");
+  const TagDef* floating = c.FindTag("floating");
+  ASSERT_NE(floating, nullptr);
+  EXPECT_EQ(floating->FindAttribute("stay_reason")->code_table, "ga-stay-reason");
+  // The local tables stay, for a deployment that chooses them.
+  EXPECT_EQ(c.Find(EntityKind::kPerson, "occupation_shenzhen")->code_table, "occupation-shenzhen");
+  EXPECT_EQ(floating->FindAttribute("reason")->code_table, "migration-reason");
+}
+
+TEST(CatalogTest, PaymentFieldsAreSensitive) {
+  for (const char* key : {"bank_name", "account_name", "account_number", "social_security_card"}) {
+    const FieldDef* f = Shipped().Find(EntityKind::kPerson, key);
+    ASSERT_NE(f, nullptr) << key;
+    EXPECT_EQ(f->sensitivity, Sensitivity::kSensitive) << key;
+  }
 }
 
 TEST(CatalogTest, LoadCodeTableReadsOneFile) {

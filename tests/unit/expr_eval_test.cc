@@ -181,8 +181,10 @@ TEST(ExprEvalTest, LabelsFormatsCoalesceConcat) {
   row.Set("gender", Value::String("2")).Set("name", Value::String("张三"));
   row.tags = {"disability"};
   row.tag_attrs["disability.grade"] = Value::String("2");
-  EXPECT_EQ(Cell("label(gender)", row), "女性");
+  EXPECT_EQ(Cell("label(gender)", row), "女");  // the short name forms print
+  EXPECT_EQ(Cell("label_full(gender)", row), "女性");
   EXPECT_EQ(Cell("label(tag(disability).grade)", row), "二级");
+  EXPECT_EQ(Cell("label_full(tag(disability).grade)", row), "二级");
   row.Set("gender", Value::String("7"));  // not in the table: shown as itself
   EXPECT_EQ(Cell("label(gender)", row), "7");
   EXPECT_EQ(Cell("label(ethnicity)", row), "<null>");

@@ -87,6 +87,35 @@ TEST(MappingSpecTest, GoodSummarySpecLoads) {
   EXPECT_FALSE(spec.columns[0].summable);
 }
 
+// `manual` columns: the real form's columns the register cannot fill come after the others,
+// blank (a null value, read from nothing), never summed; a repeated header is an error.
+TEST(MappingSpecTest, ManualColumnsArePrintedBlankAfterTheOthers) {
+  const std::string base =
+      "id: minzheng/x\ntitle: 表\ndepartment: 民政局\npurpose: 测试\ngrain: person\n"
+      "columns:\n  - {header: 姓名, value: name}\n  - {header: 年龄, value: age}\n";
+  Result<MappingSpec> loaded =
+      ParseMappingSpec(base + "manual: [领取人签字, {header: 备注, width: 20}]\n", "m.yaml", Shipped());
+  ASSERT_TRUE(loaded.ok()) << loaded.status().message();
+  EXPECT_EQ(loaded->Headers(), (std::vector<std::string>{"姓名", "年龄", "领取人签字", "备注"}));
+  EXPECT_FALSE(loaded->columns[1].manual);
+  EXPECT_TRUE(loaded->columns[2].manual);
+  EXPECT_TRUE(loaded->columns[3].manual);
+  EXPECT_EQ(loaded->columns[3].width, 20);
+  EXPECT_FALSE(loaded->columns[3].summable);
+  ASSERT_NE(loaded->columns[2].value, nullptr);
+  EXPECT_EQ(loaded->columns[2].value->kind, ExprKind::kLiteral);
+  EXPECT_TRUE(loaded->columns[2].value->literal.is_null());
+
+  Result<MappingSpec> repeated = ParseMappingSpec(base + "manual: [姓名]\n", "m.yaml", Shipped());
+  ASSERT_FALSE(repeated.ok());
+  EXPECT_NE(repeated.status().message().find("m.yaml:9:10: 列标题 “姓名” 重复"), std::string::npos)
+      << repeated.status().message();
+  Result<MappingSpec> bad = ParseMappingSpec(base + "manual: 备注\n", "m.yaml", Shipped());
+  ASSERT_FALSE(bad.ok());
+  EXPECT_NE(bad.status().message().find("“manual” 应为列标题的列表"), std::string::npos)
+      << bad.status().message();
+}
+
 TEST(MappingSpecTest, BrokenSpecsNameEveryProblemExactly) {
   struct Case {
     const char* file;

@@ -207,6 +207,38 @@ TEST(SinksTest, XlsxHasTextCellsTitleBoldFrozenHeaderAndWidths) {
   EXPECT_NE(sheet.find("<t>合计</t>"), std::string::npos);
 }
 
+// Numeric columns (序号, 年龄, 金额) are numbers a sheet can sum; other cells of them (*** for a
+// masked value, 合计) and every cell of a text column — ID numbers above all — stay strings.
+TEST(SinksTest, XlsxWritesNumericColumnsAsNumbers) {
+  TempDir dir;
+  const std::string path = dir.File("n.xlsx");
+  Result<std::unique_ptr<TableSink>> sink = OpenTableSink(TableFormat::kXlsx, path);
+  ASSERT_TRUE(sink.ok());
+  TableMeta meta = Meta({"序号", "公民身份号码", "年龄", "金额"});
+  meta.numeric = {true, false, true, true};
+  ASSERT_TRUE((*sink)->Begin(meta).ok());
+  ASSERT_TRUE((*sink)->Row({"1", "110101194912310021", "80", "650.5"}).ok());
+  ASSERT_TRUE((*sink)->Row({"2", "123", "***", "-12"}).ok());
+  ASSERT_TRUE((*sink)->Row({"3", "", "007", "1234567890123456"}).ok());
+  ASSERT_TRUE((*sink)->TotalRow({"合计", "", "", "650.5"}).ok());
+  ASSERT_TRUE((*sink)->End().ok());
+  const std::string sheet = ZipMember(path, "xl/worksheets/sheet1.xml");
+  EXPECT_NE(sheet.find("<c r=\"A3\"><v>1</v></c>"), std::string::npos) << sheet;
+  EXPECT_NE(sheet.find("<c r=\"C3\"><v>80</v></c>"), std::string::npos);
+  EXPECT_NE(sheet.find("<c r=\"D3\"><v>650.5</v></c>"), std::string::npos);
+  EXPECT_NE(sheet.find("<c r=\"D4\"><v>-12</v></c>"), std::string::npos);
+  EXPECT_NE(sheet.find("<c r=\"B3\" t=\"inlineStr\"><is><t>110101194912310021</t></is></c>"),
+            std::string::npos);
+  EXPECT_NE(sheet.find("<c r=\"B4\" t=\"inlineStr\"><is><t>123</t></is></c>"), std::string::npos);
+  EXPECT_NE(sheet.find("<c r=\"C4\" t=\"inlineStr\"><is><t>***</t></is></c>"), std::string::npos);
+  // A leading zero or more than 15 digits would change on the way into a number.
+  EXPECT_NE(sheet.find("<t>007</t>"), std::string::npos);
+  EXPECT_NE(sheet.find("<t>1234567890123456</t>"), std::string::npos);
+  EXPECT_NE(sheet.find("<t>合计</t>"), std::string::npos);
+  // Headers stay text even over a numeric column.
+  EXPECT_NE(sheet.find("<t>序号</t>"), std::string::npos);
+}
+
 TEST(SinksTest, XlsxSingleColumnAndExplicitWidth) {
   TempDir dir;
   const std::string path = dir.File("one.xlsx");

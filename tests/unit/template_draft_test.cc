@@ -39,7 +39,8 @@ TEST(TemplateDraftTest, HeadersMatchCatalogNames) {
       {"残疾人证号", "tag(disability).card_number"},
       {"救助类型", "label(tag(dibao).category)"},
       {"联系电话*", "phone"},
-      {"银行卡号", ""},
+      {"银行卡号", "account_number"},  // a payment account (sensitive: masked unless granted)
+      {"领取人签字", ""},
       {"", ""},
   };
   for (const Case& c : cases) EXPECT_EQ(MatchColumn(Shipped(), c.header), c.value) << c.header;
@@ -49,7 +50,7 @@ TEST(TemplateDraftTest, HeaderBelowATitleAndMergedCells) {
   std::vector<std::vector<std::string>> rows = {
       {"某某社区高龄津贴发放花名册", "", "", ""},
       {"填报单位：", "", "填报日期：", ""},
-      {"序号", "姓名", "身份证号码", "银行卡号", "", "备注"},  // 银行卡号 merged over two columns
+      {"序号", "姓名", "身份证号码", "领取人签字", "", "备注"},  // 领取人签字 merged over two
       {"", "", "", ""},
   };
   auto draft = DraftMapping(Shipped(), rows, "tpl.xlsx", "");
@@ -57,13 +58,13 @@ TEST(TemplateDraftTest, HeaderBelowATitleAndMergedCells) {
   EXPECT_EQ(draft->header_row, 3);
   EXPECT_EQ(draft->title, "某某社区高龄津贴发放花名册");
   ASSERT_EQ(draft->unmatched.size(), 2u);
-  EXPECT_EQ(draft->unmatched[0].header, "银行卡号");
+  EXPECT_EQ(draft->unmatched[0].header, "领取人签字");
   EXPECT_EQ(draft->unmatched[0].column, 4);
   EXPECT_EQ(draft->unmatched[1].column, 6);
   EXPECT_NE(draft->yaml.find("  - {header: \"身份证号码\", value: \"id_number\"}"),
             std::string::npos)
       << draft->yaml;
-  EXPECT_NE(draft->yaml.find("  # - {header: \"银行卡号\", value: \"\"}"), std::string::npos);
+  EXPECT_NE(draft->yaml.find("  # - {header: \"领取人签字\", value: \"\"}"), std::string::npos);
 
   // The draft is a mapping the loader accepts as it is.
   auto spec = ParseMappingSpec(draft->yaml, "draft.yaml", Shipped());

@@ -5,6 +5,8 @@
 #include <algorithm>
 #include <cstdio>
 #include <iterator>
+#include <map>
+#include <string>
 
 #include "demo/demo_household.h"
 #include "demo/demo_names.h"
@@ -133,7 +135,8 @@ constexpr WeightedText kEducation1970[] = {{"81", 5},  {"71", 30}, {"61", 22}, {
 constexpr WeightedText kEducation1985[] = {{"71", 12}, {"61", 13}, {"41", 8},  {"44", 4},
                                            {"47", 3},  {"31", 27}, {"21", 28}, {"14", 5}};
 
-// Occupations of working-age adults (occupation-shenzhen codes).
+// Occupations of working-age adults (occupation-shenzhen codes; stored as occupation_shenzhen,
+// with the GB/T 6565 major group in occupation).
 constexpr WeightedText kLocalOccupations[] = {{"1", 4}, {"2", 12},  {"3", 20},  {"4", 5}, {"5", 20},
                                               {"9", 8}, {"10", 14}, {"11", 10}, {"13", 7}};
 constexpr WeightedText kFloatingOccupations[] = {
@@ -162,6 +165,16 @@ std::string Education(DemoRandom& rng, int age, int birth_year, bool floating) {
     return rng.PickWeighted(kEducation1970).text;
   }
   return rng.PickWeighted(kEducation1985).text;
+}
+
+// The GB/T 6565-2015 major group of an occupation-shenzhen code, as migration 0014 maps stored
+// codes; "" for a local value that is no occupation (学生, 自由职业者, 无业, 离退休).
+std::string Gb6565MajorGroup(const std::string& shenzhen) {
+  static const std::map<std::string, std::string> kGroup = {
+      {"1", "3"}, {"2", "2"}, {"3", "3"}, {"4", "1"}, {"5", "6"},
+      {"6", "5"}, {"8", "7"}, {"10", "4"}, {"13", "8"}};
+  auto it = kGroup.find(shenzhen);
+  return it == kGroup.end() ? "" : it->second;
 }
 
 std::string Occupation(DemoRandom& rng, int age, bool male, bool floating,
@@ -249,7 +262,11 @@ void FillPerson(CityContext* ctx, const Dwelling& dwelling, const HouseholdFacts
   if (!education.empty()) v["education"] = education;
   v["marital_status"] = m.marital;
   std::string occupation = Occupation(rng, m.age, m.male, facts.floating, education);
-  if (!occupation.empty()) v["occupation"] = occupation;
+  if (!occupation.empty()) {
+    v["occupation_shenzhen"] = occupation;
+    std::string major_group = Gb6565MajorGroup(occupation);
+    if (!major_group.empty()) v["occupation"] = major_group;
+  }
   std::string employer = Employer(ctx, occupation);
   if (!employer.empty()) v["employer"] = employer;
   v["political_status"] = Political(rng, m.age, m.male, occupation);

@@ -109,7 +109,7 @@ void AddPartyMember(CityContext* ctx, const Dwelling& dwelling, PersonDraft* p) 
 }
 
 void AddFloating(CityContext* ctx, PersonDraft* p) {
-  const std::string& occupation = Value(*p, "occupation");
+  const std::string& occupation = Value(*p, "occupation_shenzhen");
   std::string reason = occupation == "10"                                             ? "3"
                        : occupation == "5" || occupation == "9" || occupation == "13" ? "1"
                                                                                       : "9";
@@ -122,7 +122,7 @@ void AddFloating(CityContext* ctx, PersonDraft* p) {
 
 void AddMedicalInsurance(CityContext* ctx, PersonDraft* p) {
   if (!ctx->rng.Chance(0.95)) return;
-  const std::string& occupation = Value(*p, "occupation");
+  const std::string& occupation = Value(*p, "occupation_shenzhen");
   bool employee = occupation == "1" || occupation == "2" || occupation == "3" ||
                   occupation == "4" || occupation == "5" ||
                   (occupation == "12" && ctx->rng.Chance(0.6));

@@ -22,6 +22,7 @@ struct FunctionSpec {
 constexpr FunctionSpec kFunctions[] = {
     {"age", 0, 1},
     {"label", 1, 1},
+    {"label_full", 1, 1},
     {"mask", 1, 1},
     {"format_date", 2, 2},
     {"concat", 1, -1},
@@ -265,8 +266,10 @@ std::optional<ExprType> Checker::CheckCall(Expr* e, const Scope& s) {
     }
     return ExprType::Of(TypeKind::kInteger);
   }
-  if (name == "label") {
-    if (types[0].kind != TypeKind::kCode) return arg_error(0, "代码字段（如 label(gender)）");
+  if (name == "label" || name == "label_full") {
+    if (types[0].kind != TypeKind::kCode) {
+      return arg_error(0, "代码字段（如 " + name + "(gender)）");
+    }
     if (catalog_.FindCodeTable(types[0].code_table) == nullptr) {
       Error(e->children[0]->pos, "未知代码表 " + Quote(types[0].code_table));
       return std::nullopt;

@@ -251,10 +251,12 @@ Result<Value> Evaluator::EvalCall(const Expr& e, RowContext& ctx) const {
   ASSIGN_OR_RETURN(Value arg, Eval(*e.children[0], ctx));
   if (arg.is_null()) return Value::Null();
   if (fn == "age") return AgeOf(arg);
-  if (fn == "label") {
+  if (fn == "label" || fn == "label_full") {
+    // label() prints the name forms use (男), label_full() the standard's full name (男性).
     std::string code = arg.ToCanonical();
     const CodeTable* table = catalog_.FindCodeTable(e.children[0]->type.code_table);
-    const std::string* label = table ? table->Label(code) : nullptr;
+    const std::string* label =
+        table ? (fn == "label" ? table->ShortLabel(code) : table->Label(code)) : nullptr;
     return Value::String(label ? *label : code);  // an unknown code shows as itself
   }
   if (fn == "mask") return Value::String(MaskText(arg.ToCell(), e.mask_hint));

@@ -82,7 +82,10 @@ HttpResponse HandleCatalog(const RequestContext& context, const ServiceContext& 
     if (table == nullptr) continue;
     w.Key(id).StartArray();
     for (const auto& [code, label] : table->entries()) {
-      w.StartObject().Key("code").String(code).Key("label").String(label).EndObject();
+      w.StartObject().Key("code").String(code).Key("label").String(label);
+      const std::string* short_name = table->ShortLabel(code);
+      if (short_name != nullptr && *short_name != label) w.Key("short").String(*short_name);
+      w.EndObject();
     }
     w.EndArray();
   }

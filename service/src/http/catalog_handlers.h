@@ -8,7 +8,8 @@
 //                sensitivity, required, derived, doc, visible}],
 //    "tags": [{key, label, department, module, sensitivity, visible,
 //              "attributes": [{key, label, type, codes, max_length, pattern, required, doc}]}],
-//    "codes": {"gb2261.1-gender": [{"code": "1", "label": "男"}, ...], ...}}
+//    "codes": {"gb2261.1-gender": [{"code": "1", "label": "男性", "short": "男"}, ...], ...}}
+//    ("short" only where the table gives the form's short name)
 //
 // `visible` is AccessPolicy::SeesField/SeesTag for the caller: a form shows a field the caller
 // may not see as masked and read-only. Only code tables referenced by a field or an attribute

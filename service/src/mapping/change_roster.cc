@@ -148,6 +148,7 @@ Result<TableResult> GenerateChanges(const Catalog& catalog, Store* store, const 
   meta.title += "变动名单（" + from.ToString() + " 至 " + as_of.ToString() + "）";
   meta.headers.insert(meta.headers.begin(), {kChangeKindHeader, kChangedColumnsHeader});
   meta.widths.insert(meta.widths.begin(), {8, 24});
+  meta.numeric.insert(meta.numeric.begin(), {false, false});
   RETURN_IF_ERROR(sink->Begin(meta));
   ChangeWriter writer(spec, sink, request.max_rows);
 

@@ -5,6 +5,7 @@
 #include <fstream>
 #include <map>
 #include <optional>
+#include <set>
 #include <sstream>
 
 #include "expr/check.h"
@@ -19,7 +20,9 @@ namespace {
 
 constexpr const char* kTopKeys[] = {"id",          "title",   "department",  "purpose",
                                     "legal_basis", "grain",   "as_of",       "where",
-                                    "order_by",    "columns", "subtotal_by", "total"};
+                                    "order_by",    "columns", "subtotal_by", "total",
+                                    "manual"};
+constexpr const char* kManualKeys[] = {"header", "width"};
 constexpr const char* kColumnKeys[] = {"header", "value", "width"};
 
 std::string Quote(const std::string& s) { return "“" + s + "”"; }
@@ -109,6 +112,7 @@ class Loader {
     } else {
       Problem(root.Mark(), "缺少必填项 “columns”");
     }
+    if (const YAML::Node* m = node("manual")) LoadManual(*m);
     if (const YAML::Node* s = node("subtotal_by")) {
       spec_.subtotal_location = src_.At(s->Mark());
       spec_.subtotal_by =
@@ -288,6 +292,52 @@ class Loader {
       if (col.value == nullptr) continue;
       col.type = col.value->type;
       col.summable = col.type.is_numeric() && !ContainsRowNumber(*col.value);
+      spec_.columns.push_back(std::move(col));
+    }
+  }
+
+  // `manual`: the real form's columns the register cannot fill (签字, 备注 …), after the others,
+  // each a header or {header, width}; printed blank and counted as typed by hand.
+  void LoadManual(const YAML::Node& n) {
+    if (!n.IsSequence()) {
+      Problem(n.Mark(), "“manual” 应为列标题的列表，如 [领取人签字, 备注]");
+      return;
+    }
+    std::set<std::string> seen;
+    for (const ColumnSpec& c : spec_.columns) seen.insert(c.header);
+    for (const YAML::Node& item : n) {
+      ColumnSpec col;
+      col.where = src_.At(item.Mark());
+      col.manual = true;
+      const YAML::Node* header_node = &item;
+      Entries keys;
+      if (item.IsMap()) {
+        keys = Keys(item, kManualKeys, "手填列");
+        header_node = Find(keys, "header");
+        if (header_node == nullptr) {
+          Problem(item.Mark(), "手填列缺少 “header”");
+          continue;
+        }
+        if (const YAML::Node* width = Find(keys, "width")) {
+          char* end = nullptr;
+          std::string s = width->IsScalar() ? width->Scalar() : "";
+          col.width = std::strtod(s.c_str(), &end);
+          if (s.empty() || *end != '\0' || col.width <= 0 || col.width > 255) {
+            Problem(width->Mark(), "“width” 应为 1 到 255 之间的数字");
+            col.width = 0;
+          }
+        }
+      }
+      if (!header_node->IsScalar() || header_node->Scalar().empty()) {
+        Problem(header_node->Mark(), "手填列的标题应为非空文字");
+        continue;
+      }
+      col.header = header_node->Scalar();
+      if (!seen.insert(col.header).second) {
+        Problem(header_node->Mark(), "列标题 " + Quote(col.header) + " 重复");
+        continue;
+      }
+      col.value = std::make_unique<Expr>(ExprKind::kLiteral, 0);  // null: a blank cell
       spec_.columns.push_back(std::move(col));
     }
   }

@@ -17,6 +17,9 @@
 //     - {header: 姓名, value: name, width: 10}   # width (optional): XLSX column width
 //   subtotal_by: grid.name                  # optional: a subtotal row when this value changes
 //   total: true                             # optional: a total row at the end
+//   manual: [领取人签字, {header: 备注, width: 20}]   # optional: the real form's columns the
+//                                           #   register cannot fill, after the others; printed
+//                                           #   blank and counted by --savings as typed by hand
 // At summary grains (not person), columns may aggregate the rows below:
 //   count(person where age >= 60 and gender == "2"), sum(tag(dibao).amount where has_tag(dibao)),
 //   list(name where alive) (a household's members, joined with 、),
@@ -56,6 +59,7 @@ struct ColumnSpec {
   ExprType type;
   double width = 0;       // 0: the writer estimates it
   bool summable = false;  // summed in subtotal and total rows
+  bool manual = false;    // from `manual`: printed blank, filled in by hand (value is null)
   SourceLocation where;   // of the column entry
 };
 

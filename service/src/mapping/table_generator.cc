@@ -100,7 +100,10 @@ TableMeta MetaOf(const MappingSpec& spec, const std::string& scope_name, const D
   meta.scope = scope_name;
   meta.as_of = as_of.ToString();
   meta.headers = spec.Headers();
-  for (const ColumnSpec& c : spec.columns) meta.widths.push_back(c.width);
+  for (const ColumnSpec& c : spec.columns) {
+    meta.widths.push_back(c.width);
+    meta.numeric.push_back(c.type.is_numeric());
+  }
   return meta;
 }
 

@@ -6,10 +6,13 @@
 // error Status, or a sink destroyed before End) never leaves a half-written table; an existing
 // file at the path is replaced only on success.
 //
-// Every cell is text. Formula injection: in XLSX and CSV a cell that starts with = + - @, a tab
+// Cells are text, except in XLSX a cell of a numeric column (TableMeta::numeric: the column's
+// expression is an integer or a decimal, e.g. 序号, 年龄, 金额) whose text is a number is written as
+// a number, so the sheet can sum it; anything else in it (*** for a masked value, 合计) stays
+// text. Formula injection: in XLSX and CSV a cell that starts with = + - @, a tab
 // or a carriage return gets a leading apostrophe (' ), so no spreadsheet evaluates it; the
 // apostrophe is visible in CSV and is what spreadsheets themselves use to mark literal text.
-// (This also marks a negative number such as -5 as text; mapping values are text anyway.)
+// (In a text column this also marks a negative number such as -5 as text.)
 // JSON is not escaped this way: it is not opened by spreadsheets and its consumers get the
 // exact value.
 //
@@ -34,6 +37,7 @@ struct TableMeta {
   std::string as_of;  // the reference date, YYYY-MM-DD
   std::vector<std::string> headers;
   std::vector<double> widths;  // optional, per column; 0 or missing: estimated
+  std::vector<bool> numeric;   // optional, per column: its values are numbers (XLSX writes them so)
 };
 
 class TableSink {

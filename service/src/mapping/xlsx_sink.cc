@@ -3,6 +3,8 @@
 #include <xlsxwriter.h>
 
 #include <algorithm>
+#include <cstdlib>
+#include <optional>
 
 #include "onetable/utf8.h"
 
@@ -27,6 +29,30 @@ std::string SheetName(const std::string& title) {
     i += n;
   }
   return out.empty() ? "Sheet1" : out;
+}
+
+// The value of `text` when it is a number Excel can hold exactly as written: [-]digits[.digits],
+// at most 15 digits, no leading zero before another digit. nullopt for anything else.
+std::optional<double> PlainNumber(const std::string& text) {
+  size_t i = text.size() > 0 && text[0] == '-' ? 1 : 0;
+  const size_t first_digit = i;
+  int digits = 0;
+  bool point = false;
+  for (; i < text.size(); ++i) {
+    const char c = text[i];
+    if (c >= '0' && c <= '9') {
+      ++digits;
+    } else if (c == '.' && !point && digits > 0) {
+      point = true;
+    } else {
+      return std::nullopt;
+    }
+  }
+  if (digits == 0 || digits > 15 || text.back() == '.') return std::nullopt;
+  if (text[first_digit] == '0' && text.size() > first_digit + 1 && text[first_digit + 1] != '.') {
+    return std::nullopt;
+  }
+  return std::strtod(text.c_str(), nullptr);
 }
 
 Status XlsxError(lxw_error err, uint32_t row, size_t col) {
@@ -84,6 +110,8 @@ Status XlsxSink::Begin(const TableMeta& meta) {
   columns_ = meta.headers.size();
   fixed_widths_ = meta.widths;
   fixed_widths_.resize(columns_, 0);
+  numeric_ = meta.numeric;
+  numeric_.resize(columns_, false);
   estimated_.assign(columns_, 0);
 
   const std::string line = TitleLine(meta);
@@ -113,8 +141,12 @@ Status XlsxSink::WriteRow(const std::vector<std::string>& cells, lxw_format* for
     const std::string text = EscapeFormula(cells[c]);
     if (sample) estimated_[c] = std::max(estimated_[c], DisplayWidth(text));
     if (text.empty() && format == nullptr) continue;
-    lxw_error err =
-        worksheet_write_string(sheet_, next_row_, static_cast<lxw_col_t>(c), text.c_str(), format);
+    const lxw_col_t col = static_cast<lxw_col_t>(c);
+    // The header row (row 1) is text whatever its column holds.
+    const std::optional<double> number =
+        numeric_[c] && next_row_ > 1 ? PlainNumber(cells[c]) : std::nullopt;
+    lxw_error err = number ? worksheet_write_number(sheet_, next_row_, col, *number, format)
+                           : worksheet_write_string(sheet_, next_row_, col, text.c_str(), format);
     if (err != LXW_NO_ERROR) return XlsxError(err, next_row_, c);
   }
   ++next_row_;

@@ -3,8 +3,10 @@
 //
 // Layout: row 1 is the title "title — scope — 截至 as_of", merged across all columns; row 2 the
 // headers, bold and frozen with the title (they stay visible while scrolling); then the rows,
-// every cell an inline string — ID numbers and phones are never numbers, so Excel neither
-// rounds 18 digits nor drops a leading zero. Column widths come from TableMeta::widths or are
+// every cell an inline string except the numbers of numeric columns (TableMeta::numeric: 序号,
+// 年龄, 金额), which are numbers so the sheet sums them. ID numbers and phones are strings, never
+// numbers, so Excel neither rounds 18 digits nor drops a leading zero; a numeric column's cell
+// is a number only when it is plain decimal text of at most 15 digits without a leading zero. Column widths come from TableMeta::widths or are
 // estimated from the header and the first 100 rows (East Asian characters count double).
 // Subtotal and total rows are bold. Cells are escaped against formula injection.
 //
@@ -52,6 +54,7 @@ class XlsxSink : public TableSink {
   uint32_t next_row_ = 0;
   int64_t rows_written_ = 0;  // header included
   std::vector<double> fixed_widths_;
+  std::vector<bool> numeric_;  // per column (TableMeta::numeric)
   std::vector<int> estimated_;  // widest cell seen per column
   bool widths_set_ = false;
 };

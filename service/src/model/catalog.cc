@@ -43,7 +43,7 @@ std::string NormalizeHeader(std::string_view text) {
   return out;
 }
 
-// Parses "code,label" CSV text. Quoted cells ("...", "" for a quote) are accepted because
+// Splits one line of a code table (see CodeTableText). Quoted cells ("...", "" for a quote) are accepted because
 // spreadsheet programs write them; a quoted cell may not span lines.
 bool SplitCsvLine(const std::string& line, std::vector<std::string>* cells) {
   cells->clear();
@@ -76,23 +76,37 @@ bool SplitCsvLine(const std::string& line, std::vector<std::string>* cells) {
   return !quoted;
 }
 
-void ParseCodeTableText(const std::string& path, const std::string& text,
-                        std::vector<std::pair<std::string, std::string>>* entries,
+void ParseCodeTableText(const std::string& path, const std::string& text, CodeTableText* out,
                         std::vector<std::string>* problems) {
   std::istringstream in(text);
   std::string line;
   int line_number = 0;
   bool header_seen = false;
-  std::map<std::string, int> codes, labels;
+  size_t columns = 2;
+  std::map<std::string, int> codes, names;  // names: labels and short names, one namespace
   std::vector<std::string> cells;
   auto add = [&](const std::string& message) {
     problems->push_back(path + ":" + std::to_string(line_number) + ": " + message);
+  };
+  // A name may stand for one code only: an import that writes 男 must find one code.
+  auto claim = [&](const std::string& name) {
+    auto [it, fresh] = names.emplace(name, line_number);
+    if (!fresh) add("名称“" + name + "”重复（第 " + std::to_string(it->second) + " 行已有）");
+    return fresh;
   };
   while (std::getline(in, line)) {
     ++line_number;
     if (!line.empty() && line.back() == '\r') line.pop_back();
     if (line_number == 1 && line.compare(0, 3, "\xEF\xBB\xBF") == 0) line.erase(0, 3);
     if (TrimBlank(line).empty()) continue;
+    if (!header_seen && TrimBlank(line)[0] == '#') {
+      std::string_view comment = TrimBlank(TrimBlank(line).substr(1));
+      constexpr std::string_view kStandard = "standard:";
+      if (comment.compare(0, kStandard.size(), kStandard) == 0) {
+        out->standard = std::string(TrimBlank(comment.substr(kStandard.size())));
+      }
+      continue;
+    }
     if (!SplitCsvLine(line, &cells)) {
       add("引号未闭合");
       continue;
@@ -100,13 +114,18 @@ void ParseCodeTableText(const std::string& path, const std::string& text,
     for (std::string& cell : cells) cell = std::string(TrimBlank(cell));
     if (!header_seen) {
       header_seen = true;
-      if (cells.size() != 2 || cells[0] != "code" || cells[1] != "label") {
-        add("第一行应为表头 code,label");
-      }
+      const bool two = cells.size() == 2 && cells[0] == "code" && cells[1] == "label";
+      const bool three =
+          cells.size() == 3 && cells[0] == "code" && cells[1] == "label" && cells[2] == "short";
+      if (!two && !three) add("第一行应为表头 code,label 或 code,label,short");
+      columns = three ? 3 : 2;
       continue;
     }
-    if (cells.size() != 2) {
-      add("应有 2 列（code,label），实有 " + std::to_string(cells.size()) + " 列");
+    // A three-column table may leave `short` off a line whose label is already short.
+    if (cells.size() != columns && !(columns == 3 && cells.size() == 2)) {
+      add("应有 " + std::to_string(columns) + " 列（" +
+          (columns == 3 ? std::string("code,label,short") : std::string("code,label")) +
+          "），实有 " + std::to_string(cells.size()) + " 列");
       continue;
     }
     if (cells[0].empty()) {
@@ -122,12 +141,12 @@ void ParseCodeTableText(const std::string& path, const std::string& text,
       add("代码“" + cells[0] + "”重复（第 " + std::to_string(code_it->second) + " 行已有）");
       continue;
     }
-    auto [label_it, new_label] = labels.emplace(cells[1], line_number);
-    if (!new_label) {
-      add("名称“" + cells[1] + "”重复（第 " + std::to_string(label_it->second) + " 行已有）");
-      continue;
+    if (!claim(cells[1])) continue;
+    if (cells.size() == 3 && !cells[2].empty() && cells[2] != cells[1]) {
+      if (!claim(cells[2])) continue;
+      out->shorts.emplace(cells[0], cells[2]);
     }
-    entries->emplace_back(cells[0], cells[1]);
+    out->entries.emplace_back(cells[0], cells[1]);
   }
   if (!header_seen) {
     problems->push_back(path + ": 代码表为空，至少应有表头 code,label");
@@ -205,17 +224,33 @@ const FieldDef* TagDef::FindAttribute(std::string_view key) const {
 }
 
 CodeTable::CodeTable(std::string id, std::vector<std::pair<std::string, std::string>> entries)
-    : id_(std::move(id)), entries_(std::move(entries)) {
+    : CodeTable(std::move(id), CodeTableText{"", std::move(entries), {}}) {}
+
+CodeTable::CodeTable(std::string id, CodeTableText text)
+    : id_(std::move(id)),
+      standard_(std::move(text.standard)),
+      entries_(std::move(text.entries)),
+      shorts_(std::move(text.shorts)) {
   for (size_t i = 0; i < entries_.size(); ++i) {
     // emplace keeps the first entry when a code or label repeats (the loader rejects both).
     by_code_.emplace(entries_[i].first, i);
     by_label_.emplace(entries_[i].second, i);
+  }
+  for (const auto& [code, short_name] : shorts_) {
+    auto it = by_code_.find(code);
+    if (it != by_code_.end()) by_label_.emplace(short_name, it->second);
   }
 }
 
 const std::string* CodeTable::Label(std::string_view code) const {
   auto it = by_code_.find(code);
   return it == by_code_.end() ? nullptr : &entries_[it->second].second;
+}
+
+const std::string* CodeTable::ShortLabel(std::string_view code) const {
+  auto it = shorts_.find(code);
+  if (it != shorts_.end()) return &it->second;
+  return Label(code);
 }
 
 const std::string* CodeTable::CodeForLabel(std::string_view label) const {
@@ -226,13 +261,13 @@ const std::string* CodeTable::CodeForLabel(std::string_view label) const {
 Result<CodeTable> LoadCodeTable(const std::string& path) {
   std::string text;
   if (!internal::ReadFile(path, &text)) return Status::NotFound(path + ": 无法读取代码表文件");
-  std::vector<std::pair<std::string, std::string>> entries;
+  CodeTableText table;
   std::vector<std::string> problems;
-  internal::ParseCodeTableText(path, text, &entries, &problems);
+  internal::ParseCodeTableText(path, text, &table, &problems);
   if (!problems.empty()) {
     return Status::Invalid(Join(problems, "\n"));
   }
-  return CodeTable(std::filesystem::path(path).stem().string(), std::move(entries));
+  return CodeTable(std::filesystem::path(path).stem().string(), std::move(table));
 }
 
 // Lookups scan the field list: it holds about a hundred entries, ordered by entity, and a scan

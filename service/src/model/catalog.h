@@ -94,24 +94,42 @@ struct TagDef {
   const FieldDef* FindAttribute(std::string_view key) const;
 };
 
+// A code table file: UTF-8 CSV with the header "code,label" or "code,label,short", after
+// optional comment lines starting with "#" ("# standard: GB/T 2261.1-2003" names the standard
+// and version the table follows). `short` is the name forms print (男 for 男性); empty means
+// the label itself.
+struct CodeTableText {
+  std::string standard;  // from "# standard: ..."; "" when the file does not say
+  std::vector<std::pair<std::string, std::string>> entries;  // (code, label), in file order
+  std::map<std::string, std::string, std::less<>> shorts;    // code -> short name, when given
+};
+
 class CodeTable {
  public:
   CodeTable(std::string id, std::vector<std::pair<std::string, std::string>> entries);
+  CodeTable(std::string id, CodeTableText text);
   const std::string& id() const { return id_; }
+  // The standard and version the table follows ("GB/T 2261.1-2003"), or "".
+  const std::string& standard() const { return standard_; }
   const std::vector<std::pair<std::string, std::string>>& entries() const { return entries_; }
-  // The label of `code`, or nullptr when the code is not in the table.
+  // The label (the standard's full name) of `code`, or nullptr when the code is not in the table.
   const std::string* Label(std::string_view code) const;
-  // The code whose label is `label` (exact), or nullptr.
+  // The name forms print for `code`: its short name when it has one, else its label; nullptr
+  // when the code is not in the table.
+  const std::string* ShortLabel(std::string_view code) const;
+  // The code whose label or short name is `label` (exact), or nullptr.
   const std::string* CodeForLabel(std::string_view label) const;
 
  private:
   std::string id_;
+  std::string standard_;
   std::vector<std::pair<std::string, std::string>> entries_;
+  std::map<std::string, std::string, std::less<>> shorts_;
   std::map<std::string, size_t, std::less<>> by_code_;
-  std::map<std::string, size_t, std::less<>> by_label_;
+  std::map<std::string, size_t, std::less<>> by_label_;  // labels and short names
 };
 
-// Reads one code table file ("code,label" with a header row, UTF-8). Errors name file:line.
+// Reads one code table file (see CodeTableText). Errors name file:line.
 Result<CodeTable> LoadCodeTable(const std::string& path);
 
 class Catalog {

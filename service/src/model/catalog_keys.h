@@ -34,6 +34,9 @@ inline constexpr char kCurrentAddress[] = "current_address";
 inline constexpr char kRelationship[] = "relationship";  // to the household head
 inline constexpr char kDeathDate[] = "death_date";
 inline constexpr char kAge[] = "age";  // derived from birth_date (and death_date)
+// Optional, derived: the head's (or the head's spouse's) children living in the household, by
+// 与户主关系 (GB/T 4761: 20–39 sons and daughters, not 28 女婿 / 38 儿媳); NULL for anyone else.
+inline constexpr char kChildrenInHousehold[] = "children_in_household";
 // Optional (not in kRequiredKeys): `alive` at a date reads them when the catalog defines them
 // (expr/alive_rule.h); ingest reads residence_status's 死亡 / 迁出 codes (by label) to end a
 // person's `alive`.

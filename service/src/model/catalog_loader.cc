@@ -19,8 +19,7 @@ namespace internal {
 // Defined in catalog.cc.
 std::string NormalizeHeader(std::string_view text);
 bool ReadFile(const std::string& path, std::string* out);
-void ParseCodeTableText(const std::string& path, const std::string& text,
-                        std::vector<std::pair<std::string, std::string>>* entries,
+void ParseCodeTableText(const std::string& path, const std::string& text, CodeTableText* out,
                         std::vector<std::string>* problems);
 }  // namespace internal
 
@@ -280,10 +279,10 @@ void LoadCodeTables(const std::string& codes_dir,
       problems->push_back(path + ": 无法读取代码表文件");
       continue;
     }
-    std::vector<std::pair<std::string, std::string>> entries;
+    CodeTableText table;
     size_t before = problems->size();
-    internal::ParseCodeTableText(path, text, &entries, problems);
-    if (problems->size() == before) out->emplace(id, CodeTable(id, std::move(entries)));
+    internal::ParseCodeTableText(path, text, &table, problems);
+    if (problems->size() == before) out->emplace(id, CodeTable(id, std::move(table)));
   }
 }
 

@@ -250,6 +250,9 @@ class ScanQuery {
         }
         return Column{count + ") END)", nullptr};
       }
+      if (kind == EntityKind::kPerson && key == keys::kChildrenInHousehold && entity != "head") {
+        return Column{ChildrenInHousehold(alias), nullptr};
+      }
       return bad("该字段是计算字段，登记库不存储");
     }
     // Dates are facts, read as known now — except 入住日期, which belongs to the household the
@@ -274,6 +277,26 @@ class ScanQuery {
   }
 
   bool Moved() const { return history_ != nullptr && history_->moved; }
+
+  // keys::kChildrenInHousehold of person `alias`: for the head (01 本人, 02 户主) or the head's
+  // spouse (10 配偶, 11 夫, 12 妻), the household's other active, living members whose
+  // relationship to the head is a son or daughter (GB/T 4761 20–39 but 28 女婿, 38 儿媳); NULL
+  // for anyone else, whose children the relationships to the head do not identify. Current
+  // members: a past reference date does not move children between households.
+  std::string ChildrenInHousehold(const std::string& alias) const {
+    const std::string rel = alias + "." + keys::kRelationship;
+    std::string count = "(SELECT COUNT(*) FROM person ch WHERE ch.parent_id = " + alias +
+                        ".parent_id AND ch.id <> " + alias + ".id AND ch.status = '" +
+                        kStatusActive + "' AND ch." + keys::kRelationship +
+                        " BETWEEN '20' AND '39' AND ch." + keys::kRelationship +
+                        " NOT IN ('28', '38')";
+    if (catalog_.Find(EntityKind::kPerson, keys::kDeathDate) != nullptr) {
+      count += " AND ch.death_date IS NULL";
+    }
+    count += ")";
+    return "(CASE WHEN " + alias + ".parent_id IS NOT NULL AND " + rel +
+           " IN ('01', '02', '10', '11', '12') THEN " + count + " ELSE NULL END)";
+  }
 
   // The first change of `key` after the instant, per person: its old value is the one held then.
   std::string FirstChangeSince(const std::string& key) const {

@@ -162,7 +162,7 @@ export async function render({ id }, query) {
     draft && draft.unmatched.length ? notice('warn', `模板中有 ${draft.unmatched.length} 列未能匹配字段：${draft.unmatched.map((u) => u.header).join('、')}。请在下方补全。`) : null,
     h('div.editor',
       h('div.card', h('h2', 'YAML'), text, state, problems,
-        h('p.small.muted', '表达式可用：字段名、household.head.name、grid.name、has_tag(dibao)、tag(disability).grade、age、label()、mask()、format_date()、concat()、coalesce()、row_number()、case when … end。')),
+        h('p.small.muted', '表达式可用：字段名、household.head.name、grid.name、has_tag(dibao)、tag(disability).grade、age、label()（简称）、label_full()（全称）、mask()、format_date()、concat()、coalesce()、row_number()、case when … end。')),
       h('div.card', h('h2', '预览'), h('div.fields', h('div.field', h('label', '范围'), scope), h('div.field', h('label', '统计时点'), asOf)),
         h('div.row', previewBtn), out)));
 }
