@@ -10,6 +10,7 @@
 #include <string>
 #include <vector>
 
+#include "audit/audit_log.h"
 #include "auth_harness.h"
 
 namespace onetable::authtest {
@@ -312,7 +313,7 @@ TEST_F(AuthSecurity, EveryCookieCarriedWriteRouteRefusesCrossSiteRequests) {
 // account. Logins that say they come from another site are refused; scripts (no Origin, no
 // Sec-Fetch-Site) and the service's own page are not.
 TEST_F(AuthSecurity, ACrossSiteFormCannotSignABrowserIn) {
-  const std::string body = std::string(R"({"name":"gw_a1","password":")") + kPassword + ""}";
+  const std::string body = std::string(R"({"name":"gw_a1","password":")") + kPassword + "\"}";
   const std::string host = "127.0.0.1:" + std::to_string(server_->port());
   Answer form = Call("", "POST", "/api/v1/login", body,
                      {{"Content-Type", "text/plain"}, {"Origin", "http://127.0.0.1:18590"}});
