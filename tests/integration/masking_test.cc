@@ -165,7 +165,7 @@ TEST_F(Masking, OnlyTheSystemAdministratorChangesAGridsCodeAndOnlyToAFreeFitting
   EXPECT_EQ(put(TokenOf("ca_a"), "09").status, 403);
   const std::string admin = TokenOf("admin");
   EXPECT_EQ(put(admin, "02").status, 409) << "taken by 东风第二网格";
-  EXPECT_EQ(put(admin, "42058100200101").status, 400) << "another community's prefix";
+  EXPECT_EQ(put(admin, "42058100200101").status, 422) << "another community's prefix: invalid field";
   Answer ok = put(admin, "42058100100101");
   EXPECT_EQ(ok.status, 200) << ok.body;
   // Unchanged code in a save of other fields: anyone who may edit the grid.
