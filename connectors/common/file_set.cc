@@ -93,6 +93,23 @@ void DeliverDataRow(const OtBatchSink* sink, const FileState& file,
     RejectRow(sink, file, row.number, row.error, &row.cells);
     return;
   }
+  // Values cross the plugin ABI as C strings: a NUL would cut "ID\0GARBAGE" to a valid-looking
+  // "ID". Such a row is quarantined here, naming the column, instead.
+  for (size_t i = 0; i < header.size() && i < row.cells.size(); ++i) {
+    if (header[i].empty() || row.cells[i].find('\0') == std::string::npos) continue;
+    std::vector<std::string> raw = row.cells;
+    for (std::string& cell : raw) {
+      for (char& c : cell) {
+        if (c == '\0') c = ' ';
+      }
+    }
+    const std::string reason = "“" + header[i] + "”含有控制字符（NUL），请检查来源数据";
+    const std::string text = Join(raw, ",");
+    OtRejectedRow r{file.location.c_str(), row.number, header[i].c_str(), reason.c_str(),
+                    text.c_str()};
+    sink->reject(sink->ctx, &r);
+    return;
+  }
   std::vector<OtKeyValue> fields;
   fields.reserve(header.size());
   for (size_t i = 0; i < header.size(); ++i) {

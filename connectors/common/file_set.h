@@ -49,7 +49,8 @@ void RejectRow(const OtBatchSink* sink, const FileState& file, int64_t row,
                const std::string& reason, const std::vector<std::string>* raw = nullptr);
 
 // Hands one data row to the sink: as a record keyed "<location>:<row>" with a field per named
-// header cell, or as a rejected row when the reader marked it (Row::error).
+// header cell, or as a rejected row when the reader marked it (Row::error) or a named cell holds
+// a NUL byte (it would be cut where it crosses the plugin ABI as a C string).
 void DeliverDataRow(const OtBatchSink* sink, const FileState& file,
                     const std::vector<std::string>& header, const Row& row);
 

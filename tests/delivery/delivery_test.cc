@@ -22,6 +22,7 @@
 #include "delivery/delivery_schedule.h"
 #include "model/catalog.h"
 #include "model/date.h"
+#include "model/id_number.h"
 #include "model/sha256.h"
 #include "receiver.h"
 #include "store/sql_connection.h"
@@ -428,6 +429,47 @@ TEST_F(Delivery, AccountGrantsAndMasksApply) {
   WriteDelivery(HttpTarget(), "account: dept02\n");
   DeliveryOutcome denied = Run();
   EXPECT_EQ(denied.status.code(), StatusCode::kPermissionDenied) << denied.status.message();
+}
+
+// PIPL Art. 28: an account with the key column's grant but not the minor grant gets a child's
+// ID number masked, so the child's row names no one and is withheld (counted with the blank
+// keys), never sent under the key "***"; with the minor grant it goes out like the others.
+TEST_F(Delivery, AChildsRowIsWithheldWithoutTheMinorGrant) {
+  const std::string first17 = "42058120180101001";
+  const std::string child_key = first17 + IdCheckCharacter(first17);
+  Add(EntityKind::kPerson, household_a_,
+      {{"name", "小孩"}, {"id_number", child_key}, {"birth_date", "2018-01-01"},
+       {"phone", "13812340000"}});
+  User dept;
+  dept.name = "dept01";
+  dept.role = "department";
+  dept.display_name = "部门";
+  dept.password_hash = "x";
+  dept.grants = {"test/push", "test/push:公民身份号码,联系电话"};
+  ASSERT_TRUE(store_->AddUser(dept).ok());
+  WriteDelivery(HttpTarget(), "account: dept01\n");
+  DeliveryOutcome o = Run();
+  ASSERT_TRUE(o.status.ok()) << o.status.message();
+  EXPECT_EQ(o.blank_keys, 1);
+  std::vector<Op> ops = OpsOf(receiver_.requests().at(0).body);
+  ASSERT_EQ(ops.size(), 5u);
+  for (const Op& op : ops) {
+    EXPECT_NE(op.key, child_key);
+    EXPECT_NE(op.key, "***");
+  }
+
+  Result<User> granted = store_->GetUser("dept01");
+  ASSERT_TRUE(granted.ok());
+  granted->grants.push_back("sensitive:minor");
+  ASSERT_TRUE(store_->UpdateUser(&*granted).ok());
+  receiver_.Clear();
+  DeliveryOutcome again = Run();
+  ASSERT_TRUE(again.status.ok()) << again.status.message();
+  EXPECT_EQ(again.blank_keys, 0);
+  std::vector<Op> child = OpsOf(receiver_.requests().at(0).body);
+  ASSERT_EQ(child.size(), 1u) << "only the child's row is new";
+  EXPECT_EQ(child[0].key, child_key);
+  EXPECT_EQ(child[0].row["联系电话"], "13812340000");
 }
 
 // Two instances sharing one store see the delivery due at once: it runs once.

@@ -36,6 +36,7 @@
 
 #include <atomic>
 #include <filesystem>
+#include <fstream>
 #include <map>
 #include <memory>
 #include <string>
@@ -104,6 +105,9 @@ class AuthHarness : public ::testing::Test {
   // Set before SetUp: peers whose X-Forwarded-For the server believes (tests then speak for
   // several clients from loopback).
   std::vector<std::string> trusted_proxies_;
+  // Set before SetUp: a file-target delivery "audit-push" of minzheng/gaoling-jintie (key
+  // 公民身份号码) in dir_/deliveries, writing to dir_/drop.
+  bool with_delivery_ = false;
 
   void SetUp() override {
     Result<Catalog> catalog = Catalog::Load(ONETABLE_SOURCE_DIR "/schema");
@@ -129,12 +133,22 @@ class AuthHarness : public ::testing::Test {
     AuthOptions auth_options;
     auth_options.password_iterations = kIterations;
     auth_options.clock = [this] { return now_.load(); };
+    // Fixed, not from the machine's cores, so tests of the cap know it; a long wait, so a login
+    // that waits for a slot under load is never refused by the clock.
+    auth_options.password_check_slots = 2;
+    auth_options.password_check_waiters = 3;
+    auth_options.password_check_wait_ms = 120000;
     auth_ = std::make_unique<Authenticator>(auth_options);
     metrics_ = std::make_unique<Metrics>();
     AppSettings settings;
     settings.schema_dir = ONETABLE_SOURCE_DIR "/schema";
     settings.mappings_dir = dir_ + "/mappings";
     settings.connectors_dir = dir_ + "/connectors";
+    if (with_delivery_) {
+      WriteDelivery();
+      if (HasFatalFailure()) return;
+      settings.deliveries_dir = dir_ + "/deliveries";
+    }
     service_ = std::make_unique<ServiceContext>(ServiceContext{
         *catalog_, *policy_, settings, divisions_.get(), auth_.get(), metrics_.get()});
     service_->jobs = jobs_.get();
@@ -264,6 +278,15 @@ class AuthHarness : public ::testing::Test {
       personal_.push_back(phone);
     }
     return Add(EntityKind::kPerson, household, values);
+  }
+
+  void WriteDelivery() {
+    std::filesystem::create_directories(dir_ + "/deliveries");
+    std::ofstream out(dir_ + "/deliveries/audit-push.yaml");
+    out << "id: audit-push\ntitle: 审计测试推送\nmapping: minzheng/gaoling-jintie\n"
+           "key: 公民身份号码\ntarget: {type: file, dir: "
+        << dir_ << "/drop, format: json}\n";
+    ASSERT_TRUE(out.good()) << "writing the delivery";
   }
 
   void CopyMappings() {

@@ -3,11 +3,14 @@
 // (M3), CSRF rules for cookie-carried writes (H2), API token expiry, self-service password
 // change and the strength check (L). The server believes X-Forwarded-For from loopback here,
 // so one test speaks for several client addresses.
+#include <chrono>
 #include <fstream>
+#include <future>
 #include <sstream>
 #include <string>
 #include <vector>
 
+#include "audit/audit_log.h"
 #include "auth_harness.h"
 
 namespace onetable::authtest {
@@ -69,6 +72,47 @@ TEST_F(AuthSecurity, FailuresMakeTheAccountWaitLongerEachTimeButNeverLockIt) {
   // And the count starts again.
   EXPECT_EQ(LoginFrom("203.0.113.20", "gw_a1", "Wrong-password-1").ErrorMessage(),
             "用户名或密码错误");
+}
+
+// M4 "8 clients posting logins pin both cores": at most password_check_slots PBKDF2 checks run
+// at once. With every slot held (here by the test itself, standing in for slow checks), logins
+// wait — at most password_check_waiters of them — and the next is answered 503 with Retry-After
+// at once, unheard and uncounted; /healthz and signed-in requests answer meanwhile; once slots
+// come free the waiting logins go through. No timing: the test waits on the slots' own count.
+TEST_F(AuthSecurity, PasswordChecksAreCappedSoLoginsCannotStarveTheService) {
+  const std::string session = SessionOf("gw_a1", kPassword);
+  PasswordSlots& slots = auth_->password_slots();
+  ASSERT_EQ(slots.capacity(), 2);
+  ASSERT_EQ(slots.max_waiting(), 3);
+  std::vector<PasswordSlots::Slot> held;
+  for (int i = 0; i < slots.capacity(); ++i) {
+    held.push_back(slots.Acquire());
+    ASSERT_TRUE(held.back());
+  }
+  std::vector<std::future<Answer>> waiting;
+  for (int i = 0; i < slots.max_waiting(); ++i) {
+    waiting.push_back(std::async(std::launch::async, [this] { return Login("gw_a1", kPassword); }));
+  }
+  ASSERT_TRUE(slots.AwaitWaiting(slots.max_waiting(), std::chrono::minutes(2)));
+
+  Answer refused = Login("gw_a1", kPassword);
+  EXPECT_EQ(refused.status, 503) << refused.body;
+  EXPECT_EQ(refused.Header("retry-after"), "1");
+  EXPECT_EQ(Call("", "GET", "/healthz").status, 200);
+  EXPECT_EQ(Call(session, "GET", "/api/v1/me").status, 200);
+  for (int i = 0; i < 3; ++i) {
+    EXPECT_EQ(Login("nobody", "Wrong-password-1").status, 503) << "an unknown name waits too";
+  }
+  EXPECT_TRUE(AuditOf(kAuditLogin).size() == 1) << "refused unheard: only the first login";
+
+  held.clear();
+  for (std::future<Answer>& login : waiting) {
+    Answer a = login.get();
+    EXPECT_EQ(a.status, 200) << a.body;
+  }
+  // Nothing was counted against the account or the address while refused.
+  for (int i = 0; i < 4; ++i) EXPECT_EQ(Login("gw_a1", "Wrong-password-1").status, 401);
+  EXPECT_EQ(Login("gw_a1", kPassword).status, 200);
 }
 
 TEST_F(AuthSecurity, AStrangerCannotKeepTheOwnerOut) {
@@ -222,6 +266,69 @@ TEST_F(AuthSecurity, CookieWritesMustComeFromTheServicesOwnPages) {
   // Bearer tokens are not affected (no browser sends them by itself).
   Answer bearer = Call(session, "POST", "/api/v1/logout", "{}", {{"Content-Type", "text/plain"}});
   EXPECT_EQ(bearer.status, 200) << bearer.body;
+}
+
+// H2 on every route: each state-changing route of the service (POST, PUT, PATCH, DELETE — DELETE
+// without a body too), cookie-carried, as a cross-site form (text/plain from another origin) or a
+// cross-site script (JSON without a body but Sec-Fetch-Site: cross-site), is refused before its
+// handler runs, whoever's session the cookie holds. Nothing is written.
+TEST_F(AuthSecurity, EveryCookieCarriedWriteRouteRefusesCrossSiteRequests) {
+  const std::string session = SessionOf("admin", kPassword);
+  const std::string cookie = "onetable_session=" + session;
+  const size_t writes_before = AuditOf(kAuditWrite).size();
+  int checked = 0;
+  for (const Router::RouteInfo& route : routes_) {
+    if (route.method == "GET" || route.method == "HEAD" || route.method == "OPTIONS") continue;
+    std::string path = route.pattern;
+    for (size_t open = path.find('{'); open != std::string::npos; open = path.find('{')) {
+      path.replace(open, path.find('}', open) - open + 1, std::to_string(zhang_));
+    }
+    SCOPED_TRACE(route.method + " " + path);
+    Answer form = Call("", route.method, path, R"({"x":"=y"})",
+                       {{"Cookie", cookie},
+                        {"Content-Type", "text/plain"},
+                        {"Origin", "http://127.0.0.1:18590"}});
+    EXPECT_EQ(form.status, 403) << form.body;
+    EXPECT_EQ(form.ErrorMessage().rfind("请求被拒绝", 0), 0u) << form.body;
+    // No body, no Content-Type: what a cross-site fetch() of a DELETE sends.
+    Poco::Net::HTTPClientSession client("127.0.0.1", server_->port());
+    Poco::Net::HTTPRequest bare(route.method, path, Poco::Net::HTTPMessage::HTTP_1_1);
+    bare.set("Cookie", cookie);
+    bare.set("Sec-Fetch-Site", "cross-site");
+    client.sendRequest(bare);
+    Poco::Net::HTTPResponse response;
+    std::string reply;
+    Poco::StreamCopier::copyToString(client.receiveResponse(response), reply);
+    EXPECT_EQ(response.getStatus(), 403) << reply;
+    EXPECT_NE(reply.find("请求被拒绝"), std::string::npos) << reply;
+    ++checked;
+  }
+  EXPECT_GT(checked, 30) << "every write route of the service";
+  EXPECT_EQ(AuditOf(kAuditWrite).size(), writes_before);
+  EXPECT_TRUE(store_->Get(EntityKind::kPerson, zhang_).ok()) << "not deleted";
+}
+
+// Login CSRF: a cross-site form can post a text/plain body that reads as JSON
+// ({"name":"attacker","password":"pw=}" … ) and sign the victim's browser into the attacker's
+// account. Logins that say they come from another site are refused; scripts (no Origin, no
+// Sec-Fetch-Site) and the service's own page are not.
+TEST_F(AuthSecurity, ACrossSiteFormCannotSignABrowserIn) {
+  const std::string body = std::string(R"({"name":"gw_a1","password":")") + kPassword + "\"}";
+  const std::string host = "127.0.0.1:" + std::to_string(server_->port());
+  Answer form = Call("", "POST", "/api/v1/login", body,
+                     {{"Content-Type", "text/plain"}, {"Origin", "http://127.0.0.1:18590"}});
+  EXPECT_EQ(form.status, 403) << form.body;
+  EXPECT_EQ(form.Header("set-cookie"), "");
+  EXPECT_EQ(Call("", "POST", "/api/v1/login", body, {{"Sec-Fetch-Site", "cross-site"}}).status,
+            403);
+  EXPECT_EQ(Call("", "POST", "/api/v1/login", body, {{"Sec-Fetch-Site", "same-site"}}).status,
+            403);
+  EXPECT_EQ(Call("", "POST", "/api/v1/login", body, {{"Origin", "null"}}).status, 403);
+  EXPECT_EQ(Call("", "POST", "/api/v1/login", body,
+                 {{"Sec-Fetch-Site", "same-origin"}, {"Origin", "http://" + host}})
+                .status,
+            200);
+  EXPECT_EQ(Call("", "POST", "/api/v1/login", body).status, 200) << "a script";
 }
 
 TEST_F(AuthSecurity, ApiTokensEndAfterAYearOrTheirOwnLifetime) {

@@ -391,6 +391,33 @@ TEST_F(HttpConnectionTest, ForwardedForIsBelievedOnlyFromTrustedProxies) {
   EXPECT_EQ(whoami("127.0.0.5", "not-an-ip"), "{\"addr\":\"127.0.0.5\"}");
 }
 
+// Hostile heads: one longer than the limit (one huge header) is answered 431, a head of a
+// thousand small header fields (under the byte limit, over the parser's field count) gets a 4xx
+// answer rather than an empty reply or a crash, as does a head of binary bytes (a TLS hello); a
+// header line without a colon is answered too. The server answers everyone else throughout and holds no connection open.
+TEST_F(HttpConnectionTest, HugeOrMalformedHeadsAreAnsweredAndHarmNoOne) {
+  StartServer(ServerOptions{});
+  const auto answer = [&](const std::string& head) {
+    const int fd = Keep(Connect("127.0.0.1", port_));
+    SendAll(fd, head);
+    return StatusOf(ReadResponse(fd));
+  };
+  EXPECT_EQ(answer(Get("/healthz", "X-Big: " + std::string(64 * 1024, 'a') + "\r\n")), 431);
+  std::string many;
+  for (int i = 0; i < 1000; ++i) many += "X-F" + std::to_string(i) + ": 1\r\n";
+  const int fields = answer(Get("/healthz", many));
+  EXPECT_GE(fields, 400) << "a thousand fields";
+  EXPECT_LT(fields, 500) << "a thousand fields";
+  EXPECT_NE(answer(Get("/healthz", "no colon here\r\n")), 0) << "answered, however";
+  const int binary = answer(std::string("\x16\x03\x01\x02\x00\x01\x00\x01\xfc\x03\x03", 11) +
+                            "\r\n\r\n");
+  EXPECT_GE(binary, 400) << "a TLS hello on the plain port";
+  EXPECT_LT(binary, 500);
+  const int fd = Keep(Connect("127.0.0.1", port_));
+  ASSERT_TRUE(SendAll(fd, Get("/healthz")));
+  EXPECT_EQ(StatusOf(ReadResponse(fd)), 200);
+}
+
 TEST_F(HttpConnectionTest, ApiResponsesAreNotSniffedOrStored) {
   StartServer(ServerOptions{});
   const int fd = Keep(Connect("127.0.0.1", port_));

@@ -150,6 +150,41 @@ TEST_F(ImportCli, Gb18030WithAliasesQuotedNewlinesAndARaggedRow) {
       store()->FindBy(EntityKind::kPerson, "id_number", old17 + IdCheckCharacter(old17)).ok());
 }
 
+// Hostile cells through the real csv plugin (issue 16, L and the regex_extract attack): a NUL
+// inside an ID number ("ID\0GARBAGE", which a C-string reader cuts to a valid number) and a
+// line break inside a name quarantine their rows as control characters; a 4,000-character cell
+// against a pattern that backtracks catastrophically ('(a+)+$') cannot hang the import — the
+// row imports, its transform simply finding nothing.
+TEST_F(ImportCli, HostileCellsAreQuarantinedAndCannotHangTheImport) {
+  const auto id = [](const char* first17) { return first17 + std::string(1, IdCheckCharacter(first17)); };
+  const std::string good = id("42058119700101001"), nul = id("42058119700101003"),
+                    crlf = id("42058119700101005"), slow = id("42058119700101007");
+  std::string csv = "姓名,身份证号,备注\n";
+  csv += "人员一," + good + ",无\n";
+  csv += "人员二," + nul + std::string("\0GARBAGE", 8) + ",无\n";
+  csv += "\"人员\r\n三\"," + crlf + ",无\n";
+  csv += "人员四," + slow + "," + std::string(4000, 'a') + "X\n";
+  WriteFile(dir_ + "/h.csv", csv);
+  WriteFile(dir_ + "/h.yaml",
+            "id: h\ntype: csv\noptions: {path: h.csv}\nmatch: {id_number: 身份证号}\n"
+            "fields:\n  name: 姓名\n"
+            "  former_name: {value: \"regex_extract(备注, '(a+)+$', 0)\"}\n");
+  CliResult r = Import(dir_ + "/h.yaml");
+  ASSERT_EQ(r.exit_code, 0) << r.err;
+  EXPECT_EQ(ReportCounts(r.out), (std::vector<int64_t>{4, 2, 0, 0, 0, 0, 2})) << r.out;
+  EXPECT_TRUE(store()->FindBy(EntityKind::kPerson, "id_number", good).ok());
+  Result<Row> four = store()->FindBy(EntityKind::kPerson, "id_number", slow);
+  ASSERT_TRUE(four.ok()) << four.status().message();
+  EXPECT_EQ(four->Get("former_name"), nullptr) << "no match: null";
+  EXPECT_FALSE(store()->FindBy(EntityKind::kPerson, "id_number", nul).ok());
+  auto q = store()->ListQuarantine(0, 0, 100);
+  ASSERT_TRUE(q.ok());
+  ASSERT_EQ(q->size(), 2u);
+  for (const QuarantinedRow& row : *q) {
+    EXPECT_NE(row.reason.find("控制字符"), std::string::npos) << row.reason;
+  }
+}
+
 TEST_F(ImportCli, ChangingThreeRowsAtTheSourceUpdatesExactlyThose) {
   std::string csv = "姓名,身份证号,联系电话\n";
   std::vector<std::string> lines;

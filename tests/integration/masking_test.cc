@@ -3,6 +3,8 @@
 // tables unless the account holds a grant for that column of that table, and a child's only with
 // the minor grant; a grid or community code is changed by the system administrator only, to a
 // code that fits its parent and is free.
+#include <filesystem>
+#include <fstream>
 #include <string>
 
 #include "auth_harness.h"
@@ -93,6 +95,47 @@ TEST_F(Masking, TablesMaskIdNumbersUnlessTheColumnIsGranted) {
   ASSERT_EQ(granted.status, 200) << granted.body;
   EXPECT_NE(granted.body.find(id), std::string::npos) << granted.body;
   EXPECT_EQ(granted.body.find("13800000001"), std::string::npos) << "the phone is not granted";
+}
+
+// PIPL Art. 28 in tables: a column grant shows adults' ID numbers and phones in full, but a
+// child's (under 14 at the table's reference date) only with the minor grant too; a child who
+// has turned 14 by a later reference date is shown like any adult. Previews and downloads alike.
+TEST_F(Masking, TablesMaskAChildsIdentifiersWithoutTheMinorGrant) {
+  const int64_t child = AddPerson(household_a1_, "张小明", "20180101", 55, "13800000055");
+  ASSERT_GT(child, 0);
+  const std::string child_id = IdNumberFor("20180101", 55);
+  const std::string adult_id = IdNumberFor("19400101", 11);  // 张三丰
+  std::filesystem::create_directories(dir_ + "/mappings/test");
+  std::ofstream(dir_ + "/mappings/test/huji.yaml")
+      << "id: test/huji\ntitle: 户籍人口名册\ndepartment: 测试\npurpose: 测试\n"
+         "legal_basis: 测试\ngrain: person\norder_by: [id_number]\ncolumns:\n"
+         "  - {header: 姓名, value: name}\n  - {header: 公民身份号码, value: id_number}\n"
+         "  - {header: 联系电话, value: phone}\n";
+  const std::string path = "/api/v1/tables/test/huji?format=csv&as_of=";
+  Grant("dept", {"test/huji:公民身份号码,联系电话"});
+  const std::string dept = TokenOf("dept");
+  Answer table = Call(dept, "GET", path + "2026-06-30");
+  ASSERT_EQ(table.status, 200) << table.body;
+  EXPECT_NE(table.body.find(adult_id), std::string::npos) << table.body;
+  EXPECT_NE(table.body.find("13800000001"), std::string::npos) << table.body;
+  EXPECT_NE(table.body.find("张小明"), std::string::npos) << "the child's row is there";
+  EXPECT_EQ(table.body.find(child_id), std::string::npos) << table.body;
+  EXPECT_EQ(table.body.find("13800000055"), std::string::npos) << table.body;
+  Answer preview = Call(dept, "GET", "/api/v1/mappings/test/huji/preview?as_of=2026-06-30");
+  ASSERT_EQ(preview.status, 200) << preview.body;
+  EXPECT_NE(preview.body.find(adult_id), std::string::npos) << preview.body;
+  EXPECT_EQ(preview.body.find(child_id), std::string::npos) << preview.body;
+
+  // Fourteen on 2032-01-01: from then on the column grant is enough.
+  Answer later = Call(dept, "GET", path + "2032-06-30");
+  ASSERT_EQ(later.status, 200) << later.body;
+  EXPECT_NE(later.body.find(child_id), std::string::npos) << later.body;
+
+  Grant("dept", {"test/huji:公民身份号码,联系电话", "sensitive:minor"});
+  Answer minor = Call(TokenOf("dept"), "GET", path + "2026-06-30");
+  ASSERT_EQ(minor.status, 200) << minor.body;
+  EXPECT_NE(minor.body.find(child_id), std::string::npos) << minor.body;
+  EXPECT_NE(minor.body.find("13800000055"), std::string::npos) << minor.body;
 }
 
 TEST_F(Masking, ColumnGrantsAreCheckedWhenAnAccountIsSaved) {

@@ -5,6 +5,7 @@
 #include "expr/transform_functions.h"
 
 #include <gtest/gtest.h>
+#include <re2/re2.h>
 
 #include <map>
 #include <string>
@@ -44,16 +45,44 @@ TEST(TransformFunctions, TrimAndSplitPart) {
 }
 
 TEST(TransformFunctions, RegexExtract) {
-  std::regex re;
-  size_t groups = 0;
   std::string error;
-  ASSERT_TRUE(CompilePattern("([0-9]+)号([0-9]+)栋", &re, &groups, &error)) << error;
-  EXPECT_EQ(groups, 2u);
-  EXPECT_EQ(RegexExtract("清江大道88号3栋", re, 0), "88号3栋");
-  EXPECT_EQ(RegexExtract("清江大道88号3栋", re, 2), "3");
-  EXPECT_FALSE(RegexExtract("清江大道", re, 1).has_value());
-  EXPECT_FALSE(CompilePattern("([0-9]", &re, &groups, &error));
+  std::shared_ptr<const re2::RE2> re = CompilePattern("([0-9]+)号([0-9]+)栋", &error);
+  ASSERT_NE(re, nullptr) << error;
+  EXPECT_EQ(re->NumberOfCapturingGroups(), 2);
+  EXPECT_EQ(RegexExtract("清江大道88号3栋", *re, 0), "88号3栋");
+  EXPECT_EQ(RegexExtract("清江大道88号3栋", *re, 2), "3");
+  EXPECT_FALSE(RegexExtract("清江大道", *re, 1).has_value());
+  EXPECT_FALSE(RegexExtract("清江大道88号3栋", *re, 3).has_value());
+  // A group that did not take part is no match; "." is one character, not one byte.
+  std::shared_ptr<const re2::RE2> optional = CompilePattern("^(A)?(.)", &error);
+  ASSERT_NE(optional, nullptr) << error;
+  EXPECT_FALSE(RegexExtract("张三", *optional, 1).has_value());
+  EXPECT_EQ(RegexExtract("张三", *optional, 2), "张");
+  EXPECT_EQ(CompilePattern("([0-9]", &error), nullptr);
   EXPECT_NE(error.find("正则表达式有误"), std::string::npos);
+  EXPECT_EQ(CompilePattern(std::string(kMaxRegexPattern + 1, 'a'), &error), nullptr);
+  EXPECT_NE(error.find("正则表达式过长"), std::string::npos);
+}
+
+// A pattern that backtracks catastrophically (nested quantifiers) over a hostile cell: with a
+// backtracking engine (std::regex) 4,096 "a"s and an "X" take 2^4096 steps and hang the import;
+// RE2 answers in one pass. Whole-cell and nested-group variants alike.
+TEST(TransformFunctions, RegexExtractCannotBeMadeToBacktrack) {
+  const std::string hostile = std::string(kMaxRegexInput - 1, 'a') + "X";
+  for (const char* pattern : {"(a+)+$", "^(a|aa)*$", "((a*)*)*b", "^(a|a?)+$", "(.*a){20}$"}) {
+    std::string error;
+    std::shared_ptr<const re2::RE2> re = CompilePattern(pattern, &error);
+    ASSERT_NE(re, nullptr) << pattern << ": " << error;
+    EXPECT_FALSE(RegexExtract(hostile, *re, 0).has_value()) << pattern;
+    EXPECT_TRUE(RegexExtract(std::string(100, 'a'), *re, 0).has_value() ||
+                std::string(pattern) == "((a*)*)*b")
+        << pattern;
+  }
+  // A cell longer than kMaxRegexInput is cut there: its tail is never searched.
+  std::string error;
+  std::shared_ptr<const re2::RE2> tail = CompilePattern("X", &error);
+  ASSERT_NE(tail, nullptr) << error;
+  EXPECT_FALSE(RegexExtract(std::string(1 << 20, 'a') + "X", *tail, 0).has_value());
 }
 
 TEST(TransformFunctions, ParseDateWithStatedFormat) {

@@ -377,4 +377,8 @@ bool AccessPolicy::MayReveal(const Principal& who, bool minor) const {
   return !minor || Has(who.grants, "sensitive") || Has(who.grants, kMinorGrant);
 }
 
+bool AccessPolicy::SeesMinorsIdentifiers(const Principal& who) const {
+  return who.all_columns || Has(who.grants, "sensitive") || Has(who.grants, kMinorGrant);
+}
+
 }  // namespace onetable

@@ -25,7 +25,9 @@
 // full" is audited), and in every table unless the account holds a column grant for that table:
 // "<mapping id>:<column header>[,<column header>...]" (e.g. "minzheng/gaoling-jintie:公民身份号码"),
 // which also lets a department run the table. A child under 14 (PIPL Art. 28: sensitive) is
-// shown in full only to an account holding "sensitive" or "sensitive:minor".
+// shown in full only to an account holding "sensitive" or "sensitive:minor": on the person page
+// ("show in full" is refused), and in tables and deliveries, where a granted identifier column
+// is "***" in the rows of persons under 14 at the table's reference date (SeesMinorsIdentifiers).
 //
 // Out-of-scope rows answer kNotFound, not kPermissionDenied, so ids of other grids do not leak
 // (the message is the same as for a row that does not exist). A row's scope is the grid and
@@ -160,6 +162,10 @@ class AccessPolicy {
   // Whether `who` may "show in full" the identifiers of a person (a minor: only with
   // kMinorGrant or "sensitive"). The caller has checked the row's scope.
   bool MayReveal(const Principal& who, bool minor) const;
+  // Whether a table column of identifiers that `who` sees in full (SeesIdentifierColumn) shows
+  // them in full in the rows of children under 14 at the table's reference date too: only with
+  // kMinorGrant or "sensitive" (and for the operator at a terminal).
+  bool SeesMinorsIdentifiers(const Principal& who) const;
 
  private:
   const Catalog& catalog_;

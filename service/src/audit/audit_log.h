@@ -60,7 +60,6 @@ inline constexpr char kAuditDeliveryChange[] = "delivery_change";  // pause, res
 inline constexpr char kAuditRead[] = "read";      // a person's page (or another row) was read
 inline constexpr char kAuditSearch[] = "search";  // a list or search of persons
 inline constexpr char kAuditReveal[] = "reveal";  // "show in full": a masked ID number or phone
-inline constexpr char kAuditDelivery[] = "delivery";  // a table pushed to a department
 inline constexpr char kAuditExport[] = "audit_export";  // the audit log exported
 inline constexpr char kAuditVerify[] = "audit_verify";  // the chain checked
 inline constexpr char kAuditPurge[] = "audit_purge";    // retention: old records removed

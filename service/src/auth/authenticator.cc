@@ -5,6 +5,7 @@
 #include <algorithm>
 #include <chrono>
 #include <ctime>
+#include <thread>
 #include <utility>
 
 #include "model/base64.h"
@@ -69,6 +70,8 @@ const char* LoginFailureName(LoginFailure failure) {
       return "throttled";
     case LoginFailure::kDisabled:
       return "disabled";
+    case LoginFailure::kBusy:
+      return "busy";
     case LoginFailure::kMissing:
       return "missing_credentials";
   }
@@ -110,7 +113,14 @@ std::string SecretOrRandom(const std::string& secret) {
 
 Authenticator::Authenticator(AuthOptions options)
     : options_(std::move(options)),
-      throttle_(SecretOrRandom(options_.throttle_secret), options_.throttle) {}
+      throttle_(SecretOrRandom(options_.throttle_secret), options_.throttle) {
+  int slots = options_.password_check_slots;
+  if (slots <= 0) slots = std::max(1, static_cast<int>(std::thread::hardware_concurrency()) - 1);
+  int waiters = options_.password_check_waiters;
+  if (waiters <= 0) waiters = 4 * slots;
+  password_slots_ = std::make_unique<PasswordSlots>(
+      slots, waiters, std::chrono::milliseconds(options_.password_check_wait_ms));
+}
 
 int64_t Authenticator::Now() const {
   if (options_.clock) return options_.clock();
@@ -161,6 +171,13 @@ LoginOutcome Authenticator::Login(Store& store, const std::string& name,
     return out;
   }
 
+  PasswordSlots::Slot slot = password_slots_->Acquire();
+  if (!slot) {
+    out.failure = LoginFailure::kBusy;
+    out.retry_after = 1;
+    out.status = Status::Unavailable("登录的人过多，请稍后再试");
+    return out;
+  }
   // An unknown name pays the same hashing cost as a known one.
   bool password_ok = false;
   if (out.account.has_value()) {
@@ -168,6 +185,7 @@ LoginOutcome Authenticator::Login(Store& store, const std::string& name,
   } else {
     VerifyPassword(password, DummyHash());
   }
+  slot.Release();
   if (!password_ok) {
     out.failure = out.account ? LoginFailure::kBadPassword : LoginFailure::kUnknownUser;
     Result<int64_t> after = throttle_.RecordFailure(store, name, client_address, now);

@@ -20,6 +20,9 @@
 // the account's count. Wrong name and wrong password get one message; an unknown name costs the
 // same hashing time as a known one and is throttled the same way.
 //
+// Password checks at login take a slot of password_slots() first (at most a few at once); when
+// none comes free in time the login is refused as kBusy, unheard and uncounted.
+//
 // API tokens end api_token_seconds (default a year) after they are issued; the last use of each
 // is recorded.
 //
@@ -32,6 +35,7 @@
 
 #include <cstdint>
 #include <functional>
+#include <memory>
 #include <mutex>
 #include <optional>
 #include <string>
@@ -39,6 +43,7 @@
 #include "access/access.h"
 #include "auth/login_throttle.h"
 #include "auth/password.h"
+#include "auth/password_slots.h"
 #include "onetable/status.h"
 #include "store/store.h"
 
@@ -59,10 +64,26 @@ struct AuthOptions {
   // The PBKDF2 cost of passwords set through the API, and the cost paid for an unknown name at
   // login (to match the accounts' hashes). Lower only in tests.
   int password_iterations = kPasswordIterations;
+  // Password checks at once (auth/password_slots.h): 0 is one fewer than the machine's cores
+  // (at least 1), so a core stays free for everything else; callers beyond the slots wait up to
+  // password_check_wait_ms, at most password_check_waiters of them (0: 4 per slot), and the
+  // rest are answered "busy" at once.
+  int password_check_slots = 0;
+  int password_check_waiters = 0;
+  int64_t password_check_wait_ms = 5000;
 };
 
 // Why a login failed, for the audit record; the client sees only Status::message().
-enum class LoginFailure { kNone, kUnknownUser, kBadPassword, kThrottled, kDisabled, kMissing };
+// kBusy: every password-check slot was taken (PasswordSlots); nothing was checked or counted.
+enum class LoginFailure {
+  kNone,
+  kUnknownUser,
+  kBadPassword,
+  kThrottled,
+  kDisabled,
+  kMissing,
+  kBusy
+};
 
 const char* LoginFailureName(LoginFailure failure);  // "unknown_user", "bad_password", ...
 
@@ -103,6 +124,9 @@ class Authenticator {
   // The throttle logins go through (admin unlock, password change).
   const LoginThrottler& throttle() const { return throttle_; }
 
+  // The slots every check of a typed password takes (login, own password change).
+  PasswordSlots& password_slots() const { return *password_slots_; }
+
   // The caller presenting `token` (a session or API token). kUnauthenticated when there is no
   // token, or it is unknown, expired, revoked, or its user is disabled. `activity` false leaves a
   // session's idle timer running (passive routes).
@@ -124,6 +148,7 @@ class Authenticator {
 
   AuthOptions options_;
   LoginThrottler throttle_;
+  std::unique_ptr<PasswordSlots> password_slots_;
   mutable std::once_flag dummy_once_;
   mutable std::string dummy_hash_;
 };

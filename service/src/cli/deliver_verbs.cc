@@ -67,7 +67,7 @@ void Report(const DeliveryOutcome& o) {
     std::cerr << "推送 " << o.delivery << "：表内 " << o.rows << " 行，未变 " << o.unchanged
               << " 行；送达 " << o.batches << " 批（其中重发 " << o.resent << " 批），新增或变更 "
               << o.upserts << " 行，删除 " << o.deletes << " 行";
-    if (o.blank_keys) std::cerr << "；" << o.blank_keys << " 行的 key 为空，未推送";
+    if (o.blank_keys) std::cerr << "；" << o.blank_keys << " 行的 key 为空或被遮蔽，未推送";
     std::cerr << "\n";
   } else {
     std::cerr << o.status.message() << "\n";

@@ -4,6 +4,7 @@
 #include <cstdlib>
 #include <cstring>
 
+#include "access/access.h"
 #include "delivery/batch_content.h"
 #include "delivery/delivery_spec.h"
 
@@ -69,7 +70,9 @@ Status ChangePlanner::Row(const std::vector<std::string>& cells) {
   change.cells.reserve(kept_.size());
   for (size_t i : kept_) change.cells.push_back(i < cells.size() ? cells[i] : std::string());
   change.key = change.cells[key_index_];
-  if (change.key.empty()) {
+  // A masked key (a child's ID number for an account without the minor grant: access.h) names
+  // no one: the row is withheld like one with an empty key.
+  if (change.key.empty() || change.key == kMaskedValue) {
     ++blank_keys_;
     return Status::Ok();
   }

@@ -50,6 +50,7 @@ class ChangePlanner : public mapping::TableSink {
   int64_t unchanged() const { return unchanged_; }
   int64_t upserts() const { return upserts_; }
   int64_t deletes() const { return deletes_; }
+  // Rows withheld for an empty or masked key ("***": a child's ID number, access.h).
   int64_t blank_keys() const { return blank_keys_; }
 
   // Calls `batch` with up to `size` changes at a time (their change and state JSON, in plan

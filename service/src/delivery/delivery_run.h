@@ -69,7 +69,7 @@ struct DeliveryOutcome {
   int64_t batches = 0;         // batches acknowledged in this run
   int64_t resent = 0;          // of them, batches planned by an earlier run
   int64_t attempts = 0;        // sends in this run
-  int64_t blank_keys = 0;      // rows skipped for an empty key
+  int64_t blank_keys = 0;      // rows skipped for an empty or masked key
   int64_t failed_batches = 0;  // refused by the target (now or before)
 };
 

@@ -17,7 +17,6 @@
 #include <cstddef>
 #include <functional>
 #include <memory>
-#include <regex>
 #include <string>
 #include <string_view>
 #include <vector>
@@ -25,6 +24,10 @@
 #include "expr/value.h"
 #include "model/catalog.h"
 #include "model/entity.h"
+
+namespace re2 {
+class RE2;
+}  // namespace re2
 
 namespace onetable::expr {
 
@@ -132,7 +135,7 @@ struct Expr {
   const FieldDef* field = nullptr;           // kField, kTagAttr: the catalog definition
   FieldType mask_hint = FieldType::kString;  // kCall mask: the argument's catalog type
   // kCall regex_extract: the pattern, compiled once by the checker (shared by clones).
-  std::shared_ptr<const std::regex> pattern;
+  std::shared_ptr<const re2::RE2> pattern;
 };
 
 using ExprPtr = std::unique_ptr<Expr>;

@@ -3,6 +3,8 @@
 #include <string>
 #include <vector>
 
+#include <re2/re2.h>
+
 #include "expr/alive_rule.h"
 #include "expr/check_internal.h"
 #include "expr/transform_functions.h"
@@ -355,13 +357,13 @@ std::optional<ExprType> Checker::CheckTransform(Expr* e, std::vector<ExprType>& 
   if (name == "regex_extract") {
     const std::string* pattern = literal_text(1, "'([0-9]{6})'");
     if (pattern == nullptr) return std::nullopt;
-    auto compiled = std::make_shared<std::regex>();
-    size_t groups = 0;
     std::string error;
-    if (!CompilePattern(*pattern, compiled.get(), &groups, &error)) {
+    std::shared_ptr<const re2::RE2> compiled = CompilePattern(*pattern, &error);
+    if (compiled == nullptr) {
       Error(e->children[1]->pos, "regex_extract() 的" + error);
       return std::nullopt;
     }
+    const size_t groups = static_cast<size_t>(compiled->NumberOfCapturingGroups());
     int64_t group = groups > 0 ? 1 : 0;
     if (types.size() == 3 && !literal_int(2, &group)) return std::nullopt;
     if (group < 0 || static_cast<size_t>(group) > groups) {

@@ -3,6 +3,8 @@
 #include <cmath>
 #include <optional>
 
+#include <re2/re2.h>
+
 #include "expr/cell_functions.h"
 #include "expr/transform_functions.h"
 #include "model/catalog_keys.h"
@@ -277,7 +279,7 @@ Result<Value> Evaluator::EvalCall(const Expr& e, RowContext& ctx) const {
   }
   if (fn == "regex_extract") {
     if (e.pattern == nullptr) return Status::Internal("regex_extract() 未经检查");
-    int64_t group = e.pattern->mark_count() > 0 ? 1 : 0;
+    int64_t group = e.pattern->NumberOfCapturingGroups() > 0 ? 1 : 0;
     if (e.children.size() == 3) group = e.children[2]->literal.as_int();
     std::optional<std::string> found = RegexExtract(arg.ToCell(), *e.pattern, group);
     return found ? Value::String(std::move(*found)) : Value::Null();

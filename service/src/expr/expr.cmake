@@ -16,4 +16,6 @@ add_library(onetable_expr STATIC
   ${ONETABLE_SRC}/expr/value.cc
   ${ONETABLE_SRC}/expr/yaml_source.cc
 )
-target_link_libraries(onetable_expr PUBLIC onetable_model yaml-cpp)
+# RE2 (Debian libre2-dev): regex_extract runs in linear time, so no cell can hang an import.
+pkg_check_modules(RE2 REQUIRED IMPORTED_TARGET re2)
+target_link_libraries(onetable_expr PUBLIC onetable_model yaml-cpp PkgConfig::RE2)

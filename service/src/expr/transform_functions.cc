@@ -4,6 +4,8 @@
 #include <cstdio>
 #include <vector>
 
+#include <re2/re2.h>
+
 #include "onetable/text.h"
 #include "onetable/utf8.h"
 
@@ -52,31 +54,36 @@ std::optional<std::string> SplitPart(std::string_view text, std::string_view sep
   }
 }
 
-std::optional<std::string> RegexExtract(std::string_view text, const std::regex& pattern,
+std::optional<std::string> RegexExtract(std::string_view text, const re2::RE2& pattern,
                                         int64_t group) {
-  std::string input(utf8::TruncateBytes(text, kMaxRegexInput));
-  std::smatch m;
-  try {
-    if (!std::regex_search(input, m, pattern)) return std::nullopt;
-  } catch (const std::regex_error&) {
-    return std::nullopt;  // too complex for this input (error_complexity / error_stack)
-  }
-  if (group < 0 || static_cast<size_t>(group) >= m.size() || !m[group].matched) {
+  const std::string_view input = utf8::TruncateBytes(text, kMaxRegexInput);
+  const int groups = pattern.NumberOfCapturingGroups();
+  if (group < 0 || group > groups) return std::nullopt;
+  std::vector<re2::StringPiece> found(static_cast<size_t>(group) + 1);
+  if (!pattern.Match(re2::StringPiece(input.data(), input.size()), 0, input.size(),
+                     re2::RE2::UNANCHORED, found.data(), static_cast<int>(found.size()))) {
     return std::nullopt;
   }
-  return m[group].str();
+  const re2::StringPiece& part = found[static_cast<size_t>(group)];
+  if (part.data() == nullptr) return std::nullopt;  // the group did not take part
+  return std::string(part.data(), part.size());
 }
 
-bool CompilePattern(const std::string& pattern, std::regex* out, size_t* groups,
-                    std::string* error) {
-  try {
-    *out = std::regex(pattern, std::regex::ECMAScript);
-  } catch (const std::regex_error& e) {
-    *error = "正则表达式有误（" + std::string(e.what()) + "）";
-    return false;
+std::shared_ptr<const re2::RE2> CompilePattern(const std::string& pattern, std::string* error) {
+  if (pattern.size() > kMaxRegexPattern) {
+    *error = "正则表达式过长（" + std::to_string(pattern.size()) + " 字节，最多 " +
+             std::to_string(kMaxRegexPattern) + "）";
+    return nullptr;
   }
-  *groups = out->mark_count();
-  return true;
+  re2::RE2::Options options;
+  options.set_log_errors(false);
+  options.set_max_mem(1 << 20);  // a pattern needing more is refused, not run
+  auto compiled = std::make_shared<const re2::RE2>(pattern, options);
+  if (!compiled->ok()) {
+    *error = "正则表达式有误（" + compiled->error() + "）";
+    return nullptr;
+  }
+  return compiled;
 }
 
 namespace {

@@ -9,12 +9,16 @@
 #define ONETABLE_EXPR_TRANSFORM_FUNCTIONS_H_
 
 #include <cstdint>
+#include <memory>
 #include <optional>
-#include <regex>
 #include <string>
 #include <string_view>
 
 #include "model/date.h"
+
+namespace re2 {
+class RE2;
+}  // namespace re2
 
 namespace onetable::expr {
 
@@ -29,19 +33,23 @@ std::string TrimText(std::string_view text);
 // there are fewer pieces (split_part('A-B', '-', 3)).
 std::optional<std::string> SplitPart(std::string_view text, std::string_view separator, int64_t n);
 
-// Longest cell a regular expression is run on: std::regex backtracks, so a hostile cell is cut
-// off rather than left to run for ever.
+// Patterns run with RE2 (linear time in the input, bounded memory: no backtracking), so a
+// hostile cell cannot hang an import however the pattern is written — `(a+)+$` over a long run
+// of "a" included. Cells longer than kMaxRegexInput are cut there; patterns longer than
+// kMaxRegexPattern are refused by the checker.
 inline constexpr size_t kMaxRegexInput = 4096;
+inline constexpr size_t kMaxRegexPattern = 512;
 
 // Group `group` (0: the whole match) of the first match of `pattern` in `text`; nullopt when
 // nothing matches or the group did not take part.
-std::optional<std::string> RegexExtract(std::string_view text, const std::regex& pattern,
+std::optional<std::string> RegexExtract(std::string_view text, const re2::RE2& pattern,
                                         int64_t group);
 
-// Compiles a pattern given in a mapping or connector file (ECMAScript syntax); false with a
-// Chinese `*error` when it does not compile. `*groups` gets the number of capture groups.
-bool CompilePattern(const std::string& pattern, std::regex* out, size_t* groups,
-                    std::string* error);
+// Compiles a pattern given in a mapping or connector file (RE2 syntax: that of Perl and
+// ECMAScript without backreferences and lookaround; UTF-8, so "." is one character). nullptr
+// with a Chinese `*error` when it does not compile or is too long; the pattern's number of
+// capture groups is the result's NumberOfCapturingGroups().
+std::shared_ptr<const re2::RE2> CompilePattern(const std::string& pattern, std::string* error);
 
 // Checks a parse_date format: tokens yyyy (4-digit year), yy (2-digit year: 00–29 → 20xx, else
 // 19xx), MM / M (month, 2 digits / 1–2 digits), dd / d (day); any other character must appear

@@ -33,8 +33,10 @@ void WriteUser(JsonWriter& w, const User& user) {
 }
 
 HttpResponse HandleLogin(const RequestContext& ctx, const ServiceContext& service) {
+  Status st = CheckNotCrossSite(ctx.request);
+  if (!st.ok()) return StatusToHttp(st);
   rapidjson::Document body;
-  Status st = ParseJsonBody(ctx.request, &body);
+  st = ParseJsonBody(ctx.request, &body);
   if (st.ok()) st = CheckKeys(body, {"name", "password"});
   if (!st.ok()) return StatusToHttp(st);
   Result<std::optional<std::string>> name = OptionalString(body, "name");
@@ -48,6 +50,12 @@ HttpResponse HandleLogin(const RequestContext& ctx, const ServiceContext& servic
       auth.Login(*ctx.store, name->value_or(""), password->value_or(""), ctx.request.remote_addr);
   if (!outcome.status.ok() && outcome.failure == LoginFailure::kNone) {
     return StatusToHttp(outcome.status);  // the store failed: no login happened
+  }
+  if (outcome.failure == LoginFailure::kBusy) {
+    // No password was checked: not a failure of this account, not audited one by one.
+    HttpResponse response = ErrorResponse(503, "unavailable", outcome.status.message());
+    response.headers["Retry-After"] = std::to_string(outcome.retry_after);
+    return response;
   }
   if (outcome.failure == LoginFailure::kThrottled) {
     // Refused unheard: not audited one by one (a flood would fill the log); the server merges
@@ -187,7 +195,15 @@ HttpResponse HandleChangePassword(const RequestContext& ctx, const ServiceContex
   }
   Result<User> user = ctx.store->GetUserById((*who)->user_id);
   if (!user.ok()) return StatusToHttp(user.status());
-  if (!VerifyPassword(**old_password, user->password_hash)) {
+  PasswordSlots::Slot slot = auth.password_slots().Acquire();
+  if (!slot) {
+    HttpResponse response = ErrorResponse(503, "unavailable", "系统繁忙，请稍后再试");
+    response.headers["Retry-After"] = "1";
+    return response;
+  }
+  const bool old_ok = VerifyPassword(**old_password, user->password_hash);
+  slot.Release();
+  if (!old_ok) {
     Result<int64_t> after =
         auth.throttle().RecordFailure(*ctx.store, name, ctx.request.remote_addr, now);
     if (!after.ok()) return StatusToHttp(after.status());

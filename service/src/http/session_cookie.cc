@@ -81,6 +81,21 @@ Status CheckCookieWrite(const HttpRequest& request) {
   return Status::Ok();
 }
 
+Status CheckNotCrossSite(const HttpRequest& request) {
+  const std::string fetch_site = Header(request, "sec-fetch-site");
+  if (!fetch_site.empty() && fetch_site != "same-origin" && fetch_site != "none") {
+    return Status::Denied("请求被拒绝：只接受来自本系统页面的登录请求（跨站请求）");
+  }
+  if (request.headers.count("origin") == 0) return Status::Ok();
+  std::string host = Header(request, "host");
+  for (char& c : host) c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
+  const std::string origin = OriginHost(Header(request, "origin"));
+  if (origin.empty() || host.empty() || origin != host) {
+    return Status::Denied("请求被拒绝：只接受来自本系统页面的登录请求（来源不符）");
+  }
+  return Status::Ok();
+}
+
 std::string RequestToken(const HttpRequest& request) {
   auto auth = request.headers.find("authorization");
   if (auth != request.headers.end()) {

@@ -35,6 +35,12 @@ std::string RequestToken(const HttpRequest& request);
 // OK, or kPermissionDenied with a Chinese message when `request` fails the CSRF rules above.
 Status CheckCookieWrite(const HttpRequest& request);
 
+// Login CSRF (signing a victim's browser into the attacker's account with a cross-site form,
+// whose text/plain body can be made to read as JSON): OK unless the request says it comes from
+// another site — Sec-Fetch-Site other than "same-origin" or "none", or an Origin (including
+// "null") that is not this host. Scripts and API clients send neither header and are unaffected.
+Status CheckNotCrossSite(const HttpRequest& request);
+
 // Set-Cookie values that store a session token and that clear it.
 std::string SessionCookie(const AuthOptions& options, const std::string& token);
 std::string ClearedCookie(const AuthOptions& options);

@@ -170,6 +170,15 @@ Result<ScanPlan> ScanPlan::Build(const MappingSpec& spec, const Catalog& catalog
   }
   if (plan.residual_) plan.NeedAll(*plan.residual_);
   for (const ColumnSpec& c : spec.columns) plan.NeedAll(*c.value);
+  // A person's birth date (and ID number, which holds one) is always read: a child's
+  // identifiers are masked by row (TableRequest::minor_masked).
+  if (spec.grain == EntityKind::kPerson) {
+    for (const char* key : {keys::kBirthDate, keys::kIdNumber}) {
+      if (catalog.Find(EntityKind::kPerson, key) != nullptr) {
+        plan.Need(FieldPath{{}, key, EntityKind::kPerson});
+      }
+    }
+  }
   if (spec.subtotal_by) plan.NeedAll(*spec.subtotal_by);
   return plan;
 }

@@ -112,6 +112,14 @@ std::vector<bool> MaskedColumns(const AppContext& service, const Principal& who,
   return masked;
 }
 
+std::vector<bool> MinorMaskedColumns(const AppContext& service, const Principal& who,
+                                     const mapping::MappingSpec& spec) {
+  std::vector<bool> out(spec.columns.size(), false);
+  if (service.policy.SeesMinorsIdentifiers(who)) return out;
+  for (size_t i = 0; i < spec.columns.size(); ++i) out[i] = ReadsIdentifier(spec.columns[i].value);
+  return out;
+}
+
 std::vector<std::string> UnseenRowSelectors(const AppContext& service, const Principal& who,
                                             const mapping::MappingSpec& spec) {
   std::set<std::string> unseen;
@@ -166,6 +174,7 @@ Result<mapping::TableResult> GenerateFor(const AppContext& service, const Princi
   request.scope = params.scope;
   request.as_of = params.as_of;
   request.max_rows = max_rows;
+  request.minor_masked = MinorMaskedColumns(service, who, spec);
   ASSIGN_OR_RETURN(request.allowed_scopes, AllowedScopes(service, who, store));
   if (!params.changes_since.empty()) {
     return mapping::GenerateChanges(service.catalog, &store, spec, request, params.changes_since,

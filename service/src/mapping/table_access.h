@@ -6,7 +6,9 @@
 // in every format — whether or not the expression wraps it in mask(), since a partial mask of a
 // sensitive value still shows part of it. So has a column that reads an ID number or a phone
 // (access.h IsIdentifier) unless the caller holds a column grant for it
-// (AccessPolicy::SeesIdentifierColumn: "<mapping id>:<header>"). Which rows a table holds is the mapping's (its where
+// (AccessPolicy::SeesIdentifierColumn: "<mapping id>:<header>"). Even then, in the rows of a
+// person under 14 at the table's reference date such a column is "***" unless the caller holds
+// the minor grant (AccessPolicy::SeesMinorsIdentifiers; PIPL Art. 28). Which rows a table holds is the mapping's (its where
 // clause) within the caller's scope.
 //
 // Row selection: which rows a table holds can itself be sensitive — the 低保 roster lists who
@@ -47,6 +49,10 @@ Result<std::vector<std::string>> ListMappingIds(const AppContext& service);
 // Per column: true when it is masked for `who` (see above).
 std::vector<bool> MaskedColumns(const AppContext& service, const Principal& who,
                                 const mapping::MappingSpec& spec);
+// Per column: true when it is masked for `who` in a child's row (the identifier columns, unless
+// `who` holds the minor grant; see above). GenerateFor applies it.
+std::vector<bool> MinorMaskedColumns(const AppContext& service, const Principal& who,
+                                     const mapping::MappingSpec& spec);
 
 // The labels of the sensitive fields and tags that choose, order or group `spec`'s rows and that
 // `who` may not see (sorted; empty when the caller may run the table).

@@ -1,16 +1,74 @@
 #include "mapping/table_generator.h"
 
+#include <algorithm>
+#include <optional>
 #include <utility>
+
+#include "access/access.h"
 
 #include "expr/eval.h"
 #include "mapping/expr_names.h"
 #include "mapping/scan_plan.h"
 #include "mapping/scan_row_context.h"
 #include "mapping/table_scope.h"
+#include "model/catalog_keys.h"
 
 namespace onetable::mapping {
 
 namespace {
+
+// Passes rows on, with the minor_masked columns' cells replaced while the current row is a
+// child's (TableRequest::minor_masked).
+class MinorMaskSink : public TableSink {
+ public:
+  MinorMaskSink(TableSink* inner, const std::vector<bool>& masked)
+      : inner_(inner), masked_(masked) {}
+  void SetMinor(bool minor) { minor_ = minor; }
+  Status Begin(const TableMeta& meta) override { return inner_->Begin(meta); }
+  Status Row(const std::vector<std::string>& cells) override {
+    if (!minor_) return inner_->Row(cells);
+    std::vector<std::string> out = cells;
+    for (size_t i = 0; i < out.size() && i < masked_.size(); ++i) {
+      if (masked_[i] && !out[i].empty()) out[i] = kMaskedValue;
+    }
+    return inner_->Row(out);
+  }
+  Status TotalRow(const std::vector<std::string>& cells) override {
+    return inner_->TotalRow(cells);
+  }
+  Status End() override { return inner_->End(); }
+
+ private:
+  TableSink* inner_;
+  const std::vector<bool>& masked_;
+  bool minor_ = false;
+};
+
+// Whether the person of `row` is under 14 on `as_of`: by the birth date, else by the one an ID
+// number holds; a person of no known birth date counts as a child (the safe side).
+bool IsMinorRow(const ScanRow& row, int birth_index, int id_index, const std::string& as_of) {
+  const auto value = [&](int index) -> const std::optional<std::string>* {
+    return index >= 0 ? &row.values[static_cast<size_t>(index)] : nullptr;
+  };
+  if (const std::optional<std::string>* birth = value(birth_index); birth && birth->has_value()) {
+    return IsUnder14(**birth, as_of);
+  }
+  if (const std::optional<std::string>* id = value(id_index); id && id->has_value()) {
+    // The birth date digits only (YYYYMMDD at 7–14; a 15-digit number's YYMMDD in the 1900s):
+    // a stored number's check digit is not this question.
+    const std::string& n = **id;
+    std::string digits;
+    if (n.size() == 18) digits = n.substr(6, 8);
+    if (n.size() == 15) digits = "19" + n.substr(6, 6);
+    if (digits.size() == 8 && std::all_of(digits.begin(), digits.end(), [](char c) {
+          return c >= '0' && c <= '9';
+        })) {
+      return IsUnder14(digits.substr(0, 4) + "-" + digits.substr(4, 2) + "-" + digits.substr(6, 2),
+                       as_of);
+    }
+  }
+  return true;
+}
 
 // Folds the rows below each grain row of a summary table as they stream past, and writes the
 // grain row when its group ends.
@@ -124,7 +182,16 @@ Result<TableResult> TableGenerator::Generate(const MappingSpec& spec, const Tabl
   }
 
   const Evaluator eval(catalog_, result.as_of);
-  TableRows rows(spec, sink, request.max_rows);
+  MinorMaskSink minor_sink(sink, request.minor_masked);
+  const bool mask_minors = spec.grain == EntityKind::kPerson &&
+                           std::find(request.minor_masked.begin(), request.minor_masked.end(),
+                                     true) != request.minor_masked.end();
+  const int birth_index =
+      mask_minors ? plan.FieldIndex(FieldPath{{}, keys::kBirthDate, EntityKind::kPerson}) : -1;
+  const int id_index =
+      mask_minors ? plan.FieldIndex(FieldPath{{}, keys::kIdNumber, EntityKind::kPerson}) : -1;
+  const std::string as_of_text = result.as_of.ToString();
+  TableRows rows(spec, mask_minors ? &minor_sink : sink, request.max_rows);
   RETURN_IF_ERROR(sink->Begin(MetaOf(spec, result.scope_name, result.as_of)));
 
   Status st;
@@ -137,6 +204,7 @@ Result<TableResult> TableGenerator::Generate(const MappingSpec& spec, const Tabl
         if (!keep) return Status::Ok();
       }
       if (request.row_key) request.row_key(row.ids[0]);
+      if (mask_minors) minor_sink.SetMinor(IsMinorRow(row, birth_index, id_index, as_of_text));
       return rows.Add(eval, ctx);
     });
   } else {

@@ -47,6 +47,11 @@ struct TableRequest {
   // Optional: told the id of the grain row (person, household …) each data row stands for, just
   // before that row goes to the sink (change rosters key rows by it: change_roster.h).
   std::function<void(int64_t)> row_key;
+  // Columns (by index, true = mask) whose cells are replaced by "***" in the rows of persons under
+  // 14 at the reference date (PIPL Art. 28: a child's data is sensitive): the ID-number and phone
+  // columns the caller sees in full for adults but holds no minor grant for (table_access.h).
+  // Person grain only; empty: none.
+  std::vector<bool> minor_masked;
 };
 
 struct TableResult {
