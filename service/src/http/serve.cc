@@ -27,7 +27,7 @@ namespace {
 
 // The schema serve needs: every migration its routes read, up to the table requests (0013) — the
 // audit chain (0009), deliveries (0011) and register history (0012) among them.
-constexpr int kServeSchemaVersion = 13;
+constexpr int kServeSchemaVersion = 17;
 
 int Fail(int code, const std::string& message) {
   std::cerr << message << "\n";

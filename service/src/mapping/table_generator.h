@@ -47,6 +47,9 @@ struct TableRequest {
   // Optional: told the id of the grain row (person, household …) each data row stands for, just
   // before that row goes to the sink (change rosters key rows by it: change_roster.h).
   std::function<void(int64_t)> row_key;
+  // Non-empty: only the grain rows with these ids (an incremental delivery regenerates the
+  // persons whose inputs changed: delivery/change_scope.h). Person grain only.
+  std::vector<int64_t> only_ids;
 };
 
 struct TableResult {
