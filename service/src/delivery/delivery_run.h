@@ -60,7 +60,8 @@ struct DeliveryRunOptions {
   // Recompute the whole table even when the change tracking could answer (`deliver --full`).
   bool full = false;
   // At most this many persons regenerated incrementally; more: a full recompute.
-  size_t incremental_limit = 50000;
+  // (Bound as one IN list in the scan: under SQLite's 32766 parameters.)
+  size_t incremental_limit = 20000;
 };
 
 struct DeliveryOutcome {
