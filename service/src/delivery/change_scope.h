@@ -16,8 +16,12 @@
 // or a row above it changed, or more changed persons than `limit`.
 //
 // Changes are read from `changes_from`, which a completed plan sets to its own start minus a
-// margin (kChangeMargin), so a transaction that committed just after the plan began is read
-// again next time; reading a change twice costs a regenerated row, never a wrong one.
+// margin (kChangeMargin), so a transaction that stamped its changes before the plan began but
+// committed after it read the register is read again next time; reading a change twice costs a
+// regenerated row, never a wrong one. A write transaction open longer than the margin could be
+// missed until the next full recompute (at most a day later: kFullEvery). Right after a bulk
+// import, the next plan within the margin sees every imported person as changed and, past the
+// limit, recomputes in full.
 //
 // Thread-safety: functions over the store given.
 #ifndef ONETABLE_DELIVERY_CHANGE_SCOPE_H_
@@ -38,7 +42,7 @@
 namespace onetable {
 
 // Seconds a plan's start is moved back to give the next run's changes_from.
-inline constexpr int64_t kChangeMargin = 600;
+inline constexpr int64_t kChangeMargin = 120;
 // A full recompute at least this often, whatever the change tracking says.
 inline constexpr int64_t kFullEvery = 86400;
 
