@@ -3,8 +3,12 @@
 // in pages, refused batches go back to pending, and the control row starts from defaults.
 #include <gtest/gtest.h>
 
+#include <ctime>
+#include <map>
 #include <set>
+#include <thread>
 
+#include "store/sql_store.h"
 #include "store_fixture.h"
 
 namespace onetable::testing {
@@ -126,6 +130,92 @@ TEST_F(DeliveryContract, ControlRow) {
   EXPECT_FALSE(c->paused);
   EXPECT_EQ(c->last_success_at, 300);
   EXPECT_TRUE(c->last_error.empty());
+}
+
+// Incremental deliveries (0017): the keys of given rows or key hashes read back with their row
+// ids (each once); the basis round-trips; ChangesSince names who changed from an instant on —
+// field and status updates, moves (with the households left and joined), inserts, tag writes,
+// household updates — and nothing older; a building's update is "above households".
+TEST_F(DeliveryContract, IncrementalStateBasisAndChanges) {
+  DeliveryBatch a = Add(1, "{}");
+  ASSERT_TRUE(store_->AckDeliveryBatch(a.id, 1, "ok", 200,
+                                       {{"k1", "r1", "甲", 11}, {"k2", "r2", "乙", 12},
+                                        {"k3", "r3", "丙", 13}},
+                                       {})
+                  .ok());
+  std::map<std::string, int64_t> got;
+  ASSERT_TRUE(store_
+                  ->ScanDeliveryStateFor("d", {11, 13}, {"k1", "k2", "nope"},
+                                         [&](const DeliveryKeyState& k) {
+                                           EXPECT_TRUE(got.emplace(k.key_hash, k.row_id).second);
+                                           return Status::Ok();
+                                         })
+                  .ok());
+  EXPECT_EQ(got, (std::map<std::string, int64_t>{{"k1", 11}, {"k2", 12}, {"k3", 13}}));
+  EXPECT_EQ(*store_->CountDeliveryStateWithoutRow("d"), 0);
+  ASSERT_TRUE(store_->AckDeliveryBatch(Add(2, "{}").id, 1, "ok", 200, {{"k4", "r4", "丁"}}, {}).ok());
+  EXPECT_EQ(*store_->CountDeliveryStateWithoutRow("d"), 1);
+
+  EXPECT_EQ(store_->GetDeliveryBasis("d").status().code(), StatusCode::kNotFound);
+  ASSERT_TRUE(store_->SetDeliveryBasis("d", {"fp1", "2026-01-01 00:00:00", 5}).ok());
+  ASSERT_TRUE(store_->SetDeliveryBasis("d", {"fp2", "2026-01-02 00:00:00", 6}).ok());
+  auto basis = store_->GetDeliveryBasis("d");
+  ASSERT_TRUE(basis.ok()) << basis.status().message();
+  EXPECT_EQ(basis->fingerprint, "fp2");
+  EXPECT_EQ(basis->changes_from, "2026-01-02 00:00:00");
+  EXPECT_EQ(basis->full_at, 6);
+
+  // The register: everything written before `from` is not reported.
+  const int64_t district = AddDistrict();
+  const int64_t street = AddStreet(district);
+  const int64_t community = AddCommunity(street);
+  const int64_t grid = AddGrid(community);
+  const int64_t building = AddBuilding(grid);
+  const int64_t h1 = AddHousehold(building, "1");
+  const int64_t h2 = AddHousehold(building, "2");
+  const int64_t p1 = AddPerson(h1, "甲", "420581199001010011");
+  const int64_t p2 = AddPerson(h1, "乙", "420581199001010038");
+  const int64_t p3 = AddPerson(h1, "丙", "420581199001010054");
+  const int64_t quiet = AddPerson(h2, "丁", "420581199001010070");
+  const int64_t before = static_cast<int64_t>(std::time(nullptr));
+  while (static_cast<int64_t>(std::time(nullptr)) <= before) std::this_thread::yield();
+  const std::string from = UtcTimestamp(before + 1);
+  auto nothing = store_->ChangesSince(from, 100);
+  ASSERT_TRUE(nothing.ok()) << nothing.status().message();
+  EXPECT_TRUE(nothing->persons.empty());
+  EXPECT_FALSE(nothing->above_households);
+
+  auto row = store_->Get(EntityKind::kPerson, p1);
+  ASSERT_TRUE(row.ok());
+  row->values["phone"] = "13900000000";
+  ASSERT_TRUE(store_->Update(EntityKind::kPerson, &*row).ok());
+  auto moved = store_->Get(EntityKind::kPerson, p2);
+  ASSERT_TRUE(store_->Move(EntityKind::kPerson, p2, moved->version, h2, "", "t").ok());
+  TagAssignment tag;
+  tag.person_id = p3;
+  tag.tag = "dibao";
+  tag.source = "manual:t";
+  auto tag_id = store_->AddTag(tag);
+  ASSERT_TRUE(tag_id.ok()) << tag_id.status().message();
+  ASSERT_TRUE(store_->DeleteTag(*tag_id, 1).ok());
+  EXPECT_EQ(store_->DeleteTag(*tag_id, 1).code(), StatusCode::kNotFound);
+  const int64_t loner = AddPerson(0, "戊", "420581199001010097");
+  auto house = store_->Get(EntityKind::kHousehold, h1);
+  ASSERT_TRUE(store_->Update(EntityKind::kHousehold, &*house).ok());
+
+  auto changes = store_->ChangesSince(from, 100);
+  ASSERT_TRUE(changes.ok()) << changes.status().message();
+  EXPECT_EQ(changes->persons, (std::vector<int64_t>{p1, p2, p3, loner}));
+  EXPECT_EQ(changes->households, (std::vector<int64_t>{h1}));
+  EXPECT_EQ(changes->housemates_of, (std::vector<int64_t>{h1, h2}));
+  EXPECT_FALSE(changes->above_households);
+  EXPECT_FALSE(changes->truncated);
+  (void)quiet;
+  EXPECT_TRUE(store_->ChangesSince(from, 2)->truncated);
+
+  auto b = store_->Get(EntityKind::kBuilding, building);
+  ASSERT_TRUE(store_->Update(EntityKind::kBuilding, &*b).ok());
+  EXPECT_TRUE(store_->ChangesSince(from, 100)->above_households);
 }
 
 }  // namespace

@@ -26,6 +26,7 @@
 #include "model/sha256.h"
 #include "receiver.h"
 #include "store/sql_connection.h"
+#include "store/sql_store.h"
 #include "store/store.h"
 #include "store/store_url.h"
 
@@ -547,6 +548,133 @@ TEST_F(Delivery, FileTargetIsAtomic) {
   std::string csv = ReadFile(dir_ + "/drop/d-000003.csv");
   EXPECT_NE(csv.find("操作,键,公民身份号码,姓名,联系电话,健康状况"), std::string::npos) << csv;
   EXPECT_NE(csv.find("upsert," + Key(5) + "," + Key(5) + ",新名字"), std::string::npos) << csv;
+}
+
+// An incremental run (after a completed plan, only the persons whose inputs changed are
+// regenerated) sends exactly what a full recompute sends: a changed field, a person who died
+// (the filter turns false), one who moved out of scope, a corrected key (delete the old, upsert
+// the new), a tag, a new person, and the household head's new name, which every member's row
+// shows. The persons of another household, unchanged, are not regenerated. A changed mapping
+// makes the next run a full one.
+const char kWideMapping[] = R"yaml(id: test/wide
+title: 增量推送测试表
+department: 测试部门
+purpose: 测试增量推送
+grain: person
+as_of: "{AS_OF}"
+where: alive
+order_by: [id_number]
+columns:
+  - {header: 公民身份号码, value: id_number}
+  - {header: 姓名, value: name}
+  - {header: 户地址, value: household.address}
+  - {header: 户主, value: household.head.name}
+  - {header: 户人数, value: household.member_count}
+  - {header: 低保, value: "has_tag(dibao)"}
+)yaml";
+
+TEST_F(Delivery, IncrementalRunSendsWhatAFullRecomputeWould) {
+  std::string mapping = kWideMapping;
+  mapping.replace(mapping.find("{AS_OF}"), 7, Today().ToString());
+  WriteFile(dir_ + "/mappings/test/wide.yaml", mapping);
+  for (const char* id : {"i", "f"}) {
+    WriteFile(dir_ + "/deliveries/" + id + ".yaml",
+              std::string("id: ") + id +
+                  "\ntitle: 增量测试\nmapping: test/wide\nscope: \"420581001001\"\nkey: "
+                  "公民身份号码\ntarget: " +
+                  HttpTarget() + "\n");
+  }
+  // The head of household A is person 1; household C (same scope) has two more persons.
+  auto household = store_->Get(EntityKind::kHousehold, household_a_);
+  ASSERT_TRUE(household.ok());
+  household->values["head_person_id"] = std::to_string(persons_[0]);
+  ASSERT_TRUE(store_->Update(EntityKind::kHousehold, &*household).ok());
+  const int64_t household_c = Add(EntityKind::kHousehold, household->parent_id,
+                                  {{"address", "清江大道1号102"}});
+  for (int i = 6; i <= 7; ++i) {
+    Add(EntityKind::kPerson, household_c, {{"name", "居民" + std::to_string(i)},
+                                            {"id_number", Key(i)}});
+  }
+  auto run = [&](const char* id, bool full) {
+    auto entry = FindDelivery(*app_, id);
+    EXPECT_TRUE(entry.ok()) << entry.status().message();
+    DeliveryRunOptions options;
+    options.full = full;
+    options.sleep = [](int64_t) {};
+    DeliveryOutcome o = RunDelivery(*store_, *app_, CliActor(), *entry, options);
+    EXPECT_TRUE(o.status.ok()) << id << ": " << o.status.message();
+    return o;
+  };
+  DeliveryOutcome first = run("i", false);
+  EXPECT_FALSE(first.incremental);
+  EXPECT_EQ(first.upserts, 7);
+  EXPECT_EQ(run("f", false).upserts, 7);
+
+  // The next plan reads changes from a second after everything above (as a plan that started
+  // then would): wait for the clock to pass it, without sleeping longer than that.
+  const int64_t inserted = static_cast<int64_t>(std::time(nullptr));
+  while (static_cast<int64_t>(std::time(nullptr)) <= inserted) std::this_thread::yield();
+  auto basis = store_->GetDeliveryBasis("i");
+  ASSERT_TRUE(basis.ok()) << basis.status().message();
+  basis->changes_from = UtcTimestamp(inserted + 1);
+  ASSERT_TRUE(store_->SetDeliveryBasis("i", *basis).ok());
+
+  UpdatePerson(persons_[0], "name", "新户主");
+  auto dead = store_->Get(EntityKind::kPerson, persons_[1]);
+  ASSERT_TRUE(dead.ok());
+  dead->status = kStatusDeceased;
+  ASSERT_TRUE(store_->Update(EntityKind::kPerson, &*dead).ok());
+  auto moved = store_->Get(EntityKind::kPerson, persons_[2]);
+  ASSERT_TRUE(moved.ok());
+  ASSERT_TRUE(
+      store_->Move(EntityKind::kPerson, persons_[2], moved->version, household_b_, "", "t").ok());
+  UpdatePerson(persons_[3], "id_number", "420581199001010019");
+  TagAssignment tag;
+  tag.person_id = persons_[4];
+  tag.tag = "dibao";
+  tag.source = "manual:test";
+  ASSERT_TRUE(store_->AddTag(tag).ok());
+  Add(EntityKind::kPerson, household_a_, {{"name", "新生儿"}, {"id_number", Key(8)}});
+
+  receiver_.Clear();
+  DeliveryOutcome inc = run("i", false);
+  DeliveryOutcome full = run("f", true);
+  EXPECT_TRUE(inc.incremental) << inc.full_reason;
+  EXPECT_FALSE(full.incremental);
+  EXPECT_EQ(full.rows, 6);  // the whole table now
+  EXPECT_EQ(inc.rows, 4);   // persons 1, 4 (new key), 5 and the newborn: not household C
+  std::map<std::string, std::multiset<std::string>> sent;  // delivery → "op key row…"
+  for (const auto& r : receiver_.requests()) {
+    for (const Op& op : OpsOf(r.body)) {
+      std::string line = op.op + " " + op.key;
+      for (const auto& [h, v] : op.row) line += " " + h + "=" + v;
+      sent[r.key.substr(0, 1)].insert(line);
+    }
+  }
+  EXPECT_EQ(sent["i"], sent["f"]);
+  EXPECT_EQ(inc.upserts, 4);  // the head's name shows in every remaining member's row
+  EXPECT_EQ(inc.deletes, 3);  // the dead, the moved, the old key
+  EXPECT_EQ(full.upserts, 4);
+  EXPECT_EQ(full.deletes, 3);
+  EXPECT_EQ(sent["i"].count("delete " + Key(4)), 1u);
+
+  // Nothing changed since: an incremental run sends nothing; a changed mapping recomputes all.
+  receiver_.Clear();
+  DeliveryOutcome quiet = run("i", false);
+  EXPECT_TRUE(quiet.incremental);
+  EXPECT_EQ(quiet.upserts + quiet.deletes, 0);
+  WriteFile(dir_ + "/mappings/test/wide.yaml", mapping + "# 改过\n");
+  DeliveryOutcome changed = run("i", false);
+  EXPECT_FALSE(changed.incremental);
+  EXPECT_NE(changed.full_reason.find("mapping"), std::string::npos) << changed.full_reason;
+  EXPECT_EQ(changed.upserts + changed.deletes, 0);
+  EXPECT_TRUE(receiver_.requests().empty());
+  CliResult cli = Deliver({"i", "--full"});
+  ASSERT_EQ(cli.exit_code, 0) << cli.err;
+  EXPECT_NE(cli.out.find("\"mode\":\"full\""), std::string::npos) << cli.out;
+  cli = Deliver({"i"});
+  ASSERT_EQ(cli.exit_code, 0) << cli.err;
+  EXPECT_NE(cli.out.find("\"mode\":\"incremental\""), std::string::npos) << cli.out;
 }
 
 // The mysql target: upserts and deletes in the department's table on the test MariaDB (run in

@@ -39,6 +39,7 @@
 #include "cli_runner.h"
 #include "http/auth_handlers.h"
 #include "http/connector_handlers.h"
+#include "http/delivery_handlers.h"
 #include "http/mapping_handlers.h"
 #include "http/metrics.h"
 #include "http/person_handlers.h"
@@ -189,6 +190,7 @@ class ApiHarness : public ::testing::Test {
     if (st.ok()) st = RegisterConnectorRoutes(&router, *service_);
     if (st.ok()) st = RegisterMappingRoutes(&router, *service_);
     if (st.ok()) st = RegisterTableRoutes(&router, *service_);
+    if (st.ok()) st = RegisterDeliveryRoutes(&router, *service_);
     if (st.ok()) st = RegisterMetricsRoute(&router, &metrics_);
     ASSERT_TRUE(st.ok()) << st.message();
     routes_ = router.Routes();

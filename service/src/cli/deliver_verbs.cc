@@ -19,11 +19,12 @@
 namespace onetable {
 namespace {
 
-// Deliveries need their tables (0011).
-constexpr int kDeliverySchemaVersion = 11;
+// Deliveries need their tables (0011) and the change tracking of incremental runs (0017).
+constexpr int kDeliverySchemaVersion = 17;
 
 const char kDeliverUsage[] =
-    "用法：onetable deliver [推送ID]           立即运行该推送（不带 ID：运行全部到期的推送）\n"
+    "用法：onetable deliver [推送ID] [--full]  立即运行该推送（不带 ID：运行全部到期的推送；\n"
+    "                                          --full：整表重算比对，不只看变动过的人员）\n"
     "      onetable deliver --list              查看各推送的状态\n"
     "      onetable deliver --pause|--resume|--retry 推送ID   暂停、恢复、重发被拒收的批次\n";
 
@@ -68,6 +69,7 @@ void Report(const DeliveryOutcome& o) {
               << " 行；送达 " << o.batches << " 批（其中重发 " << o.resent << " 批），新增或变更 "
               << o.upserts << " 行，删除 " << o.deletes << " 行";
     if (o.blank_keys) std::cerr << "；" << o.blank_keys << " 行的 key 为空或被遮蔽，未推送";
+    std::cerr << (o.incremental ? "（只重算了变动过的人员）" : "（整表重算）");
     std::cerr << "\n";
   } else {
     std::cerr << o.status.message() << "\n";
@@ -77,6 +79,10 @@ void Report(const DeliveryOutcome& o) {
             << ",\"resent\":" << o.resent << ",\"upserts\":" << o.upserts
             << ",\"deletes\":" << o.deletes << ",\"rows\":" << o.rows
             << ",\"attempts\":" << o.attempts;
+  if (o.ran && o.status.ok()) {
+    std::cout << ",\"mode\":\"" << (o.incremental ? "incremental" : "full") << "\"";
+    if (!o.incremental) std::cout << ",\"full_reason\":\"" << JsonEscape(o.full_reason) << "\"";
+  }
   if (!o.status.ok()) std::cout << ",\"error\":\"" << JsonEscape(o.status.message()) << "\"";
   std::cout << "}" << std::endl;
 }
@@ -90,8 +96,9 @@ int Rank(int code) {
 }
 
 // Each attempt that did not get through is said on stderr, with the wait before the next.
-DeliveryRunOptions RunOptions() {
+DeliveryRunOptions RunOptions(bool full) {
   DeliveryRunOptions options;
+  options.full = full;
   options.on_retry = [](const DeliveryBatch& batch, const std::string& message, int64_t delay) {
     std::cerr << "第 " << batch.seq << " 批第 " << batch.attempts << " 次发送未成功：" << message
               << "；" << delay << " 毫秒后重试\n";
@@ -114,9 +121,12 @@ int CheckDeliveryDir(const Config& config, const Catalog& catalog, std::ostream&
 
 int RunDeliver(const Config& config, const std::vector<std::string>& args) {
   std::string id, action;
+  bool full = false;
   for (size_t i = 0; i < args.size(); ++i) {
     const std::string& a = args[i];
-    if (a == "--list") {
+    if (a == "--full") {
+      full = true;
+    } else if (a == "--list") {
       action = a;
     } else if ((a == "--pause" || a == "--resume" || a == "--retry") && i + 1 < args.size() &&
                action.empty()) {
@@ -192,11 +202,11 @@ int RunDeliver(const Config& config, const std::vector<std::string>& args) {
       std::cerr << entry.status().message() << "\n";
       return kExitUsage;
     }
-    DeliveryOutcome o = RunDelivery(**store, app, actor, *entry, RunOptions());
+    DeliveryOutcome o = RunDelivery(**store, app, actor, *entry, RunOptions(full));
     Report(o);
     return ExitFor(o);
   }
-  Result<std::vector<DeliveryOutcome>> runs = RunDueDeliveries(**store, app, actor, RunOptions());
+  Result<std::vector<DeliveryOutcome>> runs = RunDueDeliveries(**store, app, actor, RunOptions(full));
   if (!runs.ok()) {
     std::cerr << runs.status().message() << "\n";
     return kExitUsage;

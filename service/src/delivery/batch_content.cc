@@ -56,7 +56,7 @@ std::string ChangeJson(const std::vector<std::string>& columns, const Change& ch
 }
 
 std::string StateJson(const Change& change, const std::string& key_hash,
-                      const std::string& row_hash) {
+                      const std::string& row_hash, int64_t row_id) {
   rapidjson::StringBuffer buf;
   Writer w(buf);
   w.StartArray();
@@ -65,6 +65,7 @@ std::string StateJson(const Change& change, const std::string& key_hash,
   if (change.upsert) {
     Str(w, row_hash);
     Str(w, change.key);
+    w.Int64(row_id);
   }
   w.EndArray();
   return Done(buf);
@@ -167,9 +168,12 @@ Status ParseBatchState(const std::string& state, std::vector<DeliveryKeyState>* 
     const std::string hash(e[1].GetString(), e[1].GetStringLength());
     if (op == "d") {
       delete_hashes->push_back(hash);
-    } else if (e.Size() == 4 && e[2].IsString() && e[3].IsString()) {
+    } else if ((e.Size() == 4 || (e.Size() == 5 && e[4].IsInt64())) && e[2].IsString() &&
+               e[3].IsString()) {
+      // A state stored before the row id was kept has four elements: its row is not known.
       upserts->push_back({hash, std::string(e[2].GetString(), e[2].GetStringLength()),
-                          std::string(e[3].GetString(), e[3].GetStringLength())});
+                          std::string(e[3].GetString(), e[3].GetStringLength()),
+                          e.Size() == 5 ? e[4].GetInt64() : 0});
     } else {
       return Bad("状态项格式不对");
     }

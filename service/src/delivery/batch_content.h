@@ -7,7 +7,8 @@
 //           "columns": [header, …],
 //           "changes": [{"op": "upsert", "key": K, "row": {header: cell, …}},
 //                       {"op": "delete", "key": K}, …]}
-//   state: [["u", KEY_HASH, ROW_HASH, K], ["d", KEY_HASH], …]
+//   state: [["u", KEY_HASH, ROW_HASH, K, ROW_ID], ["d", KEY_HASH], …]  (ROW_ID: the grain row's
+//          id, change_scope.h; a state stored before it was kept lacks it)
 //
 // Hashes: KeyHash and RowHash are the first 128 bits of SHA-256 in hex (32 characters); the row
 // hash covers the headers too, so a changed column list re-sends every row.
@@ -45,7 +46,7 @@ std::string RowHash(const std::vector<std::string>& columns, const std::vector<s
 // One element of "changes" and of the state array.
 std::string ChangeJson(const std::vector<std::string>& columns, const Change& change);
 std::string StateJson(const Change& change, const std::string& key_hash,
-                      const std::string& row_hash);
+                      const std::string& row_hash, int64_t row_id = 0);
 
 // The whole body / state from their elements (already JSON).
 std::string BatchBody(const BatchHeader& header, const std::vector<std::string>& changes);

@@ -3,6 +3,7 @@
 #include <cerrno>
 #include <cstdlib>
 #include <cstring>
+#include <algorithm>
 
 #include "access/access.h"
 #include "delivery/batch_content.h"
@@ -32,9 +33,20 @@ Status ChangePlanner::LoadState(Store& store, const std::string& delivery) {
   return store.ScanDeliveryState(delivery, [&](const DeliveryKeyState& k) {
     Known& known = known_[Parse(k.key_hash)];
     known.row = Parse(k.row_hash);
+    known.row_id = k.row_id;
     known.acked = true;
     return Status::Ok();
   });
+}
+
+void ChangePlanner::SetIncremental(std::vector<int64_t> persons) {
+  incremental_ = true;
+  persons_ = std::move(persons);
+}
+
+Status ChangePlanner::DuplicateKey(int64_t row) const {
+  return Status::Invalid("报表 " + mapping_.id + " 的 key 列 “" + key_header_ + "” 有重复值（第 " +
+                         std::to_string(row) + " 行）：推送需要每行的 key 唯一");
 }
 
 Status ChangePlanner::Begin(const mapping::TableMeta& meta) {
@@ -79,22 +91,74 @@ Status ChangePlanner::Row(const std::vector<std::string>& cells) {
   const std::string key_hash = KeyHash(change.key);
   const std::string row_hash = RowHash(columns_, change.cells);
   Known& known = known_[Parse(key_hash)];
-  if (known.seen) {
-    return Status::Invalid("报表 " + mapping_.id + " 的 key 列 “" + key_header_ +
-                           "” 有重复值（第 " + std::to_string(rows_) +
-                           " 行）：推送需要每行的 key 唯一");
-  }
+  if (known.seen) return DuplicateKey(rows_);
   known.seen = true;
-  if (known.acked && known.row == Parse(row_hash)) {
+  if (incremental_) {
+    // Decided in Finish, once the receipts of these rows are read.
+    known.row_id = row_id_;
+    generated_.push_back({key_hash, Parse(row_hash), row_id_});
+    skip_.push_back(false);
+    return Spill(ChangeJson(columns_, change), StateJson(change, key_hash, row_hash, row_id_));
+  }
+  if (known.acked && known.row == Parse(row_hash) && known.row_id == row_id_) {
     ++unchanged_;
     return Status::Ok();
   }
   ++upserts_;
-  return Spill(ChangeJson(columns_, change), StateJson(change, key_hash, row_hash));
+  skip_.push_back(false);
+  return Spill(ChangeJson(columns_, change), StateJson(change, key_hash, row_hash, row_id_));
+}
+
+Status ChangePlanner::FinishIncremental(Store& store, const std::string& delivery) {
+  std::vector<std::string> hashes;
+  hashes.reserve(generated_.size());
+  for (const Generated& g : generated_) hashes.push_back(g.key_hash);
+  // The receipts of the regenerated persons' keys, and of the keys their rows have now.
+  std::unordered_map<Hash128, DeliveryKeyState, Hash128Hasher> acked;
+  RETURN_IF_ERROR(store.ScanDeliveryStateFor(delivery, persons_, hashes,
+                                             [&](const DeliveryKeyState& k) {
+                                               acked.emplace(Parse(k.key_hash), k);
+                                               return Status::Ok();
+                                             }));
+  auto regenerated = [&](int64_t id) {
+    return std::binary_search(persons_.begin(), persons_.end(), id);
+  };
+  for (size_t i = 0; i < generated_.size(); ++i) {
+    const Generated& g = generated_[i];
+    auto it = acked.find(Parse(g.key_hash));
+    if (it == acked.end()) {
+      ++upserts_;
+      continue;
+    }
+    const DeliveryKeyState& k = it->second;
+    // The key belongs to a row not regenerated, so still in the table with it: a full plan
+    // would find the same key twice.
+    if (k.row_id != g.row_id && !regenerated(k.row_id)) return DuplicateKey(rows_);
+    if (k.row_id == g.row_id && Parse(k.row_hash) == g.row) {
+      ++unchanged_;
+      skip_[i] = true;
+    } else {
+      ++upserts_;
+    }
+  }
+  // A key a regenerated person held that no row has now has left the table.
+  for (const auto& [hash, k] : acked) {
+    if (!regenerated(k.row_id)) continue;
+    auto known = known_.find(hash);
+    if (known != known_.end() && known->second.seen) continue;
+    Change change;
+    change.upsert = false;
+    change.key = k.key;
+    ++deletes_;
+    skip_.push_back(false);
+    RETURN_IF_ERROR(Spill(ChangeJson(columns_, change), StateJson(change, k.key_hash, "")));
+  }
+  return Status::Ok();
 }
 
 Status ChangePlanner::Finish(Store& store, const std::string& delivery) {
   if (!spill_) return Status::Internal("ChangePlanner::Finish before Begin");
+  if (incremental_) return FinishIncremental(store, delivery);
   int64_t vanished = 0;
   for (const auto& [hash, known] : known_) {
     if (known.acked && !known.seen) ++vanished;
@@ -107,6 +171,7 @@ Status ChangePlanner::Finish(Store& store, const std::string& delivery) {
     change.upsert = false;
     change.key = k.key;
     ++deletes_;
+    skip_.push_back(false);
     return Spill(ChangeJson(columns_, change), StateJson(change, k.key_hash, ""));
   });
 }
@@ -134,7 +199,9 @@ Status ChangePlanner::Batches(
   size_t cap = 0;
   ssize_t n;
   Status st;
+  size_t index = 0;
   while (st.ok() && (n = getline(&buf, &cap, spill_)) > 0) {
+    if (index < skip_.size() && skip_[index++]) continue;
     line.assign(buf, static_cast<size_t>(n));
     if (!line.empty() && line.back() == '\n') line.pop_back();
     const size_t tab = line.find('\t');

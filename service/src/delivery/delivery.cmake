@@ -5,6 +5,7 @@ find_package(Poco QUIET COMPONENTS NetSSL)
 add_library(onetable_delivery STATIC
   ${ONETABLE_SRC}/delivery/batch_content.cc
   ${ONETABLE_SRC}/delivery/change_planner.cc
+  ${ONETABLE_SRC}/delivery/change_scope.cc
   ${ONETABLE_SRC}/delivery/delivery_admin.cc
   ${ONETABLE_SRC}/delivery/delivery_entries.cc
   ${ONETABLE_SRC}/delivery/delivery_run.cc

@@ -12,6 +12,7 @@
 
 #include "delivery/batch_content.h"
 #include "delivery/change_planner.h"
+#include "delivery/change_scope.h"
 #include "delivery/delivery_target.h"
 #include "mapping/table_run.h"
 #include "store/sql_store.h"
@@ -323,16 +324,61 @@ DeliveryOutcome RunDelivery(Store& store, const AppContext& app, const Actor& ac
   }
   TableRunRequest request;
   request.mapping_id = spec.mapping;
-  request.params = {spec.scope, spec.as_of};
+  request.params.scope = spec.scope;
+  request.params.as_of = spec.as_of;
   request.format_name = "json";
-  Result<TableRun> run = TableRun::Start(store, app, actor, *who, std::move(request));
+  // Read before anything else: a change committed from here on is read again next time.
+  // The store stamps changes with the system clock (NowUtc), whatever clock the lease uses.
+  const std::string changes_from =
+      UtcTimestamp(static_cast<int64_t>(std::time(nullptr)) - kChangeMargin);
+  Result<TableRun> run = TableRun::Start(store, app, actor, *who, request);
   if (!run.ok()) {
     out.status = run.status();
     return finish(counts());
   }
+  const Date today = Today();
+  Result<Date> as_of = mapping::ResolveAsOf(run->spec(), spec.as_of, today);
+  Result<std::string> fingerprint =
+      as_of.ok() ? DeliveryFingerprint(app, spec, run->spec(), *who, *as_of, today)
+                 : Result<std::string>(as_of.status());
+  if (!fingerprint.ok()) {
+    out.status = run->Fail(store, fingerprint.status());
+    return finish(counts());
+  }
+  Result<DeliveryBasis> basis = store.GetDeliveryBasis(spec.id);
+  if (!basis.ok() && basis.status().code() != StatusCode::kNotFound) {
+    out.status = basis.status();
+    return finish(counts());
+  }
+  ChangeScope scope;
+  scope.why = "deliver --full";
+  if (!options.full) {
+    Result<ChangeScope> found =
+        FindChangeScope(store, app, spec, run->spec(), *as_of, basis.ok() ? &*basis : nullptr,
+                        *fingerprint, lease.Now(), options.incremental_limit);
+    if (!found.ok()) {
+      out.status = found.status();
+      return finish(counts());
+    }
+    scope = std::move(*found);
+  }
+  out.incremental = !scope.full;
+  out.full_reason = scope.full ? scope.why : "";
+
   ChangePlanner planner(run->spec(), spec.key);
-  out.status = planner.LoadState(store, spec.id);
-  if (out.status.ok()) out.status = run->Generate(store, &planner).status();
+  if (scope.full) {
+    out.status = planner.LoadState(store, spec.id);
+  } else {
+    run->mutable_params().only_ids = scope.persons;
+    planner.SetIncremental(scope.persons);
+  }
+  run->mutable_params().row_key = [&planner](int64_t id) { planner.SetRowId(id); };
+  if (out.status.ok()) {
+    // Nobody changed: nothing to generate (an empty only_ids would mean every row).
+    out.status = !scope.full && scope.persons.empty()
+                     ? planner.Begin(mapping::MetaOf(run->spec(), "", *as_of))
+                     : run->Generate(store, &planner).status();
+  }
   if (out.status.ok()) out.status = planner.Finish(store, spec.id);
   out.rows = planner.rows();
   out.unchanged = planner.unchanged();
@@ -365,7 +411,15 @@ DeliveryOutcome RunDelivery(Store& store, const AppContext& app, const Actor& ac
         if (options.on_stored) options.on_stored(batch);
         return sender.Send(batch);
       });
-  return finish(counts());
+  // Every change of this plan is acknowledged: the next run may start from it.
+  if (out.status.ok()) {
+    DeliveryBasis next;
+    next.fingerprint = *fingerprint;
+    next.changes_from = changes_from;
+    next.full_at = scope.full ? lease.Now() : basis->full_at;
+    out.status = store.SetDeliveryBasis(spec.id, next);
+  }
+  return finish(counts() + (out.incremental ? " incremental" : " full"));
 }
 
 }  // namespace onetable

@@ -14,7 +14,9 @@
 //   4. generates the mapping's table — as `account` (its grants, scope and masks) when the
 //      delivery names one, else as the operator, exactly as `onetable table` would (TableRun:
 //      audited as a download) — compares it with the acknowledged state and plans the changes
-//      (change_planner.h); each batch is stored (pending) BEFORE it is sent, then sent with
+//      (change_planner.h). After a completed plan, only the rows of the persons whose inputs
+//      changed since are generated, when the change tracking can tell (change_scope.h); the
+//      plan is the same as a full one's. Each batch is stored (pending) BEFORE it is sent, then sent with
 //      retries: exponential backoff with jitter, Retry-After honoured, up to retry.attempts; an
 //      acknowledged batch is marked acked and its state applied in one transaction;
 //   5. records the run's end in the control row and audits it as delivery_run on
@@ -55,6 +57,11 @@ struct DeliveryRunOptions {
   std::function<bool()> stopping;
   // After a batch is stored and before it is first sent in this run.
   std::function<void(const DeliveryBatch& batch)> on_stored;
+  // Recompute the whole table even when the change tracking could answer (`deliver --full`).
+  bool full = false;
+  // At most this many persons regenerated incrementally; more: a full recompute.
+  // (Bound as one IN list in the scan: under SQLite's 32766 parameters.)
+  size_t incremental_limit = 20000;
 };
 
 struct DeliveryOutcome {
@@ -62,7 +69,9 @@ struct DeliveryOutcome {
   std::string delivery;
   bool ran = false;  // false: not due, paused, busy, or bad config before anything ran
   bool paused = false;
-  int64_t rows = 0;       // rows of the generated table
+  bool incremental = false;  // only the changed persons' rows were generated (change_scope.h)
+  std::string full_reason;   // why not, when a plan was made
+  int64_t rows = 0;       // rows of the generated table (incremental: of the changed persons)
   int64_t unchanged = 0;  // rows the target already has
   int64_t upserts = 0;    // changes acknowledged in this run (resent batches included)
   int64_t deletes = 0;

@@ -175,6 +175,8 @@ Result<mapping::TableResult> GenerateFor(const AppContext& service, const Princi
   request.as_of = params.as_of;
   request.max_rows = max_rows;
   request.minor_masked = MinorMaskedColumns(service, who, spec);
+  request.only_ids = params.only_ids;
+  request.row_key = params.row_key;
   ASSIGN_OR_RETURN(request.allowed_scopes, AllowedScopes(service, who, store));
   if (!params.changes_since.empty()) {
     return mapping::GenerateChanges(service.catalog, &store, spec, request, params.changes_since,

@@ -24,6 +24,8 @@
 #ifndef ONETABLE_MAPPING_TABLE_ACCESS_H_
 #define ONETABLE_MAPPING_TABLE_ACCESS_H_
 
+#include <cstdint>
+#include <functional>
 #include <string>
 #include <vector>
 
@@ -73,6 +75,9 @@ struct TableParams {
   std::string scope;
   std::string as_of;
   std::string changes_since;  // "": the table itself
+  // Passed to the generator (TableRequest's fields of the same names; not for change rosters).
+  std::vector<int64_t> only_ids;
+  std::function<void(int64_t)> row_key;
 };
 
 // Generates `spec` (or its change roster, when params.changes_since is set) for `who` into

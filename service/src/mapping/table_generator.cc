@@ -175,6 +175,15 @@ Result<TableResult> TableGenerator::Generate(const MappingSpec& spec, const Tabl
   ASSIGN_OR_RETURN(ScanPlan plan,
                    ScanPlan::Build(spec, catalog_, result.as_of, std::move(scope.scopes)));
   plan.mutable_request().page_size = request.page_size;
+  if (!request.only_ids.empty()) {
+    if (spec.grain != EntityKind::kPerson) {
+      return Status::Internal("only_ids is for person-grain tables");
+    }
+    ScanPredicate only{std::string(EntityName(spec.grain)) + ".id", "in", {}};
+    only.values.reserve(request.only_ids.size());
+    for (int64_t id : request.only_ids) only.values.push_back(std::to_string(id));
+    plan.mutable_request().predicates.push_back(std::move(only));
+  }
   // A past reference date reads the register as it stood at the end of that day (see
   // ScanRequest::history_at); today or later reads it as it is, with nothing extra to do.
   if (result.as_of < request.today) {

@@ -52,6 +52,9 @@ struct TableRequest {
   // columns the caller sees in full for adults but holds no minor grant for (table_access.h).
   // Person grain only; empty: none.
   std::vector<bool> minor_masked;
+  // Non-empty: only the grain rows with these ids (an incremental delivery regenerates the
+  // persons whose inputs changed: delivery/change_scope.h). Person grain only.
+  std::vector<int64_t> only_ids;
 };
 
 struct TableResult {

@@ -43,6 +43,8 @@ class TableRun {
                                 const Principal& who, TableRunRequest request);
 
   const mapping::MappingSpec& spec() const { return spec_; }
+  // The parameters Generate passes on (a delivery sets only_ids and row_key: table_access.h).
+  TableParams& mutable_params() { return request_.params; }
   // The format asked for (CSV for previews).
   mapping::TableFormat format() const { return format_; }
 

@@ -47,6 +47,14 @@ struct DeliveryKeyState {
   std::string key_hash;  // hex digest of the key (the primary key)
   std::string row_hash;  // hex digest of the row last acknowledged
   std::string key;       // the key itself (for a later delete)
+  int64_t row_id = 0;    // the grain row (person …) the key's row came from; 0: not known
+};
+
+// What a delivery's last completed plan was computed from (delivery/change_scope.h).
+struct DeliveryBasis {
+  std::string fingerprint;   // mapping, catalog, principal, scope and reference date
+  std::string changes_from;  // "YYYY-MM-DD HH:MM:SS" UTC: the next run reads changes from here
+  int64_t full_at = 0;       // Unix seconds: the last full recompute
 };
 
 // A delivery's control row; a delivery never run has the defaults.
@@ -97,6 +105,18 @@ class DeliveryLog {
   // use the store).
   virtual Status ScanDeliveryState(const std::string& delivery,
                                    const std::function<Status(const DeliveryKeyState&)>& visit) = 0;
+
+  // The acknowledged keys of the delivery whose row_id is one of `row_ids` or whose key_hash is
+  // one of `key_hashes` (each once), in no particular order. `visit` may use the store.
+  virtual Status ScanDeliveryStateFor(const std::string& delivery,
+                                      const std::vector<int64_t>& row_ids,
+                                      const std::vector<std::string>& key_hashes,
+                                      const std::function<Status(const DeliveryKeyState&)>& visit) = 0;
+  // How many acknowledged keys of the delivery have no row_id (written before it was kept).
+  virtual Result<int64_t> CountDeliveryStateWithoutRow(const std::string& delivery) = 0;
+  // The delivery's basis; kNotFound when no plan has completed yet.
+  virtual Result<DeliveryBasis> GetDeliveryBasis(const std::string& delivery) = 0;
+  virtual Status SetDeliveryBasis(const std::string& delivery, const DeliveryBasis& basis) = 0;
 
   // The control row (defaults when there is none).
   virtual Result<DeliveryControl> GetDeliveryControl(const std::string& delivery) = 0;

@@ -161,6 +161,23 @@ struct ScanRow {
                                                       // assignment's attrs JSON, nullopt: none
 };
 
+// What changed in the register from an instant on (RegisterStore::ChangesSince): the inputs of
+// an incremental delivery (service/src/delivery/change_scope.h).
+struct RegisterChanges {
+  // Persons whose status or fields changed, who joined, left or moved between households, were
+  // inserted, merged (both ids) or whose tags were written. Sorted, unique.
+  std::vector<int64_t> persons;
+  // Households updated or moved, or whose head changed in a merge. Sorted, unique.
+  std::vector<int64_t> households;
+  // Households a person of `persons` joined or left (their members' head or member count may
+  // have changed). Sorted, unique.
+  std::vector<int64_t> housemates_of;
+  // A building or a row above it was updated, moved or deleted since then.
+  bool above_households = false;
+  // More than the limit asked for: the caller recomputes everything instead.
+  bool truncated = false;
+};
+
 class RegisterStore {
  public:
   RegisterStore() = default;
@@ -234,6 +251,12 @@ class RegisterStore {
   // `visit` must not use this store (its connection is busy reading).
   virtual Status Scan(const ScanRequest& request,
                       const std::function<Status(const ScanRow&)>& visit) = 0;
+
+  // --- change tracking ----------------------------------------------------------------------
+  // What changed at or after `since` ("YYYY-MM-DD HH:MM:SS" UTC, the store's NowUtc clock),
+  // read from field_change, membership and register_change. Stops with `truncated` once more
+  // than `limit` person and household ids were found.
+  virtual Result<RegisterChanges> ChangesSince(const std::string& since, size_t limit) = 0;
 };
 
 }  // namespace onetable

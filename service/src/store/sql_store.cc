@@ -176,6 +176,9 @@ Result<int64_t> SqlStore::Insert(EntityKind kind, const Row& row) {
     if (row.parent_id && kind >= EntityKind::kBuilding) {
       const std::string* rel = kind == EntityKind::kPerson ? row.Get(keys::kRelationship) : nullptr;
       RETURN_IF_ERROR(OpenMembership(kind, id, row.parent_id, rel ? *rel : "", "insert"));
+    } else if (kind == EntityKind::kPerson) {
+      // No membership tells of this insert: the change log does (0017).
+      RETURN_IF_ERROR(RecordRegisterChange("person", id));
     }
     return Status::Ok();
   });
@@ -357,7 +360,7 @@ Status SqlStore::Update(EntityKind kind, Row* row) {
       outcome = StaleOrMissing(t.name, EntityLabel(kind), row->id);
       return Status::Ok();
     }
-    if (!before) return Status::Ok();
+    if (!before) return RecordRegisterChange(EntityName(kind), row->id);
     const std::string now = NowUtc();
     if (before->status != status) {
       RETURN_IF_ERROR(RecordChange(kind, row->id, "status", before->status, now));
@@ -427,6 +430,7 @@ Result<int64_t> SqlStore::Move(EntityKind kind, int64_t id, int64_t expected_ver
     if (new_parent_id) {
       RETURN_IF_ERROR(OpenMembership(kind, id, new_parent_id, relationship, actor));
     }
+    if (!person) RETURN_IF_ERROR(RecordRegisterChange(EntityName(kind), id));
     return Status::Ok();
   });
   if (!st.ok()) return st;

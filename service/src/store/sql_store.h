@@ -112,6 +112,12 @@ class SqlStore : public Store {
   Result<int64_t> RetryDeliveryBatches(const std::string& delivery) override;
   Status ScanDeliveryState(const std::string& delivery,
                            const std::function<Status(const DeliveryKeyState&)>& visit) override;
+  Status ScanDeliveryStateFor(const std::string& delivery, const std::vector<int64_t>& row_ids,
+                              const std::vector<std::string>& key_hashes,
+                              const std::function<Status(const DeliveryKeyState&)>& visit) override;
+  Result<int64_t> CountDeliveryStateWithoutRow(const std::string& delivery) override;
+  Result<DeliveryBasis> GetDeliveryBasis(const std::string& delivery) override;
+  Status SetDeliveryBasis(const std::string& delivery, const DeliveryBasis& basis) override;
   Result<DeliveryControl> GetDeliveryControl(const std::string& delivery) override;
   Status SetDeliveryPaused(const std::string& delivery, bool paused) override;
   Status RecordDeliveryRun(const std::string& delivery, int64_t run_at,
@@ -141,6 +147,7 @@ class SqlStore : public Store {
   // --- table generation (see service/src/mapping/; sql_store_scan.cc) ------------------------
   Status Scan(const ScanRequest& request,
               const std::function<Status(const ScanRow&)>& visit) override;
+  Result<RegisterChanges> ChangesSince(const std::string& since, size_t limit) override;
 
   // --- auth (sql_store_auth.cc) ---
   Result<User> GetUserById(int64_t id) override;
@@ -192,6 +199,10 @@ class SqlStore : public Store {
   // returns whether any person changed household since (sql_store_scan.cc).
   Result<bool> ReadScanHistory(const std::string& at, std::set<std::string>* changed);
   Status InsertDeliveryControl(const std::string& delivery);
+  // Appends a register_change row (0017) in the caller's transaction.
+  Status RecordRegisterChange(const char* entity, int64_t id);
+  // The same for the person of tag `tag_id` (nothing when there is no such tag).
+  Status RecordTagChange(int64_t tag_id);
   Result<std::vector<AuditEntry>> ReadAudit(SqlStatement* s);
   // One attempt of AppendAudit, in its own transaction (or the caller's).
   Result<int64_t> AppendOneAudit(const AuditEntry& entry);

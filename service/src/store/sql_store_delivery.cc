@@ -1,6 +1,9 @@
 // Deliveries in SQL (schema/sql/*/0011_delivery.sql). Portable statements only: "upserts" are an
 // UPDATE and, when it touched no row, an INSERT; every writer of one delivery's batches and state
 // holds the delivery's run lease, so the two steps do not race there.
+#include <algorithm>
+#include <set>
+
 #include "store/sql_store.h"
 
 namespace onetable {
@@ -152,21 +155,23 @@ Status SqlStore::AckDeliveryBatch(int64_t batch_id, int64_t attempts,
     RETURN_IF_ERROR(s->Execute().status());
     for (const DeliveryKeyState& k : upserts) {
       ASSIGN_OR_RETURN(SqlStatement * u,
-                       Stmt("UPDATE delivery_state SET row_hash = ?, key_text = ? "
+                       Stmt("UPDATE delivery_state SET row_hash = ?, key_text = ?, row_id = ? "
                             "WHERE delivery = ? AND key_hash = ?"));
       u->BindText(1, k.row_hash);
       u->BindText(2, k.key);
-      u->BindText(3, delivery);
-      u->BindText(4, k.key_hash);
+      u->BindInt(3, k.row_id);
+      u->BindText(4, delivery);
+      u->BindText(5, k.key_hash);
       ASSIGN_OR_RETURN(int64_t n, u->Execute());
       if (n > 0) continue;
       ASSIGN_OR_RETURN(SqlStatement * i,
-                       Stmt("INSERT INTO delivery_state (delivery, key_hash, row_hash, key_text) "
-                            "VALUES (?, ?, ?, ?)"));
+                       Stmt("INSERT INTO delivery_state (delivery, key_hash, row_hash, key_text, "
+                            "row_id) VALUES (?, ?, ?, ?, ?)"));
       i->BindText(1, delivery);
       i->BindText(2, k.key_hash);
       i->BindText(3, k.row_hash);
       i->BindText(4, k.key);
+      i->BindInt(5, k.row_id);
       RETURN_IF_ERROR(i->Execute().status());
     }
     for (const std::string& hash : delete_hashes) {
@@ -192,7 +197,7 @@ Status SqlStore::ScanDeliveryState(const std::string& delivery,
   std::string after;
   while (true) {
     ASSIGN_OR_RETURN(SqlStatement * s,
-                     Stmt("SELECT key_hash, row_hash, key_text FROM delivery_state "
+                     Stmt("SELECT key_hash, row_hash, key_text, row_id FROM delivery_state "
                           "WHERE delivery = ? AND key_hash > ? ORDER BY key_hash LIMIT " +
                           std::to_string(kStatePage)));
     s->BindText(1, delivery);
@@ -201,13 +206,106 @@ Status SqlStore::ScanDeliveryState(const std::string& delivery,
     while (true) {
       ASSIGN_OR_RETURN(bool row, s->Step());
       if (!row) break;
-      page.push_back({s->Text(0).value_or(""), s->Text(1).value_or(""), s->Text(2).value_or("")});
+      page.push_back({s->Text(0).value_or(""), s->Text(1).value_or(""), s->Text(2).value_or(""),
+                      s->Int(3)});
     }
     s->Reset();
     for (const DeliveryKeyState& k : page) RETURN_IF_ERROR(visit(k));
     if (static_cast<int>(page.size()) < kStatePage) return Status::Ok();
     after = page.back().key_hash;
   }
+}
+
+Status SqlStore::ScanDeliveryStateFor(
+    const std::string& delivery, const std::vector<int64_t>& row_ids,
+    const std::vector<std::string>& key_hashes,
+    const std::function<Status(const DeliveryKeyState&)>& visit) {
+  // In chunks of bound parameters (well under both dialects' limits); the rows are read whole
+  // before `visit` runs, so it may use the store. A key found by both lists comes once.
+  constexpr size_t kChunk = 500;
+  std::set<std::string> seen;
+  auto run = [&](const char* column, size_t n, const std::function<void(SqlStatement*, int, size_t)>& bind,
+                 size_t total) -> Status {
+    for (size_t at = 0; at < total; at += n) {
+      const size_t count = std::min(n, total - at);
+      std::string marks;
+      for (size_t i = 0; i < count; ++i) marks += i ? ", ?" : "?";
+      ASSIGN_OR_RETURN(SqlStatement * s,
+                       Stmt(std::string("SELECT key_hash, row_hash, key_text, row_id FROM "
+                                        "delivery_state WHERE delivery = ? AND ") +
+                            column + " IN (" + marks + ")"));
+      s->BindText(1, delivery);
+      for (size_t i = 0; i < count; ++i) bind(s, static_cast<int>(i) + 2, at + i);
+      std::vector<DeliveryKeyState> page;
+      while (true) {
+        ASSIGN_OR_RETURN(bool row, s->Step());
+        if (!row) break;
+        page.push_back({s->Text(0).value_or(""), s->Text(1).value_or(""),
+                        s->Text(2).value_or(""), s->Int(3)});
+      }
+      s->Reset();
+      for (const DeliveryKeyState& k : page) {
+        if (seen.insert(k.key_hash).second) RETURN_IF_ERROR(visit(k));
+      }
+    }
+    return Status::Ok();
+  };
+  RETURN_IF_ERROR(run(
+      "row_id", kChunk,
+      [&](SqlStatement* s, int i, size_t at) { s->BindInt(i, row_ids[at]); }, row_ids.size()));
+  return run(
+      "key_hash", kChunk,
+      [&](SqlStatement* s, int i, size_t at) { s->BindText(i, key_hashes[at]); },
+      key_hashes.size());
+}
+
+Result<int64_t> SqlStore::CountDeliveryStateWithoutRow(const std::string& delivery) {
+  ASSIGN_OR_RETURN(SqlStatement * s, Stmt("SELECT COUNT(*) FROM delivery_state WHERE "
+                                          "delivery = ? AND row_id = 0"));
+  s->BindText(1, delivery);
+  ASSIGN_OR_RETURN(bool row, s->Step());
+  const int64_t n = row ? s->Int(0) : 0;
+  s->Reset();
+  return n;
+}
+
+Result<DeliveryBasis> SqlStore::GetDeliveryBasis(const std::string& delivery) {
+  ASSIGN_OR_RETURN(SqlStatement * s, Stmt("SELECT fingerprint, changes_from, full_at FROM "
+                                          "delivery_basis WHERE delivery = ?"));
+  s->BindText(1, delivery);
+  ASSIGN_OR_RETURN(bool row, s->Step());
+  if (!row) {
+    s->Reset();
+    return Status::NotFound("推送 " + delivery + " 尚无完成的计划");
+  }
+  DeliveryBasis b{s->Text(0).value_or(""), s->Text(1).value_or(""), s->Int(2)};
+  s->Reset();
+  return b;
+}
+
+Status SqlStore::SetDeliveryBasis(const std::string& delivery, const DeliveryBasis& basis) {
+  auto update = [&]() -> Result<int64_t> {
+    ASSIGN_OR_RETURN(SqlStatement * s,
+                     Stmt("UPDATE delivery_basis SET fingerprint = ?, changes_from = ?, "
+                          "full_at = ? WHERE delivery = ?"));
+    s->BindText(1, basis.fingerprint);
+    s->BindText(2, basis.changes_from);
+    s->BindInt(3, basis.full_at);
+    s->BindText(4, delivery);
+    return s->Execute();
+  };
+  auto insert = [&]() -> Status {
+    ASSIGN_OR_RETURN(SqlStatement * s,
+                     Stmt("INSERT INTO delivery_basis (delivery, fingerprint, changes_from, "
+                          "full_at) VALUES (?, '', '', 0)"));
+    s->BindText(1, delivery);
+    return s->Execute().status();
+  };
+  ASSIGN_OR_RETURN(int64_t n, update());
+  if (n > 0) return Status::Ok();
+  Status st = insert();
+  if (!st.ok() && st.code() != StatusCode::kAlreadyExists) return st;
+  return update().status();
 }
 
 Result<DeliveryControl> SqlStore::GetDeliveryControl(const std::string& delivery) {

@@ -360,6 +360,18 @@ Status SqlStore::MergePersons(int64_t survivor_id, int64_t merged_id, const std:
     };
     RETURN_IF_ERROR(exec("UPDATE tag_assignment SET person_id = ? WHERE person_id = ?", survivor_id,
                          merged_id));
+    // Both rows change for a delivery: one gains tags and values, the other leaves (0017). The
+    // households whose head was the merged person get the survivor as head.
+    RETURN_IF_ERROR(RecordRegisterChange("person", survivor_id));
+    RETURN_IF_ERROR(RecordRegisterChange("person", merged_id));
+    {
+      ASSIGN_OR_RETURN(SqlStatement * s,
+                       Stmt("INSERT INTO register_change (entity, entity_id, changed_at) SELECT "
+                            "'household', id, ? FROM household WHERE head_person_id = ?"));
+      s->BindText(1, NowUtc());
+      s->BindInt(2, merged_id);
+      RETURN_IF_ERROR(s->Execute().status());
+    }
     RETURN_IF_ERROR(
         exec("UPDATE source_record SET person_id = ? WHERE person_id = ?", survivor_id, merged_id));
     RETURN_IF_ERROR(exec("UPDATE household SET head_person_id = ? WHERE head_person_id = ?",

@@ -64,7 +64,7 @@ Result<int64_t> SqlStore::AddTag(const TagAssignment& tag) {
     }
     RETURN_IF_ERROR(ex);
     ASSIGN_OR_RETURN(id, db_->LastInsertId());
-    return Status::Ok();
+    return RecordRegisterChange("person", tag.person_id);
   });
   if (!st.ok()) return st;
   return id;
@@ -93,30 +93,61 @@ Result<std::vector<TagAssignment>> SqlStore::ListTags(int64_t person_id) {
   return out;
 }
 
-Status SqlStore::UpdateTag(TagAssignment* tag) {
+// The tag writes below log the tag's person (register_change) in the same transaction, so an
+// incremental delivery regenerates his row. A refused write logs nothing: `outcome` carries it.
+Status SqlStore::RecordTagChange(int64_t tag_id) {
   ASSIGN_OR_RETURN(SqlStatement * s,
-                   Stmt("UPDATE tag_assignment SET attrs = ?, valid_from = ?, valid_to = ?, "
-                        "source = ?, version = version + 1 WHERE id = ? AND version = ?"));
-  s->BindText(1, ToJson(tag->attrs));
-  BindOpt(s, 2, tag->valid_from);
-  BindOpt(s, 3, tag->valid_to);
-  s->BindText(4, tag->source);
-  s->BindInt(5, tag->id);
-  s->BindInt(6, tag->version);
-  ASSIGN_OR_RETURN(int64_t n, s->Execute());
-  if (n == 0) return StaleOrMissing("tag_assignment", "标签", tag->id);
+                   Stmt("INSERT INTO register_change (entity, entity_id, changed_at) SELECT "
+                        "'person', person_id, ? FROM tag_assignment WHERE id = ?"));
+  s->BindText(1, NowUtc());
+  s->BindInt(2, tag_id);
+  return s->Execute().status();
+}
+
+Status SqlStore::UpdateTag(TagAssignment* tag) {
+  Status outcome;
+  RETURN_IF_ERROR(InTransaction([&]() -> Status {
+    ASSIGN_OR_RETURN(SqlStatement * s,
+                     Stmt("UPDATE tag_assignment SET attrs = ?, valid_from = ?, valid_to = ?, "
+                          "source = ?, version = version + 1 WHERE id = ? AND version = ?"));
+    s->BindText(1, ToJson(tag->attrs));
+    BindOpt(s, 2, tag->valid_from);
+    BindOpt(s, 3, tag->valid_to);
+    s->BindText(4, tag->source);
+    s->BindInt(5, tag->id);
+    s->BindInt(6, tag->version);
+    ASSIGN_OR_RETURN(int64_t n, s->Execute());
+    if (n == 0) {
+      outcome = StaleOrMissing("tag_assignment", "标签", tag->id);
+      return Status::Ok();
+    }
+    return RecordTagChange(tag->id);
+  }));
+  RETURN_IF_ERROR(outcome);
   tag->version += 1;
   return Status::Ok();
 }
 
 Status SqlStore::DeleteTag(int64_t id, int64_t expected_version) {
-  ASSIGN_OR_RETURN(SqlStatement * s,
-                   Stmt("DELETE FROM tag_assignment WHERE id = ? AND version = ?"));
-  s->BindInt(1, id);
-  s->BindInt(2, expected_version);
-  ASSIGN_OR_RETURN(int64_t n, s->Execute());
-  if (n == 0) return StaleOrMissing("tag_assignment", "标签", id);
-  return Status::Ok();
+  Status outcome;
+  RETURN_IF_ERROR(InTransaction([&]() -> Status {
+    ASSIGN_OR_RETURN(SqlStatement * q, Stmt("SELECT person_id FROM tag_assignment WHERE id = ?"));
+    q->BindInt(1, id);
+    ASSIGN_OR_RETURN(bool found, q->Step());
+    const int64_t person_id = found ? q->Int(0) : 0;
+    q->Reset();
+    ASSIGN_OR_RETURN(SqlStatement * s,
+                     Stmt("DELETE FROM tag_assignment WHERE id = ? AND version = ?"));
+    s->BindInt(1, id);
+    s->BindInt(2, expected_version);
+    ASSIGN_OR_RETURN(int64_t n, s->Execute());
+    if (n == 0) {
+      outcome = StaleOrMissing("tag_assignment", "标签", id);
+      return Status::Ok();
+    }
+    return RecordRegisterChange("person", person_id);
+  }));
+  return outcome;
 }
 
 // --- provenance and history --------------------------------------------------------------------

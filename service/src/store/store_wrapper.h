@@ -100,6 +100,9 @@ class StoreWrapper : public Store {
               const std::function<Status(const ScanRow&)>& visit) override {
     return target_.Scan(request, visit);
   }
+  Result<RegisterChanges> ChangesSince(const std::string& since, size_t limit) override {
+    return target_.ChangesSince(since, limit);
+  }
 
   // --- IngestLog ---
   Result<bool> PutSourceRecord(SourceRecord* record) override {
@@ -277,6 +280,20 @@ class StoreWrapper : public Store {
   Status ScanDeliveryState(const std::string& delivery,
                            const std::function<Status(const DeliveryKeyState&)>& visit) override {
     return target_.ScanDeliveryState(delivery, visit);
+  }
+  Status ScanDeliveryStateFor(const std::string& delivery, const std::vector<int64_t>& row_ids,
+                              const std::vector<std::string>& key_hashes,
+                              const std::function<Status(const DeliveryKeyState&)>& visit) override {
+    return target_.ScanDeliveryStateFor(delivery, row_ids, key_hashes, visit);
+  }
+  Result<int64_t> CountDeliveryStateWithoutRow(const std::string& delivery) override {
+    return target_.CountDeliveryStateWithoutRow(delivery);
+  }
+  Result<DeliveryBasis> GetDeliveryBasis(const std::string& delivery) override {
+    return target_.GetDeliveryBasis(delivery);
+  }
+  Status SetDeliveryBasis(const std::string& delivery, const DeliveryBasis& basis) override {
+    return target_.SetDeliveryBasis(delivery, basis);
   }
   Result<DeliveryControl> GetDeliveryControl(const std::string& delivery) override {
     return target_.GetDeliveryControl(delivery);
