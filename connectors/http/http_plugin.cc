@@ -320,6 +320,22 @@ int NextBatch(void* handle, size_t max_records, const OtBatchSink* sink, char* c
           }
         }
         auto fields = RecordFields(item);
+        // Values cross the plugin ABI as C strings: a NUL ("\u0000" in JSON) would cut
+        // "ID\0GARBAGE" to a valid-looking "ID". Such a record is quarantined, naming the field.
+        const std::string* nul_field = nullptr;
+        for (const auto& [name, value] : fields) {
+          if (value && value->find('\0') != std::string::npos) {
+            nul_field = &name;
+            break;
+          }
+        }
+        if (nul_field != nullptr) {
+          std::string raw = JsonText(item).value_or("");
+          OtRejectedRow r{h->page_url.c_str(), index + 1, nul_field->c_str(),
+                          "该字段的值含有控制字符（NUL），请检查来源数据", raw.c_str()};
+          stopped = sink->reject(sink->ctx, &r) != 0;
+          continue;
+        }
         std::vector<OtKeyValue> kv;
         kv.reserve(fields.size());
         for (const auto& [name, value] : fields) {

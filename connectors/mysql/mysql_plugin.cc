@@ -360,18 +360,27 @@ int NextBatch(void* handle, size_t max_records, const OtBatchSink* sink, char* c
         std::vector<std::string> values(own);
         std::vector<bool> nulls(own);
         std::string bad_column;
+        const char* bad_why = nullptr;
         for (unsigned int i = 1; i <= own; ++i) {
           nulls[i - 1] = rs->isNull(i);
           if (nulls[i - 1]) continue;
           values[i - 1] = doubles[i - 1] ? FormatDouble(static_cast<double>(rs->getDouble(i)))
                                          : rs->getString(i).asStdString();
-          if (bad_column.empty() && !utf8::IsValid(values[i - 1])) bad_column = names[i - 1];
+          if (!bad_column.empty()) continue;
+          if (!utf8::IsValid(values[i - 1])) {
+            bad_column = names[i - 1];
+            bad_why = "该列的值不是 UTF-8 文本（请检查来源表的字符集）";
+          } else if (values[i - 1].find('\0') != std::string::npos) {
+            // Values cross the plugin ABI as C strings: a NUL would cut "ID\0GARBAGE" to a
+            // valid-looking "ID".
+            bad_column = names[i - 1];
+            bad_why = "该列的值含有控制字符（NUL），请检查来源数据";
+          }
         }
         h->cursor = at;
         ++h->delivered;
         if (!bad_column.empty()) {
-          OtRejectedRow r{location.c_str(), 0, bad_column.c_str(),
-                          "该列的值不是 UTF-8 文本（请检查来源表的字符集）", nullptr};
+          OtRejectedRow r{location.c_str(), 0, bad_column.c_str(), bad_why, nullptr};
           if (sink->reject(sink->ctx, &r) != 0) stopped = true;
           continue;
         }

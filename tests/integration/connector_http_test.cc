@@ -386,17 +386,22 @@ TEST_F(HttpConnector, RefusesResponsesItCannotUse) {
     EXPECT_EQ(r.exit_code, 1) << c.says << r.err;
     EXPECT_NE(r.err.find(c.says), std::string::npos) << r.err;
   }
-  // Elements that are not objects, or lack the key, go to quarantine with their page and row.
-  api_.raw_body = R"({"data":{"items":[42, {"name":"无主键"}]}})";
+  // Elements that are not objects, or lack the key, go to quarantine with their page and row; so
+  // does one whose value holds a NUL (it would reach the register cut short).
+  api_.raw_body = R"({"data":{"items":[42, {"name":"无主键"},)"
+                  R"( {"personId":"WJ-9","name":"坏值","idCard":"420102198001010012\u0000GARBAGE"}]}})";
   CliResult r = Import(PageSpec("", 10));
   ASSERT_EQ(r.exit_code, 0) << r.err << r.out;
-  EXPECT_EQ(ReportCounts(r.out), (std::vector<int64_t>{2, 0, 0, 0, 0, 0, 2})) << r.out;
+  EXPECT_EQ(ReportCounts(r.out), (std::vector<int64_t>{3, 0, 0, 0, 0, 0, 3})) << r.out;
   auto q = store()->ListQuarantine(0, 0, 10);
   ASSERT_TRUE(q.ok());
-  ASSERT_EQ(q->size(), 2u);
+  ASSERT_EQ(q->size(), 3u);
   EXPECT_EQ((*q)[0].row, 1);
   EXPECT_EQ((*q)[1].row, 2);
   EXPECT_EQ((*q)[1].column, "personId");
+  EXPECT_EQ((*q)[2].row, 3);
+  EXPECT_EQ((*q)[2].column, "idCard");
+  EXPECT_NE((*q)[2].reason.find("NUL"), std::string::npos) << (*q)[2].reason;
   EXPECT_EQ(Runs(), 1u);
 }
 

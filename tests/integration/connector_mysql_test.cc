@@ -203,6 +203,22 @@ TEST_F(MysqlConnector, WithoutAWatermarkEveryRunReadsTheWholeTable) {
   EXPECT_EQ(ReportCounts(second.out), (std::vector<int64_t>{3, 0, 0, 2, 0, 0, 1})) << second.out;
 }
 
+// A value holding a NUL would reach the register cut short ("ID\0GARBAGE" read as "ID"): the
+// row is quarantined naming the column instead.
+TEST_F(MysqlConnector, AValueWithANulIsQuarantinedNamingItsColumn) {
+  Exec("INSERT INTO dept_liudong (xm, gmsfhm, lxdh, lbdrq, gxsj) VALUES ('坏值', CONCAT('" + kHe +
+       "', CHAR(0), 'GARBAGE'), '13972001101', '2024-01-02', '2024-06-01 08:00:00')");
+  const std::string yaml = WriteSpec("  table: dept_liudong\n  key: id\n");
+  CliResult run = Import(yaml, url_, {"--batch", "1"});
+  ASSERT_EQ(run.exit_code, 0) << run.err << run.out;
+  EXPECT_EQ(ReportCounts(run.out), (std::vector<int64_t>{1, 0, 0, 0, 0, 0, 1})) << run.out;
+  auto q = store()->ListQuarantine(0, 0, 10);
+  ASSERT_TRUE(q.ok());
+  ASSERT_EQ(q->size(), 1u);
+  EXPECT_EQ((*q)[0].column, "gmsfhm");
+  EXPECT_NE((*q)[0].reason.find("NUL"), std::string::npos) << (*q)[0].reason;
+}
+
 TEST_F(MysqlConnector, ReadsASelectWithACompositeKeyAndNullWatermarks) {
   Insert("何志明", kHe, "13972001101", "2024-06-01 08:00:00");
   Insert("邓丽娟", kDeng, "13972001102", "2024-06-01 08:00:00");
