@@ -128,7 +128,8 @@ class ApiTables : public ApiHarness {
     TagAssignment tag;
     tag.person_id = person;
     tag.tag = "dibao";
-    tag.attrs = {{"amount", amount}, {"covered_count", "1"}};
+    // 城市低保: the roster lists only 城市/农村低保 (01/02).
+    tag.attrs = {{"amount", amount}, {"covered_count", "1"}, {"category", "01"}};
     tag.source = "test";
     ASSERT_TRUE(store_->AddTag(tag).ok());
   }

@@ -83,9 +83,6 @@ void AddUnseen(const AppContext& service, const Principal& who, const mapping::E
 
 }  // namespace
 
-namespace {
-
-// Whether `expr` reads an ID number or a phone (masked by default: access.h).
 bool ReadsIdentifier(const mapping::ExprPtr& expr) {
   bool reads = false;
   if (!expr) return reads;
@@ -96,6 +93,8 @@ bool ReadsIdentifier(const mapping::ExprPtr& expr) {
   });
   return reads;
 }
+
+namespace {
 
 }  // namespace
 

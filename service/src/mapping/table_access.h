@@ -48,6 +48,8 @@ Result<mapping::MappingSpec> LoadMappingById(const AppContext& service, const st
 // Every *.yaml under the mappings directory, as ids ("minzheng/dibao"), sorted.
 Result<std::vector<std::string>> ListMappingIds(const AppContext& service);
 
+// Whether `expr` reads an ID number or a phone (masked by default: access.h).
+bool ReadsIdentifier(const mapping::ExprPtr& expr);
 // Per column: true when it is masked for `who` (see above).
 std::vector<bool> MaskedColumns(const AppContext& service, const Principal& who,
                                 const mapping::MappingSpec& spec);

@@ -103,17 +103,6 @@ std::set<std::string> UnseenKeys(const AppContext& app, const Principal& who,
   return keys;
 }
 
-bool ReadsIdentifierField(const mapping::ExprPtr& expr) {
-  bool reads = false;
-  if (!expr) return reads;
-  mapping::VisitExpr(*expr, [&](const mapping::Expr& e) {
-    if (e.kind == mapping::ExprKind::kField && e.field != nullptr && IsIdentifier(*e.field)) {
-      reads = true;
-    }
-  });
-  return reads;
-}
-
 // `who` as it would be once granted the table itself (its columns' masks then depend only on
 // column and sensitive-data grants).
 Principal WithTable(const Principal& who, const std::string& mapping_id) {
@@ -300,7 +289,7 @@ Result<std::vector<std::string>> GrantsFor(const AppContext& app, const Principa
     chosen[i] = true;
     const std::set<std::string> unseen = UnseenKeys(app, base, spec.columns[i].value);
     keys.insert(unseen.begin(), unseen.end());
-    if (ReadsIdentifierField(spec.columns[i].value)) identifier_columns.push_back(header);
+    if (ReadsIdentifier(spec.columns[i].value)) identifier_columns.push_back(header);
   }
   std::vector<std::string> grants;
   std::string table = spec.id;

@@ -3,7 +3,7 @@
 -- in by then, and still active and resident — 居住状态 not 迁出/死亡 — or ended only after it) aged
 -- 80 or more at @asof (born on or before @asof minus 80 years), ordered by community, grid, household
 -- address, age descending (birth date ascending), ID number, then person id; the phone masked
--- as 138****5678.
+-- as 138****5678; 领取人签字 and 备注 are typed by hand (the mapping's manual columns).
 WITH elder AS (
   SELECT p.*, CAST(substr(@asof, 1, 4) AS SIGNED) - CAST(substr(p.birth_date, 1, 4) AS SIGNED)
                 - (substr(@asof, 6, 5) < substr(p.birth_date, 6, 5)) AS age
@@ -23,10 +23,11 @@ SELECT row_number() OVER (ORDER BY c.code, g.code, h.address, p.birth_date, p.id
        CASE WHEN p.age >= 100 THEN '100周岁及以上' WHEN p.age >= 90 THEN '90–99周岁'
             ELSE '80–89周岁' END AS 津贴档次,
        CASE WHEN p.age >= 100 THEN 500 WHEN p.age >= 90 THEN 200 ELSE 100 END AS "月标准（元）",
+       p.bank_name AS 开户银行, COALESCE(p.account_number, p.social_security_card) AS "银行账号（社保卡号）",
        CASE WHEN p.phone IS NULL OR p.phone = '' THEN p.phone
             ELSE CONCAT(substr(p.phone, 1, 3), substr('********************', 1, CHAR_LENGTH(p.phone) - 7),
                         substr(p.phone, -4)) END AS 联系电话,
-       g.name AS 所属网格, '' AS 备注
+       g.name AS 所属网格, '' AS 领取人签字, '' AS 备注
 FROM elder p
 LEFT JOIN household h ON h.id = p.parent_id
 LEFT JOIN building b ON b.id = h.parent_id
