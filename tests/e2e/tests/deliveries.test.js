@@ -1,7 +1,7 @@
 // The 推送 page (issue 14): the administrator — the role that may run deliveries
 // (manage_connectors, service/src/http/delivery_handlers.cc) — sees each configured delivery and
 // its state, runs one, reads its receipts, retries a batch the receiver refused, and pauses and
-// resumes; a grid worker is shown no such page and the API refuses it. The receiver is a real
+// resumes; a community administrator is shown no such page and the API refuses it. The receiver is a real
 // HTTP server on loopback started by this test; the file target writes into a real directory.
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
@@ -31,7 +31,7 @@ before(async () => {
   server = await e2e.startServer({ persons: 120 });
   browser = await e2e.launchBrowser();
   const dir = path.join(server.dir, 'deliveries');
-  fs.mkdirSync(dir, { recursive: true });
+  fs.mkdirSync(path.join(dir, 'drop'), { recursive: true });  // the drop directory is the receiver's
   fs.writeFileSync(path.join(dir, 'e2e-file.yaml'), [
     'id: e2e-file', 'title: 老年人花名册投递', 'mapping: minzheng/laonianren', 'key: 身份证号',
     'target: {type: file, dir: drop, format: json}', ''].join('\n'));
@@ -48,13 +48,14 @@ after(async () => {
   if (receiver) await new Promise((resolve) => receiver.close(resolve));
 });
 
-// Waits until `probe` returns a truthy value (a run goes on in the server's background).
-async function until(probe, what, timeoutMs = 60000) {
+// Waits until `probe` returns a truthy value (a run goes on in the server's background);
+// `last` (optional) says what was seen when it gives up.
+async function until(probe, what, last = async () => '', timeoutMs = 60000) {
   const deadline = Date.now() + timeoutMs;
   for (;;) {
     const value = await probe();
     if (value) return value;
-    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
+    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}: ${JSON.stringify(await last())}`);
     await new Promise((resolve) => setTimeout(resolve, 100));
   }
 }
@@ -104,7 +105,7 @@ test('the administrator runs a delivery, reads its receipts and retries a refuse
   const done = await until(async () => {
     const s = await stateOf(api, 'e2e-file');
     return s.last_success_at && !s.running ? s : null;
-  }, 'the file delivery to finish');
+  }, 'the file delivery to finish', () => stateOf(api, 'e2e-file'));
   assert.equal(done.pending_batches, 0);
   assert.equal(done.acked_batches, 1);
   const table = await server.cli(['table', 'minzheng/laonianren', '--format', 'json']);
@@ -131,7 +132,8 @@ test('the administrator runs a delivery, reads its receipts and retries a refuse
   // The HTTP delivery: the receiver refuses the batch (422), so it stops there, says so, and
   // offers 重试.
   await row(page, 'e2e-http').locator('button', { hasText: '立即运行' }).click();
-  await until(async () => (await stateOf(api, 'e2e-http')).failed_batches === 1, 'the refusal');
+  await until(async () => (await stateOf(api, 'e2e-http')).failed_batches === 1, 'the refusal',
+    () => stateOf(api, 'e2e-http'));
   assert.equal(inbox.requests.length, 1);
   assert.equal(inbox.requests[0].key, 'e2e-http:1');
   assert.equal(inbox.requests[0].auth, 'Bearer e2e-token');
@@ -151,7 +153,7 @@ test('the administrator runs a delivery, reads its receipts and retries a refuse
   await until(async () => {
     const s = await stateOf(api, 'e2e-http');
     return s.failed_batches === 0 && s.acked_batches === 1 && !s.running;
-  }, 'the retried batch to be acknowledged');
+  }, 'the retried batch to be acknowledged', () => stateOf(api, 'e2e-http'));
   assert.equal(inbox.requests.length, 2);
   assert.equal(inbox.requests[1].key, 'e2e-http:1');
   assert.equal(inbox.requests[1].body, inbox.requests[0].body);
@@ -177,8 +179,8 @@ test('the administrator runs a delivery, reads its receipts and retries a refuse
   assert.deepEqual(page.errors, []);
 });
 
-test('a grid worker has no 推送 page and the API refuses it', { timeout: 120000 }, async () => {
-  const worker = await server.addUser('wangge-push', 'grid_worker', { scopes: ['420581001001'] });
+test('a community administrator has no 推送 page and the API refuses it', { timeout: 120000 }, async () => {
+  const worker = await server.addUser('shequ-push', 'community_admin', { scopes: ['420581001001'] });
   const api = await e2e.apiClient(server, worker);
   assert.equal((await api.get('/api/v1/deliveries')).status, 403);
   assert.equal((await api.post('/api/v1/deliveries/e2e-file/run', {})).status, 403);
