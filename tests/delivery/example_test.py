@@ -23,7 +23,7 @@ def fail(message):
 
 
 def main():
-    binary, source = sys.argv[1], sys.argv[2]
+    binary, source = os.path.abspath(sys.argv[1]), os.path.abspath(sys.argv[2])
     with tempfile.TemporaryDirectory(prefix="onetable-example-") as tmp:
         config = os.path.join(tmp, "onetable.yaml")
         with open(config, "w", encoding="utf-8") as f:
