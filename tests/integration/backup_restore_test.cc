@@ -400,5 +400,37 @@ TEST_F(BackupRestore, ServePurgesExpiredRawRows) {
   EXPECT_EQ(audit, (std::vector<std::string>{"system:retention"}));
 }
 
+
+// The dump is portable: a backup of a SQLite store restores into MariaDB, table for table.
+class MysqlBackupRestore : public BackupRestore {};
+TEST_F(MysqlBackupRestore, ASqliteBackupRestoresIntoMariadb) {
+  const std::string sqlite_url = "sqlite:" + dir_ + "/source.db";
+  config_ = WriteConfig("sqlite.yaml", sqlite_url);
+  url_ = sqlite_url;
+  ASSERT_NO_FATAL_FAILURE(Fill());
+  const Tables before = ReadAll(sqlite_url);
+  fs::create_directories(dir_ + "/backups");
+  ASSERT_EQ(Cli(config_, {"backup", dir_ + "/backups/s.otbak"}).exit_code, 0);
+  const std::string target = TestStoreUrl(dir_);  // ONETABLE_TEST_STORE=mysql
+  ASSERT_EQ(target.rfind("mysql:", 0), 0u);
+  const std::string cfg = WriteConfig("mysql.yaml", target);
+  CliResult restore = Cli(cfg, {"restore", dir_ + "/backups/s.otbak"});
+  ASSERT_EQ(restore.exit_code, 0) << restore.err << restore.out;
+  EXPECT_NE(restore.out.find("来自 sqlite"), std::string::npos) << restore.out;
+  const Tables after = ReadAll(target);
+  for (const auto& [table, rows] : before) {
+    if (table == "run_lease" || table == "auth_session" || table == "login_throttle" ||
+        table == "audit_log" || table == "audit_chain" || table == "schema_migrations") {
+      continue;
+    }
+    EXPECT_EQ(after.at(table), rows) << "table " << table;
+  }
+  EXPECT_EQ(Cli(cfg, {"audit", "verify"}).exit_code, 0);
+  CliResult table = Cli(cfg, {"table", "minzheng/gaoling-jintie", "--format", "csv", "-o",
+                              dir_ + "/gaoling-mysql.csv"});
+  ASSERT_EQ(table.exit_code, 0) << table.err;
+  EXPECT_EQ(ReadFile(dir_ + "/gaoling-mysql.csv"), ReadFile(dir_ + "/gaoling.csv"));
+}
+
 }  // namespace
 }  // namespace onetable::testing
