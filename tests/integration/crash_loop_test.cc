@@ -90,8 +90,8 @@ std::string PhoneOf(int generation, int i) {
 
 class CrashLoop : public ::testing::Test {
  protected:
-  static constexpr int kRows = 3000;
-  static constexpr int kBatch = 50;
+  static constexpr int kRows = 1000;
+  static constexpr int kBatch = 25;
 
   void SetUp() override {
     dir_ = MakeTempDir();
