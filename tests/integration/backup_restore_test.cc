@@ -145,11 +145,6 @@ class BackupRestore : public ::testing::Test {
 
 TEST_F(BackupRestore, DrillRestoresEveryTableRowByRowAndTheAuditChainVerifies) {
   ASSERT_NO_FATAL_FAILURE(Fill());
-  const Tables before = ReadAll(url_);
-  ASSERT_GT(before.at("person").size(), 100u);
-  ASSERT_FALSE(before.at("source_record").empty());
-  ASSERT_FALSE(before.at("quarantine_row").empty());
-
   CliResult backup = Cli(config_, {"backup", dir_ + "/backups/b1.otbak"});
   // The first backup makes the key; the directory does not exist: it fails and leaves nothing.
   EXPECT_EQ(backup.exit_code, 1) << backup.out;
@@ -157,6 +152,11 @@ TEST_F(BackupRestore, DrillRestoresEveryTableRowByRowAndTheAuditChainVerifies) {
       << backup.err;
   EXPECT_NE(backup.err.find("备份失败：无法在备份目录创建文件"), std::string::npos) << backup.err;
   fs::create_directories(dir_ + "/backups");
+  // The store as the backup will see it (the failed attempt is in its audit log).
+  const Tables before = ReadAll(url_);
+  ASSERT_GT(before.at("person").size(), 100u);
+  ASSERT_FALSE(before.at("source_record").empty());
+  ASSERT_FALSE(before.at("quarantine_row").empty());
   backup = Cli(config_, {"backup", dir_ + "/backups/b1.otbak"});
   ASSERT_EQ(backup.exit_code, 0) << backup.err;
   EXPECT_NE(backup.out.find("已备份到"), std::string::npos) << backup.out;

@@ -81,7 +81,7 @@ std::string IdOf(int i) {
   char first17[32];
   std::snprintf(first17, sizeof first17, "4205811970%02d%02d%03d", 1 + i / 6000, 1 + (i / 500) % 12,
                 i % 500);
-  return first17 + IdCheckCharacter(first17);
+  return std::string(first17) + IdCheckCharacter(first17);
 }
 
 std::string PhoneOf(int generation, int i) {
