@@ -174,11 +174,23 @@ Result<Config> LoadConfig(const std::string& path, bool explicit_path) {
         errors += where + ": audit_retention_days 应为 " + std::to_string(kMinAuditRetentionDays) +
                   "–36500 的整数（审计日志至少保留六个月）\n";
       }
+    } else if (key == "backup_key_file") {
+      c.backup_key_file = Resolve(base, s);
+    } else if (key == "retention_days") {
+      try {
+        c.retention_days = v.as<int>();
+      } catch (const YAML::Exception&) {
+        c.retention_days = 0;
+      }
+      if (c.retention_days < 1 || c.retention_days > 36500) {
+        errors += where + ": retention_days 应为 1–36500 的整数（原始行的保留天数）\n";
+      }
     } else {
       errors += Where(path, text, kv.first.Mark()) + ": 未知的配置项 " + key +
                 "（可用：store, schema, mappings, connectors, deliveries, web, listen, threads, "
                 "secure_cookie, trusted_proxies, connections_per_address, secret_key, "
-                "throwaway_store, audit_key_file, audit_retention_days）\n";
+                "throwaway_store, audit_key_file, audit_retention_days, backup_key_file, "
+                "retention_days）\n";
     }
   }
   if (!errors.empty()) {
@@ -195,6 +207,16 @@ std::string SecretKeyPathOf(const Config& config) {
     return (db.parent_path() / "secret.key").string();
   }
   return "var/secret.key";
+}
+
+std::string BackupKeyFileOf(const Config& config) {
+  if (!config.backup_key_file.empty()) return config.backup_key_file;
+  if (const char* env = std::getenv("ONETABLE_BACKUP_KEY_FILE"); env && *env) return env;
+  if (config.store_url.rfind("sqlite:", 0) == 0) {
+    const fs::path db(config.store_url.substr(7));
+    return (db.parent_path() / "backup.key").string();
+  }
+  return "var/backup.key";
 }
 
 std::string AuditKeyFileOf(const Config& config) {
