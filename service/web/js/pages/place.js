@@ -43,7 +43,7 @@ export function crumbs(entity, { self = false } = {}) {
   (async () => {
     const rows = await reg.ancestors(entity);
     const chain = self ? [...rows, entity] : rows;
-    const grid = chain.find((r) => r.type === 'grid');
+    const grid = [...rows, entity].find((r) => r.type === 'grid');
     const community = grid ? await communityOf(grid.id).catch(() => null) : null;
     if (community) el.append(' › ', h('span', community.name || community.code));
     for (const r of chain) {

@@ -6,6 +6,9 @@ import { h, clear, notice, saveBlob, today } from '../dom.js';
 import * as session from '../session.js';
 import * as reg from '../reg.js';
 import * as tbl from '../tables_api.js';
+import { progressPanel } from '../run_progress.js';
+
+const sizeText = (n) => (n < 1024 ? `${n} 字节` : n < 1048576 ? `${(n / 1024).toFixed(1)} KB` : `${(n / 1048576).toFixed(1)} MB`);
 
 export const title = '报表';
 
@@ -70,12 +73,22 @@ function panel(mapping, tree) {
     onclick: async () => {
       status.replaceChildren();
       download.disabled = true;
+      // Generating a large table takes seconds: the panel shows the time and what has arrived,
+      // and 取消 stops the download.
+      const abort = new AbortController();
+      const panel = progressPanel({ id: 'table-progress', onCancel: () => abort.abort() });
+      panel.update('正在生成报表…');
+      status.append(panel.el);
       try {
-        const { blob, name } = await tbl.download(mapping.id, { ...params(), format: format.value });
+        const { blob, name } = await tbl.download(mapping.id, { ...params(), format: format.value }, {
+          signal: abort.signal,
+          onBytes: (n) => panel.update(`正在下载：已接收 ${sizeText(n)}`),
+        });
         saveBlob(blob, name);
-        status.append(notice('ok', `已下载：${name}`));
+        panel.done('ok', h('strong', '已下载：'), `${name}（${sizeText(blob.size)}）`);
       } catch (e) {
-        status.append(notice('error', e.message));
+        if (e.code === 'cancelled') panel.done('warn', '已取消下载');
+        else panel.done('error', h('strong', '未能生成：'), e.message);
       } finally {
         download.disabled = false;
       }
