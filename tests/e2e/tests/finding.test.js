@@ -326,6 +326,6 @@ test('a table download shows its progress and ends with what it saved', { timeou
   await page.waitForSelector('#table-progress');
   await download;
   await page.waitForSelector('#table-progress.finished >> text=已下载');
-  assert.match(await page.locator('#table-progress').innerText(), /已下载：.+（.+）.*用时/s);
+  assert.match(await page.locator('#table-progress').innerText(), /已下载：.+（\d+ 行，.+）.*用时/s);
   assert.deepEqual(page.errors, []);
 });
