@@ -206,8 +206,9 @@ async function renderExisting(cat, id, query = {}) {
     readOnly: !editable,
     provenance: (key) => provenanceLine(cat, id, key, prov),
   });
-  const head = headChoice(cat, form, household, id);
-  placeAfterField(form, 'relationship', head.box);
+  // Only an editable form offers choosing 户主 (a read-only one has no control to show).
+  const head = headChoice(cat, form, editable ? household : null, id);
+  if (editable) placeAfterField(form, 'relationship', head.box);
   const status = h('div');
   const submit = async (ev) => {
     ev.preventDefault();
