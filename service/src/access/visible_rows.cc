@@ -101,4 +101,37 @@ Result<std::vector<Row>> ListVisible(const AccessPolicy& policy, const Principal
   return out;
 }
 
+Result<std::vector<int64_t>> MatchVisibleIds(const AccessPolicy& policy, const Principal& who,
+                                             Store& store, EntityKind kind,
+                                             const RowFilter& filter) {
+  const std::string prefix = std::string(EntityName(kind)) + ".";
+  ScanRequest request;
+  request.grain = kind;
+  request.leaf = kind;
+  if (filter.parent_id > 0) {
+    const std::optional<EntityKind> parent = ParentKind(kind);
+    if (!parent.has_value()) return Status::Invalid("该类记录没有上级");
+    RETURN_IF_ERROR(policy.RequireRow(who, store, *parent, filter.parent_id));
+    request.scopes.push_back(ScanScope{*parent, filter.parent_id});
+  } else {
+    ASSIGN_OR_RETURN(RowScope visible, policy.Visible(who, store));
+    bool none = false;
+    request.scopes = ScopesFor(visible, kind, &none);
+    if (none) return std::vector<int64_t>{};
+  }
+  request.predicates = filter.predicates;
+  if (!filter.status.empty()) {
+    request.predicates.push_back(ScanPredicate{prefix + "status", "==", {filter.status}});
+  }
+  request.fields = filter.fields;
+  std::vector<int64_t> ids;
+  RETURN_IF_ERROR(store.Scan(request, [&](const ScanRow& row) -> Status {
+    if (!filter.keep || filter.keep(row)) ids.push_back(row.ids[0]);
+    return Status::Ok();
+  }));
+  std::sort(ids.begin(), ids.end());
+  ids.erase(std::unique(ids.begin(), ids.end()), ids.end());
+  return ids;
+}
+
 }  // namespace onetable

@@ -6,6 +6,10 @@ import { h, clear, notice, saveBlob, today } from '../dom.js';
 import * as session from '../session.js';
 import * as reg from '../reg.js';
 import * as tbl from '../tables_api.js';
+import * as api from '../api.js';
+import { progressPanel } from '../run_progress.js';
+
+const sizeText = (n) => (n < 1024 ? `${n} 字节` : n < 1048576 ? `${(n / 1024).toFixed(1)} KB` : `${(n / 1048576).toFixed(1)} MB`);
 
 export const title = '报表';
 
@@ -70,12 +74,48 @@ function panel(mapping, tree) {
     onclick: async () => {
       status.replaceChildren();
       download.disabled = true;
+      // Generating a large table takes seconds: the panel shows the rows generated so far (the
+      // server's count for this download's token, table_progress.h), the time, what has arrived,
+      // and 取消 stops it on the server and here.
+      const abort = new AbortController();
+      const token = (crypto.randomUUID ? crypto.randomUUID() : `${Date.now()}-${Math.random()}`.replace(/\./g, '')).replace(/[^A-Za-z0-9_-]/g, '');
+      let rows = 0;
+      let received = 0;
+      const show = () => panel.update(received ? `正在下载：已生成 ${rows} 行，已接收 ${sizeText(received)}` : `正在生成：已生成 ${rows} 行`);
+      const panel = progressPanel({
+        id: 'table-progress',
+        onCancel: async () => {
+          await api.post(`/api/v1/table-progress/${token}/cancel`, {}, { passive: true }).catch(() => {});
+          abort.abort();
+        },
+      });
+      panel.update('正在生成报表…');
+      status.append(panel.el);
+      let polling = true;
+      (async () => {
+        while (polling) {
+          await new Promise((r) => setTimeout(r, 500));
+          if (!polling) break;
+          try {
+            const { data } = await api.get(`/api/v1/table-progress/${token}`, undefined, { passive: true });
+            rows = data.rows;
+            show();
+          } catch (e) { /* not started yet, or over */ }
+        }
+      })();
       try {
-        const { blob, name } = await tbl.download(mapping.id, { ...params(), format: format.value });
+        const { blob, name } = await tbl.download(mapping.id, { ...params(), format: format.value, progress: token }, {
+          signal: abort.signal,
+          onBytes: (n) => { received = n; show(); },
+        });
+        polling = false;
+        const final = await api.get(`/api/v1/table-progress/${token}`, undefined, { passive: true }).then((r) => r.data.rows).catch(() => rows);
         saveBlob(blob, name);
-        status.append(notice('ok', `已下载：${name}`));
+        panel.done('ok', h('strong', '已下载：'), `${name}（${final} 行，${sizeText(blob.size)}）`);
       } catch (e) {
-        status.append(notice('error', e.message));
+        polling = false;
+        if (e.code === 'cancelled') panel.done('warn', '已取消下载');
+        else panel.done('error', h('strong', '未能生成：'), e.message);
       } finally {
         download.disabled = false;
       }
