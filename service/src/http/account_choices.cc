@@ -49,8 +49,11 @@ Status WriteCommunities(Store& store, JsonWriter& w) {
     for (const Row& s : streets) {
       ASSIGN_OR_RETURN(std::vector<Row> cs, Children(store, EntityKind::kCommunity, s.id));
       for (const Row& c : cs) {
-        Community community{ValueOf(c, keys::kCode), ValueOf(c, keys::kName),
-                            ValueOf(s, keys::kName), ValueOf(d, keys::kName), {}};
+        Community community;
+        community.code = ValueOf(c, keys::kCode);
+        community.name = ValueOf(c, keys::kName);
+        community.street = ValueOf(s, keys::kName);
+        community.district = ValueOf(d, keys::kName);
         ASSIGN_OR_RETURN(std::vector<Row> grids, Children(store, EntityKind::kGrid, c.id));
         for (const Row& g : grids) {
           community.grids.push_back({ValueOf(g, keys::kCode), ValueOf(g, keys::kName)});

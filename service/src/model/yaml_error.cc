@@ -71,8 +71,8 @@ size_t UnclosedBracket(std::string_view text, size_t end, char open, char close)
     }
     if (c == '"' || c == '\'') {
       quote = c;
-    } else if (c == '#' && (i == 0 || text[i - 1] == ' ' || text[i - 1] == '\t' ||
-                            text[i - 1] == '\n')) {
+    } else if (c == '#' &&
+               (i == 0 || text[i - 1] == ' ' || text[i - 1] == '\t' || text[i - 1] == '\n')) {
       comment = true;
     } else if (c == open) {
       stack.push_back(i);
