@@ -21,6 +21,9 @@ TEST(YamlErrorTest, SaysWhatAndWhereInChinese) {
       // An open "{" with its "}" missing: at the bracket, not at the next line's start.
       {"id: a\ncolumns:\n  - {header: 姓名, value: name\n  - {header: 性别, value: gender}\n", 3, 5,
        "花括号 { 没有对应的 }"},
+      // The next line's "- " inside the still open map: the brace is still the mistake.
+      {"columns:\n  - {header: 姓名, value: name\n  - {header: 性别, value: gender}\n  - {header: 年龄}\n",
+       2, 5, "花括号 { 没有对应的 }"},
       // Brackets inside quotes and comments do not count.
       {"a: \"{\"  # {\nb: [1, 2\nc: 3\n", 2, 4, "方括号 [ 没有对应的 ]"},
       {"a: 1\n  b: 2\n", 2, 4, "此处不能出现“: ”（值中含冒号请加引号，或检查缩进）"},

@@ -108,12 +108,32 @@ std::string YamlMessageChinese(const std::string& msg) {
 
 YamlError DescribeYamlError(std::string_view text, const YAML::Exception& e) {
   YamlError out{e.mark, YamlMessageChinese(e.msg)};
-  const bool map_flow = e.msg == YAML::ErrorMsg::END_OF_MAP_FLOW;
-  if ((map_flow || e.msg == YAML::ErrorMsg::END_OF_SEQ_FLOW) && e.mark.pos >= 0) {
-    const size_t at = UnclosedBracket(text, static_cast<size_t>(e.mark.pos), map_flow ? '{' : '[',
-                                      map_flow ? '}' : ']');
+  if (e.mark.pos < 0) return out;
+  const size_t end = static_cast<size_t>(e.mark.pos);
+  if (e.msg == YAML::ErrorMsg::END_OF_MAP_FLOW || e.msg == YAML::ErrorMsg::END_OF_SEQ_FLOW) {
+    const bool map = e.msg == YAML::ErrorMsg::END_OF_MAP_FLOW;
+    const size_t at = UnclosedBracket(text, end, map ? '{' : '[', map ? '}' : ']');
     if (at != std::string_view::npos) out.mark = MarkAt(text, at);
+    return out;
   }
+  // What an open bracket on an earlier line makes of the lines after it: a "- " or "key:" that
+  // is not allowed inside a flow collection. The bracket is the mistake.
+  const bool cascade = e.msg == YAML::ErrorMsg::BLOCK_ENTRY || e.msg == YAML::ErrorMsg::MAP_KEY ||
+                       e.msg == YAML::ErrorMsg::MAP_VALUE || e.msg == YAML::ErrorMsg::UNKNOWN_TOKEN;
+  if (!cascade) return out;
+  const size_t brace = UnclosedBracket(text, end, '{', '}');
+  const size_t bracket = UnclosedBracket(text, end, '[', ']');
+  size_t at = std::string_view::npos;
+  if (brace != std::string_view::npos) at = brace;
+  if (bracket != std::string_view::npos && (at == std::string_view::npos || bracket > at)) {
+    at = bracket;
+  }
+  if (at == std::string_view::npos) return out;
+  const YAML::Mark open = MarkAt(text, at);
+  if (open.line >= e.mark.line) return out;  // on the same line: the message says enough
+  out.mark = open;
+  out.message = text[at] == '{' ? YamlMessageChinese(YAML::ErrorMsg::END_OF_MAP_FLOW)
+                                : YamlMessageChinese(YAML::ErrorMsg::END_OF_SEQ_FLOW);
   return out;
 }
 

@@ -2,8 +2,9 @@
 // place of the mistake rather than of its discovery.
 //
 // yaml-cpp reports an unclosed flow collection ("- {header: 姓名, value: name" without its "}")
-// where it gave up looking — at the next line's first token — so an editor would send the user
-// one line too far. For those the mark is moved back to the bracket left open. Every YAML loader
+// where it gave up looking — at the next line's first token, or as an "illegal block entry" a
+// few lines on — so an editor would send the user past the mistake. For those the error is
+// the bracket left open, at its place. Every YAML loader
 // (catalog, config, connectors, deliveries, mappings) uses this. Pure; thread-safe.
 #ifndef ONETABLE_MODEL_YAML_ERROR_H_
 #define ONETABLE_MODEL_YAML_ERROR_H_
