@@ -8,6 +8,7 @@
 #include <fstream>
 #include <sstream>
 
+#include "model/yaml_error.h"
 #include "model/yaml_location.h"
 
 namespace onetable {
@@ -76,7 +77,8 @@ Result<Config> LoadConfig(const std::string& path, bool explicit_path) {
   try {
     root = YAML::Load(text);
   } catch (const YAML::Exception& e) {
-    return Status::Invalid(Where(path, text, e.mark) + ": 配置文件格式错误：" + e.msg);
+    const YamlError error = DescribeYamlError(text, e);
+    return Status::Invalid(Where(path, text, error.mark) + ": 配置文件格式错误：" + error.message);
   }
   if (root.IsNull()) return c;
   if (!root.IsMap()) return Status::Invalid(path + ":1:1: 配置文件应为键值对（YAML 映射）");

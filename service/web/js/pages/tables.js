@@ -29,7 +29,9 @@ function scopeOptions(tree) {
 // scope, as_of}.
 export function previewTable(data) {
   const masked = new Set(data.masked);
-  return h('div.table-wrap#preview-table', h('table.list',
+  // A wide table scrolls inside its own region, which the keyboard can reach (tabindex), so the
+  // page itself stays as wide as the window.
+  return h('div.table-wrap.scroll-region#preview-table', { tabindex: 0, role: 'region', 'aria-label': '预览（可左右滚动）' }, h('table.list.keep-table',
     h('thead', h('tr', data.headers.map((x) => h('th', x, masked.has(x) ? h('span.badge', { title: '您无权查看此列' }, '遮蔽') : null)))),
     h('tbody', data.rows.length ? data.rows.map((r) => h('tr', { class: r.total ? 'total' : '' }, r.cells.map((c) => h('td', c ?? ''))))
       : h('tr', h('td.empty', { colspan: Math.max(1, data.headers.length) }, '没有符合条件的行')))),
@@ -162,7 +164,16 @@ export async function render(params, query) {
       onclick: (ev) => { ev.preventDefault(); select(m); },
     }, m.title, m.restricted_by.length ? h('span.badge', { title: '需敏感信息授权' }, '需授权') : null)))));
   }
-  const initial = list.find((m) => m.id === query.m) || (list.length === 1 ? list[0] : null);
-  if (initial) select(initial);
+  const initial = list.find((m) => m.id === query.m) || (!query.m && list.length === 1 ? list[0] : null);
+  if (initial) {
+    select(initial);
+  } else if (query.m) {
+    // Opened by a link to a table this account may not run (or that does not exist): say so,
+    // rather than ask to pick one from the list.
+    clear(main).append(h('div.card.unavailable#table-not-granted', { role: 'alert' },
+      h('strong', '没有此报表的授权'),
+      h('div', `当前账号没有报表「${query.m}」的授权，不能预览或下载。如工作需要，请联系安全管理员授权。`),
+      list.length ? h('div.muted', '您可以从左侧列表选择已获授权的报表。') : null));
+  }
   return h('div', h('div.page-head', h('h1', '报表')), h('div.split', side, main));
 }
