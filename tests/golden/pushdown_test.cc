@@ -152,6 +152,17 @@ class AggregatePushdown : public ::testing::Test {
     unknown.values = {{"name", "无名氏"}};
     auto id = store_->Insert(EntityKind::kPerson, unknown);
     ASSERT_TRUE(id.ok()) << id.status().message();
+    // Changes recorded now, after every past reference date below, so a table for such a date
+    // reads the register as it was then (ScanRequest::history_at): 张德明 moved to another
+    // community and became 流动人口 today, but in 2024 he was 户籍 in his old household.
+    auto zhang = store_->FindBy(EntityKind::kPerson, "id_number", "420581194406300014");
+    ASSERT_TRUE(zhang.ok()) << zhang.status().message();
+    auto elsewhere = store_->FindBy(EntityKind::kHousehold, "household_number", "420581002001");
+    ASSERT_TRUE(elsewhere.ok()) << elsewhere.status().message();
+    zhang->parent_id = elsewhere->id;
+    zhang->values["population_type"] = "02";
+    st = store_->Update(EntityKind::kPerson, &*zhang);
+    ASSERT_TRUE(st.ok()) << st.message();
   }
 
   void TearDown() override {
