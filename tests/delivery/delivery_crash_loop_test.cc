@@ -19,6 +19,7 @@
 #include <thread>
 
 #include "../integration/cli_runner.h"
+#include "../integration/raw_store.h"
 #include "delivery/delivery_run.h"
 #include "model/catalog.h"
 #include "model/date.h"
@@ -46,18 +47,6 @@ columns:
   - {header: 姓名, value: name}
   - {header: 联系电话, value: phone}
 )";
-
-int KillLoops() {
-  const char* env = std::getenv("ONETABLE_KILL_LOOPS");
-  const int n = env ? std::atoi(env) : 0;
-  return n > 0 ? n : 20;
-}
-
-uint32_t KillSeed() {
-  const char* env = std::getenv("ONETABLE_KILL_SEED");
-  if (env && *env) return static_cast<uint32_t>(std::strtoul(env, nullptr, 10));
-  return std::random_device{}();
-}
 
 std::string Key(int i) {
   char buf[32];

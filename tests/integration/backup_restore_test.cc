@@ -15,6 +15,7 @@
 #include <thread>
 
 #include "cli_runner.h"
+#include "raw_store.h"
 #include "model/catalog.h"
 #include "store/sql_connection.h"
 #include "store/store.h"
@@ -37,28 +38,6 @@ int ModeOf(const std::string& path) {
   return static_cast<int>(st.st_mode & 0777);
 }
 
-std::unique_ptr<SqlConnection> Connect(const std::string& store_url) {
-  auto url = ParseStoreUrl(store_url);
-  EXPECT_TRUE(url.ok());
-  auto db = url->scheme == "sqlite" ? OpenSqlite(url->sqlite_path) : OpenMysql(url->mysql);
-  EXPECT_TRUE(db.ok()) << db.status().message();
-  return db.ok() ? std::move(*db) : nullptr;
-}
-
-std::vector<std::string> Strings(SqlConnection& db, const std::string& sql) {
-  std::vector<std::string> out;
-  auto stmt = db.Prepare(sql);
-  EXPECT_TRUE(stmt.ok()) << sql << ": " << stmt.status().message();
-  if (!stmt.ok()) return out;
-  while (true) {
-    auto more = (*stmt)->Step();
-    EXPECT_TRUE(more.ok()) << more.status().message();
-    if (!more.ok() || !*more) break;
-    out.push_back((*stmt)->Text(0).value_or("<NULL>"));
-  }
-  return out;
-}
-
 void Exec(SqlConnection& db, const std::string& sql) {
   Status st = db.Exec(sql);
   ASSERT_TRUE(st.ok()) << sql << ": " << st.message();
@@ -74,7 +53,7 @@ Tables ReadAll(const std::string& store_url) {
   const std::string list =
       mysql ? "SELECT table_name FROM information_schema.tables WHERE table_schema = DATABASE()"
             : "SELECT name FROM sqlite_master WHERE type = 'table' AND name NOT LIKE 'sqlite_%'";
-  for (const std::string& t : Strings(*db, list)) {
+  for (const std::string& t : Column(*db, list)) {
     auto cols = db->Columns(t);
     EXPECT_TRUE(cols.ok());
     std::vector<std::string> sorted = *cols;
@@ -229,7 +208,7 @@ TEST_F(BackupRestore, RefusesAWrongKeyADamagedOrTruncatedFileAndWritesNothing) {
   auto target_is_empty = [&]() {
     if (!Mysql()) return !fs::exists(dir_ + "/restored/register.db");
     auto db = Connect(target);
-    return Strings(*db, "SELECT table_name FROM information_schema.tables WHERE table_schema = "
+    return Column(*db, "SELECT table_name FROM information_schema.tables WHERE table_schema = "
                         "DATABASE()")
         .empty();
   };
@@ -306,11 +285,11 @@ TEST_F(BackupRestore, PurgeClearsRawRowsOlderThanTheRetentionPeriod) {
   auto db = Connect(url_);
   ASSERT_TRUE(db);
   // Two source records and one quarantined row fetched 200 days ago.
-  const std::vector<std::string> ids = Strings(*db, "SELECT id FROM source_record ORDER BY id");
+  const std::vector<std::string> ids = Column(*db, "SELECT id FROM source_record ORDER BY id");
   ASSERT_EQ(ids.size(), 5u);
   Exec(*db, "UPDATE source_record SET fetched_at = '2020-01-01 00:00:00' WHERE id IN (" + ids[0] +
                 "," + ids[1] + ")");
-  const std::vector<std::string> qids = Strings(*db, "SELECT id FROM quarantine_row ORDER BY id");
+  const std::vector<std::string> qids = Column(*db, "SELECT id FROM quarantine_row ORDER BY id");
   ASSERT_EQ(qids.size(), 3u);
   Exec(*db, "UPDATE quarantine_row SET created_at = '2020-01-01 00:00:00' WHERE id = " + qids[0]);
   // Change-log entries: two before every delivery's basis, one after it (still to be read).
@@ -325,24 +304,24 @@ TEST_F(BackupRestore, PurgeClearsRawRowsOlderThanTheRetentionPeriod) {
   EXPECT_NE(dry.out.find("将清除超过 180 天的源数据原始行 2 条，隔离行原文 1 条，推送变更日志 2 条"),
             std::string::npos)
       << dry.out;
-  EXPECT_EQ(Strings(*db, "SELECT COUNT(*) FROM source_record WHERE payload IS NULL")[0], "0");
+  EXPECT_EQ(Column(*db, "SELECT COUNT(*) FROM source_record WHERE payload IS NULL")[0], "0");
 
   CliResult purge = Cli(config_, {"purge"});
   ASSERT_EQ(purge.exit_code, 0) << purge.err;
   EXPECT_NE(purge.out.find("已清除超过 180 天的源数据原始行 2 条，隔离行原文 1 条，推送变更日志 2 条"),
             std::string::npos)
       << purge.out;
-  EXPECT_EQ(Strings(*db, "SELECT id FROM source_record WHERE payload IS NULL ORDER BY id"),
+  EXPECT_EQ(Column(*db, "SELECT id FROM source_record WHERE payload IS NULL ORDER BY id"),
             (std::vector<std::string>{ids[0], ids[1]}));
-  EXPECT_EQ(Strings(*db, "SELECT COUNT(*) FROM source_record WHERE payload IS NOT NULL")[0], "3");
-  EXPECT_EQ(Strings(*db, "SELECT id FROM quarantine_row WHERE raw IS NULL"),
+  EXPECT_EQ(Column(*db, "SELECT COUNT(*) FROM source_record WHERE payload IS NOT NULL")[0], "3");
+  EXPECT_EQ(Column(*db, "SELECT id FROM quarantine_row WHERE raw IS NULL"),
             (std::vector<std::string>{qids[0]}));
   // The quarantined row itself stays for the run's report.
-  EXPECT_EQ(Strings(*db, "SELECT COUNT(*) FROM quarantine_row")[0], "3");
-  EXPECT_EQ(Strings(*db, "SELECT entity_id FROM register_change WHERE entity_id >= 9001 ORDER BY "
+  EXPECT_EQ(Column(*db, "SELECT COUNT(*) FROM quarantine_row")[0], "3");
+  EXPECT_EQ(Column(*db, "SELECT entity_id FROM register_change WHERE entity_id >= 9001 ORDER BY "
                          "entity_id"),
             (std::vector<std::string>{"9003", "9004"}));
-  const std::vector<std::string> audit = Strings(
+  const std::vector<std::string> audit = Column(
       *db, "SELECT detail FROM audit_log WHERE action = 'retention_purge' ORDER BY seq");
   ASSERT_EQ(audit.size(), 1u);
   EXPECT_NE(audit[0].find("payloads=2 quarantined=1 changes=2"), std::string::npos) << audit[0];
@@ -356,10 +335,10 @@ TEST_F(BackupRestore, PurgeClearsRawRowsOlderThanTheRetentionPeriod) {
   CliResult rerun = Cli(config_, {"import", dir_ + "/connectors/minzheng-dibao.yaml"});
   ASSERT_EQ(rerun.exit_code, 0) << rerun.err;
   EXPECT_EQ(ReportCounts(rerun.out), (std::vector<int64_t>{8, 0, 0, 5, 0, 0, 3})) << rerun.out;
-  const std::string persons = Strings(*db, "SELECT COUNT(*) FROM person")[0];
+  const std::string persons = Column(*db, "SELECT COUNT(*) FROM person")[0];
   std::string csv = ReadFile(dir_ + "/data/minzheng-dibao.csv");
   const std::vector<std::string> payload0 =
-      Strings(*db, "SELECT record_key FROM source_record WHERE id = " + ids[0]);
+      Column(*db, "SELECT record_key FROM source_record WHERE id = " + ids[0]);
   ASSERT_EQ(payload0.size(), 1u);
   Exec(*db, "UPDATE source_record SET content_hash = 'stale' WHERE id = " + ids[0]);
   CliResult resolved = Cli(config_, {"import", dir_ + "/connectors/minzheng-dibao.yaml"});
@@ -367,8 +346,8 @@ TEST_F(BackupRestore, PurgeClearsRawRowsOlderThanTheRetentionPeriod) {
   const std::vector<int64_t> counts = ReportCounts(resolved.out);
   ASSERT_EQ(counts.size(), 7u);
   EXPECT_EQ(counts[1], 0) << resolved.out;  // no new person: the record resolved to its own
-  EXPECT_EQ(Strings(*db, "SELECT COUNT(*) FROM person")[0], persons);
-  EXPECT_EQ(Strings(*db, "SELECT COUNT(*) FROM source_record WHERE id = " + ids[0] +
+  EXPECT_EQ(Column(*db, "SELECT COUNT(*) FROM person")[0], persons);
+  EXPECT_EQ(Column(*db, "SELECT COUNT(*) FROM source_record WHERE id = " + ids[0] +
                          " AND payload IS NOT NULL")[0],
             "1");  // the new payload is kept again
 }
@@ -388,14 +367,14 @@ TEST_F(BackupRestore, ServePurgesExpiredRawRows) {
   bool purged = false;
   const auto deadline = std::chrono::steady_clock::now() + std::chrono::seconds(60);
   while (!purged && std::chrono::steady_clock::now() < deadline) {
-    purged = Strings(*db, "SELECT COUNT(*) FROM source_record WHERE payload IS NOT NULL")[0] == "0";
+    purged = Column(*db, "SELECT COUNT(*) FROM source_record WHERE payload IS NOT NULL")[0] == "0";
     if (!purged) std::this_thread::sleep_for(std::chrono::milliseconds(20));
   }
   kill(pid, SIGTERM);
   int status = 0;
   waitpid(pid, &status, 0);
   EXPECT_TRUE(purged) << ReadFile(log);
-  const std::vector<std::string> audit = Strings(
+  const std::vector<std::string> audit = Column(
       *db, "SELECT user_name FROM audit_log WHERE action = 'retention_purge'");
   EXPECT_EQ(audit, (std::vector<std::string>{"system:retention"}));
 }

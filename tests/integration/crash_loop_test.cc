@@ -31,6 +31,7 @@
 #include <thread>
 
 #include "cli_runner.h"
+#include "raw_store.h"
 #include "model/catalog.h"
 #include "model/id_number.h"
 #include "store/sql_connection.h"
@@ -40,40 +41,6 @@
 namespace onetable::testing {
 namespace {
 namespace fs = std::filesystem;
-
-int KillLoops() {
-  const char* env = std::getenv("ONETABLE_KILL_LOOPS");
-  const int n = env ? std::atoi(env) : 0;
-  return n > 0 ? n : 20;
-}
-
-uint32_t KillSeed() {
-  const char* env = std::getenv("ONETABLE_KILL_SEED");
-  if (env && *env) return static_cast<uint32_t>(std::strtoul(env, nullptr, 10));
-  return std::random_device{}();
-}
-
-std::unique_ptr<SqlConnection> Connect(const std::string& store_url) {
-  auto url = ParseStoreUrl(store_url);
-  EXPECT_TRUE(url.ok());
-  auto db = url->scheme == "sqlite" ? OpenSqlite(url->sqlite_path) : OpenMysql(url->mysql);
-  EXPECT_TRUE(db.ok()) << db.status().message();
-  return db.ok() ? std::move(*db) : nullptr;
-}
-
-std::vector<std::string> Column(SqlConnection& db, const std::string& sql) {
-  std::vector<std::string> out;
-  auto stmt = db.Prepare(sql);
-  EXPECT_TRUE(stmt.ok()) << sql << ": " << stmt.status().message();
-  if (!stmt.ok()) return out;
-  while (true) {
-    auto more = (*stmt)->Step();
-    EXPECT_TRUE(more.ok()) << sql << ": " << more.status().message();
-    if (!more.ok() || !*more) break;
-    out.push_back((*stmt)->Text(0).value_or(""));
-  }
-  return out;
-}
 
 int64_t Number(SqlConnection& db, const std::string& sql) {
   std::vector<std::string> v = Column(db, sql);
