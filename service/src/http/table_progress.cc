@@ -82,7 +82,7 @@ class Counting : public mapping::TableSink {
     RETURN_IF_ERROR(Check());
     const int64_t rows = ++progress_->entry->rows;
     if (progress_->board != nullptr &&
-        (rows - reported_rows_ >= kProgressReportRows ||
+        (rows == 1 || rows - reported_rows_ >= kProgressReportRows ||
          Clock::now() - last_report_ >= kProgressReportEvery)) {
       Report(0);
       RETURN_IF_ERROR(Check());

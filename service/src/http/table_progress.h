@@ -13,10 +13,11 @@
 //
 // Several instances over one store (issue 18): the progress is a row of the store
 // (store/progress_store.h), written by the instance that runs the download on a connection of
-// its own — when it starts, then at most every kProgressReportRows rows or kProgressReportEvery,
-// and when it ends — so any instance answers for it. A cancel sets the row's flag (and this
-// instance's entry at once); the running instance reads the flag with each progress write, so
-// a cancel given to another instance stops the download within that many rows or that time.
+// its own — when it starts, at its first row, then at most every kProgressReportRows rows or
+// kProgressReportEvery, and when it ends — so any instance answers for it. A cancel sets the
+// row's flag (and this instance's entry at once); the running instance reads the flag with
+// each progress write, so a cancel given to another instance stops the download within that
+// many rows or that time.
 // Rows are forgotten half an hour after their last write. Without a store factory
 // (ServiceContext::open_store) the progress is this instance's only.
 //
