@@ -142,7 +142,7 @@ Result<std::optional<std::string>> ReadReason(const rapidjson::Document& body) {
   ASSIGN_OR_RETURN(std::optional<std::string> reason, OptionalString(body, "reason"));
   if (reason.has_value()) {
     *reason = std::string(TrimWideBlank(*reason));
-    if (CountCodePoints(*reason) > kMaxReasonChars) {
+    if (utf8::CountCodePoints(*reason) > kMaxReasonChars) {
       return Status::Invalid("原因最多 " + std::to_string(kMaxReasonChars) + " 个字");
     }
   }
