@@ -124,7 +124,10 @@ TEST_F(ApiTransfer, ARequestFiledFromTheDuplicateIsApprovedOnceAndMovesThePerson
   for (std::thread& a : approvers) a.join();
   EXPECT_EQ(ok.load(), 1);
   EXPECT_EQ(refused.load(), 1);
-  EXPECT_EQ(As("gw_a2")->Post(approve, "{}", etag).status, 409);  // already decided
+  // Approving again: decided already (the community admin still sees the person, now in A1);
+  // the grid worker of A2 no longer does.
+  EXPECT_EQ(As("ca_a")->Post(approve, "{}", etag).status, 409);
+  EXPECT_EQ(As("gw_a2")->Post(approve, "{}", etag).status, 404);
 
   Result<Row> wang = store_->Get(EntityKind::kPerson, ids_.wang);
   ASSERT_TRUE(wang.ok());
