@@ -562,7 +562,7 @@ TEST_F(MysqlScaleOut, ADownloadOnOneInstanceShowsProgressAndIsCancelledFromAnoth
 
   // The download, by hand over a socket with a small receive window, read no further than the
   // first bytes.
-  Poco::Net::StreamSocket socket;
+  Poco::Net::StreamSocket socket(Poco::Net::SocketAddress::IPv4);  // made now: sized before connect
   socket.setReceiveBufferSize(4096);
   socket.connect(Poco::Net::SocketAddress("127.0.0.1", static_cast<Poco::UInt16>(runner)));
   const std::string request =
