@@ -157,6 +157,20 @@ class SqlStore : public Store {
   Result<std::vector<int64_t>> ListUnchainedAudit(int limit) override;
   Result<int64_t> PurgeAudit(int64_t through_seq) override;
 
+  // --- transfer requests (sql_store_transfers.cc) ---
+  Result<int64_t> AddTransfer(const TransferRecord& transfer) override;
+  Result<TransferRecord> GetTransfer(int64_t id) override;
+  Result<std::vector<TransferRecord>> ListTransfers(const TransferQuery& query) override;
+  Status DecideTransfer(TransferRecord* transfer) override;
+
+  // --- table-download progress (sql_store_progress.cc) ---
+  Status StartProgress(const ProgressRecord& record, int64_t forget_before_ms) override;
+  Result<bool> ReportProgress(const std::string& owner, const std::string& token, int64_t rows,
+                              int64_t now_ms, int64_t ended_ms) override;
+  Result<std::optional<ProgressRecord>> GetProgress(const std::string& owner,
+                                                    const std::string& token) override;
+  Result<bool> CancelProgress(const std::string& owner, const std::string& token) override;
+
   // --- table requests (sql_store_requests.cc) ---
   Result<int64_t> AddTableRequest(const TableRequestRecord& request) override;
   Result<TableRequestRecord> GetTableRequest(int64_t id) override;
