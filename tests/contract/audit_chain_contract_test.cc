@@ -29,7 +29,8 @@ AuditEntry Entry(int i) {
 class AuditChain : public StoreContract {
  protected:
   void SetUp() override {
-    StoreContract::SetUp();
+    // A failed base set-up (no store URL, no server) leaves store_ null: stop here.
+    ASSERT_NO_FATAL_FAILURE(StoreContract::SetUp());
     store_->SetAuditSealer(&key_);
   }
   void Append(int n) {
