@@ -629,6 +629,93 @@ TEST_F(MysqlScaleOut, ADownloadOnOneInstanceShowsProgressAndIsCancelledFromAnoth
   EXPECT_EQ(CallSafely(other, "", "GET", "/api/v1/table-progress/scaleout-0001").status, 401);
 }
 
+// A connector run started through one instance is cancelled through another (the cancel request
+// is a flag in the store: http/connector_run_cancel.h). The run imports one row a batch, so it is
+// far from done when the cancel lands; it stops after its current batch, failed with "运行已取消",
+// keeping the batches it committed; the cancel is audited, refused to a caller who may not manage
+// connectors, and refused (409) once the run has ended.
+TEST_F(MysqlScaleOut, AConnectorRunOnOneInstanceIsCancelledFromAnother) {
+  StopInstances();
+  instances_.clear();
+  constexpr int kRows = 3000;
+  const std::string connectors = dir_ + "/connectors";
+  fs::create_directories(connectors);
+  std::string csv = "姓名,身份证号\n";
+  for (int i = 0; i < kRows; ++i) {
+    char birth[16];
+    std::snprintf(birth, sizeof birth, "19%02d%02d%02d", 50 + i / 336, 1 + (i / 28) % 12,
+                  1 + i % 28);
+    csv += "长" + std::to_string(i) + "," + MakeIdNumber(birth, 101) + "\n";
+  }
+  WriteFile(connectors + "/long.csv", csv);
+  WriteFile(connectors + "/long.yaml",
+            "id: long\ntitle: 很长\ntype: csv\ntrust: 60\noptions: {path: long.csv}\n"
+            "entity: person\nmatch: {id_number: 身份证号}\nbatch_size: 1\nfields:\n  name: 姓名\n");
+  const std::string config = dir_ + "/onetable.yaml";
+  WriteFile(config, "schema: " ONETABLE_SOURCE_DIR "/schema\nconnectors: " + connectors + "\n");
+  // An account that may read the audit log but not manage connectors.
+  const std::string auditor_password = std::string(kAdminPassword) + "-a";
+  CliResult added = RunCli({"--store", urls_[0], "user", "add", "shenji", "--role", "auditor",
+                            "--password-stdin"},
+                           dir_, {}, auditor_password + "\n");
+  ASSERT_EQ(added.exit_code, 0) << added.out << added.err;
+  for (const std::string& url : urls_) StartInstance(url, config);
+  if (HasFatalFailure()) return;
+  const std::string token = Login(0);
+  ASSERT_FALSE(token.empty());
+  const int runner = instances_[0].port;
+  const int other = instances_[1 % instances_.size()].port;
+
+  Reply started = CallSafely(runner, token, "POST", "/api/v1/connectors/long/run", "");
+  ASSERT_EQ(started.status, 202) << started.body;
+  const int64_t run_id = started.Json()["run_id"].GetInt64();
+  const std::string run = "/api/v1/runs/" + std::to_string(run_id);
+  Reply auditor_login = CallSafely(other, "", "POST", "/api/v1/login",
+                                   R"({"name": "shenji", "password": ")" + auditor_password +
+                                       "\"}");
+  ASSERT_EQ(auditor_login.status, 200) << auditor_login.body;
+  const std::string auditor = auditor_login.Json()["token"].GetString();
+  EXPECT_EQ(CallSafely(other, auditor, "POST", run + "/cancel", "").status, 403);
+  Reply cancel = CallSafely(other, token, "POST", run + "/cancel", "");
+  ASSERT_EQ(cancel.status, 202) << cancel.body;
+
+  // The run ends on its instance; both instances say how.
+  const auto deadline = std::chrono::steady_clock::now() + std::chrono::seconds(120);
+  while (true) {
+    Reply r = CallSafely(other, token, "GET", run);
+    ASSERT_EQ(r.status, 200) << r.body;
+    if (r.Json()["status"].GetString() != std::string("running")) break;
+    ASSERT_LT(std::chrono::steady_clock::now(), deadline) << r.body;
+    std::this_thread::sleep_for(std::chrono::milliseconds(20));
+  }
+  for (int port : {runner, other}) {
+    Reply r = CallSafely(port, token, "GET", run);
+    rapidjson::Document doc = r.Json();
+    EXPECT_EQ(doc["status"].GetString(), std::string("failed")) << r.body;
+    EXPECT_NE(r.body.find("运行已取消"), std::string::npos) << r.body;
+    EXPECT_GT(doc["read"].GetInt64(), 0) << r.body;
+    EXPECT_LT(doc["read"].GetInt64(), kRows) << r.body;
+  }
+  // An ended run cannot be cancelled, on either instance.
+  for (int port : {runner, other}) {
+    EXPECT_EQ(CallSafely(port, token, "POST", run + "/cancel", "").status, 409);
+  }
+  // Audited as connector_run on the connector, wherever it was asked: the accepted cancel ok,
+  // the refused ones failed.
+  Reply audit = CallSafely(runner, auditor, "GET", "/api/v1/audit?action=connector_run&limit=100");
+  ASSERT_EQ(audit.status, 200) << audit.body;
+  rapidjson::Document entries = audit.Json();
+  int ok = 0, failed = 0;
+  for (const auto& e : entries["items"].GetArray()) {
+    if (std::string(e["detail"].GetString()) != "cancel run=" + std::to_string(run_id)) continue;
+    EXPECT_EQ(e["object"].GetString(), std::string("connector/long"));
+    EXPECT_EQ(e["user"].GetString(), std::string("admin"));
+    (std::string(e["result"].GetString()) == "ok" ? ok : failed)++;
+  }
+  EXPECT_EQ(ok, 1) << audit.body;
+  EXPECT_EQ(failed, 2) << audit.body;
+}
+
 // --- Galera only: a node goes away mid-test ---------------------------------------------------
 
 class GaleraScaleOut : public ScaleOut {

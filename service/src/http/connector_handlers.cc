@@ -1,6 +1,5 @@
 #include "http/connector_handlers.h"
 
-#include <atomic>
 #include <condition_variable>
 #include <filesystem>
 #include <map>
@@ -11,6 +10,7 @@
 #include <vector>
 
 #include "app/background_jobs.h"
+#include "http/connector_run_cancel.h"
 #include "http/metrics.h"
 #include "http/register_handlers.h"
 #include "http/register_json.h"
@@ -135,37 +135,6 @@ HttpResponse NotStartedResponse(const std::string& path, bool spec_loaded, const
   return ErrorResponse(422, "validation_failed", "连接器配置有误，未运行", details);
 }
 
-// The runs this server is running, by (service, run id), each with the flag that cancels it
-// after its current batch (POST /api/v1/runs/{id}/cancel). Keyed by service too: tests run
-// several servers, each over its own store, in one process.
-class RunningRuns {
- public:
-  static RunningRuns& Get() {
-    static RunningRuns* runs = new RunningRuns();
-    return *runs;
-  }
-  void Add(const ServiceContext* s, int64_t run_id, std::shared_ptr<std::atomic<bool>> flag) {
-    std::lock_guard<std::mutex> lock(mu_);
-    flags_[{s, run_id}] = std::move(flag);
-  }
-  void Remove(const ServiceContext* s, int64_t run_id) {
-    std::lock_guard<std::mutex> lock(mu_);
-    flags_.erase({s, run_id});
-  }
-  // Sets the run's flag; false when the run is not running here.
-  bool Cancel(const ServiceContext* s, int64_t run_id) {
-    std::lock_guard<std::mutex> lock(mu_);
-    auto it = flags_.find({s, run_id});
-    if (it == flags_.end()) return false;
-    it->second->store(true);
-    return true;
-  }
-
- private:
-  std::mutex mu_;
-  std::map<std::pair<const ServiceContext*, int64_t>, std::shared_ptr<std::atomic<bool>>> flags_;
-};
-
 // What the request thread and the run's thread share until the run has started or ended.
 struct RunStart {
   std::mutex mu;
@@ -196,28 +165,40 @@ HttpResponse HandleRun(const RequestContext& ctx, const ServiceContext& service)
   const Actor actor = ActorOf(ctx);
   const ServiceContext* s = &service;
   service.jobs->Start([s, start, actor, entry = std::move(*entry)]() {
-    ConnectorRunOptions options;
-    auto cancel = std::make_shared<std::atomic<bool>>(false);
-    options.cancelled = [cancel]() { return cancel->load(); };
-    options.on_batch = [s, start, cancel](const ImportRun& run) {
-      std::lock_guard<std::mutex> lock(start->mu);
-      if (start->started) return;
-      RunningRuns::Get().Add(s, run.id, cancel);
-      start->started = true;
-      start->run_id = run.id;
-      start->changed.notify_all();
-    };
     ConnectorRunOutcome outcome;
     Result<std::unique_ptr<Store>> store = s->open_store();
     if (store.ok()) {
-      outcome = RunConnector(**store, *s, actor, entry, options);
+      Store* run_store = store->get();
+      // The cancel request is a flag in the store (connector_run_cancel.h), read back after
+      // every committed batch, so it reaches this run from whichever instance took it.
+      auto cancel = std::make_shared<bool>(false);  // this thread only
+      ConnectorRunOptions options;
+      options.cancelled = [cancel]() { return *cancel; };
+      options.on_batch = [start, run_store, cancel](const ImportRun& run) {
+        {
+          std::lock_guard<std::mutex> lock(start->mu);
+          if (!start->started) {
+            // Before the request thread answers with the run id: a cancel right after finds
+            // the row. A failed write leaves the run uncancellable, never stops it.
+            StartRunProgress(*run_store, run).IgnoreError();
+            start->started = true;
+            start->run_id = run.id;
+            start->changed.notify_all();
+            return;
+          }
+        }
+        Result<bool> cancelled = ReportRunProgress(*run_store, run);
+        if (cancelled.ok() && *cancelled) *cancel = true;
+      };
+      outcome = RunConnector(*run_store, *s, actor, entry, options);
+      // Best effort: a row left unended stops counting as running once the lease expires.
+      if (outcome.run.id != 0) EndRunProgress(*run_store, outcome.run).IgnoreError();
     } else {
       outcome.status = store.status();
       outcome.run.source = entry.id;
     }
     if (s->metrics != nullptr && outcome.run.id != 0) s->metrics->CountImport(outcome.run);
     std::lock_guard<std::mutex> lock(start->mu);
-    if (start->started) RunningRuns::Get().Remove(s, start->run_id);
     start->ended = true;
     start->outcome = std::move(outcome);
     start->changed.notify_all();
@@ -275,8 +256,9 @@ HttpResponse HandleRun1(const RequestContext& ctx, const ServiceContext& service
   return JsonResponse(w.Take());
 }
 
-// POST /api/v1/runs/{id}/cancel: stops a run of this server after its current batch. 202 when
-// asked (the run then ends failed, "运行已取消"); 409 when the run is not running here.
+// POST /api/v1/runs/{id}/cancel: stops a run after its current batch, whichever instance over
+// this store runs it (connector_run_cancel.h). 202 when asked (the run then ends failed,
+// "运行已取消"); 409 when the run is not running.
 HttpResponse HandleCancelRun(const RequestContext& ctx, const ServiceContext& service) {
   Result<const Principal*> who = Authorize(service, ctx, Permission::kManageConnectors);
   if (!who.ok()) return StatusToHttp(who.status());
@@ -285,14 +267,15 @@ HttpResponse HandleCancelRun(const RequestContext& ctx, const ServiceContext& se
   if (ctx.store == nullptr) return NoStoreResponse();
   Result<ImportRun> run = ctx.store->GetImportRun(*id);
   if (!run.ok()) return StatusToHttp(run.status());
-  const bool asked = RunningRuns::Get().Cancel(&service, *id);
+  Result<bool> asked = RequestRunCancel(*ctx.store, *run);
   const Status audited = Audit(ctx, kAuditConnectorRun, "connector/" + run->source,
-                               asked ? kAuditOk : kAuditFailed,
+                               asked.ok() && *asked ? kAuditOk : kAuditFailed,
                                "cancel run=" + std::to_string(*id));
+  if (!asked.ok()) return StatusToHttp(asked.status());
   if (!audited.ok()) return StatusToHttp(audited);
-  if (!asked) {
+  if (!*asked) {
     return StatusToHttp(Status::Precondition("第 " + std::to_string(*id) +
-                                             " 次运行不在进行中（已结束，或不是本服务启动的），无法取消"));
+                                             " 次运行不在进行中（已结束或已中断），无法取消"));
   }
   HttpResponse response = JsonResponse(R"({"status":"cancelling"})");
   response.status = 202;

@@ -13,9 +13,10 @@
 //        Each listed connector whose file checks also says whether it can run now: "runnable",
 //        and "not_runnable": the reasons when not (a missing plugin, an option that does not
 //        resolve — a ${NAME} whose environment variable is unset).
-//   POST /api/v1/runs/{run_id}/cancel           stops a run of this server after its current
-//        batch: 202; the run ends failed with "运行已取消" (committed batches stay, the next run
-//        goes on from their cursor). 409 when the run is not running here. Audited.
+//   POST /api/v1/runs/{run_id}/cancel           stops a run after its current batch, whichever
+//        instance over this store runs it (the request is a flag in the store:
+//        connector_run_cancel.h): 202; the run ends failed with "运行已取消" (committed batches
+//        stay, the next run goes on from their cursor). 409 when the run is not running. Audited.
 //   GET  /api/v1/connectors/{id}/runs?after=&limit=   its runs, oldest first
 //   GET  /api/v1/runs/{run_id}                  one run: {"id", "source", "title", "type",
 //        "spec_file", "status", "started_at", "finished_at", counts..., "message"}
@@ -26,7 +27,8 @@
 // Access: kManageConnectors. Runs are audited (action "connector_run", object
 // "connector/<id>", the run id and counts as detail).
 //
-// Thread-safety: handlers share one registry of connectors being run (locked).
+// Thread-safety: handlers share nothing but the store; a run started here runs on a
+// background job with a Store of its own.
 #ifndef ONETABLE_HTTP_CONNECTOR_HANDLERS_H_
 #define ONETABLE_HTTP_CONNECTOR_HANDLERS_H_
 
