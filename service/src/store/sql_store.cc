@@ -438,9 +438,11 @@ Result<int64_t> SqlStore::Move(EntityKind kind, int64_t id, int64_t expected_ver
 }
 
 Result<std::vector<Membership>> SqlStore::MembershipHistory(EntityKind kind, int64_t id) {
+  // Oldest first by the time each membership began (recorded when it was opened), then id: ids
+  // from different Galera nodes (or TiDB) interleave, so the id alone is not the order of events.
   ASSIGN_OR_RETURN(SqlStatement * s,
                    Stmt("SELECT parent_id, relationship, valid_from, valid_to, actor FROM "
-                        "membership WHERE entity = ? AND entity_id = ? ORDER BY id"));
+                        "membership WHERE entity = ? AND entity_id = ? ORDER BY valid_from, id"));
   s->BindText(1, EntityName(kind));
   s->BindInt(2, id);
   std::vector<Membership> out;

@@ -197,6 +197,10 @@ void SqlStore::FlushAuditGroup(const std::vector<AuditGroupQueue::Item*>& group)
   }
 }
 
+// Paged by id: a keyset over a unique key, so paging misses nothing committed before the read and
+// repeats nothing. On a Galera cluster ids from different nodes interleave, so within a moment of
+// concurrent appends the listing's order may differ from the commit order; the commit order is
+// the chain's seq (ListAuditChain, which verification reads).
 Result<std::vector<AuditEntry>> SqlStore::ListAudit(const AuditQuery& q) {
   const bool down = q.newest_first;
   std::string sql = std::string(kAuditColumns) + (down ? " WHERE id < ?" : " WHERE id > ?");

@@ -232,10 +232,13 @@ Result<std::vector<FieldObservation>> SqlStore::Provenance(EntityKind kind, int6
 
 Result<std::vector<FieldObservation>> SqlStore::History(EntityKind kind, int64_t id,
                                                         const std::string& field) {
+  // In the order observed: by the recorded time, then id. The id alone is no order on a Galera
+  // cluster, where each node hands out its own interleaved AUTO_INCREMENT values
+  // (auto_increment_increment = nodes), nor on TiDB; it only breaks ties within one second.
   ASSIGN_OR_RETURN(SqlStatement * s,
                    Stmt("SELECT field, value, source, source_record_id, actor, observed_at, "
                         "pinned FROM value_history WHERE entity = ? AND entity_id = ? AND "
-                        "field = ? ORDER BY id"));
+                        "field = ? ORDER BY observed_at, id"));
   s->BindText(1, EntityName(kind));
   s->BindInt(2, id);
   s->BindText(3, field);

@@ -153,7 +153,10 @@ class ScanQuery {
       std::string sub =
           "(SELECT t.attrs FROM tag_assignment t WHERE t.person_id = p.id AND t.tag = ?";
       params->push_back(Text(t));
-      sub += Validity(params) + " ORDER BY t.id DESC LIMIT 1)";
+      // The assignment in force that began last (tag_assignment records no write time): by
+      // valid_from, id second. Ids from different Galera nodes (or TiDB) interleave, so the
+      // highest id is not the latest write; an open start ('' or NULL) sorts as the oldest.
+      sub += Validity(params) + " ORDER BY t.valid_from DESC, t.id DESC LIMIT 1)";
       add(sub);
     }
     for (const ScanAggregate& a : r_.aggregates) add(AggregateSql(a, params));
@@ -472,10 +475,12 @@ class ScanQuery {
   std::string MemberCountAsOf(const std::string& alias) const {
     const std::string& at = history_->at;
     const std::string& day = history_->date;
+    // The first status change after the instant by its time, id second (ids from different
+    // Galera nodes interleave).
     std::string alive =
         "(COALESCE((SELECT fs.old_value FROM field_change fs WHERE fs.entity = 'person' AND "
         "fs.entity_id = mc.id AND fs.field = 'status' AND fs.replaced_at > '" +
-        at + "' ORDER BY fs.id LIMIT 1), mc.status) = '" + kStatusActive + "'";
+        at + "' ORDER BY fs.replaced_at, fs.id LIMIT 1), mc.status) = '" + kStatusActive + "'";
     std::string dead_by;
     if (catalog_.Find(EntityKind::kPerson, keys::kDeathDate) != nullptr) {
       alive += " OR mc.death_date > '" + day + "'";
