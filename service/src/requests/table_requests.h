@@ -62,6 +62,7 @@
 #include "onetable/status.h"
 #include "requests/request_draft.h"
 #include "requests/request_form.h"
+#include "requests/request_steps.h"
 #include "store/store.h"
 
 namespace onetable::requests {
@@ -72,6 +73,8 @@ struct RequestView {
   std::string requester_label;  // the account's display name (or name)
   DraftPlan plan;               // empty when the draft does not check
   std::string problems;         // the draft's problems ("file:line:col: …" lines), if any
+  std::vector<std::string> grant_labels;  // GrantLabels of the approved grants, if any
+  std::vector<RequestStep> steps;  // the step history (request_steps.h); View leaves it empty
 };
 
 // What an admin approves (see the top of this file).
