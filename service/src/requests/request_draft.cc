@@ -376,8 +376,9 @@ std::vector<std::string> GrantLabels(const AppContext& app, const mapping::Mappi
     if (colon == std::string::npos) {
       out.push_back("报表 " + grant);
     } else {
+      const std::string columns = grant.substr(colon + 1);  // Split views into it
       std::string joined;
-      for (std::string_view c : Split(grant.substr(colon + 1), ',')) {
+      for (std::string_view c : Split(columns, ',')) {
         joined += (joined.empty() ? "" : "、") + std::string(c);
       }
       out.push_back("报表 " + grant.substr(0, colon) + "，完整显示列：" + joined);
