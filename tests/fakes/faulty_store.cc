@@ -208,6 +208,16 @@ Status FaultyStore::UpdateUser(User* user) {
   return StoreWrapper::UpdateUser(user);
 }
 
+Result<int64_t> FaultyStore::AddTableRequest(const TableRequestRecord& request) {
+  RETURN_IF_ERROR(Write("AddTableRequest"));
+  return StoreWrapper::AddTableRequest(request);
+}
+
+Status FaultyStore::UpdateTableRequest(TableRequestRecord* request) {
+  RETURN_IF_ERROR(Write("UpdateTableRequest"));
+  return StoreWrapper::UpdateTableRequest(request);
+}
+
 Result<int64_t> FaultyStore::AddSession(const AuthSession& session) {
   RETURN_IF_ERROR(Write("AddSession"));
   return StoreWrapper::AddSession(session);

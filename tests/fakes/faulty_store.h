@@ -87,6 +87,8 @@ class FaultyStore : public StoreWrapper {
   Status TouchApiToken(int64_t id, int64_t used_at) override;
   Status RevokeApiToken(int64_t user_id, int64_t id, int64_t revoked_at) override;
   Result<int64_t> AppendAudit(const AuditEntry& entry) override;
+  Result<int64_t> AddTableRequest(const TableRequestRecord& request) override;
+  Status UpdateTableRequest(TableRequestRecord* request) override;
   Result<int64_t> PurgeAudit(int64_t through_seq) override;
 
  private:

@@ -6,7 +6,9 @@
 // the approved scope narrows the rows and can never be wider than the account's own; approved
 // sensitive columns arrive in full and the others masked; a declined request grants nothing;
 // one department never sees another's requests; a monthly request offers a delivery draft that
-// is saved only after the same check as `onetable check`.
+// is saved only after the same check as `onetable check`; the department reads the request's
+// step history (who, when, why); filing is one unit (a failed write leaves no request behind);
+// a table that chooses its people by sensitive data gets that grant with the approval.
 #include <rapidjson/document.h>
 #include <rapidjson/stringbuffer.h>
 #include <rapidjson/writer.h>
@@ -20,8 +22,10 @@
 #include <vector>
 
 #include "auth_harness.h"
+#include "fakes/faulty_store.h"
 #include "model/base64.h"
 #include "onetable/text.h"
+#include "requests/table_requests.h"
 
 namespace onetable::authtest {
 namespace {
@@ -580,6 +584,170 @@ TEST_F(RequestsApi, AMonthlyRequestOffersADeliveryTheAdminSavesAfterTheCheck) {
   const std::set<std::string> actions = AuditActions();
   EXPECT_EQ(actions.count("delivery_change delivery/" + delivery_id), 1u);
   EXPECT_EQ(actions.count("request_delivery request/" + std::to_string(id)), 1u);
+}
+
+// The step history as the API answers it: "status by role_label reason" per step.
+std::vector<std::string> StepsOf(const rapidjson::Document& doc) {
+  std::vector<std::string> out;
+  for (const auto& step : doc["steps"].GetArray()) {
+    // Only these members: nothing else of the audit records (detail, address, request id).
+    std::set<std::string> keys;
+    for (const auto& m : step.GetObject()) keys.insert(m.name.GetString());
+    EXPECT_EQ(keys, (std::set<std::string>{"status", "label", "at", "role", "role_label", "by",
+                                           "reason"}));
+    EXPECT_FALSE(std::string(step["at"].GetString()).empty());
+    out.push_back(std::string(step["label"].GetString()) + " " + step["by"].GetString() + " " +
+                  step["role_label"].GetString() + " " + step["reason"].GetString());
+  }
+  return out;
+}
+
+TEST_F(RequestsApi, TheDepartmentReadsEveryStepOfItsRequestWithWhoAndWhy) {
+  const int64_t id = FileOk(mz_);
+  const int64_t other = FileOk(cl_);
+  ASSERT_GT(id, 0);
+  ASSERT_GT(other, 0);
+  Answer filed = Call(mz_, "GET", Path(id));
+  ASSERT_EQ(filed.status, 200) << filed.body;
+  // 已提交 is a step of its own, even though the draft follows at once.
+  EXPECT_EQ(StepsOf(filed.Json()), (std::vector<std::string>{"已提交 mz 部门账号 ", "草稿已生成 mz 部门账号 "}));
+  ASSERT_EQ(Call(admin_, "POST", Path(id, "/review"), "", {{"If-Match", ETag(id)}}).status, 200);
+  // A second draft save during review is no new step.
+  std::string yaml = Call(admin_, "GET", Path(id)).Json()["yaml"].GetString();
+  ASSERT_EQ(Call(admin_, "PUT", Path(id, "/draft"), yaml, {{"If-Match", ETag(id)}}).status, 200);
+  ASSERT_EQ(Call(admin_, "POST", Path(id, "/approve"), "{\"note\":\"按最小必要保留全部列\"}",
+                 {{"If-Match", ETag(id)}})
+                .status,
+            200);
+  Answer waiting = Call(mz_, "GET", Path(id));
+  EXPECT_EQ(StepsOf(waiting.Json()),
+            (std::vector<std::string>{"已提交 mz 部门账号 ", "草稿已生成 mz 部门账号 ", "审核中 admin 系统管理员 ",
+                                      "待授权 admin 系统管理员 按最小必要保留全部列"}));
+  ASSERT_EQ(Call(sec_, "POST", Path(id, "/grant"), "", {{"If-Match", ETag(id)}}).status, 200);
+  Answer done = Call(mz_, "GET", Path(id));
+  rapidjson::Document doc = done.Json();
+  EXPECT_EQ(StepsOf(doc),
+            (std::vector<std::string>{"已提交 mz 部门账号 ", "草稿已生成 mz 部门账号 ", "审核中 admin 系统管理员 ",
+                                      "待授权 admin 系统管理员 按最小必要保留全部列",
+                                      "已通过 secadmin 安全管理员 "}));
+  // Oldest first, each at or after the one before.
+  const auto& steps = doc["steps"].GetArray();
+  for (rapidjson::SizeType i = 1; i < steps.Size(); ++i) {
+    EXPECT_LE(std::string(steps[i - 1]["at"].GetString()), std::string(steps[i]["at"].GetString()));
+  }
+  EXPECT_EQ(steps[0]["at"].GetString(), std::string(doc["created_at"].GetString()));
+
+  // A decline, with its reason on the step that declined.
+  Answer declined = Call(admin_, "POST", Path(other, "/decline"), "{\"reason\":\"用途不明确\"}",
+                         {{"If-Match", ETag(other)}});
+  ASSERT_EQ(declined.status, 200) << declined.body;
+  EXPECT_EQ(StepsOf(Call(cl_, "GET", Path(other)).Json()),
+            (std::vector<std::string>{"已提交 cl 部门账号 ", "草稿已生成 cl 部门账号 ",
+                                      "已退回 admin 系统管理员 用途不明确"}));
+  // Not the other department's to read: the same 404 as before, no steps.
+  Answer foreign = Call(mz_, "GET", Path(other));
+  EXPECT_EQ(foreign.status, 404);
+  EXPECT_EQ(foreign.body.find("steps"), std::string::npos);
+  // The list carries no step history (one GET per request does).
+  rapidjson::Document list = Call(mz_, "GET", "/api/v1/requests").Json();
+  EXPECT_FALSE(list["items"][0].HasMember("steps"));
+}
+
+// Files through the use case over `store` as account mz.
+Result<TableRequestRecord> FileThrough(const ServiceContext& service, Store& store,
+                                       const User& mz, const std::string& xlsx) {
+  requests::TableRequests uc(service);
+  Principal who;
+  who.user_id = mz.id;
+  who.user = mz.name;
+  who.role = Role::kDepartment;
+  Actor actor;
+  actor.user = mz.name;
+  actor.role = "department";
+  requests::RequestForm form;
+  form.title = "困难群众慰问名册";
+  form.purpose = "春节走访慰问困难群众";
+  form.legal_basis = "《社会救助暂行办法》";
+  form.frequency = "once";
+  form.contact = "民政科 王科长";
+  form.template_name = "慰问名册.xlsx";
+  form.template_bytes = xlsx;
+  return uc.File(store, actor, who, form, nullptr);
+}
+
+TEST_F(RequestsApi, FilingIsOneUnitAFailedWriteLeavesNoRequestBehind) {
+  Result<User> mz = store_->GetUser("mz");
+  ASSERT_TRUE(mz.ok());
+  // The draft (the second write), then the audit record of the step: each failure undoes all.
+  for (const char* method : {"UpdateTableRequest", "AppendAudit"}) {
+    testing::FaultyStore faulty(*store_);
+    faulty.FailWrite(1, Status::Unavailable("injected failure"), method);
+    Result<TableRequestRecord> filed = FileThrough(*service_, faulty, *mz, xlsx_);
+    EXPECT_FALSE(filed.ok()) << method;
+    EXPECT_EQ(faulty.faults(), 1) << method;
+    Result<std::vector<TableRequestRecord>> stored = store_->ListTableRequests(0, 0, 10);
+    ASSERT_TRUE(stored.ok());
+    EXPECT_TRUE(stored->empty()) << method << ": a request left at " << stored->front().status;
+  }
+  // Nothing is left half-filed: the next filing works and is drafted.
+  testing::FaultyStore faulty(*store_);
+  Result<TableRequestRecord> filed = FileThrough(*service_, faulty, *mz, xlsx_);
+  ASSERT_TRUE(filed.ok()) << filed.status().message();
+  EXPECT_EQ(filed->status, "drafted");
+  Result<std::vector<TableRequestRecord>> stored = store_->ListTableRequests(0, 0, 10);
+  ASSERT_TRUE(stored.ok());
+  ASSERT_EQ(stored->size(), 1u);
+  EXPECT_EQ(stored->front().status, "drafted");
+  EXPECT_FALSE(stored->front().draft_yaml.empty());
+}
+
+TEST_F(RequestsApi, ATableChoosingPeopleBySensitiveDataGetsThatGrantWithTheApproval) {
+  const int64_t id = FileOk(mz_);
+  ASSERT_GT(id, 0);
+  // The reviewer makes it a roster of 低保 households: the rows are chosen by a sensitive tag.
+  std::string yaml = Call(admin_, "GET", Path(id)).Json()["yaml"].GetString();
+  const size_t at = yaml.find("where: alive\n");
+  ASSERT_NE(at, std::string::npos) << yaml;
+  yaml.replace(at, 13, "where: alive and has_tag(dibao)\n");
+  Answer saved = Call(admin_, "PUT", Path(id, "/draft"), yaml, {{"If-Match", ETag(id)}});
+  ASSERT_EQ(saved.status, 200) << saved.body;
+  EXPECT_EQ(Strings(saved.Json()["row_selectors"]), std::vector<std::string>{"低保对象"});
+  // 低保类别 reads the same data: the grant would show it in full, so it must be chosen too.
+  Answer half = Call(admin_, "POST", Path(id, "/approve"), "{}", {{"If-Match", ETag(id)}});
+  EXPECT_EQ(half.status, 400) << half.body;
+  EXPECT_NE(half.ErrorMessage().find("低保类别"), std::string::npos) << half.body;
+  EXPECT_NE(half.ErrorMessage().find("选取人员"), std::string::npos) << half.body;
+  EXPECT_FALSE(std::filesystem::exists(dir_ + "/mappings/mz/request-" + std::to_string(id) + ".yaml"));
+
+  std::string keep = "[";
+  for (const std::string& h : kHeaders) {
+    if (h != "低保类别") keep += (keep.size() > 1 ? "," : "") + Q(h);
+  }
+  keep += "]";
+  Answer approved = Call(admin_, "POST", Path(id, "/approve"), "{\"columns\":" + keep + "}",
+                         {{"If-Match", ETag(id)}});
+  ASSERT_EQ(approved.status, 200) << approved.body;
+  rapidjson::Document waiting = approved.Json();
+  const std::string mapping_id = waiting["mapping_id"].GetString();
+  // What the security administrator confirms: the table and the data its rows are chosen by.
+  EXPECT_EQ(Strings(waiting["approved_grants"]),
+            (std::vector<std::string>{mapping_id, "sensitive:dibao"}));
+  ASSERT_EQ(waiting["approved_grant_labels"].Size(), 2u);
+  const std::string label = waiting["approved_grant_labels"][1].GetString();
+  EXPECT_NE(label.find("低保"), std::string::npos) << label;
+  EXPECT_NE(label.find("选取人员"), std::string::npos) << label;
+  EXPECT_EQ(Call(mz_, "GET", "/api/v1/tables/" + mapping_id + "?format=csv").status, 403);
+  ASSERT_EQ(Call(sec_, "POST", Path(id, "/grant"), "", {{"If-Match", ETag(id)}}).status, 200);
+  Result<User> mz = store_->GetUser("mz");
+  ASSERT_TRUE(mz.ok());
+  EXPECT_EQ(mz->grants, (std::vector<std::string>{mapping_id, "sensitive:dibao"}));
+  // End to end: the department downloads it, and only the 低保 households are in it.
+  Answer table = Call(mz_, "GET", "/api/v1/tables/" + mapping_id + "?format=csv");
+  ASSERT_EQ(table.status, 200) << table.body;
+  EXPECT_FALSE(RowOf(table.body, "张三丰").empty()) << table.body;
+  EXPECT_FALSE(RowOf(table.body, "赵六华").empty()) << table.body;
+  EXPECT_TRUE(RowOf(table.body, "李四海").empty()) << table.body;
+  EXPECT_EQ(table.body.find("低保类别"), std::string::npos) << "the dropped column";
 }
 
 }  // namespace

@@ -39,6 +39,10 @@ HttpResponse OneRequest(const ServiceContext& service, const RequestContext& ctx
   TableRequests uc(service);
   Result<RequestView> view = uc.View(*ctx.store, record);
   if (!view.ok()) return StatusToHttp(view.status());
+  // The caller may see this request (every path here went through Get or a review step).
+  Result<std::vector<requests::RequestStep>> steps = requests::StepsOf(*ctx.store, record);
+  if (!steps.ok()) return StatusToHttp(steps.status());
+  view->steps = std::move(*steps);
   JsonWriter w;
   w.StartObject();
   WriteRequestFields(w, *view, true, who.role == Role::kAdmin);

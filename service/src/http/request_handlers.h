@@ -1,13 +1,15 @@
 // Table requests on the API (requests/table_requests.h is the use case; these only parse,
 // call it and render). A request's JSON is its id, status and status_label (已提交 / 草稿已生成 /
-// 审核中 / 已通过 / 已退回), requester, requester_label, title, purpose, legal_basis, as_of,
+// 审核中 / 待授权 / 已通过 / 已退回), requester, requester_label, title, purpose, legal_basis, as_of,
 // scope, frequency (+ frequency_label), contact, template {name, size, sha256}, mapping_id,
 // savings {data_rows, cells, register_cells}, counts {columns, register, identifier, sensitive,
 // blank, number}, sensitive_columns (masked by default: identifier and sensitive columns),
-// row_selectors, approved_columns, approved_scope, approved_grants, reviewer, granter, reason,
-// created_at, updated_at, version; one request also has columns [{header, value, fill
-// (register | identifier | sensitive | blank | number), needs}], and for admins the draft's
-// yaml and its problems.
+// row_selectors, approved_columns, approved_scope, approved_grants (and approved_grant_labels,
+// one each), reviewer, granter, reason,
+// created_at, updated_at, version; one request also has steps [{status, label, at, role,
+// role_label, by, reason}] (its step history, oldest first: requests/request_steps.h), columns
+// [{header, value, fill (register | identifier | sensitive | blank | number), needs}], and for
+// admins the draft's yaml and its problems.
 // Answers for one request carry ETag: "<version>"; review steps need If-Match with it.
 //
 //   POST /api/v1/requests                     department accounts. Body {title, purpose,

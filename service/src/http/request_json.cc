@@ -54,6 +54,7 @@ void WriteRequestFields(JsonWriter& w, const requests::RequestView& view, bool f
   WriteStrings(w, "approved_columns", r.approved_columns);
   WriteStrings(w, "approved_scope", r.approved_scope);
   WriteStrings(w, "approved_grants", r.approved_grants);
+  WriteStrings(w, "approved_grant_labels", view.grant_labels);
   w.Key("reviewer").String(r.reviewer);
   w.Key("granter").String(r.granter);
   w.Key("reason").String(r.reason);
@@ -61,6 +62,19 @@ void WriteRequestFields(JsonWriter& w, const requests::RequestView& view, bool f
   w.Key("updated_at").String(r.updated_at);
   w.Key("version").Int(r.version);
   if (!full) return;
+  w.Key("steps").StartArray();
+  for (const requests::RequestStep& step : view.steps) {
+    w.StartObject();
+    w.Key("status").String(step.status);
+    w.Key("label").String(requests::StatusLabel(step.status));
+    w.Key("at").String(step.at);
+    w.Key("role").String(step.role);
+    w.Key("role_label").String(step.role_label);
+    w.Key("by").String(step.by);
+    w.Key("reason").String(step.reason);
+    w.EndObject();
+  }
+  w.EndArray();
   w.Key("columns").StartArray();
   for (const requests::ColumnPlan& c : plan.columns) {
     w.StartObject();

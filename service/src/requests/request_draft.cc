@@ -4,6 +4,7 @@
 
 #include <algorithm>
 #include <set>
+#include <string_view>
 
 #include "mapping/table_access.h"
 #include "onetable/text.h"
@@ -291,6 +292,16 @@ Result<std::vector<std::string>> GrantsFor(const AppContext& app, const Principa
     keys.insert(unseen.begin(), unseen.end());
     if (ReadsIdentifier(spec.columns[i].value)) identifier_columns.push_back(header);
   }
+  // Sensitive data that chooses, orders or groups the rows (a where on 低保, say): without it the
+  // whole table is refused (table_access.h RequireRowSelectorsSeen), so the approval grants it too.
+  std::set<std::string> row_keys = UnseenKeys(app, base, spec.where);
+  for (const mapping::OrderSpec& order : spec.order_by) {
+    const std::set<std::string> unseen = UnseenKeys(app, base, order.expr);
+    row_keys.insert(unseen.begin(), unseen.end());
+  }
+  const std::set<std::string> subtotal = UnseenKeys(app, base, spec.subtotal_by);
+  row_keys.insert(subtotal.begin(), subtotal.end());
+  keys.insert(row_keys.begin(), row_keys.end());
   std::vector<std::string> grants;
   std::string table = spec.id;
   for (size_t k = 0; k < identifier_columns.size(); ++k) {
@@ -306,6 +317,15 @@ Result<std::vector<std::string>> GrantsFor(const AppContext& app, const Principa
     if (chosen[i] && now[i]) {
       return Status::Invalid("列“" + spec.columns[i].header + "”授权后仍会遮蔽，无法按申请授权");
     }
+    const std::set<std::string> reads = UnseenKeys(app, base, spec.columns[i].value);
+    const bool selects = std::any_of(reads.begin(), reads.end(), [&row_keys](const std::string& k) {
+      return row_keys.count(k) > 0;
+    });
+    if (!chosen[i] && before[i] && !now[i] && selects) {
+      return Status::Invalid("列“" + spec.columns[i].header +
+                             "”读取的敏感信息也用于选取人员，按申请授权后该列也会完整显示：请把它"
+                             "一并选为完整显示，或删去该列");
+    }
     if (!chosen[i] && before[i] && !now[i]) {
       return Status::Invalid("列“" + spec.columns[i].header +
                              "”与所选的敏感列读取同一项敏感信息，授权后也会完整显示：请一并选中，"
@@ -313,6 +333,58 @@ Result<std::vector<std::string>> GrantsFor(const AppContext& app, const Principa
     }
   }
   return grants;
+}
+
+std::vector<std::string> GrantLabels(const AppContext& app, const mapping::MappingSpec& spec,
+                                     const std::vector<std::string>& grants) {
+  // Every field and tag that chooses, orders or groups the rows.
+  std::set<std::string> selects;
+  const auto collect = [&selects](const mapping::ExprPtr& expr) {
+    if (!expr) return;
+    mapping::VisitExpr(*expr, [&selects](const mapping::Expr& e) {
+      if (e.kind == mapping::ExprKind::kField && e.field != nullptr) selects.insert(e.field->key);
+      if (e.kind == mapping::ExprKind::kTagAttr || e.kind == mapping::ExprKind::kHasTag) {
+        selects.insert(e.name);
+      }
+    });
+  };
+  collect(spec.where);
+  for (const mapping::OrderSpec& order : spec.order_by) collect(order.expr);
+  collect(spec.subtotal_by);
+  constexpr std::string_view kSensitive = "sensitive:";
+  std::vector<std::string> out;
+  for (const std::string& grant : grants) {
+    if (grant.rfind(kSensitive, 0) == 0) {
+      const std::string key = grant.substr(kSensitive.size());
+      std::string label = key;
+      if (const TagDef* tag = app.catalog.FindTag(key)) {
+        label = tag->label;
+      } else {
+        for (const FieldDef& f : app.catalog.fields()) {
+          if (f.key == key) {
+            label = f.label;
+            break;
+          }
+        }
+      }
+      out.push_back("敏感信息“" + label + "”" +
+                    (selects.count(key) > 0 ? "（此表按它选取人员，不授权则整张表不能下载）" : "") +
+                    "：账号内所有读取它的报表均完整显示");
+      continue;
+    }
+    const size_t colon = grant.find(':');
+    if (colon == std::string::npos) {
+      out.push_back("报表 " + grant);
+    } else {
+      const std::string columns = grant.substr(colon + 1);  // Split views into it
+      std::string joined;
+      for (std::string_view c : Split(columns, ',')) {
+        joined += (joined.empty() ? "" : "、") + std::string(c);
+      }
+      out.push_back("报表 " + grant.substr(0, colon) + "，完整显示列：" + joined);
+    }
+  }
+  return out;
 }
 
 }  // namespace onetable::requests

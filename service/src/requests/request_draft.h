@@ -81,15 +81,25 @@ Result<std::string> NarrowColumns(const std::string& yaml, const std::vector<std
 // The grants that show `unmasked` (headers of `spec`, the approved table) in full to `who`, the
 // requesting account, and let it run the table: "<id>" or "<id>:<identifier headers>" (the
 // column grant, access.h), plus "sensitive:<key>" for each sensitive field or tag those columns
-// read that `who` may not yet see. Note that "sensitive:<key>" is account-wide (access.h): it
+// read that `who` may not yet see, and for each one that chooses, orders or groups the rows
+// (where, order_by, subtotal_by: without it the whole table is refused). Note that "sensitive:<key>" is account-wide (access.h): it
 // shows that data in every table of the account that reads it.
 // kInvalidArgument (Chinese, naming the column) when a header is not a column of `spec`, is not
 // masked for `who` by default (nothing to grant), contains a comma (a column grant cannot name
 // it), or when the grants would also unmask a column not in `unmasked` (two columns reading the
-// same sensitive data: choose both or neither), so the account gets exactly these columns.
+// same sensitive data: choose both or neither; or a column reading data the rows are chosen by,
+// which that grant shows in full: choose it too or drop it), so the account gets exactly these
+// columns.
 Result<std::vector<std::string>> GrantsFor(const AppContext& app, const Principal& who,
                                            const mapping::MappingSpec& spec,
                                            const std::vector<std::string>& unmasked);
+
+// What each of `grants` (GrantsFor's answer, recorded on the request) gives, in Chinese, for the
+// security administrator who confirms them: the table (and the columns shown in full), or a
+// sensitive field or tag by its label — noting when `spec` (the approved table) chooses, orders
+// or groups its rows by it. One label per grant, in order.
+std::vector<std::string> GrantLabels(const AppContext& app, const mapping::MappingSpec& spec,
+                                     const std::vector<std::string>& grants);
 
 }  // namespace onetable::requests
 

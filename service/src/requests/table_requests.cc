@@ -5,6 +5,7 @@
 #include <memory>
 #include <mutex>
 #include <optional>
+#include <string_view>
 
 #include "auth/users.h"
 #include "mapping/atomic_file.h"
@@ -83,6 +84,16 @@ Status CheckScope(Store& store, const Principal& requester, std::vector<std::str
   return Status::Ok();
 }
 
+// Stores `record`'s new state and the audit record of the step in one transaction: the step
+// history (request_steps.h) reads these records, so a state without its record cannot be left.
+Status StoreStep(Store& store, const Actor& actor, TableRequestRecord* record,
+                 std::string_view action, const std::string& detail) {
+  return store.InTransaction([&]() -> Status {
+    RETURN_IF_ERROR(store.UpdateTableRequest(record));
+    return AppendAudit(store, actor, action, ObjectOf(record->id), kAuditOk, detail);
+  });
+}
+
 std::string JoinComma(const std::vector<std::string>& items) {
   std::string out;
   for (const std::string& item : items) out += (out.empty() ? "" : ",") + item;
@@ -154,25 +165,27 @@ Result<TableRequestRecord> TableRequests::File(Store& store, const Actor& actor,
   record.template_name = name;
   record.template_size = static_cast<int64_t>(form.template_bytes.size());
   record.template_sha256 = Sha256Hex(form.template_bytes);
-  ASSIGN_OR_RETURN(record.id, store.AddTableRequest(record));
-  record.version = 1;
-
-  // The draft, at once: the department sees what the register fills before anyone approves.
-  record.mapping_id = DefaultMappingId(who.user, record.id);
   const std::string department = account.display_name.empty() ? account.name : account.display_name;
-  record.draft_yaml = RequestDraftYaml(*draft, form, record.mapping_id, department);
-  record.status = kDrafted;
-  DraftPlan plan;
-  Result<mapping::MappingSpec> spec = CheckDraft(app_, record.draft_yaml);
-  if (spec.ok()) {
-    ComputeSavings(store, who, *spec, &record);
-    plan = PlanColumns(app_, who, *spec);
-  }
-  RETURN_IF_ERROR(store.UpdateTableRequest(&record));
-  RETURN_IF_ERROR(
-      AppendAudit(store, actor, kAuditRequestFile, ObjectOf(record.id), kAuditOk,
-                  "template=" + std::string(EndsWith(AsciiLower(name), ".csv") ? "csv" : "xlsx") +
-                      " " + PlanDetail(plan) + " frequency=" + record.frequency));
+  // One unit: the row (submitted), its draft (→ drafted) and the audit record, or nothing — a
+  // failure in between must not leave a request at 已提交 that never gets its draft.
+  RETURN_IF_ERROR(store.InTransaction([&]() -> Status {
+    ASSIGN_OR_RETURN(record.id, store.AddTableRequest(record));
+    record.version = 1;
+    // The draft, at once: the department sees what the register fills before anyone approves.
+    record.mapping_id = DefaultMappingId(who.user, record.id);
+    record.draft_yaml = RequestDraftYaml(*draft, form, record.mapping_id, department);
+    record.status = kDrafted;
+    DraftPlan plan;
+    Result<mapping::MappingSpec> spec = CheckDraft(app_, record.draft_yaml);
+    if (spec.ok()) {
+      ComputeSavings(store, who, *spec, &record);
+      plan = PlanColumns(app_, who, *spec);
+    }
+    return StoreStep(
+        store, actor, &record, kAuditRequestFile,
+        "template=" + std::string(EndsWith(AsciiLower(name), ".csv") ? "csv" : "xlsx") + " " +
+            PlanDetail(plan) + " frequency=" + record.frequency);
+  }));
   return record;
 }
 
@@ -217,6 +230,7 @@ Result<RequestView> TableRequests::View(Store& store, const TableRequestRecord& 
   }
   ASSIGN_OR_RETURN(Principal requester, RequesterOf(store, record));
   view.plan = PlanColumns(app_, requester, *spec);
+  view.grant_labels = GrantLabels(app_, *spec, record.approved_grants);
   return view;
 }
 
@@ -252,9 +266,7 @@ Result<TableRequestRecord> TableRequests::StartReview(Store& store, const Actor&
   if (record.status == kInReview) return record;
   record.status = kInReview;
   record.reviewer = who.user;
-  RETURN_IF_ERROR(store.UpdateTableRequest(&record));
-  RETURN_IF_ERROR(
-      AppendAudit(store, actor, kAuditRequestReview, ObjectOf(id), kAuditOk, "review started"));
+  RETURN_IF_ERROR(StoreStep(store, actor, &record, kAuditRequestReview, "review started"));
   return record;
 }
 
@@ -271,9 +283,8 @@ Result<TableRequestRecord> TableRequests::SaveDraft(Store& store, const Actor& a
   record.status = kInReview;
   record.reviewer = who.user;
   ComputeSavings(store, requester, spec, &record);
-  RETURN_IF_ERROR(store.UpdateTableRequest(&record));
-  RETURN_IF_ERROR(AppendAudit(store, actor, kAuditRequestReview, ObjectOf(id), kAuditOk,
-                              "draft saved " + PlanDetail(PlanColumns(app_, requester, spec))));
+  RETURN_IF_ERROR(StoreStep(store, actor, &record, kAuditRequestReview,
+                            "draft saved " + PlanDetail(PlanColumns(app_, requester, spec))));
   return record;
 }
 
@@ -353,27 +364,27 @@ Result<TableRequestRecord> TableRequests::Approve(Store& store, const Actor& act
   record.reason = trimmed_note;
   // Separated duties: the grant is given here only by a holder of manage_users.
   const bool grants_now = app_.policy.Require(who, Permission::kManageUsers).ok();
-  Status st;
-  if (grants_now) {
-    st = GiveGrants(store, actor, who, &record);
-  } else {
-    record.status = kAwaitingGrant;
-    st = store.UpdateTableRequest(&record);
-  }
+  Status st = store.InTransaction([&]() -> Status {
+    if (grants_now) {
+      RETURN_IF_ERROR(GiveGrants(store, actor, who, &record));
+    } else {
+      record.status = kAwaitingGrant;
+      RETURN_IF_ERROR(store.UpdateTableRequest(&record));
+    }
+    RETURN_IF_ERROR(AppendAudit(store, actor, kAuditMappingChange, "mapping/" + spec.id, kAuditOk,
+                                "created from " + ObjectOf(id)));
+    return AppendAudit(
+        store, actor, kAuditRequestApprove, ObjectOf(id), kAuditOk,
+        "mapping=" + spec.id + " columns=" + std::to_string(spec.columns.size()) + " of " +
+            std::to_string(draft.columns.size()) +
+            " unmasked=" + std::to_string(approval.unmasked.size()) + " scope=" +
+            (approval.scope.empty() ? std::string("account") : JoinComma(approval.scope)) +
+            (grants_now ? " granted=" + record.requester : std::string(" awaiting_grant")));
+  });
   if (!st.ok()) {
     unpublish();
     return st;
   }
-  lock.unlock();
-  RETURN_IF_ERROR(AppendAudit(store, actor, kAuditMappingChange, "mapping/" + spec.id, kAuditOk,
-                              "created from " + ObjectOf(id)));
-  RETURN_IF_ERROR(AppendAudit(
-      store, actor, kAuditRequestApprove, ObjectOf(id), kAuditOk,
-      "mapping=" + spec.id + " columns=" + std::to_string(spec.columns.size()) + " of " +
-          std::to_string(draft.columns.size()) +
-          " unmasked=" + std::to_string(approval.unmasked.size()) + " scope=" +
-          (approval.scope.empty() ? std::string("account") : JoinComma(approval.scope)) +
-          (grants_now ? " granted=" + record.requester : std::string(" awaiting_grant"))));
   return record;
 }
 
@@ -424,11 +435,13 @@ Result<TableRequestRecord> TableRequests::Grant(Store& store, const Actor& actor
     return Status::Conflict("新表申请 " + std::to_string(id) + " 已被他人修改（当前版本 " +
                             std::to_string(record.version) + "），请刷新后再操作");
   }
-  RETURN_IF_ERROR(GiveGrants(store, actor, who, &record));
-  RETURN_IF_ERROR(AppendAudit(store, actor, kAuditRequestGrant, ObjectOf(id), kAuditOk,
-                              "mapping=" + record.mapping_id +
-                                  " grants=" + std::to_string(record.approved_grants.size()) +
-                                  " granted=" + record.requester));
+  RETURN_IF_ERROR(store.InTransaction([&]() -> Status {
+    RETURN_IF_ERROR(GiveGrants(store, actor, who, &record));
+    return AppendAudit(store, actor, kAuditRequestGrant, ObjectOf(id), kAuditOk,
+                       "mapping=" + record.mapping_id +
+                           " grants=" + std::to_string(record.approved_grants.size()) +
+                           " granted=" + record.requester);
+  }));
   return record;
 }
 
@@ -467,9 +480,8 @@ Result<TableRequestRecord> TableRequests::Decline(Store& store, const Actor& act
     record.reviewer = who.user;
   }
   record.reason = text;
-  RETURN_IF_ERROR(store.UpdateTableRequest(&record));
-  RETURN_IF_ERROR(AppendAudit(store, actor, kAuditRequestDecline, ObjectOf(id), kAuditOk,
-                              awaiting ? "grant refused" : "declined"));
+  RETURN_IF_ERROR(StoreStep(store, actor, &record, kAuditRequestDecline,
+                            awaiting ? "grant refused" : "declined"));
   return record;
 }
 

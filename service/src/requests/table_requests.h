@@ -6,6 +6,8 @@
 //               read by the one template reader (hostile files are its business: size-limited
 //               here, zip limits there), the draft mapping made at once (request_draft.h) and
 //               the entry-savings figure computed on the register for that account → drafted.
+//               The row, its draft and the audit record are one transaction: never a request
+//               left at submitted without its draft.
 //   SaveDraft   an admin saves the draft edited in the mapping editor; it must check exactly as
 //               a saved mapping does → in_review.
 //   StartReview an admin takes the request up → in_review.
@@ -16,8 +18,9 @@
 //               columns and that scope (its where clause) is checked, published atomically as
 //               <mappings_dir>/<id>.yaml (never over an existing file) and read back. The grants
 //               it implies (request_draft.h GrantsFor: the table, with column grants for the
-//               approved identifier columns, and sensitive:<key> for approved sensitive data)
-//               are recorded on the request.
+//               approved identifier columns, sensitive:<key> for approved sensitive data and for
+//               sensitive data the rows are chosen, ordered or grouped by) are recorded on the
+//               request.
 //   Grant       separated duties (三权分立): grants are a security administrator's. When the
 //               approver holds kManageUsers the grants are given in Approve, in the same
 //               transaction as the new status → approved. Otherwise (an admin: the usual case)
@@ -35,7 +38,8 @@
 // Every step is audited (request_file, request_review, request_approve, request_grant,
 // request_decline, request_delivery; object "request/<id>"; publishing also as mapping_change,
 // the grant as user_change, a saved delivery as delivery_change), never with the content of
-// the request's texts.
+// the request's texts; a step's record is written in the transaction of its new state, which is
+// what lets request_steps.h derive the step history the department reads from them.
 //
 // Who: File is for department accounts only; List and Get show a department its own requests,
 // and an admin or security_admin all of them; another department's request is kNotFound,
@@ -62,6 +66,7 @@
 #include "onetable/status.h"
 #include "requests/request_draft.h"
 #include "requests/request_form.h"
+#include "requests/request_steps.h"
 #include "store/store.h"
 
 namespace onetable::requests {
@@ -72,6 +77,8 @@ struct RequestView {
   std::string requester_label;  // the account's display name (or name)
   DraftPlan plan;               // empty when the draft does not check
   std::string problems;         // the draft's problems ("file:line:col: …" lines), if any
+  std::vector<std::string> grant_labels;  // GrantLabels of the approved grants, if any
+  std::vector<RequestStep> steps;  // the step history (request_steps.h); View leaves it empty
 };
 
 // What an admin approves (see the top of this file).

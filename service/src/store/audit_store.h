@@ -62,6 +62,7 @@ struct AuditChainState {
 struct AuditQuery {
   std::string user;
   std::string action;
+  std::string object;  // exact match ("request/7"); "" any
   std::string since;  // inclusive, UTC timestamp
   std::string until;  // exclusive, UTC timestamp
   int64_t after_id = 0;

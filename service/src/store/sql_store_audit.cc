@@ -206,6 +206,7 @@ Result<std::vector<AuditEntry>> SqlStore::ListAudit(const AuditQuery& q) {
   std::string sql = std::string(kAuditColumns) + (down ? " WHERE id < ?" : " WHERE id > ?");
   if (!q.user.empty()) sql += " AND user_name = ?";
   if (!q.action.empty()) sql += " AND action = ?";
+  if (!q.object.empty()) sql += " AND object = ?";
   if (!q.since.empty()) sql += " AND logged_at >= ?";
   if (!q.until.empty()) sql += " AND logged_at < ?";
   sql += std::string(down ? " ORDER BY id DESC" : " ORDER BY id") + " LIMIT " +
@@ -215,6 +216,7 @@ Result<std::vector<AuditEntry>> SqlStore::ListAudit(const AuditQuery& q) {
   s->BindInt(i++, down ? (q.before_id > 0 ? q.before_id : INT64_MAX) : q.after_id);
   if (!q.user.empty()) s->BindText(i++, q.user);
   if (!q.action.empty()) s->BindText(i++, q.action);
+  if (!q.object.empty()) s->BindText(i++, q.object);
   if (!q.since.empty()) s->BindText(i++, q.since);
   if (!q.until.empty()) s->BindText(i++, q.until);
   return ReadAudit(s);

@@ -5,7 +5,8 @@
 // security admin confirms the grant (separated duties); the admin saves the monthly request's
 // delivery draft; the department downloads the table with exactly the approved columns, the ID
 // numbers in full and the sensitive column masked. A declined request shows its reason and
-// grants nothing; another department sees none of it.
+// grants nothing; another department sees none of it. The department follows every step in
+// 办理进度 (已提交 → 草稿已生成 → 审核中 → 待授权 → 已通过 / 已退回: when, by whom, why).
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import { execFileSync } from 'node:child_process';
@@ -64,6 +65,10 @@ async function fileInBrowser(page, title) {
   return Number(new URL(page.url()).pathname.split('/').pop());
 }
 
+// The step history as shown: [label, who, reason] per row.
+const stepsOf = async (page) => page.$$eval('#request-steps tbody tr', (rows) =>
+  rows.map((tr) => [...tr.querySelectorAll('td')].filter((_, i) => i !== 1).map((td) => td.textContent.trim())));
+
 const fillOf = async (page, header) => page.getAttribute(`#request-columns tr[data-column="${header}"]`, 'data-fill');
 
 let approvedId = 0;
@@ -82,6 +87,8 @@ test('a department files a request and sees at once what the register fills', { 
   approvedId = await fileInBrowser(page, '困难群众慰问名册');
   assert.ok(approvedId > 0);
   assert.equal((await page.textContent('#request-status')).trim(), '草稿已生成');
+  // 已提交 shows as its own step, then the draft made at once.
+  assert.deepEqual(await stepsOf(page), [['已提交', '部门账号 minzheng-mz', '—'], ['草稿已生成', '部门账号 minzheng-mz', '—']]);
   assert.equal(await fillOf(page, '姓名'), 'register');
   assert.equal(await fillOf(page, '公民身份号码'), 'identifier');
   assert.equal(await fillOf(page, '低保类别'), 'sensitive');
@@ -144,8 +151,9 @@ test('an admin reviews in the inbox and the editor, approves without one column;
   await secPage.waitForSelector(`#request-list tr[data-request="${approvedId}"]`);
   await secPage.click(`#request-list tr[data-request="${approvedId}"] a`);
   await secPage.waitForSelector('#grant-card');
-  assert.deepEqual(await secPage.locator('#grant-list li').allInnerTexts(),
+  assert.deepEqual(await secPage.$$eval('#grant-list li', (items) => items.map((li) => li.dataset.grant)),
     [`minzheng-mz/request-${approvedId}:公民身份号码`]);
+  assert.match(await secPage.textContent('#grant-list'), /完整显示列：公民身份号码/);
   await secPage.click('#grant-confirm');
   await secPage.waitForSelector('#request-status >> text=已通过');
   await e2e.screenshot(secPage, 'request-granted');
@@ -167,6 +175,11 @@ test('an admin reviews in the inbox and the editor, approves without one column;
   await e2e.login(deptPage, server, mz);
   await deptPage.goto(`${server.url}/requests/${approvedId}`);
   await deptPage.waitForSelector('#request-status >> text=已通过');
+  // Every step, who took it and the approval note, as the department may see them.
+  assert.deepEqual(await stepsOf(deptPage), [
+    ['已提交', '部门账号 minzheng-mz', '—'], ['草稿已生成', '部门账号 minzheng-mz', '—'],
+    ['审核中', `系统管理员 ${server.admin.name}`, '—'], ['待授权', `系统管理员 ${server.admin.name}`, '联系电话不需要'],
+    ['已通过', `安全管理员 ${server.secadmin.name}`, '—']]);
   await deptPage.click('.notice.ok a');
   await deptPage.waitForSelector('#table-panel');
   await deptPage.selectOption('#table-format', 'xlsx');
@@ -214,6 +227,9 @@ test('a declined request shows why and grants nothing; another department sees n
   await deptPage.goto(`${server.url}/requests/${id}`);
   await deptPage.waitForSelector('#request-status >> text=已退回');
   assert.match(await deptPage.textContent('.notice.error'), /用途不需要公民身份号码/);
+  assert.deepEqual(await stepsOf(deptPage), [
+    ['已提交', '部门账号 minzheng-mz', '—'], ['草稿已生成', '部门账号 minzheng-mz', '—'],
+    ['已退回', `系统管理员 ${server.admin.name}`, '用途不需要公民身份号码，请修改模板后重新申请']]);
   const tables = await api.get('/api/v1/mappings');
   assert.ok(!tables.data.items.some((m) => m.id === filed.data.mapping_id), 'the declined table is not granted');
 

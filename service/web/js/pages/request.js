@@ -4,7 +4,8 @@
 // editor, unticks the columns the purpose does not need, ticks the masked-by-default columns
 // (ID numbers, phones, sensitive data) the department may see in full, narrows the scope, then
 // approves (publishes) or declines with a reason. A security admin then confirms the grant (or
-// declines). For a monthly / on-change request an admin drafts and saves its delivery.
+// declines). For a monthly / on-change request an admin drafts and saves its delivery. Everyone
+// who may see the request reads its step history (办理进度): each step, when, by whom, and why.
 import { h, notice, fmtTime, toast } from '../dom.js';
 import * as session from '../session.js';
 import * as req from '../requests_api.js';
@@ -23,6 +24,19 @@ function facts(r) {
     item('报送频次', r.frequency_label), item('联系人', r.contact),
     item('模板', `${r.template.name}（${Math.ceil(r.template.size / 1024)} KB）`),
     item('提交时间', fmtTime(r.created_at)), item('映射编号', r.mapping_id));
+}
+
+// The step history, oldest first: 已提交 → 草稿已生成 → 审核中 → 待授权 → 已通过 / 已退回.
+function stepsCard(r) {
+  const rows = (r.steps || []).map((s) => h('tr', { dataset: { step: s.status } },
+    h('td', h('span.badge', { class: req.STATUS_BADGE[s.status] || '' }, s.label)),
+    h('td', fmtTime(s.at)),
+    h('td', s.role_label ? `${s.role_label} ${s.by}` : (s.by || '—')),
+    h('td', s.reason || '—')));
+  return h('div.card', h('h2', '办理进度'),
+    h('div.table-wrap', h('table.list#request-steps',
+      h('thead', h('tr', ['步骤', '时间', '办理人', '原因或意见'].map((x) => h('th', x)))),
+      h('tbody', rows))));
 }
 
 function columnsTable(r, reviewing) {
@@ -109,7 +123,8 @@ function grantCard(r) {
   const reason = h('textarea#grant-decline-reason', { rows: 2, placeholder: '不予授权的原因（必填）' });
   return h('div.card#grant-card', h('h2', '授权确认（安全管理员）'),
     h('p.small.muted', `系统管理员 ${r.reviewer} 已通过并发布报表 ${r.mapping_id}。确认后，以下授权给予账号 ${r.requester}：`),
-    h('ul#grant-list', r.approved_grants.map((g) => h('li.mono', g))),
+    h('ul#grant-list', r.approved_grants.map((g, i) => h('li', { dataset: { grant: g } },
+      (r.approved_grant_labels || [])[i] || g, ' ', h('span.mono.small.muted', `（${g}）`)))),
     h('p.small', r.approved_scope.length ? `范围：${r.approved_scope.join('、')}` : '范围：申请账号本身的范围'),
     h('div.form-actions', h('button.primary#grant-confirm', { type: 'button', onclick: action(status, async () => { await req.grant(r.id, r.etag); toast('已授权'); }) }, '确认授权')),
     h('div.fields', h('div.field', h('label', { for: 'grant-decline-reason' }, '不予授权'), reason)),
@@ -177,11 +192,12 @@ export async function render({ id }) {
     h('div.crumbs', h('a', { href: '/requests', 'data-link': true }, '新表申请'), ' › ', `#${r.id}`),
     h('div.page-head', h('h1', r.title), h('span.badge#request-status', { class: req.STATUS_BADGE[r.status] || '' }, r.status_label)),
     outcome,
+    stepsCard(r),
     h('div.card', h('h2', '申请内容'), facts(r)),
     h('div.card', h('h2', '草稿：各列如何填写'),
       h('p#request-savings', req.savingsText(r)),
       h('p.small#request-counts', `登记库自动填写 ${c.register} 列；登记库填写但默认遮蔽（身份证号、电话）${c.identifier} 列；需敏感数据授权 ${c.sensitive} 列；无法填写、打印为空白由部门手工填写 ${c.blank} 列；系统编号 ${c.number} 列。`),
-      r.row_selectors.length ? notice('warn', `此表按敏感信息（${r.row_selectors.join('、')}）选人，需相应授权才能下载。`) : null,
+      r.row_selectors.length ? notice('warn', `此表按敏感信息（${r.row_selectors.join('、')}）选取人员，需相应授权才能下载：通过时一并授予，由安全管理员确认；读取同一敏感信息的列须一并勾选“完整显示”或删去。`) : null,
       r.problems && r.problems.length ? notice('error', `草稿有 ${r.problems.length} 个问题，请在映射编辑器中修改：${r.problems.map((p) => p.message).join('；')}`) : null,
       choice.table),
     reviewing ? reviewCard(r, choice) : null,
