@@ -4,6 +4,7 @@
 #include <optional>
 
 #include "expr/alive_rule.h"
+#include "crypto/encrypted_fields.h"
 #include "mapping/pushdown.h"
 #include "model/catalog_keys.h"
 
@@ -150,10 +151,15 @@ Result<ScanPlan> ScanPlan::Build(const MappingSpec& spec, const Catalog& catalog
 
   if (spec.where != nullptr) {
     const EntityKind grain = spec.grain;
-    auto accept = [grain](const std::vector<PushdownPredicate>& preds) {
+    auto accept = [grain, &catalog](const std::vector<PushdownPredicate>& preds) {
       for (const PushdownPredicate& p : preds) {
+        const FieldDef* def = p.op == "has_tag" ? nullptr : catalog.Find(p.path.entity, p.path.key);
         if (p.op == "has_tag") {
           if (grain != EntityKind::kPerson) return false;
+        } else if (def != nullptr && IsEncryptedField(*def) && p.op != "is null" &&
+                   p.op != "is not null") {
+          // Encrypted at rest: compared in C++ after decryption, never in SQL.
+          return false;
         } else if (!PastHead(p.path) && static_cast<int>(p.path.entity) > static_cast<int>(grain)) {
           return false;
         }

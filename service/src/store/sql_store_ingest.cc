@@ -173,7 +173,12 @@ Result<int64_t> SqlStore::AddQuarantine(const QuarantinedRow& row) {
     s->BindInt(4, row.row);
     BindOpt(s, 5, row.column);
     s->BindText(6, row.reason);
-    BindOpt(s, 7, row.raw);
+    if (row.raw.empty()) {
+      s->BindNull(7);
+    } else {
+      ASSIGN_OR_RETURN(std::string raw, Seal(row.raw));
+      s->BindText(7, raw);
+    }
     s->BindText(8, row.created_at.empty() ? NowUtc() : row.created_at);
     Status ex = s->Execute().status();
     if (ex.code() == StatusCode::kFailedPrecondition) {
@@ -209,7 +214,7 @@ Result<std::vector<QuarantinedRow>> SqlStore::ListQuarantine(int64_t run_id, int
     q.row = s->Int(4);
     q.column = s->Text(5).value_or("");
     q.reason = s->Text(6).value_or("");
-    q.raw = s->Text(7).value_or("");
+    ASSIGN_OR_RETURN(q.raw, Unseal(s->Text(7).value_or("")));
     q.created_at = s->Text(8).value_or("");
     out.push_back(std::move(q));
   }
@@ -266,10 +271,12 @@ Status SqlStore::AppendHistory(const FieldObservation& o) {
                    Stmt("INSERT INTO value_history (value, source, source_record_id, actor, "
                         "observed_at, pinned, entity, entity_id, field) VALUES "
                         "(?, ?, ?, ?, ?, ?, ?, ?, ?)"));
-  if (o.is_null)
+  if (o.is_null) {
     h->BindNull(1);
-  else
-    h->BindText(1, o.value);
+  } else {
+    ASSIGN_OR_RETURN(std::string value, SealFieldValue(o.entity, o.field, o.value));
+    h->BindText(1, value);
+  }
   h->BindText(2, o.source);
   if (o.source_record_id)
     h->BindInt(3, o.source_record_id);
@@ -298,7 +305,7 @@ Result<std::vector<SourceRecord>> SqlStore::ListSourceRecords(int64_t person_id)
     r.source = s->Text(1).value_or("");
     r.record_key = s->Text(2).value_or("");
     r.content_hash = s->Text(3).value_or("");
-    r.payload = s->Text(4).value_or("");
+    ASSIGN_OR_RETURN(r.payload, Unseal(s->Text(4).value_or("")));
     r.person_id = s->Int(5);
     r.fetched_at = s->Text(6).value_or("");
     out.push_back(std::move(r));

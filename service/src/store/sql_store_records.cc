@@ -4,6 +4,7 @@
 #include <rapidjson/stringbuffer.h>
 #include <rapidjson/writer.h>
 
+#include "crypto/encrypted_fields.h"
 #include "store/sql_store.h"
 
 namespace onetable {
@@ -48,13 +49,17 @@ Result<int64_t> SqlStore::AddTag(const TagAssignment& tag) {
     }
   }
   int64_t id = 0;
+  std::string attrs = ToJson(tag.attrs);
+  if (IsEncryptedTag(*def)) {
+    ASSIGN_OR_RETURN(attrs, Seal(attrs));
+  }
   Status st = InTransaction([&]() -> Status {
     ASSIGN_OR_RETURN(SqlStatement * s,
                      Stmt("INSERT INTO tag_assignment (person_id, tag, attrs, valid_from, "
                           "valid_to, source, version) VALUES (?, ?, ?, ?, ?, ?, 1)"));
     s->BindInt(1, tag.person_id);
     s->BindText(2, tag.tag);
-    s->BindText(3, ToJson(tag.attrs));
+    s->BindText(3, attrs);
     BindOpt(s, 4, tag.valid_from);
     BindOpt(s, 5, tag.valid_to);
     s->BindText(6, tag.source);
@@ -83,7 +88,8 @@ Result<std::vector<TagAssignment>> SqlStore::ListTags(int64_t person_id) {
     t.id = s->Int(0);
     t.person_id = s->Int(1);
     t.tag = s->Text(2).value_or("");
-    t.attrs = FromJson(s->Text(3).value_or("{}"));
+    ASSIGN_OR_RETURN(std::string attrs, Unseal(s->Text(3).value_or("{}")));
+    t.attrs = FromJson(attrs);
     t.valid_from = s->Text(4).value_or("");
     t.valid_to = s->Text(5).value_or("");
     t.source = s->Text(6).value_or("");
@@ -106,11 +112,17 @@ Status SqlStore::RecordTagChange(int64_t tag_id) {
 
 Status SqlStore::UpdateTag(TagAssignment* tag) {
   Status outcome;
+  std::string attrs = ToJson(tag->attrs);
+  const TagDef* def = catalog_.FindTag(tag->tag);
+  // A tag read back names its key; one built without it is sealed all the same.
+  if (def == nullptr || IsEncryptedTag(*def)) {
+    ASSIGN_OR_RETURN(attrs, Seal(attrs));
+  }
   RETURN_IF_ERROR(InTransaction([&]() -> Status {
     ASSIGN_OR_RETURN(SqlStatement * s,
                      Stmt("UPDATE tag_assignment SET attrs = ?, valid_from = ?, valid_to = ?, "
                           "source = ?, version = version + 1 WHERE id = ? AND version = ?"));
-    s->BindText(1, ToJson(tag->attrs));
+    s->BindText(1, attrs);
     BindOpt(s, 2, tag->valid_from);
     BindOpt(s, 3, tag->valid_to);
     s->BindText(4, tag->source);
@@ -154,8 +166,12 @@ Status SqlStore::DeleteTag(int64_t id, int64_t expected_version) {
 
 Status SqlStore::RecordObservation(const FieldObservation& o) {
   std::string at = o.observed_at.empty() ? NowUtc() : o.observed_at;
+  std::string value;
+  if (!o.is_null) {
+    ASSIGN_OR_RETURN(value, SealFieldValue(o.entity, o.field, o.value));
+  }
   auto bind_common = [&](SqlStatement* s, int i) {
-    if (o.is_null) s->BindNull(i); else s->BindText(i, o.value);
+    if (o.is_null) s->BindNull(i); else s->BindText(i, value);
     s->BindText(i + 1, o.source);
     if (o.source_record_id) s->BindInt(i + 2, o.source_record_id); else s->BindNull(i + 2);
     BindOpt(s, i + 3, o.actor);
@@ -197,7 +213,7 @@ Status SqlStore::RecordObservation(const FieldObservation& o) {
 
 namespace {
 
-FieldObservation ReadObservation(SqlStatement* s, EntityKind kind, int64_t id) {
+FieldObservation ReadObservationRaw(SqlStatement* s, EntityKind kind, int64_t id) {
   FieldObservation o;
   o.entity = kind;
   o.entity_id = id;
@@ -215,6 +231,14 @@ FieldObservation ReadObservation(SqlStatement* s, EntityKind kind, int64_t id) {
 
 }  // namespace
 
+Result<FieldObservation> SqlStore::ReadObservation(SqlStatement* s, EntityKind kind, int64_t id) {
+  FieldObservation o = ReadObservationRaw(s, kind, id);
+  if (!o.is_null) {
+    ASSIGN_OR_RETURN(o.value, Unseal(std::move(o.value)));
+  }
+  return o;
+}
+
 Result<std::vector<FieldObservation>> SqlStore::Provenance(EntityKind kind, int64_t id) {
   ASSIGN_OR_RETURN(SqlStatement * s,
                    Stmt("SELECT field, value, source, source_record_id, actor, observed_at, "
@@ -225,7 +249,8 @@ Result<std::vector<FieldObservation>> SqlStore::Provenance(EntityKind kind, int6
   while (true) {
     ASSIGN_OR_RETURN(bool more, s->Step());
     if (!more) break;
-    out.push_back(ReadObservation(s, kind, id));
+    ASSIGN_OR_RETURN(FieldObservation o, ReadObservation(s, kind, id));
+    out.push_back(std::move(o));
   }
   return out;
 }
@@ -243,7 +268,8 @@ Result<std::vector<FieldObservation>> SqlStore::History(EntityKind kind, int64_t
   while (true) {
     ASSIGN_OR_RETURN(bool more, s->Step());
     if (!more) break;
-    out.push_back(ReadObservation(s, kind, id));
+    ASSIGN_OR_RETURN(FieldObservation o, ReadObservation(s, kind, id));
+    out.push_back(std::move(o));
   }
   return out;
 }
@@ -272,7 +298,8 @@ Result<bool> SqlStore::PutSourceRecord(SourceRecord* r) {
                        Stmt("UPDATE source_record SET content_hash = ?, payload = ?, "
                             "person_id = ?, fetched_at = ? WHERE id = ?"));
       u->BindText(1, r->content_hash);
-      u->BindText(2, r->payload);
+      ASSIGN_OR_RETURN(std::string payload, Seal(r->payload));
+      u->BindText(2, payload);
       if (r->person_id) u->BindInt(3, r->person_id); else u->BindNull(3);
       u->BindText(4, at);
       u->BindInt(5, id);
@@ -286,7 +313,8 @@ Result<bool> SqlStore::PutSourceRecord(SourceRecord* r) {
     i->BindText(1, r->source);
     i->BindText(2, r->record_key);
     i->BindText(3, r->content_hash);
-    i->BindText(4, r->payload);
+    ASSIGN_OR_RETURN(std::string payload, Seal(r->payload));
+    i->BindText(4, payload);
     if (r->person_id) i->BindInt(5, r->person_id); else i->BindNull(5);
     i->BindText(6, at);
     RETURN_IF_ERROR(i->Execute().status());
@@ -311,7 +339,7 @@ Result<SourceRecord> SqlStore::GetSourceRecord(const std::string& source,
   r.source = source;
   r.record_key = record_key;
   r.content_hash = s->Text(1).value_or("");
-  r.payload = s->Text(2).value_or("");
+  ASSIGN_OR_RETURN(r.payload, Unseal(s->Text(2).value_or("")));
   r.person_id = s->Int(3);
   r.fetched_at = s->Text(4).value_or("");
   s->Reset();

@@ -11,6 +11,7 @@
 #include <string>
 #include <vector>
 
+#include "crypto/encrypted_fields.h"
 #include "model/catalog_keys.h"
 #include "store/sql_store.h"
 
@@ -40,6 +41,9 @@ struct Param {
 struct Column {
   std::string sql;                // e.g. "p.birth_date"
   const FieldDef* def = nullptr;  // for canonical decimals; null for id/status/derived
+  bool encrypted = false;         // stored sealed (crypto/encrypted_fields.h)
+  std::string bidx;               // its blind index column ("p.id_number_bidx"), "" when none
+  std::string index_name;         // what its blind index is keyed with ("person.id_number")
 };
 
 std::string Canonical(const FieldDef* def, std::string v) {
@@ -79,8 +83,9 @@ bool ValidInstant(const std::string& t) {
 // keys come from the catalog.
 class ScanQuery {
  public:
-  ScanQuery(const Catalog& catalog, const ScanRequest& r, const ScanHistory* history)
-      : catalog_(catalog), r_(r), history_(history) {}
+  ScanQuery(const Catalog& catalog, const ScanRequest& r, const ScanHistory* history,
+            const FieldCipher* cipher)
+      : catalog_(catalog), r_(r), history_(history), cipher_(cipher) {}
 
   Status Prepare() {
     if (Level(r_.leaf) < Level(r_.grain)) {
@@ -93,8 +98,12 @@ class ScanQuery {
     }
     for (const ScanOrderKey& o : r_.order) {
       ASSIGN_OR_RETURN(Column c, Resolve(o.path));
+      // Ciphertext has no order: SQL sorts by the keys before the first encrypted one, and the
+      // store sorts each run of rows equal on those in memory (SqlStore::Scan).
+      if (c.encrypted && sql_order_ == SIZE_MAX) sql_order_ = order_.size();
       order_.push_back(c);
     }
+    if (sql_order_ == SIZE_MAX) sql_order_ = order_.size();
     for (const ScanPredicate& p : r_.predicates) {
       if (p.op == "has_tag") {
         RETURN_IF_ERROR(NeedPerson("has_tag"));
@@ -105,8 +114,21 @@ class ScanQuery {
         continue;
       }
       ASSIGN_OR_RETURN(Column c, Resolve(p.path));
-      pred_cols_.push_back(c.sql);
       RETURN_IF_ERROR(CheckOp(p));
+      if (c.encrypted) {
+        const bool null_test = p.op == "is null" || p.op == "is not null";
+        const bool equality = p.op == "==" || p.op == "in";
+        if (!null_test && !(equality && !c.bidx.empty())) {
+          return Status::Invalid("读取条件 “" + p.path + " " + p.op +
+                                 "” 不能用于加密存储的字段（只能判断相等或为空）");
+        }
+        if (equality) {
+          std::vector<std::string>& blind = blind_values_[pred_cols_.size()];
+          for (const std::string& v : p.values) blind.push_back(cipher_->BlindIndex(c.index_name, v));
+          c.sql = c.bidx;
+        }
+      }
+      pred_cols_.push_back(c.sql);
       if (p.op == "alive_at") RETURN_IF_ERROR(PrepareAlive(p));
     }
     for (const std::string& t : r_.tags) {
@@ -167,14 +189,14 @@ class ScanQuery {
       where.push_back(any + ")");
     }
     for (size_t i = 0; i < r_.predicates.size(); ++i) {
-      where.push_back(Predicate(r_.predicates[i], pred_cols_[i], params));
+      where.push_back(Predicate(r_.predicates[i], i, pred_cols_[i], params));
     }
     if (!after.empty()) where.push_back(After(after, 0, params));
     for (size_t i = 0; i < where.size(); ++i) sql += (i ? " AND " : " WHERE ") + where[i];
 
     sql += " ORDER BY ";
     first = true;
-    for (size_t i = 0; i < order_.size(); ++i) {
+    for (size_t i = 0; i < sql_order_; ++i) {
       add(order_[i].sql + (r_.order[i].descending ? " DESC" : ""));
     }
     for (int k = Level(r_.grain); k <= Level(r_.leaf); ++k)
@@ -186,6 +208,8 @@ class ScanQuery {
   size_t levels() const { return static_cast<size_t>(Level(r_.leaf) - Level(r_.grain) + 1); }
   const std::vector<Column>& fields() const { return fields_; }
   size_t order_keys() const { return order_.size(); }
+  size_t sql_order_keys() const { return sql_order_; }
+  const std::vector<Column>& order() const { return order_; }
 
  private:
   static Param Text(const std::string& s) { return Param{false, 0, s}; }
@@ -257,12 +281,21 @@ class ScanQuery {
     }
     // Dates are facts, read as known now — except 入住日期, which belongs to the household the
     // person was in (expr/alive_rule.h).
-    if (kind == EntityKind::kPerson &&
-        (def->type != FieldType::kDate || key == keys::kMoveInDate)) {
-      return AsOf(alias, key, def);
+    Column c = kind == EntityKind::kPerson &&
+                       (def->type != FieldType::kDate || key == keys::kMoveInDate)
+                   ? AsOf(alias, key, def)
+                   : Column{alias + "." + def->key, def};
+    if (cipher_ != nullptr && IsEncryptedField(*def)) {
+      c.encrypted = true;
+      // As of a past instant a replaced value comes from field_change, which has no index.
+      if (HasBlindIndex(*def) && c.sql == alias + "." + def->key) {
+        c.bidx = alias + "." + BlindIndexColumn(*def);
+        c.index_name = std::string(EntityName(kind)) + "." + def->key;
+      }
     }
-    return Column{alias + "." + def->key, def};
+    return c;
   }
+
 
   // The column `alias`.`key` of a person (key "status" or a stored field) as of the history
   // instant: its old value where it was replaced since, else the current one.
@@ -484,8 +517,15 @@ class ScanQuery {
            " AND (t.valid_to IS NULL OR t.valid_to = '' OR t.valid_to >= ?)";
   }
 
-  std::string Predicate(const ScanPredicate& p, const std::string& col,
+  std::string Predicate(const ScanPredicate& original, size_t index, const std::string& col,
                         std::vector<Param>* params) const {
+    ScanPredicate blinded;
+    auto blind = blind_values_.find(index);
+    if (blind != blind_values_.end()) {
+      blinded = original;
+      blinded.values = blind->second;
+    }
+    const ScanPredicate& p = blind != blind_values_.end() ? blinded : original;
     if (p.op == "has_tag") {
       params->push_back(Text(p.values[0]));
       std::string sql =
@@ -521,11 +561,11 @@ class ScanQuery {
   std::string After(const std::vector<std::optional<std::string>>& last, size_t i,
                     std::vector<Param>* params) const {
     if (i == last.size()) return "0 = 1";
-    const bool is_order = i < order_.size();
+    const bool is_order = i < sql_order_;
     const std::string col =
         is_order
             ? order_[i].sql
-            : std::string(Alias(KindAt(Level(r_.grain) + static_cast<int>(i - order_.size())))) +
+            : std::string(Alias(KindAt(Level(r_.grain) + static_cast<int>(i - sql_order_)))) +
                   ".id";
     const bool desc = is_order && r_.order[i].descending;
     const std::optional<std::string>& v = last[i];
@@ -548,6 +588,9 @@ class ScanQuery {
   const Catalog& catalog_;
   const ScanRequest& r_;
   const ScanHistory* history_;                      // null: as now
+  const FieldCipher* cipher_;                       // null: values in clear
+  size_t sql_order_ = SIZE_MAX;  // order keys SQL sorts by: those before the first encrypted one
+  std::map<size_t, std::vector<std::string>> blind_values_;  // per predicate on a blind index
   std::map<std::string, std::string> as_of_joins_;  // "p.name" → its join alias ("hf1")
   std::vector<AliveColumns> alive_cols_;            // per alive_at predicate, in order
   mutable size_t alive_index_ = 0;                  // reset by each Sql()
@@ -604,12 +647,37 @@ Status SqlStore::Scan(const ScanRequest& request,
     ASSIGN_OR_RETURN(history->moved, ReadScanHistory(history->at, &history->changed));
     // A recorded field is only ever written into SQL as the catalog key Resolve found.
   }
-  ScanQuery query(catalog_, request, history ? &*history : nullptr);
+  ScanQuery query(catalog_, request, history ? &*history : nullptr, cipher_);
   RETURN_IF_ERROR(query.Prepare());
   const size_t levels = query.levels();
   const size_t nfields = query.fields().size();
   const size_t ntags = request.tags.size();
   const size_t norder = query.order_keys();
+  const size_t nsql_order = query.sql_order_keys();
+  // Rows equal on the SQL-sorted keys, waiting to be sorted on the encrypted ones.
+  struct Pending {
+    ScanRow row;
+    std::vector<std::optional<std::string>> rest;  // decrypted order keys nsql_order..norder
+  };
+  std::vector<Pending> run;
+  std::vector<std::optional<std::string>> run_key;  // the SQL-sorted keys of `run`
+  auto flush = [&]() -> Status {
+    std::stable_sort(run.begin(), run.end(), [&](const Pending& a, const Pending& b) {
+      for (size_t k = 0; k < a.rest.size(); ++k) {
+        const bool desc = request.order[nsql_order + k].descending;
+        const std::optional<std::string>& x = a.rest[k];
+        const std::optional<std::string>& y = b.rest[k];
+        if (x == y) continue;
+        // NULLs first ascending, last descending, as both SQL dialects sort them.
+        if (!x || !y) return desc ? !y : !x;
+        return desc ? *y < *x : *x < *y;
+      }
+      return a.row.ids < b.row.ids;
+    });
+    for (const Pending& p : run) RETURN_IF_ERROR(visit(p.row));
+    run.clear();
+    return Status::Ok();
+  };
   const int page = request.page_size > 0       ? request.page_size
                    : db_->Dialect() == "mysql" ? kMysqlPageSize
                                                : 0;
@@ -633,14 +701,17 @@ Status SqlStore::Scan(const ScanRequest& request,
       int col = 0;
       for (size_t i = 0; i < levels; ++i) row.ids[i] = s->Int(col++);
       for (size_t i = 0; i < nfields; ++i) {
-        std::optional<std::string> v = s->Text(col++);
+        ASSIGN_OR_RETURN(std::optional<std::string> v, Unseal(s->Text(col++)));
         if (v) v = Canonical(query.fields()[i].def, std::move(*v));
         row.values[i] = std::move(v);
       }
-      for (size_t i = 0; i < ntags; ++i) row.tag_attrs[i] = s->Text(col++);
+      for (size_t i = 0; i < ntags; ++i) {
+        ASSIGN_OR_RETURN(row.tag_attrs[i], Unseal(s->Text(col++)));
+      }
+      std::vector<std::optional<std::string>> key;
+      for (size_t i = 0; i < nsql_order; ++i) key.push_back(s->Text(col++));
       if (page > 0) {
-        last->clear();
-        for (size_t i = 0; i < norder; ++i) last->push_back(s->Text(col++));
+        last->assign(key.begin(), key.end());
         for (size_t i = 0; i < levels; ++i) {
           if (row.ids[i] == 0) {
             last->push_back(std::nullopt);
@@ -649,7 +720,18 @@ Status SqlStore::Scan(const ScanRequest& request,
           }
         }
       }
-      RETURN_IF_ERROR(visit(row));
+      if (nsql_order == norder) {
+        RETURN_IF_ERROR(visit(row));
+        continue;
+      }
+      if (!run.empty() && key != run_key) RETURN_IF_ERROR(flush());
+      run_key = std::move(key);
+      Pending pending{row, {}};
+      for (size_t i = nsql_order; i < norder; ++i) {
+        ASSIGN_OR_RETURN(std::optional<std::string> v, Unseal(s->Text(col++)));
+        pending.rest.push_back(std::move(v));
+      }
+      run.push_back(std::move(pending));
     }
     return Status::Ok();
   };
@@ -657,7 +739,8 @@ Status SqlStore::Scan(const ScanRequest& request,
   if (page == 0) {
     std::vector<std::optional<std::string>> unused;
     int count = 0;
-    return read_page({}, &unused, &count);
+    RETURN_IF_ERROR(read_page({}, &unused, &count));
+    return flush();
   }
   // One transaction: every page reads the same snapshot (InnoDB repeatable read).
   return InTransaction([&]() -> Status {
@@ -666,7 +749,7 @@ Status SqlStore::Scan(const ScanRequest& request,
       std::vector<std::optional<std::string>> last;
       int count = 0;
       RETURN_IF_ERROR(read_page(after, &last, &count));
-      if (count < page) return Status::Ok();
+      if (count < page) return flush();
       after = std::move(last);
     }
   });

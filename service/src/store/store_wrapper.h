@@ -217,6 +217,7 @@ class StoreWrapper : public Store {
 
   // --- AuditStore ---
   void SetAuditSealer(const AuditSealer* sealer) override { target_.SetAuditSealer(sealer); }
+  Result<int64_t> ReencryptBatch(int batch) override { return target_.ReencryptBatch(batch); }
   Result<int64_t> AppendAudit(const AuditEntry& entry) override {
     return target_.AppendAudit(entry);
   }

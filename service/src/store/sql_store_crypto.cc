@@ -1,0 +1,237 @@
+// Encryption at rest in the SQL store (crypto/encrypted_fields.h says which values): sealing on
+// write, opening on read, equality through blind indexes, and the batched re-encryption that
+// converts a clear store in place and moves every value to the newest key (`onetable key
+// rotate`).
+#include "crypto/encrypted_fields.h"
+#include "store/sql_store.h"
+
+namespace onetable {
+
+Result<std::string> SqlStore::Seal(const std::string& v) const {
+  if (cipher_ == nullptr) return v;
+  return cipher_->Encrypt(v);
+}
+
+Result<std::string> SqlStore::Unseal(std::string v) const {
+  if (!FieldCipher::IsEnvelope(v)) return v;
+  if (cipher_ == nullptr) {
+    return Status::Precondition(
+        "登记库中的数据已加密，而当前配置未提供数据密钥（encryption: false，或密钥文件缺失）："
+        "请在 onetable.yaml 中指定 data_key_file 或 data_key_env");
+  }
+  return cipher_->Decrypt(v);
+}
+
+Result<std::optional<std::string>> SqlStore::Unseal(std::optional<std::string> v) const {
+  if (!v) return v;
+  ASSIGN_OR_RETURN(std::string plain, Unseal(std::move(*v)));
+  return std::optional<std::string>(std::move(plain));
+}
+
+bool SqlStore::SealsField(EntityKind kind, const std::string& field) const {
+  if (cipher_ == nullptr) return false;
+  const FieldDef* f = catalog_.Find(kind, field);
+  return f != nullptr && IsEncryptedField(*f);
+}
+
+Result<std::string> SqlStore::SealFieldValue(EntityKind kind, const std::string& field,
+                                             const std::string& v) const {
+  if (!SealsField(kind, field)) return v;
+  return cipher_->Encrypt(v);
+}
+
+Status SqlStore::EqualityOn(EntityKind kind, const std::string& field, const std::string& value,
+                            std::string* column, std::string* bound) const {
+  const FieldDef* f = catalog_.Find(kind, field);
+  if (cipher_ == nullptr || f == nullptr || !IsEncryptedField(*f)) {
+    *column = field;
+    *bound = value;
+    return Status::Ok();
+  }
+  if (!HasBlindIndex(*f)) {
+    return Status::Invalid(f->label + "加密存储，不能按它查找");
+  }
+  *column = BlindIndexColumn(*f);
+  *bound = cipher_->BlindIndex(TableOf(kind).name + "." + f->key, value);
+  return Status::Ok();
+}
+
+}  // namespace onetable
+
+namespace onetable {
+namespace {
+
+// "NOT under kid": an envelope of kid starts with "enc1:<kid>:", and every such text sorts in
+// ["enc1:<kid>:", "enc1:<kid>;") (':' + 1 == ';'), in both dialects' binary collations.
+std::string StaleSql(const std::string& column) {
+  return "(" + column + " IS NOT NULL AND NOT (" + column + " >= ? AND " + column + " < ?))";
+}
+
+std::string Quoted(const std::string& s) { return "'" + s + "'"; }  // catalog keys only
+
+}  // namespace
+
+Result<int64_t> SqlStore::ReencryptEntities(EntityKind kind, int batch) {
+  const Table& t = TableOf(kind);
+  std::vector<size_t> cols;
+  for (size_t i = 0; i < t.fields.size(); ++i) {
+    if (t.encrypted[i]) cols.push_back(i);
+  }
+  if (cols.empty()) return 0;
+  const std::string lo = std::string(kEnvelopePrefix) + cipher_->current_kid() + ":";
+  const std::string hi = std::string(kEnvelopePrefix) + cipher_->current_kid() + ";";
+  std::string where, select = "id";
+  for (size_t i : cols) {
+    where += (where.empty() ? "" : " OR ") + StaleSql(t.fields[i]->key);
+    select += ", " + t.fields[i]->key;
+  }
+  ASSIGN_OR_RETURN(SqlStatement * q, Stmt("SELECT " + select + " FROM " + t.name + " WHERE " +
+                                          where + " ORDER BY id LIMIT " + std::to_string(batch)));
+  int p = 1;
+  for (size_t n = 0; n < cols.size(); ++n) {
+    q->BindText(p++, lo);
+    q->BindText(p++, hi);
+  }
+  struct Stale {
+    int64_t id;
+    std::vector<std::optional<std::string>> values;  // per cols, decrypted
+  };
+  std::vector<Stale> rows;
+  while (true) {
+    ASSIGN_OR_RETURN(bool more, q->Step());
+    if (!more) break;
+    Stale r{q->Int(0), {}};
+    for (size_t n = 0; n < cols.size(); ++n) r.values.push_back(q->Text(static_cast<int>(n) + 1));
+    rows.push_back(std::move(r));
+  }
+  q->Reset();
+  std::string sets;
+  for (size_t i : cols) sets += (sets.empty() ? "" : ", ") + t.fields[i]->key + " = ?";
+  for (const FieldDef* f : t.indexed) sets += ", " + BlindIndexColumn(*f) + " = ?";
+  ASSIGN_OR_RETURN(SqlStatement * u, Stmt("UPDATE " + t.name + " SET " + sets + " WHERE id = ?"));
+  for (Stale& r : rows) {
+    u->Reset();
+    int b = 1;
+    std::map<std::string, std::optional<std::string>> plain;
+    for (size_t n = 0; n < cols.size(); ++n) {
+      ASSIGN_OR_RETURN(std::optional<std::string> v, Unseal(std::move(r.values[n])));
+      plain[t.fields[cols[n]]->key] = v;
+      if (!v) {
+        u->BindNull(b++);
+      } else {
+        ASSIGN_OR_RETURN(std::string sealed, cipher_->Encrypt(*v));
+        u->BindText(b++, sealed);
+      }
+    }
+    for (const FieldDef* f : t.indexed) {
+      const std::optional<std::string>& v = plain[f->key];
+      if (v) {
+        u->BindText(b++, cipher_->BlindIndex(t.name + "." + f->key, *v));
+      } else {
+        u->BindNull(b++);
+      }
+    }
+    u->BindInt(b++, r.id);
+    RETURN_IF_ERROR(u->Execute().status());
+  }
+  return static_cast<int64_t>(rows.size());
+}
+
+Result<int64_t> SqlStore::ReencryptColumn(const std::string& table,
+                                          const std::vector<std::string>& key,
+                                          const std::string& column, const std::string& filter,
+                                          int batch) {
+  const std::string lo = std::string(kEnvelopePrefix) + cipher_->current_kid() + ":";
+  const std::string hi = std::string(kEnvelopePrefix) + cipher_->current_kid() + ";";
+  std::string select, match;
+  for (const std::string& k : key) {
+    select += k + ", ";
+    match += (match.empty() ? "" : " AND ") + k + " = ?";
+  }
+  ASSIGN_OR_RETURN(SqlStatement * q,
+                   Stmt("SELECT " + select + column + " FROM " + table + " WHERE " +
+                        StaleSql(column) + (filter.empty() ? "" : " AND (" + filter + ")") +
+                        " LIMIT " + std::to_string(batch)));
+  q->BindText(1, lo);
+  q->BindText(2, hi);
+  std::vector<std::vector<std::string>> rows;  // key values then the column's
+  while (true) {
+    ASSIGN_OR_RETURN(bool more, q->Step());
+    if (!more) break;
+    std::vector<std::string> r;
+    for (size_t i = 0; i <= key.size(); ++i) r.push_back(q->Text(static_cast<int>(i)).value_or(""));
+    rows.push_back(std::move(r));
+  }
+  q->Reset();
+  // The old value is part of the match: a writer that replaced it meanwhile wins.
+  ASSIGN_OR_RETURN(SqlStatement * u, Stmt("UPDATE " + table + " SET " + column + " = ? WHERE " +
+                                          match + " AND " + column + " = ?"));
+  for (const std::vector<std::string>& r : rows) {
+    u->Reset();
+    ASSIGN_OR_RETURN(std::string plain, Unseal(r.back()));
+    ASSIGN_OR_RETURN(std::string sealed, cipher_->Encrypt(plain));
+    u->BindText(1, sealed);
+    for (size_t i = 0; i < key.size(); ++i) u->BindText(static_cast<int>(i) + 2, r[i]);
+    u->BindText(static_cast<int>(key.size()) + 2, r.back());
+    RETURN_IF_ERROR(u->Execute().status());
+  }
+  return static_cast<int64_t>(rows.size());
+}
+
+Result<int64_t> SqlStore::ReencryptBatch(int batch) {
+  if (cipher_ == nullptr) {
+    return Status::Precondition("未配置数据密钥（encryption: false？），无法加密登记库");
+  }
+  if (batch <= 0) batch = 500;
+  // Copies of field values are sealed only for encrypted fields, named by entity and key.
+  std::string copies;
+  for (EntityKind kind : kAllEntityKinds) {
+    std::string keys;
+    const Table& t = TableOf(kind);
+    for (size_t i = 0; i < t.fields.size(); ++i) {
+      if (t.encrypted[i]) keys += (keys.empty() ? "" : ", ") + Quoted(t.fields[i]->key);
+    }
+    if (keys.empty()) continue;
+    copies += (copies.empty() ? "" : " OR ") + std::string("(entity = ") +
+              Quoted(EntityName(kind)) + " AND field IN (" + keys + "))";
+  }
+  std::string tags;
+  for (const TagDef& t : catalog_.tags()) {
+    if (IsEncryptedTag(t)) tags += (tags.empty() ? "" : ", ") + Quoted(t.key);
+  }
+  int64_t done = 0;
+  Status st = InTransaction([&]() -> Status {
+    for (EntityKind kind : kAllEntityKinds) {
+      ASSIGN_OR_RETURN(int64_t n, ReencryptEntities(kind, batch));
+      if ((done += n) >= batch) return Status::Ok();
+    }
+    struct Target {
+      const char* table;
+      std::vector<std::string> key;
+      const char* column;
+      std::string filter;
+    };
+    const std::vector<Target> targets = {
+        {"tag_assignment", {"id"}, "attrs", tags.empty() ? "1 = 0" : "tag IN (" + tags + ")"},
+        {"provenance", {"entity", "entity_id", "field"}, "value", copies.empty() ? "1 = 0" : copies},
+        {"value_history", {"id"}, "value", copies.empty() ? "1 = 0" : copies},
+        {"field_change", {"id"}, "old_value", copies.empty() ? "1 = 0" : copies},
+        {"source_record", {"id"}, "payload", ""},
+        {"quarantine_row", {"id"}, "raw", ""},
+        {"review_item", {"id"}, "detail", ""},
+        {"delivery_batch", {"id"}, "body", ""},
+        {"delivery_batch", {"id"}, "state", ""},
+        {"delivery_state", {"delivery", "key_hash"}, "key_text", ""},
+    };
+    for (const Target& t : targets) {
+      ASSIGN_OR_RETURN(int64_t n,
+                       ReencryptColumn(t.table, t.key, t.column, t.filter, batch - static_cast<int>(done)));
+      if ((done += n) >= batch) return Status::Ok();
+    }
+    return Status::Ok();
+  });
+  if (!st.ok()) return st;
+  return done;
+}
+
+}  // namespace onetable
