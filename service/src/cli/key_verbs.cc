@@ -89,6 +89,7 @@ int RunKey(const Config& config, const std::vector<std::string>& args) {
   Status audited = AppendAudit(**store, CliActor(), kAuditKeyRotate, "data_key/" + kid,
                                st.ok() ? kAuditOk : kAuditFailed,
                                "values=" + std::to_string(total) + (resumed ? " resumed" : ""));
+  if (st.ok() && total > 0) st = (*store)->ScrubFreedSpace();
   if (!st.ok()) return KeyFail(ExitOf(st), "密钥轮换未完成：" + st.message());
   if (!audited.ok()) return KeyFail(ExitOf(audited), audited.message());
   std::cout << "密钥轮换完成：共重新加密 " << total << " 个值，当前密钥 " << kid

@@ -187,7 +187,10 @@ int RunInit(const Config& config, const std::vector<std::string>& args) {
       if (*n == 0) break;
       sealed += *n;
     }
-    if (sealed > 0) std::cout << "已加密登记库中原有的 " << sealed << " 个明文值\n";
+    if (sealed > 0) {
+      if (Status scrub = (*store)->ScrubFreedSpace(); !scrub.ok()) return fail(scrub);
+      std::cout << "已加密登记库中原有的 " << sealed << " 个明文值\n";
+    }
   }
 
   // The key that seals the audit chain: created with the store, kept outside it.

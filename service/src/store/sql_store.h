@@ -31,6 +31,7 @@ class SqlStore : public Store {
   void SetFieldCipher(const FieldCipher* cipher) { cipher_ = cipher; }
   const FieldCipher* field_cipher() const { return cipher_; }
   Result<int64_t> ReencryptBatch(int batch) override;
+  Status ScrubFreedSpace() override;
   Result<int> SchemaVersion() override;
   Status Migrate() override;
   Status InTransaction(const std::function<Status()>& fn) override;

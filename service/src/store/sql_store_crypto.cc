@@ -234,4 +234,12 @@ Result<int64_t> SqlStore::ReencryptBatch(int batch) {
   return done;
 }
 
+Status SqlStore::ScrubFreedSpace() {
+  if (db_->Dialect() != "sqlite") return Status::Ok();  // InnoDB reuses pages; see README
+  RETURN_IF_ERROR(OutsideTransaction("清理旧数据"));
+  cache_.clear();  // VACUUM needs no statement of this connection pending
+  RETURN_IF_ERROR(db_->Exec("VACUUM"));
+  return db_->Exec("PRAGMA wal_checkpoint(TRUNCATE)");
+}
+
 }  // namespace onetable

@@ -173,7 +173,6 @@ Status SqlStore::AckDeliveryBatch(int64_t batch_id, int64_t attempts,
       i->BindText(1, delivery);
       i->BindText(2, k.key_hash);
       i->BindText(3, k.row_hash);
-      ASSIGN_OR_RETURN(std::string key_text, Seal(k.key));
       i->BindText(4, key_text);
       i->BindInt(5, k.row_id);
       RETURN_IF_ERROR(i->Execute().status());

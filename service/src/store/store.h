@@ -78,6 +78,9 @@ class Store : public RegisterStore,
     (void)batch;
     return Status::Precondition("该登记库不支持加密");
   }
+  // After values were re-encrypted: removes what the old forms left in the database file
+  // (SQLite: VACUUM, then the WAL checkpointed and truncated). Outside any transaction.
+  virtual Status ScrubFreedSpace() { return Status::Ok(); }
 };
 
 // Opens a store from a URL: "sqlite:PATH" (created if missing) or

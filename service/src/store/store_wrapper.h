@@ -218,6 +218,7 @@ class StoreWrapper : public Store {
   // --- AuditStore ---
   void SetAuditSealer(const AuditSealer* sealer) override { target_.SetAuditSealer(sealer); }
   Result<int64_t> ReencryptBatch(int batch) override { return target_.ReencryptBatch(batch); }
+  Status ScrubFreedSpace() override { return target_.ScrubFreedSpace(); }
   Result<int64_t> AppendAudit(const AuditEntry& entry) override {
     return target_.AppendAudit(entry);
   }
