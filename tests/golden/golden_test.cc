@@ -92,6 +92,8 @@ class GoldenTest : public ::testing::TestWithParam<std::string> {
           "golden");
       ASSERT_TRUE(cipher.ok()) << cipher.status().message();
       InstallProcessCipher(std::move(*cipher));
+    } else {
+      InstallProcessCipher(nullptr);  // in clear (cli_runner.cc installs shared keys)
     }
   }
 

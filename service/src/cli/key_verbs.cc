@@ -57,6 +57,9 @@ int RunKey(const Config& config, const std::vector<std::string>& args) {
       return KeyFail(kExitUsage, "key rotate 不认识参数 " + args[i] + "\n\n" + kKeyUsage);
     }
   }
+  if (!ProcessCipherError().ok()) {
+    return KeyFail(ExitOf(ProcessCipherError()), ProcessCipherError().message());
+  }
   if (!config.encryption || ProcessCipher() == nullptr) {
     return KeyFail(kExitInvalid, "配置关闭了加密（encryption: false），没有可轮换的数据密钥");
   }

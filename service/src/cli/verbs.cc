@@ -306,9 +306,10 @@ int RunCommandLine(const std::vector<std::string>& argv, const Verb& serve) {
   std::vector<std::string> rest(argv.begin() + static_cast<long>(i) + 1, argv.end());
   if (verb == "init") return RunInit(*config, rest);
   if (verb == "check") return RunCheck(*config, rest);
-  // Every other verb reads or writes the store: its values are sealed with the data keys.
+  // The store's values are sealed with the data keys; a verb that opens the store without
+  // them gets the reason (OpenStore), one that never opens it is not stopped.
   if (Status keys = InstallDataKeys(*config, false, nullptr); !keys.ok()) {
-    return Fail(ExitFor(keys), keys.message());
+    SetProcessCipherError(keys);
   }
   if (verb == "key") return RunKey(*config, rest);
   if (verb == "serve") return serve(*config, rest);

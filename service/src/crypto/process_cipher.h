@@ -16,6 +16,12 @@ namespace onetable {
 void InstallProcessCipher(std::unique_ptr<FieldCipher> cipher);
 const FieldCipher* ProcessCipher();
 
+// Why the configured keys could not be loaded (a missing or malformed key file): OpenStore
+// returns it instead of opening a store that would write in clear. OK when none; installing a
+// cipher clears it.
+void SetProcessCipherError(Status error);
+const Status& ProcessCipherError();
+
 }  // namespace onetable
 
 #endif  // ONETABLE_CRYPTO_PROCESS_CIPHER_H_

@@ -21,7 +21,8 @@ namespace onetable {
 struct SourceRecord {
   int64_t id = 0;
   std::string source;        // connector id
-  std::string record_key;    // the source's own key for the record (stable across runs)
+  std::string record_key;    // the source's own key for the record (stable across runs); with
+                             // encryption at rest ListSourceRecords gives its blind index
   std::string content_hash;  // hex digest of the normalized content
   std::string payload;       // the record as received (JSON)
   int64_t person_id = 0;     // resolved golden record, 0 if none yet

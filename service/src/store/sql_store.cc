@@ -528,6 +528,8 @@ Status SqlStore::Delete(EntityKind kind, int64_t id, int64_t expected_version) {
 }
 
 Result<std::unique_ptr<Store>> OpenStore(const std::string& url, const Catalog& catalog) {
+  // Without the configured keys a store would write in clear: refuse, saying why.
+  RETURN_IF_ERROR(ProcessCipherError());
   ASSIGN_OR_RETURN(StoreUrl parsed, ParseStoreUrl(url));
   std::unique_ptr<SqlConnection> conn;
   if (parsed.scheme == "sqlite") {

@@ -189,6 +189,10 @@ class SqlStore : public Store {
   // `v` as stored: its envelope when a cipher is set, else `v`.
   Result<std::string> Seal(const std::string& v) const;
   // A provenance or history row (field, value, source, …) with its value opened.
+  // source_record.record_key as stored: a source's key is often the ID number, so with a cipher
+  // it is kept as its blind index "bidx:<hex>" (looked up by equality only).
+  std::string StoredRecordKey(const std::string& source, const std::string& key) const;
+  Result<int64_t> BlindRecordKeys(int batch);
   Result<int64_t> ReencryptEntities(EntityKind kind, int batch);
   // One column of a table whose rows are sealed whole; `filter` an extra SQL condition.
   Result<int64_t> ReencryptColumn(const std::string& table, const std::vector<std::string>& key,

@@ -2,6 +2,8 @@
 // write, opening on read, equality through blind indexes, and the batched re-encryption that
 // converts a clear store in place and moves every value to the newest key (`onetable key
 // rotate`).
+#include <array>
+
 #include "crypto/encrypted_fields.h"
 #include "store/sql_store.h"
 
@@ -70,6 +72,33 @@ std::string StaleSql(const std::string& column) {
 std::string Quoted(const std::string& s) { return "'" + s + "'"; }  // catalog keys only
 
 }  // namespace
+
+std::string SqlStore::StoredRecordKey(const std::string& source, const std::string& key) const {
+  if (cipher_ == nullptr) return key;
+  return "bidx:" + cipher_->BlindIndex("source_record.record_key", source + '\0' + key);
+}
+
+Result<int64_t> SqlStore::BlindRecordKeys(int batch) {
+  ASSIGN_OR_RETURN(SqlStatement * q,
+                   Stmt("SELECT id, source, record_key FROM source_record WHERE NOT (record_key "
+                        ">= 'bidx:' AND record_key < 'bidx;') LIMIT " +
+                        std::to_string(batch)));
+  std::vector<std::array<std::string, 3>> rows;
+  while (true) {
+    ASSIGN_OR_RETURN(bool more, q->Step());
+    if (!more) break;
+    rows.push_back({std::to_string(q->Int(0)), q->Text(1).value_or(""), q->Text(2).value_or("")});
+  }
+  q->Reset();
+  ASSIGN_OR_RETURN(SqlStatement * u, Stmt("UPDATE source_record SET record_key = ? WHERE id = ?"));
+  for (const auto& r : rows) {
+    u->Reset();
+    u->BindText(1, StoredRecordKey(r[1], r[2]));
+    u->BindInt(2, std::stoll(r[0]));
+    RETURN_IF_ERROR(u->Execute().status());
+  }
+  return static_cast<int64_t>(rows.size());
+}
 
 Result<int64_t> SqlStore::ReencryptEntities(EntityKind kind, int batch) {
   const Table& t = TableOf(kind);
@@ -203,6 +232,10 @@ Result<int64_t> SqlStore::ReencryptBatch(int batch) {
   Status st = InTransaction([&]() -> Status {
     for (EntityKind kind : kAllEntityKinds) {
       ASSIGN_OR_RETURN(int64_t n, ReencryptEntities(kind, batch));
+      if ((done += n) >= batch) return Status::Ok();
+    }
+    {
+      ASSIGN_OR_RETURN(int64_t n, BlindRecordKeys(batch - static_cast<int>(done)));
       if ((done += n) >= batch) return Status::Ok();
     }
     struct Target {

@@ -283,7 +283,7 @@ Result<bool> SqlStore::PutSourceRecord(SourceRecord* r) {
     ASSIGN_OR_RETURN(SqlStatement * q, Stmt("SELECT id, content_hash FROM source_record WHERE "
                                             "source = ? AND record_key = ?"));
     q->BindText(1, r->source);
-    q->BindText(2, r->record_key);
+    q->BindText(2, StoredRecordKey(r->source, r->record_key));
     ASSIGN_OR_RETURN(bool found, q->Step());
     int64_t id = found ? q->Int(0) : 0;
     std::string hash = found ? q->Text(1).value_or("") : "";
@@ -311,7 +311,7 @@ Result<bool> SqlStore::PutSourceRecord(SourceRecord* r) {
                      Stmt("INSERT INTO source_record (source, record_key, content_hash, payload, "
                           "person_id, fetched_at) VALUES (?, ?, ?, ?, ?, ?)"));
     i->BindText(1, r->source);
-    i->BindText(2, r->record_key);
+    i->BindText(2, StoredRecordKey(r->source, r->record_key));
     i->BindText(3, r->content_hash);
     ASSIGN_OR_RETURN(std::string payload, Seal(r->payload));
     i->BindText(4, payload);
@@ -331,9 +331,9 @@ Result<SourceRecord> SqlStore::GetSourceRecord(const std::string& source,
                    Stmt("SELECT id, content_hash, payload, person_id, fetched_at FROM "
                         "source_record WHERE source = ? AND record_key = ?"));
   s->BindText(1, source);
-  s->BindText(2, record_key);
+  s->BindText(2, StoredRecordKey(source, record_key));
   ASSIGN_OR_RETURN(bool found, s->Step());
-  if (!found) return Status::NotFound("来源记录不存在：" + source + "/" + record_key);
+  if (!found) return Status::NotFound("来源记录不存在：" + source);
   SourceRecord r;
   r.id = s->Int(0);
   r.source = source;

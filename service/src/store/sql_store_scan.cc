@@ -209,7 +209,6 @@ class ScanQuery {
   const std::vector<Column>& fields() const { return fields_; }
   size_t order_keys() const { return order_.size(); }
   size_t sql_order_keys() const { return sql_order_; }
-  const std::vector<Column>& order() const { return order_; }
 
  private:
   static Param Text(const std::string& s) { return Param{false, 0, s}; }
@@ -295,7 +294,6 @@ class ScanQuery {
     }
     return c;
   }
-
 
   // The column `alias`.`key` of a person (key "status" or a stored field) as of the history
   // instant: its old value where it was replaced since, else the current one.
