@@ -139,10 +139,15 @@ TEST_F(Encryption, ACopyOfTheDatabaseShowsNoIdNumberPhoneOrSensitiveAttribute) {
     ASSERT_TRUE(tags.ok()) << tags.status().message();
     for (const TagAssignment& t : *tags) {
       for (const auto& [k, v] : t.attrs) {
-        // Not dates, not names (above).
-        if (v.size() >= 6 && v.find('-') == std::string::npos && !names.count(v)) {
-          secrets.push_back(v);
-        }
+        // The identifying attributes (certificate and card numbers, phones); a contact's name
+        // may also be a clear name field (a landlord, a grid worker) elsewhere.
+        const TagDef* def = catalog_->FindTag(t.tag);
+        const FieldDef* a = def ? def->FindAttribute(k) : nullptr;
+        const bool identifying =
+            a != nullptr && (a->type == FieldType::kPhone || a->type == FieldType::kIdNumber ||
+                             k.find("number") != std::string::npos ||
+                             k.find("permit") != std::string::npos);
+        if (identifying && v.size() >= 6 && !names.count(v)) secrets.push_back(v);
       }
     }
   }
