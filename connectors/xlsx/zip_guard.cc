@@ -2,6 +2,7 @@
 
 #include <algorithm>
 #include <cstdio>
+#include <map>
 #include <streambuf>
 #include <utility>
 
@@ -19,6 +20,25 @@ constexpr size_t kMaxZipComment = 65535;
 uint32_t Le16(const unsigned char* p) { return p[0] | (p[1] << 8); }
 uint32_t Le32(const unsigned char* p) {
   return p[0] | (p[1] << 8) | (p[2] << 16) | (static_cast<uint32_t>(p[3]) << 24);
+}
+
+// The compression method of each entry, by name, read from the central directory's bytes.
+// Poco's ZipFileInfo::getCompressionMethod casts the 16-bit field to an enum that holds only
+// 0..255, so a damaged entry's value is undefined behaviour before it could be refused. A record
+// that does not fit ends the scan (Poco then reports the directory as damaged or short).
+std::map<std::string, uint32_t> CentralDirectoryMethods(const std::string& cd) {
+  constexpr size_t kRecord = 46;
+  std::map<std::string, uint32_t> methods;
+  const auto* c = reinterpret_cast<const unsigned char*>(cd.data());
+  size_t pos = 0;
+  while (pos + kRecord <= cd.size() && Le32(c + pos) == 0x02014b50u) {
+    const size_t name_len = Le16(c + pos + 28);
+    const size_t rest = name_len + Le16(c + pos + 30) + Le16(c + pos + 32);
+    if (pos + kRecord + name_len > cd.size()) break;
+    methods.emplace(cd.substr(pos + kRecord, name_len), Le16(c + pos + 10));
+    pos += kRecord + rest;
+  }
+  return methods;
 }
 
 std::string Megabytes(uint64_t bytes) {
@@ -142,6 +162,12 @@ Status GuardedZip::Load() {
                            std::to_string(limits_.max_entries));
   }
 
+  std::string cd(static_cast<size_t>(cd_size), '\0');
+  in.seekg(static_cast<std::streamoff>(cd_offset));
+  in.read(cd.data(), static_cast<std::streamsize>(cd.size()));
+  in.clear();
+  const std::map<std::string, uint32_t> methods = CentralDirectoryMethods(cd);
+
   try {
     in.seekg(0);
     archive_ = std::make_unique<Poco::Zip::ZipArchive>(in);
@@ -158,13 +184,19 @@ Status GuardedZip::Load() {
     ++seen;
     const Poco::Zip::ZipFileInfo& info = it->second;
     const std::string& name = info.getFileName();
-    if (info.isDirectory()) continue;
+    // Poco's isDirectory() reads the name's last character, which an empty name lacks.
+    if (name.empty()) return Status::Invalid(f + ": zip 中有名称为空的条目，文件已损坏");
+    if (info.getUncompressedSize() == 0 && name.back() == '/') continue;  // a directory
     std::string where = f + " 中的 " + name;
     if (info.isEncrypted()) return Status::Invalid(where + ": 条目已加密，无法读取");
-    auto method = info.getCompressionMethod();
-    if (method != Poco::Zip::ZipCommon::CM_STORE && method != Poco::Zip::ZipCommon::CM_DEFLATE) {
-      return Status::Invalid(where + ": 使用了不支持的压缩方式（" +
-                             std::to_string(static_cast<int>(method)) + "）");
+    auto method = methods.find(name);
+    if (method == methods.end()) {
+      return Status::Invalid(where + ": zip 中央目录与条目不一致，文件已损坏");
+    }
+    if (method->second != Poco::Zip::ZipCommon::CM_STORE &&
+        method->second != Poco::Zip::ZipCommon::CM_DEFLATE) {
+      return Status::Invalid(where + ": 使用了不支持的压缩方式（" + std::to_string(method->second) +
+                             "）");
     }
     uint64_t size = info.getUncompressedSize();
     uint64_t packed = info.getCompressedSize();

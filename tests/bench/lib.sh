@@ -59,6 +59,8 @@ timed() {
   timeout "$step_timeout" "$@" >"$log" 2>&1
   status=$?
   elapsed="$(since "$t0")"
+  # Said in the log, whose tail the failure rows quote: a killed command prints nothing itself.
+  ((status != 124)) || echo "timed out after ${step_timeout}s (--step-timeout)" >>"$log"
   return $status
 }
 

@@ -102,6 +102,10 @@ sqlite_part() {
     delivery_row "$db"
     return
   fi
+  if ((only_tables)); then
+    sqlite_tables "$db"
+    return
+  fi
 
   times=()
   for ((r = 0; r < runs; r++)); do
@@ -121,11 +125,19 @@ sqlite_part() {
   department_imports "sqlite:$db"
   identity_rows "sqlite:$db" "$db"
 
-  local cfg
+  sqlite_tables "$db" || return
+  xlsx_row "$(config "sqlite:$db" sqlite)"
+  import_done="$(date +%s)"  # the register's last write before the delivery rows
+  delivery_row "$db"
+}
+
+# The three tables against their hand-written SQL on the SQLite store DB.
+sqlite_tables() {
+  local db="$1" cfg
   cfg="$(config "sqlite:$db" sqlite)"
   if ! has_verb table; then
     not_yet "full roster → CSV" "≤ 1.5×" "\`onetable table\` is not built yet"
-    return
+    return 1
   fi
   sqlite_table "full roster bench/quanyuan-renkou → CSV" bench/quanyuan-renkou roster \
     "$year-12-31" "$db" "$cfg"
@@ -133,9 +145,6 @@ sqlite_part() {
     gaoling "$year-06-30" "$db" "$cfg"
   sqlite_table "per-grid 人口统计表 zongzhi/renkou-tongji → CSV" zongzhi/renkou-tongji tongji \
     "$year-12-31" "$db" "$cfg"
-  xlsx_row "$cfg"
-  import_done="$(date +%s)"  # the register's last write before the delivery rows
-  delivery_row "$db"
 }
 
 # A delivery of the full roster after 1% of the persons changed (a new phone number, imported

@@ -233,6 +233,105 @@ TEST_F(ScanContract, PagingGivesTheSameRowsInTheSameOrder) {
   EXPECT_EQ(Rows(grids), all_grids);
 }
 
+TEST_F(ScanContract, AggregatesAreComputedByTheStoreOneRowPerGrainRow) {
+  auto condition = [](std::string path, std::string op, std::vector<std::string> values) {
+    ScanCondition c;
+    c.kind = ScanCondition::Kind::kPredicate;
+    c.predicate = ScanPredicate{std::move(path), std::move(op), std::move(values)};
+    return c;
+  };
+  ScanRequest r;
+  r.grain = EntityKind::kGrid;
+  r.leaf = EntityKind::kPerson;
+  r.fields = {"grid.code"};
+  r.order = {{"community.code"}, {"grid.code"}};
+  ScanAggregate persons;  // count(person)
+  ScanAggregate women;
+  women.where = condition("person.gender", "==", {"2"});
+  ScanAggregate households;
+  households.over = EntityKind::kHousehold;
+  ScanAggregate either;  // women, or born before 1942: any of two
+  either.where.kind = ScanCondition::Kind::kAny;
+  either.where.children = {condition("person.gender", "==", {"2"}),
+                           condition("person.birth_date", "<", {"1942-01-01"})};
+  ScanAggregate shared;  // both share gender == 2 with `women`: written once on the join
+  shared.where.children = {condition("person.gender", "==", {"2"}),
+                           condition("person.birth_date", ">", {"2000-01-01"})};
+  r.aggregates = {persons, women, households, either};
+  auto rows = [&](const ScanRequest& req) {
+    std::vector<std::string> out;
+    Status st = store_->Scan(req, [&](const ScanRow& row) {
+      EXPECT_EQ(row.ids.size(), 1u);
+      std::string line = row.values[0].value_or("∅");
+      for (int64_t n : row.aggregates) line += "|" + std::to_string(n);
+      out.push_back(line);
+      return Status::Ok();
+    });
+    EXPECT_TRUE(st.ok()) << st.message();
+    return out;
+  };
+  const std::vector<std::string> expected = {"01|2|1|1|2", "02|1|0|1|0", "01|1|1|1|1",
+                                             "09|0|0|0|0"};
+  EXPECT_EQ(rows(r), expected);
+  r.page_size = 1;
+  EXPECT_EQ(rows(r), expected);
+  r.page_size = 0;
+  r.aggregates = {women, shared};
+  EXPECT_EQ(rows(r), (std::vector<std::string>{"01|1|0", "02|0|0", "01|1|1", "09|0|0"}));
+
+  ScanRequest rooms;  // sum over the leaf, nulls skipped, 0 when none
+  rooms.grain = EntityKind::kBuilding;
+  rooms.leaf = EntityKind::kHousehold;
+  rooms.fields = {"building.address"};
+  rooms.order = {{"building.address"}};
+  auto h1 = store_->Get(EntityKind::kHousehold, h1_);
+  ASSERT_TRUE(h1.ok());
+  h1->values["room_count"] = "3";
+  ASSERT_TRUE(store_->Update(EntityKind::kHousehold, &*h1).ok());
+  ScanAggregate sum;
+  sum.fn = ScanAggregate::Fn::kSum;
+  sum.over = EntityKind::kHousehold;
+  sum.value = "household.room_count";
+  rooms.aggregates = {sum};
+  EXPECT_EQ(rows(rooms), (std::vector<std::string>{"园林大道3号|0", "清江大道1号|3", "清江大道2号|0"}));
+
+  struct Case {
+    const char* what;
+    ScanRequest r;
+  };
+  std::vector<Case> bad;
+  auto add = [&](const char* what, auto edit) {
+    ScanRequest b = r;
+    b.aggregates = {persons};
+    edit(b);
+    bad.push_back({what, b});
+  };
+  add("field below the grain", [](ScanRequest& b) { b.fields = {"person.name"}; });
+  add("order below the grain", [](ScanRequest& b) { b.order = {{"household.address"}}; });
+  add("tags", [](ScanRequest& b) { b.tags = {"dibao"}; });
+  add("over the grain", [](ScanRequest& b) { b.aggregates[0].over = EntityKind::kGrid; });
+  add("sum of text", [](ScanRequest& b) {
+    b.aggregates[0].fn = ScanAggregate::Fn::kSum;
+    b.aggregates[0].value = "person.name";
+  });
+  add("sum above the leaf", [](ScanRequest& b) {
+    b.aggregates[0].fn = ScanAggregate::Fn::kSum;
+    b.aggregates[0].over = EntityKind::kHousehold;
+    b.aggregates[0].value = "household.room_count";
+  });
+  add("injected path", [&](ScanRequest& b) {
+    b.aggregates[0].where = condition("person.name) OR (1", "==", {"x"});
+  });
+  add("tag on households", [&](ScanRequest& b) {
+    b.aggregates[0].over = EntityKind::kHousehold;
+    b.aggregates[0].where = condition("", "has_tag", {"dibao"});
+  });
+  for (const Case& c : bad) {
+    Status st = store_->Scan(c.r, [](const ScanRow&) { return Status::Ok(); });
+    EXPECT_EQ(st.code(), StatusCode::kInvalidArgument) << c.what << ": " << st.message();
+  }
+}
+
 TEST_F(ScanContract, UnknownNamesAreRefusedBeforeAnySql) {
   struct Case {
     const char* what;

@@ -333,7 +333,7 @@ TEST_F(Demo, TagsOfSeveralKindsFitTheirPersons) {
   }
   EXPECT_EQ(total, summary_.tags);
   for (const char* kind : {"dibao", "disability", "floating", "elderly_alone", "party_member",
-                           "medical_insurance", "veteran"}) {
+                           "medical_insurance", "veteran", "temporary_assistance"}) {
     EXPECT_GT(kinds[kind], 0) << kind;
   }
   EXPECT_LT(kinds["dibao"], static_cast<int>(snapshot_->persons.size()) / 10);

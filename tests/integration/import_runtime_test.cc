@@ -94,6 +94,14 @@ class ImportRuntime : public ::testing::Test {
     return "";
   }
 
+  bool PinnedOf(int64_t person, const std::string& field) {
+    auto prov = store_->Provenance(EntityKind::kPerson, person);
+    for (const auto& o : *prov) {
+      if (o.field == field) return o.pinned;
+    }
+    return false;
+  }
+
   static Catalog* catalog_;
   static Validator* validator_;
   std::string dir_;
@@ -316,7 +324,8 @@ TEST_F(ImportRuntime, TwoSourcesTheMoreTrustedWinsAndProvenanceSaysWhy) {
   EXPECT_EQ(history->back().value, "13822222222");
   EXPECT_EQ(history->back().source, "dibao");
 
-  // A worker settles the name conflict by choosing a value: it becomes manual entry.
+  // A worker settles the name conflict by choosing a value: it keeps the source that gave it,
+  // pinned, so no import overturns it.
   Status wrong_field = ChooseValue(store_.get(), *validator_, *catalog_, name_conflict.id,
                                    name_conflict.version, {{"phone", "13800000001"}}, "wang");
   EXPECT_EQ(wrong_field.code(), StatusCode::kInvalidArgument);
@@ -324,7 +333,8 @@ TEST_F(ImportRuntime, TwoSourcesTheMoreTrustedWinsAndProvenanceSaysWhy) {
                           name_conflict.version, {{"name", "张三"}}, "wang")
                   .ok());
   EXPECT_EQ(*Person(Id(1)).Get("name"), "张三");
-  EXPECT_EQ(SourceOf(zhang.id, "name"), "manual");
+  EXPECT_EQ(SourceOf(zhang.id, "name"), "dibao");
+  EXPECT_TRUE(PinnedOf(zhang.id, "name"));
   EXPECT_EQ(store_->GetReview(name_conflict.id)->status, "resolved");
   Status again = ChooseValue(store_.get(), *validator_, *catalog_, name_conflict.id,
                              name_conflict.version, {{"name", "张三"}}, "li");
@@ -361,7 +371,7 @@ TEST_F(ImportRuntime, OneConflictItemPerPersonAndRunNamingEveryFieldThatNeedsAPe
                   .ok());
   Row zhang = Person(Id(1));
   EXPECT_EQ(*zhang.Get("phone"), "13800000001");
-  EXPECT_EQ(SourceOf(zhang.id, "phone"), "manual");
+  EXPECT_EQ(SourceOf(zhang.id, "phone"), "dibao");  // the value 低保 gave, now settled
   EXPECT_EQ(*zhang.Get("name"), "张叁");
   // The same source again with the same values: nothing new to ask.
   ASSERT_TRUE(store_->SetCursor("weijian", "").ok());

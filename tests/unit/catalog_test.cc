@@ -264,7 +264,7 @@ TEST(CatalogTest, TagsAndAttributes) {
   ASSERT_NE(c.FindCodeTable(key_person->FindAttribute("category")->code_table), nullptr);
   for (const char* key :
        {"tekun", "elderly_alone", "veteran", "disabled_veteran", "floating", "childbearing",
-        "unemployed", "party_member", "volunteer", "medical_insurance"}) {
+        "unemployed", "party_member", "volunteer", "medical_insurance", "temporary_assistance"}) {
     EXPECT_NE(c.FindTag(key), nullptr) << key;
   }
 }

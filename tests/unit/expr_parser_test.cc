@@ -155,5 +155,34 @@ TEST(ExprParserTest, SyntaxErrorsNameTheUnexpectedToken) {
   for (const ErrorCase& c : cases) EXPECT_EQ(ErrorOf(c.text), c.message) << c.text;
 }
 
+// Found by tests/fuzz (expr): a long enough line of "(", "-", "not" or "1+1+…" overflowed the
+// stack (the parser, checker, evaluator and destructor recurse) and killed the server that
+// validated a posted mapping. Past 200 levels it is a syntax error at the token that went too deep.
+TEST(ExprParserTest, DeepNestingIsAnErrorNotACrash) {
+  auto repeat = [](const std::string& s, int n) {
+    std::string out;
+    for (int i = 0; i < n; ++i) out += s;
+    return out;
+  };
+  const std::string too_deep[] = {
+      repeat("(", 100000) + "1" + repeat(")", 100000),
+      repeat("-", 100000) + "1",
+      repeat("not ", 100000) + "a",
+      repeat("1 + ", 100000) + "1",
+      repeat("a or ", 100000) + "a",
+      repeat("f(", 100000) + "1" + repeat(")", 100000),
+      repeat("case when a then ", 50000) + "1" + repeat(" end", 50000),
+  };
+  for (const std::string& text : too_deep) {
+    const std::string error = ErrorOf(text);
+    EXPECT_NE(error.find("表达式嵌套太深（超过 200 层）"), std::string::npos)
+        << text.substr(0, 20) << ": " << error.substr(0, 200);
+    EXPECT_EQ(error.rfind("t:1:", 0), 0u) << error.substr(0, 200);
+  }
+  // Deep but within the cap: parses.
+  EXPECT_EQ(Tree(repeat("(", 150) + "1" + repeat(")", 150)), "1");
+  EXPECT_EQ(Tree(repeat("1 + ", 150) + "1").rfind("(+ (+ ", 0), 0u);
+}
+
 }  // namespace
 }  // namespace onetable::expr

@@ -160,8 +160,10 @@ TEST(MappingSpecTest, BrokenSpecsNameEveryProblemExactly) {
 }
 
 TEST(MappingSpecTest, YamlSyntaxErrorsHaveAPlace) {
+  // Line 4 leaves its "{" open: the error names that line and bracket, in Chinese (yaml-cpp
+  // itself says "end of map flow not found" at the start of line 5).
   std::string problems = Problems("yaml_syntax.yaml");
-  EXPECT_EQ(problems.rfind("yaml_syntax.yaml:5:1: YAML 语法错误：", 0), 0u) << problems;
+  EXPECT_EQ(problems, "yaml_syntax.yaml:4:5: YAML 语法错误：花括号 { 没有对应的 }") << problems;
 }
 
 TEST(MappingSpecTest, MissingFileIsNotFound) {

@@ -427,6 +427,34 @@ TEST(XlsxHostileTest, LyingSizeStopsInflatingAtTheDeclaredSize) {
   EXPECT_LT(seen, 100u);
 }
 
+// Found by tests/fuzz (xlsx): Poco hands the method out as an enum that cannot hold every
+// 16-bit value (undefined behaviour), so the guard reads it from the central directory itself.
+TEST(XlsxHostileTest, UnknownCompressionMethodIsRefused) {
+  std::string sheet = SheetXml("<row r=\"1\"><c r=\"A1\"><v>1</v></c></row>");
+  std::string bytes = MakeZip(MinimalXlsx(sheet), Poco::Zip::ZipCommon::CM_STORE);
+  const std::string name = "xl/worksheets/sheet1.xml";
+  for (size_t at = 0; (at = bytes.find("PK\x01\x02", at)) != std::string::npos; ++at) {
+    if (bytes.compare(at + 46, name.size(), name) == 0) {
+      bytes[at + 10] = '\x08';  // method 0x7708 = 30472
+      bytes[at + 11] = '\x77';
+    }
+  }
+  Result<std::unique_ptr<XlsxWorkbook>> book = OpenBytes(bytes);
+  ASSERT_FALSE(book.ok());
+  EXPECT_EQ(book.status().message(),
+            "test.xlsx 中的 xl/worksheets/sheet1.xml: 使用了不支持的压缩方式（30472）");
+}
+
+// Found by tests/fuzz (xlsx): an entry with an empty name made Poco read before the name.
+TEST(XlsxHostileTest, EntryWithAnEmptyNameIsRefused) {
+  const std::string bytes("PK\x03\x04\x14\0\0\0\x08\0mlPK\x05\x06\x1b\0\0\0\0\0\0\0\x02\0\0\0"
+                          "\0\0\0\0\0\0PK\x01\x02",
+                          38);
+  Result<std::unique_ptr<XlsxWorkbook>> book = OpenBytes(bytes);
+  ASSERT_FALSE(book.ok());
+  EXPECT_EQ(book.status().message().rfind("test.xlsx: ", 0), 0u) << book.status().message();
+}
+
 TEST(XlsxHostileTest, CorruptDataIsReportedNotSwallowed) {
   std::string sheet = SheetXml("<row r=\"1\"><c r=\"A1\"><v>12345</v></c></row>");
   std::string bytes = MakeZip(MinimalXlsx(sheet), Poco::Zip::ZipCommon::CM_STORE);

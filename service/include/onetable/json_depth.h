@@ -78,7 +78,14 @@ LimitedParse ParseWithDepthLimit(const std::string& text, int max_depth, rapidjs
     LimitedParse* out;
     bool operator()(rapidjson::Document& d) {
       DepthLimit<rapidjson::Document> limited(d, max_depth);
-      rapidjson::StringStream stream(text.c_str());
+      // RapidJSON 1.1.0's UTF-8 validation takes a multi-byte sequence's continuation bytes
+      // without looking for the end, so text ending inside one ("\"\xF0") was read up to 3 bytes
+      // past its terminating NUL (found by tests/fuzz, json_body). Padding keeps those reads
+      // inside the buffer; they see NULs, which fail the validation as they should.
+      std::string padded;
+      padded.reserve(text.size() + 4);
+      padded.append(text).append(4, '\0');
+      rapidjson::StringStream stream(padded.c_str());
       rapidjson::Reader reader;
       out->result =
           reader.Parse<rapidjson::kParseIterativeFlag | rapidjson::kParseValidateEncodingFlag |

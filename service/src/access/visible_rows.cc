@@ -36,6 +36,32 @@ std::vector<ScanScope> ScopesFor(const RowScope& visible, EntityKind kind, bool*
   return scopes;
 }
 
+// The scan of `kind` rows the caller may see under `filter` (its parent, or the caller's scope;
+// its predicates, status and fields). Sets `none` when the caller may see no such row at all.
+Status PrepareScan(const AccessPolicy& policy, const Principal& who, Store& store, EntityKind kind,
+                   const RowFilter& filter, ScanRequest* request, bool* none) {
+  *none = false;
+  request->grain = kind;
+  request->leaf = kind;
+  if (filter.parent_id > 0) {
+    const std::optional<EntityKind> parent = ParentKind(kind);
+    if (!parent.has_value()) return Status::Invalid("该类记录没有上级");
+    RETURN_IF_ERROR(policy.RequireRow(who, store, *parent, filter.parent_id));
+    request->scopes.push_back(ScanScope{*parent, filter.parent_id});
+  } else {
+    ASSIGN_OR_RETURN(RowScope visible, policy.Visible(who, store));
+    request->scopes = ScopesFor(visible, kind, none);
+    if (*none) return Status::Ok();
+  }
+  request->predicates = filter.predicates;
+  if (!filter.status.empty()) {
+    request->predicates.push_back(
+        ScanPredicate{std::string(EntityName(kind)) + ".status", "==", {filter.status}});
+  }
+  request->fields = filter.fields;
+  return Status::Ok();
+}
+
 }  // namespace
 
 Result<std::vector<Row>> ListVisible(const AccessPolicy& policy, const Principal& who, Store& store,
@@ -44,24 +70,9 @@ Result<std::vector<Row>> ListVisible(const AccessPolicy& policy, const Principal
   *more = false;
   const std::string prefix = std::string(EntityName(kind)) + ".";
   ScanRequest request;
-  request.grain = kind;
-  request.leaf = kind;
-  if (filter.parent_id > 0) {
-    const std::optional<EntityKind> parent = ParentKind(kind);
-    if (!parent.has_value()) return Status::Invalid("该类记录没有上级");
-    RETURN_IF_ERROR(policy.RequireRow(who, store, *parent, filter.parent_id));
-    request.scopes.push_back(ScanScope{*parent, filter.parent_id});
-  } else {
-    ASSIGN_OR_RETURN(RowScope visible, policy.Visible(who, store));
-    bool none = false;
-    request.scopes = ScopesFor(visible, kind, &none);
-    if (none) return std::vector<Row>{};
-  }
-  request.predicates = filter.predicates;
-  if (!filter.status.empty()) {
-    request.predicates.push_back(ScanPredicate{prefix + "status", "==", {filter.status}});
-  }
-  request.fields = filter.fields;
+  bool none = false;
+  RETURN_IF_ERROR(PrepareScan(policy, who, store, kind, filter, &request, &none));
+  if (none) return std::vector<Row>{};
   const int batch = std::max(page.limit + 1, kMinBatch);
   request.page_size = batch;
   const size_t after_index = request.predicates.size();
@@ -99,6 +110,23 @@ Result<std::vector<Row>> ListVisible(const AccessPolicy& policy, const Principal
   *more = out.size() > static_cast<size_t>(page.limit);
   if (*more) out.resize(page.limit);
   return out;
+}
+
+Result<std::vector<int64_t>> MatchVisibleIds(const AccessPolicy& policy, const Principal& who,
+                                             Store& store, EntityKind kind,
+                                             const RowFilter& filter) {
+  ScanRequest request;
+  bool none = false;
+  RETURN_IF_ERROR(PrepareScan(policy, who, store, kind, filter, &request, &none));
+  if (none) return std::vector<int64_t>{};
+  std::vector<int64_t> ids;
+  RETURN_IF_ERROR(store.Scan(request, [&](const ScanRow& row) -> Status {
+    if (!filter.keep || filter.keep(row)) ids.push_back(row.ids[0]);
+    return Status::Ok();
+  }));
+  std::sort(ids.begin(), ids.end());
+  ids.erase(std::unique(ids.begin(), ids.end()), ids.end());
+  return ids;
 }
 
 }  // namespace onetable

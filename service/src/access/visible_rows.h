@@ -46,6 +46,13 @@ Result<std::vector<Row>> ListVisible(const AccessPolicy& policy, const Principal
                                      EntityKind kind, const RowFilter& filter, const Page& page,
                                      bool* more);
 
+// Every row of `kind` the caller may see that `filter` keeps, as ids in id order (one scan; the
+// rows themselves are not read). For searches that show a total and jump to a page: the caller
+// reads the page's rows with Store::Get and checks each with AccessPolicy::RequireRow again.
+Result<std::vector<int64_t>> MatchVisibleIds(const AccessPolicy& policy, const Principal& who,
+                                             Store& store, EntityKind kind,
+                                             const RowFilter& filter);
+
 }  // namespace onetable
 
 #endif  // ONETABLE_ACCESS_VISIBLE_ROWS_H_

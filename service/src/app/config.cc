@@ -8,6 +8,7 @@
 #include <fstream>
 #include <sstream>
 
+#include "model/yaml_error.h"
 #include "model/yaml_location.h"
 
 namespace onetable {
@@ -76,7 +77,8 @@ Result<Config> LoadConfig(const std::string& path, bool explicit_path) {
   try {
     root = YAML::Load(text);
   } catch (const YAML::Exception& e) {
-    return Status::Invalid(Where(path, text, e.mark) + ": 配置文件格式错误：" + e.msg);
+    const YamlError error = DescribeYamlError(text, e);
+    return Status::Invalid(Where(path, text, error.mark) + ": 配置文件格式错误：" + error.message);
   }
   if (root.IsNull()) return c;
   if (!root.IsMap()) return Status::Invalid(path + ":1:1: 配置文件应为键值对（YAML 映射）");
@@ -186,12 +188,23 @@ Result<Config> LoadConfig(const std::string& path, bool explicit_path) {
         errors += where + ": audit_retention_days 应为 " + std::to_string(kMinAuditRetentionDays) +
                   "–36500 的整数（审计日志至少保留六个月）\n";
       }
+    } else if (key == "backup_key_file") {
+      c.backup_key_file = Resolve(base, s);
+    } else if (key == "retention_days") {
+      try {
+        c.retention_days = v.as<int>();
+      } catch (const YAML::Exception&) {
+        c.retention_days = 0;
+      }
+      if (c.retention_days < 1 || c.retention_days > 36500) {
+        errors += where + ": retention_days 应为 1–36500 的整数（原始行的保留天数）\n";
+      }
     } else {
       errors += Where(path, text, kv.first.Mark()) + ": 未知的配置项 " + key +
                 "（可用：store, schema, mappings, connectors, deliveries, web, listen, threads, "
                 "secure_cookie, trusted_proxies, connections_per_address, secret_key, "
-                "throwaway_store, audit_key_file, audit_retention_days, data_key_file, data_key_env, "
-                "encryption）\n";
+                "throwaway_store, audit_key_file, audit_retention_days, backup_key_file, "
+                "retention_days, data_key_file, data_key_env, encryption）\n";
     }
   }
   if (!errors.empty()) {
@@ -208,6 +221,16 @@ std::string SecretKeyPathOf(const Config& config) {
     return (db.parent_path() / "secret.key").string();
   }
   return "var/secret.key";
+}
+
+std::string BackupKeyFileOf(const Config& config) {
+  if (!config.backup_key_file.empty()) return config.backup_key_file;
+  if (const char* env = std::getenv("ONETABLE_BACKUP_KEY_FILE"); env && *env) return env;
+  if (config.store_url.rfind("sqlite:", 0) == 0) {
+    const fs::path db(config.store_url.substr(7));
+    return (db.parent_path() / "backup.key").string();
+  }
+  return "var/backup.key";
 }
 
 std::string AuditKeyFileOf(const Config& config) {

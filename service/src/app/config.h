@@ -40,6 +40,12 @@
 //                                          # of a file (same text as the file)
 //   audit_retention_days: 180              # `onetable audit purge` keeps at least this many
 //                                          # days (180 or more: 网络安全法 Art. 21)
+//   backup_key_file: /etc/onetable/backup.key  # the key of `onetable backup`/`restore`
+//                                          # (backup/backup.h); default $ONETABLE_BACKUP_KEY_FILE,
+//                                          # else backup.key beside a SQLite store, else
+//                                          # var/backup.key. Keep it apart from the backups.
+//   retention_days: 180                    # raw source rows and quarantined rows' raw text are
+//                                          # kept this long, then purged (retention/retention.h)
 #ifndef ONETABLE_APP_CONFIG_H_
 #define ONETABLE_APP_CONFIG_H_
 
@@ -72,13 +78,18 @@ struct Config {
   std::string audit_key_file;  // resolved; see AuditKeyFileOf for the default
   int audit_retention_days = 180;
   bool encryption = true;
-  std::string data_key_file;  // resolved; see DataKeyFileOf for the default
-  std::string data_key_env;   // the name of an environment variable holding the keys
+  std::string data_key_file;    // resolved; see DataKeyFileOf for the default
+  std::string data_key_env;     // the name of an environment variable holding the keys
+  std::string backup_key_file;  // resolved; see BackupKeyFileOf for the default
+  int retention_days = 180;
 };
 
 // The data key file of `config`: data_key_file when set, else $ONETABLE_DATA_KEY_FILE, else
 // data.key in the directory of AuditKeyFileOf(config).
 std::string DataKeyFileOf(const Config& config);
+
+// The backup key file of `config` (see above).
+std::string BackupKeyFileOf(const Config& config);
 
 // The secret key file of `config` (see above).
 std::string SecretKeyPathOf(const Config& config);

@@ -44,13 +44,21 @@ std::string CracklibMessage(const char* reason) {
 
 }  // namespace
 
+std::string PasswordRuleText() {
+  return "至少 " + std::to_string(kMinPasswordLength) +
+         " 个字符，同时包含字母和数字，至少 5 个不同的字符；不能由用户名构成，"
+         "不能是常见单词、键盘顺序或连续字符等容易猜到的组合";
+}
+
 std::string PasswordWeakness(const std::string& password, const std::string& user_name) {
   bool letter = false, digit = false;
   for (char c : password) {
     letter = letter || (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z');
     digit = digit || (c >= '0' && c <= '9');
   }
-  if (password.size() < 10) return "密码至少需要 10 个字符";
+  if (password.size() < static_cast<size_t>(kMinPasswordLength)) {
+    return "密码至少需要 " + std::to_string(kMinPasswordLength) + " 个字符";
+  }
   if (!letter || !digit) return "密码需要同时包含字母和数字";
   const std::set<char> distinct(password.begin(), password.end());
   if (distinct.size() < 5) return "密码包含的不同字符太少";

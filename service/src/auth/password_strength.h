@@ -12,6 +12,11 @@
 
 namespace onetable {
 
+// The shortest password accepted, and the whole rule in one Chinese sentence (forms show it, so
+// they cannot disagree with PasswordWeakness).
+inline constexpr int kMinPasswordLength = 10;
+std::string PasswordRuleText();
+
 // A Chinese message saying what is wrong, or "" when acceptable. `user_name` "" skips the
 // account-name checks. When the cracklib dictionary is missing every password is refused with a
 // message naming the package, rather than passed unchecked.

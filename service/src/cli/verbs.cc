@@ -14,6 +14,7 @@
 #include "auth/password.h"
 #include "auth/users.h"
 #include "cli/audit_verbs.h"
+#include "cli/backup_verbs.h"
 #include "cli/deliver_verbs.h"
 #include "cli/import_verbs.h"
 #include "cli/key_verbs.h"
@@ -49,6 +50,9 @@ const char kUsage[] =
     "  user add 用户名 --role 角色 [--scope 代码 ...] [--grant 映射ID ...] [--password-stdin]\n"
     "                               新建用户（终端中输入两次密码）\n"
     "  audit verify|export|purge    校验审计日志的完整性、导出审计日志、按保留期存档后清理\n"
+    "  backup 文件                  备份整个登记库（一致快照，SM4 加密，HMAC-SM3 校验）\n"
+    "  restore 文件                 把备份恢复到配置的空登记库\n"
+    "  purge [--dry-run] [--days N] 清除超过保留期的原始行（--dry-run 只统计）\n"
     "  key rotate [--batch 条数]     追加新的数据密钥，并把登记库中加密的值改用新密钥（可断点续做）\n"
     "\n"
     "全局选项：\n"
@@ -70,6 +74,17 @@ int ExitFor(const Status& st) {
 // Removes a SQLite database file this run created, so a failed init leaves nothing behind.
 void RemoveSqliteFiles(const std::string& path) {
   for (const char* suffix : {"", "-wal", "-shm"}) fs::remove(path + suffix);
+}
+
+// A database made by an older version (or copied in) may be 0644: the register's files are its
+// owner's alone (main.cc sets the umask for what onetable creates).
+void TightenSqliteModes(const std::string& path) {
+  for (const char* suffix : {"", "-wal", "-shm", "-journal"}) {
+    std::error_code ec;
+    if (fs::exists(path + suffix, ec)) {
+      fs::permissions(path + suffix, fs::perms::owner_read | fs::perms::owner_write, ec);
+    }
+  }
 }
 
 // The first account of one role in a new store, created like every account (auth/users.h):
@@ -167,6 +182,7 @@ int RunInit(const Config& config, const std::vector<std::string>& args) {
   }
   auto store = OpenStore(config.store_url, *catalog);
   if (!store.ok()) return fail(store.status());
+  if (url->scheme == "sqlite") TightenSqliteModes(url->sqlite_path);
   auto before = (*store)->SchemaVersion();
   if (!before.ok()) return fail(before.status());
   Status st = (*store)->Migrate();
@@ -317,6 +333,9 @@ int RunCommandLine(const std::vector<std::string>& argv, const Verb& serve) {
   if (verb == "serve") return serve(*config, rest);
   if (verb == "user") return RunUser(*config, rest);
   if (verb == "audit") return RunAudit(*config, rest);
+  if (verb == "backup") return RunBackup(*config, rest);
+  if (verb == "restore") return RunRestore(*config, rest);
+  if (verb == "purge") return RunPurge(*config, rest);
   if (verb == "import") return RunImport(*config, rest);
   if (verb == "sync") return RunSync(*config, rest);
   if (verb == "deliver") return RunDeliver(*config, rest);

@@ -8,6 +8,7 @@
 #include <regex>
 #include <sstream>
 
+#include "model/yaml_error.h"
 #include "model/yaml_location.h"
 #include "onetable/text.h"
 
@@ -25,7 +26,8 @@ class Parser {
     try {
       root = YAML::Load(text_);
     } catch (const YAML::Exception& e) {
-      return Status::Invalid(Where(e.mark) + ": YAML 格式错误：" + e.msg);
+      const YamlError error = DescribeYamlError(text_, e);
+      return Status::Invalid(Where(error.mark) + ": YAML 格式错误：" + error.message);
     }
     if (!root.IsMap()) return Status::Invalid(file_ + ":1:1: 推送配置应为键值对（YAML 映射）");
     for (const auto& kv : root) Top(kv.first, kv.second);

@@ -2,8 +2,11 @@
 // households on 低保 (more where someone is disabled), 持证残疾人 rising with age, a few
 // 退役军人, party members from the political status, 流动人口 for everyone who rents from
 // elsewhere, elders living alone or as a couple, and 医保 for nearly everyone. Attribute keys are
-// the catalog's (schema/fields.yaml `tags:`); the store rejects any it does not know.
+// the catalog's (schema/fields.yaml `tags:`); the store rejects any it does not know. A few
+// households had 临时救助 in the last year.
 #include <algorithm>
+#include <cstdint>
+#include <string>
 
 #include "demo/demo_household.h"
 #include "demo/demo_names.h"
@@ -26,6 +29,7 @@ const TagUse kTagUses[] = {
     {"medical_insurance", {"type", "card_number", "insured_on"}},
     {"elderly_alone", {"kind", "contact_name", "contact_phone"}},
     {"dibao", {"category", "since", "amount", "covered_count", "cause"}},
+    {"temporary_assistance", {"kind", "cause", "amount", "times", "mode", "granted_on"}},
 };
 
 constexpr WeightedText kDisabilityCategories[] = {{"1", 12}, {"2", 15}, {"3", 2}, {"4", 45},
@@ -136,6 +140,35 @@ void AddMedicalInsurance(CityContext* ctx, PersonDraft* p) {
   p->tags.push_back(std::move(t));
 }
 
+// FNV-1a: a stable choice that does not draw from ctx->rng (see AddTemporaryAssistance).
+uint32_t Fnv(const std::string& s) {
+  uint32_t h = 2166136261u;
+  for (unsigned char c : s) h = (h ^ c) * 16777619u;
+  return h;
+}
+
+constexpr const char* kSuddenCauses[] = {"住房失火", "交通事故致伤", "家庭成员突发重病"};
+constexpr const char* kSpendingCauses[] = {"重病医疗支出骤增", "子女就学支出骤增"};
+
+// 临时救助 in the last year for about 1 household in 100 and 1 in 8 of the 低保 households (the
+// usual 支出型 recipients), on the applicant (the first living member). The choice and its details
+// come from a hash of the applicant's ID number, not from ctx->rng, so adding the tag left the
+// rest of the demo city exactly as it was.
+void AddTemporaryAssistance(CityContext* ctx, PersonDraft* applicant, bool dibao) {
+  const uint32_t h = Fnv(Value(*applicant, "id_number"));
+  if (h % 1000 >= (dibao ? 125u : 10u)) return;
+  const bool spending = dibao && (h >> 10) % 3 != 0;
+  const std::string granted = FromDayNumber(ctx->today_day - 5 - (h >> 12) % 330).ToString();
+  TagAssignment t = Tag("temporary_assistance", granted);
+  t.attrs["kind"] = spending ? "2" : "1";
+  t.attrs["cause"] = spending ? kSpendingCauses[(h >> 4) % 2] : kSuddenCauses[(h >> 4) % 3];
+  t.attrs["amount"] = std::to_string(500 * (1 + (h >> 20) % 8));
+  t.attrs["times"] = "1";
+  t.attrs["mode"] = (h >> 8) % 5 == 0 ? "2" : "1";
+  t.attrs["granted_on"] = granted;
+  applicant->tags.push_back(std::move(t));
+}
+
 }  // namespace
 
 Status CheckDemoTags(const Catalog& catalog) {
@@ -203,6 +236,10 @@ void AddDemoTags(CityContext* ctx, const Dwelling& dwelling, HouseholdDraft* hou
       p->tags.push_back(std::move(t));
     }
   }
+
+  const bool on_dibao = std::any_of(living[0]->tags.begin(), living[0]->tags.end(),
+                                    [](const TagAssignment& t) { return t.tag == "dibao"; });
+  AddTemporaryAssistance(ctx, living[0], on_dibao);
 
   for (PersonDraft* p : living) {
     AddVeteran(ctx, p);

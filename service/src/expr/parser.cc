@@ -2,7 +2,10 @@
 
 #include <cerrno>
 #include <cstdlib>
+#include <algorithm>
 #include <optional>
+#include <string>
+#include <unordered_map>
 #include <utility>
 #include <vector>
 
@@ -12,6 +15,13 @@
 namespace onetable::expr {
 
 namespace {
+
+// How deep an expression may nest, counted both as the parser's recursion (parentheses, not,
+// unary minus) and as the height of the tree (a chain such as 1+1+…+1 is a tree as tall as it is
+// long). The parser, the checker, the evaluator and the tree's destructor all recurse, so without
+// a cap one long line ("((((…", "- - - … 1") exhausts the stack and kills the process — from a
+// mapping posted to the API, too. Real expressions stay far below it.
+constexpr int kMaxDepth = 200;
 
 bool IsReserved(const std::string& lower) {
   static const char* const kWords[] = {"and",  "or",   "not", "in",   "between", "case", "when",
@@ -83,15 +93,50 @@ class Parser {
            k == TokenKind::kLe || k == TokenKind::kGt || k == TokenKind::kGe;
   }
 
-  static ExprPtr Binary(Op op, size_t pos, ExprPtr a, ExprPtr b) {
+  ExprPtr Binary(Op op, size_t pos, ExprPtr a, ExprPtr b) {
     auto e = std::make_unique<Expr>(ExprKind::kBinary, pos);
     e->op = op;
     e->children.push_back(std::move(a));
     e->children.push_back(std::move(b));
+    return Built(std::move(e));
+  }
+
+  // One level of the parser's recursion (see kMaxDepth); check too_deep() after making one.
+  class Nested {
+   public:
+    explicit Nested(Parser* p) : p_(p) { ++p_->nesting_; }
+    ~Nested() { --p_->nesting_; }
+    Nested(const Nested&) = delete;
+    Nested& operator=(const Nested&) = delete;
+    bool too_deep() const { return p_->nesting_ > kMaxDepth; }
+
+   private:
+    Parser* p_;
+  };
+  ExprPtr TooDeep(size_t pos) {
+    return FailAt(pos, "表达式嵌套太深（超过 " + std::to_string(kMaxDepth) + " 层），请拆成几个简单的条件");
+  }
+
+  // The height of a node this parser built (a leaf, not recorded, is 1). Nodes are never freed
+  // while a parse succeeds, so an address in heights_ is always the node it was recorded for.
+  int Height(const Expr& e) const {
+    auto it = heights_.find(&e);
+    return it == heights_.end() ? 1 : it->second;
+  }
+  // Every node with children passes through here once its children are in place: records its
+  // height, or fails when it is over kMaxDepth (destroying it then recurses at most that deep).
+  ExprPtr Built(ExprPtr e) {
+    int height = 0;
+    for (const ExprPtr& child : e->children) height = std::max(height, Height(*child));
+    ++height;
+    if (height > kMaxDepth) return TooDeep(e->pos);
+    if (height > 1) heights_[e.get()] = height;
     return e;
   }
 
   ExprPtr ParseOr() {
+    Nested nested(this);
+    if (nested.too_deep()) return TooDeep(Peek().pos);
     ExprPtr left = ParseAnd();
     while (left && IsKeyword("or")) {
       Advance();
@@ -117,13 +162,15 @@ class Parser {
 
   ExprPtr ParseNot() {
     if (IsKeyword("not")) {
+      Nested nested(this);
+      if (nested.too_deep()) return TooDeep(Peek().pos);
       size_t pos = Advance().pos;
       ExprPtr operand = ParseNot();
       if (!operand) return nullptr;
       auto e = std::make_unique<Expr>(ExprKind::kUnary, pos);
       e->op = Op::kNot;
       e->children.push_back(std::move(operand));
-      return e;
+      return Built(std::move(e));
     }
     return ParseCompare();
   }
@@ -167,7 +214,7 @@ class Parser {
         e->children.push_back(std::move(item));
       } while (Peek().kind == TokenKind::kComma && (Advance(), true));
       if (!Expect(TokenKind::kRParen, "“,” 或 “)”")) return nullptr;
-      return e;
+      return Built(std::move(e));
     }
     if (IsKeyword("between")) {
       Advance();
@@ -181,7 +228,7 @@ class Parser {
       if (!high) return nullptr;
       e->children.push_back(std::move(low));
       e->children.push_back(std::move(high));
-      return e;
+      return Built(std::move(e));
     }
     return left;
   }
@@ -212,13 +259,15 @@ class Parser {
 
   ExprPtr ParseUnary() {
     if (Peek().kind == TokenKind::kMinus) {
+      Nested nested(this);
+      if (nested.too_deep()) return TooDeep(Peek().pos);
       size_t pos = Advance().pos;
       ExprPtr operand = ParseUnary();
       if (!operand) return nullptr;
       auto e = std::make_unique<Expr>(ExprKind::kUnary, pos);
       e->op = Op::kNeg;
       e->children.push_back(std::move(operand));
-      return e;
+      return Built(std::move(e));
     }
     return ParsePrimary();
   }
@@ -320,7 +369,7 @@ class Parser {
       return Expected(e->has_else ? "“end”" : "“when”、“else” 或 “end”");
     }
     Advance();
-    return e;
+    return Built(std::move(e));
   }
 
   // TAG in has_tag(TAG) / tag(TAG): a bare name or a string.
@@ -370,7 +419,7 @@ class Parser {
       } while (Peek().kind == TokenKind::kComma && (Advance(), true));
     }
     if (!Expect(TokenKind::kRParen, "“,” 或 “)”")) return nullptr;
-    return e;
+    return Built(std::move(e));
   }
 
   ExprPtr ParseAggregate(const std::string& name, size_t pos) {
@@ -400,13 +449,15 @@ class Parser {
       e->children.push_back(std::move(cond));
     }
     if (!Expect(TokenKind::kRParen, "“where” 或 “)”")) return nullptr;
-    return e;
+    return Built(std::move(e));
   }
 
   std::vector<Token> toks_;
   size_t pos_ = 0;
   bool failed_ = false;
   ExprError error_;
+  int nesting_ = 0;                               // see Nested
+  std::unordered_map<const Expr*, int> heights_;  // see Height
 };
 
 Result<ExprPtr> Parse(std::string_view text, const ExprLocator& loc, bool order_item,

@@ -21,6 +21,8 @@
 //            | "has_tag" "(" TAG ")" | "tag" "(" TAG ")" "." IDENT
 //            | "count" "(" [IDENT] ["where" expr] ")"
 //            | ("sum"|"list"|"first") "(" expr ["where" expr] ")"
+// Nesting is capped at 200 levels, counting parentheses, not, unary minus and chains such as
+// 1+1+…+1 alike: deeper is a syntax error, so no text can exhaust the stack.
 // Keywords are case-insensitive. Comparisons do not chain (a < b < c is an error). The old tag
 // rule forms "x is empty", "x = y" and "x <> y" are errors that say what to write instead.
 #ifndef ONETABLE_EXPR_PARSER_H_

@@ -38,6 +38,16 @@ HttpResponse HandleAudit(const RequestContext& ctx, const ServiceContext& servic
   Result<int64_t> limit = IntQueryParam(ctx.request, "limit", 50, 1, 500);
   if (!limit.ok()) return BadParameter("limit", limit.status());
   query.after_id = *after;
+  // order=newest: the latest first, paged downwards with before=<the previous next_after>.
+  if (auto it = ctx.request.query.find("order"); it != ctx.request.query.end()) {
+    if (it->second != "newest" && it->second != "oldest") {
+      return BadParameter("order", Status::Invalid("order 应为 newest 或 oldest"));
+    }
+    query.newest_first = it->second == "newest";
+  }
+  Result<int64_t> before = IntQueryParam(ctx.request, "before", 0, 0, kMaxAfter);
+  if (!before.ok()) return BadParameter("before", before.status());
+  query.before_id = *before;
   query.limit = static_cast<int>(*limit) + 1;  // one more: is there a next page?
   const auto text = [&](const char* key) {
     auto it = ctx.request.query.find(key);
@@ -49,6 +59,11 @@ HttpResponse HandleAudit(const RequestContext& ctx, const ServiceContext& servic
     Result<std::string> since = StoreTime(text("since"));
     if (!since.ok()) return BadParameter("since", since.status());
     query.since = *since;
+  }
+  if (!text("until").empty()) {
+    Result<std::string> until = AuditTimeOf(text("until"), "查询参数 until");
+    if (!until.ok()) return BadParameter("until", until.status());
+    query.until = *until;
   }
   if (ctx.store == nullptr) {
     return StatusToHttp(Status::Internal("handler called without a store"));
@@ -152,7 +167,10 @@ Status RegisterAuditRoutes(Router* router, const ServiceContext& service) {
   doc.query = {{"user", "string", "用户名"},
                {"action", "string", "操作：login、logout、write、download、denied 等"},
                {"since", "string", "起始时间（UTC），如 2026-05-01 或 2026-05-01T08:00:00Z"},
+               {"until", "string", "截止时间（UTC，不含）"},
                {"after", "integer", "上一页的 next_after"},
+               {"order", "string", "oldest（默认，最早的在前）或 newest（最新的在前）"},
+               {"before", "integer", "order=newest 时翻页：上一页的 next_after"},
                {"limit", "integer", "每页条数，1–500，默认 50"}};
   RETURN_IF_ERROR(router->Add("GET", "/api/v1/audit", doc,
                               [s](const RequestContext& ctx) { return HandleAudit(ctx, *s); }));

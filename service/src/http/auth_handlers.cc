@@ -2,6 +2,7 @@
 
 #include "auth/authenticator.h"
 #include "auth/password.h"
+#include "auth/password_strength.h"
 #include "auth/users.h"
 #include "http/json_body.h"
 #include "http/json_writer.h"
@@ -149,6 +150,11 @@ HttpResponse HandleMe(const RequestContext& ctx, const ServiceContext& service) 
     w.EndObject();
   }
   w.EndArray();
+  // The password rule as PasswordWeakness enforces it: every password form shows this one.
+  w.Key("password_rule").StartObject();
+  w.Key("min_length").Int(kMinPasswordLength);
+  w.Key("text").String(PasswordRuleText());
+  w.EndObject();
   w.Key("now").String(IsoTime(service.auth->Now()));
   WriteTimeOrNull(w, "expires_at", session->expires_at);
   WriteTimeOrNull(w, "idle_expires_at", session->idle_expires_at);

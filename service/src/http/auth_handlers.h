@@ -10,7 +10,8 @@
 //   GET  /api/v1/me      passive (does not extend the session): {"user": {name, role,
 //                        display_name}, "role_label", "scopes", "grants", "via",
 //                        "permissions": [read_register, ...] (PermissionsOf, by PermissionName),
-//                        "roles": [{"key", "label"}] (every role, in display order), "now",
+//                        "roles": [{"key", "label"}] (every role, in display order),
+//                        "password_rule": {"min_length", "text"} (password_strength.h), "now",
 //                        "expires_at", "idle_expires_at", "idle_timeout_seconds"} — times ISO
 //                        8601 UTC, null for API tokens — so the UI can warn before the idle end
 //                        and show only what the caller may do.

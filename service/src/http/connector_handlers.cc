@@ -1,7 +1,9 @@
 #include "http/connector_handlers.h"
 
+#include <atomic>
 #include <condition_variable>
 #include <filesystem>
+#include <map>
 #include <memory>
 #include <mutex>
 #include <string>
@@ -15,6 +17,8 @@
 #include "http/register_request.h"
 #include "http/request_audit.h"
 #include "ingest/connector_runs.h"
+#include "ingest/connector_spec.h"
+#include "ingest/plugin_loader.h"
 #include "ingest/runtime.h"
 #include "onetable/text.h"
 #include "store/store.h"
@@ -58,6 +62,20 @@ void WriteRun(JsonWriter& w, const ImportRun& run) {
   w.EndObject();
 }
 
+// Why a connector whose file checks cannot run now — its plugin is missing, or an option does
+// not resolve (a ${NAME} whose environment variable is unset, a wrong type): one line each.
+// Empty when it can run.
+std::vector<std::string> NotRunnableReasons(const ServiceContext& service,
+                                            const ConnectorSpec& spec) {
+  std::string plugin_dir = service.settings.plugins_dir;
+  if (plugin_dir.empty()) plugin_dir = DefaultPluginDir();
+  Result<std::unique_ptr<ConnectorPlugin>> plugin = LoadConnector(spec.type, plugin_dir);
+  if (!plugin.ok()) return Lines(plugin.status().message());
+  auto options = ResolveConnectorOptions(spec, (*plugin)->api());
+  if (!options.ok()) return Lines(options.status().message());
+  return {};
+}
+
 HttpResponse HandleList(const RequestContext& ctx, const ServiceContext& service) {
   Result<const Principal*> who = Authorize(service, ctx, Permission::kManageConnectors);
   if (!who.ok()) return StatusToHttp(who.status());
@@ -82,6 +100,11 @@ HttpResponse HandleList(const RequestContext& ctx, const ServiceContext& service
     w.Key("file").String(fs::path(e.path).filename().string());
     w.Key("valid").Bool(e.spec.has_value());
     if (e.spec) {
+      const std::vector<std::string> reasons = NotRunnableReasons(service, *e.spec);
+      w.Key("runnable").Bool(reasons.empty());
+      w.Key("not_runnable").StartArray();
+      for (const std::string& r : reasons) w.String(r);
+      w.EndArray();
       w.Key("title").String(e.spec->title);
       w.Key("type").String(e.spec->type);
       w.Key("trust").Int(e.spec->trust);
@@ -111,6 +134,37 @@ HttpResponse NotStartedResponse(const std::string& path, bool spec_loaded, const
   }
   return ErrorResponse(422, "validation_failed", "连接器配置有误，未运行", details);
 }
+
+// The runs this server is running, by (service, run id), each with the flag that cancels it
+// after its current batch (POST /api/v1/runs/{id}/cancel). Keyed by service too: tests run
+// several servers, each over its own store, in one process.
+class RunningRuns {
+ public:
+  static RunningRuns& Get() {
+    static RunningRuns* runs = new RunningRuns();
+    return *runs;
+  }
+  void Add(const ServiceContext* s, int64_t run_id, std::shared_ptr<std::atomic<bool>> flag) {
+    std::lock_guard<std::mutex> lock(mu_);
+    flags_[{s, run_id}] = std::move(flag);
+  }
+  void Remove(const ServiceContext* s, int64_t run_id) {
+    std::lock_guard<std::mutex> lock(mu_);
+    flags_.erase({s, run_id});
+  }
+  // Sets the run's flag; false when the run is not running here.
+  bool Cancel(const ServiceContext* s, int64_t run_id) {
+    std::lock_guard<std::mutex> lock(mu_);
+    auto it = flags_.find({s, run_id});
+    if (it == flags_.end()) return false;
+    it->second->store(true);
+    return true;
+  }
+
+ private:
+  std::mutex mu_;
+  std::map<std::pair<const ServiceContext*, int64_t>, std::shared_ptr<std::atomic<bool>>> flags_;
+};
 
 // What the request thread and the run's thread share until the run has started or ended.
 struct RunStart {
@@ -143,9 +197,12 @@ HttpResponse HandleRun(const RequestContext& ctx, const ServiceContext& service)
   const ServiceContext* s = &service;
   service.jobs->Start([s, start, actor, entry = std::move(*entry)]() {
     ConnectorRunOptions options;
-    options.on_batch = [start](const ImportRun& run) {
+    auto cancel = std::make_shared<std::atomic<bool>>(false);
+    options.cancelled = [cancel]() { return cancel->load(); };
+    options.on_batch = [s, start, cancel](const ImportRun& run) {
       std::lock_guard<std::mutex> lock(start->mu);
       if (start->started) return;
+      RunningRuns::Get().Add(s, run.id, cancel);
       start->started = true;
       start->run_id = run.id;
       start->changed.notify_all();
@@ -160,6 +217,7 @@ HttpResponse HandleRun(const RequestContext& ctx, const ServiceContext& service)
     }
     if (s->metrics != nullptr && outcome.run.id != 0) s->metrics->CountImport(outcome.run);
     std::lock_guard<std::mutex> lock(start->mu);
+    if (start->started) RunningRuns::Get().Remove(s, start->run_id);
     start->ended = true;
     start->outcome = std::move(outcome);
     start->changed.notify_all();
@@ -215,6 +273,30 @@ HttpResponse HandleRun1(const RequestContext& ctx, const ServiceContext& service
   JsonWriter w;
   WriteRun(w, *run);
   return JsonResponse(w.Take());
+}
+
+// POST /api/v1/runs/{id}/cancel: stops a run of this server after its current batch. 202 when
+// asked (the run then ends failed, "运行已取消"); 409 when the run is not running here.
+HttpResponse HandleCancelRun(const RequestContext& ctx, const ServiceContext& service) {
+  Result<const Principal*> who = Authorize(service, ctx, Permission::kManageConnectors);
+  if (!who.ok()) return StatusToHttp(who.status());
+  Result<int64_t> id = IdParam(ctx.params, "run_id");
+  if (!id.ok()) return BadParameter("run_id", id.status().message());
+  if (ctx.store == nullptr) return NoStoreResponse();
+  Result<ImportRun> run = ctx.store->GetImportRun(*id);
+  if (!run.ok()) return StatusToHttp(run.status());
+  const bool asked = RunningRuns::Get().Cancel(&service, *id);
+  const Status audited = Audit(ctx, kAuditConnectorRun, "connector/" + run->source,
+                               asked ? kAuditOk : kAuditFailed,
+                               "cancel run=" + std::to_string(*id));
+  if (!audited.ok()) return StatusToHttp(audited);
+  if (!asked) {
+    return StatusToHttp(Status::Precondition("第 " + std::to_string(*id) +
+                                             " 次运行不在进行中（已结束，或不是本服务启动的），无法取消"));
+  }
+  HttpResponse response = JsonResponse(R"({"status":"cancelling"})");
+  response.status = 202;
+  return response;
 }
 
 // Whether the caller sees every catalog field unmasked (a quarantined row may hold any).
@@ -286,6 +368,9 @@ Status RegisterConnectorRoutes(Router* router, const ServiceContext& service) {
   RETURN_IF_ERROR(router->Add("GET", "/api/v1/runs/{run_id}",
                               RouteDoc("一次导入运行的进度与报告（status 为 running 时仍在运行）"),
                               [s](const RequestContext& ctx) { return HandleRun1(ctx, *s); }));
+  RETURN_IF_ERROR(router->Add("POST", "/api/v1/runs/{run_id}/cancel",
+                              RouteDoc("取消进行中的导入运行（当前批次提交后停止）"),
+                              [s](const RequestContext& ctx) { return HandleCancelRun(ctx, *s); }));
   RETURN_IF_ERROR(router->Add(
       "GET", "/api/v1/runs/{run_id}/quarantine", RouteDoc("一次导入中被隔离的行及原因", page),
       [s](const RequestContext& ctx) { return HandleQuarantine(ctx, *s); }));

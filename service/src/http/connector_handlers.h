@@ -10,6 +10,12 @@
 //        after starting answers 200 with status "failed" and the error. A connector whose file
 //        is invalid is 422 with its file:line:col problems; a missing plugin 422; an unreachable
 //        source 503; a run of the same connector already in progress in this server 409.
+//        Each listed connector whose file checks also says whether it can run now: "runnable",
+//        and "not_runnable": the reasons when not (a missing plugin, an option that does not
+//        resolve — a ${NAME} whose environment variable is unset).
+//   POST /api/v1/runs/{run_id}/cancel           stops a run of this server after its current
+//        batch: 202; the run ends failed with "运行已取消" (committed batches stay, the next run
+//        goes on from their cursor). 409 when the run is not running here. Audited.
 //   GET  /api/v1/connectors/{id}/runs?after=&limit=   its runs, oldest first
 //   GET  /api/v1/runs/{run_id}                  one run: {"id", "source", "title", "type",
 //        "spec_file", "status", "started_at", "finished_at", counts..., "message"}

@@ -8,6 +8,7 @@
 #include <utility>
 #include <vector>
 
+#include "http/household_head.h"
 #include "http/json_body.h"
 #include "http/register_handlers.h"
 #include "http/register_json.h"
@@ -103,6 +104,26 @@ HttpResponse HandleMove(const RequestContext& ctx, const ServiceContext& service
     allowed = service.policy.RequireRow(*write.who, store, EntityKind::kHousehold, household_id);
   }
   if (!allowed.ok()) return StatusToHttp(allowed);
+  // One 户主 per household (household_head.h): joining as 户主 where there is one is refused.
+  HeadChoice head;
+  if (household_id > 0) {
+    FieldInput as_relationship;
+    if (relationship.empty()) {
+      as_relationship.cleared.insert(kRelationship);
+    } else {
+      as_relationship.set[kRelationship] = relationship;
+    }
+    Result<std::optional<ErrorDetail>> issue =
+        CheckHeadRule(store, write.id, household_id, as_relationship, &head);
+    if (!issue.ok()) return StatusToHttp(issue.status());
+    if (issue->has_value()) {
+      HttpResponse refused = ValidationFailed({**issue});
+      if (!AuditWrite(ctx, EntityKind::kPerson, write.id, "move refused: head", false, &error)) {
+        return error;
+      }
+      return refused;
+    }
+  }
 
   const std::string& actor = write.who->user;
   Row moved;
@@ -126,6 +147,9 @@ HttpResponse HandleMove(const RequestContext& ctx, const ServiceContext& service
       return Status::Ok();
     });
   });
+  if (st.ok() && head.household_id > 0) {
+    st = ApplyHeadChoice(store, head, write.id, actor);
+  }
   if (!st.ok()) {
     HttpResponse failure;
     if (st.code() == StatusCode::kConflict) {
@@ -202,8 +226,14 @@ HttpResponse HandleSetHead(const RequestContext& ctx, const ServiceContext& serv
     allowed = service.policy.RequireRow(*write.who, store, EntityKind::kPerson, person_id);
   if (!allowed.ok()) return StatusToHttp(allowed);
 
+  if (previous_relationship == kHeadRelationship) {
+    return ValidationFailed({ErrorDetail{
+        "previous_head_relationship", "head_exists",
+        "原户主的与户主关系：一户只能有一位户主，请为原户主选择户主以外的关系"}});
+  }
   const std::string& actor = write.who->user;
   Row household;
+  bool previous_unnamed = false;  // the previous head was given no relationship
   Status st = RetryDeadlocks([&]() {
     return store.InTransaction([&]() -> Status {
       ASSIGN_OR_RETURN(household, store.Get(EntityKind::kHousehold, write.id));
@@ -228,6 +258,11 @@ HttpResponse HandleSetHead(const RequestContext& ctx, const ServiceContext& serv
       }
       for (int64_t prev : previous) {
         Result<Row> row = store.Get(EntityKind::kPerson, prev);
+        if (row.ok() && row->parent_id == write.id && row->status == kStatusActive &&
+            previous_relationship.empty()) {
+          previous_unnamed = true;
+          return Status::Invalid("previous head needs a relationship");
+        }
         if (row.ok() && row->parent_id == write.id) {
           RETURN_IF_ERROR(Relate(store, *row, write.id, previous_relationship, actor));
         }
@@ -247,6 +282,10 @@ HttpResponse HandleSetHead(const RequestContext& ctx, const ServiceContext& serv
     Result<Row> current = store.Get(EntityKind::kHousehold, write.id);
     if (st.code() == StatusCode::kConflict && current.ok()) {
       failure = StaleResponse(service, *write.who, EntityKind::kHousehold, *current);
+    } else if (previous_unnamed) {
+      failure = ValidationFailed({ErrorDetail{
+          "previous_head_relationship", "required",
+          "原户主的与户主关系：更换户主时必须为原户主选择新的与户主关系"}});
     } else {
       failure = StatusToHttp(st);
     }

@@ -1,11 +1,6 @@
 // Person search, household membership, and per-field provenance and history.
 //
-//   GET  /api/v1/persons/search?q=|name=|id_number=|id_last4=|phone=  &status=&after=&limit=
-//        exactly one criterion. q guesses which: 15/18 characters of digits (and X) an ID number,
-//        4 such characters the ID number's last four, 7–16 digits (with - or blanks) a phone
-//        number, anything else a name. Names match by prefix (张三 finds 张三丰); ID numbers
-//        and phones are normalized first (a malformed one is 400 naming why). Only persons the
-//        caller may see, of any status unless status= is given. → {"items": [row...], "next_after"}
+//   GET  /api/v1/persons/search   finding a person: see person_search.h
 //   POST /api/v1/persons/{id}/move        If-Match: the person's ETag
 //        {"household_id": ID | null, "relationship": "<GB/T 4761 code>"}
 //        joins a household (a person in none), moves to another, or (null) leaves it; closes the

@@ -4,6 +4,7 @@
 #include <vector>
 
 #include "http/json_writer.h"
+#include "model/catalog_keys.h"
 #include "register/quality_report.h"
 #include "store/store.h"
 
@@ -18,6 +19,51 @@ void WriteCounts(JsonWriter& w, const GridQuality& g, const std::vector<const Fi
   w.Key("invalid_ids").Int(g.invalid_ids);
   w.Key("id_conflicts").Int(g.id_conflicts);
   w.Key("open_reviews").Int(g.open_reviews);
+}
+
+constexpr int kUnplacedListed = 50;
+
+// Active persons in no household (an import that could not place them): only a caller whose
+// scope is the whole register sees them (they lie under no grid or community). Writes
+// "unplaced": {"count", "items": [{id, name?, birth_date?}]} (the first kUnplacedListed), or
+// nothing for a scoped caller.
+Status WriteUnplaced(Store& store, const ServiceContext& service, const Principal& who,
+                     JsonWriter& w) {
+  ASSIGN_OR_RETURN(RowScope scope, service.policy.Visible(who, store));
+  if (scope.community_ids.has_value() || scope.grid_ids.has_value()) return Status::Ok();
+  ScanRequest request;
+  request.grain = EntityKind::kPerson;
+  request.leaf = EntityKind::kPerson;
+  request.predicates.push_back({"household.id", "is null", {}});
+  request.predicates.push_back({"person.status", "==", {kStatusActive}});
+  std::vector<const FieldDef*> shown;
+  for (const char* key : {keys::kName, keys::kBirthDate}) {
+    const FieldDef* f = service.catalog.Find(EntityKind::kPerson, key);
+    if (f != nullptr && service.policy.SeesField(who, *f)) {
+      shown.push_back(f);
+      request.fields.push_back(std::string("person.") + key);
+    }
+  }
+  int64_t count = 0;
+  std::vector<ScanRow> listed;
+  RETURN_IF_ERROR(store.Scan(request, [&](const ScanRow& row) -> Status {
+    if (++count <= kUnplacedListed) listed.push_back(row);
+    return Status::Ok();
+  }));
+  w.Key("unplaced").StartObject();
+  w.Key("count").Int(count);
+  w.Key("items").StartArray();
+  for (const ScanRow& row : listed) {
+    w.StartObject();
+    w.Key("id").Int(row.ids[0]);
+    for (size_t i = 0; i < shown.size(); ++i) {
+      if (row.values[i].has_value()) w.Key(shown[i]->key).String(*row.values[i]);
+    }
+    w.EndObject();
+  }
+  w.EndArray();
+  w.EndObject();
+  return Status::Ok();
 }
 
 }  // namespace
@@ -57,6 +103,8 @@ HttpResponse HandleQuality(const RequestContext& ctx, const ServiceContext& serv
   w.Key("totals").StartObject();
   WriteCounts(w, report->totals, report->fields);
   w.EndObject();
+  Status unplaced = WriteUnplaced(*ctx.store, service, **who, w);
+  if (!unplaced.ok()) return StatusToHttp(unplaced);
   w.EndObject();
   return JsonResponse(w.Take());
 }

@@ -2,6 +2,7 @@
 
 #include <rapidjson/document.h>
 
+#include <optional>
 #include <string>
 #include <utility>
 #include <vector>
@@ -9,6 +10,9 @@
 #include "access/visible_rows.h"
 #include "audit/audit_log.h"
 #include "http/json_body.h"
+#include "http/household_head.h"
+#include "http/household_summary.h"
+#include "http/person_duplicates.h"
 #include "http/register_json.h"
 #include "http/register_request.h"
 #include "http/request_audit.h"
@@ -116,6 +120,49 @@ HttpResponse WriteFailure(const ServiceContext& service, const Principal& who, E
   return StatusToHttp(outcome.status);
 }
 
+// The relationship code `input` sets, normalized as the write will store it (a label or padding
+// becomes the code), so the 户主 rule compares codes.
+FieldInput WithNormalizedRelationship(const ServiceContext& service, FieldInput input) {
+  auto rel = input.set.find(keys::kRelationship);
+  const FieldDef* field = service.catalog.Find(EntityKind::kPerson, keys::kRelationship);
+  if (rel == input.set.end() || field == nullptr) return input;
+  const Validator validator(service.catalog, service.divisions);
+  std::string code = rel->second;
+  if (!validator.NormalizeField(*field, &code).has_value()) rel->second = code;
+  return input;
+}
+
+// The 户主 rule (household_head.h) for a person write; on a break fills `error` with the 422.
+bool CheckHead(const ServiceContext& service, Store& store, int64_t person_id,
+               int64_t household_id, const FieldInput& input, HeadChoice* choice,
+               HttpResponse* error) {
+  Result<std::optional<ErrorDetail>> issue =
+      CheckHeadRule(store, person_id, household_id, WithNormalizedRelationship(service, input),
+                    choice);
+  if (!issue.ok()) {
+    *error = StatusToHttp(issue.status());
+    return false;
+  }
+  if (issue->has_value()) {
+    *error = ValidationFailed({**issue});
+    return false;
+  }
+  return true;
+}
+
+// WriteFailure, except that an ID number already registered says where that person is
+// (person_duplicates.h).
+HttpResponse DuplicateOrFailure(const ServiceContext& service, const Principal& who, Store& store,
+                                EntityKind kind, const FieldInput& input,
+                                const WriteOutcome& outcome) {
+  auto id = input.set.find(keys::kIdNumber);
+  if (kind == EntityKind::kPerson && outcome.issues.empty() &&
+      outcome.status.code() == StatusCode::kAlreadyExists && id != input.set.end()) {
+    return DuplicateIdResponse(service, who, store, id->second, outcome.status);
+  }
+  return WriteFailure(service, who, kind, outcome);
+}
+
 HttpResponse HandleList(const RequestContext& ctx, const ServiceContext& service, EntityKind kind) {
   Result<const Principal*> who = Authorize(service, ctx, Permission::kReadRegister);
   if (!who.ok()) return StatusToHttp(who.status());
@@ -127,6 +174,13 @@ HttpResponse HandleList(const RequestContext& ctx, const ServiceContext& service
   Result<int64_t> parent = IntQueryParam(ctx.request, "parent_id", 0, 1, kMaxId);
   if (!parent.ok()) return BadParameter("parent_id", parent.status().message());
   filter.parent_id = *parent;
+  if (auto summary = ctx.request.query.find("summary");
+      summary != ctx.request.query.end() && summary->second == "1") {
+    if (kind != EntityKind::kHousehold) {
+      return BadParameter("summary", "summary=1 只用于户的列表");
+    }
+    return HouseholdSummaryList(ctx, service, **who, filter, page);
+  }
   if (ctx.store == nullptr) return NoStoreResponse();
   bool more = false;
   Result<std::vector<Row>> rows =
@@ -223,21 +277,42 @@ HttpResponse HandleCreate(const RequestContext& ctx, const ServiceContext& servi
       return CodeRefused(checked);
     }
   }
+  // A household with no value at all is nobody's: a blank form is refused, not saved as "户 N".
+  if (kind == EntityKind::kHousehold && input.set.empty()) {
+    return ValidationFailed({ErrorDetail{"fields", "empty_household",
+                                         "新增户至少要填写一项户信息（如户号、房号或家庭地址）"}});
+  }
+  HeadChoice head;
+  if (kind == EntityKind::kPerson &&
+      !CheckHead(service, store, 0, parent_id, input, &head, &error)) {
+    HttpResponse refused = error;
+    if (!AuditWrite(ctx, kind, 0, "create refused: head", false, &error)) return error;
+    return refused;
+  }
 
   const Validator validator(service.catalog, service.divisions);
   WriteOutcome outcome =
       CreateRecord(store, validator, kind, parent_id, status, input, (*who)->user);
+  int reviews = 0;
+  if (outcome.status.ok() && outcome.issues.empty()) {
+    Status named = ApplyHeadChoice(store, head, outcome.row.id, (*who)->user);
+    if (named.ok() && kind == EntityKind::kPerson) {
+      named = OpenNameBirthReviews(store, outcome.row, (*who)->user, &reviews);
+    }
+    if (!named.ok()) outcome.status = named;
+  }
   const bool ok = outcome.status.ok() && outcome.issues.empty();
   if (!ok) {
-    HttpResponse failure = WriteFailure(service, **who, kind, outcome);
+    HttpResponse failure = DuplicateOrFailure(service, **who, store, kind, input, outcome);
     if (!AuditWrite(ctx, kind, 0, "create failed: " + std::to_string(failure.status), false,
                     &error)) {
       return error;
     }
     return failure;
   }
-  if (!AuditWrite(ctx, kind, outcome.row.id, "create " + ChangedFieldsDetail(outcome.changed), true,
-                  &error)) {
+  std::string detail = "create " + ChangedFieldsDetail(outcome.changed);
+  if (reviews > 0) detail += " reviews=" + std::to_string(reviews);
+  if (!AuditWrite(ctx, kind, outcome.row.id, detail, true, &error)) {
     return error;
   }
   HttpResponse response = RowResponse(service, **who, kind, outcome.row, 201);
@@ -295,13 +370,28 @@ HttpResponse HandleUpdate(const RequestContext& ctx, const ServiceContext& servi
     if (!AuditWrite(ctx, kind, write.id, "update refused: code", false, &error)) return error;
     return refused;
   }
+  HeadChoice head;
+  if (kind == EntityKind::kPerson) {
+    Result<Row> person = store.Get(kind, write.id);
+    if (!person.ok()) return StatusToHttp(person.status());
+    if (person->status == kStatusActive &&
+        !CheckHead(service, store, write.id, person->parent_id, input, &head, &error)) {
+      HttpResponse refused = error;
+      if (!AuditWrite(ctx, kind, write.id, "update refused: head", false, &error)) return error;
+      return refused;
+    }
+  }
 
   const Validator validator(service.catalog, service.divisions);
   WriteOutcome outcome = UpdateRecord(store, validator, kind, write.id, write.expected, input,
                                       status, write.who->user);
+  if (outcome.status.ok() && outcome.issues.empty()) {
+    Status named = ApplyHeadChoice(store, head, write.id, write.who->user);
+    if (!named.ok()) outcome.status = named;
+  }
   const bool ok = outcome.status.ok() && outcome.issues.empty();
   if (!ok) {
-    HttpResponse failure = WriteFailure(service, *write.who, kind, outcome);
+    HttpResponse failure = DuplicateOrFailure(service, *write.who, store, kind, input, outcome);
     if (!AuditWrite(ctx, kind, write.id, "update failed: " + std::to_string(failure.status), false,
                     &error)) {
       return error;

@@ -5,8 +5,13 @@
 //          the rows the caller may see, by id; parent_id: only children of that row (which the
 //          caller must see); status: active (default) | moved_away | deceased | all
 //          → {"items": [row...], "next_after": id | null}
+//          households?parent_id=BUILDING&summary=1: each with its head, members and tags, a
+//          total and paging by position (household_summary.h)
 //   POST   /api/v1/PLURAL      {"parent_id": ID, "status": "...", "fields": {key: value}}
-//          → 201 row, Location and ETag; 422 with one detail per bad field
+//          → 201 row, Location and ETag; 422 with one detail per bad field. A household with
+//          no value at all is 422. For persons: one 户主 per household (household_head.h);
+//          an ID number already registered is 409 saying where (person_duplicates.h), and a
+//          new person with a registered one's name and birth date opens a review item
 //   GET    /api/v1/PLURAL/{id} → row with ETag
 //   PUT    /api/v1/PLURAL/{id} If-Match: "<version>"   {"fields": {...}, "status": "..."}
 //          fields named are set (null clears), others keep their values; the parent is changed

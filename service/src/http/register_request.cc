@@ -83,7 +83,9 @@ bool ReadIfMatch(const HttpRequest& request, int64_t* version, HttpResponse* err
   }
   int64_t value = 0;
   bool ok = !tag.empty() && tag.size() <= 18;
-  for (char c : tag) {
+  // 18 digits at most, checked before any is added up, so that the value cannot overflow.
+  for (size_t i = 0; ok && i < tag.size(); ++i) {
+    const char c = tag[i];
     if (c < '0' || c > '9') {
       ok = false;
       break;

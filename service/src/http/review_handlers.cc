@@ -5,6 +5,7 @@
 #include <algorithm>
 #include <map>
 #include <optional>
+#include <set>
 #include <string>
 #include <utility>
 #include <vector>
@@ -14,7 +15,9 @@
 #include "http/register_json.h"
 #include "http/register_request.h"
 #include "http/request_audit.h"
+#include "ingest/connector_runs.h"
 #include "ingest/review_queue.h"
+#include "model/catalog_keys.h"
 #include "model/validation.h"
 #include "register/register_write.h"
 #include "store/store.h"
@@ -55,7 +58,77 @@ Status RequireItem(const ServiceContext& service, const Principal& who, Store& s
   return Status::Ok();
 }
 
-void WriteItem(JsonWriter& w, const ReviewItem& item) {
+// What a reviewer reads beside an item's ids: the persons' names (when the caller may see the
+// name field; "" otherwise or when the row is gone) and, for one item, the titles of the sources
+// its detail names (id → title; a source without a readable file keeps its id).
+struct ItemNames {
+  std::string person, other;
+  std::map<std::string, std::string> sources;
+};
+
+std::string PersonName(const ServiceContext& service, const Principal& who, Store& store,
+                       int64_t id) {
+  const FieldDef* name = service.catalog.Find(EntityKind::kPerson, keys::kName);
+  if (id <= 0 || name == nullptr || !service.policy.SeesField(who, *name)) return "";
+  Result<int64_t> now = store.ResolvePersonId(id);
+  if (!now.ok()) return "";
+  Result<Row> row = store.Get(EntityKind::kPerson, *now);
+  if (!row.ok()) return "";
+  const std::string* v = row->Get(keys::kName);
+  return v ? *v : "";
+}
+
+// The "source" of every claim in a conflict's detail ({current, incoming, fields: [...]}).
+std::set<std::string> DetailSources(const std::string& detail) {
+  std::set<std::string> out;
+  rapidjson::Document doc;
+  doc.Parse(detail.c_str());
+  if (!doc.IsObject()) return out;
+  const auto claims = [&](const rapidjson::Value& part) {
+    for (const char* side : {"current", "incoming"}) {
+      if (part.HasMember(side) && part[side].IsObject() && part[side].HasMember("source") &&
+          part[side]["source"].IsString()) {
+        out.insert(part[side]["source"].GetString());
+      }
+    }
+  };
+  claims(doc);
+  if (doc.HasMember("fields") && doc["fields"].IsArray()) {
+    for (const auto& part : doc["fields"].GetArray()) {
+      if (part.IsObject()) claims(part);
+    }
+  }
+  if (doc.HasMember("source") && doc["source"].IsString()) out.insert(doc["source"].GetString());
+  return out;
+}
+
+ItemNames NamesOf(const ServiceContext& service, const Principal& who, Store& store,
+                  const ReviewItem& item, bool with_sources) {
+  ItemNames names;
+  if (item.entity == EntityKind::kPerson) {
+    names.person = PersonName(service, who, store, item.entity_id);
+  }
+  names.other = PersonName(service, who, store, item.other_id);
+  if (!with_sources) return names;
+  const std::set<std::string> wanted = DetailSources(item.detail);
+  if (wanted.empty()) return names;
+  Result<std::vector<ConnectorEntry>> all = ListConnectors(service);
+  if (!all.ok()) return names;
+  for (const ConnectorEntry& e : *all) {
+    if (e.spec && wanted.count(e.id)) names.sources[e.id] = e.spec->title;
+  }
+  return names;
+}
+
+void WriteNames(JsonWriter& w, const ItemNames& names) {
+  w.Key("person_name").String(names.person);
+  w.Key("other_name").String(names.other);
+  w.Key("source_titles").StartObject();
+  for (const auto& [id, title] : names.sources) w.Key(id).String(title);
+  w.EndObject();
+}
+
+void WriteItem(JsonWriter& w, const ReviewItem& item, const ItemNames* names = nullptr) {
   w.StartObject();
   w.Key("id").Int(item.id);
   w.Key("kind").String(item.kind);
@@ -69,12 +142,14 @@ void WriteItem(JsonWriter& w, const ReviewItem& item) {
   w.Key("resolved_by").String(item.resolved_by);
   w.Key("resolution").String(item.resolution);
   w.Key("version").Int(item.version);
+  if (names != nullptr) WriteNames(w, *names);
   w.EndObject();
 }
 
-HttpResponse ItemResponse(const ReviewItem& item, int http_status = 200) {
+HttpResponse ItemResponse(const ReviewItem& item, int http_status = 200,
+                          const ItemNames* names = nullptr) {
   JsonWriter w;
-  WriteItem(w, item);
+  WriteItem(w, item, names);
   HttpResponse response = JsonResponse(w.Take());
   response.status = http_status;
   response.headers["ETag"] = ETagOf(item.version);
@@ -146,7 +221,10 @@ HttpResponse HandleList(const RequestContext& ctx, const ServiceContext& service
   if (more) shown.resize(page.limit);
   JsonWriter w;
   w.StartObject().Key("items").StartArray();
-  for (const ReviewItem& item : shown) WriteItem(w, item);
+  for (const ReviewItem& item : shown) {
+    const ItemNames names = NamesOf(service, **who, store, item, false);
+    WriteItem(w, item, &names);
+  }
   w.EndArray();
   WriteNextAfter(w, shown.empty() ? 0 : shown.back().id, more);
   w.EndObject();
@@ -191,7 +269,8 @@ HttpResponse HandleGet(const RequestContext& ctx, const ServiceContext& service)
   int64_t expected = 0;
   HttpResponse error;
   if (!StartItem(ctx, service, false, &who, &item, &expected, &error)) return error;
-  return ItemResponse(item);
+  const ItemNames names = NamesOf(service, *who, *ctx.store, item, true);
+  return ItemResponse(item, 200, &names);
 }
 
 HttpResponse HandleSettle(const RequestContext& ctx, const ServiceContext& service,

@@ -12,12 +12,16 @@
 //                                             any (a conflict names its fields in "field",
 //                                             comma-separated): the chosen values become golden
 //                                             values as the worker's manual entries; fields not
-//                                             chosen keep survivorship's (422 naming the field
+//                                             chosen keep survivorship's; a value one of the
+//                                             item's sources gave keeps that source as its
+//                                             provenance, pinned (422 naming the field
 //                                             when invalid, 400 for a field the item lacks)
 //                                             → {"item"}
 // An item: {"id", "kind", "status", "entity", "entity_id", "other_id", "field", "detail" (the
 // ingest's JSON text: scores, sources, competing values), "created_at", "resolved_by",
-// "resolution", "version"}.
+// "resolution", "version", "person_name", "other_name" (the persons' names, "" when the caller
+// may not see names), "source_titles" ({source id: title}; in the single item only, {} in the
+// list)}.
 //
 // The operations are ingest/review_queue.h (one transaction each, compare-and-set on the item's
 // version: 412 with the current item when someone settled it first).

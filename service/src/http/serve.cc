@@ -20,6 +20,7 @@
 #include "http/service_routes.h"
 #include "model/catalog.h"
 #include "model/divisions.h"
+#include "retention/retention_run.h"
 #include "store/store.h"
 
 namespace onetable {
@@ -44,6 +45,14 @@ std::chrono::milliseconds DeliveryTickPeriod() {
   const char* env = std::getenv("ONETABLE_DELIVERY_TICK_MS");
   const long ms = env ? std::atol(env) : 0;
   return std::chrono::milliseconds(ms > 0 ? ms : 15000);
+}
+
+// How often the retention job purges expired raw rows: ONETABLE_RETENTION_TICK_MS (tests), else
+// every 6 hours (and once at start).
+std::chrono::milliseconds RetentionTickPeriod() {
+  const char* env = std::getenv("ONETABLE_RETENTION_TICK_MS");
+  const long ms = env ? std::atol(env) : 0;
+  return std::chrono::milliseconds(ms > 0 ? ms : 6L * 3600 * 1000);
 }
 
 }  // namespace
@@ -128,6 +137,12 @@ int RunServe(const Config& config, const std::vector<std::string>& args) {
                                                        o.attempts, o.failed_batches);
                                },
                                [&metrics] { metrics.CountSchedulerTick(); });
+  // Retention (retention/retention_run.h): raw rows older than retention_days, in batches, under
+  // the "retention" lease so one instance of several purges at a time.
+  RetentionRequest retention;
+  retention.store_url = config.store_url;
+  retention.days = config.retention_days;
+  RetentionScheduler purges(open_store, retention, RetentionTickPeriod());
   return RunServerUntilTerminated(server, host, port);
 }
 

@@ -1,5 +1,6 @@
 #include "http/service_routes.h"
 
+#include "http/account_choices.h"
 #include "http/audit_handlers.h"
 #include "http/auth_handlers.h"
 #include "http/catalog_handlers.h"
@@ -28,6 +29,7 @@ Status RegisterServiceRoutes(Router* router, const ServiceContext& service,
   RETURN_IF_ERROR(RegisterTreeRoutes(router, service));
   RETURN_IF_ERROR(RegisterAuthRoutes(router, service));
   RETURN_IF_ERROR(RegisterUserRoutes(router, service));
+  RETURN_IF_ERROR(RegisterAccountChoicesRoute(router, service));
   RETURN_IF_ERROR(RegisterAuditRoutes(router, service));
   RETURN_IF_ERROR(RegisterRegisterRoutes(router, service));
   RETURN_IF_ERROR(RegisterPersonRoutes(router, service));

@@ -9,6 +9,7 @@
 #include "http/register_handlers.h"
 #include "http/register_request.h"
 #include "http/request_audit.h"
+#include "http/table_progress.h"
 #include "mapping/table_access.h"
 #include "mapping/table_run.h"
 #include "mapping/table_sink.h"
@@ -57,6 +58,14 @@ HttpResponse HandleDownload(const RequestContext& ctx, const ServiceContext& ser
   if (auto it = ctx.request.query.find("format"); it != ctx.request.query.end()) {
     request.format_name = it->second;
   }
+  // A page that waits for the table names a token to follow its progress by (table_progress.h).
+  std::string token;
+  if (auto it = ctx.request.query.find("progress"); it != ctx.request.query.end()) {
+    token = it->second;
+    if (!IsProgressToken(token)) {
+      return BadParameter("progress", "进度令牌应为 8–64 个字母、数字、- 或 _");
+    }
+  }
   if (ctx.store == nullptr) return NoStoreResponse();
   // Every answer past authentication is audited by the table run, refusals included.
   Result<TableRun> started =
@@ -71,6 +80,8 @@ HttpResponse HandleDownload(const RequestContext& ctx, const ServiceContext& ser
     return refused;
   }
   auto run = std::make_shared<TableRun>(std::move(*started));
+  std::shared_ptr<TableProgressEntry> progress =
+      token.empty() ? nullptr : StartTableProgress((*who)->user, token);
 
   HttpResponse response;
   response.content_type = ContentType(run->format());
@@ -87,10 +98,12 @@ HttpResponse HandleDownload(const RequestContext& ctx, const ServiceContext& ser
   // audits it when the table is complete, before its last byte goes out (XLSX: before any), so
   // no download finishes without its record.
   response.audited = true;
-  response.stream = [&ctx, run](std::ostream& out) -> Status {
+  response.stream = [&ctx, run, progress](std::ostream& out) -> Status {
     Result<std::unique_ptr<mapping::TableSink>> sink = mapping::OpenTableSink(run->format(), out);
     if (!sink.ok()) return run->Fail(*ctx.store, sink.status());
-    return run->Generate(*ctx.store, sink->get()).status();
+    if (progress == nullptr) return run->Generate(*ctx.store, sink->get()).status();
+    std::unique_ptr<mapping::TableSink> counted = CountingSink(sink->get(), progress);
+    return run->Generate(*ctx.store, counted.get()).status();
   };
   return response;
 }
@@ -108,8 +121,13 @@ Status RegisterTableRoutes(Router* router, const ServiceContext& service) {
                 "YYYY-MM-DD：只返回该日至基准日之间新增、变更、减少的行（变动名单，首两列为"
                 "变动类型与变动项）",
                 false}};
-  return router->Add("GET", "/api/v1/tables/{department}/{table}", doc,
-                     [s](const RequestContext& ctx) { return HandleDownload(ctx, *s); });
+  doc.query.push_back({"progress", "string",
+                       "进度令牌（8–64 位字母、数字、- 或 _）：下载时可用 /api/v1/table-progress/{令牌} "
+                       "查询已生成行数或取消",
+                       false});
+  RETURN_IF_ERROR(router->Add("GET", "/api/v1/tables/{department}/{table}", doc,
+                              [s](const RequestContext& ctx) { return HandleDownload(ctx, *s); }));
+  return RegisterTableProgressRoutes(router, service);
 }
 
 }  // namespace onetable

@@ -104,6 +104,7 @@ ConnectorRunOutcome RunConnector(Store& store, const AppContext& app, const Acto
   ImportOptions import_options;
   import_options.batch_size = options.batch_size;
   import_options.on_batch = options.on_batch;
+  import_options.cancelled = options.cancelled;
   import_options.on_progress = options.on_progress;
   ImportRun partial;
   Result<ImportResult> result = importer.Run(*entry.spec, **plugin, import_options, &partial);

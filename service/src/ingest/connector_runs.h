@@ -49,6 +49,7 @@ struct ConnectorRunOptions {
   std::string plugin_dir;  // "": app.settings.plugins_dir, else the built-in default
   // After each committed batch (the first call means the run exists in the store: run.id).
   std::function<void(const ImportRun& run)> on_batch;
+  std::function<bool()> cancelled;  // see ImportOptions::cancelled
   std::function<void(int64_t done, int64_t total)> on_progress;
 };
 

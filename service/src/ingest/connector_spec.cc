@@ -13,6 +13,7 @@
 #include "ingest/content_hash.h"
 #include "model/catalog_keys.h"
 #include "model/sha256.h"
+#include "model/yaml_error.h"
 #include "model/yaml_location.h"
 #include "onetable/text.h"
 #include "onetable/utf8.h"
@@ -73,7 +74,8 @@ class SpecParser {
     try {
       root = YAML::Load(text);
     } catch (const YAML::Exception& e) {
-      return Status::Invalid(Where(e.mark) + ": YAML 格式错误：" + e.msg);
+      const YamlError error = DescribeYamlError(text, e);
+      return Status::Invalid(Where(error.mark) + ": YAML 格式错误：" + error.message);
     }
     if (!root.IsMap()) {
       return Status::Invalid(path_ + ":1:1: 连接器配置应为键值对（YAML 映射）");

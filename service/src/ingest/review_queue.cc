@@ -64,6 +64,44 @@ Status ChooseHousehold(Store* store, const ReviewItem& item, const std::string& 
   return Status::Ok();
 }
 
+// The claims a conflict's detail gives for `field` (its current and incoming values, for every
+// part of "fields" or the detail itself in older items).
+std::vector<FieldObservation> ProposedClaims(const ReviewItem& item, const std::string& field) {
+  std::vector<FieldObservation> out;
+  rapidjson::Document doc;
+  doc.Parse(item.detail.c_str());
+  if (!doc.IsObject()) return out;
+  const auto text = [](const rapidjson::Value& v, const char* key) {
+    return v.HasMember(key) && v[key].IsString() ? std::string(v[key].GetString()) : "";
+  };
+  const auto part = [&](const rapidjson::Value& p) {
+    if (!p.IsObject() || text(p, "field") != field) return;
+    for (const char* side : {"current", "incoming"}) {
+      if (!p.HasMember(side) || !p[side].IsObject()) continue;
+      const rapidjson::Value& c = p[side];
+      FieldObservation o;
+      o.value = text(c, "value");
+      o.source = text(c, "source");
+      o.observed_at = text(c, "observed_at");
+      if (c.HasMember("source_record_id") && c["source_record_id"].IsInt64()) {
+        o.source_record_id = c["source_record_id"].GetInt64();
+      }
+      out.push_back(std::move(o));
+    }
+  };
+  if (doc.HasMember("fields") && doc["fields"].IsArray()) {
+    for (const auto& p : doc["fields"].GetArray()) part(p);
+  } else {
+    part(doc);
+  }
+  return out;
+}
+
+bool IsManualSource(const std::string& source) {
+  return source.empty() || source == kManualSource ||
+         source.rfind(std::string(kManualSource) + ":", 0) == 0;
+}
+
 }  // namespace
 
 Result<int64_t> LinkDuplicate(Store* store, int64_t review_id, int64_t expected_version,
@@ -146,6 +184,19 @@ Status ChooseValue(Store* store, const Validator& validator, const Catalog& cata
       obs.is_null = v.empty();
       obs.source = kManualSource;
       obs.actor = actor;
+      // A value one of the sources gave keeps that source: the person page then says where it
+      // came from, not only who chose it. Pinned, so no connector overturns the choice.
+      for (const FieldObservation& claim : ProposedClaims(item, key)) {
+        std::string proposed = claim.value;
+        if (validator.NormalizeField(*field, &proposed) || proposed != v ||
+            IsManualSource(claim.source)) {
+          continue;
+        }
+        obs.source = claim.source;
+        obs.source_record_id = claim.source_record_id;
+        obs.pinned = true;
+        break;
+      }
       chosen.push_back(std::move(obs));
     }
     RETURN_IF_ERROR(store->Update(item.entity, &row));

@@ -4,8 +4,10 @@
 //   LinkDuplicate  the two persons are one: the older id survives, the other is merged into it
 //                  (Store::MergePersons: its id becomes an alias) and the item is "linked";
 //   KeepApart      they are two people: recorded so they are not proposed again; "kept_apart";
-//   ChooseValue    for a conflict, the worker's choices become the golden values as manual
-//                  entries by that worker (so connectors no longer overturn them); "resolved".
+//   ChooseValue    for a conflict, the worker's choices become the golden values, recorded
+//                  with the worker as actor: a value one of the item's sources gave keeps that
+//                  source (and its record) as provenance and is pinned; any other value is a
+//                  manual entry. Either way connectors no longer overturn it; "resolved".
 //                  A conflict item may name several fields ("name,birth_date": one item per
 //                  person and run); the worker chooses for any of them, and a field not chosen
 //                  keeps the value survivorship gave it.

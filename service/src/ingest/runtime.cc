@@ -293,6 +293,10 @@ Result<ImportResult> Importer::Run(const ConnectorSpec& spec, const ConnectorPlu
     if (!st.ok()) return fail(st);
     if (options.on_batch) options.on_batch(run);
     if (!batch->more) break;
+    if (options.cancelled && options.cancelled()) {
+      return fail(Status::Precondition("运行已取消：已提交的 " + std::to_string(run.read) +
+                                       " 行保留，下次运行从中断处继续"));
+    }
   }
   run.status = kImportDone;
   run.finished_at = NowUtc();

@@ -64,6 +64,9 @@ struct ImportOptions {
   // Called after each committed batch with the run so far, and with the plugin's progress.
   std::function<void(const ImportRun& run)> on_batch;
   std::function<void(int64_t done, int64_t total)> on_progress;
+  // Asked after each committed batch: true stops the run there (failed, "运行已取消"); the
+  // batches committed stay, and the next run goes on from their cursor.
+  std::function<bool()> cancelled;
   // The run lease: how long it holds without a renewal, the clock (Unix seconds; empty: the
   // system clock) and the holder id (empty: "<host>:<pid>:<random>", unique to this run).
   int64_t lease_ttl_seconds = 60;

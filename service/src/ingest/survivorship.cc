@@ -90,7 +90,10 @@ FieldDecision DecideField(const std::optional<Claim>& current, const Claim& inco
                     : FieldDecision::kSame;
     return d;
   }
-  d.conflict = !manual && !IsManual(incoming.source) && current->source != incoming.source &&
+  // A value a person chose (manual entry, or a source's value pinned by the review) is settled:
+  // a source that disagrees is kept as history, not asked about again.
+  d.conflict = !manual && !current->pinned && !IsManual(incoming.source) &&
+               current->source != incoming.source &&
                current->trust >= conflict_threshold && incoming.trust >= conflict_threshold;
   if (current->pinned || manual) {
     d.verdict = FieldDecision::kKeep;

@@ -36,7 +36,7 @@ Result<std::unique_ptr<AtomicFile>> AtomicFile::Create(const std::string& target
   buf.push_back('\0');
   int fd = ::mkstemp(buf.data());
   if (fd < 0) return Status::Invalid("无法在输出目录创建文件 " + target + "：" + Errno());
-  ::fchmod(fd, 0644);  // mkstemp makes 0600; a table is an ordinary file once renamed
+  // mkstemp makes 0600, and so it stays: a table lists residents' personal data.
   ::close(fd);
   return std::unique_ptr<AtomicFile>(new AtomicFile(target, std::string(buf.data())));
 }

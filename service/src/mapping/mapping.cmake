@@ -5,6 +5,7 @@ add_library(onetable_mapping STATIC
   ${ONETABLE_SRC}/mapping/atomic_file.cc
   ${ONETABLE_SRC}/mapping/change_roster.cc
   ${ONETABLE_SRC}/mapping/csv_sink.cc
+  ${ONETABLE_SRC}/mapping/fold_conditions.cc
   ${ONETABLE_SRC}/mapping/json_sink.cc
   ${ONETABLE_SRC}/mapping/mapping_spec.cc
   ${ONETABLE_SRC}/mapping/preview_sink.cc

@@ -12,6 +12,7 @@
 #include "expr/parser.h"
 #include "expr/yaml_source.h"
 #include "mapping/expr_names.h"
+#include "model/yaml_error.h"
 #include "onetable/text.h"
 
 namespace onetable::mapping {
@@ -364,7 +365,8 @@ Result<MappingSpec> ParseMappingSpec(std::string_view yaml_text, const std::stri
   try {
     root = YAML::Load(src.text());
   } catch (const YAML::Exception& e) {
-    return Status::Invalid(src.Format(e.mark, "YAML 语法错误：" + e.msg));
+    const YamlError error = DescribeYamlError(src.text(), e);
+    return Status::Invalid(src.Format(error.mark, "YAML 语法错误：" + error.message));
   }
   Loader loader(src, catalog);
   return loader.Load(root);

@@ -150,7 +150,76 @@ void Flatten(ExprPtr e, std::vector<ExprPtr>* out) {
   out->push_back(std::move(e));
 }
 
+bool IsCanonicalDate(const std::string& v) {
+  static const char kShape[] = "dddd-dd-dd";
+  if (v.size() != sizeof kShape - 1) return false;
+  for (size_t i = 0; i < v.size(); ++i) {
+    const bool digit = v[i] >= '0' && v[i] <= '9';
+    if (kShape[i] == 'd' ? !digit : v[i] != kShape[i]) return false;
+  }
+  return true;
+}
+
+// Whether the field a predicate tests holds text in SQL, so that comparing it with a bound text
+// parameter is what the evaluator does (strings, codes, dates; the status pseudo-field).
+bool ComparesAsText(const PushdownPredicate& p, const Expr& atom) {
+  if (p.op == "is null" || p.op == "is not null" || p.op == "has_tag" || p.op == "alive_at") {
+    return true;
+  }
+  if (p.path.key == "status") return true;
+  const Expr* field = nullptr;
+  VisitExpr(atom, [&](const Expr& e) {
+    if (e.kind == ExprKind::kField && field == nullptr) field = &e;
+  });
+  if (field == nullptr || field->field == nullptr) return false;
+  if (IsAgeField(*field)) return true;  // birth-date bounds computed here, canonical
+  switch (field->field->type) {
+    case FieldType::kString:
+    case FieldType::kCode:
+      return true;
+    case FieldType::kDate:
+      // Text order is date order only between canonical dates ('2024-1-1' parses here).
+      for (const std::string& v : p.values) {
+        if (!IsCanonicalDate(v)) return false;
+      }
+      return true;
+    default:
+      return false;
+  }
+}
+
+std::optional<PushdownCondition> TranslateTree(const Expr& e, const Date& as_of,
+                                               const std::vector<std::string>& ending_codes) {
+  if (e.kind == ExprKind::kBinary && (e.op == Op::kAnd || e.op == Op::kOr)) {
+    PushdownCondition both;
+    both.kind = e.op == Op::kAnd ? PushdownCondition::Kind::kAll : PushdownCondition::Kind::kAny;
+    for (const ExprPtr& child : e.children) {
+      std::optional<PushdownCondition> part = TranslateTree(*child, as_of, ending_codes);
+      if (!part) return std::nullopt;
+      both.children.push_back(std::move(*part));
+    }
+    return both;
+  }
+  std::optional<Predicates> preds = Translate(e, as_of, ending_codes);
+  if (!preds || preds->empty()) return std::nullopt;
+  PushdownCondition all;
+  for (PushdownPredicate& p : *preds) {
+    if (!ComparesAsText(p, e)) return std::nullopt;
+    PushdownCondition one;
+    one.kind = PushdownCondition::Kind::kPredicate;
+    one.predicate = std::move(p);
+    all.children.push_back(std::move(one));
+  }
+  if (all.children.size() == 1) return std::move(all.children.front());
+  return all;
+}
+
 }  // namespace
+
+std::optional<PushdownCondition> TranslateAggregateCondition(
+    const Expr& condition, const Date& as_of, const std::vector<std::string>& alive_ending_codes) {
+  return TranslateTree(condition, as_of, alive_ending_codes);
+}
 
 Date LatestBirthDateForAge(const Date& as_of, int years) {
   Date d{as_of.year - years, as_of.month, as_of.day};

@@ -23,6 +23,7 @@
 #define ONETABLE_MAPPING_PUSHDOWN_H_
 
 #include <functional>
+#include <optional>
 #include <string>
 #include <vector>
 
@@ -54,6 +55,24 @@ struct PushdownSplit {
 PushdownSplit SplitForPushdown(
     ExprPtr where, const Date& as_of, const std::vector<std::string>& alive_ending_codes,
     const std::function<bool(const std::vector<PushdownPredicate>&)>& accept);
+
+// The condition of an aggregate (count(person where …)) as the store can run it inside
+// SUM/COUNT(CASE WHEN … END): a predicate, or all / any of its parts.
+struct PushdownCondition {
+  enum class Kind { kPredicate, kAll, kAny };
+  Kind kind = Kind::kAll;  // kAll without children: true (an aggregate without where)
+  PushdownPredicate predicate;
+  std::vector<PushdownCondition> children;
+};
+
+// Translates an aggregate's checked condition whole, or nullopt when any part of it cannot run
+// in SQL with the same result. Besides the conjuncts SplitForPushdown pushes, `or` is taken:
+// under `and` and `or` a condition is true exactly when it is true in SQL, since each part is
+// (three-valued logic: a part that is null where the other is false or null changes nothing).
+// `not`, and comparisons of numeric or boolean fields (compared as numbers here, as bound text
+// in SQL) are refused, so the aggregate is folded in C++ instead.
+std::optional<PushdownCondition> TranslateAggregateCondition(
+    const Expr& condition, const Date& as_of, const std::vector<std::string>& alive_ending_codes);
 
 // The latest birth date at which a person is at least `years` old on `as_of`.
 Date LatestBirthDateForAge(const Date& as_of, int years);

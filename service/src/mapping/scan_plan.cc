@@ -56,6 +56,25 @@ std::optional<OrderKey> SortableKey(const OrderSpec& o, EntityKind grain, std::s
   return std::nullopt;
 }
 
+ScanCondition ToScanCondition(const PushdownCondition& c) {
+  ScanCondition out;
+  switch (c.kind) {
+    case PushdownCondition::Kind::kPredicate:
+      out.kind = ScanCondition::Kind::kPredicate;
+      out.predicate = ScanPredicate{c.predicate.op == "has_tag" ? "" : ChainPath(c.predicate.path),
+                                    c.predicate.op, c.predicate.values};
+      break;
+    case PushdownCondition::Kind::kAll:
+      out.kind = ScanCondition::Kind::kAll;
+      break;
+    case PushdownCondition::Kind::kAny:
+      out.kind = ScanCondition::Kind::kAny;
+      break;
+  }
+  for (const PushdownCondition& child : c.children) out.children.push_back(ToScanCondition(child));
+  return out;
+}
+
 }  // namespace
 
 std::string ChainPath(const FieldPath& path) {
@@ -83,52 +102,103 @@ void ScanPlan::Need(const FieldPath& path) {
   field_defs_.push_back(def);
 }
 
-void ScanPlan::NeedAll(const Expr& root) {
-  VisitExpr(root, [&](const Expr& e) {
-    switch (e.kind) {
-      case ExprKind::kField:
-        Need(IsAge(e) ? WithKey(e.path, keys::kBirthDate) : e.path);
-        break;
-      case ExprKind::kAlive:
-        Need(WithKey(e.path, "status"));
-        if (e.path.entity == EntityKind::kPerson &&
-            catalog_->Find(EntityKind::kPerson, keys::kDeathDate) != nullptr) {
-          Need(WithKey(e.path, keys::kDeathDate));
-        }
-        for (const FieldPath& p : e.alive_paths) {
-          if (!p.key.empty()) Need(p);
-        }
-        break;
-      case ExprKind::kCall:
-        if (e.name == "age" && e.children.empty()) {
-          Need(FieldPath{{}, keys::kBirthDate, EntityKind::kPerson});
-        }
-        break;
-      case ExprKind::kHasTag:
-      case ExprKind::kTagAttr:
-        if (!tag_index_.count(e.name)) {
-          tag_index_[e.name] = static_cast<int>(request_.tags.size());
-          request_.tags.push_back(e.name);
-        }
-        break;
-      case ExprKind::kAggregate: {
-        const AggregateCall& call = e.aggregate;
-        if (call.id >= 0 && static_cast<size_t>(call.id) < aggregates_.size()) {
-          aggregates_[static_cast<size_t>(call.id)] = &call;
-        }
-        if (static_cast<int>(call.over) > static_cast<int>(request_.leaf)) {
-          request_.leaf = call.over;
-        }
-        break;
+void ScanPlan::NeedAll(const Expr& e) {
+  NeedOne(e);
+  // The store computes a pushed aggregate: nothing below it is read row by row.
+  if (e.kind == ExprKind::kAggregate && aggregates_pushed()) return;
+  for (const ExprPtr& c : e.children) NeedAll(*c);
+}
+
+void ScanPlan::NeedOne(const Expr& e) {
+  switch (e.kind) {
+    case ExprKind::kField:
+      Need(IsAge(e) ? WithKey(e.path, keys::kBirthDate) : e.path);
+      break;
+    case ExprKind::kAlive:
+      Need(WithKey(e.path, "status"));
+      if (e.path.entity == EntityKind::kPerson &&
+          catalog_->Find(EntityKind::kPerson, keys::kDeathDate) != nullptr) {
+        Need(WithKey(e.path, keys::kDeathDate));
       }
-      default:
-        break;
+      for (const FieldPath& p : e.alive_paths) {
+        if (!p.key.empty()) Need(p);
+      }
+      break;
+    case ExprKind::kCall:
+      if (e.name == "age" && e.children.empty()) {
+        Need(FieldPath{{}, keys::kBirthDate, EntityKind::kPerson});
+      }
+      break;
+    case ExprKind::kHasTag:
+    case ExprKind::kTagAttr:
+      if (!tag_index_.count(e.name)) {
+        tag_index_[e.name] = static_cast<int>(request_.tags.size());
+        request_.tags.push_back(e.name);
+      }
+      break;
+    case ExprKind::kAggregate: {
+      const AggregateCall& call = e.aggregate;
+      if (call.id >= 0 && static_cast<size_t>(call.id) < aggregates_.size()) {
+        aggregates_[static_cast<size_t>(call.id)] = &call;
+      }
+      if (static_cast<int>(call.over) > static_cast<int>(request_.leaf)) {
+        request_.leaf = call.over;
+      }
+      break;
     }
-  });
+    default:
+      break;
+  }
+}
+
+void ScanPlan::PushAggregates(const std::vector<const Expr*>& roots, const Date& as_of) {
+  std::vector<const AggregateCall*> calls;
+  std::vector<bool> seen;
+  for (const Expr* root : roots) {
+    VisitExpr(*root, [&](const Expr& e) {
+      if (e.kind != ExprKind::kAggregate || e.aggregate.id < 0) return;
+      const size_t id = static_cast<size_t>(e.aggregate.id);
+      if (id >= seen.size()) seen.resize(id + 1, false);
+      if (!seen[id]) calls.push_back(&e.aggregate);
+      seen[id] = true;
+    });
+  }
+  if (calls.empty()) return;
+  EntityKind leaf = request_.grain;
+  for (const AggregateCall* call : calls) {
+    if (static_cast<int>(call->over) > static_cast<int>(leaf)) leaf = call->over;
+  }
+  const std::vector<std::string> ending_codes = expr::AliveEndingCodes(*catalog_);
+  std::vector<ScanAggregate> pushed;
+  for (const AggregateCall* call : calls) {
+    ScanAggregate a;
+    a.over = call->over;
+    if (call->fn == AggregateCall::Fn::kSum) {
+      // A plain integer field of the leaf rows: SQL adds the same integers, skipping nulls.
+      const Expr* v = call->value;
+      if (call->over != leaf || v == nullptr || v->kind != ExprKind::kField ||
+          v->field == nullptr || v->field->derived || v->field->type != FieldType::kInteger) {
+        return;
+      }
+      a.fn = ScanAggregate::Fn::kSum;
+      a.value = ChainPath(v->path);
+    } else if (call->fn != AggregateCall::Fn::kCount) {
+      return;  // list and first keep row order and text: folded in C++
+    }
+    if (call->where != nullptr) {
+      std::optional<PushdownCondition> cond =
+          TranslateAggregateCondition(*call->where, as_of, ending_codes);
+      if (!cond) return;
+      a.where = ToScanCondition(*cond);
+    }
+    pushed.push_back(std::move(a));
+  }
+  request_.aggregates = std::move(pushed);
+  for (const AggregateCall* call : calls) pushed_ids_.push_back(call->id);
 }
 
 Result<ScanPlan> ScanPlan::Build(const MappingSpec& spec, const Catalog& catalog, const Date& as_of,
-                                 std::vector<ScanScope> scopes) {
+                                 std::vector<ScanScope> scopes, bool aggregate_pushdown) {
   ScanPlan plan;
   plan.catalog_ = &catalog;
   ScanRequest& r = plan.request_;
@@ -173,6 +243,13 @@ Result<ScanPlan> ScanPlan::Build(const MappingSpec& spec, const Catalog& catalog
           ScanPredicate{p.op == "has_tag" ? "" : ChainPath(p.path), p.op, std::move(p.values)});
     }
     plan.residual_ = std::move(split.residual);
+  }
+  if (aggregate_pushdown && spec.grain != EntityKind::kPerson) {
+    std::vector<const Expr*> roots;
+    if (plan.residual_) roots.push_back(plan.residual_.get());
+    for (const ColumnSpec& c : spec.columns) roots.push_back(c.value.get());
+    if (spec.subtotal_by) roots.push_back(spec.subtotal_by.get());
+    plan.PushAggregates(roots, as_of);
   }
   if (plan.residual_) plan.NeedAll(*plan.residual_);
   for (const ColumnSpec& c : spec.columns) plan.NeedAll(*c.value);

@@ -13,6 +13,12 @@
 // a case expression) is refused at file:line:col, because sorting in C++ would need every row in
 // memory. CheckOrderBy tells `onetable check` the same before any run.
 //
+// Aggregates at summary grains: when every aggregate the table evaluates is a count, or a sum of
+// an integer field, whose condition runs in SQL as it runs here (pushdown.h
+// TranslateAggregateCondition), the store computes them (ScanRequest::aggregates: one row per
+// grain row, GROUP BY in SQL) and no row below the grain is read. Otherwise every aggregate is
+// folded in C++ from the joined rows (table_generator.h): one plan never mixes the two.
+//
 // Thread-safety: immutable after Build; a plan may be read from several threads.
 #ifndef ONETABLE_MAPPING_SCAN_PLAN_H_
 #define ONETABLE_MAPPING_SCAN_PLAN_H_
@@ -37,8 +43,9 @@ std::string ChainPath(const FieldPath& path);
 class ScanPlan {
  public:
   // `spec` and `catalog` must outlive the plan. `scopes` restrict the rows (empty: all).
+  // `aggregate_pushdown` false folds every aggregate in C++ (tests compare the two ways).
   static Result<ScanPlan> Build(const MappingSpec& spec, const Catalog& catalog, const Date& as_of,
-                                std::vector<ScanScope> scopes);
+                                std::vector<ScanScope> scopes, bool aggregate_pushdown = true);
 
   ScanPlan(ScanPlan&&) = default;
   ScanPlan& operator=(ScanPlan&&) = default;
@@ -63,10 +70,18 @@ class ScanPlan {
     return static_cast<int>(kind) - static_cast<int>(request_.grain);
   }
 
+  // Whether the store computes the aggregates (see above); then ScanRow::aggregates[i] is the
+  // value of the aggregate with AggregateCall::id pushed_ids()[i].
+  bool aggregates_pushed() const { return !request_.aggregates.empty(); }
+  const std::vector<int>& pushed_ids() const { return pushed_ids_; }
+
  private:
   ScanPlan() = default;
   void Need(const FieldPath& path);
   void NeedAll(const Expr& e);
+  void NeedOne(const Expr& e);
+  // Fills request_.aggregates when every aggregate under `roots` can run in SQL.
+  void PushAggregates(const std::vector<const Expr*>& roots, const Date& as_of);
 
   const Catalog* catalog_ = nullptr;
   ScanRequest request_;
@@ -77,6 +92,7 @@ class ScanPlan {
   std::vector<const FieldDef*> field_defs_;
   std::unordered_map<std::string, int> tag_index_;
   std::vector<const AggregateCall*> aggregates_;
+  std::vector<int> pushed_ids_;
 };
 
 // Checks that every order_by key of `spec` can be sorted by the store; file:line:col messages.

@@ -5,9 +5,9 @@
 #include <utility>
 
 #include "access/access.h"
-
 #include "expr/eval.h"
 #include "mapping/expr_names.h"
+#include "mapping/fold_conditions.h"
 #include "mapping/scan_plan.h"
 #include "mapping/scan_row_context.h"
 #include "mapping/table_scope.h"
@@ -60,9 +60,8 @@ bool IsMinorRow(const ScanRow& row, int birth_index, int id_index, const std::st
     std::string digits;
     if (n.size() == 18) digits = n.substr(6, 8);
     if (n.size() == 15) digits = "19" + n.substr(6, 6);
-    if (digits.size() == 8 && std::all_of(digits.begin(), digits.end(), [](char c) {
-          return c >= '0' && c <= '9';
-        })) {
+    if (digits.size() == 8 &&
+        std::all_of(digits.begin(), digits.end(), [](char c) { return c >= '0' && c <= '9'; })) {
       return IsUnder14(digits.substr(0, 4) + "-" + digits.substr(4, 2) + "-" + digits.substr(6, 2),
                        as_of);
     }
@@ -71,7 +70,8 @@ bool IsMinorRow(const ScanRow& row, int birth_index, int id_index, const std::st
 }
 
 // Folds the rows below each grain row of a summary table as they stream past, and writes the
-// grain row when its group ends.
+// grain row when its group ends. The parts of the aggregates' conditions several of them share
+// are evaluated once per row (fold_conditions.h).
 class GroupFolder {
  public:
   GroupFolder(const ScanPlan& plan, const Catalog& catalog, const Evaluator& eval, TableRows* rows,
@@ -86,7 +86,12 @@ class GroupFolder {
     by_level_.resize(levels);
     for (const AggregateCall* call : plan.aggregates()) {
       if (call != nullptr) by_level_[static_cast<size_t>(plan.LevelOf(call->over))].push_back(call);
+      // The accumulators fold every row they are given: conditions_ decides which.
+      stripped_.push_back(call != nullptr ? *call : AggregateCall{});
+      stripped_.back().where = nullptr;
     }
+    for (const std::vector<const AggregateCall*>& calls : by_level_)
+      conditions_.emplace_back(calls);
   }
 
   Status Visit(const ScanRow& row) {
@@ -99,8 +104,12 @@ class GroupFolder {
       const int64_t id = row.ids[level];
       if (id == 0 || id == last_fed_[level]) continue;
       last_fed_[level] = id;
-      for (const AggregateCall* call : by_level_[level]) {
-        RETURN_IF_ERROR(accumulators_[static_cast<size_t>(call->id)].Add(eval_, fold_ctx_));
+      const std::vector<const AggregateCall*>& calls = by_level_[level];
+      conditions_[level].NewRow();
+      for (size_t i = 0; i < calls.size(); ++i) {
+        ASSIGN_OR_RETURN(bool takes, conditions_[level].Takes(i, eval_, fold_ctx_));
+        if (!takes) continue;
+        RETURN_IF_ERROR(accumulators_[static_cast<size_t>(calls[i]->id)].Add(eval_, fold_ctx_));
       }
     }
     return Status::Ok();
@@ -115,11 +124,8 @@ class GroupFolder {
     first_ = row;
     last_fed_.assign(by_level_.size(), 0);
     accumulators_.clear();
-    for (const AggregateCall* call : plan_.aggregates()) {
-      // Unused ids get a count accumulator that is never fed.
-      static const AggregateCall kUnused;
-      accumulators_.emplace_back(call != nullptr ? *call : kUnused);
-    }
+    // Unused ids get a count accumulator that is never fed.
+    for (const AggregateCall& call : stripped_) accumulators_.emplace_back(call);
   }
 
   Status Close() {
@@ -143,6 +149,8 @@ class GroupFolder {
   ScanRowContext fold_ctx_;  // answers for the row being folded
   ScanRowContext row_ctx_;   // answers for the grain row being written
   std::vector<std::vector<const AggregateCall*>> by_level_;  // level 0 (the grain) unused
+  std::vector<FoldConditions> conditions_;                   // per level: by_level_'s wheres
+  std::vector<AggregateCall> stripped_;  // by id: each call without its where (fixed size)
   bool open_ = false;
   ScanRow first_;  // the group's first joined row: holds the grain row's own values
   std::vector<int64_t> last_fed_;
@@ -173,7 +181,8 @@ Result<TableResult> TableGenerator::Generate(const MappingSpec& spec, const Tabl
                    ResolveScope(store_, request.scope, request.allowed_scopes, spec.grain));
   result.scope_name = scope.name;
   ASSIGN_OR_RETURN(ScanPlan plan,
-                   ScanPlan::Build(spec, catalog_, result.as_of, std::move(scope.scopes)));
+                   ScanPlan::Build(spec, catalog_, result.as_of, std::move(scope.scopes),
+                                   request.aggregate_pushdown));
   plan.mutable_request().page_size = request.page_size;
   if (!request.only_ids.empty()) {
     if (spec.grain != EntityKind::kPerson) {
@@ -214,6 +223,23 @@ Result<TableResult> TableGenerator::Generate(const MappingSpec& spec, const Tabl
       }
       if (request.row_key) request.row_key(row.ids[0]);
       if (mask_minors) minor_sink.SetMinor(IsMinorRow(row, birth_index, id_index, as_of_text));
+      return rows.Add(eval, ctx);
+    });
+  } else if (plan.aggregates_pushed()) {
+    // One row per grain row, its aggregates computed by the store.
+    ScanRowContext ctx(plan, catalog_);
+    std::vector<Value> values(static_cast<size_t>(std::max(0, spec.aggregate_count)));
+    st = store_->Scan(plan.request(), [&](const ScanRow& row) -> Status {
+      for (size_t i = 0; i < row.aggregates.size(); ++i) {
+        values[static_cast<size_t>(plan.pushed_ids()[i])] = Value::Int(row.aggregates[i]);
+      }
+      ctx.SetRow(&row);
+      ctx.SetAggregates(&values);
+      if (plan.residual() != nullptr) {
+        ASSIGN_OR_RETURN(bool keep, eval.Matches(*plan.residual(), ctx));
+        if (!keep) return Status::Ok();
+      }
+      if (request.row_key) request.row_key(row.ids[0]);
       return rows.Add(eval, ctx);
     });
   } else {

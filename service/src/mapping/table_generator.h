@@ -10,9 +10,10 @@
 // the scope run in SQL as bound parameters, the rest in the Evaluator. At the person grain each
 // streamed row becomes a table row. At summary grains (household … community) the scan joins
 // the rows below, ordered so each grain row's rows arrive together; aggregates fold them as they
-// pass and the grain row is written when its group ends. Either way one row (or one group) is
-// held at a time: memory stays flat however many rows. Subtotal and total rows, row numbers and
-// entry savings: table_rows.h.
+// pass and the grain row is written when its group ends — unless every aggregate is a count or
+// an integer sum the store can compute (scan_plan.h): then the store does it in SQL and streams
+// one row per grain row. Either way one row (or one group) is held at a time: memory stays flat
+// however many rows. Subtotal and total rows, row numbers and entry savings: table_rows.h.
 //
 // Everything that can be wrong with the request (as_of, scope) or the spec (an order_by the
 // store cannot sort by) is reported before the sink's Begin, so a failed run writes nothing.
@@ -55,6 +56,9 @@ struct TableRequest {
   // Non-empty: only the grain rows with these ids (an incremental delivery regenerates the
   // persons whose inputs changed: delivery/change_scope.h). Person grain only.
   std::vector<int64_t> only_ids;
+  // Internal (tests): false folds every aggregate in C++ even where the store could compute it
+  // (scan_plan.h), so both ways can be compared on the same register.
+  bool aggregate_pushdown = true;
 };
 
 struct TableResult {

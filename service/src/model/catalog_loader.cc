@@ -12,6 +12,7 @@
 #include "model/catalog.h"
 #include "model/catalog_entry.h"
 #include "model/catalog_keys.h"
+#include "model/yaml_error.h"
 
 namespace onetable {
 
@@ -364,9 +365,9 @@ Result<Catalog> Catalog::Load(const std::string& schema_dir) {
         }
       }
     } catch (const YAML::ParserException& e) {
-      problems.Add(e.mark, "YAML 语法错误：" + e.msg);
+      problems.Add(e.mark, "YAML 语法错误：" + YamlMessageChinese(e.msg));
     } catch (const YAML::Exception& e) {
-      problems.Add(e.mark, "无法解析 YAML：" + e.msg);
+      problems.Add(e.mark, "无法解析 YAML：" + YamlMessageChinese(e.msg));
     }
   }
 

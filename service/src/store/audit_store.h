@@ -66,6 +66,9 @@ struct AuditQuery {
   std::string until;  // exclusive, UTC timestamp
   int64_t after_id = 0;
   int limit = 100;
+  // Newest first (the audit page): ids below `before_id` (0: from the newest), descending.
+  bool newest_first = false;
+  int64_t before_id = 0;
 };
 
 class AuditStore {

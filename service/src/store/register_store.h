@@ -123,6 +123,27 @@ struct ScanPredicate {
   std::vector<std::string> values;  // canonical text, bound as SQL parameters
 };
 
+// A condition inside an aggregate the store computes (ScanAggregate): a predicate, or all / any
+// of its children (SQL AND / OR; kAll without children is true).
+struct ScanCondition {
+  enum class Kind { kPredicate, kAll, kAny };
+  Kind kind = Kind::kAll;
+  ScanPredicate predicate;  // kPredicate
+  std::vector<ScanCondition> children;
+};
+
+// An aggregate the store computes for each grain row over the rows of `over` below it
+// (ScanRequest::aggregates): the number of distinct `over` rows for which `where` holds, or the
+// sum of the integer field `value` (a path, as in ScanPredicate) over them, nulls skipped, 0 when
+// none. A `where` that is null (unknown) for a row does not count it, as in SQL.
+struct ScanAggregate {
+  enum class Fn { kCount, kSum };
+  Fn fn = Fn::kCount;
+  EntityKind over = EntityKind::kPerson;  // below the grain, at or above the leaf
+  std::string value;                      // kSum: the summed field (kSum needs over == leaf)
+  ScanCondition where;
+};
+
 struct ScanScope {
   EntityKind kind = EntityKind::kCommunity;  // at or above the grain
   int64_t id = 0;
@@ -149,6 +170,11 @@ struct ScanRequest {
   // changed and persons moved since then.
   std::string history_at;
   std::vector<ScanOrderKey> order;  // then by the id of each level from grain down to leaf
+  // Non-empty: one row per grain row (ScanRow::ids holds the grain's id only), with these
+  // aggregates computed by the store in ScanRow::aggregates (SQL GROUP BY the grain row). Then
+  // `fields` and `order` must be of the grain or above and `tags` empty; predicates and scopes
+  // select the grain rows as without aggregates.
+  std::vector<ScanAggregate> aggregates;
   // Rows fetched per query (keyset paging); 0: the store chooses (SQLite streams one query,
   // MySQL pages so the client never buffers a whole result).
   int page_size = 0;
@@ -159,6 +185,7 @@ struct ScanRow {
   std::vector<std::optional<std::string>> values;     // per ScanRequest::fields; nullopt: NULL
   std::vector<std::optional<std::string>> tag_attrs;  // per ScanRequest::tags: the valid
                                                       // assignment's attrs JSON, nullopt: none
+  std::vector<int64_t> aggregates;                    // per ScanRequest::aggregates
 };
 
 // What changed in the register from an instant on (RegisterStore::ChangesSince): the inputs of

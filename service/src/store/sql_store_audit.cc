@@ -4,6 +4,7 @@
 
 #include <algorithm>
 #include <chrono>
+#include <cstdint>
 #include <mutex>
 #include <random>
 #include <thread>
@@ -136,15 +137,17 @@ Result<int64_t> SqlStore::AppendAudit(const AuditEntry& entry) {
 }
 
 Result<std::vector<AuditEntry>> SqlStore::ListAudit(const AuditQuery& q) {
-  std::string sql = std::string(kAuditColumns) + " WHERE id > ?";
+  const bool down = q.newest_first;
+  std::string sql = std::string(kAuditColumns) + (down ? " WHERE id < ?" : " WHERE id > ?");
   if (!q.user.empty()) sql += " AND user_name = ?";
   if (!q.action.empty()) sql += " AND action = ?";
   if (!q.since.empty()) sql += " AND logged_at >= ?";
   if (!q.until.empty()) sql += " AND logged_at < ?";
-  sql += " ORDER BY id LIMIT " + std::to_string(q.limit <= 0 ? 100 : q.limit);
+  sql += std::string(down ? " ORDER BY id DESC" : " ORDER BY id") + " LIMIT " +
+         std::to_string(q.limit <= 0 ? 100 : q.limit);
   ASSIGN_OR_RETURN(SqlStatement * s, Stmt(sql));
   int i = 1;
-  s->BindInt(i++, q.after_id);
+  s->BindInt(i++, down ? (q.before_id > 0 ? q.before_id : INT64_MAX) : q.after_id);
   if (!q.user.empty()) s->BindText(i++, q.user);
   if (!q.action.empty()) s->BindText(i++, q.action);
   if (!q.since.empty()) s->BindText(i++, q.since);

@@ -1,5 +1,5 @@
-// RegisterStore::Scan in SQL: one SELECT over the grain's table joined up the tree (and down to the leaf
-// for summary tables), written from catalog identifiers and fixed aliases only; every value a
+// RegisterStore::Scan in SQL: one SELECT over the grain's table joined up the tree (and down to the
+// leaf for summary tables), written from catalog identifiers and fixed aliases only; every value a
 // bound parameter. SQLite streams one statement (its sorter spills to disk, so memory stays
 // flat); MySQL pages by keyset on the full sort key inside one transaction, because Connector/C++
 // buffers a prepared statement's whole result on the client.
@@ -104,6 +104,13 @@ class ScanQuery {
       order_.push_back(c);
     }
     if (sql_order_ == SIZE_MAX) sql_order_ = order_.size();
+    grouped_ = !r_.aggregates.empty();
+    if (grouped_) {
+      if (!r_.tags.empty()) return Status::Invalid("汇总读取不能再逐行读取标签属性");
+      for (const std::string& f : r_.fields) RETURN_IF_ERROR(CheckGrainLevel(f));
+      for (const ScanOrderKey& o : r_.order) RETURN_IF_ERROR(CheckGrainLevel(o.path));
+      for (const ScanAggregate& a : r_.aggregates) RETURN_IF_ERROR(PrepareAggregate(a));
+    }
     for (const ScanPredicate& p : r_.predicates) {
       if (p.op == "has_tag") {
         RETURN_IF_ERROR(NeedPerson("has_tag"));
@@ -129,12 +136,13 @@ class ScanQuery {
         }
       }
       pred_cols_.push_back(c.sql);
-      if (p.op == "alive_at") RETURN_IF_ERROR(PrepareAlive(p));
+      if (p.op == "alive_at") RETURN_IF_ERROR(PrepareAlive(p, c.sql));
     }
     for (const std::string& t : r_.tags) {
       RETURN_IF_ERROR(NeedPerson("标签属性"));
       if (catalog_.FindTag(t) == nullptr) return Status::Invalid("未知的标签 " + t);
     }
+    if (grouped_) PlanHoist();
     for (const ScanScope& s : r_.scopes) {
       if (Level(s.kind) > Level(r_.grain)) {
         return Status::Invalid(std::string("范围（") + EntityLabel(s.kind) + "）低于本表粒度（" +
@@ -154,14 +162,13 @@ class ScanQuery {
   // page); `limit` 0: no LIMIT.
   std::string Sql(const std::vector<std::optional<std::string>>& after, int limit,
                   std::vector<Param>* params) const {
-    alive_index_ = 0;
     std::string sql = "SELECT ";
     bool first = true;
     auto add = [&](const std::string& item) {
       sql += (first ? "" : ", ") + item;
       first = false;
     };
-    for (int k = Level(r_.grain); k <= Level(r_.leaf); ++k)
+    for (int k = Level(r_.grain); k <= LastIdLevel(); ++k)
       add(std::string(Alias(KindAt(k))) + ".id");
     for (const Column& c : fields_) add(c.sql);
     for (const std::string& t : r_.tags) {
@@ -171,8 +178,9 @@ class ScanQuery {
       sub += Validity(params) + " ORDER BY t.id DESC LIMIT 1)";
       add(sub);
     }
+    for (const ScanAggregate& a : r_.aggregates) add(AggregateSql(a, params));
     for (const Column& c : order_) add(c.sql);
-    sql += From();
+    sql += From(params);
 
     std::vector<std::string> where;
     if (!r_.scopes.empty()) {
@@ -193,19 +201,22 @@ class ScanQuery {
     }
     if (!after.empty()) where.push_back(After(after, 0, params));
     for (size_t i = 0; i < where.size(); ++i) sql += (i ? " AND " : " WHERE ") + where[i];
+    // The other selected columns are of the grain row or above, so one value per group; the
+    // connection's sql_mode (mysql_connection.cc) has no ONLY_FULL_GROUP_BY.
+    if (grouped_) sql += std::string(" GROUP BY ") + Alias(r_.grain) + ".id";
 
     sql += " ORDER BY ";
     first = true;
     for (size_t i = 0; i < sql_order_; ++i) {
       add(order_[i].sql + (r_.order[i].descending ? " DESC" : ""));
     }
-    for (int k = Level(r_.grain); k <= Level(r_.leaf); ++k)
+    for (int k = Level(r_.grain); k <= LastIdLevel(); ++k)
       add(std::string(Alias(KindAt(k))) + ".id");
     if (limit > 0) sql += " LIMIT " + std::to_string(limit);
     return sql;
   }
 
-  size_t levels() const { return static_cast<size_t>(Level(r_.leaf) - Level(r_.grain) + 1); }
+  size_t levels() const { return static_cast<size_t>(LastIdLevel() - Level(r_.grain) + 1); }
   const std::vector<Column>& fields() const { return fields_; }
   size_t order_keys() const { return order_.size(); }
   size_t sql_order_keys() const { return sql_order_; }
@@ -215,6 +226,133 @@ class ScanQuery {
   static Param Int(int64_t i) { return Param{true, i, ""}; }
 
   bool InChain(EntityKind k) const { return Level(k) <= Level(r_.leaf); }
+  // The deepest level whose id a row carries: the grain alone when grouped.
+  int LastIdLevel() const { return grouped_ ? Level(r_.grain) : Level(r_.leaf); }
+
+  // A grouped scan reads one value per grain row: a field or sort key of the grain or above.
+  Status CheckGrainLevel(const std::string& path) const {
+    const std::string entity = path.substr(0, path.find('.'));
+    std::optional<EntityKind> k = entity == "head"
+                                      ? std::optional<EntityKind>(EntityKind::kHousehold)
+                                      : ParseEntityKind(entity);
+    if (k && Level(*k) <= Level(r_.grain)) return Status::Ok();
+    return Status::Invalid("汇总读取只能逐行读取本表粒度及其上级的字段：“" + path + "”");
+  }
+
+  // Checks one aggregate and resolves the columns its condition and value read.
+  Status PrepareAggregate(const ScanAggregate& a) {
+    if (Level(a.over) <= Level(r_.grain) || Level(a.over) > Level(r_.leaf)) {
+      return Status::Invalid("汇总的对象必须在本表粒度之下、读取的下层粒度之内");
+    }
+    if (a.fn == ScanAggregate::Fn::kSum) {
+      if (a.over != r_.leaf) return Status::Invalid("求和只能用于读取的最下层");
+      ASSIGN_OR_RETURN(Column c, Resolve(a.value));
+      if (c.def == nullptr || c.def->type != FieldType::kInteger) {
+        return Status::Invalid("求和的字段必须是整数字段：“" + a.value + "”");
+      }
+      sum_cols_[&a] = c.sql;
+    }
+    return PrepareCondition(a.where, a.over);
+  }
+
+  Status PrepareCondition(const ScanCondition& c, EntityKind over) {
+    if (c.kind != ScanCondition::Kind::kPredicate) {
+      for (const ScanCondition& child : c.children) RETURN_IF_ERROR(PrepareCondition(child, over));
+      return Status::Ok();
+    }
+    const ScanPredicate& p = c.predicate;
+    if (p.op == "has_tag") {
+      // The EXISTS is written on the chain's person: only a count of persons may ask it.
+      if (over != EntityKind::kPerson) return Status::Invalid("标签条件只能用于人员的汇总");
+      if (p.values.size() != 1 || catalog_.FindTag(p.values[0]) == nullptr) {
+        return Status::Invalid("读取条件中的标签未在字段目录中定义");
+      }
+      return Status::Ok();
+    }
+    ASSIGN_OR_RETURN(Column col, Resolve(p.path));
+    RETURN_IF_ERROR(CheckOp(p));
+    cond_cols_[&p] = col.sql;
+    if (p.op == "alive_at") RETURN_IF_ERROR(PrepareAlive(p, col.sql));
+    return Status::Ok();
+  }
+
+  // Predicates every aggregate over the leaf has at the top of its condition (`alive` in each
+  // count of 人口统计表) are written once, on the leaf's LEFT JOIN, rather than once per
+  // aggregate and row: a leaf row they reject joins as NULL, which no count or sum over the leaf
+  // takes, and the rows above it stay (a household whose members are all rejected still joins
+  // once), so the counts above the leaf do not change. Only predicates on the leaf's own columns
+  // as they are now: a history join comes later in FROM than the leaf's ON.
+  void PlanHoist() {
+    if (!as_of_joins_.empty() || Moved()) return;
+    std::vector<const ScanAggregate*> leaf;
+    for (const ScanAggregate& a : r_.aggregates) {
+      if (a.over == r_.leaf) leaf.push_back(&a);
+    }
+    if (leaf.empty()) return;
+    auto top = [](const ScanCondition& c) {
+      std::vector<const ScanPredicate*> out;
+      if (c.kind == ScanCondition::Kind::kPredicate) out.push_back(&c.predicate);
+      if (c.kind == ScanCondition::Kind::kAll) {
+        for (const ScanCondition& child : c.children) {
+          if (child.kind == ScanCondition::Kind::kPredicate) out.push_back(&child.predicate);
+        }
+      }
+      return out;
+    };
+    auto same = [](const ScanPredicate& a, const ScanPredicate& b) {
+      return a.op == b.op && a.path == b.path && a.values == b.values;
+    };
+    const std::string own = std::string(EntityName(r_.leaf)) + ".";
+    for (const ScanPredicate* p : top(leaf[0]->where)) {
+      const bool on_leaf = p->op == "has_tag" ? r_.leaf == EntityKind::kPerson
+                                              : p->path.compare(0, own.size(), own) == 0;
+      if (!on_leaf) continue;
+      std::vector<const ScanPredicate*> copies;
+      size_t holding = 0;
+      for (const ScanAggregate* a : leaf) {
+        bool found = false;
+        for (const ScanPredicate* q : top(a->where)) {
+          if (!same(*p, *q)) continue;
+          copies.push_back(q);
+          found = true;
+        }
+        holding += found ? 1 : 0;
+      }
+      if (holding != leaf.size() || hoisted_set_.count(p)) continue;
+      hoisted_.push_back(p);
+      for (const ScanPredicate* q : copies) hoisted_set_.insert(q);
+    }
+  }
+
+  std::string ConditionSql(const ScanCondition& c, std::vector<Param>* params) const {
+    if (c.kind == ScanCondition::Kind::kPredicate) {
+      if (hoisted_set_.count(&c.predicate)) return "1 = 1";  // on the leaf's join
+      auto it = cond_cols_.find(&c.predicate);
+      return Predicate(c.predicate, it == cond_cols_.end() ? "" : it->second, params);
+    }
+    if (c.children.empty()) return c.kind == ScanCondition::Kind::kAll ? "1 = 1" : "1 = 0";
+    std::string sql = "(";
+    for (size_t i = 0; i < c.children.size(); ++i) {
+      if (i > 0) sql += c.kind == ScanCondition::Kind::kAll ? " AND " : " OR ";
+      sql += ConditionSql(c.children[i], params);
+    }
+    return sql + ")";
+  }
+
+  // COUNT of the `over` ids where the condition is true (DISTINCT above the leaf, whose rows
+  // repeat once per row below them; a LEFT JOIN's missing row has a NULL id and is not counted),
+  // or the SUM of the column over the leaf rows where it is true (NULL when none: read as 0).
+  std::string AggregateSql(const ScanAggregate& a, std::vector<Param>* params) const {
+    const std::string cond = ConditionSql(a.where, params);
+    if (a.fn == ScanAggregate::Fn::kSum) {
+      // The summed column may be of a row above the leaf (a household's, summed per member):
+      // a LEFT JOIN's missing leaf row must not add it.
+      return std::string("SUM(CASE WHEN ") + Alias(a.over) + ".id IS NOT NULL AND " + cond +
+             " THEN " + sum_cols_.at(&a) + " END)";
+    }
+    return std::string("COUNT(") + (a.over == r_.leaf ? "" : "DISTINCT ") + "CASE WHEN " + cond +
+           " THEN " + Alias(a.over) + ".id END)";
+  }
 
   Status NeedPerson(const char* what) const {
     if (r_.leaf != EntityKind::kPerson) {
@@ -388,13 +526,13 @@ class ScanQuery {
   struct AliveColumns {
     std::string status, death, birth, move_in, move_out, residence;
   };
-  Status PrepareAlive(const ScanPredicate& p) {
+  Status PrepareAlive(const ScanPredicate& p, const std::string& status_column) {
     const std::string prefix = p.path.substr(0, p.path.find('.') + 1);
     if (prefix != "person." && prefix != "head.") {
       return Status::Invalid("读取条件 alive_at 只能用于人员");
     }
     AliveColumns cols;
-    cols.status = pred_cols_.back();
+    cols.status = status_column;
     auto column = [&](const char* key, std::string* out) -> Status {
       if (catalog_.Find(EntityKind::kPerson, key) == nullptr) return Status::Ok();
       ASSIGN_OR_RETURN(Column c, Resolve(prefix + key));
@@ -406,7 +544,7 @@ class ScanQuery {
     RETURN_IF_ERROR(column(keys::kMoveInDate, &cols.move_in));
     RETURN_IF_ERROR(column(keys::kMoveOutDate, &cols.move_out));
     RETURN_IF_ERROR(column(keys::kResidenceStatus, &cols.residence));
-    alive_cols_.push_back(cols);
+    alive_cols_[&p] = cols;
     return Status::Ok();
   }
 
@@ -466,7 +604,7 @@ class ScanQuery {
     return Status::Ok();
   }
 
-  std::string From() const {
+  std::string From(std::vector<Param>* params) const {
     std::string from = std::string(" FROM ") + EntityName(r_.grain) + " " + Alias(r_.grain);
     if (Moved() && r_.grain == EntityKind::kPerson) {
       // The membership each person who moved since the instant held then.
@@ -494,6 +632,12 @@ class ScanQuery {
       }
       from += std::string(" LEFT JOIN ") + EntityName(KindAt(k)) + " " + Alias(KindAt(k)) + " ON " +
               Alias(KindAt(k)) + ".parent_id = " + Alias(KindAt(k - 1)) + ".id";
+      if (k == Level(r_.leaf)) {
+        for (const ScanPredicate* p : hoisted_) {
+          auto it = cond_cols_.find(p);
+          from += " AND " + Predicate(*p, it == cond_cols_.end() ? "" : it->second, params);
+        }
+      }
     }
     if (head_) {
       from += std::string(" LEFT JOIN person ") + kHeadAlias + " ON " + kHeadAlias +
@@ -530,7 +674,7 @@ class ScanQuery {
           "EXISTS (SELECT 1 FROM tag_assignment t WHERE t.person_id = p.id AND t.tag = ?";
       return sql + Validity(params) + ")";
     }
-    if (p.op == "alive_at") return AliveSql(p, alive_cols_[alive_index_++], params);
+    if (p.op == "alive_at") return AliveSql(p, alive_cols_.at(&p), params);
     auto one = [&](const char* op) {
       params->push_back(Text(p.values.empty() ? "" : p.values[0]));
       return col + " " + op + " ?";
@@ -585,18 +729,22 @@ class ScanQuery {
 
   const Catalog& catalog_;
   const ScanRequest& r_;
-  const ScanHistory* history_;                      // null: as now
-  const FieldCipher* cipher_;                       // null: values in clear
+  const ScanHistory* history_;                               // null: as now
+  const FieldCipher* cipher_;                                // null: values in clear
   size_t sql_order_ = SIZE_MAX;  // order keys SQL sorts by: those before the first encrypted one
   std::map<size_t, std::vector<std::string>> blind_values_;  // per predicate on a blind index
-  std::map<std::string, std::string> as_of_joins_;  // "p.name" → its join alias ("hf1")
-  std::vector<AliveColumns> alive_cols_;            // per alive_at predicate, in order
-  mutable size_t alive_index_ = 0;                  // reset by each Sql()
+  std::map<std::string, std::string> as_of_joins_;           // "p.name" → its join alias ("hf1")
+  std::map<const ScanPredicate*, AliveColumns> alive_cols_;  // per alive_at predicate
+  std::map<const ScanPredicate*, std::string> cond_cols_;    // per predicate in an aggregate
+  std::map<const ScanAggregate*, std::string> sum_cols_;     // the column each sum adds up
+  std::vector<const ScanPredicate*> hoisted_;   // written on the leaf's join (PlanHoist)
+  std::set<const ScanPredicate*> hoisted_set_;  // and every copy of them, in any aggregate
   std::vector<Column> fields_;
   std::vector<Column> order_;
   std::vector<std::string> pred_cols_;  // per predicate; empty for has_tag
   int top_ = 0;                         // highest level joined
   bool head_ = false;
+  bool grouped_ = false;  // aggregates computed by GROUP BY the grain row
 };
 
 void BindAll(SqlStatement* s, const std::vector<Param>& params) {
@@ -650,6 +798,7 @@ Status SqlStore::Scan(const ScanRequest& request,
   const size_t levels = query.levels();
   const size_t nfields = query.fields().size();
   const size_t ntags = request.tags.size();
+  const size_t naggregates = request.aggregates.size();
   const size_t norder = query.order_keys();
   const size_t nsql_order = query.sql_order_keys();
   // Rows equal on the SQL-sorted keys, waiting to be sorted on the encrypted ones.
@@ -691,6 +840,7 @@ Status SqlStore::Scan(const ScanRequest& request,
     row.ids.resize(levels);
     row.values.resize(nfields);
     row.tag_attrs.resize(ntags);
+    row.aggregates.resize(naggregates);
     *count = 0;
     while (true) {
       ASSIGN_OR_RETURN(bool more, s->Step());
@@ -705,6 +855,10 @@ Status SqlStore::Scan(const ScanRequest& request,
       }
       for (size_t i = 0; i < ntags; ++i) {
         ASSIGN_OR_RETURN(row.tag_attrs[i], Unseal(s->Text(col++)));
+      }
+      for (size_t i = 0; i < naggregates; ++i) {
+        // COUNT is never NULL; a SUM over no row is, and reads as 0 (Int of NULL).
+        row.aggregates[i] = s->Int(col++);
       }
       std::vector<std::optional<std::string>> key;
       for (size_t i = 0; i < nsql_order; ++i) key.push_back(s->Text(col++));

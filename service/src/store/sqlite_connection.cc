@@ -43,9 +43,15 @@ Status SqliteError(sqlite3* db, int rc, const std::string& what) {
     case SQLITE_BUSY:
     case SQLITE_LOCKED:
     case SQLITE_READONLY:
-    case SQLITE_FULL:
-    case SQLITE_IOERR:
       return Status::Unavailable(msg);
+    // The operator must make room; what was committed before is intact (the failed transaction
+    // rolls back), so the message says what to do rather than only SQLite's words.
+    case SQLITE_FULL:
+      return Status::Unavailable("登记库所在磁盘已满，本次写入未提交（此前已提交的数据不受影响）；"
+                                 "请腾出磁盘空间后重新运行：" + msg);
+    case SQLITE_IOERR:
+      return Status::Unavailable("登记库文件读写失败（磁盘错误或空间不足），本次写入未提交；"
+                                 "请检查磁盘后重新运行：" + msg);
     default:
       return Status::Internal(msg);
   }

@@ -60,8 +60,10 @@ export async function request(method, path, opts = {}) {
       headers,
       credentials: 'same-origin',
       body,
+      signal: opts.signal,
     });
   } catch (e) {
+    if (e.name === 'AbortError') throw new ApiError(0, { error: { code: 'cancelled', message: '已取消', details: [] } });
     throw new ApiError(0, { error: { code: 'network', message: '无法连接服务器，请检查网络后重试', details: [] } });
   }
   const etag = response.headers.get('ETag');

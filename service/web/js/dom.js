@@ -18,7 +18,10 @@ export function h(tag, attrs, ...children) {
   const el = document.createElement(name);
   if (classes.length) el.className = classes.join(' ');
   if (id) el.id = id;
-  if (attrs && (typeof attrs !== 'object' || attrs instanceof Node || Array.isArray(attrs))) {
+  // A first argument that is not an attribute object is a child — 0 too (a count of zero must
+  // show as 0, not vanish as a falsy "no attributes").
+  if (attrs !== null && attrs !== undefined && attrs !== false
+    && (typeof attrs !== 'object' || attrs instanceof Node || Array.isArray(attrs))) {
     children.unshift(attrs);
     attrs = null;
   }

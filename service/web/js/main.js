@@ -114,7 +114,10 @@ function renderNav(activeKey) {
     if (item.sep) { pendingSep = nav.childElementCount > 0; continue; }
     if (!allowed(item)) continue;
     if (pendingSep) { nav.append(h('span.sep')); pendingSep = false; }
-    nav.append(h('a', { href: item.href, 'data-link': true, class: item.key === activeKey ? 'active' : '' }, item.label));
+    nav.append(h('a', {
+      href: item.href, 'data-link': true, class: item.key === activeKey ? 'active' : '',
+      'aria-current': item.key === activeKey ? 'page' : null,
+    }, item.label));
   }
 }
 
@@ -186,8 +189,63 @@ export async function render() {
   }
 }
 
+// Below 600 px a list shows each row as a card, every value under its column's name: each cell
+// of a table.list carries its column's header as data-label (css/app.css). Done here for every
+// table any page renders, now or later (pagers, dialogs), so no page has to.
+function labelTableCells(root) {
+  for (const table of root.querySelectorAll('table.list:not(.compare)')) {
+    const heads = [...table.querySelectorAll(':scope > thead > tr:first-child > th')].map((th) => th.textContent.trim());
+    if (!heads.length) continue;
+    for (const tr of table.querySelectorAll(':scope > tbody > tr')) {
+      [...tr.children].forEach((td, i) => {
+        if (td.tagName === 'TD' && heads[i] && !td.dataset.label && !td.classList.contains('empty')) td.dataset.label = heads[i];
+      });
+    }
+  }
+}
+// A table wider (or a box taller) than its frame scrolls inside it; one with nothing focusable
+// in it is made focusable, so a keyboard user can scroll it too (WCAG 2.1.1), and named after
+// the heading above it.
+function focusableScrollers(root) {
+  for (const el of root.querySelectorAll('.table-wrap, .scroll-region, pre.block, .dlg-body')) {
+    const scrolls = el.scrollWidth > el.clientWidth + 1 || el.scrollHeight > el.clientHeight + 1;
+    if (!scrolls || el.hasAttribute('tabindex')
+      || el.querySelector('a[href], button, input, select, textarea, [tabindex]')) continue;
+    el.tabIndex = 0;
+    if (!el.getAttribute('role')) el.setAttribute('role', 'region');
+    if (!el.getAttribute('aria-label')) {
+      const heading = el.closest('.card, dialog')?.querySelector('h1, h2, h3, .dlg-head');
+      el.setAttribute('aria-label', heading ? `${heading.textContent.trim()}（可滚动）` : '可滚动区域');
+    }
+  }
+}
+let labelQueued = false;
+const tidy = () => {
+  if (labelQueued) return;
+  labelQueued = true;
+  requestAnimationFrame(() => { labelQueued = false; labelTableCells(document.body); focusableScrollers(document.body); });
+};
+new MutationObserver(tidy).observe(document.body, { childList: true, subtree: true });
+window.addEventListener('resize', tidy);
+
+// Below 600 px the menu folds behind one button (css/app.css); following a link folds it again.
+function setMenuOpen(open) {
+  document.getElementById('top').classList.toggle('open', open);
+  document.getElementById('nav-toggle').setAttribute('aria-expanded', String(open));
+}
+document.getElementById('nav-toggle').addEventListener('click', () => {
+  setMenuOpen(!document.getElementById('top').classList.contains('open'));
+});
+document.addEventListener('keydown', (ev) => {
+  if (ev.key === 'Escape' && document.getElementById('top').classList.contains('open')) {
+    setMenuOpen(false);
+    document.getElementById('nav-toggle').focus();
+  }
+});
+
 document.addEventListener('click', (ev) => {
   const a = ev.target.closest('a[data-link]');
+  if (a && a.closest('#menu')) setMenuOpen(false);
   if (!a || ev.defaultPrevented || ev.button !== 0 || ev.metaKey || ev.ctrlKey || ev.shiftKey) return;
   ev.preventDefault();
   navigate(a.getAttribute('href'));

@@ -10,13 +10,25 @@ export async function tree() {
   return (await api.get('/api/v1/tree')).data;
 }
 
+// The caller's tree, fetched once a minute at most: breadcrumbs read the names above a grid from
+// it (the caller may not read those rows themselves).
+let treeCache = null;
+export function cachedTree() {
+  if (!treeCache || Date.now() - treeCache.at > 60000) {
+    treeCache = { at: Date.now(), promise: tree() };
+    treeCache.promise.catch(() => { treeCache = null; });
+  }
+  return treeCache.promise;
+}
+
 // A single-row answer with the ETag to send back in If-Match.
 const row = (r) => ({ ...r.data, etag: r.etag });
 
-// {items: [row], next_after}: the persons the caller may see that `q` finds (the server decides
-// whether q is a name, an ID number, its last four characters or a phone number).
-export async function searchPersons(q, after) {
-  return (await api.get('/api/v1/persons/search', { q, after: after || undefined, limit: 20 })).data;
+// {items: [row], next_after, total, criterion}: the persons the caller may see that `q` finds
+// (the server decides whether q is a name or address part, an ID number, its last four
+// characters, a part of it or a phone number). Paged by position: `after` matches skipped.
+export async function searchPersons(q, after, limit = 20) {
+  return (await api.get('/api/v1/persons/search', { q, after: after || undefined, limit })).data;
 }
 
 export async function findPersons(query) {
@@ -86,6 +98,12 @@ export async function gridBuildings(id, after) {
   return (await api.get(`/api/v1/grids/${P(id)}/buildings`, { after: after || undefined })).data;
 }
 export const buildingHouseholds = (id, after) => children('households', id, after);
+// A building's households with their summaries (household_summary.h): {items: [row],
+// summaries: {id: {members, head_id?, head_name?, tags: [{tag, label, members}]}}, next_after,
+// total}; paged by position.
+export async function householdSummaries(buildingId, after, limit = 20) {
+  return (await api.get('/api/v1/households', { parent_id: buildingId, summary: 1, after: after || undefined, limit })).data;
+}
 
 export async function createBuilding(gridId, values) {
   return row(await api.post('/api/v1/buildings', { parent_id: Number(gridId), fields: values }));
@@ -109,9 +127,11 @@ export async function setHead(householdId, personId, etag, previousHeadRelations
   return row(await api.post(`/api/v1/households/${P(householdId)}/head`, body, { ifMatch: etag }));
 }
 
-// The chain of rows above `entity` (grid → building → household), fetched one GET each.
+// The chain of rows above `entity` up to its grid (grid → building → household), fetched one GET
+// each. It stops at the grid: the rows above it may lie outside the caller's scope (a grid
+// worker may not read their community), so their names come from the tree (place.js).
 export async function ancestors(entity) {
-  const kinds = { person: 'households', household: 'buildings', building: 'grids', grid: 'communities' };
+  const kinds = { person: 'households', household: 'buildings', building: 'grids' };
   const out = [];
   let cur = entity;
   while (cur && cur.parent_id && kinds[cur.type] && out.length < 4) {

@@ -30,9 +30,31 @@ export async function savings(id, params) {
   return data;
 }
 
-export async function download(id, params) {
-  const { response } = await api.get(`/api/v1/tables/${enc(id)}`, params, { raw: true });
-  const blob = await response.blob();
+// Downloads the table. `onBytes(n)` sees the bytes received so far; `signal` (AbortSignal)
+// cancels the download.
+export async function download(id, params, { signal, onBytes } = {}) {
+  const { response } = await api.get(`/api/v1/tables/${enc(id)}`, params, { raw: true, signal });
+  let blob;
+  if (response.body && onBytes) {
+    const reader = response.body.getReader();
+    const parts = [];
+    let n = 0;
+    try {
+      for (;;) {
+        const { done, value } = await reader.read();
+        if (done) break;
+        parts.push(value);
+        n += value.length;
+        onBytes(n);
+      }
+    } catch (e) {
+      if (e.name === 'AbortError') throw new api.ApiError(0, { error: { code: 'cancelled', message: '已取消', details: [] } });
+      throw e;
+    }
+    blob = new Blob(parts, { type: response.headers.get('Content-Type') || '' });
+  } else {
+    blob = await response.blob();
+  }
   const fallback = `${String(id).replace(/\//g, '-')}.${params.format || 'xlsx'}`;
   return { blob, name: api.downloadName(response, fallback) };
 }

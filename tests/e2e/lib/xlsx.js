@@ -22,3 +22,16 @@ export function table(rows, firstHeader) {
   const data = rows.slice(at + 1).filter((r) => r.some((c) => c !== ''));
   return { header, data, before: rows.slice(0, at) };
 }
+
+// The same sheet's cells as the type openpyxl reads them ("int", "float", "str", "NoneType"…),
+// so a test can tell a number stored as a number from digits stored as text.
+const TYPES = `
+import json, sys, openpyxl
+wb = openpyxl.load_workbook(sys.argv[1], read_only=True)
+ws = wb.worksheets[0]
+print(json.dumps([[type(c).__name__ for c in row] for row in ws.iter_rows(values_only=True)]))
+`;
+
+export function readXlsxTypes(file) {
+  return JSON.parse(execFileSync('/usr/bin/python3', ['-c', TYPES, file], { encoding: 'utf8' }));
+}

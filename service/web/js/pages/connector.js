@@ -1,9 +1,8 @@
 // One connector: its runs (newest first) with their report, and a run's quarantined rows (file,
 // row, column, reason).
-import { h, toast, clear, fmtTime, notice } from '../dom.js';
+import { h, clear, fmtTime, notice } from '../dom.js';
 import * as api from '../api.js';
-import { progressText, runBadge, runNow } from './connectors.js';
-import { navigate } from '../main.js';
+import { runBadge, runWithProgress } from './connectors.js';
 
 export const title = (p) => `连接器 ${p.id}`;
 
@@ -37,10 +36,10 @@ function report(run) {
   return h('dl.kv',
     h('dt', '状态'), h('dd', runBadge(run.status)),
     h('dt', '开始'), h('dd', fmtTime(run.started_at)), h('dt', '结束'), h('dd', fmtTime(run.finished_at) || '—'),
-    h('dt', '读取'), h('dd', run.read), h('dt', '新增'), h('dd', run.new),
-    h('dt', '更新'), h('dd', run.updated), h('dt', '未变化'), h('dd', run.unchanged),
-    h('dt', '关联到已有人员'), h('dd', run.linked), h('dt', '转入待核实'), h('dd', run.review),
-    h('dt', '隔离（有误的行）'), h('dd', run.rejected),
+    h('dt', '读取'), h('dd', String(run.read ?? 0)), h('dt', '新增'), h('dd', String(run.new ?? 0)),
+    h('dt', '更新'), h('dd', String(run.updated ?? 0)), h('dt', '未变化'), h('dd', String(run.unchanged ?? 0)),
+    h('dt', '关联到已有人员'), h('dd', String(run.linked ?? 0)), h('dt', '转入待核实'), h('dd', String(run.review ?? 0)),
+    h('dt', '隔离（有误的行）'), h('dd', String(run.rejected ?? 0)),
     problems(run),
     run.message ? [h('dt', '说明'), h('dd', run.message)] : null);
 }
@@ -57,34 +56,43 @@ async function quarantine(runId) {
 }
 
 export async function render({ id }, query) {
-  const { data } = await api.get(`/api/v1/connectors/${encodeURIComponent(id)}/runs`, { limit: 500 });
-  // Oldest first from the server; the newest is shown first.
-  const runs = data.items.slice().reverse();
   const detail = h('div#run-detail');
+  const tbody = h('tbody');
   const show = async (run) => {
     clear(detail).append(h('div.card', h('h2', `第 ${run.id} 次运行`), report(run), h('h3', '隔离的行'), h('p.muted', '正在加载…')));
     const q = await quarantine(run.id).catch((e) => notice('error', e.message));
     detail.querySelector('.card').lastChild.replaceWith(q);
   };
-  const rows = runs.map((r) => h('tr.clickable', { onclick: () => show(r) },
-    h('td', `#${r.id}`), h('td', runBadge(r.status)), h('td.small', fmtTime(r.started_at)),
-    h('td.num', r.read), h('td.num', r.new + r.updated), h('td.num', r.rejected)));
-  const selected = runs.find((r) => String(r.id) === query.run) || runs[0];
-  if (selected) show(selected);
-  return h('div', h('div.crumbs', h('a', { href: '/admin/connectors', 'data-link': true }, '数据接入'), ' › ', id),
-    h('div.page-head', h('h1', id), h('span.spacer'), h('button.primary', {
+  // The run history, newest first (the server lists oldest first); shows run `runId`, else the
+  // newest.
+  const loadHistory = async (runId) => {
+    const { data } = await api.get(`/api/v1/connectors/${encodeURIComponent(id)}/runs`, { limit: 500 });
+    const runs = data.items.slice().reverse();
+    clear(tbody).append(runs.length ? runs.map((r) => h('tr.clickable', { onclick: () => show(r), dataset: { run: r.id } },
+      h('td', `#${r.id}`), h('td', runBadge(r.status)), h('td.small', fmtTime(r.started_at)),
+      h('td.num', String(r.read ?? 0)), h('td.num', String((r.new ?? 0) + (r.updated ?? 0))), h('td.num', String(r.rejected ?? 0))))
+      : h('tr', h('td.empty', { colspan: 6 }, '还没有运行过')));
+    const selected = runs.find((r) => String(r.id) === String(runId)) || runs[0];
+    if (selected) show(selected);
+  };
+  await loadHistory(query.run);
+  const progressHost = h('div#run-host');
+  return h('div', h('nav.crumbs', { 'aria-label': '所在位置' }, h('a', { href: '/admin/connectors', 'data-link': true }, '数据接入'), ' › ', id),
+    h('div.page-head', h('h1', id), h('span.spacer'), h('button.primary#run-connector', {
       type: 'button',
       onclick: async (ev) => {
         const button = ev.target;
         button.disabled = true;
-        try {
-          const run = await runNow(id, (r) => { button.textContent = progressText(r); });
-          toast(run.status === 'failed' ? `运行失败：${run.message}` : '运行完成', run.status === 'failed' ? 'error' : '');
-          navigate(`/admin/connectors/${encodeURIComponent(id)}?run=${run.id}`, { replace: true });
-        } catch (e) { toast(e.message, 'error'); button.disabled = false; button.textContent = '立即运行'; }
+        const run = await runWithProgress(id, progressHost);
+        button.disabled = false;
+        if (!run) return;  // the panel says why it did not start
+        // The summary stays in the panel; the history and the report show the new run.
+        history.replaceState(null, '', `/admin/connectors/${encodeURIComponent(id)}?run=${run.id}`);
+        await loadHistory(run.id);
       },
     }, '立即运行')),
+    progressHost,
     h('div.split.wide-left', h('div.card', h('h2', '运行历史'), h('div.table-wrap', h('table.list',
       h('thead', h('tr', ['运行', '状态', '开始', { label: '读取', num: true }, { label: '新增/更新', num: true }, { label: '隔离', num: true }].map((x) => h('th', { class: x.num ? 'num' : '' }, x.label || x)))),
-      h('tbody', rows.length ? rows : h('tr', h('td.empty', { colspan: 6 }, '还没有运行过')))))), detail));
+      tbody))), detail));
 }

@@ -7,6 +7,16 @@ import { load as loadCatalog } from '../catalog.js';
 import { buildForm } from '../form.js';
 import { crumbs, buildingName } from './place.js';
 
+// "共 3 栋楼 · 120 户 · 310 人" from the caller's tree (GET /tree counts), or null.
+async function totals(id) {
+  const tree = await reg.cachedTree();
+  for (const d of tree.districts) for (const s of d.streets) for (const c of s.communities) {
+    const g = c.grids.find((x) => String(x.id) === String(id));
+    if (g) return `共 ${g.counts.buildings} 栋楼 · ${g.counts.households} 户 · ${g.counts.persons} 人`;
+  }
+  return null;
+}
+
 export const title = '网格';
 
 export async function render({ id }) {
@@ -40,8 +50,10 @@ export async function render({ id }) {
       h('td', b.address || ''), h('td.num', b.households), h('td.num', b.persons)),
     (after) => reg.gridBuildings(id, after),
     { empty: '这个网格还没有楼栋' });
+  const total = h('p.list-total#grid-total');
+  totals(id).then((t) => { total.textContent = t || ''; }).catch(() => {});
   return h('div', crumbs(grid),
     h('div.page-head', h('h1', grid.fields.name || grid.fields.code || `网格 ${id}`), h('span.spacer'), add),
-    h('div.card', list));
+    h('div.card', total, list));
 }
 

@@ -23,6 +23,11 @@ async function save(cat, form, household, buildingId, status) {
   status.replaceChildren();
   try {
     if (!household) {
+      // The server refuses an all-blank household too; saying so here saves the round trip.
+      if (!Object.values(form.values()).some((v) => v !== null)) {
+        status.append(notice('error', '请至少填写一项户信息（如户号、房号或家庭地址）后再保存'));
+        return;
+      }
       const created = await reg.createHousehold(buildingId, form.values());
       toast('已新增户，请添加家庭成员');
       navigate(`/households/${created.id}`, { replace: true });
@@ -70,14 +75,31 @@ function membersCard(cat, household, members) {
           const previous = members.find((m) => String(m.id) === String(headId));
           const rel = relationshipSelect(cat, '');
           rel.id = 'previous-head-relationship';
+          for (const o of [...rel.options]) if (o.value === '02') o.remove();
+          const err = h('div.err#err-previous-head', { role: 'alert', hidden: true });
           const body = h('div', h('p', `将 ${p.fields.name} 设为本户户主。`),
-            previous ? h('div.field', h('label', { for: rel.id }, `原户主 ${previous.fields.name} 与新户主的关系`), rel) : null);
-          if (await dialog('设为户主', body, [{ label: '取消' }, { label: '确定', primary: true }]) !== '确定') return;
-          try {
-            await reg.setHead(household.id, p.id, household.etag, rel.value || undefined);
-            toast('户主已更新');
-            navigate(`/households/${household.id}`, { replace: true });
-          } catch (e) { toast(e.message, 'error'); }
+            previous ? h('div.field', h('label', { for: rel.id }, `原户主 ${previous.fields.name} 的新关系`), rel, err) : null);
+          await dialog('设为户主', body, [{ label: '取消' }, {
+            label: '确定', primary: true,
+            onClick: async () => {
+              if (previous && !rel.value) {
+                err.textContent = '请为原户主选择新的与户主关系';
+                err.hidden = false;
+                rel.focus();
+                return false;
+              }
+              try {
+                await reg.setHead(household.id, p.id, household.etag, rel.value || undefined);
+                toast('户主已更新');
+                navigate(`/households/${household.id}`, { replace: true });
+                return true;
+              } catch (e) {
+                err.textContent = e.message;
+                err.hidden = false;
+                return false;
+              }
+            },
+          }]);
         },
       }, '设为户主')));
   });

@@ -32,8 +32,30 @@ function problemsOfDetails(details) {
   });
 }
 
+// Line numbers beside the textarea, scrolled with it; lines with a problem are marked.
+function lineGutter(textarea) {
+  const gutter = h('div.gutter', { 'aria-hidden': 'true' });
+  let bad = new Set();
+  let shown = -1;
+  const draw = () => {
+    const n = textarea.value.split('\n').length;
+    if (n === shown && !gutter.dataset.dirty) return;
+    shown = n;
+    delete gutter.dataset.dirty;
+    clear(gutter);
+    for (let i = 1; i <= n; i += 1) gutter.append(h('div', { class: bad.has(i) ? 'bad' : '' }, String(i)));
+    gutter.scrollTop = textarea.scrollTop;
+  };
+  textarea.addEventListener('input', draw);
+  textarea.addEventListener('scroll', () => { gutter.scrollTop = textarea.scrollTop; });
+  draw();
+  gutter.mark = (lines) => { bad = new Set(lines); gutter.dataset.dirty = '1'; draw(); };
+  return gutter;
+}
+
 function showProblems(ul, textarea, list) {
   clear(ul);
+  if (textarea.gutter) textarea.gutter.mark(list.filter((p) => p.line).map((p) => p.line));
   for (const p of list) {
     ul.append(h('li', p.line ? h('button.link', { type: 'button', onclick: () => jumpTo(textarea, p.line, p.column) },
       `第 ${p.line} 行${p.column ? `第 ${p.column} 列` : ''}`) : null, p.line ? '：' : '', p.message));
@@ -70,6 +92,7 @@ export async function render({ id }, query) {
   }
   const text = h('textarea.code#mapping-yaml', { spellcheck: 'false', 'aria-label': '映射 YAML' });
   text.value = yaml;
+  text.gutter = lineGutter(text);
   const problems = h('ul.problems#mapping-problems');
   const state = h('div#mapping-state');
   const out = h('div#mapping-preview');
@@ -93,6 +116,8 @@ export async function render({ id }, query) {
     valid = result.valid;
     showProblems(problems, text, list);
     state.replaceChildren(valid ? notice('ok', '校验通过') : notice('error', `有 ${list.length} 个问题，请修改后再保存`));
+    // A preview's or a save's error was about the text as it was: once it checks, it is gone.
+    if (valid) for (const n of out.querySelectorAll('.notice.error')) n.remove();
     return valid;
   };
   text.addEventListener('input', () => {
@@ -161,8 +186,8 @@ export async function render({ id }, query) {
     request ? notice('info', '保存只更新申请中的草稿；审核通过时才发布为报表。') : null,
     draft && draft.unmatched.length ? notice('warn', `模板中有 ${draft.unmatched.length} 列未能匹配字段：${draft.unmatched.map((u) => u.header).join('、')}。请在下方补全。`) : null,
     h('div.editor',
-      h('div.card', h('h2', 'YAML'), text, state, problems,
+      h('div.card', h('h2', 'YAML'), h('div.code-editor', text.gutter, text), state, problems,
         h('p.small.muted', '表达式可用：字段名、household.head.name、grid.name、has_tag(dibao)、tag(disability).grade、age、label()（简称）、label_full()（全称）、mask()、format_date()、concat()、coalesce()、row_number()、case when … end。')),
-      h('div.card', h('h2', '预览'), h('div.fields', h('div.field', h('label', '范围'), scope), h('div.field', h('label', '统计时点'), asOf)),
+      h('div.card', h('h2', '预览'), h('div.fields', h('div.field', h('label', { for: 'mapping-scope' }, '范围'), scope), h('div.field', h('label', { for: 'mapping-as-of' }, '统计时点'), asOf)),
         h('div.row', previewBtn), out)));
 }

@@ -12,7 +12,7 @@ function draftCard() {
   const status = h('div');
   return h('div.card', h('h2', '由空白模板生成草稿'),
     h('p.muted.small', '上传部门下发的空白表（XLSX 或 CSV），系统按表头匹配字段目录中的名称和别名，生成映射草稿；未匹配的列会列出，请在编辑器中补全。'),
-    h('div.fields', h('div.field', h('label', '模板文件'), file), h('div.field', h('label', '标题'), titleInput)),
+    h('div.fields', h('div.field', h('label', { for: 'template-file' }, '模板文件'), file), h('div.field', h('label', { for: 'template-title' }, '标题'), titleInput)),
     status,
     h('div.form-actions', h('button.primary', {
       type: 'button',

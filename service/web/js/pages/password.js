@@ -7,10 +7,17 @@ import * as session from '../session.js';
 
 export const title = '修改密码';
 
+// The rule as the server enforces it (GET /me: password_rule), so the page never disagrees.
+export function passwordRule() {
+  const me = session.current();
+  return (me && me.password_rule) || { min_length: 10, text: '' };
+}
+
 export function render() {
+  const rule = passwordRule();
   const err = h('div.notice.error#password-error', { role: 'alert', hidden: true });
   const old = h('input#password-old', { type: 'password', autocomplete: 'current-password', required: true });
-  const fresh = h('input#password-new', { type: 'password', autocomplete: 'new-password', required: true, minlength: 10 });
+  const fresh = h('input#password-new', { type: 'password', autocomplete: 'new-password', required: true, minlength: rule.min_length, 'aria-describedby': 'password-rule' });
   const again = h('input#password-again', { type: 'password', autocomplete: 'new-password', required: true });
   const button = h('button.primary#password-submit', { type: 'submit' }, '修改密码');
   const show = (message) => {
@@ -42,7 +49,7 @@ export function render() {
   h('div.field', h('label', { for: 'password-old' }, '当前密码'), old),
   h('div.field', h('label', { for: 'password-new' }, '新密码'), fresh),
   h('div.field', h('label', { for: 'password-again' }, '再次输入新密码'), again),
-  h('p.muted.small', '至少 10 个字符，包含字母和数字；不能是常见密码，也不能由用户名构成。修改后需要重新登录。'),
+  h('p.muted.small#password-rule', `新密码要求：${rule.text}。修改后需要重新登录。`),
   button);
   return h('div', h('h1', '修改密码'), form);
 }

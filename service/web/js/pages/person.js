@@ -12,6 +12,7 @@ import { resolveConflict } from '../conflict.js';
 import { crumbs, nameOf } from './place.js';
 import { tagsCard } from './person_tags.js';
 import { moveButton } from './person_move.js';
+import { headChoice } from './person_head.js';
 import * as idn from '../idnumber.js';
 
 export const title = (p) => (p.id ? '人员' : '新增人员');
@@ -56,47 +57,78 @@ async function showHistory(cat, personId, key, current) {
     h('tbody', rows.length ? rows : h('tr', h('td.empty', { colspan: 4 }, '没有历史记录'))))));
 }
 
-// The possible-duplicates box of a new person's form.
+// The possible-duplicates box of a new person's form. An ID number already registered (in the
+// caller's scope) is an exact match: that person is opened, not entered again. The same name and
+// birth date is a fuzzy one: they may be two people, so 仍然保存 is offered, and the server opens
+// a 待核实 item for the pair (person_duplicates.h).
 function duplicateWatch(form) {
   const box = h('div.dup-box#duplicates', { hidden: true });
-  let found = [];
+  let exact = [];
+  let fuzzy = [];
   let seq = 0;
+  const person = (p) => h('li', h('a', { href: `/persons/${p.id}`, 'data-link': true, dataset: { duplicate: p.id } }, p.fields.name || '（无姓名）'),
+    ` · ${p.fields.birth_date || '出生日期不详'} · 身份证号 ${p.fields.id_number || '无'}`);
   const check = async () => {
     const id = idn.parse(form.get('id_number') || '');
     const name = form.get('name');
     const birth = form.get('birth_date');
     const my = ++seq;
-    const hits = new Map();
+    const byId = new Map();
+    const byNameBirth = new Map();
     try {
-      if (id.ok) for (const p of await reg.findPersons({ q: id.normalized })) hits.set(p.id, p);
+      if (id.ok) for (const p of await reg.findPersons({ id_number: id.normalized })) byId.set(p.id, p);
       if (name && birth) {
-        for (const p of await reg.findPersons({ q: name })) {
-          if (p.fields.birth_date === birth && p.fields.name === name) hits.set(p.id, p);
+        for (const p of await reg.findPersons({ name })) {
+          if (p.fields.birth_date === birth && p.fields.name === name && !byId.has(p.id)) byNameBirth.set(p.id, p);
         }
       }
     } catch (e) { return; }
     if (my !== seq) return;
-    found = [...hits.values()];
+    exact = [...byId.values()];
+    fuzzy = [...byNameBirth.values()];
     box.replaceChildren();
-    box.hidden = !found.length;
-    if (!found.length) return;
-    box.append(notice('warn', h('strong', '可能重复：'), '登记库中已有相似的人员，请先核对，避免重复登记。',
-      h('ul', found.map((p) => h('li', h('a', { href: `/persons/${p.id}`, target: '_blank' }, p.fields.name || '（无姓名）'),
-        ` · ${p.fields.birth_date || '出生日期不详'} · 身份证号 ${idn.maskId(p.fields.id_number || '') || '无'}`)))));
+    box.hidden = !exact.length && !fuzzy.length;
+    if (exact.length) {
+      box.append(notice('error', h('strong', '身份证号已登记：'), '此身份证号的人员已在登记库中，请打开该人员核对，不要重复录入。',
+        h('ul', exact.map(person))));
+    }
+    if (fuzzy.length) {
+      box.append(notice('warn', h('strong', '可能重复：'), '登记库中已有姓名和出生日期相同的人员，请先核对，避免重复登记。',
+        h('ul', fuzzy.map(person))));
+    }
   };
   for (const k of ['id_number', 'name', 'birth_date']) {
     const input = form.input(k);
     if (input) input.addEventListener('change', check);
   }
-  return { box, check, found: () => found };
+  return { box, check, exact: () => exact, fuzzy: () => fuzzy };
+}
+
+// The 409 of an ID number registered already (person_duplicates.h): a link to that person when
+// the caller may open them, else where they are registered.
+function duplicateNotice(e) {
+  const holder = e.body && e.body.error && e.body.error.holder;
+  if (holder && holder.person_id) {
+    return notice('error', e.message, ' ', h('a#open-duplicate', { href: `/persons/${holder.person_id}`, 'data-link': true }, '打开已登记的人员'));
+  }
+  return notice('error', h('span#duplicate-elsewhere', e.message));
+}
+
+// Puts `node` right under the field `key` of `form` (or at its end when the field is absent).
+function placeAfterField(form, key, node) {
+  const input = form.input(key);
+  const box = input && input.closest('.field');
+  if (box) box.after(node);
+  else form.el.append(node);
 }
 
 async function renderNew(cat, query) {
   const householdId = query.household;
   const household = householdId ? await reg.getHousehold(householdId) : null;
+  // No relationship is preset: a wrong default (户主 for every member) is worse than none.
   const form = buildForm(cat, personFields(cat), {});
-  // The first member of a household without a head is most likely its head.
-  if (household && !household.fields.head_person_id) form.set('relationship', '02');
+  const head = headChoice(cat, form, household, null);
+  placeAfterField(form, 'relationship', head.box);
   const dups = duplicateWatch(form);
   const status = h('div');
   let acknowledged = false;
@@ -105,20 +137,44 @@ async function renderNew(cat, query) {
     form.clearErrors();
     status.replaceChildren();
     await dups.check();
-    if (dups.found().length && !acknowledged) {
-      const r = await dialog('可能重复', h('p', `登记库中已有 ${dups.found().length} 位相似的人员（见表单上方）。确定这是另一个人并继续保存吗？`),
+    if (dups.exact().length) {
+      const p = dups.exact()[0];
+      const r = await dialog('身份证号已登记', h('p', `身份证号已登记为“${p.fields.name || '（无姓名）'}”。同一身份证号不能登记两次，请打开该人员核对或修改。`),
+        [{ label: '返回修改' }, { label: '打开已登记的人员', primary: true }]);
+      if (r === '打开已登记的人员') navigate(`/persons/${p.id}`);
+      return;
+    }
+    if (dups.fuzzy().length && !acknowledged) {
+      const r = await dialog('可能重复', h('p', `登记库中已有 ${dups.fuzzy().length} 位姓名和出生日期相同的人员（见表单上方）。确定这是另一个人并继续保存吗？保存后将生成一条待核实事项。`),
         [{ label: '返回核对' }, { label: '仍然保存', primary: true }]);
       if (r !== '仍然保存') return;
       acknowledged = true;
     }
+    head.setError('');
+    const becomesHead = head.needed();
+    if (becomesHead && !head.value()) { head.setError('请为原户主选择新的与户主关系'); return; }
+    const values = form.values();
+    // The new head's relationship is set by the head change itself, after the person exists.
+    if (becomesHead) values.relationship = null;
     try {
-      const p = await reg.createPerson(form.values(), householdId);
+      const p = await reg.createPerson(values, householdId);
+      if (becomesHead) {
+        try {
+          await head.apply(p.id);
+        } catch (e) {
+          toast(`已保存，但未能设为户主：${e.message}`, 'error');
+          navigate(`/persons/${p.id}`);
+          return;
+        }
+      }
       toast(`已保存：${p.fields.name || form.get('name')}`);
       navigate(householdId ? `/households/${householdId}` : `/persons/${p.id}`);
     } catch (e) {
       if (e.status === 422) {
         const rest = form.setErrors(e.fieldErrors());
         status.append(notice('error', e.message, Object.values(rest).length ? `：${Object.values(rest).join('；')}` : ''));
+      } else if (e.status === 409 && e.code === 'already_exists') {
+        status.append(duplicateNotice(e));
       } else {
         status.append(notice('error', e.message));
       }
@@ -138,6 +194,8 @@ async function renderExisting(cat, id, query = {}) {
   // which the server audits. Concealed values are read-only until shown in full.
   const reveal = query.reveal === '1';
   const [person, observations] = await Promise.all([reg.getPerson(id, { reveal }), reg.provenance(id)]);
+  const household = person.parent_id && person.status === 'active'
+    ? await reg.getHousehold(person.parent_id).catch(() => null) : null;
   const concealed = person.concealed || [];
   const prov = Object.fromEntries(observations.map((p) => [p.field, p]));
   const writer = session.may('write_register');
@@ -148,20 +206,42 @@ async function renderExisting(cat, id, query = {}) {
     readOnly: !editable,
     provenance: (key) => provenanceLine(cat, id, key, prov),
   });
+  // Only an editable form offers choosing 户主 (a read-only one has no control to show).
+  const head = headChoice(cat, form, editable ? household : null, id);
+  if (editable) placeAfterField(form, 'relationship', head.box);
   const status = h('div');
   const submit = async (ev) => {
     ev.preventDefault();
     form.clearErrors();
+    head.setError('');
     status.replaceChildren();
     const changed = form.changedValues();
     if (!Object.keys(changed).length) { toast('没有修改'); return; }
+    const becomesHead = head.needed() && changed.relationship === '02';
+    if (becomesHead && !head.value()) { head.setError('请为原户主选择新的与户主关系'); return; }
     try {
+      if (becomesHead) {
+        // The head change first (it sets both relationships), then the other changed fields
+        // over the version it left.
+        await head.apply(id);
+        delete changed.relationship;
+        if (Object.keys(changed).length) {
+          const fresh = await reg.getPerson(id, { reveal });
+          await reg.updatePerson(id, changed, fresh.etag);
+        }
+        toast('已保存，此人现为户主');
+        navigate(`/persons/${id}`, { replace: true });
+        return;
+      }
       await reg.updatePerson(id, changed, person.etag);
       toast('已保存');
       navigate(`/persons/${id}`, { replace: true });
     } catch (e) {
       if (e.status === 422) {
-        const rest = form.setErrors(e.fieldErrors());
+        const fieldErrors = e.fieldErrors();
+        if (fieldErrors.previous_head_relationship) head.setError(fieldErrors.previous_head_relationship);
+        delete fieldErrors.previous_head_relationship;
+        const rest = form.setErrors(fieldErrors);
         status.append(notice('error', e.message, Object.values(rest).length ? `：${Object.values(rest).join('；')}` : ''));
       } else if (e.status === 412) {
         // Read the other version as this page was read: a shown-in-full page compares full values.

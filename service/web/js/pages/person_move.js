@@ -66,8 +66,10 @@ export function moveButton(cat, person) {
         hhSel.disabled = false;
       };
       await dialog(`迁往其他户：${person.fields.name}`, h('div', err,
-        h('div.fields', h('div.field', h('label', '网格'), gridSel), h('div.field', h('label', '楼栋'), bldSel),
-          h('div.field', h('label', '户'), hhSel), h('div.field', h('label', '在新户中与户主关系'), rel)),
+        h('div.fields', h('div.field', h('label', { for: 'move-grid' }, '网格'), gridSel),
+          h('div.field', h('label', { for: 'move-building' }, '楼栋'), bldSel),
+          h('div.field', h('label', { for: 'move-household' }, '户'), hhSel),
+          h('div.field', h('label', { for: rel.id }, '在新户中与户主关系'), rel)),
         h('p.small.muted', '迁移会保留原户中的居住记录（历史）。')), [
         { label: '取消' },
         {
@@ -80,7 +82,8 @@ export function moveButton(cat, person) {
             try {
               await reg.movePerson(person.id, hhSel.value, rel.value, person.etag);
             } catch (e) {
-              err.replaceChildren(h('div.notice.error', e.message));
+              const detail = e.fieldErrors ? Object.values(e.fieldErrors())[0] : '';
+              err.replaceChildren(h('div.notice.error', { role: 'alert' }, detail || e.message));
               return false;
             }
             toast('已迁入新户');

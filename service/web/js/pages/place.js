@@ -1,5 +1,8 @@
 // Breadcrumbs up the tree (居民 › 社区 › 网格 › 楼栋 › 户) for a row, filled in as the rows above
-// it arrive (one GET each), so the page itself does not wait for them.
+// it arrive, so the page itself does not wait for them. Rows from the grid down are fetched one
+// GET each (the caller sees them: they are in a grid of the caller's scope); the levels above a
+// grid come from GET /tree, the tree the caller may see, so a grid worker's page never asks for
+// a community outside their scope (which the server would refuse and audit as a denial).
 import { h } from '../dom.js';
 import * as reg from '../reg.js';
 
@@ -21,14 +24,32 @@ export function buildingName(b) {
   return b.name || b.address || `楼栋 ${b.id}`;
 }
 
+// The community (tree node) holding grid `gridId` in the caller's tree, or null.
+export async function communityOf(gridId) {
+  const tree = await reg.cachedTree();
+  for (const d of tree.districts) {
+    for (const s of d.streets) {
+      for (const c of s.communities) {
+        if (c.grids.some((g) => String(g.id) === String(gridId))) return c;
+      }
+    }
+  }
+  return null;
+}
+
 export function crumbs(entity, { self = false } = {}) {
-  const el = h('div.crumbs', h('a', { href: '/residents', 'data-link': true }, '居民'));
+  const el = h('nav.crumbs', { 'aria-label': '所在位置' }, h('a', { href: '/residents', 'data-link': true }, '居民'));
   if (!entity) return el;
-  reg.ancestors(entity).then((rows) => {
-    for (const r of self ? [...rows, entity] : rows) {
+  (async () => {
+    const rows = await reg.ancestors(entity);
+    const chain = self ? [...rows, entity] : rows;
+    const grid = [...rows, entity].find((r) => r.type === 'grid');
+    const community = grid ? await communityOf(grid.id).catch(() => null) : null;
+    if (community) el.append(' › ', h('span', community.name || community.code));
+    for (const r of chain) {
       const link = LINKS[r.type];
       el.append(' › ', link ? h('a', { href: link(r.id), 'data-link': true }, nameOf(r)) : h('span', nameOf(r)));
     }
-  }).catch(() => {});
+  })().catch(() => {});
   return el;
 }

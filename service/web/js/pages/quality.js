@@ -15,6 +15,19 @@ function bar(n, total) {
     h('div.bar', { class: pct < 60 ? 'bad' : pct < 90 ? 'low' : '' }, h('span', { dataset: { pct } })));
 }
 
+// Active persons in no household (only a whole-register account is told of them): each opens
+// the person page, whose 迁入/迁移 places them in a household.
+function unplacedCard(unplaced) {
+  const count = unplaced.count || 0;
+  return h('section.card#unplaced', { 'aria-labelledby': 'unplaced-title' },
+    h('h2#unplaced-title', `未入户人员（${count} 人）`),
+    count ? h('p.muted', '这些人员不属于任何户，网格员看不到他们。打开人员后点“迁移”为其选择所在户。') : h('p.muted', '没有未入户的在册人员。'),
+    count ? h('ul.plain-list', unplaced.items.map((p) => h('li', { dataset: { person: p.id } },
+      h('a', { href: `/persons/${p.id}`, 'data-link': true }, p.name || `人员 ${p.id}`),
+      p.birth_date ? h('span.muted', ` · ${p.birth_date}`) : null))) : null,
+    count > unplaced.items.length ? h('p.muted.small', `仅列出前 ${unplaced.items.length} 人。`) : null);
+}
+
 export async function render() {
   // The key fields the caller sees unmasked and that are stored: the server refuses others (400),
   // as the completeness of a masked field would tell something of its values.
@@ -36,7 +49,8 @@ export async function render() {
     data.grids.length > 1 ? row(data.totals, '合计', '') : null));
   const el = h('div', h('div.page-head', h('h1', '数据质量')),
     h('p.muted', '完整度 = 该字段已填写的在册人员比例。点击“待核实”数字处理重复和冲突。'),
-    h('div.card', h('div.table-wrap', table)));
+    h('div.card', h('div.table-wrap', table)),
+    data.unplaced ? unplacedCard(data.unplaced) : null);
   // Bar widths via CSSOM (the page's content security policy forbids inline style attributes).
   for (const s of el.querySelectorAll('.bar > span')) s.style.width = `${s.dataset.pct}%`;
   return el;

@@ -99,8 +99,8 @@ function reviewCard(r, choice) {
     h('p.small.muted', '请核对用途与法律依据，只保留用途需要的列（最小必要）；默认遮蔽的列（身份证号、电话、敏感数据）只有勾选“完整显示”才授权完整显示。通过后映射发布为报表；授权由安全管理员确认后生效（三权分立）。'),
     h('div.fields', h('div.field', h('label', { for: 'review-scope' }, '批准的范围'), scope,
       h('div.hint', `部门所写：${r.scope || '（未填写）'}。批准的范围不能大于申请账号本身的范围。`))),
-    h('div.fields', h('div.field', h('label', '审核意见'), note)), h('div.form-actions', buttons),
-    h('div.fields', h('div.field', h('label', '退回原因'), reason)), h('div.form-actions', declineBtn), status);
+    h('div.fields', h('div.field', h('label', { for: 'review-note' }, '审核意见'), note)), h('div.form-actions', buttons),
+    h('div.fields', h('div.field', h('label', { for: 'decline-reason' }, '退回原因'), reason)), h('div.form-actions', declineBtn), status);
 }
 
 // The security admin's part: the grants the approval implies, confirmed or refused.
@@ -112,7 +112,7 @@ function grantCard(r) {
     h('ul#grant-list', r.approved_grants.map((g) => h('li.mono', g))),
     h('p.small', r.approved_scope.length ? `范围：${r.approved_scope.join('、')}` : '范围：申请账号本身的范围'),
     h('div.form-actions', h('button.primary#grant-confirm', { type: 'button', onclick: action(status, async () => { await req.grant(r.id, r.etag); toast('已授权'); }) }, '确认授权')),
-    h('div.fields', h('div.field', h('label', '不予授权'), reason)),
+    h('div.fields', h('div.field', h('label', { for: 'grant-decline-reason' }, '不予授权'), reason)),
     h('div.form-actions', h('button.danger#grant-decline', { type: 'button', onclick: action(status, async () => { await req.decline(r.id, reason.value, r.etag); toast('已退回'); }) }, '不予授权并退回')),
     status);
 }

@@ -1,6 +1,9 @@
-// 居民: search by name, ID number, its last 4 characters, or phone; and the tree of the user's
-// grids (district → street → community → grid) to browse down to buildings and households.
-import { h, clear, pagedTable } from '../dom.js';
+// 居民: search by any part of a name or address, an ID number (whole, its last 4 characters, or
+// a part of at least 6), or phone; and the tree of the user's grids (district → street →
+// community → grid) to browse down to buildings and households. The results show their total
+// and are paged with the page in the URL (?q=…&page=N).
+import { h, clear } from '../dom.js';
+import { pagedList } from '../pager.js';
 import * as reg from '../reg.js';
 import * as idn from '../idnumber.js';
 import { navigate } from '../main.js';
@@ -8,14 +11,20 @@ import { load as loadCatalog } from '../catalog.js';
 
 export const title = '居民';
 
-// What the typed text most likely is, for the label under the box.
+// What the typed text most likely is, for the label under the box; the same guess the server
+// makes (person_search.h GuessSearchCriterion).
+const KINDS = {
+  id_number: '身份证号', id_last4: '身份证号后四位', phone: '联系电话', id_partial: '身份证号片段', text: '姓名或住址',
+};
 export function searchKind(q) {
-  const s = idn.foldWidth(q).toUpperCase();
-  if (/^\d{3}[\dX]$/.test(s)) return { kind: 'last4', label: '身份证号后四位' };
-  if (/^\d{17}[\dX]$/.test(s) || /^\d{15}$/.test(s)) return { kind: 'id_number', label: '身份证号' };
-  if (/^[\d-]{7,13}$/.test(s)) return { kind: 'phone', label: '联系电话' };
-  if (/\d/.test(s)) return { kind: 'any', label: '号码' };
-  return { kind: 'name', label: '姓名' };
+  const s = idn.foldWidth(q).trim().toUpperCase();
+  let kind = 'text';
+  if (/^(\d{17}[\dX]|\d{15})$/.test(s)) kind = 'id_number';
+  else if (/^\d{3}[\dX]$/.test(s)) kind = 'id_last4';
+  else if (/^[\d -]{7,16}$/.test(s) && /[ -]/.test(s)) kind = 'phone';
+  else if (/^(0\d+|1[3-9]\d{9})$/.test(s)) kind = 'phone';
+  else if (/^\d{5,16}[\dX]$/.test(s)) kind = 'id_partial';
+  return { kind, label: KINDS[kind] };
 }
 
 // GET /tree (tree_handlers.h): the caller's grids under their community, street and district,
@@ -36,7 +45,7 @@ export async function render(params, query) {
   const q = query.q || '';
   const cat = await loadCatalog();
   const input = h('input#resident-search', {
-    type: 'search', value: q, placeholder: '姓名、身份证号、身份证号后四位或联系电话', autocomplete: 'off',
+    type: 'search', value: q, placeholder: '姓名或住址的一部分、身份证号（全号、后四位或至少 6 位）、联系电话', autocomplete: 'off',
     'aria-label': '搜索居民',
   });
   const kindLabel = h('div.small.muted#search-kind');
@@ -57,18 +66,22 @@ export async function render(params, query) {
   if (q) {
     const kind = searchKind(q);
     results.append(h('h2', `搜索“${q}”`, h('span.muted.small', `（按${kind.label}）`)),
-      pagedTable(
-        ['姓名', '性别', '出生日期', '身份证号', '联系电话', '住址', '状态'],
-        (p) => h('tr.clickable', { onclick: () => navigate(`/persons/${p.id}`), dataset: { person: p.id } },
-          h('td', h('a', { href: `/persons/${p.id}`, 'data-link': true }, p.fields.name || '（无姓名）')),
-          h('td', cat.label('person', 'gender', p.fields.gender)),
-          h('td.nowrap', p.fields.birth_date || ''),
-          h('td.mono', p.fields.id_number || ''),
-          h('td.nowrap', p.fields.phone || ''),
-          h('td', p.fields.current_address || ''),
-          h('td', reg.statusBadge(p.status))),
-        (after) => reg.searchPersons(q, after),
-        { empty: '没有找到匹配的居民（只搜索您权限范围内的网格）' }));
+      pagedList({
+        id: 'search-list',
+        headers: ['姓名', '性别', '出生日期', '身份证号', '联系电话', '住址', '状态'],
+        unit: '人',
+        page: query.page,
+        row: (p) => h('tr.clickable', { onclick: (ev) => { if (!ev.target.closest('a')) navigate(`/persons/${p.id}`); }, dataset: { person: p.id } },
+          h('td', { 'data-label': '姓名' }, h('a', { href: `/persons/${p.id}`, 'data-link': true }, p.fields.name || '（无姓名）')),
+          h('td', { 'data-label': '性别' }, cat.label('person', 'gender', p.fields.gender)),
+          h('td.nowrap', { 'data-label': '出生日期' }, p.fields.birth_date || ''),
+          h('td.mono', { 'data-label': '身份证号' }, p.fields.id_number || ''),
+          h('td.nowrap', { 'data-label': '联系电话' }, p.fields.phone || ''),
+          h('td', { 'data-label': '住址' }, p.fields.current_address || ''),
+          h('td', { 'data-label': '状态' }, reg.statusBadge(p.status))),
+        load: (after, limit) => reg.searchPersons(q, after, limit),
+        empty: '没有找到匹配的居民（只搜索您权限范围内的网格）',
+      }));
   }
 
   const treeBox = h('div.card', h('h2', '按网格浏览'), h('p.muted', '正在加载…'));

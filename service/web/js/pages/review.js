@@ -17,9 +17,11 @@ const STATUS = { open: '待处理', linked: '已合并', kept_apart: '已确认�
 // observed_at, source_record_id}.
 const parseDetail = (item) => JSON.parse(item.detail);
 
-function sourceText(s) {
-  if (s === 'manual' || s.startsWith('manual:')) return '人工录入';
-  return s;
+// A source as a person reads it: its title (the item's source_titles, review_handlers.h), not
+// its id; a worker's entry as such.
+function sourceText(s, titles = {}) {
+  if (!s || s === 'manual' || s.startsWith('manual:')) return '人工录入';
+  return titles[s] || s;
 }
 
 async function duplicateView(cat, item) {
@@ -48,7 +50,7 @@ async function duplicateView(cat, item) {
   }, label);
   return h('div',
     h('p.muted', `匹配概率 ${(detail.probability ?? detail.score).toFixed(3)}`,
-      detail.matched_on ? `（依据：${detail.matched_on}）` : '', `，来自 ${detail.source}`),
+      detail.matched_on ? `（依据：${detail.matched_on}）` : '', `，来自 ${sourceText(detail.source, item.source_titles)}`),
     status,
     h('div.table-wrap', h('table.list.compare', h('thead', h('tr', h('th', '字段'),
       h('th', h('a', { href: `/persons/${a.id}`, 'data-link': true }, `人员 A（${a.fields.name || a.id}）`)),
@@ -71,6 +73,9 @@ async function conflictView(cat, item) {
   const parts = detail.fields || [detail];
   const chosen = {};
   const status = h('div');
+  // Nothing to adopt until a value is picked: the button says so by being disabled.
+  const adopt = h('button.primary#review-adopt', { type: 'button', disabled: true, 'aria-describedby': 'review-adopt-hint' }, '采用所选值');
+  const hint = h('span.muted.small#review-adopt-hint', '请先在上方选择要采用的值');
   const sections = parts.map((part) => {
     // Survivorship's detail: the value held so far ("current") and the one that disagreed.
     const candidates = [{ ...part.current, kept: part.kept === 'current' },
@@ -78,9 +83,9 @@ async function conflictView(cat, item) {
     const rows = candidates.map((c, i) => h('tr',
       h('td', h('label', h('input', {
         type: 'radio', name: `pick-${part.field}`, value: i,
-        onchange: () => { chosen[part.field] = c.value; },
+        onchange: () => { chosen[part.field] = c.value; adopt.disabled = false; hint.hidden = true; status.replaceChildren(); },
       }), ' ', valueView(cat, part.field, c.value))),
-      h('td', sourceText(c.source), h('span.muted.small', `（可信度 ${c.trust}）`),
+      h('td', h('span.source', sourceText(c.source, item.source_titles)), h('span.muted.small', `（可信度 ${c.trust}）`),
         c.kept ? h('span.badge.green', '当前采用') : null),
       h('td.nowrap', fmtTime(c.observed_at))));
     return h('div', h('h3', `字段「${fieldLabel(cat, part.field)}」`),
@@ -88,21 +93,24 @@ async function conflictView(cat, item) {
         h('tbody', rows))));
   });
   const labels = parts.map((p) => fieldLabel(cat, p.field)).join('、');
-  return h('div',
+  const view = h('div',
     h('p', `人员：`, h('a', { href: `/persons/${item.entity_id}`, 'data-link': true }, person.fields.name || `#${item.entity_id}`),
       `，${labels}有多个来源给出了不同的值。未选择的字段保留系统按取值规则采用的值。`),
     status, ...sections,
-    item.status === 'open' ? h('div.form-actions', h('button.primary', {
-      type: 'button',
-      onclick: async () => {
-        if (!Object.keys(chosen).length) { status.replaceChildren(notice('error', '请先选择要采用的值')); return; }
-        try {
-          await reg.reviewResolve(item.id, 'choose', { values: chosen }, item.etag);
-          toast('已采用所选值');
-          navigate('/review', { replace: true });
-        } catch (e) { status.replaceChildren(notice('error', e.message)); }
-      },
-    }, '采用所选值')) : null);
+    item.status === 'open' ? h('div.form-actions', adopt, hint) : null);
+  adopt.addEventListener('click', async () => {
+    if (!Object.keys(chosen).length) return;
+    adopt.disabled = true;
+    try {
+      await reg.reviewResolve(item.id, 'choose', { values: chosen }, item.etag);
+      toast('已采用所选值');
+      navigate('/review', { replace: true });
+    } catch (e) {
+      adopt.disabled = false;
+      status.replaceChildren(notice('error', e.message));
+    }
+  });
+  return view;
 }
 
 export async function render(params, query) {
@@ -121,12 +129,12 @@ export async function render(params, query) {
   };
   const tabs = h('div.tabs', Object.entries({ open: '待处理', done: '已处理' }).map(([k, label]) =>
     h('button', { type: 'button', class: (state === 'open') === (k === 'open') ? 'active' : '', onclick: () => navigate(`/review?status=${k}`) }, label)));
-  const list = pagedTable(['类型', '内容', '时间'],
+  const list = pagedTable(['类型', '人员与内容', '时间'],
     (item) => h('tr.clickable', { onclick: () => open(item), dataset: { review: item.id } },
       h('td', h('span.badge', { class: item.kind === 'duplicate' ? 'amber' : 'red' }, KIND[item.kind] || item.kind)),
       h('td', item.kind === 'conflict'
-        ? item.field.split(',').map((k) => fieldLabel(cat, k)).join('、')
-        : `人员 #${item.entity_id} 与 #${item.other_id}`),
+        ? [h('strong', item.person_name || `人员 #${item.entity_id}`), '：', item.field.split(',').map((k) => fieldLabel(cat, k)).join('、')]
+        : [h('strong', item.person_name || `人员 #${item.entity_id}`), ' 与 ', h('strong', item.other_name || `#${item.other_id}`)]),
       h('td.nowrap.small', fmtTime(item.created_at))),
     async (after) => {
       const data = await reg.reviewList(state === 'open' ? 'open' : 'all', after);

@@ -6,6 +6,10 @@ import { h, clear, notice, saveBlob, today } from '../dom.js';
 import * as session from '../session.js';
 import * as reg from '../reg.js';
 import * as tbl from '../tables_api.js';
+import * as api from '../api.js';
+import { progressPanel } from '../run_progress.js';
+
+const sizeText = (n) => (n < 1024 ? `${n} 字节` : n < 1048576 ? `${(n / 1024).toFixed(1)} KB` : `${(n / 1048576).toFixed(1)} MB`);
 
 export const title = '报表';
 
@@ -25,7 +29,9 @@ function scopeOptions(tree) {
 // scope, as_of}.
 export function previewTable(data) {
   const masked = new Set(data.masked);
-  return h('div.table-wrap#preview-table', h('table.list',
+  // A wide table scrolls inside its own region, which the keyboard can reach (tabindex), so the
+  // page itself stays as wide as the window.
+  return h('div.table-wrap.scroll-region#preview-table', { tabindex: 0, role: 'region', 'aria-label': '预览（可左右滚动）' }, h('table.list.keep-table',
     h('thead', h('tr', data.headers.map((x) => h('th', x, masked.has(x) ? h('span.badge', { title: '您无权查看此列' }, '遮蔽') : null)))),
     h('tbody', data.rows.length ? data.rows.map((r) => h('tr', { class: r.total ? 'total' : '' }, r.cells.map((c) => h('td', c ?? ''))))
       : h('tr', h('td.empty', { colspan: Math.max(1, data.headers.length) }, '没有符合条件的行')))),
@@ -70,12 +76,48 @@ function panel(mapping, tree) {
     onclick: async () => {
       status.replaceChildren();
       download.disabled = true;
+      // Generating a large table takes seconds: the panel shows the rows generated so far (the
+      // server's count for this download's token, table_progress.h), the time, what has arrived,
+      // and 取消 stops it on the server and here.
+      const abort = new AbortController();
+      const token = (crypto.randomUUID ? crypto.randomUUID() : `${Date.now()}-${Math.random()}`.replace(/\./g, '')).replace(/[^A-Za-z0-9_-]/g, '');
+      let rows = 0;
+      let received = 0;
+      const show = () => panel.update(received ? `正在下载：已生成 ${rows} 行，已接收 ${sizeText(received)}` : `正在生成：已生成 ${rows} 行`);
+      const panel = progressPanel({
+        id: 'table-progress',
+        onCancel: async () => {
+          await api.post(`/api/v1/table-progress/${token}/cancel`, {}, { passive: true }).catch(() => {});
+          abort.abort();
+        },
+      });
+      panel.update('正在生成报表…');
+      status.append(panel.el);
+      let polling = true;
+      (async () => {
+        while (polling) {
+          await new Promise((r) => setTimeout(r, 500));
+          if (!polling) break;
+          try {
+            const { data } = await api.get(`/api/v1/table-progress/${token}`, undefined, { passive: true });
+            rows = data.rows;
+            show();
+          } catch (e) { /* not started yet, or over */ }
+        }
+      })();
       try {
-        const { blob, name } = await tbl.download(mapping.id, { ...params(), format: format.value });
+        const { blob, name } = await tbl.download(mapping.id, { ...params(), format: format.value, progress: token }, {
+          signal: abort.signal,
+          onBytes: (n) => { received = n; show(); },
+        });
+        polling = false;
+        const final = await api.get(`/api/v1/table-progress/${token}`, undefined, { passive: true }).then((r) => r.data.rows).catch(() => rows);
         saveBlob(blob, name);
-        status.append(notice('ok', `已下载：${name}`));
+        panel.done('ok', h('strong', '已下载：'), `${name}（${final} 行，${sizeText(blob.size)}）`);
       } catch (e) {
-        status.append(notice('error', e.message));
+        polling = false;
+        if (e.code === 'cancelled') panel.done('warn', '已取消下载');
+        else panel.done('error', h('strong', '未能生成：'), e.message);
       } finally {
         download.disabled = false;
       }
@@ -122,7 +164,16 @@ export async function render(params, query) {
       onclick: (ev) => { ev.preventDefault(); select(m); },
     }, m.title, m.restricted_by.length ? h('span.badge', { title: '需敏感信息授权' }, '需授权') : null)))));
   }
-  const initial = list.find((m) => m.id === query.m) || (list.length === 1 ? list[0] : null);
-  if (initial) select(initial);
+  const initial = list.find((m) => m.id === query.m) || (!query.m && list.length === 1 ? list[0] : null);
+  if (initial) {
+    select(initial);
+  } else if (query.m) {
+    // Opened by a link to a table this account may not run (or that does not exist): say so,
+    // rather than ask to pick one from the list.
+    clear(main).append(h('div.card.unavailable#table-not-granted', { role: 'alert' },
+      h('strong', '没有此报表的授权'),
+      h('div', `当前账号没有报表「${query.m}」的授权，不能预览或下载。如工作需要，请联系安全管理员授权。`),
+      list.length ? h('div.muted', '您可以从左侧列表选择已获授权的报表。') : null));
+  }
   return h('div', h('div.page-head', h('h1', '报表')), h('div.split', side, main));
 }
