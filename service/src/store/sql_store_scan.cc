@@ -122,19 +122,7 @@ class ScanQuery {
       }
       ASSIGN_OR_RETURN(Column c, Resolve(p.path));
       RETURN_IF_ERROR(CheckOp(p));
-      if (c.encrypted) {
-        const bool null_test = p.op == "is null" || p.op == "is not null";
-        const bool equality = p.op == "==" || p.op == "in";
-        if (!null_test && !(equality && !c.bidx.empty())) {
-          return Status::Invalid("读取条件 “" + p.path + " " + p.op +
-                                 "” 不能用于加密存储的字段（只能判断相等或为空）");
-        }
-        if (equality) {
-          std::vector<std::string>& blind = blind_values_[pred_cols_.size()];
-          for (const std::string& v : p.values) blind.push_back(cipher_->BlindIndex(c.index_name, v));
-          c.sql = c.bidx;
-        }
-      }
+      RETURN_IF_ERROR(PrepareEncrypted(p, &c));
       pred_cols_.push_back(c.sql);
       if (p.op == "alive_at") RETURN_IF_ERROR(PrepareAlive(p, c.sql));
     }
@@ -197,7 +185,7 @@ class ScanQuery {
       where.push_back(any + ")");
     }
     for (size_t i = 0; i < r_.predicates.size(); ++i) {
-      where.push_back(Predicate(r_.predicates[i], i, pred_cols_[i], params));
+      where.push_back(Predicate(r_.predicates[i], pred_cols_[i], params));
     }
     if (!after.empty()) where.push_back(After(after, 0, params));
     for (size_t i = 0; i < where.size(); ++i) sql += (i ? " AND " : " WHERE ") + where[i];
@@ -255,6 +243,24 @@ class ScanQuery {
     return PrepareCondition(a.where, a.over);
   }
 
+  // A predicate on an encrypted column: only equality (through its blind index, `col` then
+  // reads the index column) and null tests can be written in SQL over ciphertext.
+  Status PrepareEncrypted(const ScanPredicate& p, Column* col) {
+    if (!col->encrypted) return Status::Ok();
+    const bool null_test = p.op == "is null" || p.op == "is not null";
+    const bool equality = p.op == "==" || p.op == "in";
+    if (!null_test && !(equality && !col->bidx.empty())) {
+      return Status::Invalid("读取条件 “" + p.path + " " + p.op +
+                             "” 不能用于加密存储的字段（只能判断相等或为空）");
+    }
+    if (equality) {
+      std::vector<std::string>& blind = blind_values_[&p];
+      for (const std::string& v : p.values) blind.push_back(cipher_->BlindIndex(col->index_name, v));
+      col->sql = col->bidx;
+    }
+    return Status::Ok();
+  }
+
   Status PrepareCondition(const ScanCondition& c, EntityKind over) {
     if (c.kind != ScanCondition::Kind::kPredicate) {
       for (const ScanCondition& child : c.children) RETURN_IF_ERROR(PrepareCondition(child, over));
@@ -271,6 +277,7 @@ class ScanQuery {
     }
     ASSIGN_OR_RETURN(Column col, Resolve(p.path));
     RETURN_IF_ERROR(CheckOp(p));
+    RETURN_IF_ERROR(PrepareEncrypted(p, &col));
     cond_cols_[&p] = col.sql;
     if (p.op == "alive_at") RETURN_IF_ERROR(PrepareAlive(p, col.sql));
     return Status::Ok();
@@ -659,10 +666,10 @@ class ScanQuery {
            " AND (t.valid_to IS NULL OR t.valid_to = '' OR t.valid_to >= ?)";
   }
 
-  std::string Predicate(const ScanPredicate& original, size_t index, const std::string& col,
+  std::string Predicate(const ScanPredicate& original, const std::string& col,
                         std::vector<Param>* params) const {
     ScanPredicate blinded;
-    auto blind = blind_values_.find(index);
+    auto blind = blind_values_.find(&original);
     if (blind != blind_values_.end()) {
       blinded = original;
       blinded.values = blind->second;
@@ -674,7 +681,7 @@ class ScanQuery {
           "EXISTS (SELECT 1 FROM tag_assignment t WHERE t.person_id = p.id AND t.tag = ?";
       return sql + Validity(params) + ")";
     }
-    if (p.op == "alive_at") return AliveSql(p, alive_cols_.at(&p), params);
+    if (p.op == "alive_at") return AliveSql(p, alive_cols_.at(&original), params);
     auto one = [&](const char* op) {
       params->push_back(Text(p.values.empty() ? "" : p.values[0]));
       return col + " " + op + " ?";
@@ -732,7 +739,7 @@ class ScanQuery {
   const ScanHistory* history_;                               // null: as now
   const FieldCipher* cipher_;                                // null: values in clear
   size_t sql_order_ = SIZE_MAX;  // order keys SQL sorts by: those before the first encrypted one
-  std::map<size_t, std::vector<std::string>> blind_values_;  // per predicate on a blind index
+  std::map<const ScanPredicate*, std::vector<std::string>> blind_values_;  // on a blind index
   std::map<std::string, std::string> as_of_joins_;           // "p.name" → its join alias ("hf1")
   std::map<const ScanPredicate*, AliveColumns> alive_cols_;  // per alive_at predicate
   std::map<const ScanPredicate*, std::string> cond_cols_;    // per predicate in an aggregate
