@@ -7,7 +7,7 @@
 
 ALTER TABLE grid MODIFY worker_phone VARCHAR(255), ADD COLUMN worker_phone_bidx VARCHAR(32);
 ALTER TABLE household MODIFY landlord_id_number VARCHAR(255), MODIFY landlord_phone VARCHAR(255),
-  ADD COLUMN landlord_id_number_bidx VARCHAR(32), ADD COLUMN landlord_phone_bidx VARCHAR(32);
+  ADD COLUMN landlord_phone_bidx VARCHAR(32);
 ALTER TABLE person MODIFY id_number VARCHAR(255), MODIFY phone VARCHAR(255),
   MODIFY religion TEXT, MODIFY health_status TEXT, MODIFY spouse_id_number TEXT,
   MODIFY guardian_phone TEXT, MODIFY incapacity_level TEXT, MODIFY account_name TEXT,
@@ -18,7 +18,6 @@ CREATE UNIQUE INDEX person_id_number_bidx ON person(id_number_bidx);
 CREATE INDEX person_phone_bidx ON person(phone_bidx);
 CREATE INDEX person_spouse_id_number_bidx ON person(spouse_id_number_bidx);
 CREATE INDEX person_guardian_phone_bidx ON person(guardian_phone_bidx);
-CREATE INDEX household_landlord_id_number_bidx ON household(landlord_id_number_bidx);
 CREATE INDEX household_landlord_phone_bidx ON household(landlord_phone_bidx);
 CREATE INDEX grid_worker_phone_bidx ON grid(worker_phone_bidx);
 ALTER TABLE review_item MODIFY detail MEDIUMTEXT;

@@ -6,7 +6,6 @@
 -- Keep in step with schema/sql/mysql/0018_encryption_at_rest.sql.
 
 ALTER TABLE grid ADD COLUMN worker_phone_bidx TEXT;
-ALTER TABLE household ADD COLUMN landlord_id_number_bidx TEXT;
 ALTER TABLE household ADD COLUMN landlord_phone_bidx TEXT;
 ALTER TABLE person ADD COLUMN id_number_bidx TEXT;
 ALTER TABLE person ADD COLUMN phone_bidx TEXT;
@@ -16,7 +15,6 @@ CREATE UNIQUE INDEX person_id_number_bidx ON person(id_number_bidx);
 CREATE INDEX person_phone_bidx ON person(phone_bidx);
 CREATE INDEX person_spouse_id_number_bidx ON person(spouse_id_number_bidx);
 CREATE INDEX person_guardian_phone_bidx ON person(guardian_phone_bidx);
-CREATE INDEX household_landlord_id_number_bidx ON household(landlord_id_number_bidx);
 CREATE INDEX household_landlord_phone_bidx ON household(landlord_phone_bidx);
 CREATE INDEX grid_worker_phone_bidx ON grid(worker_phone_bidx);
 
