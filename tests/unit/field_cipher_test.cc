@@ -4,6 +4,9 @@
 #include "crypto/field_cipher.h"
 
 #include <gtest/gtest.h>
+#include <sys/stat.h>
+
+#include <filesystem>
 
 #include "crypto/data_keys.h"
 
@@ -53,6 +56,10 @@ TEST(FieldCipher, AnyChangedCharacterIsDetected) {
   }
   EXPECT_FALSE(c->Decrypt(sealed->substr(0, sealed->size() - 4)).ok());
   EXPECT_FALSE(c->Decrypt("enc1:a1:").ok());
+  // No key id: damaged, not "a key the file lacks".
+  auto nameless = c->Decrypt("enc1:" + sealed->substr(8));
+  ASSERT_FALSE(nameless.ok());
+  EXPECT_NE(nameless.status().message().find("校验失败"), std::string::npos);
   EXPECT_FALSE(c->Decrypt("enc1:a1:!!!!").ok());
 }
 
@@ -104,6 +111,34 @@ TEST(DataKeys, MalformedTextIsRefusedNamingTheLine) {
     EXPECT_NE(parsed.status().message().find(c.says), std::string::npos)
         << parsed.status().message();
   }
+}
+
+TEST(DataKeys, TheFileIsMadeOwnerOnlyAndAFileOthersCanReadIsRefused) {
+  namespace fs = std::filesystem;
+  char tmpl[] = "/tmp/onetable-keys-XXXXXX";
+  ASSERT_NE(mkdtemp(tmpl), nullptr);
+  const std::string path = std::string(tmpl) + "/keys/data.key";
+  ASSERT_TRUE(CreateDataKeyFile(path).ok());
+  struct stat st {};
+  ASSERT_EQ(stat(path.c_str(), &st), 0);
+  EXPECT_EQ(st.st_mode & 0777, 0600u);
+  EXPECT_EQ(CreateDataKeyFile(path).code(), StatusCode::kAlreadyExists);
+  auto first = LoadDataKeyFile(path);
+  ASSERT_TRUE(first.ok()) << first.status().message();
+  auto kid = AppendDataKey(path);
+  ASSERT_TRUE(kid.ok()) << kid.status().message();
+  ASSERT_EQ(stat(path.c_str(), &st), 0);
+  EXPECT_EQ(st.st_mode & 0777, 0600u);
+  auto second = LoadDataKeyFile(path);
+  ASSERT_TRUE(second.ok()) << second.status().message();
+  EXPECT_EQ((*second)->current_kid(), *kid);
+  EXPECT_TRUE((*second)->HasKey((*first)->current_kid()));
+  ASSERT_EQ(chmod(path.c_str(), 0644), 0);
+  auto loose = LoadDataKeyFile(path);
+  ASSERT_FALSE(loose.ok());
+  EXPECT_NE(loose.status().message().find("权限过宽"), std::string::npos)
+      << loose.status().message();
+  fs::remove_all(tmpl);
 }
 
 }  // namespace

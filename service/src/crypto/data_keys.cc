@@ -1,40 +1,21 @@
 #include "crypto/data_keys.h"
 
-#include <fcntl.h>
-#include <openssl/rand.h>
-#include <sys/stat.h>
-#include <unistd.h>
-
-#include <cerrno>
 #include <cstdlib>
-#include <filesystem>
-#include <fstream>
 #include <set>
 #include <sstream>
 #include <vector>
 
+#include "crypto/key_file.h"
+#include "crypto/sm_crypto.h"
+
 namespace onetable {
-namespace fs = std::filesystem;
 namespace {
 
 constexpr size_t kSecretBytes = 32;
-
-int HexValue(char c) {
-  if (c >= '0' && c <= '9') return c - '0';
-  if (c >= 'a' && c <= 'f') return c - 'a' + 10;
-  if (c >= 'A' && c <= 'F') return c - 'A' + 10;
-  return -1;
-}
+const char kWhat[] = "数据密钥";
 
 bool FromHex(const std::string& hex, std::string* out) {
-  if (hex.size() != kSecretBytes * 2) return false;
-  out->clear();
-  for (size_t i = 0; i < hex.size(); i += 2) {
-    const int hi = HexValue(hex[i]), lo = HexValue(hex[i + 1]);
-    if (hi < 0 || lo < 0) return false;
-    out->push_back(static_cast<char>(hi * 16 + lo));
-  }
-  return true;
+  return hex.size() == kSecretBytes * 2 && HexDecode(hex, out);
 }
 
 bool ValidKid(const std::string& kid) {
@@ -48,47 +29,8 @@ bool ValidKid(const std::string& kid) {
 }
 
 Result<std::string> RandomHex() {
-  unsigned char bytes[kSecretBytes];
-  if (RAND_bytes(bytes, sizeof bytes) != 1) return Status::Internal("无法获取随机数");
-  static const char kDigits[] = "0123456789abcdef";
-  std::string hex;
-  for (unsigned char b : bytes) {
-    hex.push_back(kDigits[b >> 4]);
-    hex.push_back(kDigits[b & 15]);
-  }
-  return hex;
-}
-
-Result<std::string> ReadFile(const std::string& path) {
-  std::error_code ec;
-  if (!fs::exists(path, ec)) return Status::NotFound("数据密钥文件 " + path + " 不存在");
-  std::ifstream in(path, std::ios::binary);
-  std::stringstream text;
-  text << in.rdbuf();
-  if (!in.good() && !in.eof()) return Status::Invalid("无法读取数据密钥文件 " + path);
-  return text.str();
-}
-
-// Writes `text` to a new file `path` (mode 0600, fsync'd); `exclusive`: refuse an existing one.
-Status WriteKeyFile(const std::string& path, const std::string& text, bool exclusive) {
-  std::error_code ec;
-  const fs::path parent = fs::path(path).parent_path();
-  if (!parent.empty()) fs::create_directories(parent, ec);
-  const int flags = O_WRONLY | O_CREAT | O_CLOEXEC | (exclusive ? O_EXCL : O_TRUNC);
-  const int fd = ::open(path.c_str(), flags, 0600);
-  if (fd < 0) {
-    if (errno == EEXIST) return Status::Exists("数据密钥文件 " + path + " 已存在");
-    return Status::Invalid("无法创建数据密钥文件 " + path);
-  }
-  const bool ok = ::fchmod(fd, 0600) == 0 &&
-                  ::write(fd, text.data(), text.size()) == static_cast<ssize_t>(text.size()) &&
-                  ::fsync(fd) == 0;
-  ::close(fd);
-  if (!ok) {
-    fs::remove(path, ec);
-    return Status::Invalid("无法写入数据密钥文件 " + path);
-  }
-  return Status::Ok();
+  ASSIGN_OR_RETURN(std::string bytes, RandomBytes(kSecretBytes));
+  return HexEncode(bytes);
 }
 
 const char kHeader[] =
@@ -141,7 +83,7 @@ Result<std::unique_ptr<FieldCipher>> ParseDataKeys(const std::string& text,
 }
 
 Result<std::unique_ptr<FieldCipher>> LoadDataKeyFile(const std::string& path) {
-  ASSIGN_OR_RETURN(std::string text, ReadFile(path));
+  ASSIGN_OR_RETURN(std::string text, ReadSecretFile(path, kWhat));
   return ParseDataKeys(text, "数据密钥文件 " + path);
 }
 
@@ -159,13 +101,13 @@ Status CreateDataKeyFile(const std::string& path) {
   // A random id: values sealed under another file's key are refused as "key not in the file",
   // not as damaged data.
   ASSIGN_OR_RETURN(std::string kid, RandomHex());
-  return WriteKeyFile(
+  return WriteSecretFile(
       path, std::string(kHeader) + "index " + index + "\nkey " + kid.substr(0, 8) + " " + key + "\n",
-      true);
+      kWhat, false);
 }
 
 Result<std::string> AppendDataKey(const std::string& path) {
-  ASSIGN_OR_RETURN(std::string text, ReadFile(path));
+  ASSIGN_OR_RETURN(std::string text, ReadSecretFile(path, kWhat));
   ASSIGN_OR_RETURN(std::unique_ptr<FieldCipher> parsed, ParseDataKeys(text, "数据密钥文件 " + path));
   ASSIGN_OR_RETURN(std::string random, RandomHex());
   std::string kid = random.substr(0, 8);
@@ -173,11 +115,7 @@ Result<std::string> AppendDataKey(const std::string& path) {
   ASSIGN_OR_RETURN(std::string key, RandomHex());
   if (!text.empty() && text.back() != '\n') text.push_back('\n');
   text += "key " + kid + " " + key + "\n";
-  const std::string tmp = path + ".new";
-  RETURN_IF_ERROR(WriteKeyFile(tmp, text, false));
-  std::error_code ec;
-  fs::rename(tmp, path, ec);
-  if (ec) return Status::Invalid("无法替换数据密钥文件 " + path + "：" + ec.message());
+  RETURN_IF_ERROR(WriteSecretFile(path, text, kWhat, true));
   return kid;
 }
 

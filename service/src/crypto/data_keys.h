@@ -23,7 +23,8 @@ namespace onetable {
 Result<std::unique_ptr<FieldCipher>> ParseDataKeys(const std::string& text,
                                                    const std::string& where);
 
-// Reads and parses `path`. kNotFound when it does not exist.
+// Reads and parses `path` (crypto/key_file.h ReadSecretFile). kNotFound when it does not exist;
+// kInvalidArgument when others than its owner may read it.
 Result<std::unique_ptr<FieldCipher>> LoadDataKeyFile(const std::string& path);
 
 // The keys in environment variable `name`. kNotFound when it is unset or empty.

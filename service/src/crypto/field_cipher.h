@@ -8,8 +8,9 @@
 //   enc1:<kid>:<base64(nonce[16] | ciphertext | tag[16])>
 // where tag = HMAC-SM3(mac key of kid, "enc1:" kid ":" nonce ciphertext) truncated to 16 bytes,
 // and nonce is fresh from RAND_bytes for every value (CTR's initial counter block). Each key id
-// holds one 32-byte master secret; its SM4 key and MAC key are derived from it with HMAC-SM3
-// ("onetable sm4" / "onetable mac"), so the two never coincide.
+// holds one 32-byte master secret; its SM4 key and MAC key are derived from it (DeriveKey,
+// purposes "field sm4-ctr" / "field hmac-sm3"), so the two never coincide; the blind-index key
+// is derived from its own secret. The primitives are crypto/sm_crypto.h's, as for backups.
 //
 // Keys (crypto/data_keys.h reads them) never live in the store. The newest key encrypts; every
 // key of the ring decrypts. The blind-index key is separate and is not rotated by `key rotate`.
@@ -69,9 +70,6 @@ class FieldCipher {
   std::string current_;
   std::string index_key_;
 };
-
-// HMAC-SM3 of `message` under `key` (32 bytes). Used by the cipher and by the key derivation.
-std::string HmacSm3(std::string_view key, std::string_view message);
 
 }  // namespace onetable
 
