@@ -37,6 +37,7 @@ Result<std::unique_ptr<Store>> OpenReadyStore(const std::string& url, const Cata
   if (version < min_version) {
     return Status::Invalid("登记库结构版本过旧：请先运行 onetable init 升级");
   }
+  RETURN_IF_ERROR(store->CheckDataKeys());
   return store;
 }
 

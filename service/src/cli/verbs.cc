@@ -195,6 +195,8 @@ int RunInit(const Config& config, const std::vector<std::string>& args) {
     std::cout << "登记库 " << url->redacted << " 结构已是最新（版本 " << *after << "）\n";
   }
 
+  // Keys of another store, or none for an encrypted one, stop here, before anything is written.
+  if (Status keys = (*store)->CheckDataKeys(); !keys.ok()) return fail(keys);
   // A store written in clear (before encryption at rest, or with `encryption: false`) is
   // converted in place, in batches; a run killed half-way resumes at the next init.
   if (ProcessCipher() != nullptr) {

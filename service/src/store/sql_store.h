@@ -32,6 +32,7 @@ class SqlStore : public Store {
   const FieldCipher* field_cipher() const { return cipher_; }
   Result<int64_t> ReencryptBatch(int batch) override;
   Status ScrubFreedSpace() override;
+  Status CheckDataKeys() override;
   Result<int> SchemaVersion() override;
   Status Migrate() override;
   Status InTransaction(const std::function<Status()>& fn) override;

@@ -71,6 +71,12 @@ std::string StaleSql(const std::string& column) {
 
 std::string Quoted(const std::string& s) { return "'" + s + "'"; }  // catalog keys only
 
+// The crypto_state row holding a value sealed under the store's keys (CheckDataKeys), from the
+// migration that made crypto_state on.
+constexpr int kKeyCheckSchemaVersion = 18;
+constexpr char kKeyCheckName[] = "key_check";
+constexpr char kKeyCheckText[] = "onetable data key check";
+
 }  // namespace
 
 std::string SqlStore::StoredRecordKey(const std::string& source, const std::string& key) const {
@@ -255,6 +261,7 @@ Result<int64_t> SqlStore::ReencryptBatch(int batch) {
         {"delivery_batch", {"id"}, "body", ""},
         {"delivery_batch", {"id"}, "state", ""},
         {"delivery_state", {"delivery", "key_hash"}, "key_text", ""},
+        {"crypto_state", {"name"}, "value", "name = 'key_check'"},
     };
     for (const Target& t : targets) {
       ASSIGN_OR_RETURN(int64_t n,
@@ -265,6 +272,49 @@ Result<int64_t> SqlStore::ReencryptBatch(int batch) {
   });
   if (!st.ok()) return st;
   return done;
+}
+
+Status SqlStore::CheckDataKeys() {
+  ASSIGN_OR_RETURN(int version, SchemaVersion());
+  if (version < kKeyCheckSchemaVersion) return Status::Ok();  // no crypto_state yet
+  ASSIGN_OR_RETURN(SqlStatement * q, Stmt("SELECT value FROM crypto_state WHERE name = ?"));
+  auto read = [&]() -> Result<std::optional<std::string>> {
+    q->Reset();
+    q->BindText(1, kKeyCheckName);
+    ASSIGN_OR_RETURN(bool found, q->Step());
+    std::optional<std::string> v;
+    if (found) v = q->Text(0).value_or("");
+    q->Reset();
+    return v;
+  };
+  ASSIGN_OR_RETURN(std::optional<std::string> check, read());
+  if (!check) {
+    if (cipher_ == nullptr) return Status::Ok();  // a store in clear, and no keys
+    ASSIGN_OR_RETURN(std::string sealed, cipher_->Encrypt(kKeyCheckText));
+    ASSIGN_OR_RETURN(SqlStatement * ins,
+                     Stmt("INSERT INTO crypto_state (name, value, updated_at) VALUES (?, ?, ?)"));
+    ins->BindText(1, kKeyCheckName);
+    ins->BindText(2, sealed);
+    ins->BindText(3, NowUtc());
+    // Another process may have recorded its own first: what is stored now is checked below.
+    ins->Execute().status().IgnoreError();
+    ins->Reset();
+    ASSIGN_OR_RETURN(check, read());
+    if (!check) return Status::Internal("无法记录数据密钥校验值");
+  }
+  if (cipher_ == nullptr) {
+    return Status::Precondition(
+        "登记库中的数据已加密，而当前配置未提供数据密钥（encryption: false，或密钥文件缺失），"
+        "拒绝打开（否则新数据将以明文写入）：请在 onetable.yaml 中指定 data_key_file 或 "
+        "data_key_env");
+  }
+  Result<std::string> opened = cipher_->Decrypt(*check);
+  if (!opened.ok() || *opened != kKeyCheckText) {
+    return Status::Precondition(
+        "数据密钥与本登记库不符，拒绝打开（否则新数据将无法用原密钥读取）：" +
+        (opened.ok() ? std::string("校验值不符") : opened.status().message()));
+  }
+  return Status::Ok();
 }
 
 Status SqlStore::ScrubFreedSpace() {

@@ -81,6 +81,11 @@ class Store : public RegisterStore,
   // After values were re-encrypted: removes what the old forms left in the database file
   // (SQLite: VACUUM, then the WAL checkpointed and truncated). Outside any transaction.
   virtual Status ScrubFreedSpace() { return Status::Ok(); }
+  // Whether the process's data keys fit this store, before anything is written: the store keeps
+  // a value sealed under its keys (recorded the first time keys are used on it). kFailedPrecondition
+  // when that value cannot be opened (another key file: writing would mix keys) or when an
+  // encrypted store is opened without keys (writing would store values in clear).
+  virtual Status CheckDataKeys() { return Status::Ok(); }
 };
 
 // Opens a store from a URL: "sqlite:PATH" (created if missing) or

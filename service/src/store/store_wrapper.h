@@ -219,6 +219,7 @@ class StoreWrapper : public Store {
   void SetAuditSealer(const AuditSealer* sealer) override { target_.SetAuditSealer(sealer); }
   Result<int64_t> ReencryptBatch(int batch) override { return target_.ReencryptBatch(batch); }
   Status ScrubFreedSpace() override { return target_.ScrubFreedSpace(); }
+  Status CheckDataKeys() override { return target_.CheckDataKeys(); }
   Result<int64_t> AppendAudit(const AuditEntry& entry) override {
     return target_.AppendAudit(entry);
   }
