@@ -251,11 +251,19 @@ TEST_F(Encryption, TamperedValueWrongKeyAndMissingKeyAreRefused) {
   const std::string other = dir_ + "/other.key";
   ASSERT_TRUE(CreateDataKeyFile(other).ok());
   store = Open(other);
+  // Checked before anything is written: values under another key would mix the register.
+  Status other_keys = store->CheckDataKeys();
+  EXPECT_EQ(other_keys.code(), StatusCode::kFailedPrecondition) << other_keys.message();
+  EXPECT_NE(other_keys.message().find("不符"), std::string::npos) << other_keys.message();
   auto wrong = store->Get(EntityKind::kPerson, persons[1].id);
   ASSERT_FALSE(wrong.ok());
   EXPECT_NE(wrong.status().message().find("密钥文件中没有该密钥"), std::string::npos)
       << wrong.status().message();
   store = Open("");
+  // Without keys an encrypted store is not opened for writing in clear.
+  Status no_keys = store->CheckDataKeys();
+  EXPECT_EQ(no_keys.code(), StatusCode::kFailedPrecondition) << no_keys.message();
+  EXPECT_NE(no_keys.message().find("已加密"), std::string::npos) << no_keys.message();
   auto none = store->Get(EntityKind::kPerson, persons[1].id);
   ASSERT_FALSE(none.ok());
   EXPECT_NE(none.status().message().find("已加密"), std::string::npos) << none.status().message();
@@ -265,6 +273,11 @@ TEST_F(Encryption, TamperedValueWrongKeyAndMissingKeyAreRefused) {
                          {{"ONETABLE_DATA_KEY_FILE", other}});
   EXPECT_NE(cli.exit_code, 0);
   EXPECT_NE(cli.err.find("没有该密钥"), std::string::npos) << cli.err;
+  CliResult write_other = RunCli(
+      {"--store", url_, "user", "add", "intruder", "--role", "admin", "--password-stdin"}, "",
+      {{"ONETABLE_DATA_KEY_FILE", other}}, "Zq8#kLm2!vR7pWx4\n");
+  EXPECT_NE(write_other.exit_code, 0);
+  EXPECT_NE(write_other.err.find("不符"), std::string::npos) << write_other.err;
   CliResult missing = RunCli({"--store", url_, "key", "rotate"}, "",
                              {{"ONETABLE_DATA_KEY_FILE", dir_ + "/nowhere.key"}});
   EXPECT_NE(missing.exit_code, 0);
