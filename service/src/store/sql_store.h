@@ -56,6 +56,7 @@ class SqlStore : public Store {
   Status DeleteTag(int64_t id, int64_t expected_version) override;
 
   Status RecordObservation(const FieldObservation& obs) override;
+  Status RecordFirstObservations(const std::vector<FieldObservation>& obs) override;
   Result<std::vector<FieldObservation>> Provenance(EntityKind kind, int64_t id) override;
   Result<std::vector<FieldObservation>> History(EntityKind kind, int64_t id,
                                                 const std::string& field) override;

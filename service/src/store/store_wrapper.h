@@ -73,6 +73,9 @@ class StoreWrapper : public Store {
   Status RecordObservation(const FieldObservation& obs) override {
     return target_.RecordObservation(obs);
   }
+  Status RecordFirstObservations(const std::vector<FieldObservation>& obs) override {
+    return target_.RecordFirstObservations(obs);
+  }
   Status AppendHistory(const FieldObservation& obs) override { return target_.AppendHistory(obs); }
   Result<std::vector<FieldObservation>> Provenance(EntityKind kind, int64_t id) override {
     return target_.Provenance(kind, id);
