@@ -7,10 +7,12 @@ ALTER TABLE value_history ADD COLUMN seq INT NOT NULL DEFAULT 0,
   ADD COLUMN was_current TINYINT NOT NULL DEFAULT 0;
 
 CREATE TABLE migrate_0019_copy (
-  history_id BIGINT NOT NULL PRIMARY KEY,
   entity VARCHAR(32) NOT NULL,
   entity_id BIGINT NOT NULL,
-  field VARCHAR(64) NOT NULL
+  field VARCHAR(64) NOT NULL,
+  history_id BIGINT NOT NULL,
+  PRIMARY KEY (entity, entity_id, field),
+  UNIQUE KEY migrate_0019_copy_history (history_id)
 ) ENGINE=InnoDB DEFAULT CHARSET=utf8mb4 COLLATE=utf8mb4_bin;
 INSERT INTO migrate_0019_copy (history_id, entity, entity_id, field)
   SELECT h.id, p.entity, p.entity_id, p.field FROM provenance p JOIN value_history h ON h.id = (

@@ -34,10 +34,11 @@ ALTER TABLE value_history ADD COLUMN seq INTEGER NOT NULL DEFAULT 0;
 ALTER TABLE value_history ADD COLUMN was_current INTEGER NOT NULL DEFAULT 0;
 
 CREATE TABLE migrate_0019_copy (
-  history_id INTEGER PRIMARY KEY,
   entity TEXT NOT NULL,
   entity_id INTEGER NOT NULL,
-  field TEXT NOT NULL
+  field TEXT NOT NULL,
+  history_id INTEGER NOT NULL,
+  PRIMARY KEY (entity, entity_id, field)
 );
 INSERT INTO migrate_0019_copy (history_id, entity, entity_id, field)
   SELECT h.id, p.entity, p.entity_id, p.field FROM provenance p JOIN value_history h ON h.id = (
