@@ -225,6 +225,10 @@ class RegisterStore {
   // by code); kNotFound when none.
   virtual Result<Row> FindBy(EntityKind kind, const std::string& field,
                              const std::string& value) = 0;
+  // FindBy for many values in one read (an import batch's keys): value -> id of the row FindBy
+  // would answer (the lowest id); a value no row has is absent.
+  virtual Result<std::map<std::string, int64_t>> FindIdsBy(
+      EntityKind kind, const std::string& field, const std::vector<std::string>& values) = 0;
   virtual Result<std::vector<Row>> List(EntityKind kind, const ListQuery& query) = 0;
   virtual Result<int64_t> Count(EntityKind kind, const ListQuery& query) = 0;
   // Compare-and-set: writes values and status when row.version is current, then sets

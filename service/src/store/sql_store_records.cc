@@ -38,6 +38,12 @@ void BindOpt(SqlStatement* s, int i, const std::string& v) {
   if (v.empty()) s->BindNull(i); else s->BindText(i, v);
 }
 
+std::string Placeholders(size_t n) {
+  std::string s;
+  for (size_t i = 0; i < n; ++i) s += i ? ", ?" : "?";
+  return s;
+}
+
 }  // namespace
 
 // --- tags ------------------------------------------------------------------------------------
@@ -397,6 +403,43 @@ Result<SourceRecord> SqlStore::GetSourceRecord(const std::string& source,
   r.fetched_at = s->Text(4).value_or("");
   s->Reset();
   return r;
+}
+
+Result<std::map<std::string, SourceRecord>> SqlStore::GetSourceRecords(
+    const std::string& source, const std::vector<std::string>& record_keys) {
+  std::map<std::string, SourceRecord> out;
+  std::map<std::string, std::string> key_of_stored;
+  for (const std::string& k : record_keys) key_of_stored.emplace(StoredRecordKey(source, k), k);
+  std::vector<std::string> stored;
+  for (const auto& kv : key_of_stored) stored.push_back(kv.first);
+  for (size_t begin = 0; begin < stored.size(); begin += kMaxInList) {
+    const size_t n = std::min(stored.size() - begin, kMaxInList);
+    const size_t marks = InListSize(n);
+    ASSIGN_OR_RETURN(SqlStatement * s,
+                     Stmt("SELECT id, content_hash, payload, person_id, fetched_at, record_key "
+                          "FROM source_record WHERE source = ? AND record_key IN (" +
+                          Placeholders(marks) + ")"));
+    s->BindText(1, source);
+    for (size_t k = 0; k < marks; ++k) {
+      s->BindText(static_cast<int>(k + 2), stored[begin + std::min(k, n - 1)]);
+    }
+    while (true) {
+      ASSIGN_OR_RETURN(bool more, s->Step());
+      if (!more) break;
+      auto it = key_of_stored.find(s->Text(5).value_or(""));
+      if (it == key_of_stored.end()) continue;
+      SourceRecord r;
+      r.id = s->Int(0);
+      r.source = source;
+      r.record_key = it->second;
+      r.content_hash = s->Text(1).value_or("");
+      ASSIGN_OR_RETURN(r.payload, Unseal(s->Text(2).value_or("")));
+      r.person_id = s->Int(3);
+      r.fetched_at = s->Text(4).value_or("");
+      out.emplace(it->second, std::move(r));
+    }
+  }
+  return out;
 }
 
 Result<std::string> SqlStore::GetCursor(const std::string& source) {
