@@ -14,12 +14,15 @@ CREATE TABLE migrate_0019_copy (
   PRIMARY KEY (entity, entity_id, field),
   UNIQUE KEY migrate_0019_copy_history (history_id)
 ) ENGINE=InnoDB DEFAULT CHARSET=utf8mb4 COLLATE=utf8mb4_bin;
-INSERT INTO migrate_0019_copy (history_id, entity, entity_id, field)
-  SELECT h.id, p.entity, p.entity_id, p.field FROM provenance p JOIN value_history h ON h.id = (
-      SELECT MAX(m.id) FROM value_history m
-      WHERE m.entity = p.entity AND m.entity_id = p.entity_id AND m.field = p.field)
-  WHERE (h.value <=> p.value OR (h.value LIKE 'enc1:%' AND p.value LIKE 'enc1:%')) AND h.source = p.source AND h.source_record_id <=> p.source_record_id
-    AND h.actor <=> p.actor AND h.observed_at = p.observed_at AND h.pinned = p.pinned;
+INSERT INTO migrate_0019_copy (entity, entity_id, field, history_id)
+  SELECT entity, entity_id, field, MAX(id) FROM value_history GROUP BY entity, entity_id, field;
+DELETE FROM migrate_0019_copy WHERE NOT EXISTS (
+  SELECT 1 FROM provenance p JOIN value_history h ON h.id = migrate_0019_copy.history_id
+  WHERE p.entity = migrate_0019_copy.entity AND p.entity_id = migrate_0019_copy.entity_id
+    AND p.field = migrate_0019_copy.field
+    AND (h.value <=> p.value OR (h.value LIKE 'enc1:%' AND p.value LIKE 'enc1:%'))
+    AND h.source = p.source AND h.source_record_id <=> p.source_record_id AND h.actor <=> p.actor
+    AND h.observed_at = p.observed_at AND h.pinned = p.pinned);
 
 UPDATE provenance p JOIN migrate_0019_copy c
     ON c.entity = p.entity AND c.entity_id = p.entity_id AND c.field = p.field

@@ -40,12 +40,15 @@ CREATE TABLE migrate_0019_copy (
   history_id INTEGER NOT NULL,
   PRIMARY KEY (entity, entity_id, field)
 );
-INSERT INTO migrate_0019_copy (history_id, entity, entity_id, field)
-  SELECT h.id, p.entity, p.entity_id, p.field FROM provenance p JOIN value_history h ON h.id = (
-      SELECT MAX(m.id) FROM value_history m
-      WHERE m.entity = p.entity AND m.entity_id = p.entity_id AND m.field = p.field)
-  WHERE (h.value IS p.value OR (h.value LIKE 'enc1:%' AND p.value LIKE 'enc1:%')) AND h.source = p.source AND h.source_record_id IS p.source_record_id
-    AND h.actor IS p.actor AND h.observed_at = p.observed_at AND h.pinned = p.pinned;
+INSERT INTO migrate_0019_copy (entity, entity_id, field, history_id)
+  SELECT entity, entity_id, field, MAX(id) FROM value_history GROUP BY entity, entity_id, field;
+DELETE FROM migrate_0019_copy WHERE NOT EXISTS (
+  SELECT 1 FROM provenance p JOIN value_history h ON h.id = migrate_0019_copy.history_id
+  WHERE p.entity = migrate_0019_copy.entity AND p.entity_id = migrate_0019_copy.entity_id
+    AND p.field = migrate_0019_copy.field
+    AND (h.value IS p.value OR (h.value LIKE 'enc1:%' AND p.value LIKE 'enc1:%'))
+    AND h.source = p.source AND h.source_record_id IS p.source_record_id AND h.actor IS p.actor
+    AND h.observed_at = p.observed_at AND h.pinned = p.pinned);
 
 INSERT INTO provenance_0019 (entity, entity_id, field, value, source, source_record_id, actor,
                              observed_at, pinned, seq)
