@@ -106,6 +106,10 @@ class IngestLog {
   virtual Result<bool> PutSourceRecord(SourceRecord* record) = 0;
   virtual Result<SourceRecord> GetSourceRecord(const std::string& source,
                                                const std::string& record_key) = 0;
+  // GetSourceRecord for many keys in one read (an import batch's): record_key -> record; a key
+  // with no record is absent.
+  virtual Result<std::map<std::string, SourceRecord>> GetSourceRecords(
+      const std::string& source, const std::vector<std::string>& record_keys) = 0;
   // Source records attached to a golden person, in id order.
   virtual Result<std::vector<SourceRecord>> ListSourceRecords(int64_t person_id) = 0;
   // A connector's saved position; "" when it has none.

@@ -2,6 +2,7 @@
 // and membership history. Other record kinds live in sql_store_records.cc.
 #include "store/sql_store.h"
 
+#include <algorithm>
 #include <ctime>
 
 #include "crypto/encrypted_fields.h"
@@ -278,6 +279,40 @@ Result<Row> SqlStore::FindBy(EntityKind kind, const std::string& field, const st
   auto row = ReadRow(kind, s);
   s->Reset();
   return row;
+}
+
+Result<std::map<std::string, int64_t>> SqlStore::FindIdsBy(
+    EntityKind kind, const std::string& field, const std::vector<std::string>& values) {
+  std::map<std::string, int64_t> out;
+  if (values.empty()) return out;
+  RETURN_IF_ERROR(CheckFields(kind, {{field, values.front()}}));
+  std::string column;
+  std::map<std::string, std::string> value_of_bound;  // the blind index, with encryption at rest
+  for (const std::string& v : values) {
+    std::string bound;
+    RETURN_IF_ERROR(EqualityOn(kind, field, v, &column, &bound));
+    value_of_bound.emplace(std::move(bound), v);
+  }
+  std::vector<std::string> bounds;
+  for (const auto& kv : value_of_bound) bounds.push_back(kv.first);
+  for (size_t begin = 0; begin < bounds.size(); begin += kMaxInList) {
+    const size_t n = std::min(bounds.size() - begin, kMaxInList);
+    const size_t marks = InListSize(n);
+    ASSIGN_OR_RETURN(SqlStatement * s,
+                     Stmt("SELECT id, " + column + " FROM " + TableOf(kind).name + " WHERE " +
+                          column + " IN (" + Placeholders(marks) + ") ORDER BY id"));
+    // Padding repeats the last value: a few statement shapes serve every batch size.
+    for (size_t k = 0; k < marks; ++k) {
+      s->BindText(static_cast<int>(k + 1), bounds[begin + std::min(k, n - 1)]);
+    }
+    while (true) {
+      ASSIGN_OR_RETURN(bool more, s->Step());
+      if (!more) break;
+      auto it = value_of_bound.find(s->Text(1).value_or(""));
+      if (it != value_of_bound.end()) out.emplace(it->second, s->Int(0));  // lowest id first
+    }
+  }
+  return out;
 }
 
 namespace {

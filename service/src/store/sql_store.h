@@ -42,6 +42,8 @@ class SqlStore : public Store {
                      std::vector<int64_t>* ids) override;
   Result<Row> Get(EntityKind kind, int64_t id) override;
   Result<Row> FindBy(EntityKind kind, const std::string& field, const std::string& value) override;
+  Result<std::map<std::string, int64_t>> FindIdsBy(
+      EntityKind kind, const std::string& field, const std::vector<std::string>& values) override;
   Result<std::vector<Row>> List(EntityKind kind, const ListQuery& query) override;
   Result<int64_t> Count(EntityKind kind, const ListQuery& query) override;
   Status Update(EntityKind kind, Row* row) override;
@@ -57,6 +59,7 @@ class SqlStore : public Store {
   Status DeleteTag(int64_t id, int64_t expected_version) override;
 
   Status RecordObservation(const FieldObservation& obs) override;
+  Status RecordFirstObservations(const std::vector<FieldObservation>& obs) override;
   Result<std::vector<FieldObservation>> Provenance(EntityKind kind, int64_t id) override;
   Result<std::vector<FieldObservation>> History(EntityKind kind, int64_t id,
                                                 const std::string& field) override;
@@ -64,6 +67,8 @@ class SqlStore : public Store {
   Result<bool> PutSourceRecord(SourceRecord* record) override;
   Result<SourceRecord> GetSourceRecord(const std::string& source,
                                        const std::string& record_key) override;
+  Result<std::map<std::string, SourceRecord>> GetSourceRecords(
+      const std::string& source, const std::vector<std::string>& record_keys) override;
   Result<std::string> GetCursor(const std::string& source) override;
   Status SetCursor(const std::string& source, const std::string& cursor) override;
 
@@ -221,6 +226,14 @@ class SqlStore : public Store {
   const Table& TableOf(EntityKind kind) const { return tables_[static_cast<size_t>(kind)]; }
   // A prepared statement for `sql`, cached for the life of the store; bindings reset.
   Result<SqlStatement*> Stmt(const std::string& sql);
+  // Batch reads bind at most this many values in one IN (...) list, padded to InListSize(n)
+  // (the next power of two) so that few statement texts are cached.
+  static constexpr size_t kMaxInList = 512;
+  static size_t InListSize(size_t n) {
+    size_t size = 1;
+    while (size < n) size *= 2;
+    return size;
+  }
   Result<Row> ReadRow(EntityKind kind, SqlStatement* stmt);
   Status CheckFields(EntityKind kind, const std::map<std::string, std::string>& values) const;
   Status CheckColumns();

@@ -266,11 +266,13 @@ Result<SourceInfo> SqlStore::GetSourceInfo(const std::string& source) {
 
 // --- provenance --------------------------------------------------------------------------------
 
+// A losing value joins the group of the value it lost against (0019: provenance.seq), after it.
 Status SqlStore::AppendHistory(const FieldObservation& o) {
   ASSIGN_OR_RETURN(SqlStatement * h,
                    Stmt("INSERT INTO value_history (value, source, source_record_id, actor, "
-                        "observed_at, pinned, entity, entity_id, field) VALUES "
-                        "(?, ?, ?, ?, ?, ?, ?, ?, ?)"));
+                        "observed_at, pinned, entity, entity_id, field, seq, was_current) VALUES "
+                        "(?, ?, ?, ?, ?, ?, ?, ?, ?, COALESCE((SELECT seq FROM provenance WHERE "
+                        "entity = ? AND entity_id = ? AND field = ?), 0), 0)"));
   if (o.is_null) {
     h->BindNull(1);
   } else {
@@ -285,9 +287,11 @@ Status SqlStore::AppendHistory(const FieldObservation& o) {
   BindOpt(h, 4, o.actor);
   h->BindText(5, o.observed_at.empty() ? NowUtc() : o.observed_at);
   h->BindInt(6, o.pinned ? 1 : 0);
-  h->BindText(7, EntityName(o.entity));
-  h->BindInt(8, o.entity_id);
-  h->BindText(9, o.field);
+  for (int i : {7, 10}) {
+    h->BindText(i, EntityName(o.entity));
+    h->BindInt(i + 1, o.entity_id);
+    h->BindText(i + 2, o.field);
+  }
   return h->Execute().status();
 }
 
@@ -385,6 +389,18 @@ Status SqlStore::MergePersons(int64_t survivor_id, int64_t merged_id, const std:
                          survivor_id, merged_id));
     RETURN_IF_ERROR(
         exec("UPDATE person_alias SET person_id = ? WHERE person_id = ?", survivor_id, merged_id));
+    // The merged person's current values are history now (0019: provenance is not in
+    // value_history); with the rest of his history they follow him to the survivor.
+    {
+      ASSIGN_OR_RETURN(
+          SqlStatement * s,
+          Stmt("INSERT INTO value_history (value, source, source_record_id, actor, observed_at, "
+               "pinned, entity, entity_id, field, seq, was_current) SELECT value, source, "
+               "source_record_id, actor, observed_at, pinned, entity, entity_id, field, seq, 1 "
+               "FROM provenance WHERE entity = 'person' AND entity_id = ? AND seq > 0"));
+      s->BindInt(1, merged_id);
+      RETURN_IF_ERROR(s->Execute().status());
+    }
     RETURN_IF_ERROR(
         exec("UPDATE value_history SET entity_id = ? WHERE entity = 'person' AND "
              "entity_id = ?",

@@ -1,5 +1,7 @@
 // The register's other records in SQL: tags, provenance and history, source records and cursors,
 // the review queue, users and the audit log.
+#include <algorithm>
+
 #include <rapidjson/document.h>
 #include <rapidjson/stringbuffer.h>
 #include <rapidjson/writer.h>
@@ -34,6 +36,12 @@ std::map<std::string, std::string> FromJson(const std::string& json) {
 
 void BindOpt(SqlStatement* s, int i, const std::string& v) {
   if (v.empty()) s->BindNull(i); else s->BindText(i, v);
+}
+
+std::string Placeholders(size_t n) {
+  std::string s;
+  for (size_t i = 0; i < n; ++i) s += i ? ", ?" : "?";
+  return s;
 }
 
 }  // namespace
@@ -164,6 +172,8 @@ Status SqlStore::DeleteTag(int64_t id, int64_t expected_version) {
 
 // --- provenance and history --------------------------------------------------------------------
 
+// The current observation of a field is its provenance row only; the one it replaces moves into
+// value_history (schema/sql/sqlite/0019_compact_provenance.sql describes the order kept).
 Status SqlStore::RecordObservation(const FieldObservation& o) {
   std::string at = o.observed_at.empty() ? NowUtc() : o.observed_at;
   std::string value;
@@ -178,36 +188,78 @@ Status SqlStore::RecordObservation(const FieldObservation& o) {
     s->BindText(i + 4, at);
     s->BindInt(i + 5, o.pinned ? 1 : 0);
   };
+  auto bind_key = [&](SqlStatement* s, int i) {
+    s->BindText(i, EntityName(o.entity));
+    s->BindInt(i + 1, o.entity_id);
+    s->BindText(i + 2, o.field);
+  };
   return InTransaction([&]() -> Status {
+    ASSIGN_OR_RETURN(SqlStatement * keep,
+                     Stmt("INSERT INTO value_history (value, source, source_record_id, actor, "
+                          "observed_at, pinned, entity, entity_id, field, seq, was_current) "
+                          "SELECT value, source, source_record_id, actor, observed_at, pinned, "
+                          "entity, entity_id, field, seq, 1 FROM provenance WHERE entity = ? AND "
+                          "entity_id = ? AND field = ? AND seq > 0"));
+    bind_key(keep, 1);
+    RETURN_IF_ERROR(keep->Execute().status());
     ASSIGN_OR_RETURN(SqlStatement * up,
                      Stmt("UPDATE provenance SET value = ?, source = ?, source_record_id = ?, "
-                          "actor = ?, observed_at = ?, pinned = ? WHERE entity = ? AND "
-                          "entity_id = ? AND field = ?"));
+                          "actor = ?, observed_at = ?, pinned = ?, seq = seq + 1 WHERE entity = ? "
+                          "AND entity_id = ? AND field = ?"));
     bind_common(up, 1);
-    up->BindText(7, EntityName(o.entity));
-    up->BindInt(8, o.entity_id);
-    up->BindText(9, o.field);
+    bind_key(up, 7);
     ASSIGN_OR_RETURN(int64_t n, up->Execute());
-    if (n == 0) {
-      ASSIGN_OR_RETURN(SqlStatement * ins,
-                       Stmt("INSERT INTO provenance (value, source, source_record_id, actor, "
-                            "observed_at, pinned, entity, entity_id, field) VALUES "
-                            "(?, ?, ?, ?, ?, ?, ?, ?, ?)"));
-      bind_common(ins, 1);
-      ins->BindText(7, EntityName(o.entity));
-      ins->BindInt(8, o.entity_id);
-      ins->BindText(9, o.field);
-      RETURN_IF_ERROR(ins->Execute().status());
+    if (n > 0) return Status::Ok();
+    // No provenance yet: the field's first observation, unless history came first (losing values,
+    // or a merged person's history): then after it.
+    ASSIGN_OR_RETURN(SqlStatement * ins,
+                     Stmt("INSERT INTO provenance (value, source, source_record_id, actor, "
+                          "observed_at, pinned, entity, entity_id, field, seq) VALUES "
+                          "(?, ?, ?, ?, ?, ?, ?, ?, ?, (SELECT COALESCE(MAX(seq), 0) + 1 FROM "
+                          "value_history WHERE entity = ? AND entity_id = ? AND field = ?))"));
+    bind_common(ins, 1);
+    bind_key(ins, 7);
+    bind_key(ins, 10);
+    return ins->Execute().status();
+  });
+}
+
+// Rows of one multi-row INSERT: SQLite binds at most 32766 parameters, MySQL 65535.
+constexpr size_t kFirstObservationsPerInsert = 500;
+
+Status SqlStore::RecordFirstObservations(const std::vector<FieldObservation>& all) {
+  const std::string now = NowUtc();
+  return InTransaction([&]() -> Status {
+    for (size_t begin = 0; begin < all.size(); begin += kFirstObservationsPerInsert) {
+      const size_t end = std::min(all.size(), begin + kFirstObservationsPerInsert);
+      std::string sql =
+          "INSERT INTO provenance (value, source, source_record_id, actor, observed_at, pinned, "
+          "entity, entity_id, field, seq) VALUES ";
+      for (size_t k = begin; k < end; ++k) {
+        sql += k == begin ? "(?, ?, ?, ?, ?, ?, ?, ?, ?, 1)" : ", (?, ?, ?, ?, ?, ?, ?, ?, ?, 1)";
+      }
+      ASSIGN_OR_RETURN(SqlStatement * s, Stmt(sql));
+      int i = 1;
+      for (size_t k = begin; k < end; ++k) {
+        const FieldObservation& o = all[k];
+        if (o.is_null) {
+          s->BindNull(i++);
+        } else {
+          ASSIGN_OR_RETURN(std::string value, SealFieldValue(o.entity, o.field, o.value));
+          s->BindText(i++, value);
+        }
+        s->BindText(i++, o.source);
+        if (o.source_record_id) s->BindInt(i++, o.source_record_id); else s->BindNull(i++);
+        BindOpt(s, i++, o.actor);
+        s->BindText(i++, o.observed_at.empty() ? now : o.observed_at);
+        s->BindInt(i++, o.pinned ? 1 : 0);
+        s->BindText(i++, EntityName(o.entity));
+        s->BindInt(i++, o.entity_id);
+        s->BindText(i++, o.field);
+      }
+      RETURN_IF_ERROR(s->Execute().status());
     }
-    ASSIGN_OR_RETURN(SqlStatement * h,
-                     Stmt("INSERT INTO value_history (value, source, source_record_id, actor, "
-                          "observed_at, pinned, entity, entity_id, field) VALUES "
-                          "(?, ?, ?, ?, ?, ?, ?, ?, ?)"));
-    bind_common(h, 1);
-    h->BindText(7, EntityName(o.entity));
-    h->BindInt(8, o.entity_id);
-    h->BindText(9, o.field);
-    return h->Execute().status();
+    return Status::Ok();
   });
 }
 
@@ -257,13 +309,20 @@ Result<std::vector<FieldObservation>> SqlStore::Provenance(EntityKind kind, int6
 
 Result<std::vector<FieldObservation>> SqlStore::History(EntityKind kind, int64_t id,
                                                         const std::string& field) {
-  ASSIGN_OR_RETURN(SqlStatement * s,
-                   Stmt("SELECT field, value, source, source_record_id, actor, observed_at, "
-                        "pinned FROM value_history WHERE entity = ? AND entity_id = ? AND "
-                        "field = ? ORDER BY id"));
-  s->BindText(1, EntityName(kind));
-  s->BindInt(2, id);
-  s->BindText(3, field);
+  // The replaced and losing values, and the current one (unless a store converted by 0019 still
+  // holds its copy in value_history: seq 0), in the order they were observed.
+  ASSIGN_OR_RETURN(
+      SqlStatement * s,
+      Stmt("SELECT field, value, source, source_record_id, actor, observed_at, pinned, seq, "
+           "was_current, id FROM value_history WHERE entity = ? AND entity_id = ? AND field = ? "
+           "UNION ALL SELECT field, value, source, source_record_id, actor, observed_at, pinned, "
+           "seq, 1, 0 FROM provenance WHERE entity = ? AND entity_id = ? AND field = ? AND "
+           "seq > 0 ORDER BY 8, 9 DESC, 10"));
+  for (int i : {1, 4}) {
+    s->BindText(i, EntityName(kind));
+    s->BindInt(i + 1, id);
+    s->BindText(i + 2, field);
+  }
   std::vector<FieldObservation> out;
   while (true) {
     ASSIGN_OR_RETURN(bool more, s->Step());
@@ -344,6 +403,43 @@ Result<SourceRecord> SqlStore::GetSourceRecord(const std::string& source,
   r.fetched_at = s->Text(4).value_or("");
   s->Reset();
   return r;
+}
+
+Result<std::map<std::string, SourceRecord>> SqlStore::GetSourceRecords(
+    const std::string& source, const std::vector<std::string>& record_keys) {
+  std::map<std::string, SourceRecord> out;
+  std::map<std::string, std::string> key_of_stored;
+  for (const std::string& k : record_keys) key_of_stored.emplace(StoredRecordKey(source, k), k);
+  std::vector<std::string> stored;
+  for (const auto& kv : key_of_stored) stored.push_back(kv.first);
+  for (size_t begin = 0; begin < stored.size(); begin += kMaxInList) {
+    const size_t n = std::min(stored.size() - begin, kMaxInList);
+    const size_t marks = InListSize(n);
+    ASSIGN_OR_RETURN(SqlStatement * s,
+                     Stmt("SELECT id, content_hash, payload, person_id, fetched_at, record_key "
+                          "FROM source_record WHERE source = ? AND record_key IN (" +
+                          Placeholders(marks) + ")"));
+    s->BindText(1, source);
+    for (size_t k = 0; k < marks; ++k) {
+      s->BindText(static_cast<int>(k + 2), stored[begin + std::min(k, n - 1)]);
+    }
+    while (true) {
+      ASSIGN_OR_RETURN(bool more, s->Step());
+      if (!more) break;
+      auto it = key_of_stored.find(s->Text(5).value_or(""));
+      if (it == key_of_stored.end()) continue;
+      SourceRecord r;
+      r.id = s->Int(0);
+      r.source = source;
+      r.record_key = it->second;
+      r.content_hash = s->Text(1).value_or("");
+      ASSIGN_OR_RETURN(r.payload, Unseal(s->Text(2).value_or("")));
+      r.person_id = s->Int(3);
+      r.fetched_at = s->Text(4).value_or("");
+      out.emplace(it->second, std::move(r));
+    }
+  }
+  return out;
 }
 
 Result<std::string> SqlStore::GetCursor(const std::string& source) {
