@@ -13,7 +13,8 @@
 //       zhang (head), li), grid A2 "02" (b_a2 → h_a2: wang)
 //     community B 420581001002 西湖社区: grid B1 "01" (b_b1 → h_b1: zhao)
 // Users (roles as access.h): admin; admin_s (admin + "sensitive"); ca_a (community_admin of A);
-// gw_a1 (grid_worker of A/01); dept (department, granted minzheng/gaoling-jintie and a token).
+// gw_a1 (grid_worker of A/01); gw_a2 (of A/02); gw_b1 (of B/01); ca_b (community_admin of B);
+// dept (department, granted minzheng/gaoling-jintie and a token).
 #ifndef ONETABLE_TESTS_INTEGRATION_API_HARNESS_H_
 #define ONETABLE_TESTS_INTEGRATION_API_HARNESS_H_
 
@@ -50,6 +51,7 @@
 #include "http/service_context.h"
 #include "http/table_handlers.h"
 #include "http/tag_handlers.h"
+#include "http/transfer_handlers.h"
 #include "model/catalog.h"
 #include "model/divisions.h"
 #include "model/id_number.h"
@@ -191,6 +193,7 @@ class ApiHarness : public ::testing::Test {
     if (st.ok()) st = RegisterMappingRoutes(&router, *service_);
     if (st.ok()) st = RegisterTableRoutes(&router, *service_);
     if (st.ok()) st = RegisterDeliveryRoutes(&router, *service_);
+    if (st.ok()) st = RegisterTransferRoutes(&router, *service_);
     if (st.ok()) st = RegisterMetricsRoute(&router, &metrics_);
     ASSERT_TRUE(st.ok()) << st.message();
     routes_ = router.Routes();
@@ -205,7 +208,7 @@ class ApiHarness : public ::testing::Test {
         std::move(router), [cat, url]() { return OpenStore(url, *cat); }, options);
     st = server_->Start("127.0.0.1", 0);
     ASSERT_TRUE(st.ok()) << st.message();
-    for (const char* user : {"admin", "admin_s", "ca_a", "gw_a1"}) {
+    for (const char* user : {"admin", "admin_s", "ca_a", "gw_a1", "gw_a2", "gw_b1", "ca_b"}) {
       LoginOutcome login = auth_->Login(*store_, user, kPassword);
       ASSERT_TRUE(login.status.ok()) << user << ": " << login.status.message();
       tokens_[user] = login.token;
@@ -314,6 +317,9 @@ class ApiHarness : public ::testing::Test {
     AddUser("admin_s", "admin", {}, {"sensitive"});
     AddUser("ca_a", "community_admin", {"420581001001"}, {});
     AddUser("gw_a1", "grid_worker", {"420581001001/01"}, {});
+    AddUser("gw_a2", "grid_worker", {"420581001001/02"}, {});
+    AddUser("gw_b1", "grid_worker", {"420581001002/01"}, {});
+    AddUser("ca_b", "community_admin", {"420581001002"}, {});
     AddUser("dept", "department", {}, {"minzheng/gaoling-jintie"});
   }
 

@@ -13,6 +13,8 @@
 // read-modify-writes with If-Match lose no acknowledged update whichever instances they go
 // through; and on Galera, losing a node loses no acknowledged write and the service goes on.
 #include <Poco/Exception.h>
+#include <Poco/Net/SocketAddress.h>
+#include <Poco/Net/StreamSocket.h>
 #include <signal.h>
 #include <sys/wait.h>
 
@@ -513,6 +515,118 @@ TEST_F(MysqlScaleOut, PersonsCreatedThroughEveryInstanceAreAllStoredOnce) {
   Result<int64_t> count = (*store)->Count(EntityKind::kPerson, query);
   ASSERT_TRUE(count.ok()) << count.status().message();
   EXPECT_EQ(*count, kPersons + kClients * kEach);
+}
+
+// A table download runs on one instance; its progress is read, and it is cancelled, through
+// another (table_progress.h: the progress is a row of the store). The download's client stops
+// reading after the headers, so the instance running it stalls on a full socket with the table
+// far from done; the other instance shows its rows and takes the cancel; once the client reads
+// again, the download stops within kProgressReportRows rows instead of finishing.
+TEST_F(MysqlScaleOut, ADownloadOnOneInstanceShowsProgressAndIsCancelledFromAnother) {
+  StopInstances();
+  instances_.clear();
+  constexpr int kRows = 8000;
+  {
+    auto catalog = Catalog::Load(ONETABLE_SOURCE_DIR "/schema");
+    ASSERT_TRUE(catalog.ok());
+    auto store = OpenStore(urls_[0], *catalog);
+    ASSERT_TRUE(store.ok()) << store.status().message();
+    std::vector<Row> rows;
+    for (int i = 0; i < kRows; ++i) {
+      Row row;
+      row.parent_id = household_;
+      row.values = {{"name", "进度" + std::to_string(i)}};
+      rows.push_back(std::move(row));
+    }
+    std::vector<int64_t> ids;
+    ASSERT_TRUE((*store)->InsertBatch(EntityKind::kPerson, rows, &ids).ok());
+  }
+  // Rows of about 4 KB, so a few megabytes of socket buffers hold a small part of the table.
+  fs::create_directories(dir_ + "/mappings/test");
+  std::string columns = "  - {header: 姓名, value: name}\n";
+  for (int c = 0; c < 8; ++c) {
+    columns += "  - {header: 填充" + std::to_string(c) + ", value: \"concat(name, '" +
+               std::string(500, 'x') + "')\"}\n";
+  }
+  WriteFile(dir_ + "/mappings/test/wide.yaml",
+            "id: test/wide\ntitle: 很宽的表\ndepartment: 测试部门\npurpose: 测试下载进度\n"
+            "grain: person\nwhere: alive\ncolumns:\n" + columns);
+  const std::string config = dir_ + "/onetable.yaml";
+  WriteFile(config, "schema: " ONETABLE_SOURCE_DIR "/schema\nmappings: " + dir_ + "/mappings\n");
+  for (const std::string& url : urls_) StartInstance(url, config);
+  if (HasFatalFailure()) return;
+  const std::string token = Login(0);
+  ASSERT_FALSE(token.empty());
+  const int runner = instances_[0].port;
+  const int other = instances_[1 % instances_.size()].port;
+
+  // The download, by hand over a socket with a small receive window, read no further than the
+  // first bytes.
+  Poco::Net::StreamSocket socket(Poco::Net::SocketAddress::IPv4);  // made now: sized before connect
+  socket.setReceiveBufferSize(4096);
+  socket.connect(Poco::Net::SocketAddress("127.0.0.1", static_cast<Poco::UInt16>(runner)));
+  const std::string request =
+      "GET /api/v1/tables/test/wide?format=csv&progress=scaleout-0001 HTTP/1.1\r\n"
+      "Host: 127.0.0.1\r\nAuthorization: Bearer " + token + "\r\nConnection: close\r\n\r\n";
+  socket.sendBytes(request.data(), static_cast<int>(request.size()));
+  char buffer[4096];
+  int first = socket.receiveBytes(buffer, sizeof buffer);
+  ASSERT_GT(first, 0);
+  ASSERT_EQ(std::string(buffer, first).rfind("HTTP/1.1 200", 0), 0u) << std::string(buffer, first);
+
+  // The other instance sees the rows (written at least every kProgressReportRows rows) while the
+  // download waits for its client.
+  const auto deadline = std::chrono::steady_clock::now() + std::chrono::seconds(120);
+  rapidjson::Document progress;
+  while (true) {
+    Reply r = CallSafely(other, token, "GET", "/api/v1/table-progress/scaleout-0001");
+    if (r.status == 200) {
+      progress = r.Json();
+      if (progress["rows"].GetInt64() > 0) break;
+    }
+    ASSERT_LT(std::chrono::steady_clock::now(), deadline) << r.status << " " << r.body;
+    std::this_thread::sleep_for(std::chrono::milliseconds(20));
+  }
+  EXPECT_FALSE(progress["done"].GetBool());
+  EXPECT_LT(progress["rows"].GetInt64(), kRows - 1000) << "the download did not wait for its client";
+  Reply cancel = CallSafely(other, token, "POST", "/api/v1/table-progress/scaleout-0001/cancel", "");
+  ASSERT_EQ(cancel.status, 202) << cancel.body;
+  EXPECT_TRUE(CallSafely(other, token, "GET", "/api/v1/table-progress/scaleout-0001")
+                  .Json()["cancelled"]
+                  .GetBool());
+
+  // The client reads again: the connection ends before the table does.
+  int64_t received = first;
+  bool ended = false;
+  while (!ended) {
+    int n = 0;
+    try {
+      n = socket.receiveBytes(buffer, sizeof buffer);
+    } catch (const Poco::Exception&) {
+      n = 0;  // reset by the server: the download was cut
+    }
+    if (n <= 0) ended = true;
+    received += n > 0 ? n : 0;
+  }
+  EXPECT_LT(received, static_cast<int64_t>(kRows) * 4000) << "the whole table came";
+  // Both instances say so: stopped, cancelled, short of the table.
+  for (int port : {runner, other}) {
+    while (true) {
+      Reply r = CallSafely(port, token, "GET", "/api/v1/table-progress/scaleout-0001");
+      ASSERT_EQ(r.status, 200) << r.body;
+      rapidjson::Document doc = r.Json();
+      if (doc["done"].GetBool()) {
+        EXPECT_TRUE(doc["cancelled"].GetBool());
+        EXPECT_LT(doc["rows"].GetInt64(), kRows);
+        EXPECT_GT(doc["elapsed_ms"].GetInt64(), 0);
+        break;
+      }
+      ASSERT_LT(std::chrono::steady_clock::now(), deadline) << r.body;
+      std::this_thread::sleep_for(std::chrono::milliseconds(20));
+    }
+  }
+  // Another account does not see it.
+  EXPECT_EQ(CallSafely(other, "", "GET", "/api/v1/table-progress/scaleout-0001").status, 401);
 }
 
 // --- Galera only: a node goes away mid-test ---------------------------------------------------

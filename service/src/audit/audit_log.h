@@ -55,6 +55,12 @@ inline constexpr char kAuditRequestApprove[] = "request_approve";
 inline constexpr char kAuditRequestDecline[] = "request_decline";
 inline constexpr char kAuditRequestGrant[] = "request_grant";  // security_admin gave the grant
 inline constexpr char kAuditRequestDelivery[] = "request_delivery";  // delivery saved from it
+// Transfer requests (http/transfer_handlers.h): a worker asks to move a person in from another
+// grid; that grid's worker or community admin approves (the person moves) or declines it.
+// Object "transfer/<id>".
+inline constexpr char kAuditTransferRequest[] = "transfer_request";
+inline constexpr char kAuditTransferApprove[] = "transfer_approve";
+inline constexpr char kAuditTransferDecline[] = "transfer_decline";
 inline constexpr char kAuditDeliveryRun[] = "delivery_run";        // a delivery run (push)
 inline constexpr char kAuditDeliveryChange[] = "delivery_change";  // pause, resume, retry
 inline constexpr char kAuditRead[] = "read";      // a person's page (or another row) was read

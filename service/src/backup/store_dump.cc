@@ -12,6 +12,7 @@ constexpr char kFormat[] = "onetable-dump-1";
 
 const std::set<std::string>& Skipped() {
   static const std::set<std::string> kSkipped = {"schema_migrations", "run_lease", "auth_session",
+                                                 "table_progress",
                                                  "login_throttle", "onetable_tx_marker"};
   return kSkipped;
 }

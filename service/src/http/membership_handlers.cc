@@ -73,6 +73,29 @@ Status ClearHeadIf(Store& store, int64_t household_id, int64_t person_id,
 
 }  // namespace
 
+Status MovePersonTo(Store& store, int64_t person_id, int64_t expected_version,
+                    int64_t household_id, const std::string& relationship,
+                    const std::string& actor, Row* moved) {
+  return store.InTransaction([&]() -> Status {
+    ASSIGN_OR_RETURN(Row person, store.Get(EntityKind::kPerson, person_id));
+    if (person.version != expected_version) return Status::Conflict("stale");
+    RETURN_IF_ERROR(store
+                        .Move(EntityKind::kPerson, person_id, expected_version, household_id,
+                              relationship, actor)
+                        .status());
+    if (person.parent_id != household_id) {
+      RETURN_IF_ERROR(ClearHeadIf(store, person.parent_id, person_id, actor));
+    }
+    const std::string* before = person.Get(kRelationship);
+    if ((before ? *before : "") != relationship) {
+      RETURN_IF_ERROR(RecordManual(store, EntityKind::kPerson, person_id, kRelationship,
+                                   relationship.empty() ? nullptr : &relationship, actor));
+    }
+    ASSIGN_OR_RETURN(*moved, store.Get(EntityKind::kPerson, person_id));
+    return Status::Ok();
+  });
+}
+
 HttpResponse HandleMove(const RequestContext& ctx, const ServiceContext& service) {
   RowWrite write;
   HttpResponse error;
@@ -129,22 +152,8 @@ HttpResponse HandleMove(const RequestContext& ctx, const ServiceContext& service
   Row moved;
   Status st = RetryDeadlocks([&]() {
     return store.InTransaction([&]() -> Status {
-      ASSIGN_OR_RETURN(Row person, store.Get(EntityKind::kPerson, write.id));
-      if (person.version != write.expected) return Status::Conflict("stale");
-      RETURN_IF_ERROR(store
-                          .Move(EntityKind::kPerson, write.id, write.expected, household_id,
-                                relationship, actor)
-                          .status());
-      if (person.parent_id != household_id) {
-        RETURN_IF_ERROR(ClearHeadIf(store, person.parent_id, write.id, actor));
-      }
-      const std::string* before = person.Get(kRelationship);
-      if ((before ? *before : "") != relationship) {
-        RETURN_IF_ERROR(RecordManual(store, EntityKind::kPerson, write.id, kRelationship,
-                                     relationship.empty() ? nullptr : &relationship, actor));
-      }
-      ASSIGN_OR_RETURN(moved, store.Get(EntityKind::kPerson, write.id));
-      return Status::Ok();
+      return MovePersonTo(store, write.id, write.expected, household_id, relationship, actor,
+                          &moved);
     });
   });
   if (st.ok() && head.household_id > 0) {

@@ -13,10 +13,24 @@
 #ifndef ONETABLE_HTTP_MEMBERSHIP_HANDLERS_H_
 #define ONETABLE_HTTP_MEMBERSHIP_HANDLERS_H_
 
+#include <cstdint>
+#include <string>
+
 #include "http/router.h"
 #include "http/service_context.h"
+#include "store/store.h"
 
 namespace onetable {
+
+// The move itself, as the move route makes it (and an approved transfer request,
+// transfer_handlers.h): person `person_id`, if still at `expected_version`, joins `household_id`
+// (0: leaves their household) as `relationship` ("" none) in the membership history; the
+// household they leave loses them as its head; the relationship's change is recorded as
+// `actor`'s manual entry. `*moved` is the person afterwards. One transaction (joins the
+// caller's). kConflict when the person changed since; no check of access or of the 户主 rule.
+Status MovePersonTo(Store& store, int64_t person_id, int64_t expected_version,
+                    int64_t household_id, const std::string& relationship,
+                    const std::string& actor, Row* moved);
 
 HttpResponse HandleMove(const RequestContext& ctx, const ServiceContext& service);
 HttpResponse HandleSetHead(const RequestContext& ctx, const ServiceContext& service);

@@ -34,6 +34,18 @@ std::string NameOf(const Row& row) {
 
 }  // namespace
 
+PlaceNames PlaceOf(Store& store, EntityKind kind, const Row& row) {
+  PlaceNames place;
+  if (std::optional<Row> g = AncestorOf(store, kind, row, EntityKind::kGrid)) {
+    place.grid_id = g->id;
+    place.grid = NameOf(*g);
+    if (std::optional<Row> c = AncestorOf(store, EntityKind::kGrid, *g, EntityKind::kCommunity)) {
+      place.community = NameOf(*c);
+    }
+  }
+  return place;
+}
+
 HttpResponse DuplicateIdResponse(const ServiceContext& service, const Principal& who,
                                  Store& store, const std::string& id_number,
                                  const Status& refused) {
@@ -47,12 +59,9 @@ HttpResponse DuplicateIdResponse(const ServiceContext& service, const Principal&
   std::string grid, community;
   if (holder.has_value()) {
     visible = service.policy.RequireRow(who, store, EntityKind::kPerson, holder->id).ok();
-    if (std::optional<Row> g = AncestorOf(store, EntityKind::kPerson, *holder, EntityKind::kGrid)) {
-      grid = NameOf(*g);
-      if (std::optional<Row> c = AncestorOf(store, EntityKind::kGrid, *g, EntityKind::kCommunity)) {
-        community = NameOf(*c);
-      }
-    }
+    PlaceNames place = PlaceOf(store, EntityKind::kPerson, *holder);
+    grid = std::move(place.grid);
+    community = std::move(place.community);
   }
   std::string message = refused.message();
   if (holder.has_value() && visible) {

@@ -26,6 +26,16 @@ namespace onetable {
 
 inline constexpr int kMaxNameBirthReviews = 5;
 
+// Where a person (or any row below a grid) lies: its grid's id and name and its community's
+// name; ids 0 and names "" where the chain up the tree breaks (a person in no household).
+// Names are place names, never personal data: what the 409 of a duplicate says.
+struct PlaceNames {
+  int64_t grid_id = 0;
+  std::string grid;
+  std::string community;
+};
+PlaceNames PlaceOf(Store& store, EntityKind kind, const Row& row);
+
 // The 409 for an ID number already registered (`id_number` as the caller typed it); `refused`
 // is the write's kAlreadyExists status.
 HttpResponse DuplicateIdResponse(const ServiceContext& service, const Principal& who,

@@ -18,6 +18,7 @@
 #include "http/static_files.h"
 #include "http/table_handlers.h"
 #include "http/tag_handlers.h"
+#include "http/transfer_handlers.h"
 #include "http/tree_handlers.h"
 #include "http/users_handlers.h"
 
@@ -43,6 +44,7 @@ Status RegisterServiceRoutes(Router* router, const ServiceContext& service,
   RETURN_IF_ERROR(RegisterMappingEditRoutes(router, service));
   RETURN_IF_ERROR(RegisterQualityRoutes(router, service));
   RETURN_IF_ERROR(RegisterRequestRoutes(router, service));
+  RETURN_IF_ERROR(RegisterTransferRoutes(router, service));
   if (!web_dir.empty()) RETURN_IF_ERROR(RegisterStaticRoutes(router, web_dir));  // the UI, at /
   RETURN_IF_ERROR(RegisterMetricsRoute(router, service.metrics));
   return RegisterOpenApiRoute(router);  // last: it documents the routes above

@@ -80,8 +80,8 @@ HttpResponse HandleDownload(const RequestContext& ctx, const ServiceContext& ser
     return refused;
   }
   auto run = std::make_shared<TableRun>(std::move(*started));
-  std::shared_ptr<TableProgressEntry> progress =
-      token.empty() ? nullptr : StartTableProgress((*who)->user, token);
+  std::shared_ptr<TableProgress> progress =
+      token.empty() ? nullptr : StartTableProgress(service, (*who)->user, token);
 
   HttpResponse response;
   response.content_type = ContentType(run->format());

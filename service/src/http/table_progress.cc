@@ -3,6 +3,7 @@
 #include <algorithm>
 #include <map>
 #include <mutex>
+#include <optional>
 #include <utility>
 #include <vector>
 
@@ -16,6 +17,13 @@ namespace {
 using Clock = std::chrono::steady_clock;
 constexpr auto kKeepAfterEnd = std::chrono::minutes(5);
 constexpr size_t kMaxEntries = 1000;
+constexpr int64_t kForgetRowsAfterMs = 30 * 60 * 1000;
+
+int64_t WallMs() {
+  return std::chrono::duration_cast<std::chrono::milliseconds>(
+             std::chrono::system_clock::now().time_since_epoch())
+      .count();
+}
 
 int64_t MsSince(Clock::time_point t) {
   return std::chrono::duration_cast<std::chrono::milliseconds>(Clock::now() - t).count();
@@ -66,13 +74,19 @@ class Registry {
 
 class Counting : public mapping::TableSink {
  public:
-  Counting(mapping::TableSink* target, std::shared_ptr<TableProgressEntry> entry)
-      : target_(target), entry_(std::move(entry)) {}
+  Counting(mapping::TableSink* target, std::shared_ptr<TableProgress> progress)
+      : target_(target), progress_(std::move(progress)), last_report_(Clock::now()) {}
   ~Counting() override { Finish(); }
   Status Begin(const mapping::TableMeta& meta) override { return target_->Begin(meta); }
   Status Row(const std::vector<std::string>& cells) override {
     RETURN_IF_ERROR(Check());
-    ++entry_->rows;
+    const int64_t rows = ++progress_->entry->rows;
+    if (progress_->board != nullptr &&
+        (rows == 1 || rows - reported_rows_ >= kProgressReportRows ||
+         Clock::now() - last_report_ >= kProgressReportEvery)) {
+      Report(0);
+      RETURN_IF_ERROR(Check());
+    }
     return target_->Row(cells);
   }
   Status TotalRow(const std::vector<std::string>& cells) override {
@@ -88,33 +102,66 @@ class Counting : public mapping::TableSink {
 
  private:
   Status Check() const {
-    if (entry_->cancelled.load()) return Status::Precondition("已取消下载");
+    if (progress_->entry->cancelled.load()) return Status::Precondition("已取消下载");
     return Status::Ok();
   }
+  // Writes the rows so far to the shared row and reads its cancel flag. A failed write loses
+  // only the progress shown elsewhere, never the download.
+  void Report(int64_t ended_ms) {
+    TableProgressEntry& e = *progress_->entry;
+    reported_rows_ = e.rows.load();
+    last_report_ = Clock::now();
+    Result<bool> cancelled = progress_->board->ReportProgress(
+        progress_->user, progress_->token, reported_rows_, WallMs(), ended_ms);
+    if (cancelled.ok() && *cancelled) e.cancelled = true;
+  }
   void Finish() {
-    if (entry_->done.exchange(true)) return;
-    entry_->ended_ms = std::max<int64_t>(1, MsSince(entry_->started));
+    TableProgressEntry& e = *progress_->entry;
+    if (e.done.exchange(true)) return;
+    e.ended_ms = std::max<int64_t>(1, MsSince(e.started));
+    if (progress_->board != nullptr) {
+      Report(std::max<int64_t>(progress_->started_ms + 1, WallMs()));
+      progress_->board.reset();  // the connection goes back as soon as the table ends
+    }
   }
 
   mapping::TableSink* target_;
-  std::shared_ptr<TableProgressEntry> entry_;
+  std::shared_ptr<TableProgress> progress_;
+  int64_t reported_rows_ = 0;
+  Clock::time_point last_report_;
 };
 
-// The caller's entry for the {token} of the route, or the error answer.
-bool FindEntry(const RequestContext& ctx, const ServiceContext& service,
-               std::shared_ptr<TableProgressEntry>* entry, HttpResponse* error) {
+// What one download's progress is, as this instance and the store know it.
+struct ProgressView {
+  std::shared_ptr<TableProgressEntry> local;  // null: the download runs elsewhere
+  std::optional<ProgressRecord> shared;       // nullopt: no row (or no store)
+  const Principal* who = nullptr;
+};
+
+// The caller's download for the {token} of the route, or the error answer.
+bool FindProgress(const RequestContext& ctx, const ServiceContext& service, ProgressView* view,
+                  HttpResponse* error) {
   Result<const Principal*> who = Authorize(service, ctx, Permission::kRunTables);
   if (!who.ok()) {
     *error = StatusToHttp(who.status());
     return false;
   }
+  view->who = *who;
   const std::string& token = ctx.params.at("token");
   if (!IsProgressToken(token)) {
     *error = BadParameter("token", "进度令牌应为 8–64 个字母、数字、- 或 _");
     return false;
   }
-  *entry = Registry::Get().Find((*who)->user, token);
-  if (*entry == nullptr) {
+  view->local = Registry::Get().Find((*who)->user, token);
+  if (ctx.store != nullptr) {
+    Result<std::optional<ProgressRecord>> row = ctx.store->GetProgress((*who)->user, token);
+    if (!row.ok()) {
+      *error = StatusToHttp(row.status());
+      return false;
+    }
+    view->shared = std::move(*row);
+  }
+  if (view->local == nullptr && !view->shared.has_value()) {
     *error = StatusToHttp(Status::NotFound("没有这个下载的进度（可能已结束较久）"));
     return false;
   }
@@ -122,25 +169,45 @@ bool FindEntry(const RequestContext& ctx, const ServiceContext& service,
 }
 
 HttpResponse HandleProgress(const RequestContext& ctx, const ServiceContext& service) {
-  std::shared_ptr<TableProgressEntry> entry;
+  ProgressView view;
   HttpResponse error;
-  if (!FindEntry(ctx, service, &entry, &error)) return error;
+  if (!FindProgress(ctx, service, &view, &error)) return error;
+  int64_t rows = 0, elapsed = 0;
+  bool done = false, cancelled = false;
+  if (view.shared.has_value()) {
+    const ProgressRecord& r = *view.shared;
+    rows = r.rows;
+    done = r.ended_ms > 0;
+    cancelled = r.cancelled;
+    elapsed = std::max<int64_t>(1, (done ? r.ended_ms : WallMs()) - r.started_ms);
+  }
+  if (view.local != nullptr) {  // this instance runs it: its count is the newest
+    const TableProgressEntry& e = *view.local;
+    rows = std::max(rows, e.rows.load());
+    done = done || e.done.load();
+    cancelled = cancelled || e.cancelled.load();
+    const int64_t ended = e.ended_ms.load();
+    elapsed = ended > 0 ? ended : MsSince(e.started);
+  }
   JsonWriter w;
   w.StartObject();
-  w.Key("rows").Int(entry->rows.load());
-  w.Key("done").Bool(entry->done.load());
-  w.Key("cancelled").Bool(entry->cancelled.load());
-  const int64_t ended = entry->ended_ms.load();
-  w.Key("elapsed_ms").Int(ended > 0 ? ended : MsSince(entry->started));
+  w.Key("rows").Int(rows);
+  w.Key("done").Bool(done);
+  w.Key("cancelled").Bool(cancelled);
+  w.Key("elapsed_ms").Int(elapsed);
   w.EndObject();
   return JsonResponse(w.Take());
 }
 
 HttpResponse HandleCancel(const RequestContext& ctx, const ServiceContext& service) {
-  std::shared_ptr<TableProgressEntry> entry;
+  ProgressView view;
   HttpResponse error;
-  if (!FindEntry(ctx, service, &entry, &error)) return error;
-  entry->cancelled = true;
+  if (!FindProgress(ctx, service, &view, &error)) return error;
+  if (view.local != nullptr) view.local->cancelled = true;
+  if (view.shared.has_value()) {
+    Result<bool> marked = ctx.store->CancelProgress(view.who->user, ctx.params.at("token"));
+    if (!marked.ok()) return StatusToHttp(marked.status());
+  }
   HttpResponse response = JsonResponse(R"({"status":"cancelling"})");
   response.status = 202;
   return response;
@@ -158,14 +225,31 @@ bool IsProgressToken(const std::string& token) {
   return true;
 }
 
-std::shared_ptr<TableProgressEntry> StartTableProgress(const std::string& user,
-                                                       const std::string& token) {
-  return Registry::Get().Start(user, token);
+std::shared_ptr<TableProgress> StartTableProgress(const ServiceContext& service,
+                                                  const std::string& user,
+                                                  const std::string& token) {
+  auto progress = std::make_shared<TableProgress>();
+  progress->user = user;
+  progress->token = token;
+  progress->entry = Registry::Get().Start(user, token);
+  progress->started_ms = WallMs();
+  if (!service.open_store) return progress;
+  Result<std::unique_ptr<Store>> board = service.open_store();
+  if (!board.ok()) return progress;
+  ProgressRecord row;
+  row.owner = user;
+  row.token = token;
+  row.started_ms = progress->started_ms;
+  row.updated_ms = progress->started_ms;
+  if ((*board)->StartProgress(row, progress->started_ms - kForgetRowsAfterMs).ok()) {
+    progress->board = std::move(*board);
+  }
+  return progress;
 }
 
 std::unique_ptr<mapping::TableSink> CountingSink(mapping::TableSink* target,
-                                                 std::shared_ptr<TableProgressEntry> entry) {
-  return std::make_unique<Counting>(target, std::move(entry));
+                                                 std::shared_ptr<TableProgress> progress) {
+  return std::make_unique<Counting>(target, std::move(progress));
 }
 
 Status RegisterTableProgressRoutes(Router* router, const ServiceContext& service) {

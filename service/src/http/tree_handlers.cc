@@ -238,6 +238,32 @@ Result<std::vector<Row>> ListPage(Store& store, EntityKind kind, int64_t parent_
   return rows;
 }
 
+// The active children of `parent_id` at positions [offset, offset + limit) in id order (the
+// list's page N of a numbered pager), read by keyset in chunks.
+Result<std::vector<Row>> RowsAt(Store& store, EntityKind kind, int64_t parent_id, int64_t offset,
+                                int limit, bool* more) {
+  std::vector<Row> out;
+  ListQuery query;
+  query.parent_id = parent_id;
+  query.status = kStatusActive;
+  query.limit = 500;
+  int64_t seen = 0;
+  *more = false;
+  while (true) {
+    ASSIGN_OR_RETURN(std::vector<Row> chunk, store.List(kind, query));
+    for (Row& row : chunk) {
+      if (seen++ < offset) continue;
+      if (static_cast<int>(out.size()) == limit) {
+        *more = true;
+        return out;
+      }
+      out.push_back(std::move(row));
+    }
+    if (static_cast<int>(chunk.size()) < query.limit) return out;
+    query.after_id = chunk.back().id;
+  }
+}
+
 }  // namespace
 
 HttpResponse HandleHealthz(const RequestContext& context) {
@@ -286,8 +312,16 @@ HttpResponse HandleChildPage(
 
   Status visible = service.policy.RequireRow(**who, store, parent, *parent_id);
   if (!visible.ok()) return MissingOr(visible, parent, *parent_id);
+  ListQuery all;
+  all.parent_id = *parent_id;
+  all.status = kStatusActive;
+  Result<int64_t> total = store.Count(child, all);
+  if (!total.ok()) return StatusToHttp(total.status());
+  Result<int64_t> offset = IntQueryParam(context.request, "offset", -1, 0, kMaxAfter);
+  if (!offset.ok()) return BadParameter("offset", offset.status());
   bool more = false;
-  Result<std::vector<Row>> rows = ListPage(store, child, *parent_id, page, &more);
+  Result<std::vector<Row>> rows = *offset >= 0 ? RowsAt(store, child, *parent_id, *offset, page.limit, &more)
+                                               : ListPage(store, child, *parent_id, page, &more);
   if (!rows.ok()) return StatusToHttp(rows.status());
 
   JsonWriter w;
@@ -302,6 +336,7 @@ HttpResponse HandleChildPage(
   }
   w.EndArray();
   WriteNextAfter(w, more ? rows->back().id : 0, more);
+  w.Key("total").Int(*total);
   w.EndObject();
   return JsonResponse(w.Take());
 }
@@ -338,6 +373,7 @@ Status RegisterTreeRoutes(Router* router, const ServiceContext& service) {
                               [s](const RequestContext& ctx) { return HandleTree(ctx, *s); }));
   RouteDoc page;
   page.query = {{"after", "integer", "上一页的 next_after"},
+                {"offset", "integer", "按位置翻页：跳过的条数（与 after 二选一）"},
                 {"limit", "integer", "每页条数，1–500，默认 50"}};
   page.summary = "网格内的楼栋（分页）";
   RETURN_IF_ERROR(

@@ -272,6 +272,9 @@ class MysqlConnection : public SqlConnection {
   }
 
   std::string Dialect() const override { return "mysql"; }
+  std::string Target() const override {
+    return "mysql:" + endpoint_.where + "/" + endpoint_.database;
+  }
 
   bool in_transaction() const { return in_transaction_; }
 

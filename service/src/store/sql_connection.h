@@ -41,6 +41,9 @@ class SqlConnection {
  public:
   virtual ~SqlConnection() = default;
   virtual std::string Dialect() const = 0;  // "sqlite" | "mysql"
+  // Which database this connection reaches ("sqlite:/path", "mysql:host:port/db"): connections
+  // with the same target share one register.
+  virtual std::string Target() const = 0;
   virtual Result<std::unique_ptr<SqlStatement>> Prepare(const std::string& sql) = 0;
   // Runs one statement without parameters (DDL, BEGIN...).
   virtual Status Exec(const std::string& sql) = 0;

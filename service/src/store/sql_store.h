@@ -7,8 +7,11 @@
 #define ONETABLE_STORE_SQL_STORE_H_
 
 #include <array>
+#include <condition_variable>
+#include <deque>
 #include <map>
 #include <memory>
+#include <mutex>
 #include <optional>
 #include <set>
 #include <string>
@@ -19,6 +22,23 @@
 #include "store/store.h"
 
 namespace onetable {
+
+// The audit appends of one process waiting to be committed together to one database (keyed by
+// its connection target and the sealer that chains them): see SqlStore::AppendAudit.
+struct AuditGroupQueue {
+  static constexpr size_t kMaxGroup = 64;
+  struct Item {
+    const AuditEntry* entry;
+    Result<int64_t> result = Status::Internal("审计记录尚未写入");
+    bool done = false;
+  };
+  static AuditGroupQueue& For(const std::string& target, const AuditSealer* sealer);
+
+  std::mutex mu;
+  std::condition_variable changed;  // a flush ended
+  std::deque<Item*> waiting;
+  bool flushing = false;
+};
 
 class SqlStore : public Store {
  public:
@@ -150,6 +170,20 @@ class SqlStore : public Store {
   Result<std::vector<int64_t>> ListUnchainedAudit(int limit) override;
   Result<int64_t> PurgeAudit(int64_t through_seq) override;
 
+  // --- transfer requests (sql_store_transfers.cc) ---
+  Result<int64_t> AddTransfer(const TransferRecord& transfer) override;
+  Result<TransferRecord> GetTransfer(int64_t id) override;
+  Result<std::vector<TransferRecord>> ListTransfers(const TransferQuery& query) override;
+  Status DecideTransfer(TransferRecord* transfer) override;
+
+  // --- table-download progress (sql_store_progress.cc) ---
+  Status StartProgress(const ProgressRecord& record, int64_t forget_before_ms) override;
+  Result<bool> ReportProgress(const std::string& owner, const std::string& token, int64_t rows,
+                              int64_t now_ms, int64_t ended_ms) override;
+  Result<std::optional<ProgressRecord>> GetProgress(const std::string& owner,
+                                                    const std::string& token) override;
+  Result<bool> CancelProgress(const std::string& owner, const std::string& token) override;
+
   // --- table requests (sql_store_requests.cc) ---
   Result<int64_t> AddTableRequest(const TableRequestRecord& request) override;
   Result<TableRequestRecord> GetTableRequest(int64_t id) override;
@@ -259,8 +293,15 @@ class SqlStore : public Store {
   // The same for the person of tag `tag_id` (nothing when there is no such tag).
   Status RecordTagChange(int64_t tag_id);
   Result<std::vector<AuditEntry>> ReadAudit(SqlStatement* s);
-  // One attempt of AppendAudit, in its own transaction (or the caller's).
-  Result<int64_t> AppendOneAudit(const AuditEntry& entry);
+  // One attempt at appending `entries`, chained in order, in one transaction (or the
+  // caller's); their ids into `ids`.
+  Status AppendAuditGroup(const std::vector<const AuditEntry*>& entries,
+                          std::vector<int64_t>* ids);
+  // The same, tried again while it loses to another appender.
+  Status AppendAuditGroupRetrying(const std::vector<const AuditEntry*>& entries,
+                                  std::vector<int64_t>* ids);
+  // Appends a group taken off the queue and gives each item its result.
+  void FlushAuditGroup(const std::vector<AuditGroupQueue::Item*>& group);
   Status SetChainMark(const char* name, int64_t seq, const std::string& mac);
 
   std::unique_ptr<SqlConnection> db_;

@@ -5,7 +5,10 @@
 #include <algorithm>
 #include <chrono>
 #include <cstdint>
+#include <map>
+#include <memory>
 #include <mutex>
+#include <utility>
 #include <random>
 #include <thread>
 
@@ -19,16 +22,21 @@ void BindOpt(SqlStatement* s, int i, const std::string& v) {
     s->BindText(i, v);
 }
 
-std::mutex& ProcessAppendMutex() {
-  static std::mutex mutex;
-  return mutex;
-}
-
 constexpr char kAuditColumns[] =
     "SELECT id, logged_at, user_name, role, source_addr, action, object, result, request_id, "
     "detail, seq, mac FROM audit_log";
 
 }  // namespace
+
+AuditGroupQueue& AuditGroupQueue::For(const std::string& target, const AuditSealer* sealer) {
+  static std::mutex mutex;
+  static std::map<std::pair<std::string, const AuditSealer*>, std::unique_ptr<AuditGroupQueue>>
+      queues;
+  std::lock_guard<std::mutex> lock(mutex);
+  std::unique_ptr<AuditGroupQueue>& queue = queues[{target, sealer}];
+  if (queue == nullptr) queue = std::make_unique<AuditGroupQueue>();
+  return *queue;
+}
 
 Result<std::vector<AuditEntry>> SqlStore::ReadAudit(SqlStatement* s) {
   std::vector<AuditEntry> out;
@@ -67,9 +75,10 @@ Status SqlStore::SetChainMark(const char* name, int64_t seq, const std::string& 
   return s->Execute().status();
 }
 
-Result<int64_t> SqlStore::AppendOneAudit(const AuditEntry& entry) {
-  int64_t id = 0;
-  Status st = InTransaction([&]() -> Status {
+Status SqlStore::AppendAuditGroup(const std::vector<const AuditEntry*>& entries,
+                                  std::vector<int64_t>* ids) {
+  ids->clear();
+  return InTransaction([&]() -> Status {
     // Taking the head row's write lock first serialises every appender on one server on it
     // (InnoDB row lock; SQLite's one writer), so two records can never chain to the same
     // predecessor; on a Galera cluster certification lets the first of two nodes win and aborts
@@ -79,60 +88,112 @@ Result<int64_t> SqlStore::AppendOneAudit(const AuditEntry& entry) {
     ASSIGN_OR_RETURN(int64_t locked, lock->Execute());
     if (locked != 1) return Status::Internal("audit_chain has no head row (run onetable init)");
     ASSIGN_OR_RETURN(AuditChainState chain, GetAuditChain());
-    const int64_t prev_seq = chain.head.seq;
-    const std::string& prev_mac = chain.head.mac;
-    AuditEntry e = entry;
-    e.seq = prev_seq + 1;
-    if (e.at.empty()) e.at = NowUtc();
-    e.mac = sealer_ != nullptr ? sealer_->SealEntry(e, prev_mac) : "";
-    ASSIGN_OR_RETURN(SqlStatement * s,
-                     Stmt("INSERT INTO audit_log (logged_at, user_name, role, source_addr, "
-                          "action, object, result, request_id, detail, seq, mac) VALUES "
-                          "(?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)"));
-    s->BindText(1, e.at);
-    BindOpt(s, 2, e.user);
-    BindOpt(s, 3, e.role);
-    BindOpt(s, 4, e.source_addr);
-    s->BindText(5, e.action);
-    BindOpt(s, 6, e.object);
-    s->BindText(7, e.result);
-    BindOpt(s, 8, e.request_id);
-    BindOpt(s, 9, e.detail);
-    s->BindInt(10, e.seq);
-    BindOpt(s, 11, e.mac);
-    RETURN_IF_ERROR(s->Execute().status());
-    ASSIGN_OR_RETURN(id, db_->LastInsertId());
-    return SetChainMark("head", e.seq, e.mac);
+    int64_t seq = chain.head.seq;
+    std::string mac = chain.head.mac;
+    for (const AuditEntry* entry : entries) {
+      AuditEntry e = *entry;
+      e.seq = ++seq;
+      if (e.at.empty()) e.at = NowUtc();
+      e.mac = sealer_ != nullptr ? sealer_->SealEntry(e, mac) : "";
+      ASSIGN_OR_RETURN(SqlStatement * s,
+                       Stmt("INSERT INTO audit_log (logged_at, user_name, role, source_addr, "
+                            "action, object, result, request_id, detail, seq, mac) VALUES "
+                            "(?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)"));
+      s->BindText(1, e.at);
+      BindOpt(s, 2, e.user);
+      BindOpt(s, 3, e.role);
+      BindOpt(s, 4, e.source_addr);
+      s->BindText(5, e.action);
+      BindOpt(s, 6, e.object);
+      s->BindText(7, e.result);
+      BindOpt(s, 8, e.request_id);
+      BindOpt(s, 9, e.detail);
+      s->BindInt(10, e.seq);
+      BindOpt(s, 11, e.mac);
+      RETURN_IF_ERROR(s->Execute().status());
+      ASSIGN_OR_RETURN(int64_t id, db_->LastInsertId());
+      ids->push_back(id);
+      mac = e.mac;
+    }
+    return SetChainMark("head", seq, mac);
   });
-  if (!st.ok()) return st;
-  return id;
 }
 
-Result<int64_t> SqlStore::AppendAudit(const AuditEntry& entry) {
+Status SqlStore::AppendAuditGroupRetrying(const std::vector<const AuditEntry*>& entries,
+                                          std::vector<int64_t>* ids) {
   // Losing to another appender is normal when several instances share a store: a deadlock
   // victim (InnoDB), a certification failure (Galera: another node appended first) or the seq
   // taken meanwhile (the unique index). Each left nothing behind; try again, a little later
-  // each time, so that every request's record lands. Inside a caller's transaction only the
-  // caller can retry.
-  constexpr int kAttempts = 24;
+  // each time, for up to about ten seconds, so that every request's record lands.
+  constexpr int kAttempts = 160;
   std::minstd_rand jitter(static_cast<unsigned>(
       std::chrono::steady_clock::now().time_since_epoch().count()));
   for (int attempt = 1;; ++attempt) {
-    Result<int64_t> id = [&] {
-      // Appenders in one process wait here rather than on the head row: the database would
-      // serialise them anyway, and on Galera each one in flight is one more to lose
-      // certification. (Only when this append is its own transaction.)
-      std::unique_lock<std::mutex> one_at_a_time(ProcessAppendMutex(), std::defer_lock);
-      if (tx_depth_ == 0) one_at_a_time.lock();
-      return AppendOneAudit(entry);
-    }();
-    const StatusCode code = id.ok() ? StatusCode::kOk : id.status().code();
-    const bool lost = code == StatusCode::kAborted || code == StatusCode::kAlreadyExists;
-    if (!lost || tx_depth_ > 0 || attempt == kAttempts) return id;
-    // Up to 1, 2, 4 ... 64 ms (then 64), at random: about a second in all at most.
+    Status st = AppendAuditGroup(entries, ids);
+    const bool lost =
+        st.code() == StatusCode::kAborted || st.code() == StatusCode::kAlreadyExists;
+    if (!lost || attempt == kAttempts) return st;
+    // Up to 1, 2, 4 ... 64 ms (then 64), at random.
     const int ceiling_us = 1000 << std::min(attempt - 1, 6);
     std::this_thread::sleep_for(std::chrono::microseconds(
         std::uniform_int_distribution<int>(ceiling_us / 4, ceiling_us)(jitter)));
+  }
+}
+
+Result<int64_t> SqlStore::AppendAudit(const AuditEntry& entry) {
+  std::vector<int64_t> ids;
+  if (tx_depth_ > 0) {
+    // Inside a caller's transaction: one attempt, and only the caller can retry.
+    RETURN_IF_ERROR(AppendAuditGroup({&entry}, &ids));
+    return ids.front();
+  }
+  // Group commit: the appenders of one process to one database queue here, and whoever finds
+  // no flush under way appends everything queued, in one transaction, for all of them. On
+  // Galera each transaction in flight is one more to lose certification, so a busy instance
+  // sends one where it would have sent dozens; on SQLite it is one fsync for the group.
+  AuditGroupQueue& queue = AuditGroupQueue::For(db_->Target(), sealer_);
+  AuditGroupQueue::Item me{&entry};
+  std::unique_lock<std::mutex> lock(queue.mu);
+  queue.waiting.push_back(&me);
+  while (!me.done) {
+    if (queue.flushing) {
+      queue.changed.wait(lock);
+      continue;
+    }
+    queue.flushing = true;
+    std::vector<AuditGroupQueue::Item*> group;
+    while (!queue.waiting.empty() && group.size() < AuditGroupQueue::kMaxGroup) {
+      group.push_back(queue.waiting.front());
+      queue.waiting.pop_front();
+    }
+    lock.unlock();
+    FlushAuditGroup(group);
+    lock.lock();
+    for (AuditGroupQueue::Item* item : group) item->done = true;
+    queue.flushing = false;
+    queue.changed.notify_all();
+  }
+  return me.result;
+}
+
+void SqlStore::FlushAuditGroup(const std::vector<AuditGroupQueue::Item*>& group) {
+  std::vector<const AuditEntry*> entries;
+  for (const AuditGroupQueue::Item* item : group) entries.push_back(item->entry);
+  std::vector<int64_t> ids;
+  Status st = AppendAuditGroupRetrying(entries, &ids);
+  if (st.ok()) {
+    for (size_t i = 0; i < group.size(); ++i) group[i]->result = ids[i];
+    return;
+  }
+  if (group.size() == 1) {
+    group[0]->result = st;
+    return;
+  }
+  // Not a lost race: one entry may be at fault (or this connection). Each entry on its own,
+  // so that each request gets its own answer and no one else's failure.
+  for (AuditGroupQueue::Item* item : group) {
+    Status one = AppendAuditGroupRetrying({item->entry}, &ids);
+    item->result = one.ok() ? Result<int64_t>(ids.front()) : Result<int64_t>(one);
   }
 }
 

@@ -13,6 +13,7 @@
 #include <sys/stat.h>
 
 #include <cerrno>
+#include <cstdint>
 #include <chrono>
 #include <condition_variable>
 #include <cstring>
@@ -163,6 +164,12 @@ class SqliteConnection : public SqlConnection {
   }
 
   std::string Dialect() const override { return "sqlite"; }
+  std::string Target() const override {
+    const char* file = sqlite3_db_filename(db_, "main");
+    if (file != nullptr && *file != '\0') return std::string("sqlite:") + file;
+    // A private in-memory database is reached by this connection alone.
+    return "sqlite:memory:" + std::to_string(reinterpret_cast<uintptr_t>(db_));
+  }
 
   Result<std::unique_ptr<SqlStatement>> Prepare(const std::string& sql) override {
     sqlite3_stmt* stmt = nullptr;

@@ -1,5 +1,5 @@
 // Store: the register's persistence, with two backends (SQLite, MySQL/MariaDB) that pass one
-// contract suite (tests/contract). It is made of six interfaces, one per part of the house, so
+// contract suite (tests/contract). It is made of eight interfaces, one per part of the house, so
 // that code and test doubles can name the part they use:
 //   RegisterStore (store/register_store.h)  the tree, memberships, tags, provenance, review, Scan
 //   IngestLog     (store/ingest_log.h)      source records, cursors, import runs, quarantine,
@@ -8,6 +8,8 @@
 //   AuditStore    (store/audit_store.h)     the append-only audit log
 //   RequestStore  (store/request_store.h)   departments' requests for new tables
 //   DeliveryLog   (store/delivery_log.h)    deliveries' batches, receipts and acknowledged state
+//   TransferStore (store/transfer_store.h)  requests to move a person in from another grid
+//   ProgressStore (store/progress_store.h)  table downloads' progress, shared by instances
 // plus what spans them: the schema, transactions and the SQL dialect. StoreWrapper
 // (store/store_wrapper.h) forwards all of it to another Store, for test doubles that change one
 // method.
@@ -37,7 +39,9 @@
 #include "store/delivery_log.h"
 #include "store/ingest_log.h"
 #include "store/register_store.h"
+#include "store/progress_store.h"
 #include "store/request_store.h"
+#include "store/transfer_store.h"
 
 namespace onetable {
 
@@ -46,7 +50,9 @@ class Store : public RegisterStore,
               public AuthStore,
               public AuditStore,
               public RequestStore,
-              public DeliveryLog {
+              public DeliveryLog,
+              public TransferStore,
+              public ProgressStore {
  public:
   Store() = default;
   ~Store() override = default;

@@ -249,6 +249,34 @@ class StoreWrapper : public Store {
     return target_.ListAudit(query);
   }
 
+  // --- TransferStore ---
+  Result<int64_t> AddTransfer(const TransferRecord& transfer) override {
+    return target_.AddTransfer(transfer);
+  }
+  Result<TransferRecord> GetTransfer(int64_t id) override { return target_.GetTransfer(id); }
+  Result<std::vector<TransferRecord>> ListTransfers(const TransferQuery& query) override {
+    return target_.ListTransfers(query);
+  }
+  Status DecideTransfer(TransferRecord* transfer) override {
+    return target_.DecideTransfer(transfer);
+  }
+
+  // --- ProgressStore ---
+  Status StartProgress(const ProgressRecord& record, int64_t forget_before_ms) override {
+    return target_.StartProgress(record, forget_before_ms);
+  }
+  Result<bool> ReportProgress(const std::string& owner, const std::string& token, int64_t rows,
+                              int64_t now_ms, int64_t ended_ms) override {
+    return target_.ReportProgress(owner, token, rows, now_ms, ended_ms);
+  }
+  Result<std::optional<ProgressRecord>> GetProgress(const std::string& owner,
+                                                    const std::string& token) override {
+    return target_.GetProgress(owner, token);
+  }
+  Result<bool> CancelProgress(const std::string& owner, const std::string& token) override {
+    return target_.CancelProgress(owner, token);
+  }
+
   // --- RequestStore ---
   Result<int64_t> AddTableRequest(const TableRequestRecord& request) override {
     return target_.AddTableRequest(request);

@@ -29,6 +29,7 @@ const ROUTES = [
   ['/admin/users', './pages/users.js', 'users'],
   ['/admin/audit', './pages/audit.js', 'audit'],
   ['/quality', './pages/quality.js', 'quality'],
+  ['/transfers', './pages/transfers.js', 'transfers'],
   ['/account/password', './pages/password.js', ''],
   ['/requests', './pages/requests.js', 'requests'],
   ['/requests/:id', './pages/request.js', 'requests'],
@@ -40,6 +41,8 @@ const NAV = [
   { key: 'review', label: '待核实', href: '/review', permission: 'review_queue' },
   { key: 'tables', label: '报表', href: '/tables', permission: 'run_tables' },
   { key: 'quality', label: '数据质量', href: '/quality', permission: 'read_register' },
+  // Moving a person in from another grid: filed by a worker, approved by the holding grid's.
+  { key: 'transfers', label: '迁入申请', href: '/transfers', permission: 'write_register', roles: ['grid_worker', 'community_admin', 'admin'] },
   // Departments file table requests; admins review them; security admins confirm their grants
   // (a grid worker has none of these). `also`: a second permission that opens the entry too.
   { key: 'requests', label: '新表申请', href: '/requests', permission: 'run_tables', also: 'manage_users', roles: ['department', 'admin', 'security_admin'] },

@@ -97,6 +97,10 @@ export const getHousehold = (id) => get('households', id);
 export async function gridBuildings(id, after) {
   return (await api.get(`/api/v1/grids/${P(id)}/buildings`, { after: after || undefined })).data;
 }
+// A grid's buildings by position (a numbered pager's page): {items, total, next_after}.
+export async function gridBuildingsAt(id, offset, limit = 20) {
+  return (await api.get(`/api/v1/grids/${P(id)}/buildings`, { offset, limit })).data;
+}
 export const buildingHouseholds = (id, after) => children('households', id, after);
 // A building's households with their summaries (household_summary.h): {items: [row],
 // summaries: {id: {members, head_id?, head_name?, tags: [{tag, label, members}]}}, next_after,
@@ -166,4 +170,20 @@ export function statusLabel(status) { return (STATUS[status] || [status || ''])[
 export function statusBadge(status) {
   const [label, color] = STATUS[status] || [status || '', ''];
   return label ? h('span.badge', { class: color }, label) : '';
+}
+
+// Transfer requests (transfer_handlers.h): {id, state, state_label, reason, requester, created_at,
+// decider, decision_reason, decided_at, version, mine, can_decide, from: {grid, community},
+// to: {household_id?, grid, community}, person: {id_number_masked, id?, name?}}.
+export async function requestTransfer(body) {
+  return (await api.post('/api/v1/transfers', body)).data;
+}
+
+export async function listTransfers(state = 'all') {
+  return (await api.get('/api/v1/transfers', { state })).data.items;
+}
+
+export async function decideTransfer(t, approve, reason) {
+  const body = reason ? { reason } : {};
+  return (await api.post(`/api/v1/transfers/${P(t.id)}/${approve ? 'approve' : 'decline'}`, body, { ifMatch: `"${t.version}"` })).data;
 }

@@ -36,7 +36,7 @@ after(async () => {
 // preview) to check as well.
 function pagesOf(role) {
   const worker = ['/', '/residents', paths.grid, paths.building, paths.household, paths.person, '/persons/new',
-    '/review', '/tables', '/quality', '/account/password'];
+    '/review', '/tables', '/quality', '/transfers', '/account/password'];
   return {
     admin: [...worker, '/requests', '/admin/mappings', `/admin/mappings/${MAPPING}`, '/admin/mappings/new',
       '/admin/connectors', '/admin/deliveries',

@@ -144,6 +144,44 @@ test('a building lists its households with head, members and tags; at phone widt
   }
 });
 
+test('a grid lists its buildings with the total, numbered pages and the page in the URL', { timeout: 180000 }, async () => {
+  // More buildings than one page holds (20).
+  const existing = (await admin.get(`/api/v1/grids/${grid.id}/buildings?limit=500`)).data.items.length;
+  for (let i = existing; i < 23; i += 1) {
+    const r = await admin.post('/api/v1/buildings', { parent_id: Number(grid.id), fields: { name: `翻页测试楼${i}` } });
+    assert.equal(r.status, 201, JSON.stringify(r.data));
+  }
+  const all = (await admin.get(`/api/v1/grids/${grid.id}/buildings?limit=500`)).data.items;
+  const page = await e2e.newPage(browser);
+  await e2e.login(page, server, worker);
+  await page.goto(`${server.url}/grids/${grid.id}`);
+  await page.waitForSelector('#buildings-list .list-total >> text=/共 \\d+ 栋楼/');
+  const pages = Math.ceil(all.length / 20);
+  assert.match(await page.locator('#buildings-list .list-total').innerText(), new RegExp(`共 ${all.length} 栋楼 · 第 1 / ${pages} 页`));
+  assert.equal(await page.locator('#buildings-list tbody tr').count(), 20);
+  assert.equal(await page.locator('#buildings-list tbody tr').first().getAttribute('data-building'), String(all[0].id));
+  await page.click('#buildings-list a[rel="next"]');
+  await page.waitForURL(/[?&]page=2/);
+  await page.waitForSelector('#buildings-list .list-total >> text=/第 2 \\//');
+  assert.equal(await page.locator('#buildings-list tbody tr').count(), Math.min(20, all.length - 20));
+  assert.equal(await page.locator('#buildings-list tbody tr').first().getAttribute('data-building'), String(all[20].id));
+  // The page jump goes back to page 1 (no page in the URL); back returns to page 2; a reload
+  // of a page-2 URL opens page 2.
+  await page.fill('#page-jump', '1');
+  await page.press('#page-jump', 'Enter');
+  await page.waitForURL((u) => !u.search.includes('page='));
+  await page.waitForSelector('#buildings-list .list-total >> text=/第 1 \\//');
+  await page.goBack();
+  await page.waitForURL(/[?&]page=2/);
+  await page.waitForSelector(`#buildings-list tr[data-building="${all[20].id}"]`);
+  await page.goto(`${server.url}/grids/${grid.id}?page=2`);
+  await page.waitForSelector(`#buildings-list tr[data-building="${all[20].id}"]`);
+  // Following a building opens it.
+  await page.click(`#buildings-list tr[data-building="${all[20].id}"] a`);
+  await page.waitForURL(new RegExp(`/buildings/${all[20].id}$`));
+  assert.deepEqual(page.errors, []);
+});
+
 test('a household gets one 户主: no preset, choosing it moves the head, a blank household is refused', { timeout: 180000 }, async () => {
   const { household, building, head } = await fixture.householdWithMembers(admin, grid.id);
   const page = await e2e.newPage(browser);
@@ -255,7 +293,7 @@ test('a grid worker walking every page asks for nothing outside their scope', { 
   await e2e.login(page, server, worker);
   const pages = ['/', '/residents', `/residents?q=${encodeURIComponent(member.fields.name)}`, `/grids/${grid.id}`,
     `/buildings/${building.id}`, `/households/${household.id}`, `/households/new?building=${building.id}`,
-    `/persons/${member.id}`, `/persons/new?household=${household.id}`, '/review', '/quality', '/tables',
+    `/persons/${member.id}`, `/persons/new?household=${household.id}`, '/review', '/quality', '/transfers', '/tables',
     '/requests', '/account/password'];
   for (const p of pages) {
     await page.goto(`${server.url}${p}`);

@@ -20,6 +20,7 @@ const PAGES = {
   用户与授权: 'tr[data-user]',
   审计日志: '.pager span:has-text("第 1 页")',
   新表申请: '#request-list',
+  迁入申请: '#transfer-inbox',
 };
 
 let server;
@@ -51,11 +52,11 @@ const menu = (page) => page.locator('#nav a').allInnerTexts();
 
 const EXPECTED = {
   // Separated duties: configuration, accounts and the audit log are three people's.
-  admin: { label: '系统管理员', menu: ['居民', '待核实', '报表', '数据质量', '新表申请', '报表映射', '数据接入', '推送'] },
+  admin: { label: '系统管理员', menu: ['居民', '待核实', '报表', '数据质量', '迁入申请', '新表申请', '报表映射', '数据接入', '推送'] },
   security_admin: { label: '安全管理员', menu: ['新表申请', '用户与授权'] },  // confirms requests' grants
   auditor: { label: '审计员', menu: ['审计日志'] },
-  community_admin: { label: '社区管理员', menu: ['居民', '待核实', '报表', '数据质量'] },
-  grid_worker: { label: '网格员', menu: ['居民', '待核实', '报表', '数据质量'] },
+  community_admin: { label: '社区管理员', menu: ['居民', '待核实', '报表', '数据质量', '迁入申请'] },
+  grid_worker: { label: '网格员', menu: ['居民', '待核实', '报表', '数据质量', '迁入申请'] },
   department: { label: '部门账号', menu: ['报表', '新表申请'] },
 };
 
@@ -80,7 +81,7 @@ test('a page the user may not use shows a refusal with no controls on it', { tim
   const refused = {
     grid_worker: ['/admin/users', '/admin/audit', '/admin/connectors', '/admin/deliveries', '/admin/mappings', '/admin/mappings/new',
       `/admin/mappings/${MAPPING}`, '/requests', '/requests/1'],
-    department: ['/residents', `/grids/${grid.id}`, '/review', '/quality', '/admin/users'],
+    department: ['/residents', `/grids/${grid.id}`, '/review', '/quality', '/transfers', '/admin/users'],
     admin: ['/admin/users', '/admin/audit'],
     security_admin: ['/residents', '/tables', '/admin/audit', '/admin/connectors'],
     auditor: ['/residents', '/tables', '/admin/users', '/admin/mappings'],

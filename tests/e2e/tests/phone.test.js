@@ -28,7 +28,7 @@ after(async () => {
 });
 
 const workerPages = () => ['/', '/residents', paths.grid, paths.building, paths.household, paths.person,
-  '/persons/new', `/households/new?building=${paths.building.split('/')[2]}`, '/review', '/tables', '/quality', '/account/password'];
+  '/persons/new', `/households/new?building=${paths.building.split('/')[2]}`, '/review', '/tables', '/quality', '/transfers', '/account/password'];
 
 test('the menu folds behind one button on a phone and opens to touch-sized entries', { timeout: 120000 }, async () => {
   const page = await e2e.newPage(browser, PHONE);
@@ -46,7 +46,7 @@ test('the menu folds behind one button on a phone and opens to touch-sized entri
   await page.click('#nav-toggle');
   assert.equal(await page.getAttribute('#nav-toggle', 'aria-expanded'), 'true');
   const entries = page.locator('#nav a');
-  assert.deepEqual(await entries.allInnerTexts(), ['居民', '待核实', '报表', '数据质量']);
+  assert.deepEqual(await entries.allInnerTexts(), ['居民', '待核实', '报表', '数据质量', '迁入申请']);
   for (const box of await entries.evaluateAll((as) => as.map((a) => a.getBoundingClientRect().toJSON()))) {
     assert.ok(box.height >= 44 && box.width >= 44, `menu entry ${box.width}×${box.height}`);
   }

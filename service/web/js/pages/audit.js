@@ -14,6 +14,7 @@ const ACTIONS = {
   preview: '预览报表', download: '下载报表', connector_run: '运行连接器', delivery_run: '推送报表', delivery_change: '修改推送',
   mapping_change: '修改映射', user_change: '修改用户', token_issue: '发放令牌', token_revoke: '吊销令牌', denied: '拒绝访问',
   request_file: '提交新表申请', request_review: '审核新表申请', request_approve: '通过新表申请', request_decline: '退回新表申请',
+  transfer_request: '提交迁入申请', transfer_approve: '同意迁入申请', transfer_decline: '退回迁入申请',
   request_grant: '确认新表申请的授权', request_delivery: '由新表申请保存推送',
   audit_export: '导出审计日志', audit_verify: '校验审计日志', audit_purge: '清理过期审计日志',
 };

@@ -1,5 +1,7 @@
-// A grid's buildings (paged), and adding a building (for those who may write the register).
-import { h, pagedTable, dialog, toast } from '../dom.js';
+// A grid's buildings, with the total, numbered pages and a page jump (the page in the URL, as
+// the residents list), and adding a building (for those who may write the register).
+import { h, dialog, toast } from '../dom.js';
+import { pagedList } from '../pager.js';
 import * as reg from '../reg.js';
 import * as session from '../session.js';
 import { navigate } from '../main.js';
@@ -19,7 +21,7 @@ async function totals(id) {
 
 export const title = '网格';
 
-export async function render({ id }) {
+export async function render({ id }, query = {}) {
   const cat = await loadCatalog();
   const grid = await reg.getGrid(id);
   const add = session.may('write_register') ? h('button#add-building', {
@@ -43,13 +45,17 @@ export async function render({ id }) {
       }]);
     },
   }, '新增楼栋') : null;
-  const list = pagedTable(
-    ['楼栋', '地址', { label: '户数', num: true }, { label: '在册人数', num: true }],
-    (b) => h('tr.clickable', { onclick: () => navigate(`/buildings/${b.id}`) },
+  const list = pagedList({
+    id: 'buildings-list',
+    headers: ['楼栋', '地址', { label: '户数', num: true }, { label: '在册人数', num: true }],
+    unit: '栋楼',
+    page: query.page,
+    load: (offset, limit) => reg.gridBuildingsAt(id, offset, limit),
+    empty: '这个网格还没有楼栋',
+    row: (b) => h('tr.clickable', { onclick: (ev) => { if (!ev.target.closest('a')) navigate(`/buildings/${b.id}`); }, dataset: { building: b.id } },
       h('td', h('a', { href: `/buildings/${b.id}`, 'data-link': true }, buildingName(b))),
       h('td', b.address || ''), h('td.num', b.households), h('td.num', b.persons)),
-    (after) => reg.gridBuildings(id, after),
-    { empty: '这个网格还没有楼栋' });
+  });
   const total = h('p.list-total#grid-total');
   totals(id).then((t) => { total.textContent = t || ''; }).catch(() => {});
   return h('div', crumbs(grid),

@@ -105,13 +105,46 @@ function duplicateWatch(form) {
 }
 
 // The 409 of an ID number registered already (person_duplicates.h): a link to that person when
-// the caller may open them, else where they are registered.
-function duplicateNotice(e) {
+// the caller may open them, else where they are registered and, when the person is being added
+// to a household, 申请迁入本户: a transfer request that the holding grid's worker or community
+// admin approves (transfer_handlers.h).
+function duplicateNotice(e, { idNumber, household } = {}) {
   const holder = e.body && e.body.error && e.body.error.holder;
   if (holder && holder.person_id) {
     return notice('error', e.message, ' ', h('a#open-duplicate', { href: `/persons/${holder.person_id}`, 'data-link': true }, '打开已登记的人员'));
   }
-  return notice('error', h('span#duplicate-elsewhere', e.message));
+  if (!holder || !holder.grid || !household || !idNumber) return notice('error', h('span#duplicate-elsewhere', e.message));
+  const ask = h('button.primary#request-transfer', { type: 'button', onclick: () => requestTransfer(holder, idNumber, household) }, '申请迁入本户');
+  return notice('error', h('span#duplicate-elsewhere', e.message), h('div.form-actions', ask));
+}
+
+// Files the transfer request for the person of `idNumber` into `household`, with a reason.
+async function requestTransfer(holder, idNumber, household) {
+  const reason = h('textarea#transfer-reason', { rows: 3, maxlength: 500, placeholder: '如：已在本网格购房居住，户口随迁' });
+  const error = h('div');
+  const where = [holder.community, holder.grid].filter(Boolean).join(' · ');
+  const body = h('div',
+    h('p', `此人登记在 ${where}。提交后由该网格的网格员或社区管理员审批，同意后此人迁入“${nameOf(household)}”。`),
+    h('div.field', h('label', { for: 'transfer-reason' }, '申请原因（必填）'), reason), error);
+  const r = await dialog('申请迁入本户', body, [{ label: '取消' }, {
+    label: '提交申请',
+    primary: true,
+    onClick: async () => {
+      error.replaceChildren();
+      if (!reason.value.trim()) { error.append(notice('error', '请填写申请原因')); return false; }
+      try {
+        await reg.requestTransfer({ id_number: idNumber, to_household_id: Number(household.id), reason: reason.value.trim() });
+        return true;
+      } catch (err) {
+        error.append(notice('error', err.message));
+        return false;
+      }
+    },
+  }]);
+  if (r === '提交申请') {
+    toast('已提交迁入申请，等待对方网格审批');
+    navigate('/transfers');
+  }
 }
 
 // Puts `node` right under the field `key` of `form` (or at its end when the field is absent).
@@ -174,7 +207,7 @@ async function renderNew(cat, query) {
         const rest = form.setErrors(e.fieldErrors());
         status.append(notice('error', e.message, Object.values(rest).length ? `：${Object.values(rest).join('；')}` : ''));
       } else if (e.status === 409 && e.code === 'already_exists') {
-        status.append(duplicateNotice(e));
+        status.append(duplicateNotice(e, { idNumber: form.get('id_number'), household }));
       } else {
         status.append(notice('error', e.message));
       }
