@@ -11,6 +11,7 @@
 #include <set>
 #include <string>
 
+#include "auth/password.h"
 #include "onetable/text.h"
 
 namespace onetable {
@@ -77,6 +78,18 @@ std::string PasswordWeakness(const std::string& password, const std::string& use
                                         user_name.empty() ? nullptr : user_name.c_str(), nullptr);
   if (reason != nullptr) return CracklibMessage(reason);
   return "";
+}
+
+Result<std::string> AcceptedRandomPassword(const std::string& user_name) {
+  constexpr int kDraws = 100;
+  std::string weakness;
+  for (int draw = 0; draw < kDraws; ++draw) {
+    ASSIGN_OR_RETURN(std::string password, RandomPassword(16));
+    weakness = PasswordWeakness(password, user_name);
+    if (weakness.empty()) return password;
+  }
+  // Only when the rule refuses everything (the cracklib dictionary missing, say).
+  return Status::Internal("无法生成符合要求的随机密码：" + weakness);
 }
 
 }  // namespace onetable

@@ -10,6 +10,8 @@
 
 #include <string>
 
+#include "onetable/status.h"
+
 namespace onetable {
 
 // The shortest password accepted, and the whole rule in one Chinese sentence (forms show it, so
@@ -21,6 +23,11 @@ std::string PasswordRuleText();
 // account-name checks. When the cracklib dictionary is missing every password is refused with a
 // message naming the package, rather than passed unchecked.
 std::string PasswordWeakness(const std::string& password, const std::string& user_name = "");
+
+// A random 16-character password (RandomPassword) that PasswordWeakness accepts for
+// `user_name`: a random draw is, rarely, one cracklib finds systematic, and a password init
+// generates must pass the rule it prints.
+Result<std::string> AcceptedRandomPassword(const std::string& user_name);
 
 }  // namespace onetable
 

@@ -104,7 +104,7 @@ Status CreateFirstAccount(Store* store, const Config& config, const Catalog& cat
     const std::string weak = PasswordWeakness(password, name);
     if (!weak.empty()) return Status::Invalid(std::string(env_name) + " 不符合要求：" + weak);
   } else {
-    ASSIGN_OR_RETURN(password, RandomPassword(16));
+    ASSIGN_OR_RETURN(password, AcceptedRandomPassword(name));
     printed = true;
   }
   const AccessPolicy policy(catalog);
