@@ -151,6 +151,20 @@ TEST_F(Encryption, ACopyOfTheDatabaseShowsNoIdNumberPhoneOrSensitiveAttribute) {
       }
     }
   }
+  // The free-text document numbers the catalog marks `encrypted: true` (the demo has none).
+  Row person;
+  person.values = {{"name", "持护照者"}, {"id_doc_number", "E98765432"}};
+  ASSERT_TRUE(store->Insert(EntityKind::kPerson, person).ok());
+  std::vector<Row> households = ListAll(store.get(), EntityKind::kHousehold);
+  ASSERT_FALSE(households.empty());
+  households[0].values["landlord_id_number"] = "H87654321";
+  ASSERT_TRUE(store->Update(EntityKind::kHousehold, &households[0]).ok());
+  auto back = store->Get(EntityKind::kHousehold, households[0].id);
+  ASSERT_TRUE(back.ok()) << back.status().message();
+  ASSERT_NE(back->Get("landlord_id_number"), nullptr);
+  EXPECT_EQ(*back->Get("landlord_id_number"), "H87654321");
+  secrets.push_back("E98765432");
+  secrets.push_back("H87654321");
   ASSERT_GT(secrets.size(), 300u) << "the demo city has too few identifiers to check";
   const std::string bytes = StoredBytes();
   EXPECT_NE(bytes.find("enc1:"), std::string::npos) << "no envelope stored at all";
@@ -282,6 +296,13 @@ TEST_F(Encryption, TamperedValueWrongKeyAndMissingKeyAreRefused) {
                              {{"ONETABLE_DATA_KEY_FILE", dir_ + "/nowhere.key"}});
   EXPECT_NE(missing.exit_code, 0);
   EXPECT_NE(missing.err.find("不存在"), std::string::npos) << missing.err;
+  // init with the key file lost: refused, and the key it drew is not left behind to be taken
+  // for the store's own later.
+  CliResult lost = RunCli({"--store", url_, "init"}, "",
+                          {{"ONETABLE_DATA_KEY_FILE", dir_ + "/lost.key"}});
+  EXPECT_NE(lost.exit_code, 0);
+  EXPECT_NE(lost.err.find("不符"), std::string::npos) << lost.err;
+  EXPECT_FALSE(fs::exists(dir_ + "/lost.key"));
 }
 
 TEST_F(Encryption, InitConvertsAStoreWrittenInClear) {

@@ -8,7 +8,7 @@
 ALTER TABLE grid MODIFY worker_phone VARCHAR(255), ADD COLUMN worker_phone_bidx VARCHAR(32);
 ALTER TABLE household MODIFY landlord_id_number VARCHAR(255), MODIFY landlord_phone VARCHAR(255),
   ADD COLUMN landlord_phone_bidx VARCHAR(32);
-ALTER TABLE person MODIFY id_number VARCHAR(255), MODIFY phone VARCHAR(255),
+ALTER TABLE person MODIFY id_number VARCHAR(255), MODIFY phone VARCHAR(255), MODIFY id_doc_number VARCHAR(255),
   MODIFY religion TEXT, MODIFY health_status TEXT, MODIFY spouse_id_number TEXT,
   MODIFY guardian_phone TEXT, MODIFY incapacity_level TEXT, MODIFY account_name TEXT,
   MODIFY account_number TEXT, MODIFY social_security_card TEXT,

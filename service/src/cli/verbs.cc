@@ -163,23 +163,25 @@ int RunInit(const Config& config, const std::vector<std::string>& args) {
     std::error_code ec;
     if (!parent.empty()) fs::create_directories(parent, ec);
   }
+  // A data key file this run created is removed again when init stops before the store has
+  // accepted it (CheckDataKeys): a refused init leaves no key behind that belongs to nothing.
+  bool new_keys = false;
+  bool keys_accepted = false;
   auto fail = [&](const Status& st) {
     if (fresh_sqlite) RemoveSqliteFiles(url->sqlite_path);
+    if (new_keys && !keys_accepted) {
+      std::error_code ec;
+      fs::remove(DataKeyFileOf(config), ec);
+    }
     return Fail(ExitFor(st), st.message());
   };
-
-  bool new_keys = false;
-  if (Status keys = InstallDataKeys(config, true, &new_keys); !keys.ok()) return fail(keys);
-  if (new_keys) {
-    std::cout << "数据密钥：" << DataKeyFileOf(config)
-              << "（SM4 加密个人敏感信息；请与登记库分开备份，丢失后已加密的数据无法读取）\n";
-  }
 
   Status durable = GuardStoreDurability(config.store_url, config.throwaway_store);
   if (!durable.ok()) {
     return durable.code() == StatusCode::kFailedPrecondition ? Fail(kExitUsage, durable.message())
                                                              : fail(durable);
   }
+  if (Status keys = InstallDataKeys(config, true, &new_keys); !keys.ok()) return fail(keys);
   auto store = OpenStore(config.store_url, *catalog);
   if (!store.ok()) return fail(store.status());
   if (url->scheme == "sqlite") TightenSqliteModes(url->sqlite_path);
@@ -197,6 +199,11 @@ int RunInit(const Config& config, const std::vector<std::string>& args) {
 
   // Keys of another store, or none for an encrypted one, stop here, before anything is written.
   if (Status keys = (*store)->CheckDataKeys(); !keys.ok()) return fail(keys);
+  keys_accepted = true;
+  if (new_keys) {
+    std::cout << "数据密钥：" << DataKeyFileOf(config)
+              << "（SM4 加密个人敏感信息；请与登记库分开备份，丢失后已加密的数据无法读取）\n";
+  }
   // A store written in clear (before encryption at rest, or with `encryption: false`) is
   // converted in place, in batches; a run killed half-way resumes at the next init.
   if (ProcessCipher() != nullptr) {

@@ -3,7 +3,9 @@
 //   - every stored field of type id_number or phone (they identify a person), with a blind
 //     index so that equality lookups (find a person by ID number, linkage blocking by phone)
 //     stay index lookups;
-//   - every stored `sensitive` field of type string or code (religion, health, bank account …).
+//   - every stored `sensitive` field of type string or code (religion, health, bank account …);
+//   - every field the catalog marks `encrypted: true` (free-text document numbers: 其他证件号码,
+//     出租人证件号码), without a blind index.
 // Fields that stay clear, and why: names, addresses and codes are searched by prefix, joined,
 // grouped and sorted in SQL; dates (birth_date above all) carry the as-of age rule and the
 // alive rule that rosters push to SQL as range predicates; decimal and integer amounts are
@@ -23,7 +25,7 @@ namespace onetable {
 
 inline bool IsEncryptedField(const FieldDef& f) {
   if (f.derived) return false;
-  if (f.type == FieldType::kIdNumber || f.type == FieldType::kPhone) return true;
+  if (f.type == FieldType::kIdNumber || f.type == FieldType::kPhone || f.encrypted) return true;
   return f.sensitivity == Sensitivity::kSensitive &&
          (f.type == FieldType::kString || f.type == FieldType::kCode);
 }

@@ -1,8 +1,8 @@
 // Secret files: keys kept outside the store (and outside the backups of it), mode 0600. The
 // backup key (backup/backup_file.h) is one line "<algorithm> <64 hex digits>" holding a 32-byte
 // master key (LoadKeyFile, CreateKeyFile); the data keys of encryption at rest
-// (crypto/data_keys.h) are a file of several lines written and read through the same
-// ReadSecretFile and WriteSecretFile, so both refuse a file others can read and both create
+// (crypto/data_keys.h) and the audit key (audit/audit_key.h) are written and read through the same
+// ReadSecretFile and WriteSecretFile, so all refuse a file others can read and all create
 // theirs 0600 in a 0700 directory.
 //
 // Thread-safety: plain functions. A new file is created with O_EXCL, so two processes creating
