@@ -82,8 +82,47 @@ class ProvenanceMigration : public StoreContract {
     Exec(db, create);
     Exec(db, "ALTER TABLE value_history DROP COLUMN seq");
     Exec(db, "ALTER TABLE value_history DROP COLUMN was_current");
-    Exec(db, "DELETE FROM schema_migrations WHERE version = 19");
+    // Later migrations (0020 …) touch neither table and stay applied; the store is made to
+    // look as if 0019 were the one migration left, so that Migrate runs exactly it.
+    auto later = db->Prepare(
+        "SELECT version, name, applied_at FROM schema_migrations WHERE version > 19");
+    ASSERT_TRUE(later.ok()) << later.status().message();
+    while (true) {
+      Result<bool> more = (*later)->Step();
+      ASSERT_TRUE(more.ok()) << more.status().message();
+      if (!*more) break;
+      later_.push_back({(*later)->Int(0), (*later)->Text(1).value_or(""),
+                        (*later)->Text(2).value_or("")});
+    }
+    (*later)->Reset();
+    Exec(db, "DELETE FROM schema_migrations WHERE version >= 19");
   }
+
+  // Migrates as Store::Migrate does, with 0019 the pending migration, then puts the later
+  // migrations' records back.
+  void Migrate0019(SqlConnection* db) {
+    std::vector<Migration> upto;
+    for (const Migration& m : EmbeddedMigrations(db->Dialect())) {
+      if (m.version <= 19) upto.push_back(m);
+    }
+    Status st = ApplyMigrations(db, upto);
+    ASSERT_TRUE(st.ok()) << st.message();
+    for (const LaterMigration& m : later_) {
+      auto put = db->Prepare(
+          "INSERT INTO schema_migrations (version, name, applied_at) VALUES (?, ?, ?)");
+      ASSERT_TRUE(put.ok()) << put.status().message();
+      (*put)->BindInt(1, m.version);
+      (*put)->BindText(2, m.name);
+      (*put)->BindText(3, m.applied_at);
+      ASSERT_TRUE((*put)->Execute().ok());
+    }
+  }
+
+  struct LaterMigration {
+    int64_t version;
+    std::string name, applied_at;
+  };
+  std::vector<LaterMigration> later_;
 
   void Bind(SqlStatement* s, const FieldObservation& o) {
     s->BindText(1, o.value);
@@ -205,9 +244,8 @@ TEST_F(ProvenanceMigration, StoreWrittenBefore0019AnswersAsBeforeOnceConverted) 
 
   std::unique_ptr<Store> migrated = OpenAnother();
   ASSERT_TRUE(migrated);
-  Status st = migrated->Migrate();
-  ASSERT_TRUE(st.ok()) << st.message();
-  EXPECT_EQ(*migrated->SchemaVersion(), 19);
+  ASSERT_NO_FATAL_FAILURE(Migrate0019(db.get()));
+  EXPECT_EQ(*migrated->SchemaVersion(), EmbeddedMigrations(db->Dialect()).back().version);
 
   auto prov = migrated->Provenance(EntityKind::kPerson, p);
   ASSERT_TRUE(prov.ok()) << prov.status().message();

@@ -166,7 +166,6 @@ bool ParseField(const YAML::Node& node, const LoadContext& ctx, FieldDef* out, b
       ctx.problems->Add(entry.Get("encrypted"),
                         "encrypted: true 只用于存储的 string 字段（证件号码一类的文本）；"
                         "身份证号、电话和敏感字段本来就加密存储，日期和数值要在查询中比较，不能加密");
-      ok = false;
     } else {
       field.encrypted = *encrypted;
     }
