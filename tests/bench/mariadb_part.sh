@@ -120,7 +120,7 @@ mariadb_part() {
   # One import (a second would need the store rebuilt), then the unchanged re-imports.
   local t_import t_bare t_re times=()
   if ! timed "$work/mimport.log" env BENCH_REGISTER_CSV="$mcity/register.csv" "$ONETABLE" \
-    --store "$url" import "$BENCH/connectors/register.yaml" --plugins "$PLUGINS"; then
+    --config "$(config "$url" import)" import "$BENCH/connectors/register.yaml" --plugins "$PLUGINS"; then
     fail_row "$what" "onetable import failed: $(tail -n 3 "$work/mimport.log" | tr '\n' ' ')"
     drop_all_tables >/dev/null 2>&1
     return
@@ -132,7 +132,7 @@ mariadb_part() {
       "≤ 3×" "$(judge "$(awk -v a="$t_import" -v b="$t_bare" 'BEGIN{print a/b}')" "<=" 3)"
     for ((r = 0; r < (only_tables ? 0 : runs); r++)); do
       if ! timed "$work/mreimport.log" env BENCH_REGISTER_CSV="$mcity/register.csv" "$ONETABLE" \
-        --store "$url" import "$BENCH/connectors/register.yaml" --plugins "$PLUGINS"; then
+        --config "$(config "$url" import)" import "$BENCH/connectors/register.yaml" --plugins "$PLUGINS"; then
         fail_row "MariaDB: re-import unchanged" "$(tail -n 3 "$work/mreimport.log" | tr '\n' ' ')"
         break
       fi
@@ -181,7 +181,7 @@ gongan_source() {
     return
   fi
   local log="$work/import-gongan.log"
-  if ! timed "$log" env BENCH_GONGAN_URL="$url" "$ONETABLE" --store "$url" import \
+  if ! timed "$log" env BENCH_GONGAN_URL="$url" "$ONETABLE" --config "$(config "$url" import)" import \
     "$BENCH/connectors/gongan.yaml" --plugins "$PLUGINS"; then
     fail_row "$what" "$(tail -n 3 "$log" | tr '\n' ' ')"
     return

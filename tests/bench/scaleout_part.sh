@@ -139,7 +139,7 @@ scaleout_register() {
     >"$work/so-init-$tag.log" 2>&1 || return 1
   "$SYNTH" load-tree --city "$scaleout_city" --store "$url" >>"$work/so-init-$tag.log" 2>&1 || return 1
   timed "$work/so-import-$tag.log" env BENCH_REGISTER_CSV="$scaleout_city/register.csv" "$ONETABLE" \
-    --store "$url" import "$BENCH/connectors/register.yaml" --plugins "$PLUGINS" || return 1
+    --config "$(config "$url" import)" import "$BENCH/connectors/register.yaml" --plugins "$PLUGINS" || return 1
   check_import "$work/so-import-$tag.log" "import ($tag)" new "$mariadb_persons"
 }
 

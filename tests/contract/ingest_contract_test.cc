@@ -157,6 +157,41 @@ TEST_F(IngestContract, FindOpenReviewMatchesKindEntityFieldAndOther) {
   EXPECT_TRUE(store_->FindOpenReview("conflict", EntityKind::kPerson, 5, "phone", 0)->empty());
 }
 
+// An import batch reads its keys in one query per kind: the same answers as one read per key.
+TEST_F(IngestContract, BatchReadsAnswerAsOneReadPerKey) {
+  int64_t household = AddTree();
+  int64_t a = AddPerson(household, "甲", TestIdNumber(1));
+  int64_t b = AddPerson(household, "乙", TestIdNumber(2));
+  std::vector<std::string> ids = {TestIdNumber(2), TestIdNumber(3), TestIdNumber(1)};
+  for (int i = 0; i < 600; ++i) ids.push_back(TestIdNumber(100 + i));  // more than one IN list
+  auto found = store_->FindIdsBy(EntityKind::kPerson, "id_number", ids);
+  ASSERT_TRUE(found.ok()) << found.status().message();
+  EXPECT_EQ(*found, (std::map<std::string, int64_t>{{TestIdNumber(1), a}, {TestIdNumber(2), b}}));
+  EXPECT_TRUE(store_->FindIdsBy(EntityKind::kPerson, "id_number", {})->empty());
+
+  SourceRecord rec;
+  rec.source = "laoling";
+  rec.record_key = "row1";
+  rec.content_hash = "h1";
+  rec.payload = "{\"a\":1}";
+  rec.person_id = a;
+  ASSERT_TRUE(store_->PutSourceRecord(&rec).ok());
+  SourceRecord other = rec;
+  other.source = "dibao";  // the same key of another source is not this source's
+  ASSERT_TRUE(store_->PutSourceRecord(&other).ok());
+  auto kept = store_->GetSourceRecords("laoling", {"row2", "row1"});
+  ASSERT_TRUE(kept.ok()) << kept.status().message();
+  ASSERT_EQ(kept->size(), 1u);
+  const SourceRecord& one = kept->at("row1");
+  SourceRecord single = *store_->GetSourceRecord("laoling", "row1");
+  EXPECT_EQ(one.id, single.id);
+  EXPECT_EQ(one.record_key, "row1");
+  EXPECT_EQ(one.content_hash, "h1");
+  EXPECT_EQ(one.payload, single.payload);
+  EXPECT_EQ(one.person_id, a);
+  EXPECT_EQ(one.fetched_at, single.fetched_at);
+}
+
 TEST_F(IngestContract, MergeKeepsTheSurvivorAndRecordsTheAlias) {
   int64_t household = AddTree();
   int64_t survivor = AddPerson(household, "刘强", TestIdNumber(1));

@@ -8,6 +8,8 @@
 #include <sstream>
 #include <stdexcept>
 
+#include "crypto/data_keys.h"
+#include "crypto/process_cipher.h"
 #include "model/id_number.h"
 #include "store/store_url.h"
 
@@ -179,12 +181,22 @@ int main(int argc, char** argv) {
   for (int i = 1; i < argc; ++i) {
     std::string arg = argv[i];
     if (arg.rfind("--store=", 0) == 0) onetable::testing::g_backend = arg.substr(8);
+    // The whole suite again with encryption at rest: every store it opens seals its values.
+    if (arg == "--encrypted") {
+      auto cipher = onetable::ParseDataKeys(
+          "index 000102030405060708090a0b0c0d0e0f101112131415161718191a1b1c1d1e1f\n"
+          "key t1 1f1e1d1c1b1a191817161514131211100f0e0d0c0b0a09080706050403020100\n",
+          "contract");
+      if (!cipher.ok()) return 2;
+      onetable::InstallProcessCipher(std::move(*cipher));
+    }
   }
   const std::string& backend = onetable::testing::g_backend;
   if (backend != "sqlite" && backend != "mysql" && backend != "galera") {
     std::cerr << "usage: contract_tests --store=sqlite|mysql|galera\n";
     return 2;
   }
-  std::cout << "Store contract suite on " << onetable::testing::g_backend << "\n";
+  std::cout << "Store contract suite on " << onetable::testing::g_backend
+            << (onetable::ProcessCipher() ? ", encrypted" : "") << "\n";
   return RUN_ALL_TESTS();
 }

@@ -18,6 +18,8 @@
 #include <sstream>
 
 #include "../integration/cli_runner.h"
+#include "crypto/data_keys.h"
+#include "crypto/process_cipher.h"
 #include "mapping/change_roster.h"
 #include "mapping/mapping_spec.h"
 #include "mapping/preview_sink.h"
@@ -81,6 +83,18 @@ class GoldenTest : public ::testing::TestWithParam<std::string> {
     auto catalog = Catalog::Load(ONETABLE_SOURCE_DIR "/schema");
     ASSERT_TRUE(catalog.ok()) << catalog.status().message();
     catalog_ = new Catalog(std::move(*catalog));
+    // ONETABLE_TEST_ENCRYPTED=1: the register is stored with encryption at rest, and every
+    // table must come out the same (golden_*_encrypted).
+    if (const char* e = std::getenv("ONETABLE_TEST_ENCRYPTED"); e && std::string(e) == "1") {
+      auto cipher = ParseDataKeys(
+          "index 000102030405060708090a0b0c0d0e0f101112131415161718191a1b1c1d1e1f\n"
+          "key g1 1f1e1d1c1b1a191817161514131211100f0e0d0c0b0a09080706050403020100\n",
+          "golden");
+      ASSERT_TRUE(cipher.ok()) << cipher.status().message();
+      InstallProcessCipher(std::move(*cipher));
+    } else {
+      InstallProcessCipher(nullptr);  // in clear (cli_runner.cc installs shared keys)
+    }
   }
 
   void SetUp() override {

@@ -56,6 +56,7 @@ columns:
   - {header: 户主, value: "count(person where household.head.gender == '2')"}
   - {header: 迁入, value: "count(person where move_in_date >= '2020-01-01')"}
   - {header: 网格内, value: "count(person where grid.code == '01' and alive)"}
+  - {header: 有电话, value: count(person where phone != null)}
 subtotal_by: community.name
 total: true
 )yaml",
@@ -102,7 +103,8 @@ total: true
 )yaml",
 };
 
-// Summary mappings whose aggregates must stay in C++ (list, first, not, a numeric compare).
+// Summary mappings whose aggregates must stay in C++ (list, first, not, a numeric compare, a
+// comparison of a field encrypted at rest).
 const char* const kFoldedMappings[] = {
     R"yaml(id: t/not
 title: 非
@@ -123,6 +125,20 @@ order_by: address
 columns:
   - {header: 楼栋, value: address}
   - {header: 多间, value: count(household where room_count > 2)}
+)yaml",
+    // Fields encrypted at rest (crypto/encrypted_fields.h): SQL would compare ciphertext.
+    R"yaml(id: t/encrypted
+title: 密
+department: 测试
+purpose: 测试
+grain: grid
+order_by: code
+columns:
+  - {header: 网格, value: name}
+  - {header: 健康, value: "count(person where alive and health_status == '2')"}
+  - {header: 非健康, value: "count(person where health_status in ('3', '4'))"}
+  - {header: 身份证, value: "count(person where id_number >= '4205811950')"}
+  - {header: 有电话, value: count(person where phone != null)}
 )yaml",
 };
 

@@ -8,15 +8,49 @@
 #include <sys/wait.h>
 #include <unistd.h>
 
+#include <cstdio>
 #include <cstdlib>
 #include <fstream>
 #include <sstream>
 #include <stdexcept>
 
+#include "crypto/data_keys.h"
+#include "crypto/process_cipher.h"
 #include "store/sql_connection.h"
 #include "store/store_url.h"
 
 namespace onetable::testing {
+
+namespace {
+
+// One data key file for the whole test binary, made before any test runs: every `onetable` a
+// test runs (through ONETABLE_DATA_KEY_FILE) and every store it opens in-process seal and open
+// values with the same keys, as the binary and a second instance of it do in production.
+std::string& SharedKeyFile() {
+  static std::string path;
+  return path;
+}
+const bool kSharedKeysReady = [] {
+  char tmpl[] = "/tmp/onetable-test-keys-XXXXXX";
+  const char* dir = mkdtemp(tmpl);
+  if (dir == nullptr) return false;
+  SharedKeyFile() = std::string(dir) + "/data.key";
+  if (!CreateDataKeyFile(SharedKeyFile()).ok()) return false;
+  UseSharedTestKeys();
+  std::atexit([] {
+    std::remove(SharedKeyFile().c_str());
+    rmdir(SharedKeyFile().substr(0, SharedKeyFile().rfind('/')).c_str());
+  });
+  return true;
+}();
+
+}  // namespace
+
+void UseSharedTestKeys() {
+  setenv("ONETABLE_DATA_KEY_FILE", SharedKeyFile().c_str(), 1);
+  auto cipher = LoadDataKeyFile(SharedKeyFile());
+  InstallProcessCipher(cipher.ok() ? std::move(*cipher) : nullptr);
+}
 
 std::string MakeTempDir() {
   char tmpl[] = "/tmp/onetable-it-XXXXXX";

@@ -25,6 +25,11 @@ CliResult RunCli(const std::vector<std::string>& args, const std::string& cwd = 
 // Starts the binary in the background; output goes to `log_path`. Returns its pid.
 pid_t StartCli(const std::vector<std::string>& args, const std::string& log_path);
 
+// Restores the data keys the test binary shares between the `onetable` it runs and the stores it
+// opens in-process (ONETABLE_DATA_KEY_FILE and the process cipher, crypto/process_cipher.h);
+// installed before any test runs.
+void UseSharedTestKeys();
+
 // A fresh temporary directory, removed by the caller.
 std::string MakeTempDir();
 std::string ReadFile(const std::string& path);

@@ -55,7 +55,8 @@ const std::vector<Case>& Cases() {
         {"fields.yaml:50:13", "未知的模块“其他”"},
         {"fields.yaml:58:5", "表头“出生日期”已用于人员字段 birth_date"},
         {"fields.yaml:64:17", "max_length 应为正整数"},
-        {"fields.yaml:65:5", "表头“出生日期”已用于人员字段 birth_date"}}},
+        {"fields.yaml:65:5", "表头“出生日期”已用于人员字段 birth_date"},
+        {"fields.yaml:71:16", "encrypted: true 只用于存储的 string 字段"}}},
       {"tag_errors",
        {{"fields.yaml:9:5", "标签缺少 department"},
         // Columns count characters, not bytes: 保障金额 before the mistake is four columns.

@@ -166,6 +166,18 @@ Result<Config> LoadConfig(const std::string& path, bool explicit_path) {
       }
     } else if (key == "audit_key_file") {
       c.audit_key_file = Resolve(base, s);
+    } else if (key == "data_key_file") {
+      c.data_key_file = Resolve(base, s);
+    } else if (key == "data_key_env") {
+      c.data_key_env = s;
+    } else if (key == "encryption") {
+      if (s == "true") {
+        c.encryption = true;
+      } else if (s == "false") {
+        c.encryption = false;
+      } else {
+        errors += where + ": encryption 应为 true 或 false\n";
+      }
     } else if (key == "audit_retention_days") {
       try {
         c.audit_retention_days = v.as<int>();
@@ -192,7 +204,7 @@ Result<Config> LoadConfig(const std::string& path, bool explicit_path) {
                 "（可用：store, schema, mappings, connectors, deliveries, web, listen, threads, "
                 "secure_cookie, trusted_proxies, connections_per_address, secret_key, "
                 "throwaway_store, audit_key_file, audit_retention_days, backup_key_file, "
-                "retention_days）\n";
+                "retention_days, data_key_file, data_key_env, encryption）\n";
     }
   }
   if (!errors.empty()) {
@@ -232,6 +244,13 @@ std::string AuditKeyFileOf(const Config& config) {
     return env;
   }
   return "var/audit.key";
+}
+
+std::string DataKeyFileOf(const Config& config) {
+  if (!config.data_key_file.empty()) return config.data_key_file;
+  if (const char* env = std::getenv("ONETABLE_DATA_KEY_FILE"); env && *env) return env;
+  // Beside the audit key: the same directory a deployment already keeps apart from the data.
+  return (fs::path(AuditKeyFileOf(config)).parent_path() / "data.key").string();
 }
 
 AppSettings SettingsOf(const Config& config) {

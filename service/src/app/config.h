@@ -26,6 +26,18 @@
 //                                          # default: audit.key beside a SQLite store, else
 //                                          # var/audit.key. Keep it off the database host's
 //                                          # backups of the store, readable by the service only.
+//   encryption: true                       # false stores every value in clear (a benchmark's
+//                                          # baseline only): see crypto/data_keys.h
+//   data_key_file: /etc/onetable/data.key  # the SM4 data keys (crypto/data_keys.h); default:
+//                                          # data.key beside the audit key file
+//   data_key_env: ONETABLE_DATA_KEYS       # or: the keys in this environment variable instead
+//                                          # of a file (same text as the file)
+//   encryption: true                       # false stores every value in clear (a benchmark's
+//                                          # baseline only): see crypto/data_keys.h
+//   data_key_file: /etc/onetable/data.key  # the SM4 data keys (crypto/data_keys.h); default:
+//                                          # data.key beside the audit key file
+//   data_key_env: ONETABLE_DATA_KEYS       # or: the keys in this environment variable instead
+//                                          # of a file (same text as the file)
 //   audit_retention_days: 180              # `onetable audit purge` keeps at least this many
 //                                          # days (180 or more: 网络安全法 Art. 21)
 //   backup_key_file: /etc/onetable/backup.key  # the key of `onetable backup`/`restore`
@@ -65,9 +77,16 @@ struct Config {
   bool throwaway_store = false;
   std::string audit_key_file;  // resolved; see AuditKeyFileOf for the default
   int audit_retention_days = 180;
+  bool encryption = true;
+  std::string data_key_file;    // resolved; see DataKeyFileOf for the default
+  std::string data_key_env;     // the name of an environment variable holding the keys
   std::string backup_key_file;  // resolved; see BackupKeyFileOf for the default
   int retention_days = 180;
 };
+
+// The data key file of `config`: data_key_file when set, else $ONETABLE_DATA_KEY_FILE, else
+// data.key in the directory of AuditKeyFileOf(config).
+std::string DataKeyFileOf(const Config& config);
 
 // The backup key file of `config` (see above).
 std::string BackupKeyFileOf(const Config& config);

@@ -8,6 +8,7 @@
 #include <memory>
 #include <string>
 
+#include "app/config.h"
 #include "model/catalog.h"
 #include "onetable/status.h"
 #include "store/store.h"
@@ -30,6 +31,13 @@ Status GuardStoreDurability(const std::string& url, bool throwaway);
 // set on the store, which owns it: every record the verb appends is sealed into the chain.
 Result<std::unique_ptr<Store>> OpenReadyStore(const std::string& url, const Catalog& catalog,
                                               int min_version, const std::string& audit_key_file);
+
+// Encryption at rest (crypto/): loads the data keys `config` names — environment variable
+// data_key_env, else the file DataKeyFileOf(config) — and installs them as the process cipher
+// every store opened afterwards uses. With `encryption: false` nothing is installed. A missing
+// file is created (mode 0600) when `create` (init), and `*created` says so; otherwise it is
+// kNotFound "数据密钥文件 … 不存在…".
+Status InstallDataKeys(const Config& config, bool create, bool* created);
 
 }  // namespace onetable
 

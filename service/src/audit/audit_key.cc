@@ -1,23 +1,16 @@
 #include "audit/audit_key.h"
 
-#include <fcntl.h>
 #include <openssl/core_names.h>
 #include <openssl/evp.h>
 #include <openssl/params.h>
-#include <openssl/rand.h>
-#include <sys/stat.h>
-#include <unistd.h>
 
-#include <cerrno>
-#include <filesystem>
-#include <fstream>
 #include <sstream>
 
-namespace onetable {
-namespace fs = std::filesystem;
-namespace {
+#include "crypto/key_file.h"
+#include "crypto/sm_crypto.h"
 
-constexpr size_t kKeyBytes = 32;
+namespace onetable {
+namespace {
 
 const char* DigestOf(std::string_view algorithm) {
   if (algorithm == "hmac-sm3") return "SM3";
@@ -32,23 +25,7 @@ bool HasDigest(const char* name) {
   return true;
 }
 
-std::string Hex(const unsigned char* bytes, size_t n) {
-  static const char kDigits[] = "0123456789abcdef";
-  std::string out;
-  out.reserve(n * 2);
-  for (size_t i = 0; i < n; ++i) {
-    out.push_back(kDigits[bytes[i] >> 4]);
-    out.push_back(kDigits[bytes[i] & 15]);
-  }
-  return out;
-}
-
-int HexValue(char c) {
-  if (c >= '0' && c <= '9') return c - '0';
-  if (c >= 'a' && c <= 'f') return c - 'a' + 10;
-  if (c >= 'A' && c <= 'F') return c - 'A' + 10;
-  return -1;
-}
+const char kWhat[] = "审计密钥";
 
 void Field(std::string* out, std::string_view value) {
   *out += std::to_string(value.size());
@@ -83,7 +60,7 @@ std::string AuditKey::Mac(std::string_view message) const {
   EVP_MAC_CTX_free(ctx);
   EVP_MAC_free(mac);
   // An empty MAC never verifies, so a failure here shows up as a broken chain, not a silent one.
-  return ok ? Hex(out, out_len) : "";
+  return ok ? HexEncode(std::string_view(reinterpret_cast<const char*>(out), out_len)) : "";
 }
 
 std::string AuditKey::SealEntry(const AuditEntry& e, std::string_view prev_mac) const {
@@ -106,55 +83,31 @@ std::string AuditKey::SealMark(std::string_view name, int64_t seq, std::string_v
 }
 
 Result<std::unique_ptr<AuditKey>> LoadAuditKey(const std::string& path) {
-  std::error_code ec;
-  if (!fs::exists(path, ec)) {
+  Result<std::string> content = ReadSecretFile(path, kWhat);
+  if (content.status().code() == StatusCode::kNotFound) {
     return Status::NotFound("审计密钥文件 " + path +
                             " 不存在：请运行 onetable init 生成，或在 onetable.yaml 的 "
                             "audit_key_file 中指定");
   }
-  std::ifstream in(path, std::ios::binary);
-  std::stringstream text;
-  text << in.rdbuf();
-  if (!in.good() && !in.eof()) return Status::Invalid("无法读取审计密钥文件 " + path);
-  std::string algorithm, hex;
+  if (!content.ok()) return content.status();
+  std::istringstream text(*content);
+  std::string algorithm, hex, key;
   text >> algorithm >> hex;
-  const Status bad =
-      Status::Invalid("审计密钥文件 " + path + " 格式无效：应为一行“hmac-sm3 <64 位十六进制>”");
   const char* digest = DigestOf(algorithm);
-  if (digest == nullptr || hex.size() != kKeyBytes * 2) return bad;
+  if (digest == nullptr || hex.size() != kMasterKeyBytes * 2 || !HexDecode(hex, &key)) {
+    return Status::Invalid("审计密钥文件 " + path + " 格式无效：应为一行“hmac-sm3 <64 位十六进制>”");
+  }
   if (!HasDigest(digest)) {
     return Status::Invalid("审计密钥文件 " + path + " 使用 " + algorithm +
                            "，而本机的 OpenSSL 不支持该算法");
-  }
-  std::string key;
-  for (size_t i = 0; i < hex.size(); i += 2) {
-    const int hi = HexValue(hex[i]), lo = HexValue(hex[i + 1]);
-    if (hi < 0 || lo < 0) return bad;
-    key.push_back(static_cast<char>(hi * 16 + lo));
   }
   return std::make_unique<AuditKey>(algorithm, key);
 }
 
 Status CreateAuditKey(const std::string& path) {
-  unsigned char bytes[kKeyBytes];
-  if (RAND_bytes(bytes, sizeof bytes) != 1) return Status::Internal("无法获取随机数");
-  std::error_code ec;
-  const fs::path parent = fs::path(path).parent_path();
-  if (!parent.empty()) fs::create_directories(parent, ec);
-  const int fd = ::open(path.c_str(), O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, 0600);
-  if (fd < 0) {
-    if (errno == EEXIST) return Status::Exists("审计密钥文件 " + path + " 已存在");
-    return Status::Invalid("无法创建审计密钥文件 " + path);
-  }
-  const std::string line = DefaultAuditAlgorithm() + " " + Hex(bytes, sizeof bytes) + "\n";
-  const bool ok = ::write(fd, line.data(), line.size()) == static_cast<ssize_t>(line.size()) &&
-                  ::fsync(fd) == 0;
-  ::close(fd);
-  if (!ok) {
-    fs::remove(path, ec);
-    return Status::Invalid("无法写入审计密钥文件 " + path);
-  }
-  return Status::Ok();
+  ASSIGN_OR_RETURN(std::string bytes, RandomBytes(kMasterKeyBytes));
+  return WriteSecretFile(path, DefaultAuditAlgorithm() + " " + HexEncode(bytes) + "\n", kWhat,
+                         /*replace=*/false);
 }
 
 Result<std::unique_ptr<AuditKey>> OpenAuditKey(const std::string& path, AuditStore& store) {

@@ -42,11 +42,13 @@ class AuditKey : public AuditSealer {
 // "hmac-sm3" when this OpenSSL has SM3, else "hmac-sha256".
 std::string DefaultAuditAlgorithm();
 
-// Reads the key file. kNotFound "审计密钥文件 … 不存在…" when missing; kInvalidArgument naming the
-// file when it is not "<algorithm> <64 hex digits>" or names an algorithm this OpenSSL lacks.
+// Reads the key file (crypto/key_file.h ReadSecretFile, as for the data and backup keys).
+// kNotFound "审计密钥文件 … 不存在…" when missing; kInvalidArgument naming the file when others
+// than its owner may read it, when it is not "<algorithm> <64 hex digits>", or when it names an
+// algorithm this OpenSSL lacks.
 Result<std::unique_ptr<AuditKey>> LoadAuditKey(const std::string& path);
 
-// Creates a new random key file at `path` (parent directories too, mode 0600); refuses
+// Creates a new random key file at `path` (missing parents 0700, the file 0600); refuses
 // (kAlreadyExists) to replace an existing one.
 Status CreateAuditKey(const std::string& path);
 

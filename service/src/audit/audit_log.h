@@ -69,6 +69,7 @@ inline constexpr char kAuditReveal[] = "reveal";  // "show in full": a masked ID
 inline constexpr char kAuditExport[] = "audit_export";  // the audit log exported
 inline constexpr char kAuditVerify[] = "audit_verify";  // the chain checked
 inline constexpr char kAuditPurge[] = "audit_purge";    // retention: old records removed
+inline constexpr char kAuditKeyRotate[] = "key_rotate";  // data keys: values re-encrypted
 
 // Results (AuditEntry::result).
 inline constexpr char kAuditOk[] = "ok";

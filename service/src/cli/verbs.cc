@@ -17,8 +17,10 @@
 #include "cli/backup_verbs.h"
 #include "cli/deliver_verbs.h"
 #include "cli/import_verbs.h"
+#include "cli/key_verbs.h"
 #include "cli/table_verbs.h"
 #include "cli/user_verbs.h"
+#include "crypto/process_cipher.h"
 #include "demo/demo_city.h"
 #include "ingest/connector_spec.h"
 #include "model/catalog.h"
@@ -51,6 +53,7 @@ const char kUsage[] =
     "  backup 文件                  备份整个登记库（一致快照，SM4 加密，HMAC-SM3 校验）\n"
     "  restore 文件                 把备份恢复到配置的空登记库\n"
     "  purge [--dry-run] [--days N] 清除超过保留期的原始行（--dry-run 只统计）\n"
+    "  key rotate [--batch 条数]     追加新的数据密钥，并把登记库中加密的值改用新密钥（可断点续做）\n"
     "\n"
     "全局选项：\n"
     "  --config FILE  配置文件（默认 onetable.yaml）\n"
@@ -160,8 +163,16 @@ int RunInit(const Config& config, const std::vector<std::string>& args) {
     std::error_code ec;
     if (!parent.empty()) fs::create_directories(parent, ec);
   }
+  // A data key file this run created is removed again when init stops before the store has
+  // accepted it (CheckDataKeys): a refused init leaves no key behind that belongs to nothing.
+  bool new_keys = false;
+  bool keys_accepted = false;
   auto fail = [&](const Status& st) {
     if (fresh_sqlite) RemoveSqliteFiles(url->sqlite_path);
+    if (new_keys && !keys_accepted) {
+      std::error_code ec;
+      fs::remove(DataKeyFileOf(config), ec);
+    }
     return Fail(ExitFor(st), st.message());
   };
 
@@ -170,6 +181,7 @@ int RunInit(const Config& config, const std::vector<std::string>& args) {
     return durable.code() == StatusCode::kFailedPrecondition ? Fail(kExitUsage, durable.message())
                                                              : fail(durable);
   }
+  if (Status keys = InstallDataKeys(config, true, &new_keys); !keys.ok()) return fail(keys);
   auto store = OpenStore(config.store_url, *catalog);
   if (!store.ok()) return fail(store.status());
   if (url->scheme == "sqlite") TightenSqliteModes(url->sqlite_path);
@@ -183,6 +195,29 @@ int RunInit(const Config& config, const std::vector<std::string>& args) {
     std::cout << "登记库 " << url->redacted << " 结构已升级到版本 " << *after << "\n";
   } else {
     std::cout << "登记库 " << url->redacted << " 结构已是最新（版本 " << *after << "）\n";
+  }
+
+  // Keys of another store, or none for an encrypted one, stop here, before anything is written.
+  if (Status keys = (*store)->CheckDataKeys(); !keys.ok()) return fail(keys);
+  keys_accepted = true;
+  if (new_keys) {
+    std::cout << "数据密钥：" << DataKeyFileOf(config)
+              << "（SM4 加密个人敏感信息；请与登记库分开备份，丢失后已加密的数据无法读取）\n";
+  }
+  // A store written in clear (before encryption at rest, or with `encryption: false`) is
+  // converted in place, in batches; a run killed half-way resumes at the next init.
+  if (ProcessCipher() != nullptr) {
+    int64_t sealed = 0;
+    while (true) {
+      auto n = (*store)->ReencryptBatch(1000);
+      if (!n.ok()) return fail(n.status().Wrap("加密登记库中原有的明文数据失败"));
+      if (*n == 0) break;
+      sealed += *n;
+    }
+    if (sealed > 0) {
+      if (Status scrub = (*store)->ScrubFreedSpace(); !scrub.ok()) return fail(scrub);
+      std::cout << "已加密登记库中原有的 " << sealed << " 个明文值\n";
+    }
   }
 
   // The key that seals the audit chain: created with the store, kept outside it.
@@ -298,6 +333,12 @@ int RunCommandLine(const std::vector<std::string>& argv, const Verb& serve) {
   std::vector<std::string> rest(argv.begin() + static_cast<long>(i) + 1, argv.end());
   if (verb == "init") return RunInit(*config, rest);
   if (verb == "check") return RunCheck(*config, rest);
+  // The store's values are sealed with the data keys; a verb that opens the store without
+  // them gets the reason (OpenStore), one that never opens it is not stopped.
+  if (Status keys = InstallDataKeys(*config, false, nullptr); !keys.ok()) {
+    SetProcessCipherError(keys);
+  }
+  if (verb == "key") return RunKey(*config, rest);
   if (verb == "serve") return serve(*config, rest);
   if (verb == "user") return RunUser(*config, rest);
   if (verb == "audit") return RunAudit(*config, rest);

@@ -7,15 +7,28 @@
 #include <openssl/rand.h>
 
 namespace onetable {
+namespace {
+
+// Fetched once and kept: EVP_*_fetch costs far more than the work on one short value (a field
+// sealed at rest), and a fetched algorithm may be shared by any number of threads.
+EVP_CIPHER* Sm4CtrAlgorithm() {
+  static EVP_CIPHER* cipher = EVP_CIPHER_fetch(nullptr, "SM4-CTR", nullptr);
+  return cipher;
+}
+EVP_MAC* HmacAlgorithm() {
+  static EVP_MAC* mac = EVP_MAC_fetch(nullptr, "HMAC", nullptr);
+  return mac;
+}
+
+}  // namespace
 
 Sm4Ctr::Sm4Ctr(std::string_view key, std::string_view iv) {
   if (key.size() != kSm4KeyBytes || iv.size() != kSm4BlockBytes) return;
-  EVP_CIPHER* cipher = EVP_CIPHER_fetch(nullptr, "SM4-CTR", nullptr);
+  EVP_CIPHER* cipher = Sm4CtrAlgorithm();
   ctx_ = EVP_CIPHER_CTX_new();
   ok_ = cipher != nullptr && ctx_ != nullptr &&
         EVP_EncryptInit_ex2(ctx_, cipher, reinterpret_cast<const unsigned char*>(key.data()),
                             reinterpret_cast<const unsigned char*>(iv.data()), nullptr) == 1;
-  EVP_CIPHER_free(cipher);
 }
 
 Sm4Ctr::~Sm4Ctr() { EVP_CIPHER_CTX_free(ctx_); }
@@ -35,10 +48,9 @@ void Sm4Ctr::Update(std::string_view in, std::string* out) {
 }
 
 HmacSm3::HmacSm3(std::string_view key) {
-  EVP_MAC* mac = EVP_MAC_fetch(nullptr, "HMAC", nullptr);
+  EVP_MAC* mac = HmacAlgorithm();
   if (mac == nullptr) return;
   ctx_ = EVP_MAC_CTX_new(mac);
-  EVP_MAC_free(mac);
   char digest[] = "SM3";
   OSSL_PARAM params[] = {OSSL_PARAM_construct_utf8_string(OSSL_MAC_PARAM_DIGEST, digest, 0),
                          OSSL_PARAM_construct_end()};

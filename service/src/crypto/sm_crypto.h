@@ -1,8 +1,9 @@
 // 国密 primitives for data at rest, over OpenSSL 3's EVP interface: SM4 in CTR mode (GB/T 32907)
 // and HMAC-SM3 (GB/T 32905). Debian's OpenSSL 3.0 has no SM4-GCM, so authenticated encryption
 // is built as encrypt-then-MAC: SM4-CTR under one key, HMAC-SM3 over the ciphertext (and any
-// header) under another, both derived from one 32-byte master key (DeriveKey). Shared by the
-// backup file (backup/backup_file.h) and meant for value encryption in the store as well.
+// header) under another, both derived from one 32-byte master key (DeriveKey). The one
+// implementation of these primitives: the backup file (backup/backup_file.h) and the values
+// sealed in the store (crypto/field_cipher.h) both use it.
 //
 // Both classes stream: feed any number of Update calls, then read the result. A failure inside
 // OpenSSL (an SM4- or SM3-less build) shows as ok() == false, never as wrong output.

@@ -32,11 +32,42 @@ Result<int64_t> PersonResolver::Population() {
   return population_ + created_;
 }
 
+Status PersonResolver::Prefetch(const std::vector<std::string>& id_numbers) {
+  prefetched_.clear();
+  person_of_id_number_.clear();
+  ASSIGN_OR_RETURN(person_of_id_number_,
+                   store_->FindIdsBy(EntityKind::kPerson, keys::kIdNumber, id_numbers));
+  prefetched_.insert(id_numbers.begin(), id_numbers.end());
+  return Status::Ok();
+}
+
+void PersonResolver::NoteIdNumber(int64_t person_id, const std::string& before,
+                                  const std::string& now) {
+  if (before == now) return;
+  auto it = person_of_id_number_.find(before);
+  if (!before.empty() && it != person_of_id_number_.end() && it->second == person_id) {
+    person_of_id_number_.erase(it);  // unique: nobody has it now
+  }
+  if (!now.empty()) {
+    person_of_id_number_[now] = person_id;
+    prefetched_.insert(now);
+  }
+}
+
 Result<PersonMatch> PersonResolver::Resolve(const std::map<std::string, std::string>& values,
                                             int64_t previous_person_id) {
   PersonMatch match;
   const std::string* id_number = Value(values, keys::kIdNumber);
-  if (id_number) {
+  if (id_number && prefetched_.count(*id_number)) {
+    auto it = person_of_id_number_.find(*id_number);
+    if (it != person_of_id_number_.end()) {
+      match.action = PersonMatch::kLink;
+      match.person_id = it->second;
+      match.score = match.probability = 1;
+      match.reason = "id_number";
+      return match;
+    }
+  } else if (id_number) {
     auto found = store_->FindBy(EntityKind::kPerson, keys::kIdNumber, *id_number);
     if (found.ok()) {
       match.action = PersonMatch::kLink;

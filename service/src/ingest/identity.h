@@ -25,6 +25,7 @@
 
 #include <cstdint>
 #include <map>
+#include <set>
 #include <string>
 #include <vector>
 
@@ -66,6 +67,14 @@ class PersonResolver {
   // The caller created a person (keeps the population current without a count per record).
   void NoteCreated() { ++created_; }
 
+  // Reads, in one query, which of these ID numbers a person has, so that Resolve asks the store
+  // nothing more for them. Replaces what an earlier Prefetch read (call it at the start of every
+  // batch attempt: a rolled-back batch's writes are gone). The caller keeps it true with
+  // NoteIdNumber while the batch writes.
+  Status Prefetch(const std::vector<std::string>& id_numbers);
+  // Person `person_id` now has ID number `now` instead of `before` ("" for none).
+  void NoteIdNumber(int64_t person_id, const std::string& before, const std::string& now);
+
  private:
   Result<int64_t> Population();
 
@@ -73,6 +82,9 @@ class PersonResolver {
   IdentityThresholds thresholds_;
   int64_t population_ = -1;
   int64_t created_ = 0;  // persons this import created since the population was read
+  // What Prefetch read: the ID numbers asked about, and the person of each one a person has.
+  std::set<std::string> prefetched_;
+  std::map<std::string, int64_t> person_of_id_number_;
 };
 
 // One-off resolution with a fresh PersonResolver.

@@ -176,6 +176,16 @@ std::string RecordApplier::MissingRequired(EntityKind kind,
   return missing.empty() ? "" : "缺少必填项：" + missing + "，无法新建" + EntityLabel(kind);
 }
 
+Status RecordApplier::BeginBatch(const std::vector<const MappedRecord*>& records) {
+  if (spec_.entity != EntityKind::kPerson) return Status::Ok();
+  std::vector<std::string> id_numbers;
+  for (const MappedRecord* m : records) {
+    std::string id_number = Get(m->values, keys::kIdNumber);
+    if (!id_number.empty()) id_numbers.push_back(std::move(id_number));
+  }
+  return resolver_.Prefetch(id_numbers);
+}
+
 Result<AppliedRecord> RecordApplier::Apply(const MappedRecord& mapped, const std::string& key,
                                            const std::string& hash, const std::string& payload,
                                            const SourceRecord& existing) {
@@ -233,10 +243,12 @@ Result<AppliedRecord> RecordApplier::ApplyPerson(const MappedRecord& mapped, Sou
     for (const std::string& field : mapped.derived) {
       if (const std::string* v = row.Get(field); v && !v->empty()) incoming.erase(field);
     }
+    const std::string id_number_before = Get(row.values, keys::kIdNumber);
     ASSIGN_OR_RETURN(ApplyOutcome applied,
                      ApplyClaims(store_, EntityKind::kPerson, &row, incoming, MakeClaim(record->id),
                                  spec_.conflict_threshold, trust, spec_.review_fields,
                                  household_disagreement));
+    resolver_.NoteIdNumber(person_id, id_number_before, Get(row.values, keys::kIdNumber));
     out.reviews += applied.conflicts;
     std::string status = ImpliedStatus(row.values);
     if (!status.empty() && status != row.status && row.status != kStatusDeceased) {
@@ -258,6 +270,7 @@ Result<AppliedRecord> RecordApplier::ApplyPerson(const MappedRecord& mapped, Sou
     if (!status.empty()) row.status = status;
     ASSIGN_OR_RETURN(person_id, store_->Insert(EntityKind::kPerson, row));
     resolver_.NoteCreated();
+    resolver_.NoteIdNumber(person_id, "", Get(row.values, keys::kIdNumber));
     record->person_id = person_id;
     RETURN_IF_ERROR(store_->PutSourceRecord(record).status());
     RETURN_IF_ERROR(

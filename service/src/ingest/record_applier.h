@@ -68,6 +68,11 @@ class RecordApplier {
                               const std::string& hash, const std::string& payload,
                               const SourceRecord& existing);
 
+  // Reads ahead, in one query per key kind, what the records of one batch attempt will look up
+  // (the persons of their ID numbers). Call it at the start of every attempt, inside its
+  // transaction, with the records Apply will then see.
+  Status BeginBatch(const std::vector<const MappedRecord*>& records);
+
  private:
   Result<int> TrustOf(const std::string& source);
   // Whether a known person in `row` moves to `household` as the row says: survivorship over who

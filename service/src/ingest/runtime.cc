@@ -68,10 +68,52 @@ class BatchWriter {
     return Quarantine(r.location, r.row, r.column, r.reason, r.raw);
   }
 
-  Status Record(const SourceRow& row) {
+  // The records of one batch attempt, in order. What they look up is read ahead in one query
+  // per key kind: their kept source records, then (RecordApplier::BeginBatch) the persons of
+  // the ones that changed.
+  Status Records(const std::vector<SourceRow>& rows) {
+    std::vector<Pending> pending;
+    pending.reserve(rows.size());
+    std::vector<std::string> keys;
+    for (const SourceRow& row : rows) {
+      Pending p{&row, mapper_->Map(row), RecordJson(row.fields), ""};
+      if (p.mapped.issues.empty() && !p.mapped.values.empty()) {
+        p.key = KeyOf(p.mapped, row);
+        keys.push_back(p.key);
+      }
+      pending.push_back(std::move(p));
+    }
+    ASSIGN_OR_RETURN(auto kept, store_->GetSourceRecords(spec_.id, keys));
+    std::vector<const MappedRecord*> changed;
+    for (Pending& p : pending) {
+      if (p.key.empty()) continue;
+      p.hash = RecordHash(p.row->fields, spec_.fingerprint);
+      auto it = kept.find(p.key);
+      if (it == kept.end() || it->second.content_hash != p.hash) changed.push_back(&p.mapped);
+    }
+    RETURN_IF_ERROR(applier_->BeginBatch(changed));
+    for (const Pending& p : pending) {
+      auto it = p.key.empty() ? kept.end() : kept.find(p.key);
+      RETURN_IF_ERROR(Record(p, it == kept.end() ? SourceRecord{} : it->second));
+    }
+    return Status::Ok();
+  }
+
+ private:
+  struct Pending {
+    const SourceRow* row;
+    MappedRecord mapped;
+    std::string raw;
+    std::string key;  // "" when the record has issues or no values
+    std::string hash;
+  };
+
+  // `existing`: the kept source record with the record's key (id 0 when first seen).
+  Status Record(const Pending& p, const SourceRecord& existing) {
+    const SourceRow& row = *p.row;
+    const MappedRecord& mapped = p.mapped;
+    const std::string& raw = p.raw;
     ++run_->read;
-    MappedRecord mapped = mapper_->Map(row);
-    std::string raw = RecordJson(row.fields);
     if (mapped.missing_columns) Count(kProblemMissingColumn);
     if (!mapped.issues.empty()) {
       ++run_->rejected;
@@ -87,7 +129,7 @@ class BatchWriter {
       Count(kProblemEmptyRow);
       return Quarantine(row.location, row.row, "", "该行没有可导入的字段值（映射的列都为空）", raw);
     }
-    std::string key = KeyOf(mapped, row);
+    const std::string& key = p.key;
     if (!seen_keys_->insert(key).second) {
       ++run_->rejected;
       Count(kProblemDuplicateInRun);
@@ -95,19 +137,11 @@ class BatchWriter {
                         "与本次导入中前面的一行是同一对象（识别字段相同），重复的行未导入", raw);
     }
     new_keys_->push_back(key);
-    std::string hash = RecordHash(row.fields, spec_.fingerprint);
-    SourceRecord existing;
-    auto found = store_->GetSourceRecord(spec_.id, key);
-    if (found.ok()) {
-      existing = std::move(*found);
-    } else if (found.status().code() != StatusCode::kNotFound) {
-      return found.status();
-    }
-    if (existing.id != 0 && existing.content_hash == hash) {
+    if (existing.id != 0 && existing.content_hash == p.hash) {
       ++run_->unchanged;
       return Status::Ok();
     }
-    ASSIGN_OR_RETURN(AppliedRecord applied, applier_->Apply(mapped, key, hash, raw, existing));
+    ASSIGN_OR_RETURN(AppliedRecord applied, applier_->Apply(mapped, key, p.hash, raw, existing));
     switch (applied.outcome) {
       case Outcome::kNew:
         ++run_->created;
@@ -129,7 +163,6 @@ class BatchWriter {
     return Status::Ok();
   }
 
- private:
   Store* store_;
   const ConnectorSpec& spec_;
   RecordMapper* mapper_;
@@ -280,7 +313,7 @@ Result<ImportResult> Importer::Run(const ConnectorSpec& spec, const ConnectorPlu
           ASSIGN_OR_RETURN(run.id, store_->AddImportRun(run));
         }
         for (const RejectedRow& r : batch->rejected) RETURN_IF_ERROR(writer.Rejected(r));
-        for (const SourceRow& row : batch->records) RETURN_IF_ERROR(writer.Record(row));
+        RETURN_IF_ERROR(writer.Records(batch->records));
         RETURN_IF_ERROR(store_->SetCursor(spec.id, batch->cursor));
         return store_->UpdateImportRun(run);
       });

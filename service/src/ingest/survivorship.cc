@@ -199,13 +199,14 @@ Result<ApplyOutcome> ApplyClaims(Store* store, EntityKind kind, Row* row,
 
 Status RecordNewRow(Store* store, EntityKind kind, int64_t id,
                     const std::map<std::string, std::string>& values, const Claim& claim) {
+  std::vector<FieldObservation> first;
   for (const auto& [field, value] : values) {
     if (value.empty()) continue;
     Claim c = claim;
     c.value = value;
-    RETURN_IF_ERROR(store->RecordObservation(ObservationOf(kind, id, field, c)));
+    first.push_back(ObservationOf(kind, id, field, c));
   }
-  return Status::Ok();
+  return first.empty() ? Status::Ok() : store->RecordFirstObservations(first);
 }
 
 }  // namespace onetable

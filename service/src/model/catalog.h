@@ -78,6 +78,10 @@ struct FieldDef {
   Sensitivity sensitivity = Sensitivity::kPersonal;
   bool required = false;
   bool derived = false;
+  // `encrypted: true`: stored sealed at rest (crypto/encrypted_fields.h) although the field is
+  // neither an ID number nor a phone nor sensitive, e.g. a free-text document number. Only
+  // string fields that are stored; such a field cannot be searched by part or looked up.
+  bool encrypted = false;
   std::string doc;
   SourceLocation where;
 };

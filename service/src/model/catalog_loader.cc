@@ -38,7 +38,7 @@ constexpr const char* kStructuralColumns[] = {"id", "parent_id", "version", "sta
 
 const std::vector<std::string> kFieldKeys = {
     "key",        "entity",  "module",      "label",    "aliases", "type", "codes",
-    "max_length", "pattern", "sensitivity", "required", "derived", "doc"};
+    "max_length", "pattern", "sensitivity", "required", "derived", "encrypted", "doc"};
 const std::vector<std::string> kAttributeKeys = {"key",      "label",      "aliases", "type",
                                                  "codes",    "max_length", "pattern", "sensitivity",
                                                  "required", "doc"};
@@ -161,6 +161,15 @@ bool ParseField(const YAML::Node& node, const LoadContext& ctx, FieldDef* out, b
   ok = entry.ReadModule(/*required=*/true, &field.module) && ok;
 
   if (std::optional<bool> derived = entry.Bool("derived")) field.derived = *derived;
+  if (std::optional<bool> encrypted = entry.Bool("encrypted")) {
+    if (*encrypted && (field.derived || field.type != FieldType::kString)) {
+      ctx.problems->Add(entry.Get("encrypted"),
+                        "encrypted: true 只用于存储的 string 字段（证件号码一类的文本）；"
+                        "身份证号、电话和敏感字段本来就加密存储，日期和数值要在查询中比较，不能加密");
+    } else {
+      field.encrypted = *encrypted;
+    }
+  }
   if (!field.derived) {
     for (const char* structural : kStructuralColumns) {
       if (field.key == structural) {

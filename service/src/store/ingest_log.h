@@ -21,7 +21,8 @@ namespace onetable {
 struct SourceRecord {
   int64_t id = 0;
   std::string source;        // connector id
-  std::string record_key;    // the source's own key for the record (stable across runs)
+  std::string record_key;    // the source's own key for the record (stable across runs); with
+                             // encryption at rest ListSourceRecords gives its blind index
   std::string content_hash;  // hex digest of the normalized content
   std::string payload;       // the record as received (JSON)
   int64_t person_id = 0;     // resolved golden record, 0 if none yet
@@ -105,6 +106,10 @@ class IngestLog {
   virtual Result<bool> PutSourceRecord(SourceRecord* record) = 0;
   virtual Result<SourceRecord> GetSourceRecord(const std::string& source,
                                                const std::string& record_key) = 0;
+  // GetSourceRecord for many keys in one read (an import batch's): record_key -> record; a key
+  // with no record is absent.
+  virtual Result<std::map<std::string, SourceRecord>> GetSourceRecords(
+      const std::string& source, const std::vector<std::string>& record_keys) = 0;
   // Source records attached to a golden person, in id order.
   virtual Result<std::vector<SourceRecord>> ListSourceRecords(int64_t person_id) = 0;
   // A connector's saved position; "" when it has none.

@@ -71,8 +71,9 @@ struct TagAssignment {
   int64_t version = 0;
 };
 
-// Where a golden value came from. One current entry per (entity, id, field); each observation
-// is also appended to the field's history.
+// Where a golden value came from. One current entry per (entity, id, field); the field's history
+// is every observation of it in the order made: the values replaced, the values that lost
+// (AppendHistory) and the current one. Only the current one is kept in provenance alone.
 struct FieldObservation {
   EntityKind entity = EntityKind::kPerson;
   int64_t entity_id = 0;
@@ -224,6 +225,10 @@ class RegisterStore {
   // by code); kNotFound when none.
   virtual Result<Row> FindBy(EntityKind kind, const std::string& field,
                              const std::string& value) = 0;
+  // FindBy for many values in one read (an import batch's keys): value -> id of the row FindBy
+  // would answer (the lowest id); a value no row has is absent.
+  virtual Result<std::map<std::string, int64_t>> FindIdsBy(
+      EntityKind kind, const std::string& field, const std::vector<std::string>& values) = 0;
   virtual Result<std::vector<Row>> List(EntityKind kind, const ListQuery& query) = 0;
   virtual Result<int64_t> Count(EntityKind kind, const ListQuery& query) = 0;
   // Compare-and-set: writes values and status when row.version is current, then sets
@@ -247,7 +252,11 @@ class RegisterStore {
   virtual Status DeleteTag(int64_t id, int64_t expected_version) = 0;
 
   // --- provenance and history ---------------------------------------------------------------
+  // Makes `obs` the field's current provenance; the observation it replaces joins the history.
   virtual Status RecordObservation(const FieldObservation& obs) = 0;
+  // RecordObservation of each of `obs`, for fields of rows that have no provenance and no history
+  // yet (rows just inserted): one write for all of them. Each (entity, id, field) at most once.
+  virtual Status RecordFirstObservations(const std::vector<FieldObservation>& obs) = 0;
   // Appends an observation to the field's history only (a losing value): the current provenance
   // is left as it is.
   virtual Status AppendHistory(const FieldObservation& obs) = 0;

@@ -2,8 +2,11 @@
 // and membership history. Other record kinds live in sql_store_records.cc.
 #include "store/sql_store.h"
 
+#include <algorithm>
 #include <ctime>
 
+#include "crypto/encrypted_fields.h"
+#include "crypto/process_cipher.h"
 #include "model/catalog_keys.h"
 #include "store/migrations.h"
 #include "store/store_url.h"
@@ -47,7 +50,11 @@ SqlStore::SqlStore(std::unique_ptr<SqlConnection> db, const Catalog& catalog)
     t.name = EntityName(kind);
     t.fields = catalog.StoredFields(kind);
     t.select_list = "id, parent_id, version, status";
-    for (const FieldDef* f : t.fields) t.select_list += ", " + f->key;
+    for (const FieldDef* f : t.fields) {
+      t.select_list += ", " + f->key;
+      t.encrypted.push_back(IsEncryptedField(*f));
+      if (HasBlindIndex(*f)) t.indexed.push_back(f);
+    }
   }
 }
 
@@ -73,11 +80,13 @@ Status SqlStore::CheckColumns() {
   std::string missing;
   for (const Table& t : tables_) {
     ASSIGN_OR_RETURN(auto cols, db_->Columns(t.name));
-    for (const FieldDef* f : t.fields) {
+    auto check = [&](const std::string& column) {
       bool found = false;
-      for (const auto& c : cols) found = found || c == f->key;
-      if (!found) missing += (missing.empty() ? "" : "、") + t.name + "." + f->key;
-    }
+      for (const auto& c : cols) found = found || c == column;
+      if (!found) missing += (missing.empty() ? "" : "、") + t.name + "." + column;
+    };
+    for (const FieldDef* f : t.fields) check(f->key);
+    for (const FieldDef* f : t.indexed) check(BlindIndexColumn(*f));
   }
   if (!missing.empty()) {
     return Status::Precondition("数据库缺少字段目录中的字段：" + missing +
@@ -158,18 +167,17 @@ Result<int64_t> SqlStore::Insert(EntityKind kind, const Row& row) {
   }
   std::string cols = "parent_id, version, status";
   for (const FieldDef* f : t.fields) cols += ", " + f->key;
+  for (const FieldDef* f : t.indexed) cols += ", " + BlindIndexColumn(*f);
   int64_t id = 0;
   Status st = InTransaction([&]() -> Status {
-    ASSIGN_OR_RETURN(SqlStatement * s, Stmt("INSERT INTO " + t.name + " (" + cols + ") VALUES (" +
-                                            Placeholders(t.fields.size() + 3) + ")"));
+    ASSIGN_OR_RETURN(SqlStatement * s,
+                     Stmt("INSERT INTO " + t.name + " (" + cols + ") VALUES (" +
+                          Placeholders(t.fields.size() + t.indexed.size() + 3) + ")"));
     if (row.parent_id) s->BindInt(1, row.parent_id); else s->BindNull(1);
     s->BindInt(2, 1);
     s->BindText(3, row.status.empty() ? kStatusActive : row.status);
     int i = 4;
-    for (const FieldDef* f : t.fields) {
-      auto it = row.values.find(f->key);
-      if (it == row.values.end()) s->BindNull(i++); else s->BindText(i++, it->second);
-    }
+    RETURN_IF_ERROR(BindFields(t, row, s, &i));
     Status ex = s->Execute().status();
     if (!ex.ok()) return RewriteConstraintError(kind, ex);
     ASSIGN_OR_RETURN(id, db_->LastInsertId());
@@ -184,6 +192,29 @@ Result<int64_t> SqlStore::Insert(EntityKind kind, const Row& row) {
   });
   if (!st.ok()) return st;
   return id;
+}
+
+Status SqlStore::BindFields(const Table& t, const Row& row, SqlStatement* s, int* i) const {
+  for (size_t k = 0; k < t.fields.size(); ++k) {
+    auto it = row.values.find(t.fields[k]->key);
+    if (it == row.values.end()) {
+      s->BindNull((*i)++);
+    } else if (cipher_ != nullptr && t.encrypted[k]) {
+      ASSIGN_OR_RETURN(std::string sealed, cipher_->Encrypt(it->second));
+      s->BindText((*i)++, sealed);
+    } else {
+      s->BindText((*i)++, it->second);
+    }
+  }
+  for (const FieldDef* f : t.indexed) {
+    auto it = row.values.find(f->key);
+    if (it == row.values.end() || cipher_ == nullptr) {
+      s->BindNull((*i)++);
+    } else {
+      s->BindText((*i)++, cipher_->BlindIndex(t.name + "." + f->key, it->second));
+    }
+  }
+  return Status::Ok();
 }
 
 Status SqlStore::InsertBatch(EntityKind kind, const std::vector<Row>& rows,
@@ -210,7 +241,12 @@ Result<Row> SqlStore::ReadRow(EntityKind kind, SqlStatement* s) {
   row.status = s->Text(3).value_or(kStatusActive);
   for (size_t i = 0; i < t.fields.size(); ++i) {
     auto v = s->Text(static_cast<int>(i) + 4);
-    if (v) row.values[t.fields[i]->key] = Canonical(t.fields[i]->type, std::move(*v));
+    if (!v) continue;
+    if (t.encrypted[i]) {
+      ASSIGN_OR_RETURN(std::string plain, Unseal(std::move(*v)));
+      v = std::move(plain);
+    }
+    row.values[t.fields[i]->key] = Canonical(t.fields[i]->type, std::move(*v));
   }
   return row;
 }
@@ -233,9 +269,11 @@ Result<Row> SqlStore::Get(EntityKind kind, int64_t id) {
 Result<Row> SqlStore::FindBy(EntityKind kind, const std::string& field, const std::string& value) {
   RETURN_IF_ERROR(CheckFields(kind, {{field, value}}));
   const Table& t = TableOf(kind);
+  std::string column, bound;
+  RETURN_IF_ERROR(EqualityOn(kind, field, value, &column, &bound));
   ASSIGN_OR_RETURN(SqlStatement * s, Stmt("SELECT " + t.select_list + " FROM " + t.name +
-                                          " WHERE " + field + " = ? ORDER BY id"));
-  s->BindText(1, value);
+                                          " WHERE " + column + " = ? ORDER BY id"));
+  s->BindText(1, bound);
   ASSIGN_OR_RETURN(bool found, s->Step());
   if (!found) return Status::NotFound(std::string("未找到该") + EntityLabel(kind));
   auto row = ReadRow(kind, s);
@@ -243,35 +281,83 @@ Result<Row> SqlStore::FindBy(EntityKind kind, const std::string& field, const st
   return row;
 }
 
+Result<std::map<std::string, int64_t>> SqlStore::FindIdsBy(
+    EntityKind kind, const std::string& field, const std::vector<std::string>& values) {
+  std::map<std::string, int64_t> out;
+  if (values.empty()) return out;
+  RETURN_IF_ERROR(CheckFields(kind, {{field, values.front()}}));
+  std::string column;
+  std::map<std::string, std::string> value_of_bound;  // the blind index, with encryption at rest
+  for (const std::string& v : values) {
+    std::string bound;
+    RETURN_IF_ERROR(EqualityOn(kind, field, v, &column, &bound));
+    value_of_bound.emplace(std::move(bound), v);
+  }
+  std::vector<std::string> bounds;
+  for (const auto& kv : value_of_bound) bounds.push_back(kv.first);
+  for (size_t begin = 0; begin < bounds.size(); begin += kMaxInList) {
+    const size_t n = std::min(bounds.size() - begin, kMaxInList);
+    const size_t marks = InListSize(n);
+    ASSIGN_OR_RETURN(SqlStatement * s,
+                     Stmt("SELECT id, " + column + " FROM " + TableOf(kind).name + " WHERE " +
+                          column + " IN (" + Placeholders(marks) + ") ORDER BY id"));
+    // Padding repeats the last value: a few statement shapes serve every batch size.
+    for (size_t k = 0; k < marks; ++k) {
+      s->BindText(static_cast<int>(k + 1), bounds[begin + std::min(k, n - 1)]);
+    }
+    while (true) {
+      ASSIGN_OR_RETURN(bool more, s->Step());
+      if (!more) break;
+      auto it = value_of_bound.find(s->Text(1).value_or(""));
+      if (it != value_of_bound.end()) out.emplace(it->second, s->Int(0));  // lowest id first
+    }
+  }
+  return out;
+}
+
 namespace {
 
-// WHERE clause for a ListQuery; field names were checked against the catalog.
-std::string WhereOf(const ListQuery& q) {
+// WHERE clause for a ListQuery; field names were checked against the catalog, `equals` holds
+// (column, bound value) pairs from SqlStore::EqualityOn.
+using Equalities = std::vector<std::pair<std::string, std::string>>;
+std::string WhereOf(const ListQuery& q, const Equalities& equals) {
   std::string w = " WHERE id > ?";
   if (q.parent_id) w += " AND parent_id = ?";
   if (!q.status.empty()) w += " AND status = ?";
-  for (const auto& kv : q.equals) w += " AND " + kv.first + " = ?";
+  for (const auto& kv : equals) w += " AND " + kv.first + " = ?";
   return w;
 }
 
-void BindWhere(SqlStatement* s, const ListQuery& q) {
+void BindWhere(SqlStatement* s, const ListQuery& q, const Equalities& equals) {
   int i = 1;
   s->BindInt(i++, q.after_id);
   if (q.parent_id) s->BindInt(i++, q.parent_id);
   if (!q.status.empty()) s->BindText(i++, q.status);
-  for (const auto& kv : q.equals) s->BindText(i++, kv.second);
+  for (const auto& kv : equals) s->BindText(i++, kv.second);
 }
 
 }  // namespace
+
+Result<std::vector<std::pair<std::string, std::string>>> SqlStore::EqualitiesOf(
+    EntityKind kind, const ListQuery& q) const {
+  std::vector<std::pair<std::string, std::string>> out;
+  for (const auto& [field, value] : q.equals) {
+    std::string column, bound;
+    RETURN_IF_ERROR(EqualityOn(kind, field, value, &column, &bound));
+    out.emplace_back(std::move(column), std::move(bound));
+  }
+  return out;
+}
 
 Result<std::vector<Row>> SqlStore::List(EntityKind kind, const ListQuery& q) {
   RETURN_IF_ERROR(CheckFields(kind, q.equals));
   const Table& t = TableOf(kind);
   int limit = q.limit <= 0 ? 100 : q.limit;
+  ASSIGN_OR_RETURN(auto equals, EqualitiesOf(kind, q));
   ASSIGN_OR_RETURN(SqlStatement * s,
-                   Stmt("SELECT " + t.select_list + " FROM " + t.name + WhereOf(q) +
+                   Stmt("SELECT " + t.select_list + " FROM " + t.name + WhereOf(q, equals) +
                         " ORDER BY id LIMIT " + std::to_string(limit)));
-  BindWhere(s, q);
+  BindWhere(s, q, equals);
   std::vector<Row> rows;
   while (true) {
     ASSIGN_OR_RETURN(bool more, s->Step());
@@ -284,9 +370,10 @@ Result<std::vector<Row>> SqlStore::List(EntityKind kind, const ListQuery& q) {
 
 Result<int64_t> SqlStore::Count(EntityKind kind, const ListQuery& q) {
   RETURN_IF_ERROR(CheckFields(kind, q.equals));
+  ASSIGN_OR_RETURN(auto equals, EqualitiesOf(kind, q));
   ASSIGN_OR_RETURN(SqlStatement * s,
-                   Stmt("SELECT COUNT(*) FROM " + TableOf(kind).name + WhereOf(q)));
-  BindWhere(s, q);
+                   Stmt("SELECT COUNT(*) FROM " + TableOf(kind).name + WhereOf(q, equals)));
+  BindWhere(s, q, equals);
   ASSIGN_OR_RETURN(bool row, s->Step());
   int64_t n = row ? s->Int(0) : 0;
   s->Reset();
@@ -312,10 +399,12 @@ Status SqlStore::RecordChange(EntityKind kind, int64_t id, const std::string& fi
   s->BindText(1, EntityName(kind));
   s->BindInt(2, id);
   s->BindText(3, field);
-  if (old_value)
-    s->BindText(4, *old_value);
-  else
+  if (old_value) {
+    ASSIGN_OR_RETURN(std::string stored, SealFieldValue(kind, field, *old_value));
+    s->BindText(4, stored);
+  } else {
     s->BindNull(4);
+  }
   s->BindText(5, at);
   return s->Execute().status();
 }
@@ -325,6 +414,7 @@ Status SqlStore::Update(EntityKind kind, Row* row) {
   const Table& t = TableOf(kind);
   std::string sets = "version = version + 1, status = ?";
   for (const FieldDef* f : t.fields) sets += ", " + f->key + " = ?";
+  for (const FieldDef* f : t.indexed) sets += ", " + BlindIndexColumn(*f) + " = ?";
   const std::string status = row->status.empty() ? kStatusActive : row->status;
   // A person's replaced values are kept (field_change) so tables can be generated as of a past
   // date. The row read here is the one the compare-and-set below replaces: same version.
@@ -342,13 +432,7 @@ Status SqlStore::Update(EntityKind kind, Row* row) {
                      Stmt("UPDATE " + t.name + " SET " + sets + " WHERE id = ? AND version = ?"));
     int i = 1;
     s->BindText(i++, status);
-    for (const FieldDef* f : t.fields) {
-      auto it = row->values.find(f->key);
-      if (it == row->values.end())
-        s->BindNull(i++);
-      else
-        s->BindText(i++, it->second);
-    }
+    RETURN_IF_ERROR(BindFields(t, *row, s, &i));
     s->BindInt(i++, row->id);
     s->BindInt(i++, row->version);
     auto n = s->Execute();
@@ -481,6 +565,8 @@ Status SqlStore::Delete(EntityKind kind, int64_t id, int64_t expected_version) {
 }
 
 Result<std::unique_ptr<Store>> OpenStore(const std::string& url, const Catalog& catalog) {
+  // Without the configured keys a store would write in clear: refuse, saying why.
+  RETURN_IF_ERROR(ProcessCipherError());
   ASSIGN_OR_RETURN(StoreUrl parsed, ParseStoreUrl(url));
   std::unique_ptr<SqlConnection> conn;
   if (parsed.scheme == "sqlite") {
@@ -488,7 +574,9 @@ Result<std::unique_ptr<Store>> OpenStore(const std::string& url, const Catalog& 
   } else {
     ASSIGN_OR_RETURN(conn, OpenMysql(parsed.mysql));
   }
-  return std::unique_ptr<Store>(new SqlStore(std::move(conn), catalog));
+  auto store = std::make_unique<SqlStore>(std::move(conn), catalog);
+  store->SetFieldCipher(ProcessCipher());
+  return std::unique_ptr<Store>(std::move(store));
 }
 
 }  // namespace onetable

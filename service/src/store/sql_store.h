@@ -17,6 +17,7 @@
 #include <string>
 #include <vector>
 
+#include "crypto/field_cipher.h"
 #include "store/sql_connection.h"
 #include "store/store.h"
 
@@ -45,6 +46,13 @@ class SqlStore : public Store {
   SqlStore(std::unique_ptr<SqlConnection> db, const Catalog& catalog);
 
   std::string Dialect() const override { return db_->Dialect(); }
+  // Encryption at rest (crypto/encrypted_fields.h): null stores values in clear. `cipher` must
+  // outlive the store. OpenStore sets the process cipher (crypto/process_cipher.h).
+  void SetFieldCipher(const FieldCipher* cipher) { cipher_ = cipher; }
+  const FieldCipher* field_cipher() const { return cipher_; }
+  Result<int64_t> ReencryptBatch(int batch) override;
+  Status ScrubFreedSpace() override;
+  Status CheckDataKeys() override;
   Result<int> SchemaVersion() override;
   Status Migrate() override;
   Status InTransaction(const std::function<Status()>& fn) override;
@@ -54,6 +62,8 @@ class SqlStore : public Store {
                      std::vector<int64_t>* ids) override;
   Result<Row> Get(EntityKind kind, int64_t id) override;
   Result<Row> FindBy(EntityKind kind, const std::string& field, const std::string& value) override;
+  Result<std::map<std::string, int64_t>> FindIdsBy(
+      EntityKind kind, const std::string& field, const std::vector<std::string>& values) override;
   Result<std::vector<Row>> List(EntityKind kind, const ListQuery& query) override;
   Result<int64_t> Count(EntityKind kind, const ListQuery& query) override;
   Status Update(EntityKind kind, Row* row) override;
@@ -69,6 +79,7 @@ class SqlStore : public Store {
   Status DeleteTag(int64_t id, int64_t expected_version) override;
 
   Status RecordObservation(const FieldObservation& obs) override;
+  Status RecordFirstObservations(const std::vector<FieldObservation>& obs) override;
   Result<std::vector<FieldObservation>> Provenance(EntityKind kind, int64_t id) override;
   Result<std::vector<FieldObservation>> History(EntityKind kind, int64_t id,
                                                 const std::string& field) override;
@@ -76,6 +87,8 @@ class SqlStore : public Store {
   Result<bool> PutSourceRecord(SourceRecord* record) override;
   Result<SourceRecord> GetSourceRecord(const std::string& source,
                                        const std::string& record_key) override;
+  Result<std::map<std::string, SourceRecord>> GetSourceRecords(
+      const std::string& source, const std::vector<std::string>& record_keys) override;
   Result<std::string> GetCursor(const std::string& source) override;
   Status SetCursor(const std::string& source, const std::string& cursor) override;
 
@@ -208,11 +221,53 @@ class SqlStore : public Store {
     std::string name;
     std::vector<const FieldDef*> fields;  // stored catalog fields = columns after the fixed four
     std::string select_list;              // "id, parent_id, version, status, f1, ..."
+    std::vector<bool> encrypted;          // per field: IsEncryptedField
+    std::vector<const FieldDef*> indexed;  // fields with a blind index column, in field order
   };
+
+  // --- encryption at rest (sql_store_crypto.cc) ---
+  // `v` as stored: its envelope when a cipher is set, else `v`.
+  Result<std::string> Seal(const std::string& v) const;
+  // A provenance or history row (field, value, source, …) with its value opened.
+  // source_record.record_key as stored: a source's key is often the ID number, so with a cipher
+  // it is kept as its blind index "bidx:<hex>" (looked up by equality only).
+  std::string StoredRecordKey(const std::string& source, const std::string& key) const;
+  Result<int64_t> BlindRecordKeys(int batch);
+  Result<int64_t> ReencryptEntities(EntityKind kind, int batch);
+  // One column of a table whose rows are sealed whole; `filter` an extra SQL condition.
+  Result<int64_t> ReencryptColumn(const std::string& table, const std::vector<std::string>& key,
+                                  const std::string& column, const std::string& filter,
+                                  int batch);
+  Result<FieldObservation> ReadObservation(SqlStatement* s, EntityKind kind, int64_t id);
+  // Binds `row`'s fields (sealed where encrypted) then its blind indexes from index *i on.
+  Status BindFields(const Table& t, const Row& row, SqlStatement* s, int* i) const;
+  Result<std::vector<std::pair<std::string, std::string>>> EqualitiesOf(EntityKind kind,
+                                                                        const ListQuery& q) const;
+  // A stored value read back: an envelope decrypted, clear text as it is. An envelope without a
+  // cipher is kFailedPrecondition (encryption switched off on an encrypted store).
+  Result<std::string> Unseal(std::string v) const;
+  Result<std::optional<std::string>> Unseal(std::optional<std::string> v) const;
+  // Whether `field` of `kind` is stored encrypted by this store (a cipher is set).
+  bool SealsField(EntityKind kind, const std::string& field) const;
+  // The stored form of a value of `field` where it is copied (provenance, history, field_change).
+  Result<std::string> SealFieldValue(EntityKind kind, const std::string& field,
+                                     const std::string& v) const;
+  // The SQL condition and bound value of `field = value` on table `t` (its blind index when
+  // the field is encrypted); kInvalidArgument for an encrypted field without one.
+  Status EqualityOn(EntityKind kind, const std::string& field, const std::string& value,
+                    std::string* column, std::string* bound) const;
 
   const Table& TableOf(EntityKind kind) const { return tables_[static_cast<size_t>(kind)]; }
   // A prepared statement for `sql`, cached for the life of the store; bindings reset.
   Result<SqlStatement*> Stmt(const std::string& sql);
+  // Batch reads bind at most this many values in one IN (...) list, padded to InListSize(n)
+  // (the next power of two) so that few statement texts are cached.
+  static constexpr size_t kMaxInList = 512;
+  static size_t InListSize(size_t n) {
+    size_t size = 1;
+    while (size < n) size *= 2;
+    return size;
+  }
   Result<Row> ReadRow(EntityKind kind, SqlStatement* stmt);
   Status CheckFields(EntityKind kind, const std::map<std::string, std::string>& values) const;
   Status CheckColumns();
@@ -256,6 +311,7 @@ class SqlStore : public Store {
   int tx_depth_ = 0;
   bool tx_failed_ = false;
   const AuditSealer* sealer_ = nullptr;
+  const FieldCipher* cipher_ = nullptr;
 };
 
 // "YYYY-MM-DD HH:MM:SS" in UTC: now, and of a Unix time.

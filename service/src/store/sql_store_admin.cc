@@ -45,7 +45,12 @@ Result<int64_t> SqlStore::AddReview(const ReviewItem& item) {
     s->BindInt(4, item.entity_id);
     if (item.other_id) s->BindInt(5, item.other_id); else s->BindNull(5);
     BindOpt(s, 6, item.field);
-    BindOpt(s, 7, item.detail);
+    if (item.detail.empty()) {
+      s->BindNull(7);
+    } else {
+      ASSIGN_OR_RETURN(std::string detail, Seal(item.detail));
+      s->BindText(7, detail);
+    }
     s->BindText(8, item.created_at.empty() ? NowUtc() : item.created_at);
     RETURN_IF_ERROR(s->Execute().status());
     ASSIGN_OR_RETURN(id, db_->LastInsertId());
@@ -67,7 +72,9 @@ Result<std::vector<ReviewItem>> SqlStore::ListReview(const std::string& status, 
   while (true) {
     ASSIGN_OR_RETURN(bool more, s->Step());
     if (!more) break;
-    out.push_back(ReadReview(s));
+    ReviewItem r = ReadReview(s);
+    ASSIGN_OR_RETURN(r.detail, Unseal(std::move(r.detail)));
+    out.push_back(std::move(r));
   }
   return out;
 }
@@ -79,6 +86,7 @@ Result<ReviewItem> SqlStore::GetReview(int64_t id) {
   if (!found) return Status::NotFound("待核实事项 " + std::to_string(id) + " 不存在");
   ReviewItem r = ReadReview(s);
   s->Reset();
+  ASSIGN_OR_RETURN(r.detail, Unseal(std::move(r.detail)));
   return r;
 }
 

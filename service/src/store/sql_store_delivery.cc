@@ -36,8 +36,10 @@ Status SqlStore::AddDeliveryBatch(DeliveryBatch* batch) {
     s->BindText(7, batch->last_status);
     s->BindInt(8, batch->response_code);
     s->BindText(9, batch->created_at);
-    s->BindText(10, batch->body);
-    s->BindText(11, batch->state);
+    ASSIGN_OR_RETURN(std::string body, Seal(batch->body));
+    ASSIGN_OR_RETURN(std::string state, Seal(batch->state));
+    s->BindText(10, body);
+    s->BindText(11, state);
     RETURN_IF_ERROR(s->Execute().status());
     ASSIGN_OR_RETURN(batch->id, db_->LastInsertId());
     return Status::Ok();
@@ -83,8 +85,8 @@ Result<std::vector<DeliveryBatch>> SqlStore::ListDeliveryBatches(const std::stri
     b.created_at = s->Text(9).value_or("");
     b.acked_at = s->Text(10).value_or("");
     if (with_body) {
-      b.body = s->Text(11).value_or("");
-      b.state = s->Text(12).value_or("");
+      ASSIGN_OR_RETURN(b.body, Unseal(s->Text(11).value_or("")));
+      ASSIGN_OR_RETURN(b.state, Unseal(s->Text(12).value_or("")));
     }
     out.push_back(std::move(b));
   }
@@ -158,7 +160,8 @@ Status SqlStore::AckDeliveryBatch(int64_t batch_id, int64_t attempts,
                        Stmt("UPDATE delivery_state SET row_hash = ?, key_text = ?, row_id = ? "
                             "WHERE delivery = ? AND key_hash = ?"));
       u->BindText(1, k.row_hash);
-      u->BindText(2, k.key);
+      ASSIGN_OR_RETURN(std::string key_text, Seal(k.key));
+      u->BindText(2, key_text);
       u->BindInt(3, k.row_id);
       u->BindText(4, delivery);
       u->BindText(5, k.key_hash);
@@ -170,7 +173,7 @@ Status SqlStore::AckDeliveryBatch(int64_t batch_id, int64_t attempts,
       i->BindText(1, delivery);
       i->BindText(2, k.key_hash);
       i->BindText(3, k.row_hash);
-      i->BindText(4, k.key);
+      i->BindText(4, key_text);
       i->BindInt(5, k.row_id);
       RETURN_IF_ERROR(i->Execute().status());
     }
@@ -206,8 +209,8 @@ Status SqlStore::ScanDeliveryState(const std::string& delivery,
     while (true) {
       ASSIGN_OR_RETURN(bool row, s->Step());
       if (!row) break;
-      page.push_back({s->Text(0).value_or(""), s->Text(1).value_or(""), s->Text(2).value_or(""),
-                      s->Int(3)});
+      ASSIGN_OR_RETURN(std::string key_text, Unseal(s->Text(2).value_or("")));
+      page.push_back({s->Text(0).value_or(""), s->Text(1).value_or(""), key_text, s->Int(3)});
     }
     s->Reset();
     for (const DeliveryKeyState& k : page) RETURN_IF_ERROR(visit(k));
@@ -240,8 +243,8 @@ Status SqlStore::ScanDeliveryStateFor(
       while (true) {
         ASSIGN_OR_RETURN(bool row, s->Step());
         if (!row) break;
-        page.push_back({s->Text(0).value_or(""), s->Text(1).value_or(""),
-                        s->Text(2).value_or(""), s->Int(3)});
+        ASSIGN_OR_RETURN(std::string key_text, Unseal(s->Text(2).value_or("")));
+        page.push_back({s->Text(0).value_or(""), s->Text(1).value_or(""), key_text, s->Int(3)});
       }
       s->Reset();
       for (const DeliveryKeyState& k : page) {

@@ -173,7 +173,12 @@ Result<int64_t> SqlStore::AddQuarantine(const QuarantinedRow& row) {
     s->BindInt(4, row.row);
     BindOpt(s, 5, row.column);
     s->BindText(6, row.reason);
-    BindOpt(s, 7, row.raw);
+    if (row.raw.empty()) {
+      s->BindNull(7);
+    } else {
+      ASSIGN_OR_RETURN(std::string raw, Seal(row.raw));
+      s->BindText(7, raw);
+    }
     s->BindText(8, row.created_at.empty() ? NowUtc() : row.created_at);
     Status ex = s->Execute().status();
     if (ex.code() == StatusCode::kFailedPrecondition) {
@@ -209,7 +214,7 @@ Result<std::vector<QuarantinedRow>> SqlStore::ListQuarantine(int64_t run_id, int
     q.row = s->Int(4);
     q.column = s->Text(5).value_or("");
     q.reason = s->Text(6).value_or("");
-    q.raw = s->Text(7).value_or("");
+    ASSIGN_OR_RETURN(q.raw, Unseal(s->Text(7).value_or("")));
     q.created_at = s->Text(8).value_or("");
     out.push_back(std::move(q));
   }
@@ -261,15 +266,19 @@ Result<SourceInfo> SqlStore::GetSourceInfo(const std::string& source) {
 
 // --- provenance --------------------------------------------------------------------------------
 
+// A losing value joins the group of the value it lost against (0019: provenance.seq), after it.
 Status SqlStore::AppendHistory(const FieldObservation& o) {
   ASSIGN_OR_RETURN(SqlStatement * h,
                    Stmt("INSERT INTO value_history (value, source, source_record_id, actor, "
-                        "observed_at, pinned, entity, entity_id, field) VALUES "
-                        "(?, ?, ?, ?, ?, ?, ?, ?, ?)"));
-  if (o.is_null)
+                        "observed_at, pinned, entity, entity_id, field, seq, was_current) VALUES "
+                        "(?, ?, ?, ?, ?, ?, ?, ?, ?, COALESCE((SELECT seq FROM provenance WHERE "
+                        "entity = ? AND entity_id = ? AND field = ?), 0), 0)"));
+  if (o.is_null) {
     h->BindNull(1);
-  else
-    h->BindText(1, o.value);
+  } else {
+    ASSIGN_OR_RETURN(std::string value, SealFieldValue(o.entity, o.field, o.value));
+    h->BindText(1, value);
+  }
   h->BindText(2, o.source);
   if (o.source_record_id)
     h->BindInt(3, o.source_record_id);
@@ -278,9 +287,11 @@ Status SqlStore::AppendHistory(const FieldObservation& o) {
   BindOpt(h, 4, o.actor);
   h->BindText(5, o.observed_at.empty() ? NowUtc() : o.observed_at);
   h->BindInt(6, o.pinned ? 1 : 0);
-  h->BindText(7, EntityName(o.entity));
-  h->BindInt(8, o.entity_id);
-  h->BindText(9, o.field);
+  for (int i : {7, 10}) {
+    h->BindText(i, EntityName(o.entity));
+    h->BindInt(i + 1, o.entity_id);
+    h->BindText(i + 2, o.field);
+  }
   return h->Execute().status();
 }
 
@@ -298,7 +309,7 @@ Result<std::vector<SourceRecord>> SqlStore::ListSourceRecords(int64_t person_id)
     r.source = s->Text(1).value_or("");
     r.record_key = s->Text(2).value_or("");
     r.content_hash = s->Text(3).value_or("");
-    r.payload = s->Text(4).value_or("");
+    ASSIGN_OR_RETURN(r.payload, Unseal(s->Text(4).value_or("")));
     r.person_id = s->Int(5);
     r.fetched_at = s->Text(6).value_or("");
     out.push_back(std::move(r));
@@ -378,6 +389,18 @@ Status SqlStore::MergePersons(int64_t survivor_id, int64_t merged_id, const std:
                          survivor_id, merged_id));
     RETURN_IF_ERROR(
         exec("UPDATE person_alias SET person_id = ? WHERE person_id = ?", survivor_id, merged_id));
+    // The merged person's current values are history now (0019: provenance is not in
+    // value_history); with the rest of his history they follow him to the survivor.
+    {
+      ASSIGN_OR_RETURN(
+          SqlStatement * s,
+          Stmt("INSERT INTO value_history (value, source, source_record_id, actor, observed_at, "
+               "pinned, entity, entity_id, field, seq, was_current) SELECT value, source, "
+               "source_record_id, actor, observed_at, pinned, entity, entity_id, field, seq, 1 "
+               "FROM provenance WHERE entity = 'person' AND entity_id = ? AND seq > 0"));
+      s->BindInt(1, merged_id);
+      RETURN_IF_ERROR(s->Execute().status());
+    }
     RETURN_IF_ERROR(
         exec("UPDATE value_history SET entity_id = ? WHERE entity = 'person' AND "
              "entity_id = ?",

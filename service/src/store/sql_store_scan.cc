@@ -11,6 +11,7 @@
 #include <string>
 #include <vector>
 
+#include "crypto/encrypted_fields.h"
 #include "model/catalog_keys.h"
 #include "store/sql_store.h"
 
@@ -40,6 +41,9 @@ struct Param {
 struct Column {
   std::string sql;                // e.g. "p.birth_date"
   const FieldDef* def = nullptr;  // for canonical decimals; null for id/status/derived
+  bool encrypted = false;         // stored sealed (crypto/encrypted_fields.h)
+  std::string bidx;               // its blind index column ("p.id_number_bidx"), "" when none
+  std::string index_name;         // what its blind index is keyed with ("person.id_number")
 };
 
 std::string Canonical(const FieldDef* def, std::string v) {
@@ -79,8 +83,9 @@ bool ValidInstant(const std::string& t) {
 // keys come from the catalog.
 class ScanQuery {
  public:
-  ScanQuery(const Catalog& catalog, const ScanRequest& r, const ScanHistory* history)
-      : catalog_(catalog), r_(r), history_(history) {}
+  ScanQuery(const Catalog& catalog, const ScanRequest& r, const ScanHistory* history,
+            const FieldCipher* cipher)
+      : catalog_(catalog), r_(r), history_(history), cipher_(cipher) {}
 
   Status Prepare() {
     if (Level(r_.leaf) < Level(r_.grain)) {
@@ -93,8 +98,12 @@ class ScanQuery {
     }
     for (const ScanOrderKey& o : r_.order) {
       ASSIGN_OR_RETURN(Column c, Resolve(o.path));
+      // Ciphertext has no order: SQL sorts by the keys before the first encrypted one, and the
+      // store sorts each run of rows equal on those in memory (SqlStore::Scan).
+      if (c.encrypted && sql_order_ == SIZE_MAX) sql_order_ = order_.size();
       order_.push_back(c);
     }
+    if (sql_order_ == SIZE_MAX) sql_order_ = order_.size();
     grouped_ = !r_.aggregates.empty();
     if (grouped_) {
       if (!r_.tags.empty()) return Status::Invalid("汇总读取不能再逐行读取标签属性");
@@ -112,8 +121,9 @@ class ScanQuery {
         continue;
       }
       ASSIGN_OR_RETURN(Column c, Resolve(p.path));
-      pred_cols_.push_back(c.sql);
       RETURN_IF_ERROR(CheckOp(p));
+      RETURN_IF_ERROR(PrepareEncrypted(p, &c));
+      pred_cols_.push_back(c.sql);
       if (p.op == "alive_at") RETURN_IF_ERROR(PrepareAlive(p, c.sql));
     }
     for (const std::string& t : r_.tags) {
@@ -188,7 +198,7 @@ class ScanQuery {
 
     sql += " ORDER BY ";
     first = true;
-    for (size_t i = 0; i < order_.size(); ++i) {
+    for (size_t i = 0; i < sql_order_; ++i) {
       add(order_[i].sql + (r_.order[i].descending ? " DESC" : ""));
     }
     for (int k = Level(r_.grain); k <= LastIdLevel(); ++k)
@@ -200,6 +210,7 @@ class ScanQuery {
   size_t levels() const { return static_cast<size_t>(LastIdLevel() - Level(r_.grain) + 1); }
   const std::vector<Column>& fields() const { return fields_; }
   size_t order_keys() const { return order_.size(); }
+  size_t sql_order_keys() const { return sql_order_; }
 
  private:
   static Param Text(const std::string& s) { return Param{false, 0, s}; }
@@ -235,6 +246,24 @@ class ScanQuery {
     return PrepareCondition(a.where, a.over);
   }
 
+  // A predicate on an encrypted column: only equality (through its blind index, `col` then
+  // reads the index column) and null tests can be written in SQL over ciphertext.
+  Status PrepareEncrypted(const ScanPredicate& p, Column* col) {
+    if (!col->encrypted) return Status::Ok();
+    const bool null_test = p.op == "is null" || p.op == "is not null";
+    const bool equality = p.op == "==" || p.op == "in";
+    if (!null_test && !(equality && !col->bidx.empty())) {
+      return Status::Invalid("读取条件 “" + p.path + " " + p.op +
+                             "” 不能用于加密存储的字段（只能判断相等或为空）");
+    }
+    if (equality) {
+      std::vector<std::string>& blind = blind_values_[&p];
+      for (const std::string& v : p.values) blind.push_back(cipher_->BlindIndex(col->index_name, v));
+      col->sql = col->bidx;
+    }
+    return Status::Ok();
+  }
+
   Status PrepareCondition(const ScanCondition& c, EntityKind over) {
     if (c.kind != ScanCondition::Kind::kPredicate) {
       for (const ScanCondition& child : c.children) RETURN_IF_ERROR(PrepareCondition(child, over));
@@ -251,6 +280,7 @@ class ScanQuery {
     }
     ASSIGN_OR_RETURN(Column col, Resolve(p.path));
     RETURN_IF_ERROR(CheckOp(p));
+    RETURN_IF_ERROR(PrepareEncrypted(p, &col));
     cond_cols_[&p] = col.sql;
     if (p.op == "alive_at") RETURN_IF_ERROR(PrepareAlive(p, col.sql));
     return Status::Ok();
@@ -398,11 +428,19 @@ class ScanQuery {
     }
     // Dates are facts, read as known now — except 入住日期, which belongs to the household the
     // person was in (expr/alive_rule.h).
-    if (kind == EntityKind::kPerson &&
-        (def->type != FieldType::kDate || key == keys::kMoveInDate)) {
-      return AsOf(alias, key, def);
+    Column c = kind == EntityKind::kPerson &&
+                       (def->type != FieldType::kDate || key == keys::kMoveInDate)
+                   ? AsOf(alias, key, def)
+                   : Column{alias + "." + def->key, def};
+    if (cipher_ != nullptr && IsEncryptedField(*def)) {
+      c.encrypted = true;
+      // As of a past instant a replaced value comes from field_change, which has no index.
+      if (HasBlindIndex(*def) && c.sql == alias + "." + def->key) {
+        c.bidx = alias + "." + BlindIndexColumn(*def);
+        c.index_name = std::string(EntityName(kind)) + "." + def->key;
+      }
     }
-    return Column{alias + "." + def->key, def};
+    return c;
   }
 
   // The column `alias`.`key` of a person (key "status" or a stored field) as of the history
@@ -633,15 +671,22 @@ class ScanQuery {
            " AND (t.valid_to IS NULL OR t.valid_to = '' OR t.valid_to >= ?)";
   }
 
-  std::string Predicate(const ScanPredicate& p, const std::string& col,
+  std::string Predicate(const ScanPredicate& original, const std::string& col,
                         std::vector<Param>* params) const {
+    ScanPredicate blinded;
+    auto blind = blind_values_.find(&original);
+    if (blind != blind_values_.end()) {
+      blinded = original;
+      blinded.values = blind->second;
+    }
+    const ScanPredicate& p = blind != blind_values_.end() ? blinded : original;
     if (p.op == "has_tag") {
       params->push_back(Text(p.values[0]));
       std::string sql =
           "EXISTS (SELECT 1 FROM tag_assignment t WHERE t.person_id = p.id AND t.tag = ?";
       return sql + Validity(params) + ")";
     }
-    if (p.op == "alive_at") return AliveSql(p, alive_cols_.at(&p), params);
+    if (p.op == "alive_at") return AliveSql(p, alive_cols_.at(&original), params);
     auto one = [&](const char* op) {
       params->push_back(Text(p.values.empty() ? "" : p.values[0]));
       return col + " " + op + " ?";
@@ -670,11 +715,11 @@ class ScanQuery {
   std::string After(const std::vector<std::optional<std::string>>& last, size_t i,
                     std::vector<Param>* params) const {
     if (i == last.size()) return "0 = 1";
-    const bool is_order = i < order_.size();
+    const bool is_order = i < sql_order_;
     const std::string col =
         is_order
             ? order_[i].sql
-            : std::string(Alias(KindAt(Level(r_.grain) + static_cast<int>(i - order_.size())))) +
+            : std::string(Alias(KindAt(Level(r_.grain) + static_cast<int>(i - sql_order_)))) +
                   ".id";
     const bool desc = is_order && r_.order[i].descending;
     const std::optional<std::string>& v = last[i];
@@ -697,6 +742,9 @@ class ScanQuery {
   const Catalog& catalog_;
   const ScanRequest& r_;
   const ScanHistory* history_;                               // null: as now
+  const FieldCipher* cipher_;                                // null: values in clear
+  size_t sql_order_ = SIZE_MAX;  // order keys SQL sorts by: those before the first encrypted one
+  std::map<const ScanPredicate*, std::vector<std::string>> blind_values_;  // on a blind index
   std::map<std::string, std::string> as_of_joins_;           // "p.name" → its join alias ("hf1")
   std::map<const ScanPredicate*, AliveColumns> alive_cols_;  // per alive_at predicate
   std::map<const ScanPredicate*, std::string> cond_cols_;    // per predicate in an aggregate
@@ -757,13 +805,38 @@ Status SqlStore::Scan(const ScanRequest& request,
     ASSIGN_OR_RETURN(history->moved, ReadScanHistory(history->at, &history->changed));
     // A recorded field is only ever written into SQL as the catalog key Resolve found.
   }
-  ScanQuery query(catalog_, request, history ? &*history : nullptr);
+  ScanQuery query(catalog_, request, history ? &*history : nullptr, cipher_);
   RETURN_IF_ERROR(query.Prepare());
   const size_t levels = query.levels();
   const size_t nfields = query.fields().size();
   const size_t ntags = request.tags.size();
   const size_t naggregates = request.aggregates.size();
   const size_t norder = query.order_keys();
+  const size_t nsql_order = query.sql_order_keys();
+  // Rows equal on the SQL-sorted keys, waiting to be sorted on the encrypted ones.
+  struct Pending {
+    ScanRow row;
+    std::vector<std::optional<std::string>> rest;  // decrypted order keys nsql_order..norder
+  };
+  std::vector<Pending> run;
+  std::vector<std::optional<std::string>> run_key;  // the SQL-sorted keys of `run`
+  auto flush = [&]() -> Status {
+    std::stable_sort(run.begin(), run.end(), [&](const Pending& a, const Pending& b) {
+      for (size_t k = 0; k < a.rest.size(); ++k) {
+        const bool desc = request.order[nsql_order + k].descending;
+        const std::optional<std::string>& x = a.rest[k];
+        const std::optional<std::string>& y = b.rest[k];
+        if (x == y) continue;
+        // NULLs first ascending, last descending, as both SQL dialects sort them.
+        if (!x || !y) return desc ? !y : !x;
+        return desc ? *y < *x : *x < *y;
+      }
+      return a.row.ids < b.row.ids;
+    });
+    for (const Pending& p : run) RETURN_IF_ERROR(visit(p.row));
+    run.clear();
+    return Status::Ok();
+  };
   const int page = request.page_size > 0       ? request.page_size
                    : db_->Dialect() == "mysql" ? kMysqlPageSize
                                                : 0;
@@ -788,18 +861,21 @@ Status SqlStore::Scan(const ScanRequest& request,
       int col = 0;
       for (size_t i = 0; i < levels; ++i) row.ids[i] = s->Int(col++);
       for (size_t i = 0; i < nfields; ++i) {
-        std::optional<std::string> v = s->Text(col++);
+        ASSIGN_OR_RETURN(std::optional<std::string> v, Unseal(s->Text(col++)));
         if (v) v = Canonical(query.fields()[i].def, std::move(*v));
         row.values[i] = std::move(v);
       }
-      for (size_t i = 0; i < ntags; ++i) row.tag_attrs[i] = s->Text(col++);
+      for (size_t i = 0; i < ntags; ++i) {
+        ASSIGN_OR_RETURN(row.tag_attrs[i], Unseal(s->Text(col++)));
+      }
       for (size_t i = 0; i < naggregates; ++i) {
         // COUNT is never NULL; a SUM over no row is, and reads as 0 (Int of NULL).
         row.aggregates[i] = s->Int(col++);
       }
+      std::vector<std::optional<std::string>> key;
+      for (size_t i = 0; i < nsql_order; ++i) key.push_back(s->Text(col++));
       if (page > 0) {
-        last->clear();
-        for (size_t i = 0; i < norder; ++i) last->push_back(s->Text(col++));
+        last->assign(key.begin(), key.end());
         for (size_t i = 0; i < levels; ++i) {
           if (row.ids[i] == 0) {
             last->push_back(std::nullopt);
@@ -808,7 +884,18 @@ Status SqlStore::Scan(const ScanRequest& request,
           }
         }
       }
-      RETURN_IF_ERROR(visit(row));
+      if (nsql_order == norder) {
+        RETURN_IF_ERROR(visit(row));
+        continue;
+      }
+      if (!run.empty() && key != run_key) RETURN_IF_ERROR(flush());
+      run_key = std::move(key);
+      Pending pending{row, {}};
+      for (size_t i = nsql_order; i < norder; ++i) {
+        ASSIGN_OR_RETURN(std::optional<std::string> v, Unseal(s->Text(col++)));
+        pending.rest.push_back(std::move(v));
+      }
+      run.push_back(std::move(pending));
     }
     return Status::Ok();
   };
@@ -816,7 +903,8 @@ Status SqlStore::Scan(const ScanRequest& request,
   if (page == 0) {
     std::vector<std::optional<std::string>> unused;
     int count = 0;
-    return read_page({}, &unused, &count);
+    RETURN_IF_ERROR(read_page({}, &unused, &count));
+    return flush();
   }
   // One transaction: every page reads the same snapshot (InnoDB repeatable read).
   return InTransaction([&]() -> Status {
@@ -825,7 +913,7 @@ Status SqlStore::Scan(const ScanRequest& request,
       std::vector<std::optional<std::string>> last;
       int count = 0;
       RETURN_IF_ERROR(read_page(after, &last, &count));
-      if (count < page) return Status::Ok();
+      if (count < page) return flush();
       after = std::move(last);
     }
   });

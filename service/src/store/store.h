@@ -72,6 +72,26 @@ class Store : public RegisterStore,
   // its Status (or the commit's error, with nothing stored). Nested calls join the outer
   // transaction.
   virtual Status InTransaction(const std::function<Status()>& fn) = 0;
+
+  // --- encryption at rest (crypto/encrypted_fields.h) ---------------------------------------
+  // Seals up to `batch` stored values that are in clear or under another key than the newest
+  // (converting a store written in clear, or moving it to a new key after `key rotate`), in one
+  // transaction; returns how many it rewrote, 0 when none is left. Values already under the
+  // newest key are skipped, so a run killed half-way resumes where it stopped.
+  // kFailedPrecondition without data keys; a value under a key the ring lacks stops it with
+  // that value's decryption error.
+  virtual Result<int64_t> ReencryptBatch(int batch) {
+    (void)batch;
+    return Status::Precondition("该登记库不支持加密");
+  }
+  // After values were re-encrypted: removes what the old forms left in the database file
+  // (SQLite: VACUUM, then the WAL checkpointed and truncated). Outside any transaction.
+  virtual Status ScrubFreedSpace() { return Status::Ok(); }
+  // Whether the process's data keys fit this store, before anything is written: the store keeps
+  // a value sealed under its keys (recorded the first time keys are used on it). kFailedPrecondition
+  // when that value cannot be opened (another key file: writing would mix keys) or when an
+  // encrypted store is opened without keys (writing would store values in clear).
+  virtual Status CheckDataKeys() { return Status::Ok(); }
 };
 
 // Opens a store from a URL: "sqlite:PATH" (created if missing) or

@@ -45,6 +45,11 @@ class StoreWrapper : public Store {
   Result<Row> FindBy(EntityKind kind, const std::string& field, const std::string& value) override {
     return target_.FindBy(kind, field, value);
   }
+  Result<std::map<std::string, int64_t>> FindIdsBy(
+      EntityKind kind, const std::string& field,
+      const std::vector<std::string>& values) override {
+    return target_.FindIdsBy(kind, field, values);
+  }
   Result<std::vector<Row>> List(EntityKind kind, const ListQuery& query) override {
     return target_.List(kind, query);
   }
@@ -72,6 +77,9 @@ class StoreWrapper : public Store {
   }
   Status RecordObservation(const FieldObservation& obs) override {
     return target_.RecordObservation(obs);
+  }
+  Status RecordFirstObservations(const std::vector<FieldObservation>& obs) override {
+    return target_.RecordFirstObservations(obs);
   }
   Status AppendHistory(const FieldObservation& obs) override { return target_.AppendHistory(obs); }
   Result<std::vector<FieldObservation>> Provenance(EntityKind kind, int64_t id) override {
@@ -107,6 +115,10 @@ class StoreWrapper : public Store {
   // --- IngestLog ---
   Result<bool> PutSourceRecord(SourceRecord* record) override {
     return target_.PutSourceRecord(record);
+  }
+  Result<std::map<std::string, SourceRecord>> GetSourceRecords(
+      const std::string& source, const std::vector<std::string>& record_keys) override {
+    return target_.GetSourceRecords(source, record_keys);
   }
   Result<SourceRecord> GetSourceRecord(const std::string& source,
                                        const std::string& record_key) override {
@@ -217,6 +229,9 @@ class StoreWrapper : public Store {
 
   // --- AuditStore ---
   void SetAuditSealer(const AuditSealer* sealer) override { target_.SetAuditSealer(sealer); }
+  Result<int64_t> ReencryptBatch(int batch) override { return target_.ReencryptBatch(batch); }
+  Status ScrubFreedSpace() override { return target_.ScrubFreedSpace(); }
+  Status CheckDataKeys() override { return target_.CheckDataKeys(); }
   Result<int64_t> AppendAudit(const AuditEntry& entry) override {
     return target_.AppendAudit(entry);
   }
