@@ -9,6 +9,7 @@
 #include <filesystem>
 #include <map>
 #include <memory>
+#include <set>
 #include <string>
 #include <vector>
 
@@ -278,6 +279,93 @@ TEST_F(PlacementImport, CreatesCommunityFromDivisionCodesThenGridBuildingHouseho
   ASSERT_TRUE(history.ok());
   ASSERT_EQ(history->size(), 1u);
   EXPECT_EQ(history->front().relationship, "10");
+}
+
+// Registers number buildings locally: "1栋" of grid 01 and "1栋" of grid 02 (or of another
+// community) are two buildings, each in its own grid.
+TEST_F(PlacementImport, LocallyNumberedBuildingsStayInTheirOwnGrid) {
+  auto place = [](const std::string& community, const std::string& grid,
+                  const std::string& number) {
+    return std::map<std::string, std::string>{{"社区代码", community}, {"网格编号", grid},
+                                              {"楼栋编码", "1栋"},      {"房号", "101"},
+                                              {"户号", number},         {"与户主关系", "户主"}};
+  };
+  g_tables["register"] = {
+      Line(Id(1), "张一", place("420581001001", "01", "H1")),
+      Line(Id(2), "李二", place("420581001001", "02", "H2")),
+      Line(Id(3), "王三", place("420581001003", "01", "H3")),
+      // By address the same: "1栋" written as the building's address in grid 03.
+      Line(Id(4), "赵四",
+           {{"社区代码", "420581001001"}, {"网格编号", "03"}, {"楼栋地址", "1栋"}, {"房号", "101"},
+            {"户号", "H4"}}),
+  };
+  ImportRun run = Run(Spec(kRegister));
+  EXPECT_EQ(run.created, 4);
+  EXPECT_TRUE(run.problems.empty()) << run.problems.begin()->first;
+  EXPECT_EQ(Count(EntityKind::kBuilding), 4);
+  std::set<int64_t> grids;
+  for (int i = 1; i <= 4; ++i) {
+    Row household = Get(EntityKind::kHousehold, Person(Id(i)).parent_id);
+    grids.insert(Get(EntityKind::kBuilding, household.parent_id).parent_id);
+  }
+  EXPECT_EQ(grids.size(), 4u) << "each person's building is in the person's own grid";
+  // The next export finds each building again in its grid: nothing new.
+  g_tables["register"].push_back(Line(Id(5), "钱五", place("420581001001", "02", "H2")));
+  run = Run(Spec(kRegister));
+  EXPECT_EQ(run.created, 1);
+  EXPECT_EQ(Count(EntityKind::kBuilding), 4);
+  EXPECT_EQ(Person(Id(5)).parent_id, Person(Id(2)).parent_id);
+}
+
+// 户号 is unique within a community at most: the same 户号 in two communities is two households;
+// a row whose grid or building contradict the household its 户号 finds is counted
+// place_mismatch; a bare 户号 that two communities use is quarantined, not placed at random.
+TEST_F(PlacementImport, HouseholdNumberIsLookedUpInTheRowsCommunity) {
+  auto place = [](const std::string& community, const std::string& grid,
+                  const std::string& building) {
+    return std::map<std::string, std::string>{{"社区代码", community}, {"网格编号", grid},
+                                              {"楼栋编码", building},   {"房号", "101"},
+                                              {"户号", "0001"},         {"与户主关系", "户主"}};
+  };
+  g_tables["register"] = {
+      Line(Id(1), "张一", place("420581001001", "01", "B1")),
+      Line(Id(2), "李二", place("420581001003", "01", "B1")),
+  };
+  ImportRun run = Run(Spec(kRegister));
+  EXPECT_EQ(run.created, 2);
+  EXPECT_TRUE(run.problems.empty());
+  EXPECT_EQ(Count(EntityKind::kHousehold), 2);
+  const int64_t first = Person(Id(1)).parent_id, second = Person(Id(2)).parent_id;
+  EXPECT_NE(first, second);
+
+  // Another person of the first community's 0001, with a grid and building that say otherwise:
+  // they join 0001 there, and the run says the hints did not land.
+  g_tables["register"] = {
+      Line(Id(3), "王三",
+           {{"社区代码", "420581001001"}, {"网格编号", "07"}, {"楼栋编码", "B9"},
+            {"户号", "0001"}, {"与户主关系", "配偶"}}),
+  };
+  run = Run(Spec(kRegister));
+  EXPECT_EQ(run.created, 1);
+  EXPECT_EQ(run.problems, (std::map<std::string, int64_t>{{"place_mismatch", 1}}));
+  EXPECT_NE(ImportReportJson(run, last_warnings_, "").find("\"place_mismatch\":1"),
+            std::string::npos);
+  EXPECT_EQ(Person(Id(3)).parent_id, first);
+  EXPECT_EQ(Count(EntityKind::kGrid), 2) << "no grid created for a contradicted hint";
+
+  // Only a 户号, used by two communities: it names no one household.
+  g_tables["p"] = {{{"身份证号", Id(4)}, {"姓名", "赵四"}, {"户号", "0001"}}};
+  run = Run(Spec(R"yaml(id: p
+type: placemem
+options: {table: p}
+match: {id_number: 身份证号}
+fields: {name: 姓名, household.household_number: 户号}
+)yaml"));
+  EXPECT_EQ(run.rejected, 1);
+  EXPECT_EQ(run.problems, (std::map<std::string, int64_t>{{"place_unresolved", 1}}));
+  std::vector<QuarantinedRow> q = Quarantined(run.id);
+  ASSERT_EQ(q.size(), 1u);
+  EXPECT_NE(q[0].reason.find("不止一户户号为“0001”"), std::string::npos) << q[0].reason;
 }
 
 TEST_F(PlacementImport, UnresolvablePlaceIsQuarantinedWithTheReason) {
@@ -592,6 +680,78 @@ tags:
 )yaml"));
   EXPECT_EQ(run.rejected, 1);
   EXPECT_EQ(run.problems, (std::map<std::string, int64_t>{{"tag_rule_failed", 1}}));
+}
+
+// review_fields is a deployment setting (onetable.yaml) that a connector may override: a phone
+// disagreement between trusted sources raises a review item when the deployment lists phone,
+// and none from a connector that names its own list without it. An unknown field there is a
+// `check` problem naming the file.
+TEST_F(PlacementImport, DeploymentReviewFieldsApplyUnlessAConnectorNamesItsOwn) {
+  store_.reset();  // the binary writes
+  fs::create_directories(dir_ + "/connectors");
+  fs::create_directories(dir_ + "/data");
+  const char* phones[] = {"13800000001", "13900000002", "13700000003"};
+  const char* ids[] = {"a", "b", "c"};
+  for (int i = 0; i < 3; ++i) {
+    WriteFile(dir_ + "/data/" + ids[i] + ".csv",
+              "身份证号,姓名,电话\n" + Id(1) + ",张一," + phones[i] + "\n");
+    WriteFile(dir_ + "/connectors/" + ids[i] + ".yaml",
+              std::string("id: ") + ids[i] + "\ntype: csv\ntrust: " + std::to_string(70 + 10 * i) +
+                  "\noptions: {path: ../data/" + ids[i] +
+                  ".csv}\nmatch: {id_number: 身份证号}\nfields: {name: 姓名, phone: 电话}\n" +
+                  (i == 2 ? "review_fields: [name]\n" : ""));
+  }
+  const std::string config = dir_ + "/onetable.yaml";
+  WriteFile(config, "store: " + url_ + "\nconnectors: connectors\nreview_fields: [phone]\n");
+  CliResult init = RunCli({"--config", config, "init"});
+  ASSERT_EQ(init.exit_code, 0) << init.err;
+  auto import = [&](const char* id) {
+    CliResult r = RunCli({"--config", config, "import", dir_ + "/connectors/" + id + ".yaml"});
+    EXPECT_EQ(r.exit_code, 0) << r.err << r.out;
+    return ReportCounts(r.out);  // read, new, updated, unchanged, linked, review, rejected
+  };
+  EXPECT_EQ(import("a"), (std::vector<int64_t>{1, 1, 0, 0, 0, 0, 0}));
+  EXPECT_EQ(import("b"), (std::vector<int64_t>{1, 0, 1, 0, 1, 1, 0}))
+      << "the deployment's review_fields name phone";
+  EXPECT_EQ(import("c"), (std::vector<int64_t>{1, 0, 1, 0, 1, 0, 0}))
+      << "the connector's own review_fields do not";
+
+  WriteFile(config, "store: " + url_ + "\nconnectors: connectors\nreview_fields: [phone, 不存在]\n");
+  CliResult check = RunCli({"--config", config, "check"});
+  EXPECT_NE(check.exit_code, 0);
+  EXPECT_NE(check.out.find(config + ":3:"), std::string::npos) << check.out;
+  EXPECT_NE(check.out.find("review_fields 中的 “不存在”"), std::string::npos) << check.out;
+  // A run refuses it too, rather than ignoring the typo.
+  CliResult r = RunCli({"--config", config, "import", dir_ + "/connectors/a.yaml"});
+  EXPECT_EQ(r.exit_code, 2) << r.err;
+  EXPECT_NE(r.err.find("review_fields 中的 “不存在”"), std::string::npos) << r.err;
+}
+
+// Without OpenCC's data 繁简 matching is off: `check` and `import` say so, naming the file.
+TEST_F(PlacementImport, MissingOpenccDataIsWarnedAbout) {
+  store_.reset();
+  const std::string config = dir_ + "/onetable.yaml";
+  fs::create_directories(dir_ + "/connectors");
+  WriteFile(config, "store: " + url_ + "\nconnectors: connectors\n");
+  CliResult init = RunCli({"--config", config, "init"});
+  ASSERT_EQ(init.exit_code, 0) << init.err;
+  const std::map<std::string, std::string> missing = {
+      {"ONETABLE_OPENCC_CONFIG", dir_ + "/no-opencc/t2s.json"}};
+  CliResult check = RunCli({"--config", config, "check"}, "", missing);
+  EXPECT_EQ(check.exit_code, 0) << check.out << check.err;
+  EXPECT_NE(check.err.find("警告：无法打开 OpenCC 的繁简转换数据 " + dir_ + "/no-opencc/t2s.json"),
+            std::string::npos)
+      << check.err;
+  WriteFile(dir_ + "/p.csv", "身份证号,姓名\n" + Id(1) + ",張一\n");
+  WriteFile(dir_ + "/connectors/p.yaml",
+            "id: p\ntype: csv\noptions: {path: ../p.csv}\nmatch: {id_number: 身份证号}\n"
+            "fields: {name: 姓名}\n");
+  CliResult import = RunCli({"--config", config, "import", dir_ + "/connectors/p.yaml"}, "", missing);
+  EXPECT_EQ(import.exit_code, 0) << import.err;
+  EXPECT_NE(import.err.find("no-opencc/t2s.json"), std::string::npos) << import.err;
+  // With the data in place, no warning.
+  CliResult fine = RunCli({"--config", config, "check"});
+  EXPECT_EQ(fine.err.find("OpenCC"), std::string::npos) << fine.err;
 }
 
 // The shipped example: a flat 实有人口台账 with a dozen grids imports in one run into the right

@@ -88,6 +88,20 @@ TEST_F(ConnectorSpecTest, DefaultsWhenOmitted) {
       *catalog_);
   ASSERT_TRUE(own.ok()) << own.status().message();
   EXPECT_EQ(own->review_fields, (std::set<std::string>{"name", "phone"}));
+  // Only a connector that names its own list keeps it against the deployment's (onetable.yaml).
+  EXPECT_FALSE(spec->review_fields_set);
+  EXPECT_TRUE(own->review_fields_set);
+}
+
+TEST_F(ConnectorSpecTest, DeploymentReviewFieldsAreCheckedAgainstTheCatalog) {
+  EXPECT_TRUE(CheckReviewFields({"id_number", "household", "phone", "building_code"}, *catalog_,
+                                "onetable.yaml:3:16")
+                  .ok());
+  Status bad = CheckReviewFields({"name", "shoe_size"}, *catalog_, "onetable.yaml:3:16");
+  EXPECT_EQ(bad.code(), StatusCode::kInvalidArgument);
+  EXPECT_NE(bad.message().find("onetable.yaml:3:16: review_fields 中的 “shoe_size”"),
+            std::string::npos)
+      << bad.message();
 }
 
 struct BadCase {

@@ -109,6 +109,25 @@ Result<Config> LoadConfig(const std::string& path, bool explicit_path) {
       }
       continue;
     }
+    if (key == "review_fields") {
+      c.review_fields_where = where;
+      if (!v.IsSequence()) {
+        errors += where + ": review_fields 应为字段列表，如 [id_number, name, birth_date, gender, "
+                          "household]\n";
+        continue;
+      }
+      std::set<std::string> fields;
+      for (const auto& item : v) {
+        std::string field = item.IsScalar() ? item.as<std::string>() : "";
+        if (field.empty()) {
+          errors += Where(path, text, item.Mark()) + ": review_fields 的每一项应为字段名\n";
+          continue;
+        }
+        fields.insert(field);
+      }
+      c.review_fields = std::move(fields);
+      continue;
+    }
     if (!v.IsScalar()) {
       errors += where + ": " + key + " 应为单个值\n";
       continue;
@@ -204,7 +223,7 @@ Result<Config> LoadConfig(const std::string& path, bool explicit_path) {
                 "（可用：store, schema, mappings, connectors, deliveries, web, listen, threads, "
                 "secure_cookie, trusted_proxies, connections_per_address, secret_key, "
                 "throwaway_store, audit_key_file, audit_retention_days, backup_key_file, "
-                "retention_days, data_key_file, data_key_env, encryption）\n";
+                "retention_days, review_fields, data_key_file, data_key_env, encryption）\n";
     }
   }
   if (!errors.empty()) {
@@ -259,6 +278,8 @@ AppSettings SettingsOf(const Config& config) {
   settings.mappings_dir = config.mappings_dir;
   settings.connectors_dir = config.connectors_dir;
   settings.deliveries_dir = config.deliveries_dir;
+  settings.review_fields = config.review_fields;
+  settings.review_fields_where = config.review_fields_where;
   return settings;
 }
 

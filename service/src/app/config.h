@@ -46,9 +46,15 @@
 //                                          # var/backup.key. Keep it apart from the backups.
 //   retention_days: 180                    # raw source rows and quarantined rows' raw text are
 //                                          # kept this long, then purged (retention/retention.h)
+//   review_fields: [id_number, name, birth_date, gender, household]  # fields whose
+//                                          # disagreement between trusted sources needs a
+//                                          # person (ingest/survivorship.h): the default of
+//                                          # every connector that names none (that default)
 #ifndef ONETABLE_APP_CONFIG_H_
 #define ONETABLE_APP_CONFIG_H_
 
+#include <optional>
+#include <set>
 #include <string>
 #include <vector>
 
@@ -82,6 +88,10 @@ struct Config {
   std::string data_key_env;     // the name of an environment variable holding the keys
   std::string backup_key_file;  // resolved; see BackupKeyFileOf for the default
   int retention_days = 180;
+  // Unset: connectors keep their built-in default. Checked against the catalog by `check` and
+  // by each connector run (CheckReviewFields); `review_fields_where` is its file:line:col.
+  std::optional<std::set<std::string>> review_fields;
+  std::string review_fields_where;
 };
 
 // The data key file of `config`: data_key_file when set, else $ONETABLE_DATA_KEY_FILE, else

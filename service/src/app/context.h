@@ -10,6 +10,8 @@
 
 #include <functional>
 #include <memory>
+#include <optional>
+#include <set>
 #include <string>
 
 #include "access/access.h"
@@ -31,6 +33,11 @@ struct AppSettings {
   std::string connectors_dir;  // connector YAML files
   std::string plugins_dir;     // connector plugins (.so); "" for the built-in default
   std::string deliveries_dir;  // delivery YAML files (service/src/delivery/); "" for none
+  // onetable.yaml's review_fields: the deployment's default for connectors that name none
+  // (ingest/connector_spec.h); unset: the built-in default. `review_fields_where`: its
+  // file:line:col, for messages.
+  std::optional<std::set<std::string>> review_fields;
+  std::string review_fields_where;
 };
 
 struct AppContext {

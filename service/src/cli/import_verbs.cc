@@ -14,6 +14,7 @@
 #include "audit/audit_log.h"
 #include "cli/verbs.h"
 #include "ingest/connector_runs.h"
+#include "ingest/linkage/chinese_names.h"
 #include "ingest/runtime.h"
 #include "model/catalog.h"
 #include "model/divisions.h"
@@ -137,6 +138,7 @@ Status OpenContext(const Config& config, Context* ctx) {
   auto divisions = Divisions::Load(config.schema_dir + "/divisions");
   if (divisions.ok()) ctx->divisions.emplace(std::move(*divisions));
   ctx->policy = std::make_unique<AccessPolicy>(*ctx->catalog);
+  if (std::string w = linkage::MissingConverterWarning(); !w.empty()) std::cerr << w << "\n";
   ctx->app =
       std::make_unique<AppContext>(AppContext{*ctx->catalog, *ctx->policy, SettingsOf(config),
                                               ctx->divisions ? &*ctx->divisions : nullptr});

@@ -23,6 +23,7 @@
 #include "crypto/process_cipher.h"
 #include "demo/demo_city.h"
 #include "ingest/connector_spec.h"
+#include "ingest/linkage/chinese_names.h"
 #include "model/catalog.h"
 #include "model/divisions.h"
 #include "store/store.h"
@@ -287,7 +288,16 @@ int RunCheck(const Config& config, const std::vector<std::string>& args) {
     for (const std::string& message : bad) std::cout << message << "\n";
     if (bad.empty()) std::cerr << "连接器无误：" << connectors << " 个\n";
     problems += static_cast<int>(bad.size());
+    if (config.review_fields) {
+      Status st = CheckReviewFields(*config.review_fields, *catalog, config.review_fields_where);
+      if (!st.ok()) {
+        std::cout << st.message() << "\n";
+        ++problems;
+      }
+    }
   }
+  // 繁简 matching off is a degraded deployment, not a broken one: said, not counted.
+  if (std::string w = linkage::MissingConverterWarning(); !w.empty()) std::cerr << w << "\n";
   if (catalog.ok()) {
     int deliveries = 0;
     int bad = CheckDeliveryDir(config, *catalog, std::cout, &deliveries);

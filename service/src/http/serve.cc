@@ -18,6 +18,7 @@
 #include "http/server.h"
 #include "http/service_context.h"
 #include "http/service_routes.h"
+#include "ingest/linkage/chinese_names.h"
 #include "model/catalog.h"
 #include "model/divisions.h"
 #include "retention/retention_run.h"
@@ -92,6 +93,7 @@ int RunServe(const Config& config, const std::vector<std::string>& args) {
   if (!divisions.ok()) {
     std::cerr << "行政区划数据不可用，区划代码不做校验：" << divisions.status().message() << "\n";
   }
+  if (std::string w = linkage::MissingConverterWarning(); !w.empty()) std::cerr << w << "\n";
   AccessPolicy policy(*catalog);
   AuthOptions auth_options;
   auth_options.secure_cookie = config.secure_cookie;

@@ -99,6 +99,20 @@ ConnectorRunOutcome RunConnector(Store& store, const AppContext& app, const Acto
     out.status = Status::Invalid(entry.path + ": " + plugin.status().message());
     return audited(kAuditFailed, "not started: plugin");
   }
+  // The deployment's review_fields stand for a connector that names none.
+  const ConnectorSpec* spec = &*entry.spec;
+  ConnectorSpec with_deployment_fields;
+  if (app.settings.review_fields && !spec->review_fields_set) {
+    Status st =
+        CheckReviewFields(*app.settings.review_fields, app.catalog, app.settings.review_fields_where);
+    if (!st.ok()) {
+      out.status = st;
+      return audited(kAuditFailed, NotStarted(out.status));
+    }
+    with_deployment_fields = *spec;
+    with_deployment_fields.review_fields = *app.settings.review_fields;
+    spec = &with_deployment_fields;
+  }
   const Validator validator(app.catalog, app.divisions);
   Importer importer(&store, app.catalog, validator);
   ImportOptions import_options;
@@ -107,7 +121,7 @@ ConnectorRunOutcome RunConnector(Store& store, const AppContext& app, const Acto
   import_options.cancelled = options.cancelled;
   import_options.on_progress = options.on_progress;
   ImportRun partial;
-  Result<ImportResult> result = importer.Run(*entry.spec, **plugin, import_options, &partial);
+  Result<ImportResult> result = importer.Run(*spec, **plugin, import_options, &partial);
   if (result.ok()) {
     out.run = std::move(result->run);
     out.warnings = std::move(result->warnings);

@@ -63,7 +63,9 @@ struct ConnectorRunOutcome {
   std::vector<std::string> warnings;  // e.g. mapped columns the source never had
 };
 
-// Runs `entry` against `store` as `actor` and audits it (see above).
+// Runs `entry` against `store` as `actor` and audits it (see above). A connector that names no
+// review_fields takes app.settings.review_fields when the deployment sets them (an unknown
+// field there: kInvalidArgument naming onetable.yaml's line, nothing run).
 ConnectorRunOutcome RunConnector(Store& store, const AppContext& app, const Actor& actor,
                                  const ConnectorEntry& entry, const ConnectorRunOptions& options);
 

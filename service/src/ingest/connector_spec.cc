@@ -268,6 +268,7 @@ class SpecParser {
       return;
     }
     spec_.review_fields.clear();
+    spec_.review_fields_set = true;
     for (const auto& item : v) {
       std::string key;
       if (!Scalar(item, "review_fields", &key)) continue;
@@ -687,6 +688,22 @@ std::string OptionTypeName(OtOptionType t) {
 Result<ConnectorSpec> ParseConnectorSpec(const std::string& yaml_text, const std::string& path,
                                          const Catalog& catalog) {
   return SpecParser(path, catalog).Parse(yaml_text);
+}
+
+Status CheckReviewFields(const std::set<std::string>& fields, const Catalog& catalog,
+                         const std::string& where) {
+  std::string unknown;
+  for (const std::string& key : fields) {
+    if (key == kReviewHousehold) continue;
+    bool known = false;
+    for (EntityKind kind : {EntityKind::kPerson, EntityKind::kHousehold, EntityKind::kBuilding}) {
+      known = known || catalog.Find(kind, key) != nullptr;
+    }
+    if (!known) unknown += (unknown.empty() ? "“" : "、“") + key + "”";
+  }
+  if (unknown.empty()) return Status::Ok();
+  return Status::Invalid(where + ": review_fields 中的 " + unknown +
+                         " 不是字段目录中人员、户或楼栋的字段（也可写 household）");
 }
 
 Result<ConnectorSpec> LoadConnectorSpec(const std::string& path, const Catalog& catalog) {

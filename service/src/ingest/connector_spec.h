@@ -29,7 +29,9 @@
 //   conflict_threshold: 60          # two sources at least this trusted that disagree on a
 //   review_fields: [id_number, name, birth_date, gender, household]   # field listed here:
 //                                   # one review item per person and run (survivorship.h);
-//                                   # other disagreements are settled by survivorship alone
+//                                   # other disagreements are settled by survivorship alone;
+//                                   # without it, the deployment's (onetable.yaml's
+//                                   # review_fields, app/config.h), else this default
 //   place: {community: "420581001001", grid: "01"}  # household/building imports: where new
 //                                                    # ones go
 //   batch_size: 1000
@@ -127,6 +129,7 @@ struct ConnectorSpec {
   double review_score = kDefaultReviewScore;
   int conflict_threshold = kDefaultConflictThreshold;
   std::set<std::string> review_fields = DefaultReviewFields();
+  bool review_fields_set = false;  // the YAML says review_fields (a deployment default yields)
   bool create_grids = true;         // person imports: placement may create missing grids
   std::string placement_community;  // person imports: 12-digit code for rows naming none
   SourceLocation placement_where;
@@ -151,6 +154,12 @@ Result<ConnectorSpec> LoadConnectorSpec(const std::string& path, const Catalog& 
 // none.
 std::vector<std::string> CheckConnectorDir(const std::string& dir, const Catalog& catalog,
                                            int* checked);
+
+// Checks a deployment's review_fields (onetable.yaml) against `catalog`: each must be a field
+// of persons, households or buildings, or "household". kInvalidArgument naming `where`
+// ("file:line:col") and the unknown ones.
+Status CheckReviewFields(const std::set<std::string>& fields, const Catalog& catalog,
+                         const std::string& where);
 
 // Checks the spec's `options` against what the plugin declares: unknown keys, wrong types and
 // missing required options are errors (all reported, "file:line:col: message"); secrets are

@@ -167,17 +167,31 @@ Result<int64_t> FindHousehold(Store* store, const std::string& household_number,
 
 Result<int64_t> FindBuilding(Store* store, int64_t grid_id, const std::string& building_code,
                              const std::string& address) {
-  if (!building_code.empty()) {
-    auto found = store->FindBy(EntityKind::kBuilding, keys::kBuildingCode, building_code);
+  // Registers number buildings locally ("1栋"): within a known grid only that grid's buildings
+  // count, so a code or address another grid uses is another building.
+  auto lookup = [&](const std::string& field, const std::string& value) -> Result<int64_t> {
+    if (grid_id != 0) {
+      ListQuery q;
+      q.parent_id = grid_id;
+      q.equals = {{field, value}};
+      q.limit = 1;
+      ASSIGN_OR_RETURN(auto rows, store->List(EntityKind::kBuilding, q));
+      return rows.empty() ? int64_t{0} : rows.front().id;
+    }
+    auto found = store->FindBy(EntityKind::kBuilding, field, value);
     if (found.ok()) return found->id;
     if (found.status().code() != StatusCode::kNotFound) return found.status();
+    return int64_t{0};
+  };
+  if (!building_code.empty()) {
+    ASSIGN_OR_RETURN(int64_t id, lookup(keys::kBuildingCode, building_code));
+    if (id != 0) return id;
   }
   if (address.empty()) return int64_t{0};
   std::string wanted = NormalizeAddress(address);
   for (const std::string& a : {wanted, address}) {
-    auto found = store->FindBy(EntityKind::kBuilding, keys::kAddress, a);
-    if (found.ok()) return found->id;
-    if (found.status().code() != StatusCode::kNotFound) return found.status();
+    ASSIGN_OR_RETURN(int64_t id, lookup(keys::kAddress, a));
+    if (id != 0) return id;
   }
   if (grid_id == 0) return int64_t{0};
   ListQuery q;

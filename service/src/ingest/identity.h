@@ -16,7 +16,7 @@
 //        new person while a plausible candidate exists;
 //        else: a new person.
 // Households: by 户号 (household_number), else by normalized address. Buildings: by building
-// code, else by normalized address within the grid.
+// code, else by normalized address, within the grid.
 //
 // Thread-safety: functions over a Store, which is used from one thread. A PersonResolver is one
 // per import.
@@ -96,8 +96,10 @@ Result<PersonMatch> ResolvePerson(Store* store, const std::map<std::string, std:
 Result<int64_t> FindHousehold(Store* store, const std::string& household_number,
                               const std::string& address);
 
-// The building with `building_code` (when not empty), else one in `grid_id` (0: anywhere, by
-// exact normalized address only) whose address normalizes like `address`; 0 when none.
+// The building of `grid_id` with `building_code` (when not empty), else one of `grid_id` whose
+// address normalizes like `address`; 0 when none. Registers number buildings locally ("1栋"),
+// so a building of another grid with that code or address is not it. `grid_id` 0: anywhere, by
+// code or exact normalized address.
 Result<int64_t> FindBuilding(Store* store, int64_t grid_id, const std::string& building_code,
                              const std::string& address);
 

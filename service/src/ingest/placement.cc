@@ -84,13 +84,15 @@ Result<int64_t> Placer::CommunityFromDivisions(const std::string& code, const Cl
   return id;
 }
 
-Result<int64_t> Placer::Community(const Hints& h, const Claim& claim, std::string* why) {
+Result<int64_t> Placer::Community(const Hints& h, const Claim& claim, std::string* why,
+                                  bool may_create) {
   std::string code = h.community_code;
   if (code.empty() && h.community_name.empty()) code = spec_.placement_community;
   if (!code.empty()) {
     auto found = store_->FindBy(EntityKind::kCommunity, keys::kCode, code);
     if (found.ok()) return found->id;
     if (found.status().code() != StatusCode::kNotFound) return found.status();
+    if (!may_create) return int64_t{0};
     return CommunityFromDivisions(code, claim, why);
   }
   if (!h.community_name.empty()) {
@@ -101,6 +103,7 @@ Result<int64_t> Placer::Community(const Hints& h, const Claim& claim, std::strin
       *why = "登记库中有不止一个名为" + Quoted(h.community_name) + "的社区，请改用社区代码";
       return int64_t{0};
     }
+    if (!may_create) return int64_t{0};
     // Not in the register: a community of that name in the shipped codes, under a district the
     // deployment already has (names repeat across the country, codes do not).
     std::vector<const Division*> matches;
@@ -216,6 +219,83 @@ Result<int64_t> Placer::Household(const Hints& h, int64_t building, const Claim&
   return Create(EntityKind::kHousehold, building, values, claim);
 }
 
+Result<bool> Placer::Contradicts(const Hints& h, const Row& household) {
+  if (!h.room.empty()) {
+    const std::string* room = household.Get(keys::kRoom);
+    if (room && !room->empty() && *room != h.room) return true;
+  }
+  if (h.building_code.empty() && h.building_address.empty() && h.grid_code.empty() &&
+      h.grid_name.empty()) {
+    return false;
+  }
+  ASSIGN_OR_RETURN(Row building, store_->Get(EntityKind::kBuilding, household.parent_id));
+  auto differs = [](const Row& r, const std::string& key, const std::string& wanted) {
+    const std::string* v = r.Get(key);
+    return v && !v->empty() && *v != wanted;
+  };
+  if (!h.building_code.empty()) {
+    if (differs(building, keys::kBuildingCode, h.building_code)) return true;
+  } else if (!h.building_address.empty()) {
+    const std::string* a = building.Get(keys::kAddress);
+    if (a && !a->empty() && NormalizeAddress(*a) != NormalizeAddress(h.building_address)) {
+      return true;
+    }
+  }
+  if (h.grid_code.empty() && h.grid_name.empty()) return false;
+  ASSIGN_OR_RETURN(Row grid, store_->Get(EntityKind::kGrid, building.parent_id));
+  return h.grid_code.empty() ? differs(grid, keys::kName, h.grid_name)
+                             : differs(grid, keys::kCode, h.grid_code);
+}
+
+Result<int64_t> Placer::NumberedHousehold(const Hints& h, int64_t community, std::string* why) {
+  ListQuery q;
+  q.equals = {{keys::kHouseholdNumber, h.household_number}};
+  q.limit = 500;
+  std::vector<Row> inside;
+  for (;;) {
+    ASSIGN_OR_RETURN(std::vector<Row> rows, store_->List(EntityKind::kHousehold, q));
+    for (Row& r : rows) {
+      if (community == 0) {
+        inside.push_back(std::move(r));
+        continue;
+      }
+      // household → building → grid → community
+      auto building = store_->Get(EntityKind::kBuilding, r.parent_id);
+      if (!building.ok()) {
+        if (building.status().code() == StatusCode::kNotFound) continue;
+        return building.status();
+      }
+      auto grid = store_->Get(EntityKind::kGrid, building->parent_id);
+      if (!grid.ok()) {
+        if (grid.status().code() == StatusCode::kNotFound) continue;
+        return grid.status();
+      }
+      if (grid->parent_id == community) inside.push_back(std::move(r));
+    }
+    if (rows.size() < static_cast<size_t>(q.limit)) break;
+    q.after_id = rows.back().id;
+  }
+  if (inside.empty()) return int64_t{0};
+  if (inside.size() == 1) return inside.front().id;
+  // 户号 repeats: the one household the row's other hints agree with, if there is one.
+  int64_t agreeing = 0;
+  int agree = 0;
+  for (const Row& r : inside) {
+    ASSIGN_OR_RETURN(bool contradicts, Contradicts(h, r));
+    if (!contradicts) {
+      agreeing = r.id;
+      ++agree;
+    }
+  }
+  if (agree == 1) return agreeing;
+  *why = community == 0 ? "登记库中有不止一户户号为" + Quoted(h.household_number) +
+                              "（户号只在社区内唯一），请同时映射社区（community.code 或 "
+                              "community.name）"
+                        : "社区中有不止一户户号为" + Quoted(h.household_number) +
+                              "，请同时映射楼栋和房号";
+  return int64_t{-1};
+}
+
 Result<Placement> Placer::Place(const std::map<std::string, std::string>& parent,
                                 const Claim& claim) {
   Hints h;
@@ -230,18 +310,44 @@ Result<Placement> Placer::Place(const std::map<std::string, std::string>& parent
   h.household_address = Get(parent, "household.address");
   Placement out;
   if (!h.Any()) return out;
-  if (!h.household_number.empty()) {
-    ASSIGN_OR_RETURN(out.household_id, FindHousehold(store_, h.household_number, ""));
-    if (out.household_id != 0) return out;
-  }
+  std::string why;
   if (!h.AboveHousehold()) {
-    // The pre-placement shape: a known household or none.
+    // The pre-placement shape: a known household or none. A 户号 names one only when it is
+    // unique in the register.
+    if (!h.household_number.empty()) {
+      ASSIGN_OR_RETURN(int64_t id, NumberedHousehold(h, 0, &why));
+      if (id < 0) {
+        out.quarantine = "无法确定所在的户：" + why;
+        return out;
+      }
+      out.household_id = id;
+      if (id != 0) return out;
+    }
     ASSIGN_OR_RETURN(out.household_id, FindHousehold(store_, "", h.household_address));
     out.unplaced = out.household_id == 0;
     return out;
   }
+  if (!h.household_number.empty()) {
+    // 户号 is unique within a community at most: the household is looked up in the row's
+    // community (found, not created: one the register lacks holds no household yet). Found, it is
+    // the person's household; place hints that say otherwise are counted, not dropped silently.
+    ASSIGN_OR_RETURN(int64_t community, Community(h, claim, &why, /*may_create=*/false));
+    if (community != 0) {
+      ASSIGN_OR_RETURN(int64_t id, NumberedHousehold(h, community, &why));
+      if (id < 0) {
+        out.quarantine = "无法确定所在的户：" + why;
+        return out;
+      }
+      if (id > 0) {
+        ASSIGN_OR_RETURN(Row household, store_->Get(EntityKind::kHousehold, id));
+        ASSIGN_OR_RETURN(out.mismatch, Contradicts(h, household));
+        out.household_id = id;
+        return out;
+      }
+    }
+    why.clear();
+  }
   // What cannot be found or created anyway is refused before anything is created.
-  std::string why;
   if (h.grid_code.empty() && h.grid_name.empty()) {
     why = "没有网格信息（网格编码或名称），无法确定所在网格";
   } else if (h.building_code.empty() && h.building_address.empty() && h.household_address.empty()) {
@@ -253,7 +359,7 @@ Result<Placement> Placer::Place(const std::map<std::string, std::string>& parent
     out.quarantine = "无法确定所在的户：" + why;
     return out;
   }
-  ASSIGN_OR_RETURN(int64_t community, Community(h, claim, &why));
+  ASSIGN_OR_RETURN(int64_t community, Community(h, claim, &why, /*may_create=*/true));
   int64_t grid = 0, building = 0;
   if (community != 0) {
     ASSIGN_OR_RETURN(grid, Grid(h, community, claim, &why));

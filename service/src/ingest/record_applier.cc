@@ -217,6 +217,7 @@ Result<AppliedRecord> RecordApplier::ApplyPerson(const MappedRecord& mapped, Sou
     return out;
   }
   if (place.unplaced) out.problems.push_back(kProblemUnplaced);
+  if (place.mismatch) out.problems.push_back(kProblemPlaceMismatch);
   const int64_t household = place.household_id;
   const std::string relationship = Get(mapped.values, keys::kRelationship);
   int64_t person_id = 0;

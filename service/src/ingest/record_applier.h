@@ -41,6 +41,9 @@ enum class Outcome { kNew, kUpdated, kUnchanged, kRejected };
 // Named problems (the run report's names, runtime.h) of rows that apply.
 inline constexpr char kProblemUnplaced[] = "unplaced";
 inline constexpr char kProblemPlaceUnresolved[] = "place_unresolved";
+// The household found by 户号 lies elsewhere than the row's grid, building or room say
+// (placement.h); the person goes into that household.
+inline constexpr char kProblemPlaceMismatch[] = "place_mismatch";
 inline constexpr char kProblemMissingRequired[] = "missing_required";
 // A known person the row places in another household, kept where the register has them because
 // the household there was set by a worker or a more trusted source (survivorship.h).

@@ -38,7 +38,8 @@
 //     place_unresolved (placement.h), missing_required (a new row lacks a required field),
 //     empty_row, duplicate_in_run, unreadable_row (the connector could not read the row);
 //   landed, with a value lost: unplaced (the row named a household that does not exist and
-//     nothing to create it in: the person has none), missing_column (the source lacks a mapped
+//     nothing to create it in: the person has none), place_mismatch (the household found by
+//     户号 lies in another grid, building or room than the row says), missing_column (the source lacks a mapped
 //     column, or one a transform reads: also a warning naming it).
 //
 // Thread-safety: one import at a time per Store (a Store is one connection).

@@ -2,6 +2,8 @@
 
 #include <opencc/opencc.h>
 
+#include <cstdlib>
+
 #include "ingest/linkage/linkage_data.h"
 #include "onetable/text.h"
 #include "onetable/utf8.h"
@@ -40,9 +42,27 @@ const ChineseNames& ChineseNames::Get() {
   return *instance;
 }
 
+std::string ChineseNames::ConfigPath() {
+  const char* env = std::getenv("ONETABLE_OPENCC_CONFIG");
+  return env && *env ? env : "/usr/share/opencc/t2s.json";
+}
+
+std::string MissingConverterWarning() {
+  if (ChineseNames::Get().HasConverter()) return "";
+  return "警告：无法打开 OpenCC 的繁简转换数据 " + ChineseNames::ConfigPath() +
+         "（Debian 软件包 libopencc-data），无身份证号的人员识别不再把繁体和简体写法"
+         "（陳/陈）当作同名；请安装该软件包，或用环境变量 ONETABLE_OPENCC_CONFIG 指明 t2s.json";
+}
+
 ChineseNames::ChineseNames() {
-  opencc_t cc = opencc_open("t2s.json");
-  if (cc == reinterpret_cast<opencc_t>(-1)) cc = opencc_open("/usr/share/opencc/t2s.json");
+  const char* env = std::getenv("ONETABLE_OPENCC_CONFIG");
+  opencc_t cc = reinterpret_cast<opencc_t>(-1);
+  if (env && *env) {
+    cc = opencc_open(env);
+  } else {
+    cc = opencc_open("t2s.json");
+    if (cc == reinterpret_cast<opencc_t>(-1)) cc = opencc_open("/usr/share/opencc/t2s.json");
+  }
   converter_ = cc == reinterpret_cast<opencc_t>(-1) ? nullptr : cc;
 
   for (std::string_view line : onetable::Split(PinyinTable(), '\n')) {

@@ -30,6 +30,10 @@ class ChineseNames {
   // ToSimplified returns its input unchanged.
   bool HasConverter() const { return converter_ != nullptr; }
 
+  // The t2s configuration opened: $ONETABLE_OPENCC_CONFIG when set (a deployment whose OpenCC
+  // data lives elsewhere), else OpenCC's own t2s.json (/usr/share/opencc/t2s.json).
+  static std::string ConfigPath();
+
   // `name` with traditional characters made simplified (陳 -> 陈, 蕭 -> 萧), spaces and the
   // middle dots of minority names (· ・ •) removed.
   std::string ToSimplified(const std::string& name) const;
@@ -55,6 +59,10 @@ class ChineseNames {
   std::map<char32_t, std::vector<std::string>> readings_;
   std::map<std::string, std::set<std::string>> variants_;
 };
+
+// A warning (Chinese) naming the OpenCC file that could not be opened, so that 繁简 matching
+// being off is seen at `check`, `serve` and `import`; "" when the converter is there.
+std::string MissingConverterWarning();
 
 // The characters of `text` as UTF-8 strings, one per code point (invalid bytes one each).
 std::vector<std::string> Characters(const std::string& text);

@@ -11,6 +11,7 @@ export const title = (p) => `连接器 ${p.id}`;
 // `problems`: rows per named problem whose values did not all land (runtime.h).
 const PROBLEM_LABELS = {
   unplaced: '未能落户（所指的户不存在）',
+  place_mismatch: '户号所在的户与所写网格、楼栋或房号不符（已按户号落户）',
   move_kept: '未迁移（现在的户由工作人员或更可信的来源确定）',
   place_unresolved: '无法确定所在的户（已隔离）',
   missing_column: '来源缺少映射的列',
