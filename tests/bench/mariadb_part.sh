@@ -93,7 +93,7 @@ mariadb_part() {
       return
     fi
   fi
-  if ! "$ONETABLE" --store "$url" init >"$work/init-mariadb.log" 2>&1 ||
+  if ! "$ONETABLE" --config "$(config "$url" init-mariadb)" init >"$work/init-mariadb.log" 2>&1 ||
     ! "$SYNTH" load-tree --city "$mcity" --store "$url" >"$work/tree-mariadb.log" 2>&1 ||
     ! mdb -e "$(cat "$BENCH/sql/mysql/codes.sql") LOAD DATA LOCAL INFILE '$work/codes.csv' INTO TABLE bench_code
          CHARACTER SET utf8mb4 FIELDS TERMINATED BY ',' OPTIONALLY ENCLOSED BY '\"';

@@ -135,7 +135,7 @@ scaleout_register() {
   local url="$1" tag="$2"
   parse_mysql_url "$url"
   drop_all_tables >"$work/so-drop-$tag.log" 2>&1 || return 1
-  ONETABLE_ADMIN_PASSWORD="$scaleout_password" "$ONETABLE" --store "$url" init \
+  ONETABLE_ADMIN_PASSWORD="$scaleout_password" "$ONETABLE" --config "$(config "$url" "init-$tag")" init \
     >"$work/so-init-$tag.log" 2>&1 || return 1
   "$SYNTH" load-tree --city "$scaleout_city" --store "$url" >>"$work/so-init-$tag.log" 2>&1 || return 1
   timed "$work/so-import-$tag.log" env BENCH_REGISTER_CSV="$scaleout_city/register.csv" "$ONETABLE" \

@@ -60,7 +60,7 @@ sqlite_part() {
     return
   fi
   rm -f "$tree"*
-  if ! "$ONETABLE" --store "sqlite:$tree" init >"$work/init-sqlite.log" 2>&1 ||
+  if ! "$ONETABLE" --config "$(config "sqlite:$tree" init-sqlite)" init >"$work/init-sqlite.log" 2>&1 ||
     ! "$SYNTH" load-tree --city "$city" --store "sqlite:$tree" >"$work/tree-sqlite.log" 2>&1 ||
     ! sqlite3 "$tree" ".read $BENCH/sql/sqlite/codes.sql" ".import --csv $work/codes.csv bench_code" \
       >>"$work/tree-sqlite.log" 2>&1; then

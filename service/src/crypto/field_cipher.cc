@@ -73,9 +73,12 @@ Result<std::string> FieldCipher::Decrypt(std::string_view envelope) const {
                                 "” 加密，而密钥文件中没有该密钥：请检查 data_key_file 或 "
                                 "data_key_env 是否指向本登记库的密钥文件");
   }
-  std::optional<std::string> body =
-      Base64Decode(envelope.substr(sizeof kEnvelopePrefix - 1 + kid.size() + 1));
+  const std::string_view text = envelope.substr(sizeof kEnvelopePrefix - 1 + kid.size() + 1);
+  std::optional<std::string> body = Base64Decode(text);
   if (!body || body->size() < kNonceBytes + kTagBytes) return damaged;
+  // Only the canonical spelling: base64's last character before '=' has spare bits a decoder
+  // ignores, and a changed stored value must never read as the original.
+  if (Base64Encode(*body) != text) return damaged;
   const std::string_view all(*body);
   const std::string_view nonce_ct = all.substr(0, all.size() - kTagBytes);
   const std::string expected = Tag(it->second, kid, nonce_ct);

@@ -62,7 +62,6 @@ struct AuditChainState {
 struct AuditQuery {
   std::string user;
   std::string action;
-  std::string object;  // exact match ("request/7"); "" any
   std::string since;  // inclusive, UTC timestamp
   std::string until;  // exclusive, UTC timestamp
   int64_t after_id = 0;
@@ -70,6 +69,9 @@ struct AuditQuery {
   // Newest first (the audit page): ids below `before_id` (0: from the newest), descending.
   bool newest_first = false;
   int64_t before_id = 0;
+  // Exact match ("request/7"); "" any. Last, so that positional initializers of the fields
+  // above keep their meaning.
+  std::string object;
 };
 
 class AuditStore {
