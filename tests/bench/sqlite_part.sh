@@ -166,8 +166,8 @@ delivery_row() {
   mkdir -p "$work/deliveries" "$work/drop" "$maps/bench"
   rm -f "$work/drop"/*
   cp "$BENCH/mappings/bench/quanyuan-renkou.yaml" "$maps/bench/"
-  printf 'store: %s\nschema: %s\nmappings: %s\ndeliveries: %s\n' "sqlite:$db" "$ROOT/schema" \
-    "$maps" "$work/deliveries" >"$cfg"
+  printf 'store: %s\nschema: %s\nmappings: %s\ndeliveries: %s\nencryption: false\n' "sqlite:$db" \
+    "$ROOT/schema" "$maps" "$work/deliveries" >"$cfg"
   printf '%s\n' 'id: bench' 'title: 全员人口推送（基准测试）' 'mapping: bench/quanyuan-renkou' \
     'key: 公民身份号码' "target: {type: file, dir: $work/drop, format: json, batch: 5000}" \
     >"$work/deliveries/bench.yaml"
