@@ -9,6 +9,7 @@
 #include <set>
 
 #include "cli_runner.h"
+#include "list_all.h"
 #include "demo/demo_city.h"
 #include "model/date.h"
 #include "model/id_number.h"
@@ -17,6 +18,7 @@
 
 namespace onetable {
 namespace {
+using testing::ListAll;
 
 constexpr char kToday[] = "2026-07-01";
 
@@ -31,20 +33,6 @@ struct Snapshot {
 void Mix(uint64_t* h, const std::string& s) {
   for (unsigned char c : s) *h = (*h ^ c) * 1099511628211ULL;
   *h = (*h ^ 0xFF) * 1099511628211ULL;
-}
-
-std::vector<Row> ListAll(Store* store, EntityKind kind) {
-  std::vector<Row> out;
-  ListQuery q;
-  q.limit = 1000;
-  while (true) {
-    auto page = store->List(kind, q);
-    EXPECT_TRUE(page.ok()) << page.status().message();
-    if (!page.ok() || page->empty()) break;
-    q.after_id = page->back().id;
-    for (Row& r : *page) out.push_back(std::move(r));
-  }
-  return out;
 }
 
 Snapshot Take(Store* store) {

@@ -17,6 +17,7 @@
 #include <thread>
 
 #include "cli_runner.h"
+#include "list_all.h"
 #include "crypto/data_keys.h"
 #include "crypto/process_cipher.h"
 #include "model/catalog.h"
@@ -27,20 +28,6 @@
 namespace onetable::testing {
 namespace {
 namespace fs = std::filesystem;
-
-std::vector<Row> ListAll(Store* store, EntityKind kind) {
-  std::vector<Row> out;
-  ListQuery q;
-  q.limit = 1000;
-  while (true) {
-    auto page = store->List(kind, q);
-    EXPECT_TRUE(page.ok()) << page.status().message();
-    if (!page.ok() || page->empty()) break;
-    q.after_id = page->back().id;
-    for (Row& r : *page) out.push_back(std::move(r));
-  }
-  return out;
-}
 
 class Encryption : public ::testing::Test {
  protected:
