@@ -237,6 +237,36 @@ TEST_F(TableHistory, ChangesSinceListsAddedChangedAndRemovedTheSameWayLater) {
   EXPECT_EQ(kinds.size(), 4u);
 }
 
+// Equality on a field with a blind index (ID number, phone) narrows the rows in SQL through the
+// index on an encrypted store; as of a date before a change the value of then decides.
+TEST_F(TableHistory, FindsByIdNumberAndPhoneAsOfTheReferenceDate) {
+  auto row = store_->Get(EntityKind::kPerson, jia_);
+  ASSERT_TRUE(row.ok());
+  const std::string jia_id = *row->Get("id_number");
+  row = store_->Get(EntityKind::kPerson, ding_);
+  ASSERT_TRUE(row.ok());
+  const std::string ding_id = *row->Get("id_number");
+  const std::string head =
+      "title: 测试查找\ndepartment: 测试部门\npurpose: 测试\ngrain: person\norder_by: [id_number]\n"
+      "columns:\n  - {header: 姓名, value: name}\n  - {header: 联系电话, value: phone}\n";
+  WriteFile(dir_ + "/mappings/test/ids.yaml", "id: test/ids\n" + head + "where: id_number in ('" +
+                                                  jia_id + "', '" + ding_id + "')\n");
+  WriteFile(dir_ + "/mappings/test/phone.yaml",
+            "id: test/phone\n" + head + "where: phone == '13800000001'\n");
+  WriteFile(dir_ + "/mappings/test/phone_new.yaml",
+            "id: test/phone_new\n" + head + "where: phone in ('13900000002') and alive\n");
+
+  EXPECT_EQ(Run({"test/ids", "--as-of", "2026-05-31"}),
+            (Table{{"姓名", "联系电话"}, {"老甲", ""}, {"老丁", ""}}));
+  // 老戊's phone was 13800000001 until 2026-06-20, 13900000002 since.
+  EXPECT_EQ(Run({"test/phone", "--as-of", "2026-05-31"}),
+            (Table{{"姓名", "联系电话"}, {"老戊", "13800000001"}}));
+  EXPECT_EQ(Run({"test/phone", "--as-of", "2026-06-30"}), (Table{{"姓名", "联系电话"}}));
+  EXPECT_EQ(Run({"test/phone_new", "--as-of", "2026-05-31"}), (Table{{"姓名", "联系电话"}}));
+  EXPECT_EQ(Run({"test/phone_new", "--as-of", "2026-06-30"}),
+            (Table{{"姓名", "联系电话"}, {"老戊", "13900000002"}}));
+}
+
 TEST_F(TableHistory, ChangesSinceMustBeADateBeforeTheReferenceDate) {
   for (const char* bad : {"2026-06-30", "2026-07-01", "yesterday", "2026-13-01"}) {
     CliResult r = RunCli({"--config", config_, "table", "test/gaoling", "--as-of", "2026-06-30",

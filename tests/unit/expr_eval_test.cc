@@ -2,8 +2,6 @@
 // 29 February), inclusive between, case bands, masks, labels, date formats, coalesce, in, the
 // SQL-like handling of missing values, aggregates through the RowContext seam, and the pushdown
 // split agreeing with evaluation.
-#include "expr/eval.h"
-
 #include <gtest/gtest.h>
 
 #include <map>
@@ -13,6 +11,7 @@
 
 #include "expr/cell_functions.h"
 #include "expr/check.h"
+#include "expr/eval.h"
 #include "expr/parser.h"
 #include "mapping/pushdown.h"
 
@@ -209,6 +208,15 @@ TEST(ExprEvalTest, InAndMissingValuesFollowSql) {
   EXPECT_EQ(Cell("gender in ('1', '2')", row), "是");
   EXPECT_EQ(Cell("gender not in ('1', '2')", row), "否");
   EXPECT_EQ(Cell("gender in ('1')", row), "否");
+  // A list of string literals is looked up as a set: the same answers, with mixed items too.
+  row.Set("name", Value::String("张三"));
+  EXPECT_NE(Compile("name in ('李四', '张三')")->in_strings, nullptr);
+  EXPECT_EQ(Cell("name in ('李四', '王五', '赵六', '张三')", row), "是");
+  EXPECT_EQ(Cell("name not in ('李四', '王五', '赵六', '张三')", row), "否");
+  EXPECT_EQ(Cell("name in ('李四', '张三 ')", row), "否");
+  EXPECT_EQ(Compile("name in ('李四', former_name)")->in_strings, nullptr);
+  EXPECT_EQ(Cell("name in ('李四', former_name)", row), "<null>");
+  EXPECT_EQ(Cell("name in ('张三', former_name)", row), "是");
 
   FakeRow empty;
   // A comparison with a missing value is unknown, and so is its negation: a where clause keeps
@@ -360,7 +368,7 @@ std::string Describe(const PushdownSplit& split) {
 }
 
 TEST(PushdownTest, SimpleConjunctsGoToSqlTheRestStays) {
-  auto accept_all = [](const std::vector<PushdownPredicate>&) { return true; };
+  auto accept_all = [](const std::vector<PushdownPredicate>&) { return PushdownChoice::kPush; };
   const Date as_of = D("2024-06-30");
   struct Case {
     const char* where;
@@ -387,18 +395,30 @@ TEST(PushdownTest, SimpleConjunctsGoToSqlTheRestStays) {
   for (const Case& c : cases) {
     ExprPtr e = Compile(c.where);
     ASSERT_NE(e, nullptr);
-    EXPECT_EQ(Describe(SplitForPushdown(std::move(e), as_of, {"3", "4"}, accept_all)), c.split) << c.where;
+    EXPECT_EQ(Describe(SplitForPushdown(std::move(e), as_of, {"3", "4"}, accept_all)), c.split)
+        << c.where;
   }
   // A generator that cannot join the household head keeps that conjunct in C++.
   auto own_columns_only = [](const std::vector<PushdownPredicate>& preds) {
     for (const PushdownPredicate& p : preds) {
-      if (!p.path.hops.empty()) return false;
+      if (!p.path.hops.empty()) return PushdownChoice::kKeep;
     }
-    return true;
+    return PushdownChoice::kPush;
   };
   ExprPtr e = Compile("household.head.gender == '1' and gender == '2'");
   EXPECT_EQ(Describe(SplitForPushdown(std::move(e), as_of, {}, own_columns_only)),
             "gender == 2; residual: (== household.head.gender \"1\")");
+  // A conjunct pushed to narrow the rows and checked again is in both halves.
+  auto recheck_gender = [](const std::vector<PushdownPredicate>& preds) {
+    return preds[0].field_path == "gender" ? PushdownChoice::kPushAndCheck : PushdownChoice::kPush;
+  };
+  PushdownSplit both =
+      SplitForPushdown(Compile("gender in ('1', '2') and age > 60"), as_of, {}, recheck_gender);
+  EXPECT_EQ(Describe(both),
+            "gender in 1 2; birth_date <= 1963-06-30; residual: (in gender \"1\" \"2\")");
+  ASSERT_EQ(both.pushed.size(), 2u);
+  EXPECT_TRUE(both.pushed[0].rechecked);
+  EXPECT_FALSE(both.pushed[1].rechecked);
 }
 
 }  // namespace

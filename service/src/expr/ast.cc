@@ -133,6 +133,7 @@ ExprPtr CloneExpr(const Expr& e) {
   c->field = e.field;
   c->mask_hint = e.mask_hint;
   c->pattern = e.pattern;
+  c->in_strings = e.in_strings;
   for (const ExprPtr& child : e.children) {
     c->children.push_back(CloneExpr(*child));
     // The aggregate's value and where point at children: point at the copies.

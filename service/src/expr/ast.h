@@ -19,6 +19,7 @@
 #include <memory>
 #include <string>
 #include <string_view>
+#include <unordered_set>
 #include <vector>
 
 #include "expr/value.h"
@@ -127,8 +128,8 @@ struct Expr {
   // The columns a node reads besides `path`, kept here so the evaluator hands every RowContext
   // a FieldPath that lives as long as the tree (contexts may cache by its address):
   // kField age → birth_date; kAlive → status (aux_path) and death_date (aux_path2), and for
-  // persons birth_date, move_in_date, move_out_date, residence_status in alive_paths (expr/alive_rule.h; a
-  // key the catalog lacks is left empty).
+  // persons birth_date, move_in_date, move_out_date, residence_status in alive_paths
+  // (expr/alive_rule.h; a key the catalog lacks is left empty).
   FieldPath aux_path;
   FieldPath aux_path2;
   std::vector<FieldPath> alive_paths;
@@ -136,6 +137,9 @@ struct Expr {
   FieldType mask_hint = FieldType::kString;  // kCall mask: the argument's catalog type
   // kCall regex_extract: the pattern, compiled once by the checker (shared by clones).
   std::shared_ptr<const re2::RE2> pattern;
+  // kIn whose items are all string literals compared as strings: the items, so that a long list
+  // (a roster of a few thousand ID numbers) is one hash lookup per row (shared by clones).
+  std::shared_ptr<const std::unordered_set<std::string>> in_strings;
 };
 
 using ExprPtr = std::unique_ptr<Expr>;

@@ -251,6 +251,19 @@ std::optional<ExprType> Checker::CheckInBetween(Expr* e, const Scope& s) {
     if (tl && !CheckComparable(op, lhs, *tl, item, *ti)) ok = false;
   }
   if (!ok) return std::nullopt;
+  // The evaluator compares source text (kText) its own way; every other string compares by bytes.
+  bool strings = e->kind == ExprKind::kIn && tl->kind != TypeKind::kText;
+  for (size_t i = 1; strings && i < e->children.size(); ++i) {
+    const Expr& item = *e->children[i];
+    strings = item.kind == ExprKind::kLiteral && item.literal.kind() == Value::Kind::kString &&
+              item.type.kind != TypeKind::kText;
+  }
+  if (strings) {
+    auto set = std::make_shared<std::unordered_set<std::string>>();
+    for (size_t i = 1; i < e->children.size(); ++i)
+      set->insert(e->children[i]->literal.as_string());
+    e->in_strings = std::move(set);
+  }
   return ExprType::Of(TypeKind::kBoolean);
 }
 

@@ -1,9 +1,9 @@
 #include "expr/eval.h"
 
+#include <re2/re2.h>
+
 #include <cmath>
 #include <optional>
-
-#include <re2/re2.h>
 
 #include "expr/cell_functions.h"
 #include "expr/transform_functions.h"
@@ -188,7 +188,10 @@ Result<Value> Evaluator::EvalInBetween(const Expr& e, RowContext& ctx) const {
   ASSIGN_OR_RETURN(Value x, Eval(*e.children[0], ctx));
   if (x.is_null()) return Value::Null();
   std::optional<bool> result;
-  if (e.kind == ExprKind::kIn) {
+  if (e.in_strings != nullptr && x.kind() == Value::Kind::kString) {
+    // As the loop below would find: a string equals a string literal exactly when their bytes do.
+    result = e.in_strings->count(x.as_string()) > 0;
+  } else if (e.kind == ExprKind::kIn) {
     bool unknown = false;
     result = false;
     for (size_t i = 1; i < e.children.size(); ++i) {

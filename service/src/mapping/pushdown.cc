@@ -229,16 +229,20 @@ Date LatestBirthDateForAge(const Date& as_of, int years) {
 
 PushdownSplit SplitForPushdown(ExprPtr where, const Date& as_of,
                                const std::vector<std::string>& alive_ending_codes,
-                               const std::function<bool(const Predicates&)>& accept) {
+                               const std::function<PushdownChoice(const Predicates&)>& accept) {
   PushdownSplit split;
   if (where == nullptr) return split;
   std::vector<ExprPtr> conjuncts;
   Flatten(std::move(where), &conjuncts);
   for (ExprPtr& c : conjuncts) {
     std::optional<Predicates> preds = Translate(*c, as_of, alive_ending_codes);
-    if (preds && accept(*preds)) {
-      for (PushdownPredicate& p : *preds) split.pushed.push_back(std::move(p));
-      continue;
+    const PushdownChoice choice = preds ? accept(*preds) : PushdownChoice::kKeep;
+    if (choice != PushdownChoice::kKeep) {
+      for (PushdownPredicate& p : *preds) {
+        p.rechecked = choice == PushdownChoice::kPushAndCheck;
+        split.pushed.push_back(std::move(p));
+      }
+      if (choice == PushdownChoice::kPush) continue;
     }
     if (split.residual == nullptr) {
       split.residual = std::move(c);

@@ -40,7 +40,15 @@ struct PushdownPredicate {
   // "has_tag" "alive_at"
   std::string op;
   std::vector<std::string> values;  // canonical literals, bound as SQL parameters
+  // The conjunct it came from is also in the residual (PushdownChoice::kPushAndCheck): the store
+  // may narrow the rows by it, and may leave it out where it cannot write it in SQL.
+  bool rechecked = false;
 };
+
+// What the generator does with one conjunct: keep it in C++, run it in SQL, or run it in SQL as
+// a narrowing that C++ checks again (an encrypted field's equality, which the store answers
+// through its blind index where it can and skips where it cannot).
+enum class PushdownChoice { kKeep, kPush, kPushAndCheck };
 
 struct PushdownSplit {
   std::vector<PushdownPredicate> pushed;  // all must hold (AND)
@@ -49,12 +57,13 @@ struct PushdownSplit {
 
 // Splits a checked where clause (taking ownership). `accept` decides, per conjunct, whether the
 // generator can run all of that conjunct's predicates in SQL (e.g. only paths it has joined);
-// a conjunct it refuses stays in the residual whole. `as_of` turns age comparisons into
-// birth-date bounds consistent with AgeAt (a 29 February birthday counts on 1 March).
-// `alive_ending_codes` are expr::AliveEndingCodes of the catalog the clause was checked against.
+// a conjunct it keeps stays in the residual whole, one it pushes and checks is in both. `as_of`
+// turns age comparisons into birth-date bounds consistent with AgeAt (a 29 February birthday counts
+// on 1 March). `alive_ending_codes` are expr::AliveEndingCodes of the catalog the clause was
+// checked against.
 PushdownSplit SplitForPushdown(
     ExprPtr where, const Date& as_of, const std::vector<std::string>& alive_ending_codes,
-    const std::function<bool(const std::vector<PushdownPredicate>&)>& accept);
+    const std::function<PushdownChoice(const std::vector<PushdownPredicate>&)>& accept);
 
 // The condition of an aggregate (count(person where …)) as the store can run it inside
 // SUM/COUNT(CASE WHEN … END): a predicate, or all / any of its parts.

@@ -57,17 +57,28 @@ std::optional<OrderKey> SortableKey(const OrderSpec& o, EntityKind grain, std::s
 }
 
 // Whether `p` compares the value of a field encrypted at rest (crypto/encrypted_fields.h): SQL
-// sees only ciphertext there, so such a predicate is evaluated in C++ after decryption. Null
-// tests read the same over ciphertext and stay in SQL. The rule holds whether or not the store
-// is encrypted, so a table is computed the same way with encryption on and off.
+// sees only ciphertext there. Null tests read the same over ciphertext and stay in SQL.
 bool ComparesCiphertext(const PushdownPredicate& p, const Catalog& catalog) {
   if (p.op == "has_tag" || p.op == "is null" || p.op == "is not null") return false;
   const FieldDef* def = catalog.Find(p.path.entity, p.path.key);
   return def != nullptr && IsEncryptedField(*def);
 }
 
+// How a where conjunct's predicates run, whether or not the store encrypts (a table is computed
+// the same way with encryption on and off): a comparison over ciphertext stays in C++, after
+// decryption — except equality on a field with a blind index (ID number, phone), which the store
+// answers through the index (an index lookup where a scan would decrypt every row) and C++
+// checks again, since as of a past instant a replaced value has no index and the store skips it.
+PushdownChoice ChooseForEncryption(const PushdownPredicate& p, const Catalog& catalog) {
+  if (!ComparesCiphertext(p, catalog)) return PushdownChoice::kPush;
+  const FieldDef* def = catalog.Find(p.path.entity, p.path.key);
+  const bool equality = p.op == "==" || p.op == "in";
+  return equality && HasBlindIndex(*def) ? PushdownChoice::kPushAndCheck : PushdownChoice::kKeep;
+}
+
 bool AnyComparesCiphertext(const PushdownCondition& c, const Catalog& catalog) {
-  if (c.kind == PushdownCondition::Kind::kPredicate) return ComparesCiphertext(c.predicate, catalog);
+  if (c.kind == PushdownCondition::Kind::kPredicate)
+    return ComparesCiphertext(c.predicate, catalog);
   for (const PushdownCondition& child : c.children) {
     if (AnyComparesCiphertext(child, catalog)) return true;
   }
@@ -241,22 +252,25 @@ Result<ScanPlan> ScanPlan::Build(const MappingSpec& spec, const Catalog& catalog
   if (spec.where != nullptr) {
     const EntityKind grain = spec.grain;
     auto accept = [grain, &catalog](const std::vector<PushdownPredicate>& preds) {
+      PushdownChoice choice = PushdownChoice::kPush;
       for (const PushdownPredicate& p : preds) {
         if (p.op == "has_tag") {
-          if (grain != EntityKind::kPerson) return false;
-        } else if (ComparesCiphertext(p, catalog)) {
-          return false;
+          if (grain != EntityKind::kPerson) return PushdownChoice::kKeep;
         } else if (!PastHead(p.path) && static_cast<int>(p.path.entity) > static_cast<int>(grain)) {
-          return false;
+          return PushdownChoice::kKeep;
+        } else {
+          const PushdownChoice c = ChooseForEncryption(p, catalog);
+          if (c == PushdownChoice::kKeep) return c;
+          if (c == PushdownChoice::kPushAndCheck) choice = c;
         }
       }
-      return true;
+      return choice;
     };
     PushdownSplit split =
         SplitForPushdown(CloneExpr(*spec.where), as_of, expr::AliveEndingCodes(catalog), accept);
     for (PushdownPredicate& p : split.pushed) {
-      r.predicates.push_back(
-          ScanPredicate{p.op == "has_tag" ? "" : ChainPath(p.path), p.op, std::move(p.values)});
+      r.predicates.push_back(ScanPredicate{p.op == "has_tag" ? "" : ChainPath(p.path), p.op,
+                                           std::move(p.values), p.rechecked});
     }
     plan.residual_ = std::move(split.residual);
   }

@@ -122,6 +122,9 @@ struct ScanPredicate {
   //   end residence...}): the person is alive at that date as expr/alive_rule.h defines it
   std::string op;
   std::vector<std::string> values;  // canonical text, bound as SQL parameters
+  // The caller checks it again on the rows it gets: the store may leave out what it cannot write
+  // in SQL (equality on an encrypted value read as of a past instant, which has no blind index).
+  bool rechecked = false;
 };
 
 // A condition inside an aggregate the store computes (ScanAggregate): a predicate, or all / any

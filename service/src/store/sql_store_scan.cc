@@ -122,7 +122,11 @@ class ScanQuery {
       }
       ASSIGN_OR_RETURN(Column c, Resolve(p.path));
       RETURN_IF_ERROR(CheckOp(p));
-      RETURN_IF_ERROR(PrepareEncrypted(p, &c));
+      if (Status encrypted = PrepareEncrypted(p, &c); !encrypted.ok()) {
+        if (!p.rechecked) return encrypted;
+        pred_cols_.emplace_back();  // left out of SQL: the caller checks it on every row
+        continue;
+      }
       pred_cols_.push_back(c.sql);
       if (p.op == "alive_at") RETURN_IF_ERROR(PrepareAlive(p, c.sql));
     }
@@ -188,7 +192,9 @@ class ScanQuery {
       where.push_back(any + ")");
     }
     for (size_t i = 0; i < r_.predicates.size(); ++i) {
-      where.push_back(Predicate(r_.predicates[i], pred_cols_[i], params));
+      const ScanPredicate& p = r_.predicates[i];
+      if (p.op != "has_tag" && pred_cols_[i].empty()) continue;  // rechecked by the caller
+      where.push_back(Predicate(p, pred_cols_[i], params));
     }
     if (!after.empty()) where.push_back(After(after, 0, params));
     for (size_t i = 0; i < where.size(); ++i) sql += (i ? " AND " : " WHERE ") + where[i];
@@ -753,7 +759,7 @@ class ScanQuery {
   std::set<const ScanPredicate*> hoisted_set_;  // and every copy of them, in any aggregate
   std::vector<Column> fields_;
   std::vector<Column> order_;
-  std::vector<std::string> pred_cols_;  // per predicate; empty for has_tag
+  std::vector<std::string> pred_cols_;  // per predicate; empty for has_tag and for one left out
   int top_ = 0;                         // highest level joined
   bool head_ = false;
   bool grouped_ = false;  // aggregates computed by GROUP BY the grain row
