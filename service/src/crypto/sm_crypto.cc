@@ -22,16 +22,42 @@ EVP_MAC* HmacAlgorithm() {
 
 }  // namespace
 
-Sm4Ctr::Sm4Ctr(std::string_view key, std::string_view iv) {
-  if (key.size() != kSm4KeyBytes || iv.size() != kSm4BlockBytes) return;
+Sm4Ctr::Sm4Ctr(std::string_view key) {
+  if (key.size() != kSm4KeyBytes) return;
   EVP_CIPHER* cipher = Sm4CtrAlgorithm();
   ctx_ = EVP_CIPHER_CTX_new();
-  ok_ = cipher != nullptr && ctx_ != nullptr &&
-        EVP_EncryptInit_ex2(ctx_, cipher, reinterpret_cast<const unsigned char*>(key.data()),
-                            reinterpret_cast<const unsigned char*>(iv.data()), nullptr) == 1;
+  const unsigned char zero[kSm4BlockBytes] = {};
+  keyed_ = ok_ =
+      cipher != nullptr && ctx_ != nullptr &&
+      EVP_EncryptInit_ex2(ctx_, cipher, reinterpret_cast<const unsigned char*>(key.data()), zero,
+                          nullptr) == 1;
 }
 
+Sm4Ctr::Sm4Ctr(std::string_view key, std::string_view iv) : Sm4Ctr(key) { Restart(iv); }
+
 Sm4Ctr::~Sm4Ctr() { EVP_CIPHER_CTX_free(ctx_); }
+
+bool Sm4Ctr::Restart(std::string_view iv) {
+  // No cipher and no key: OpenSSL keeps the key schedule and resets the counter and the unused
+  // keystream of the previous message (the provider's init with a null key).
+  ok_ = keyed_ && iv.size() == kSm4BlockBytes &&
+        EVP_EncryptInit_ex2(ctx_, nullptr, nullptr,
+                            reinterpret_cast<const unsigned char*>(iv.data()), nullptr) == 1;
+  return ok_;
+}
+
+bool Sm4Ctr::Transform(std::string_view in, char* out) {
+  if (!ok_) return false;
+  if (in.empty()) return true;
+  int written = 0;
+  if (EVP_EncryptUpdate(ctx_, reinterpret_cast<unsigned char*>(out), &written,
+                        reinterpret_cast<const unsigned char*>(in.data()),
+                        static_cast<int>(in.size())) != 1 ||
+      static_cast<size_t>(written) != in.size()) {
+    ok_ = false;
+  }
+  return ok_;
+}
 
 void Sm4Ctr::Update(std::string_view in, std::string* out) {
   if (!ok_ || in.empty()) return;
@@ -54,24 +80,36 @@ HmacSm3::HmacSm3(std::string_view key) {
   char digest[] = "SM3";
   OSSL_PARAM params[] = {OSSL_PARAM_construct_utf8_string(OSSL_MAC_PARAM_DIGEST, digest, 0),
                          OSSL_PARAM_construct_end()};
-  ok_ = ctx_ != nullptr &&
-        EVP_MAC_init(ctx_, reinterpret_cast<const unsigned char*>(key.data()), key.size(),
-                     params) == 1;
+  keyed_ = ok_ =
+      ctx_ != nullptr && EVP_MAC_init(ctx_, reinterpret_cast<const unsigned char*>(key.data()),
+                                      key.size(), params) == 1;
 }
 
 HmacSm3::~HmacSm3() { EVP_MAC_CTX_free(ctx_); }
+
+bool HmacSm3::Restart() {
+  // A null key re-initialises with the key already set (OpenSSL 3.0.3 and later: HMAC starts
+  // again from the stored inner and outer states).
+  ok_ = keyed_ && EVP_MAC_init(ctx_, nullptr, 0, nullptr) == 1;
+  return ok_;
+}
 
 void HmacSm3::Update(std::string_view data) {
   if (!ok_ || data.empty()) return;
   ok_ = EVP_MAC_update(ctx_, reinterpret_cast<const unsigned char*>(data.data()), data.size()) == 1;
 }
 
-std::string HmacSm3::Final() {
-  if (!ok_) return "";
-  unsigned char out[EVP_MAX_MD_SIZE];
+bool HmacSm3::FinalTo(unsigned char (&out)[kSm3Bytes]) {
+  if (!ok_) return false;
   size_t n = 0;
   ok_ = EVP_MAC_final(ctx_, out, &n, sizeof out) == 1 && n == kSm3Bytes;
-  return ok_ ? std::string(reinterpret_cast<char*>(out), n) : "";
+  return ok_;
+}
+
+std::string HmacSm3::Final() {
+  unsigned char out[kSm3Bytes];
+  if (!FinalTo(out)) return "";
+  return std::string(reinterpret_cast<char*>(out), kSm3Bytes);
 }
 
 std::string HmacSm3Of(std::string_view key, std::string_view data) {
@@ -90,11 +128,13 @@ bool ConstantTimeEqual(std::string_view a, std::string_view b) {
   return a.size() == b.size() && CRYPTO_memcmp(a.data(), b.data(), a.size()) == 0;
 }
 
+bool FillRandom(char* out, size_t n) {
+  return n == 0 || RAND_bytes(reinterpret_cast<unsigned char*>(out), static_cast<int>(n)) == 1;
+}
+
 Result<std::string> RandomBytes(size_t n) {
   std::string out(n, '\0');
-  if (n > 0 && RAND_bytes(reinterpret_cast<unsigned char*>(out.data()), static_cast<int>(n)) != 1) {
-    return Status::Internal("无法获取随机数");
-  }
+  if (!FillRandom(out.data(), n)) return Status::Internal("无法获取随机数");
   return out;
 }
 

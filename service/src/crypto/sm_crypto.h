@@ -8,7 +8,11 @@
 // Both classes stream: feed any number of Update calls, then read the result. A failure inside
 // OpenSSL (an SM4- or SM3-less build) shows as ok() == false, never as wrong output.
 //
-// Thread-safety: an object belongs to one thread; the free functions are safe from any thread.
+// An object keeps its key set up across messages (Restart): a caller that seals many short
+// values under one key (crypto/field_cipher.h) keys an object once and restarts it per value.
+//
+// Thread-safety: an object belongs to one thread at a time; the free functions are safe from any
+// thread.
 #ifndef ONETABLE_CRYPTO_SM_CRYPTO_H_
 #define ONETABLE_CRYPTO_SM_CRYPTO_H_
 
@@ -32,15 +36,24 @@ inline constexpr size_t kSm3Bytes = 32;
 class Sm4Ctr {
  public:
   Sm4Ctr(std::string_view key, std::string_view iv);
+  // The key alone (its schedule computed once): Restart sets the counter before each message.
+  explicit Sm4Ctr(std::string_view key);
   ~Sm4Ctr();
   Sm4Ctr(const Sm4Ctr&) = delete;
   Sm4Ctr& operator=(const Sm4Ctr&) = delete;
   bool ok() const { return ok_; }
+  // Starts a new keystream at counter block `iv` (16 bytes) under the same key, as a fresh
+  // Sm4Ctr(key, iv) would, without redoing the key schedule. False (and ok() false) when `iv`
+  // has the wrong length or OpenSSL failed.
+  bool Restart(std::string_view iv);
   // Appends the transformed `in` to `out`.
   void Update(std::string_view in, std::string* out);
+  // Writes the transformed `in` to out[0, in.size()); `out` may be `in.data()` itself.
+  bool Transform(std::string_view in, char* out);
 
  private:
   EVP_CIPHER_CTX* ctx_ = nullptr;
+  bool keyed_ = false;  // the key was set: Restart may recover from a failed message
   bool ok_ = false;
 };
 
@@ -52,12 +65,18 @@ class HmacSm3 {
   HmacSm3(const HmacSm3&) = delete;
   HmacSm3& operator=(const HmacSm3&) = delete;
   bool ok() const { return ok_; }
+  // Starts a new MAC under the same key (after Final, or dropping what was fed), without
+  // hashing the key again.
+  bool Restart();
   void Update(std::string_view data);
-  // The 32-byte MAC (raw bytes); "" when OpenSSL failed. Call once.
+  // The 32-byte MAC (raw bytes); "" when OpenSSL failed. Call once per message.
   std::string Final();
+  // The same into `out`; false when OpenSSL failed.
+  bool FinalTo(unsigned char (&out)[kSm3Bytes]);
 
  private:
   EVP_MAC_CTX* ctx_ = nullptr;
+  bool keyed_ = false;
   bool ok_ = false;
 };
 
@@ -73,6 +92,8 @@ bool ConstantTimeEqual(std::string_view a, std::string_view b);
 
 // `n` bytes from OpenSSL's CSPRNG; kInternal when it fails.
 Result<std::string> RandomBytes(size_t n);
+// The same into out[0, n); false when it fails.
+bool FillRandom(char* out, size_t n);
 
 // Whether this OpenSSL has SM4-CTR and SM3 (the tests and `check` ask).
 bool HasSmAlgorithms();

@@ -53,6 +53,7 @@ SqlStore::SqlStore(std::unique_ptr<SqlConnection> db, const Catalog& catalog)
     for (const FieldDef* f : t.fields) {
       t.select_list += ", " + f->key;
       t.encrypted.push_back(IsEncryptedField(*f));
+      if (t.encrypted.back()) t.sealed.insert(f->key);
       if (HasBlindIndex(*f)) t.indexed.push_back(f);
     }
   }

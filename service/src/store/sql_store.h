@@ -223,6 +223,7 @@ class SqlStore : public Store {
     std::string select_list;              // "id, parent_id, version, status, f1, ..."
     std::vector<bool> encrypted;          // per field: IsEncryptedField
     std::vector<const FieldDef*> indexed;  // fields with a blind index column, in field order
+    std::set<std::string, std::less<>> sealed;  // keys of the encrypted fields (SealsField)
   };
 
   // --- encryption at rest (sql_store_crypto.cc) ---
