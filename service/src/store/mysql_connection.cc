@@ -375,11 +375,25 @@ class MysqlConnection : public SqlConnection {
     return st;
   }
 
+  // Prepared once per connection (every inserted row asks: preparing each time was a round
+  // trip of its own); prepared again if the kept statement fails.
   Result<int64_t> LastInsertId() override {
-    ASSIGN_OR_RETURN(auto stmt, Prepare("SELECT LAST_INSERT_ID()"));
-    ASSIGN_OR_RETURN(bool row, stmt->Step());
-    if (!row) return Status::Internal("MySQL：SELECT LAST_INSERT_ID() 没有返回结果");
-    return stmt->Int(0);
+    for (int attempt = 0;; ++attempt) {
+      if (last_insert_id_ == nullptr) {
+        ASSIGN_OR_RETURN(last_insert_id_, Prepare("SELECT LAST_INSERT_ID()"));
+      }
+      last_insert_id_->Reset();
+      Result<bool> row = last_insert_id_->Step();
+      if (!row.ok()) {
+        last_insert_id_.reset();
+        if (attempt == 0) continue;
+        return row.status();
+      }
+      if (!*row) return Status::Internal("MySQL：SELECT LAST_INSERT_ID() 没有返回结果");
+      const int64_t id = last_insert_id_->Int(0);
+      last_insert_id_->Reset();
+      return id;
+    }
   }
 
   bool TransactionalDdl() const override { return false; }
@@ -470,6 +484,7 @@ class MysqlConnection : public SqlConnection {
   Endpoint endpoint_;
   bool in_transaction_ = false;
   bool galera_ = false;
+  std::unique_ptr<SqlStatement> last_insert_id_;  // destroyed before connection_
 };
 
 // A statement run on its own (autocommit) that loses a deadlock, or on Galera fails
