@@ -1,6 +1,6 @@
 # Helpers of tests/bench/run (sourced): timing, the result table, and writing it out.
 # Globals it reads: quick, persons, runs, work, build_dir, build_type, summary, load_start,
-# started. Rows are kept in arrays and printed by `finish`.
+# started, only_robustness. Rows are kept in arrays and printed by `finish`.
 
 rows_what=() rows_ot=() rows_base=() rows_ratio=() rows_goal=() rows_result=()
 notes=()
@@ -82,7 +82,7 @@ json_field() { tail -n 1 "$1" | sed -n "s/.*\"$2\":\([0-9]*\).*/\1/p"; }
 same_table() { python3 "$BENCH/same_table.py" "$@"; }
 
 finish() {
-  local out="$BENCH/out" cores cpu mem date_now load_end minutes header file
+  local out="$BENCH/out" cores cpu mem date_now load_end minutes header file scope
   mkdir -p "$out"
   cores="$(nproc)"
   cpu="$(sed -n 's/^model name[[:space:]]*: //p' /proc/cpuinfo | head -1)"
@@ -91,11 +91,16 @@ finish() {
   load_end="$(cut -d' ' -f1-3 /proc/loadavg)"
   minutes="$(awk -v s="$(($(date +%s) - started))" 'BEGIN { printf "%.1f", s / 60 }')"
   {
-    echo "### tests/bench/run$( ((quick)) && echo ' --quick') — $date_now"
+    echo "### tests/bench/run${BENCH_ARGS:+ $BENCH_ARGS} — $date_now"
     echo
+    if ((${only_robustness:-0})); then
+      scope="each crash loop once"
+    else
+      scope="$persons persons, timings are medians of $runs run(s) (imports: $import_runs)"
+    fi
     echo "Machine: $cores cores ($cpu), $mem; load average $load_start at start, $load_end at" \
-      "the end (other builds share the machine). Build: $build_type. $persons persons," \
-      "timings are medians of $runs run(s) (imports: $import_runs); whole run $minutes min."
+      "the end (other builds share the machine). Build: $build_type. $scope; whole run" \
+      "$minutes min."
     echo
     echo "City: \`$summary\`"
     echo

@@ -1,7 +1,8 @@
 // Crash loop of a delivery: `onetable deliver` to a file target, killed with SIGKILL at random
 // moments (ONETABLE_KILL_LOOPS times, 20 by default; ONETABLE_KILL_SEED replays one sequence),
-// on the store ONETABLE_TEST_STORE selects. After every kill: the store is intact, every
-// acknowledged batch's file holds exactly the batch's bytes, and no batch is acknowledged twice;
+// on the store ONETABLE_TEST_STORE selects. After every kill: the store is intact (SQLite's
+// integrity_check, MariaDB's CHECK TABLE), every acknowledged batch's file holds exactly the
+// batch's bytes and is in the manifest, and every file the manifest lists is whole;
 // once a run completes, the batches of that round carry every person exactly once with the
 // values of that round. The kill waits for a random number of acknowledged batches (or the end
 // of the run), so the moment is random and the test does not race.
@@ -23,6 +24,7 @@
 #include "delivery/delivery_run.h"
 #include "model/catalog.h"
 #include "model/date.h"
+#include "model/sha256.h"
 #include "store/sql_connection.h"
 #include "store/store.h"
 #include "store/store_url.h"
@@ -133,8 +135,9 @@ class DeliveryCrashLoop : public ::testing::Test {
     ASSERT_TRUE(st.ok()) << st.message();
   }
 
-  std::vector<DeliveryBatch> Batches() {
-    auto b = store_->ListDeliveryBatches("d", "", 0, 100000, true);
+  // The batches after `after_seq`, with their bodies.
+  std::vector<DeliveryBatch> Batches(int64_t after_seq) {
+    auto b = store_->ListDeliveryBatches("d", "", after_seq, 100000, true);
     EXPECT_TRUE(b.ok()) << b.status().message();
     return b.ok() ? *b : std::vector<DeliveryBatch>{};
   }
@@ -151,14 +154,57 @@ std::string FileOf(const std::string& dir, int64_t seq) {
   return dir + name;
 }
 
+// The delivery's manifest in the drop directory, as a receiver reads it: batch number -> "" when
+// the file it names is whole (its SHA-256 and count of changes are the manifest's), else what is
+// wrong. Empty when there is no manifest yet.
+std::map<int64_t, std::string> Manifest(const std::string& drop) {
+  std::map<int64_t, std::string> out;
+  const std::string path = drop + "/d-manifest.json";
+  if (!fs::exists(path)) return out;
+  rapidjson::Document doc;
+  const std::string text = ReadFile(path);
+  doc.Parse(text.data(), text.size());
+  EXPECT_TRUE(!doc.HasParseError() && doc.IsObject() && doc.HasMember("batches") &&
+              doc["batches"].IsArray())
+      << "the manifest is not whole: " << text;
+  if (doc.HasParseError() || !doc.IsObject() || !doc.HasMember("batches") ||
+      !doc["batches"].IsArray()) {
+    return out;
+  }
+  for (const auto& b : doc["batches"].GetArray()) {
+    const bool whole = b.IsObject() && b.HasMember("batch") && b["batch"].IsInt64() &&
+                       b.HasMember("file") && b["file"].IsString() && b.HasMember("sha256") &&
+                       b["sha256"].IsString() && b.HasMember("upserts") && b["upserts"].IsInt64() &&
+                       b.HasMember("deletes") && b["deletes"].IsInt64();
+    EXPECT_TRUE(whole) << "a manifest entry without its batch, file, sha256 or counts: " << text;
+    if (!whole) continue;
+    const int64_t seq = b["batch"].GetInt64();
+    const std::string file = drop + "/" + b["file"].GetString();
+    std::string& problem = out[seq];
+    if (!fs::exists(file)) {
+      problem = "no file " + file;
+      continue;
+    }
+    const std::string body = ReadFile(file);
+    if (Sha256Hex(body) != b["sha256"].GetString()) problem = "SHA-256 differs: " + file;
+    rapidjson::Document batch;
+    batch.Parse(body.data(), body.size());
+    if (batch.HasParseError() || !batch.IsObject() || !batch.HasMember("changes") ||
+        !batch["changes"].IsArray()) {
+      problem += " not a whole batch: " + file;
+    } else if (static_cast<int64_t>(batch["changes"].GetArray().Size()) !=
+               b["upserts"].GetInt64() + b["deletes"].GetInt64()) {
+      problem += " changes differ from the manifest's count: " + file;
+    }
+  }
+  return out;
+}
+
 TEST_F(DeliveryCrashLoop, DeliveryKilledAtRandomMomentsSendsEveryRowOncePerRound) {
   const int loops = KillLoops();
   const uint32_t seed = KillSeed();
   std::mt19937 rng(seed);
   SCOPED_TRACE("ONETABLE_KILL_SEED=" + std::to_string(seed));
-  auto url = ParseStoreUrl(url_);
-  ASSERT_TRUE(url.ok());
-  const bool sqlite = url->scheme == "sqlite";
   int round = 0, kills = 0;
   int64_t round_first_seq = 1;
   const std::string drop = dir_ + "/drop";
@@ -192,19 +238,31 @@ TEST_F(DeliveryCrashLoop, DeliveryKilledAtRandomMomentsSendsEveryRowOncePerRound
     SCOPED_TRACE("kill " + std::to_string(kills) + ", round " + std::to_string(round));
     store_ = Open();  // a fresh connection sees what was committed
     ASSERT_TRUE(store_);
-    if (sqlite) {
-      auto db = OpenSqlite(url->sqlite_path);
-      ASSERT_TRUE(db.ok());
-      auto check = (*db)->Prepare("PRAGMA integrity_check");
-      ASSERT_TRUE(check.ok());
-      ASSERT_TRUE(*(*check)->Step());
-      EXPECT_EQ((*check)->Text(0).value_or(""), "ok");
+    {
+      auto db = Connect(url_);
+      ASSERT_TRUE(db);
+      EXPECT_EQ(IntegrityProblems(*db), std::vector<std::string>{});
     }
-    // Every acknowledged batch is in place whole, with exactly its bytes.
-    std::vector<DeliveryBatch> batches = Batches();
+    // Every acknowledged batch of this round is in place whole, with exactly its bytes, and
+    // listed. (The receiver takes each completed round's files away, as a drop directory's
+    // reader does: so the manifest and the checks stay the size of a round, however many kills.)
+    std::vector<DeliveryBatch> batches = Batches(round_first_seq - 1);
+    const std::map<int64_t, std::string> listed = Manifest(drop);
     for (const DeliveryBatch& b : batches) {
       if (b.status != kBatchAcked) continue;
       EXPECT_EQ(ReadFile(FileOf(drop, b.seq)), b.body) << "batch " << b.seq;
+      EXPECT_EQ(listed.count(b.seq), 1u)
+          << "batch " << b.seq << " acknowledged, not in the manifest";
+    }
+    // What the receiver reads: every file the manifest lists is whole (its SHA-256 and count of
+    // changes are the manifest's) and is a batch the store holds, with that batch's bytes.
+    std::map<int64_t, const DeliveryBatch*> by_seq;
+    for (const DeliveryBatch& b : batches) by_seq[b.seq] = &b;
+    for (const auto& [seq, problem] : listed) {
+      EXPECT_EQ(problem, "") << "manifest entry " << seq;
+      auto it = by_seq.find(seq);
+      ASSERT_NE(it, by_seq.end()) << "the manifest lists batch " << seq << ", the store has none";
+      EXPECT_EQ(ReadFile(FileOf(drop, seq)), it->second->body) << "listed batch " << seq;
     }
     if (!exited) {
       const int64_t later = static_cast<int64_t>(std::time(nullptr)) + 120;
@@ -235,6 +293,7 @@ TEST_F(DeliveryCrashLoop, DeliveryKilledAtRandomMomentsSendsEveryRowOncePerRound
       for (const auto& [key, n] : seen) EXPECT_EQ(n, 1) << key;
       ++round;
       round_first_seq = last_seq + 1;
+      for (const auto& file : fs::directory_iterator(drop)) fs::remove(file.path());
       ASSERT_NO_FATAL_FAILURE(NextRound(round));
     }
     if (HasFailure()) break;

@@ -40,6 +40,44 @@ inline std::vector<std::string> Column(SqlConnection& db, const std::string& sql
   return out;
 }
 
+// What a check of the whole database finds wrong, empty when it is intact: SQLite's
+// PRAGMA integrity_check, or MariaDB's CHECK TABLE over every table of the database.
+inline std::vector<std::string> IntegrityProblems(SqlConnection& db) {
+  std::vector<std::string> problems;
+  if (db.Dialect() == "sqlite") {
+    const std::vector<std::string> answer = Column(db, "PRAGMA integrity_check");
+    if (answer != std::vector<std::string>{"ok"}) {
+      problems = answer.empty() ? std::vector<std::string>{"no answer"} : answer;
+    }
+    return problems;
+  }
+  std::string tables;
+  for (const std::string& t :
+       Column(db,
+              "SELECT table_name FROM information_schema.tables WHERE table_schema = "
+              "DATABASE() AND table_type = 'BASE TABLE' ORDER BY table_name")) {
+    tables += (tables.empty() ? "`" : ", `") + t + "`";
+  }
+  if (tables.empty()) return {"no tables"};
+  auto check = db.Prepare("CHECK TABLE " + tables);
+  if (!check.ok()) return {"CHECK TABLE: " + check.status().message()};
+  int answers = 0;
+  while (true) {
+    auto more = (*check)->Step();
+    if (!more.ok()) return {"CHECK TABLE: " + more.status().message()};
+    if (!*more) break;
+    ++answers;
+    // Table, Op, Msg_type, Msg_text: each table ends with a status row that says OK.
+    const std::string type = (*check)->Text(2).value_or("");
+    const std::string text = (*check)->Text(3).value_or("");
+    if (type == "error" || (type == "status" && text != "OK")) {
+      problems.push_back((*check)->Text(0).value_or("?") + ": " + type + " " + text);
+    }
+  }
+  if (answers == 0) problems.push_back("CHECK TABLE gave no answer");
+  return problems;
+}
+
 // How many SIGKILLs a crash loop deals (ONETABLE_KILL_LOOPS; 20 by default).
 inline int KillLoops() {
   const char* env = std::getenv("ONETABLE_KILL_LOOPS");
