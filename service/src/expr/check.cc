@@ -260,8 +260,9 @@ std::optional<ExprType> Checker::CheckInBetween(Expr* e, const Scope& s) {
   }
   if (strings) {
     auto set = std::make_shared<std::unordered_set<std::string>>();
-    for (size_t i = 1; i < e->children.size(); ++i)
+    for (size_t i = 1; i < e->children.size(); ++i) {
       set->insert(e->children[i]->literal.as_string());
+    }
     e->in_strings = std::move(set);
   }
   return ExprType::Of(TypeKind::kBoolean);

@@ -77,8 +77,9 @@ PushdownChoice ChooseForEncryption(const PushdownPredicate& p, const Catalog& ca
 }
 
 bool AnyComparesCiphertext(const PushdownCondition& c, const Catalog& catalog) {
-  if (c.kind == PushdownCondition::Kind::kPredicate)
+  if (c.kind == PushdownCondition::Kind::kPredicate) {
     return ComparesCiphertext(c.predicate, catalog);
+  }
   for (const PushdownCondition& child : c.children) {
     if (AnyComparesCiphertext(child, catalog)) return true;
   }

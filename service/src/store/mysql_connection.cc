@@ -376,24 +376,21 @@ class MysqlConnection : public SqlConnection {
   }
 
   // Prepared once per connection (every inserted row asks: preparing each time was a round
-  // trip of its own); prepared again if the kept statement fails.
+  // trip of its own); dropped when it fails, so the next call prepares it again.
   Result<int64_t> LastInsertId() override {
-    for (int attempt = 0;; ++attempt) {
-      if (last_insert_id_ == nullptr) {
-        ASSIGN_OR_RETURN(last_insert_id_, Prepare("SELECT LAST_INSERT_ID()"));
-      }
-      last_insert_id_->Reset();
-      Result<bool> row = last_insert_id_->Step();
-      if (!row.ok()) {
-        last_insert_id_.reset();
-        if (attempt == 0) continue;
-        return row.status();
-      }
-      if (!*row) return Status::Internal("MySQL：SELECT LAST_INSERT_ID() 没有返回结果");
-      const int64_t id = last_insert_id_->Int(0);
-      last_insert_id_->Reset();
-      return id;
+    if (last_insert_id_ == nullptr) {
+      ASSIGN_OR_RETURN(last_insert_id_, Prepare("SELECT LAST_INSERT_ID()"));
     }
+    last_insert_id_->Reset();
+    Result<bool> row = last_insert_id_->Step();
+    if (!row.ok()) {
+      last_insert_id_.reset();
+      return row.status();
+    }
+    if (!*row) return Status::Internal("MySQL：SELECT LAST_INSERT_ID() 没有返回结果");
+    const int64_t id = last_insert_id_->Int(0);
+    last_insert_id_->Reset();
+    return id;
   }
 
   bool TransactionalDdl() const override { return false; }
