@@ -896,7 +896,10 @@ Status SqlStore::Scan(const ScanRequest& request,
   // pass per sealed value: ID number and phone for each person): on a store that seals values,
   // each full chunk is opened on a second thread while this one passes the one before on to
   // `visit` and reads the next. Rows still reach `visit` in order, on this thread.
-  const bool pipelined = cipher_ != nullptr;
+  const bool pipelined =
+      cipher_ != nullptr && (ntags > 0 || norder > nsql_order ||
+                             std::any_of(query.fields().begin(), query.fields().end(),
+                                         [](const Column& c) { return c.encrypted; }));
   const size_t chunk_rows = pipelined ? 512 : 1;
 
   // Reads one page; fills `last` with the sort key of its last row and `count` with its rows.
