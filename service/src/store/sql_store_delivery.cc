@@ -156,6 +156,18 @@ Status SqlStore::AckDeliveryBatch(int64_t batch_id, int64_t attempts,
     s->BindInt(5, batch_id);
     RETURN_IF_ERROR(s->Execute().status());
     for (const DeliveryKeyState& k : upserts) {
+      // Mostly a key the target has, from the same row: only its row hash changes. Rewriting
+      // row_id would rewrite its index entry too, and key_text holds the same key already (the
+      // key hash names it).
+      ASSIGN_OR_RETURN(SqlStatement * same,
+                       Stmt("UPDATE delivery_state SET row_hash = ? WHERE delivery = ? AND "
+                            "key_hash = ? AND row_id = ?"));
+      same->BindText(1, k.row_hash);
+      same->BindText(2, delivery);
+      same->BindText(3, k.key_hash);
+      same->BindInt(4, k.row_id);
+      ASSIGN_OR_RETURN(int64_t n, same->Execute());
+      if (n > 0) continue;
       ASSIGN_OR_RETURN(SqlStatement * u,
                        Stmt("UPDATE delivery_state SET row_hash = ?, key_text = ?, row_id = ? "
                             "WHERE delivery = ? AND key_hash = ?"));
@@ -165,7 +177,7 @@ Status SqlStore::AckDeliveryBatch(int64_t batch_id, int64_t attempts,
       u->BindInt(3, k.row_id);
       u->BindText(4, delivery);
       u->BindText(5, k.key_hash);
-      ASSIGN_OR_RETURN(int64_t n, u->Execute());
+      ASSIGN_OR_RETURN(n, u->Execute());
       if (n > 0) continue;
       ASSIGN_OR_RETURN(SqlStatement * i,
                        Stmt("INSERT INTO delivery_state (delivery, key_hash, row_hash, key_text, "
@@ -256,10 +268,15 @@ Status SqlStore::ScanDeliveryStateFor(
   RETURN_IF_ERROR(run(
       "row_id", kChunk,
       [&](SqlStatement* s, int i, size_t at) { s->BindInt(i, row_ids[at]); }, row_ids.size()));
+  // Only the keys the rows did not bring: a regenerated person mostly keeps his key, so this is
+  // usually empty instead of a second lookup of every key.
+  std::vector<const std::string*> rest;
+  for (const std::string& h : key_hashes) {
+    if (!seen.count(h)) rest.push_back(&h);
+  }
   return run(
-      "key_hash", kChunk,
-      [&](SqlStatement* s, int i, size_t at) { s->BindText(i, key_hashes[at]); },
-      key_hashes.size());
+      "key_hash", kChunk, [&](SqlStatement* s, int i, size_t at) { s->BindText(i, *rest[at]); },
+      rest.size());
 }
 
 Result<int64_t> SqlStore::CountDeliveryStateWithoutRow(const std::string& delivery) {
