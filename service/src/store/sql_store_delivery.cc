@@ -36,13 +36,20 @@ Status SqlStore::AddDeliveryBatch(DeliveryBatch* batch) {
     s->BindText(7, batch->last_status);
     s->BindInt(8, batch->response_code);
     s->BindText(9, batch->created_at);
-    ASSIGN_OR_RETURN(std::string body, Seal(batch->body));
-    ASSIGN_OR_RETURN(std::string state, Seal(batch->state));
-    s->BindText(10, body);
-    s->BindText(11, state);
+    // The content goes to delivery_batch_content (0021), so acknowledging the receipt row does
+    // not rewrite it.
+    s->BindText(10, "");
+    s->BindText(11, "");
     RETURN_IF_ERROR(s->Execute().status());
     ASSIGN_OR_RETURN(batch->id, db_->LastInsertId());
-    return Status::Ok();
+    ASSIGN_OR_RETURN(std::string body, Seal(batch->body));
+    ASSIGN_OR_RETURN(std::string state, Seal(batch->state));
+    ASSIGN_OR_RETURN(SqlStatement * c, Stmt("INSERT INTO delivery_batch_content (batch_id, body, "
+                                            "state) VALUES (?, ?, ?)"));
+    c->BindInt(1, batch->id);
+    c->BindText(2, body);
+    c->BindText(3, state);
+    return c->Execute().status();
   });
 }
 
@@ -60,10 +67,14 @@ Result<std::vector<DeliveryBatch>> SqlStore::ListDeliveryBatches(const std::stri
                                                                  const std::string& status,
                                                                  int64_t after_seq, int limit,
                                                                  bool with_body) {
-  std::string sql = std::string(kBatchColumns) + (with_body ? ", body, state" : "") +
-                    " FROM delivery_batch WHERE delivery = ? AND seq > ?" +
-                    (status.empty() ? "" : " AND status = ?") + " ORDER BY seq LIMIT " +
-                    std::to_string(limit < 1 ? 1 : limit);
+  // A batch from before 0021 has its content in delivery_batch itself.
+  std::string sql = std::string(kBatchColumns) +
+                    (with_body ? ", COALESCE(c.body, b.body), COALESCE(c.state, b.state) FROM "
+                                 "delivery_batch b LEFT JOIN delivery_batch_content c ON "
+                                 "c.batch_id = b.id"
+                               : " FROM delivery_batch") +
+                    " WHERE delivery = ? AND seq > ?" + (status.empty() ? "" : " AND status = ?") +
+                    " ORDER BY seq LIMIT " + std::to_string(limit < 1 ? 1 : limit);
   ASSIGN_OR_RETURN(SqlStatement * s, Stmt(sql));
   s->BindText(1, delivery);
   s->BindInt(2, after_seq);
