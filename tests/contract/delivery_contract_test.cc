@@ -53,6 +53,26 @@ TEST_F(DeliveryContract, BatchesKeepTheirBytesAndSeq) {
   EXPECT_EQ(changes, 6);
 }
 
+// A batch stored before 0021 has its content in delivery_batch itself: it is still read back, so
+// it is resent unchanged after an upgrade.
+TEST_F(DeliveryContract, BatchFromBeforeTheContentTableKeepsItsContent) {
+  auto raw = RawConnection();
+  ASSERT_TRUE(raw);
+  ASSERT_TRUE(raw->Exec("INSERT INTO delivery_batch (delivery, seq, status, upserts, deletes, "
+                        "attempts, last_status, response_code, created_at, acked_at, body, state) "
+                        "VALUES ('d', 1, 'pending', 1, 0, 0, '', 0, '2026-01-01 00:00:00', NULL, "
+                        "'{\"old\":1}', '[[\"d\",\"k1\"]]')")
+                  .ok());
+  Add(2, "{\"new\":2}");
+  auto all = store_->ListDeliveryBatches("d", kBatchPending, 0, 10, true);
+  ASSERT_TRUE(all.ok()) << all.status().message();
+  ASSERT_EQ(all->size(), 2u);
+  EXPECT_EQ((*all)[0].body, "{\"old\":1}");
+  EXPECT_EQ((*all)[0].state, "[[\"d\",\"k1\"]]");
+  EXPECT_EQ((*all)[1].body, "{\"new\":2}");
+  EXPECT_EQ((*all)[1].state, "[]");
+}
+
 TEST_F(DeliveryContract, AckAppliesStateOnce) {
   DeliveryBatch a = Add(1, "{}");
   ASSERT_TRUE(store_->RecordDeliveryAttempt(a.id, kBatchPending, 1, "HTTP 503", 503).ok());
@@ -75,6 +95,15 @@ TEST_F(DeliveryContract, AckAppliesStateOnce) {
   EXPECT_EQ(state[0].key_hash, "k1");
   EXPECT_EQ(state[0].row_hash, "r9");
   EXPECT_EQ(state[0].key, "甲");
+  // An acknowledged batch keeps its content, as a pending one does.
+  DeliveryBatch c = Add(3, "{\"changes\":[\"甲\"]}");
+  auto bodies = store_->ListDeliveryBatches("d", "", 0, 10, true);
+  ASSERT_TRUE(bodies.ok()) << bodies.status().message();
+  ASSERT_EQ(bodies->size(), 3u);
+  EXPECT_EQ((*bodies)[0].body, "{}");
+  EXPECT_EQ((*bodies)[1].state, "[]");
+  EXPECT_EQ((*bodies)[2].body, c.body);
+  EXPECT_EQ((*bodies)[2].status, kBatchPending);
   auto listed = store_->ListDeliveryBatches("d", "", 0, 10, false);
   EXPECT_EQ((*listed)[1].attempts, 1);
   EXPECT_EQ((*listed)[1].response_code, 200);
@@ -152,8 +181,25 @@ TEST_F(DeliveryContract, IncrementalStateBasisAndChanges) {
                                          })
                   .ok());
   EXPECT_EQ(got, (std::map<std::string, int64_t>{{"k1", 11}, {"k2", 12}, {"k3", 13}}));
+  // A key acknowledged again from another row moves to that row; one from the same row keeps it.
+  ASSERT_TRUE(store_
+                  ->AckDeliveryBatch(Add(3, "{}").id, 1, "ok", 200,
+                                     {{"k3", "r3b", "丙", 14}, {"k2", "r2b", "乙", 12}}, {})
+                  .ok());
+  std::map<std::string, std::pair<std::string, int64_t>> rows;
+  ASSERT_TRUE(store_
+                  ->ScanDeliveryStateFor("d", {12, 13, 14}, {},
+                                         [&](const DeliveryKeyState& k) {
+                                           EXPECT_EQ(k.key, k.key_hash == "k2" ? "乙" : "丙");
+                                           rows[k.key_hash] = {k.row_hash, k.row_id};
+                                           return Status::Ok();
+                                         })
+                  .ok());
+  EXPECT_EQ(rows, (std::map<std::string, std::pair<std::string, int64_t>>{{"k2", {"r2b", 12}},
+                                                                          {"k3", {"r3b", 14}}}));
   EXPECT_EQ(*store_->CountDeliveryStateWithoutRow("d"), 0);
-  ASSERT_TRUE(store_->AckDeliveryBatch(Add(2, "{}").id, 1, "ok", 200, {{"k4", "r4", "丁"}}, {}).ok());
+  ASSERT_TRUE(
+      store_->AckDeliveryBatch(Add(4, "{}").id, 1, "ok", 200, {{"k4", "r4", "丁"}}, {}).ok());
   EXPECT_EQ(*store_->CountDeliveryStateWithoutRow("d"), 1);
 
   EXPECT_EQ(store_->GetDeliveryBasis("d").status().code(), StatusCode::kNotFound);

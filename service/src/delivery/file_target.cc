@@ -126,8 +126,10 @@ class FileTarget : public DeliveryTarget {
         }
       }
     }
-    ManifestEntry e{batch.seq, name,          Sha256Hex(ReadAll(path)),
-                    NowIso(),  batch.upserts, batch.deletes};
+    // A JSON batch file is the body itself: no need to read it back to hash it.
+    ManifestEntry e{
+        batch.seq, name,          Sha256Hex(spec_.format == "json" ? batch.body : ReadAll(path)),
+        NowIso(),  batch.upserts, batch.deletes};
     entries[batch.seq] = e;
     rapidjson::StringBuffer buf;
     rapidjson::Writer<rapidjson::StringBuffer> w(buf);

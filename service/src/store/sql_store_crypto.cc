@@ -260,6 +260,8 @@ Result<int64_t> SqlStore::ReencryptBatch(int batch) {
         {"review_item", {"id"}, "detail", ""},
         {"delivery_batch", {"id"}, "body", ""},
         {"delivery_batch", {"id"}, "state", ""},
+        {"delivery_batch_content", {"batch_id"}, "body", ""},
+        {"delivery_batch_content", {"batch_id"}, "state", ""},
         {"delivery_state", {"delivery", "key_hash"}, "key_text", ""},
         {"crypto_state", {"name"}, "value", "name = 'key_check'"},
     };

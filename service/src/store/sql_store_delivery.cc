@@ -36,13 +36,20 @@ Status SqlStore::AddDeliveryBatch(DeliveryBatch* batch) {
     s->BindText(7, batch->last_status);
     s->BindInt(8, batch->response_code);
     s->BindText(9, batch->created_at);
-    ASSIGN_OR_RETURN(std::string body, Seal(batch->body));
-    ASSIGN_OR_RETURN(std::string state, Seal(batch->state));
-    s->BindText(10, body);
-    s->BindText(11, state);
+    // The content goes to delivery_batch_content (0021), so acknowledging the receipt row does
+    // not rewrite it.
+    s->BindText(10, "");
+    s->BindText(11, "");
     RETURN_IF_ERROR(s->Execute().status());
     ASSIGN_OR_RETURN(batch->id, db_->LastInsertId());
-    return Status::Ok();
+    ASSIGN_OR_RETURN(std::string body, Seal(batch->body));
+    ASSIGN_OR_RETURN(std::string state, Seal(batch->state));
+    ASSIGN_OR_RETURN(SqlStatement * c, Stmt("INSERT INTO delivery_batch_content (batch_id, body, "
+                                            "state) VALUES (?, ?, ?)"));
+    c->BindInt(1, batch->id);
+    c->BindText(2, body);
+    c->BindText(3, state);
+    return c->Execute().status();
   });
 }
 
@@ -60,10 +67,14 @@ Result<std::vector<DeliveryBatch>> SqlStore::ListDeliveryBatches(const std::stri
                                                                  const std::string& status,
                                                                  int64_t after_seq, int limit,
                                                                  bool with_body) {
-  std::string sql = std::string(kBatchColumns) + (with_body ? ", body, state" : "") +
-                    " FROM delivery_batch WHERE delivery = ? AND seq > ?" +
-                    (status.empty() ? "" : " AND status = ?") + " ORDER BY seq LIMIT " +
-                    std::to_string(limit < 1 ? 1 : limit);
+  // A batch from before 0021 has its content in delivery_batch itself.
+  std::string sql = std::string(kBatchColumns) +
+                    (with_body ? ", COALESCE(c.body, b.body), COALESCE(c.state, b.state) FROM "
+                                 "delivery_batch b LEFT JOIN delivery_batch_content c ON "
+                                 "c.batch_id = b.id"
+                               : " FROM delivery_batch") +
+                    " WHERE delivery = ? AND seq > ?" + (status.empty() ? "" : " AND status = ?") +
+                    " ORDER BY seq LIMIT " + std::to_string(limit < 1 ? 1 : limit);
   ASSIGN_OR_RETURN(SqlStatement * s, Stmt(sql));
   s->BindText(1, delivery);
   s->BindInt(2, after_seq);
@@ -156,6 +167,18 @@ Status SqlStore::AckDeliveryBatch(int64_t batch_id, int64_t attempts,
     s->BindInt(5, batch_id);
     RETURN_IF_ERROR(s->Execute().status());
     for (const DeliveryKeyState& k : upserts) {
+      // Mostly a key the target has, from the same row: only its row hash changes. Rewriting
+      // row_id would rewrite its index entry too, and key_text holds the same key already (the
+      // key hash names it).
+      ASSIGN_OR_RETURN(SqlStatement * same,
+                       Stmt("UPDATE delivery_state SET row_hash = ? WHERE delivery = ? AND "
+                            "key_hash = ? AND row_id = ?"));
+      same->BindText(1, k.row_hash);
+      same->BindText(2, delivery);
+      same->BindText(3, k.key_hash);
+      same->BindInt(4, k.row_id);
+      ASSIGN_OR_RETURN(int64_t n, same->Execute());
+      if (n > 0) continue;
       ASSIGN_OR_RETURN(SqlStatement * u,
                        Stmt("UPDATE delivery_state SET row_hash = ?, key_text = ?, row_id = ? "
                             "WHERE delivery = ? AND key_hash = ?"));
@@ -165,7 +188,7 @@ Status SqlStore::AckDeliveryBatch(int64_t batch_id, int64_t attempts,
       u->BindInt(3, k.row_id);
       u->BindText(4, delivery);
       u->BindText(5, k.key_hash);
-      ASSIGN_OR_RETURN(int64_t n, u->Execute());
+      ASSIGN_OR_RETURN(n, u->Execute());
       if (n > 0) continue;
       ASSIGN_OR_RETURN(SqlStatement * i,
                        Stmt("INSERT INTO delivery_state (delivery, key_hash, row_hash, key_text, "
@@ -256,10 +279,15 @@ Status SqlStore::ScanDeliveryStateFor(
   RETURN_IF_ERROR(run(
       "row_id", kChunk,
       [&](SqlStatement* s, int i, size_t at) { s->BindInt(i, row_ids[at]); }, row_ids.size()));
+  // Only the keys the rows did not bring: a regenerated person mostly keeps his key, so this is
+  // usually empty instead of a second lookup of every key.
+  std::vector<const std::string*> rest;
+  for (const std::string& h : key_hashes) {
+    if (!seen.count(h)) rest.push_back(&h);
+  }
   return run(
-      "key_hash", kChunk,
-      [&](SqlStatement* s, int i, size_t at) { s->BindText(i, key_hashes[at]); },
-      key_hashes.size());
+      "key_hash", kChunk, [&](SqlStatement* s, int i, size_t at) { s->BindText(i, *rest[at]); },
+      rest.size());
 }
 
 Result<int64_t> SqlStore::CountDeliveryStateWithoutRow(const std::string& delivery) {
