@@ -19,8 +19,9 @@
 namespace onetable {
 namespace {
 
-// Deliveries need their tables (0011) and the change tracking of incremental runs (0017).
-constexpr int kDeliverySchemaVersion = 17;
+// Deliveries need their tables (0011), the change tracking of incremental runs (0017) and the
+// batch contents' own table (0021).
+constexpr int kDeliverySchemaVersion = 21;
 
 const char kDeliverUsage[] =
     "用法：onetable deliver [推送ID] [--full]  立即运行该推送（不带 ID：运行全部到期的推送；\n"

@@ -14,7 +14,8 @@
 namespace onetable {
 namespace {
 
-constexpr int kKeySchemaVersion = 18;
+// Every sealed column key rotate re-seals, the last added: delivery_batch_content (0021).
+constexpr int kKeySchemaVersion = 21;
 
 const char kKeyUsage[] =
     "用法：onetable key rotate [--batch 条数]\n"
