@@ -31,6 +31,21 @@ namespace onetable::testing {
 namespace {
 namespace fs = std::filesystem;
 
+// Every ID number (18 characters) and mobile phone (11 digits from 1) written in `text`.
+std::vector<std::string> Identifiers(const std::string& text) {
+  std::vector<std::string> out;
+  for (size_t i = 0; i + 11 <= text.size(); ++i) {
+    size_t n = 0;
+    while (i + n < text.size() && (std::isdigit(static_cast<unsigned char>(text[i + n])) ||
+                                   (n == 17 && text[i + n] == 'X'))) {
+      ++n;
+    }
+    if (n == 18 || (n == 11 && text[i] == '1')) out.push_back(text.substr(i, n));
+    i += n;
+  }
+  return out;
+}
+
 class Encryption : public ::testing::Test {
  protected:
   void SetUp() override {
@@ -177,16 +192,7 @@ TEST_F(Encryption, ImportedRawRowsAndQuarantinedRowsAreNotStoredInClear) {
   EXPECT_EQ(ReportCounts(r.out), (std::vector<int64_t>{8, 5, 0, 0, 0, 0, 3})) << r.out;
   // Every ID number and mobile phone of the source file (GBK: the digits are ASCII).
   const std::string source = ReadFile(dir_ + "/data/minzheng-dibao.csv");
-  std::vector<std::string> secrets;
-  for (size_t i = 0; i + 11 <= source.size(); ++i) {
-    size_t n = 0;
-    while (i + n < source.size() && (std::isdigit(static_cast<unsigned char>(source[i + n])) ||
-                                     (n == 17 && source[i + n] == 'X'))) {
-      ++n;
-    }
-    if (n == 18 || (n == 11 && source[i] == '1')) secrets.push_back(source.substr(i, n));
-    i += n;
-  }
+  std::vector<std::string> secrets = Identifiers(source);
   ASSERT_GE(secrets.size(), 8u) << "the example has too few identifiers";
   const std::string bytes = StoredBytes();
   for (const std::string& s : secrets) EXPECT_EQ(bytes.find(s), std::string::npos) << s;
@@ -202,6 +208,50 @@ TEST_F(Encryption, ImportedRawRowsAndQuarantinedRowsAreNotStoredInClear) {
     for (const std::string& s : secrets) raw_has_id = raw_has_id || q.raw.find(s) != std::string::npos;
   }
   EXPECT_TRUE(raw_has_id) << "the quarantined raw rows did not decrypt to the source's values";
+}
+
+// A delivery keeps every batch it sends (body and state, to resend it unchanged) and a receipt
+// per key: the files it drops hold ID numbers and phones in clear, the store none of them.
+TEST_F(Encryption, DeliveredBatchesAndReceiptsAreNotStoredInClear) {
+  fs::create_directories(dir_ + "/mappings/test");
+  fs::create_directories(dir_ + "/deliveries");
+  fs::create_directories(dir_ + "/drop");
+  WriteFile(dir_ + "/mappings/test/push.yaml",
+            "id: test/push\ntitle: 推送测试表\ndepartment: 测试部门\npurpose: 测试推送\n"
+            "grain: person\nas_of: \"{year}-12-31\"\nwhere: alive\norder_by: [id_number]\n"
+            "columns:\n  - {header: 公民身份号码, value: id_number}\n"
+            "  - {header: 姓名, value: name}\n  - {header: 联系电话, value: phone}\n");
+  WriteFile(dir_ + "/deliveries/d.yaml",
+            "id: d\ntitle: 测试推送\nmapping: test/push\nkey: 公民身份号码\n"
+            "target: {type: file, dir: ../drop, format: json, batch: 20}\n");
+  const std::string config = dir_ + "/onetable.yaml";
+  WriteFile(config, "store: \"" + url_ + "\"\nschema: " ONETABLE_SOURCE_DIR "/schema\nmappings: " +
+                        dir_ + "/mappings\ndeliveries: " + dir_ + "/deliveries\n");
+  CliResult init = RunCli({"--config", config, "init", "--demo", "--persons", "60"});
+  ASSERT_EQ(init.exit_code, 0) << init.err;
+  CliResult r = RunCli({"--config", config, "deliver", "d"});
+  ASSERT_EQ(r.exit_code, 0) << r.err;
+  std::string dropped;
+  for (const auto& entry : fs::directory_iterator(dir_ + "/drop")) {
+    if (entry.path().extension() == ".json") dropped += ReadFile(entry.path().string());
+  }
+  const std::vector<std::string> secrets = Identifiers(dropped);
+  ASSERT_GE(secrets.size(), 60u) << "the delivered files hold too few identifiers: " << r.out;
+  const std::string bytes = StoredBytes();
+  int found = 0;
+  for (const std::string& s : secrets) {
+    if (bytes.find(s) != std::string::npos && ++found <= 5) ADD_FAILURE() << "in clear: " << s;
+  }
+  EXPECT_EQ(found, 0);
+  // Those who hold the key read the batches back as they were sent.
+  std::unique_ptr<Store> store = Open(key_);
+  ASSERT_NE(store, nullptr);
+  auto batches = store->ListDeliveryBatches("d", "", 0, 100, true);
+  ASSERT_TRUE(batches.ok()) << batches.status().message();
+  ASSERT_FALSE(batches->empty());
+  std::string bodies;
+  for (const DeliveryBatch& b : *batches) bodies += b.body;
+  for (const std::string& s : secrets) EXPECT_NE(bodies.find(s), std::string::npos) << s;
 }
 
 TEST_F(Encryption, FindsByIdNumberThroughTheBlindIndexAndKeepsItUnique) {
