@@ -10,6 +10,7 @@
 #include <optional>
 #include <set>
 #include <string>
+#include <system_error>
 #include <vector>
 
 #include "crypto/encrypted_fields.h"
@@ -956,7 +957,15 @@ Status SqlStore::Scan(const ScanRequest& request,
         std::swap(opened, opening);
       }
       std::swap(opening, filling);
-      being_opened = std::async(std::launch::async, [&open, &opening] { return open(opening); });
+      try {
+        being_opened = std::async(std::launch::async, [&open, &opening] { return open(opening); });
+      } catch (const std::system_error&) {
+        // No thread to be had (the process is out of them): this chunk is opened here.
+        RETURN_IF_ERROR(pass_on(opened));
+        RETURN_IF_ERROR(open(opening));
+        RETURN_IF_ERROR(pass_on(opening));
+        continue;
+      }
       RETURN_IF_ERROR(pass_on(opened));
       std::swap(filling, opened);  // its storage holds the next rows
     }
