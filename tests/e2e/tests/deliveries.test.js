@@ -19,9 +19,11 @@ const inbox = { answer: 422, requests: [] };
 
 before(async () => {
   receiver = http.createServer((req, res) => {
-    let body = '';
-    req.on('data', (d) => { body += d; });
+    // The bytes as sent, decoded once: a chunk may end inside a character.
+    const chunks = [];
+    req.on('data', (d) => { chunks.push(d); });
     req.on('end', () => {
+      const body = Buffer.concat(chunks).toString('utf8');
       inbox.requests.push({ key: req.headers['idempotency-key'], auth: req.headers.authorization, body });
       res.writeHead(inbox.answer, { 'Content-Type': 'application/json' });
       res.end(inbox.answer === 200 ? '{"ok":true}' : '{"error":"字段不全"}');
