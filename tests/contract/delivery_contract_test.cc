@@ -7,7 +7,9 @@
 #include <map>
 #include <set>
 #include <thread>
+#include <tuple>
 
+#include "store/migrations.h"
 #include "store/sql_store.h"
 #include "store_fixture.h"
 
@@ -116,28 +118,136 @@ TEST_F(DeliveryContract, AckAppliesStateOnce) {
 
 TEST_F(DeliveryContract, StateReadsInPagesAndRetryMovesRefused) {
   DeliveryBatch a = Add(1, "{}");
+  // Pages of 5000 end inside a row's keys: 6000 keys of no known row (written before row ids
+  // were kept), then rows of two keys each.
   std::vector<DeliveryKeyState> many;
-  for (int i = 0; i < 12000; ++i) {
+  for (int i = 0; i < 12001; ++i) {
     char h[40];
     std::snprintf(h, sizeof h, "%032x", i * 7919);
-    many.push_back({h, "r", std::to_string(i)});
+    many.push_back({h, "r", std::to_string(i), i < 6000 ? 0 : i / 2});
   }
   ASSERT_TRUE(store_->AckDeliveryBatch(a.id, 1, "ok", 200, many, {}).ok());
-  std::set<std::string> seen;
+  std::map<std::string, int> seen;
+  std::pair<int64_t, std::string> last{-1, ""};
   ASSERT_TRUE(store_
                   ->ScanDeliveryState("d",
                                       [&](const DeliveryKeyState& k) {
-                                        seen.insert(k.key_hash);
+                                        ++seen[k.key_hash];
+                                        EXPECT_LT(last, std::make_pair(k.row_id, k.key_hash));
+                                        last = {k.row_id, k.key_hash};
                                         return Status::Ok();
                                       })
                   .ok());
-  EXPECT_EQ(seen.size(), 12000u);
+  EXPECT_EQ(seen.size(), 12001u);
+  for (const auto& [hash, n] : seen) EXPECT_EQ(n, 1) << hash;
 
   DeliveryBatch b = Add(2, "{}");
   ASSERT_TRUE(store_->RecordDeliveryAttempt(b.id, kBatchFailed, 1, "HTTP 422", 422).ok());
   EXPECT_EQ(*store_->CountDeliveryBatches("d", kBatchFailed, nullptr), 1);
   EXPECT_EQ(*store_->RetryDeliveryBatches("d"), 1);
   EXPECT_EQ(*store_->CountDeliveryBatches("d", kBatchPending, nullptr), 1);
+}
+
+// A store from before 0022 kept its receipts in a rowid table with the key hash as primary key:
+// the migration moves them, sealed keys and all, and they answer lookups and acknowledgements
+// as before.
+TEST_F(DeliveryContract, ReceiptsFromBeforeTheyWereStoredByRowAreKept) {
+  DeliveryBatch a = Add(1, "{}");
+  ASSERT_TRUE(store_
+                  ->AckDeliveryBatch(a.id, 1, "ok", 200,
+                                     {{"k1", "r1", "甲", 11},
+                                      {"k2", "r2", "乙", 12},
+                                      {"k3", "r3", "丙", 0},
+                                      {"k4", "r4", "丁", 12}},
+                                     {})
+                  .ok());
+  auto db = RawConnection();
+  auto exec = [&](const std::string& sql) {
+    Status st = db->Exec(sql);
+    ASSERT_TRUE(st.ok()) << sql << ": " << st.message();
+  };
+  // The rows as the store wrote them (key_text sealed when the store encrypts) …
+  struct Stored {
+    std::string key_hash, row_hash, key_text;
+    int64_t row_id;
+  };
+  std::vector<Stored> stored;
+  {
+    auto q = db->Prepare(
+        "SELECT key_hash, row_hash, key_text, row_id FROM delivery_state WHERE delivery = 'd'");
+    ASSERT_TRUE(q.ok()) << q.status().message();
+    while (*(*q)->Step()) {
+      stored.push_back({(*q)->Text(0).value_or(""), (*q)->Text(1).value_or(""),
+                        (*q)->Text(2).value_or(""), (*q)->Int(3)});
+    }
+  }
+  ASSERT_EQ(stored.size(), 4u);
+  // … back in the layout 0011 and 0017 made.
+  std::vector<std::string> old_layout;
+  for (const Migration& m : EmbeddedMigrations(db->Dialect())) {
+    if (m.version != 11 && m.version != 17) continue;
+    for (const std::string& sql : SplitSqlStatements(m.sql)) {
+      if (sql.find("delivery_state") != std::string::npos) old_layout.push_back(sql);
+    }
+  }
+  ASSERT_EQ(old_layout.size(), 3u);  // CREATE TABLE, ADD COLUMN row_id, its index
+  exec("DROP TABLE delivery_state");
+  for (const std::string& sql : old_layout) exec(sql);
+  for (const Stored& r : stored) {
+    auto put = db->Prepare(
+        "INSERT INTO delivery_state (delivery, key_hash, row_hash, key_text, row_id) VALUES "
+        "('d', ?, ?, ?, ?)");
+    ASSERT_TRUE(put.ok()) << put.status().message();
+    (*put)->BindText(1, r.key_hash);
+    (*put)->BindText(2, r.row_hash);
+    (*put)->BindText(3, r.key_text);
+    (*put)->BindInt(4, r.row_id);
+    ASSERT_TRUE((*put)->Execute().ok());
+  }
+  exec("DELETE FROM schema_migrations WHERE version = 22");
+
+  std::unique_ptr<Store> migrated = OpenAnother();
+  Status migrate = migrated->Migrate();
+  ASSERT_TRUE(migrate.ok()) << migrate.message();
+  EXPECT_EQ(*migrated->SchemaVersion(), EmbeddedMigrations(db->Dialect()).back().version);
+  std::map<std::string, std::tuple<std::string, std::string, int64_t>> state;
+  auto read = [&]() {
+    state.clear();
+    Status st = migrated->ScanDeliveryState("d", [&](const DeliveryKeyState& k) {
+      state[k.key_hash] = {k.row_hash, k.key, k.row_id};
+      return Status::Ok();
+    });
+    EXPECT_TRUE(st.ok()) << st.message();
+  };
+  read();
+  using Want = std::map<std::string, std::tuple<std::string, std::string, int64_t>>;
+  EXPECT_EQ(state, (Want{{"k1", {"r1", "甲", 11}},
+                         {"k2", {"r2", "乙", 12}},
+                         {"k3", {"r3", "丙", 0}},
+                         {"k4", {"r4", "丁", 12}}}));
+  std::set<std::string> found;
+  ASSERT_TRUE(migrated
+                  ->ScanDeliveryStateFor("d", {12}, {"k3"},
+                                         [&](const DeliveryKeyState& k) {
+                                           found.insert(k.key_hash);
+                                           return Status::Ok();
+                                         })
+                  .ok());
+  EXPECT_EQ(found, (std::set<std::string>{"k2", "k3", "k4"}));
+  EXPECT_EQ(*migrated->CountDeliveryStateWithoutRow("d"), 1);
+  // Acknowledged again: a row hash rewritten in place, a key moved to another row, one deleted;
+  // and a key hash stays unique across rows.
+  DeliveryBatch b = Add(2, "{}");
+  ASSERT_TRUE(migrated
+                  ->AckDeliveryBatch(b.id, 1, "ok", 200,
+                                     {{"k1", "r1b", "甲", 11}, {"k3", "r3b", "丙", 13}}, {"k4"})
+                  .ok());
+  read();
+  EXPECT_EQ(state,
+            (Want{{"k1", {"r1b", "甲", 11}}, {"k2", {"r2", "乙", 12}}, {"k3", {"r3b", "丙", 13}}}));
+  EXPECT_FALSE(db->Exec("INSERT INTO delivery_state (delivery, row_id, key_hash, row_hash, "
+                        "key_text) VALUES ('d', 99, 'k1', 'x', 'x')")
+                   .ok());
 }
 
 TEST_F(DeliveryContract, ControlRow) {

@@ -19,9 +19,9 @@
 namespace onetable {
 namespace {
 
-// Deliveries need their tables (0011), the change tracking of incremental runs (0017) and the
-// batch contents' own table (0021).
-constexpr int kDeliverySchemaVersion = 21;
+// Deliveries need their tables (0011), the change tracking of incremental runs (0017), the batch
+// contents' own table (0021) and the receipts stored by row (0022).
+constexpr int kDeliverySchemaVersion = 22;
 
 const char kDeliverUsage[] =
     "用法：onetable deliver [推送ID] [--full]  立即运行该推送（不带 ID：运行全部到期的推送；\n"

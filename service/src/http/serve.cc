@@ -29,8 +29,9 @@ namespace {
 
 // The schema serve needs: every migration its routes read, up to the incremental deliveries'
 // change log (0017) — the audit chain (0009), deliveries (0011), register history (0012), table
-// requests (0013, 0015) and the department fields (0014) among them.
-constexpr int kServeSchemaVersion = 21;
+// requests (0013, 0015) and the department fields (0014) among them — and the delivery receipts
+// stored by row (0022).
+constexpr int kServeSchemaVersion = 22;
 
 int Fail(int code, const std::string& message) {
   std::cerr << message << "\n";

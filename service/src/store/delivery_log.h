@@ -101,8 +101,8 @@ class DeliveryLog {
   // Moves the delivery's failed batches back to pending; returns how many.
   virtual Result<int64_t> RetryDeliveryBatches(const std::string& delivery) = 0;
 
-  // Every acknowledged key of the delivery, in key_hash order (read in pages, so `visit` may
-  // use the store).
+  // Every acknowledged key of the delivery, by row_id and then key_hash (the order receipts are
+  // stored in; read in pages, so `visit` may use the store).
   virtual Status ScanDeliveryState(const std::string& delivery,
                                    const std::function<Status(const DeliveryKeyState&)>& visit) = 0;
 

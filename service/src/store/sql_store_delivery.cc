@@ -166,17 +166,29 @@ Status SqlStore::AckDeliveryBatch(int64_t batch_id, int64_t attempts,
     s->BindText(4, NowUtc());
     s->BindInt(5, batch_id);
     RETURN_IF_ERROR(s->Execute().status());
-    for (const DeliveryKeyState& k : upserts) {
-      // Mostly a key the target has, from the same row: only its row hash changes. Rewriting
-      // row_id would rewrite its index entry too, and key_text holds the same key already (the
-      // key hash names it).
+    // In the receipts' own order (0022: by row, then key), so each page of them is read and
+    // rewritten once however the table's rows were sorted.
+    std::vector<const DeliveryKeyState*> ordered;
+    ordered.reserve(upserts.size());
+    for (const DeliveryKeyState& k : upserts) ordered.push_back(&k);
+    std::sort(ordered.begin(), ordered.end(),
+              [](const DeliveryKeyState* a, const DeliveryKeyState* b) {
+                return a->row_id != b->row_id ? a->row_id < b->row_id : a->key_hash < b->key_hash;
+              });
+    for (const DeliveryKeyState* kp : ordered) {
+      const DeliveryKeyState& k = *kp;
+      // Mostly a key the target has, from the same row: only its row hash changes, in place (the
+      // primary key names the receipt; key_text holds the same key already). SQLite would take
+      // the key-hash index, a second tree, unless a unary plus keeps it on the primary key
+      // (InnoDB takes the primary key anyway, and MariaDB has no unary plus on strings).
       ASSIGN_OR_RETURN(SqlStatement * same,
-                       Stmt("UPDATE delivery_state SET row_hash = ? WHERE delivery = ? AND "
-                            "key_hash = ? AND row_id = ?"));
+                       Stmt(std::string("UPDATE delivery_state SET row_hash = ? WHERE delivery = ? "
+                                        "AND row_id = ? AND ") +
+                            (db_->Dialect() == "sqlite" ? "+key_hash" : "key_hash") + " = ?"));
       same->BindText(1, k.row_hash);
       same->BindText(2, delivery);
-      same->BindText(3, k.key_hash);
-      same->BindInt(4, k.row_id);
+      same->BindInt(3, k.row_id);
+      same->BindText(4, k.key_hash);
       ASSIGN_OR_RETURN(int64_t n, same->Execute());
       if (n > 0) continue;
       ASSIGN_OR_RETURN(SqlStatement * u,
@@ -220,25 +232,41 @@ Result<int64_t> SqlStore::RetryDeliveryBatches(const std::string& delivery) {
 
 Status SqlStore::ScanDeliveryState(const std::string& delivery,
                                    const std::function<Status(const DeliveryKeyState&)>& visit) {
+  // In primary-key order (0022: row, then key), so the pages are read in sequence. A page ends
+  // inside a row's keys at most: the rest of that row's keys come first, then the rows after
+  // it (two range queries on the primary key; one with a row value would not be portable).
+  int64_t row = -1;
   std::string after;
+  bool within = false;  // reading the rest of `row`'s keys
   while (true) {
-    ASSIGN_OR_RETURN(SqlStatement * s,
-                     Stmt("SELECT key_hash, row_hash, key_text, row_id FROM delivery_state "
-                          "WHERE delivery = ? AND key_hash > ? ORDER BY key_hash LIMIT " +
+    ASSIGN_OR_RETURN(
+        SqlStatement * s,
+        Stmt(within ? "SELECT key_hash, row_hash, key_text, row_id FROM delivery_state WHERE "
+                      "delivery = ? AND row_id = ? AND key_hash > ? ORDER BY key_hash LIMIT " +
+                          std::to_string(kStatePage)
+                    : "SELECT key_hash, row_hash, key_text, row_id FROM delivery_state WHERE "
+                      "delivery = ? AND row_id > ? ORDER BY row_id, key_hash LIMIT " +
                           std::to_string(kStatePage)));
     s->BindText(1, delivery);
-    s->BindText(2, after);
+    s->BindInt(2, row);
+    if (within) s->BindText(3, after);
     std::vector<DeliveryKeyState> page;
     while (true) {
-      ASSIGN_OR_RETURN(bool row, s->Step());
-      if (!row) break;
+      ASSIGN_OR_RETURN(bool found, s->Step());
+      if (!found) break;
       ASSIGN_OR_RETURN(std::string key_text, Unseal(s->Text(2).value_or("")));
       page.push_back({s->Text(0).value_or(""), s->Text(1).value_or(""), key_text, s->Int(3)});
     }
     s->Reset();
     for (const DeliveryKeyState& k : page) RETURN_IF_ERROR(visit(k));
-    if (static_cast<int>(page.size()) < kStatePage) return Status::Ok();
+    if (static_cast<int>(page.size()) < kStatePage) {
+      if (!within) return Status::Ok();
+      within = false;  // that row is done: on to the rows after it
+      continue;
+    }
+    row = page.back().row_id;
     after = page.back().key_hash;
+    within = true;
   }
 }
 
