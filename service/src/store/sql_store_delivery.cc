@@ -16,6 +16,25 @@ const char kBatchColumns[] =
     "SELECT id, delivery, seq, status, upserts, deletes, attempts, last_status, response_code, "
     "created_at, acked_at";
 
+// A delivery's state rows, the rest of the WHERE to follow; ReadStates reads what it selects.
+const char kSelectStates[] =
+    "SELECT key_hash, row_hash, key_text, row_id FROM delivery_state WHERE delivery = ? AND ";
+
+// Every row of a statement selecting kSelectStates, its key opened by `unseal`; the statement
+// is reset once read, so `visit`ors may use the store.
+template <typename Unseal>
+Result<std::vector<DeliveryKeyState>> ReadStates(SqlStatement* s, const Unseal& unseal) {
+  std::vector<DeliveryKeyState> page;
+  while (true) {
+    ASSIGN_OR_RETURN(bool found, s->Step());
+    if (!found) break;
+    ASSIGN_OR_RETURN(std::string key_text, unseal(s->Text(2).value_or("")));
+    page.push_back({s->Text(0).value_or(""), s->Text(1).value_or(""), key_text, s->Int(3)});
+  }
+  s->Reset();
+  return page;
+}
+
 }  // namespace
 
 Status SqlStore::AddDeliveryBatch(DeliveryBatch* batch) {
@@ -235,29 +254,20 @@ Status SqlStore::ScanDeliveryState(const std::string& delivery,
   // In primary-key order (0022: row, then key), so the pages are read in sequence. A page ends
   // inside a row's keys at most: the rest of that row's keys come first, then the rows after
   // it (two range queries on the primary key; one with a row value would not be portable).
+  auto unseal = [this](std::string v) { return Unseal(std::move(v)); };
   int64_t row = -1;
   std::string after;
   bool within = false;  // reading the rest of `row`'s keys
   while (true) {
-    ASSIGN_OR_RETURN(
-        SqlStatement * s,
-        Stmt(within ? "SELECT key_hash, row_hash, key_text, row_id FROM delivery_state WHERE "
-                      "delivery = ? AND row_id = ? AND key_hash > ? ORDER BY key_hash LIMIT " +
-                          std::to_string(kStatePage)
-                    : "SELECT key_hash, row_hash, key_text, row_id FROM delivery_state WHERE "
-                      "delivery = ? AND row_id > ? ORDER BY row_id, key_hash LIMIT " +
-                          std::to_string(kStatePage)));
+    ASSIGN_OR_RETURN(SqlStatement * s,
+                     Stmt(std::string(kSelectStates) +
+                          (within ? "row_id = ? AND key_hash > ? ORDER BY key_hash"
+                                  : "row_id > ? ORDER BY row_id, key_hash") +
+                          " LIMIT " + std::to_string(kStatePage)));
     s->BindText(1, delivery);
     s->BindInt(2, row);
     if (within) s->BindText(3, after);
-    std::vector<DeliveryKeyState> page;
-    while (true) {
-      ASSIGN_OR_RETURN(bool found, s->Step());
-      if (!found) break;
-      ASSIGN_OR_RETURN(std::string key_text, Unseal(s->Text(2).value_or("")));
-      page.push_back({s->Text(0).value_or(""), s->Text(1).value_or(""), key_text, s->Int(3)});
-    }
-    s->Reset();
+    ASSIGN_OR_RETURN(std::vector<DeliveryKeyState> page, ReadStates(s, unseal));
     for (const DeliveryKeyState& k : page) RETURN_IF_ERROR(visit(k));
     if (static_cast<int>(page.size()) < kStatePage) {
       if (!within) return Status::Ok();
@@ -285,19 +295,11 @@ Status SqlStore::ScanDeliveryStateFor(
       std::string marks;
       for (size_t i = 0; i < count; ++i) marks += i ? ", ?" : "?";
       ASSIGN_OR_RETURN(SqlStatement * s,
-                       Stmt(std::string("SELECT key_hash, row_hash, key_text, row_id FROM "
-                                        "delivery_state WHERE delivery = ? AND ") +
-                            column + " IN (" + marks + ")"));
+                       Stmt(std::string(kSelectStates) + column + " IN (" + marks + ")"));
       s->BindText(1, delivery);
       for (size_t i = 0; i < count; ++i) bind(s, static_cast<int>(i) + 2, at + i);
-      std::vector<DeliveryKeyState> page;
-      while (true) {
-        ASSIGN_OR_RETURN(bool row, s->Step());
-        if (!row) break;
-        ASSIGN_OR_RETURN(std::string key_text, Unseal(s->Text(2).value_or("")));
-        page.push_back({s->Text(0).value_or(""), s->Text(1).value_or(""), key_text, s->Int(3)});
-      }
-      s->Reset();
+      ASSIGN_OR_RETURN(std::vector<DeliveryKeyState> page,
+                       ReadStates(s, [this](std::string v) { return Unseal(std::move(v)); }));
       for (const DeliveryKeyState& k : page) {
         if (seen.insert(k.key_hash).second) RETURN_IF_ERROR(visit(k));
       }
