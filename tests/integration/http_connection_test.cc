@@ -220,6 +220,7 @@ TEST_F(HttpConnectionTest, SlowHeaderClientsDoNotDelayOthers) {
   std::mutex ms_mutex;
   std::vector<std::thread> clients;
   std::atomic<int> failures{0};
+  std::string first_failure;  // guarded by ms_mutex
   for (int c = 0; c < 4; ++c) {
     clients.emplace_back([&] {
       for (int i = 0; i < 50; ++i) {
@@ -228,12 +229,18 @@ TEST_F(HttpConnectionTest, SlowHeaderClientsDoNotDelayOthers) {
         const std::string reply = fd >= 0 && SendAll(fd, Get("/healthz", "Connection: close\r\n"))
                                       ? ReadResponse(fd)
                                       : "";
+        const int err = errno;
         if (fd >= 0) ::close(fd);
-        if (StatusOf(reply) != 200) ++failures;
         const double elapsed =
             std::chrono::duration<double, std::milli>(Clock::now() - start).count();
         std::lock_guard<std::mutex> lock(ms_mutex);
         ms.push_back(elapsed);
+        if (StatusOf(reply) != 200) {
+          ++failures;
+          if (first_failure.empty())
+            first_failure = (fd < 0 ? "connect failed, " : "reply: ") + reply.substr(0, 200) +
+                            " errno " + std::to_string(err);
+        }
       }
     });
   }
@@ -241,7 +248,7 @@ TEST_F(HttpConnectionTest, SlowHeaderClientsDoNotDelayOthers) {
   done = true;
   trickle.join();
 
-  EXPECT_EQ(failures.load(), 0);
+  EXPECT_EQ(failures.load(), 0) << first_failure;
   std::sort(ms.begin(), ms.end());
   const double p99 = ms[ms.size() * 99 / 100];
   EXPECT_LT(p99, 200.0) << "p99 of the normal clients, ms";
